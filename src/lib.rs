@@ -1,0 +1,7 @@
+//! otplab: learn OTP beyond GenServer (Task, Agent, ETS) by running it.
+#![doc = "(map in progress)"]
+
+pub mod runtime;
+pub mod syntax;
+pub mod term;
+pub mod vm;

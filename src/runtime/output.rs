@@ -1,0 +1,10 @@
+//! Where process output goes (the group leader's device).
+
+/// Receives text written by any process (`IO.puts`, `IO.inspect`, Logger reports).
+/// The session provides one: the REPL prints it, the grader captures it.
+pub trait OutputSink: Send + Sync + 'static {
+    /// Writes `text` to standard output (it already carries its newlines).
+    fn write_stdout(&self, text: &str);
+    /// Writes `text` to standard error.
+    fn write_stderr(&self, text: &str);
+}

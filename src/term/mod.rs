@@ -1,0 +1,16 @@
+//! Layer 2 — the value universe: [`Term`], atoms, term order and equality, `inspect`.
+//!
+//! - [`atom`]: interned [`Atom`]s and the [`atom::ATOMS`] the runtime uses constantly.
+//! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
+//! - [`order`]: Erlang term order, `==` versus `===`.
+//! - [`inspect`]: `inspect/1,2` exactly as Elixir 1.14 prints, pretty-printing included.
+//! - [`text`]: `to_string/1` (String.Chars) for interpolation and `IO.puts`.
+
+pub mod atom;
+pub mod inspect;
+pub mod order;
+pub mod text;
+pub mod value;
+
+pub use atom::{ATOMS, Atom};
+pub use value::{Cons, Fun, FunKind, ListIter, Pid, Ref, Term, TermMap};

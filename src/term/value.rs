@@ -1,0 +1,332 @@
+//! [`Term`]: one Elixir value. 16 bytes, cheap to clone (every compound is behind an `Arc`).
+
+use super::atom::{ATOMS, Atom};
+use num_bigint::BigInt;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An Elixir/Erlang value.
+///
+/// Invariants:
+/// - `Int` holds every integer that fits in i64; `BigInt` only those that do not
+///   (use [`Term::from_bigint`] to normalise), so equality of integers is structural.
+/// - `Nil` is the empty list `[]` (Elixir's `nil` is the atom `nil`).
+/// - Maps iterate in exact term order (see [`super::order`]), which is the order
+///   Elixir prints small maps in.
+#[derive(Clone)]
+pub enum Term {
+    /// A small integer.
+    Int(i64),
+    /// An integer outside i64.
+    BigInt(Arc<BigInt>),
+    /// A float (never NaN or infinite: arithmetic raises instead).
+    Float(f64),
+    /// An atom, including `true`, `false` and `nil`.
+    Atom(Atom),
+    /// The empty list `[]`.
+    Nil,
+    /// A list cell `[head | tail]` (tail may be any term: improper lists exist).
+    Cons(Arc<Cons>),
+    /// A tuple.
+    Tuple(Arc<Vec<Term>>),
+    /// A binary (an Elixir string when it is valid UTF-8).
+    Binary(Arc<Vec<u8>>),
+    /// A map (structs are maps with a `__struct__` key).
+    Map(Arc<TermMap>),
+    /// A process identifier.
+    Pid(Pid),
+    /// A reference (`make_ref/0`, monitors, ETS table ids).
+    Ref(Ref),
+    /// A function value.
+    Fun(Arc<Fun>),
+}
+
+/// A list cell. Dropped iteratively so a million-cell list cannot overflow the stack.
+pub struct Cons {
+    /// The first element.
+    pub head: Term,
+    /// The rest of the list.
+    pub tail: Term,
+}
+
+impl Drop for Cons {
+    fn drop(&mut self) {
+        // Unlink the tail chain while we are its only owner, so dropping a long
+        // list is a loop instead of a recursion.
+        let mut next = std::mem::replace(&mut self.tail, Term::Nil);
+        while let Term::Cons(arc) = next {
+            match Arc::try_unwrap(arc) {
+                Ok(mut cell) => next = std::mem::replace(&mut cell.tail, Term::Nil),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// The map representation: a persistent ordered map keyed by exact term order.
+pub type TermMap = imbl::OrdMap<Term, Term>;
+
+/// A process identifier, printed `#PID<0.N.0>`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Pid(pub u64);
+
+/// A unique reference, printed `#Reference<0.A.B.C>`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Ref(pub u64);
+
+/// A function value.
+pub struct Fun {
+    /// Number of parameters.
+    pub arity: u32,
+    /// What it runs.
+    pub kind: FunKind,
+}
+
+/// The two kinds of function value.
+pub enum FunKind {
+    /// An anonymous function with its captured environment. `code` is the compiled
+    /// body, owned by the VM layer (downcast there); `term` never looks inside it.
+    Closure {
+        /// The module the `fn` was written in (`:erl_eval`-like `nil` module at top level).
+        module: Atom,
+        /// The enclosing function's name and arity, for `inspect` (`"run/1"`), or
+        /// empty at top level.
+        context: String,
+        /// Index of the `fn` within its module, for `inspect`.
+        index: u32,
+        /// Compiled code (VM-owned).
+        code: Arc<dyn Any + Send + Sync>,
+        /// Captured variable values, in the order the code expects them.
+        env: Vec<Term>,
+    },
+    /// A capture of a named function, `&Mod.fun/arity`.
+    Export {
+        /// The module.
+        module: Atom,
+        /// The function name.
+        name: Atom,
+    },
+}
+
+impl Term {
+    /// The atom `true` or `false`.
+    pub fn bool(b: bool) -> Term {
+        Term::Atom(if b { ATOMS.true_ } else { ATOMS.false_ })
+    }
+
+    /// The atom `nil`.
+    pub fn nil() -> Term {
+        Term::Atom(ATOMS.nil)
+    }
+
+    /// The atom `:ok`.
+    pub fn ok() -> Term {
+        Term::Atom(ATOMS.ok)
+    }
+
+    /// An atom from its text.
+    pub fn atom(name: &str) -> Term {
+        Term::Atom(Atom::new(name))
+    }
+
+    /// A binary holding `s`'s UTF-8 bytes.
+    pub fn string(s: impl Into<String>) -> Term {
+        Term::Binary(Arc::new(s.into().into_bytes()))
+    }
+
+    /// A binary holding `bytes`.
+    pub fn bytes(bytes: Vec<u8>) -> Term {
+        Term::Binary(Arc::new(bytes))
+    }
+
+    /// A tuple of `items`.
+    pub fn tuple(items: Vec<Term>) -> Term {
+        Term::Tuple(Arc::new(items))
+    }
+
+    /// `{a, b}`.
+    pub fn pair(a: Term, b: Term) -> Term {
+        Term::tuple(vec![a, b])
+    }
+
+    /// `[head | tail]`.
+    pub fn cons(head: Term, tail: Term) -> Term {
+        Term::Cons(Arc::new(Cons { head, tail }))
+    }
+
+    /// A proper list of `items`.
+    pub fn list(items: Vec<Term>) -> Term {
+        Term::list_with_tail(items, Term::Nil)
+    }
+
+    /// A list of `items` ending in `tail`.
+    pub fn list_with_tail(items: Vec<Term>, tail: Term) -> Term {
+        let mut acc = tail;
+        for item in items.into_iter().rev() {
+            acc = Term::cons(item, acc);
+        }
+        acc
+    }
+
+    /// A map from key-value pairs (later keys win).
+    pub fn map(pairs: impl IntoIterator<Item = (Term, Term)>) -> Term {
+        Term::Map(Arc::new(pairs.into_iter().collect()))
+    }
+
+    /// An integer from a bignum, normalised to `Int` when it fits.
+    pub fn from_bigint(b: BigInt) -> Term {
+        use num_traits::ToPrimitive;
+        match b.to_i64() {
+            Some(i) => Term::Int(i),
+            None => Term::BigInt(Arc::new(b)),
+        }
+    }
+
+    /// Truthiness: everything but `false` and `nil` is true.
+    pub fn is_truthy(&self) -> bool {
+        !matches!(self, Term::Atom(a) if *a == ATOMS.false_ || *a == ATOMS.nil)
+    }
+
+    /// The atom, if this is one.
+    pub fn as_atom(&self) -> Option<Atom> {
+        match self {
+            Term::Atom(a) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// True if this is the atom `name`.
+    pub fn is_atom_named(&self, name: &str) -> bool {
+        matches!(self, Term::Atom(a) if a.as_str() == name)
+    }
+
+    /// True for `true` or `false`.
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Term::Atom(a) if *a == ATOMS.true_ || *a == ATOMS.false_)
+    }
+
+    /// True for `nil`.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Term::Atom(a) if *a == ATOMS.nil)
+    }
+
+    /// True for an integer of either size.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Term::Int(_) | Term::BigInt(_))
+    }
+
+    /// True for an integer or float.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Term::Int(_) | Term::BigInt(_) | Term::Float(_))
+    }
+
+    /// True for `[]` or a cons cell.
+    pub fn is_list(&self) -> bool {
+        matches!(self, Term::Nil | Term::Cons(_))
+    }
+
+    /// The bytes of a binary.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Term::Binary(b) => Some(b.as_slice()),
+            _ => None,
+        }
+    }
+
+    /// The text of a binary that is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_bytes().and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The elements of a proper list, or `None` for anything else (improper lists too).
+    pub fn list_to_vec(&self) -> Option<Vec<Term>> {
+        let mut out = Vec::new();
+        let mut cur = self;
+        loop {
+            match cur {
+                Term::Nil => return Some(out),
+                Term::Cons(c) => {
+                    out.push(c.head.clone());
+                    cur = &c.tail;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Iterates the elements of a list; stops at the first non-cons tail.
+    pub fn list_iter(&self) -> ListIter<'_> {
+        ListIter { cur: self }
+    }
+
+    /// The struct name of a map with a `__struct__` atom key.
+    pub fn struct_name(&self) -> Option<Atom> {
+        match self {
+            Term::Map(m) => m.get(&Term::Atom(ATOMS.struct_)).and_then(|t| t.as_atom()),
+            _ => None,
+        }
+    }
+
+    /// A map's value for the atom key `key`.
+    pub fn map_get_atom(&self, key: &str) -> Option<&Term> {
+        match self {
+            Term::Map(m) => m.get(&Term::atom(key)),
+            _ => None,
+        }
+    }
+}
+
+/// Iterator over list elements (see [`Term::list_iter`]).
+pub struct ListIter<'a> {
+    cur: &'a Term,
+}
+
+impl<'a> ListIter<'a> {
+    /// What remains after the elements yielded so far (`[]` at the end of a proper list).
+    pub fn rest(&self) -> &'a Term {
+        self.cur
+    }
+}
+
+impl<'a> Iterator for ListIter<'a> {
+    type Item = &'a Term;
+    fn next(&mut self) -> Option<&'a Term> {
+        match self.cur {
+            Term::Cons(c) => {
+                self.cur = &c.tail;
+                Some(&c.head)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<i64> for Term {
+    fn from(i: i64) -> Term {
+        Term::Int(i)
+    }
+}
+
+impl From<bool> for Term {
+    fn from(b: bool) -> Term {
+        Term::bool(b)
+    }
+}
+
+impl From<Atom> for Term {
+    fn from(a: Atom) -> Term {
+        Term::Atom(a)
+    }
+}
+
+impl From<&str> for Term {
+    fn from(s: &str) -> Term {
+        Term::string(s)
+    }
+}
+
+impl std::fmt::Debug for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::inspect::inspect(self))
+    }
+}

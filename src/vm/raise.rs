@@ -1,0 +1,86 @@
+//! [`Raise`]: a learner's exception in flight. A value, not a Rust error.
+
+use crate::term::{ATOMS, Atom, Term};
+
+/// The three classes of BEAM exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// `raise`, `:erlang.error/1`, runtime errors.
+    Error,
+    /// `throw/1`.
+    Throw,
+    /// `exit/1`.
+    Exit,
+}
+
+impl Class {
+    /// The class as the atom `catch kind, reason` binds (`:error`, `:throw`, `:exit`).
+    pub fn atom(self) -> Atom {
+        match self {
+            Class::Error => ATOMS.error,
+            Class::Throw => ATOMS.throw,
+            Class::Exit => ATOMS.exit,
+        }
+    }
+}
+
+/// An exception being raised: its class and reason. For `Class::Error` the reason is
+/// either an exception struct (`%ArgumentError{}`) or a raw Erlang error term
+/// (`:badarith`, `{:badmatch, v}`), kept raw so exit reasons match BEAM's.
+#[derive(Debug, Clone)]
+pub struct Raise {
+    /// error / throw / exit.
+    pub class: Class,
+    /// The payload.
+    pub reason: Term,
+}
+
+impl Raise {
+    /// An error with a raw reason (`:badarg`, `{:badmatch, v}`).
+    pub fn error(reason: Term) -> Raise {
+        Raise { class: Class::Error, reason }
+    }
+
+    /// An error with an Elixir exception struct `module` (e.g. `"ArgumentError"`,
+    /// without the `Elixir.` prefix) and `message`.
+    pub fn exception(module: &str, message: impl Into<String>) -> Raise {
+        Raise::error(exception_struct(module, vec![("message", Term::string(message.into()))]))
+    }
+
+    /// `ArgumentError` with `message`.
+    pub fn argument_error(message: impl Into<String>) -> Raise {
+        Raise::exception("ArgumentError", message)
+    }
+
+    /// The raw `:badarg` error (normalised to ArgumentError when rescued).
+    pub fn badarg() -> Raise {
+        Raise::error(Term::Atom(ATOMS.badarg))
+    }
+
+    /// The raw `:badarith` error.
+    pub fn badarith() -> Raise {
+        Raise::error(Term::Atom(ATOMS.badarith))
+    }
+
+    /// A throw.
+    pub fn throw(value: Term) -> Raise {
+        Raise { class: Class::Throw, reason: value }
+    }
+
+    /// An exit.
+    pub fn exit(reason: Term) -> Raise {
+        Raise { class: Class::Exit, reason }
+    }
+}
+
+/// Builds `%Module{__exception__: true, field: value...}` (`module` without `Elixir.`).
+pub fn exception_struct(module: &str, fields: Vec<(&str, Term)>) -> Term {
+    let mut pairs = vec![
+        (Term::Atom(ATOMS.struct_), Term::atom(&format!("Elixir.{module}"))),
+        (Term::Atom(ATOMS.exception), Term::bool(true)),
+    ];
+    for (k, v) in fields {
+        pairs.push((Term::atom(k), v));
+    }
+    Term::map(pairs)
+}
