@@ -2,6 +2,7 @@
 #![doc = "(map in progress)"]
 
 pub mod runtime;
+pub mod stdlib;
 pub mod syntax;
 pub mod term;
 pub mod vm;

@@ -7,5 +7,5 @@
 pub mod native;
 pub mod raise;
 
-pub use native::{Control, NativeCtx, NativeFn, NativeResult};
+pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult};
 pub use raise::{Class, Raise};

@@ -57,3 +57,33 @@ pub struct NativeCtx<'a> {
 
 /// A function implemented in Rust. `args.len()` always equals the registered arity.
 pub type NativeFn = fn(&mut NativeCtx<'_>, &[Term]) -> NativeResult;
+
+/// The table of natives, keyed by module atom text (`"Elixir.String"`, `"erlang"`,
+/// `"lists"`), function name and arity. Each `stdlib` file contributes through a
+/// `pub fn register(reg: &mut NativeRegistry)`.
+#[derive(Default)]
+pub struct NativeRegistry {
+    map: std::collections::HashMap<(Atom, Atom, u32), NativeFn>,
+}
+
+impl NativeRegistry {
+    /// An empty registry.
+    pub fn new() -> NativeRegistry {
+        NativeRegistry::default()
+    }
+
+    /// Registers `module.name/arity` (module as the full atom text, e.g. `"Elixir.Map"`).
+    pub fn add(&mut self, module: &str, name: &str, arity: u32, f: NativeFn) {
+        self.map.insert((Atom::new(module), Atom::new(name), arity), f);
+    }
+
+    /// The native for `module.name/arity`, if any.
+    pub fn get(&self, module: Atom, name: Atom, arity: u32) -> Option<NativeFn> {
+        self.map.get(&(module, name, arity)).copied()
+    }
+
+    /// Every registered entry.
+    pub fn iter(&self) -> impl Iterator<Item = (&(Atom, Atom, u32), &NativeFn)> {
+        self.map.iter()
+    }
+}
