@@ -1,7 +1,10 @@
 //! otplab: learn OTP beyond GenServer (Task, Agent, ETS) by running it.
 #![doc = "(map in progress)"]
 
+pub mod cli;
+pub mod compile;
 pub mod runtime;
+pub mod session;
 pub mod stdlib;
 pub mod syntax;
 pub mod term;

@@ -1,3 +1,5 @@
+//! The `otplab` binary: everything lives in the library; `cli` decides the exit code.
+
 fn main() {
-    std::process::exit(0)
+    std::process::exit(otplab::cli::main())
 }

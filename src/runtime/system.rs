@@ -15,6 +15,7 @@ struct Inner {
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     output: Arc<dyn OutputSink>,
+    started: std::time::Instant,
 }
 
 impl Runtime {
@@ -26,6 +27,7 @@ impl Runtime {
                 next_pid: AtomicU64::new(100),
                 next_ref: AtomicU64::new(1),
                 output,
+                started: std::time::Instant::now(),
             }),
         }
     }
@@ -38,6 +40,11 @@ impl Runtime {
     /// A fresh reference.
     pub fn make_ref(&self) -> Ref {
         Ref(self.inner.next_ref.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Monotonic milliseconds since the runtime started.
+    pub fn now_ms(&self) -> u64 {
+        self.inner.started.elapsed().as_millis() as u64
     }
 
     /// The output device shared by all processes.

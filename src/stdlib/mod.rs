@@ -9,3 +9,13 @@ pub fn natives() -> NativeRegistry {
     let reg = NativeRegistry::new();
     reg
 }
+
+/// The Elixir prelude sources compiled at session start, in dependency order.
+pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
+    Vec::new()
+}
+
+/// The first stderr line Elixir prints for an uncaught exception in a script.
+pub fn banner(raise: &crate::vm::Raise) -> String {
+    format!("** ({}) {}", raise.class.atom().as_str(), crate::term::inspect::inspect(&raise.reason))
+}

@@ -9,3 +9,8 @@ pub mod raise;
 
 pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult};
 pub use raise::{Class, Raise};
+pub mod arith;
+pub mod code;
+pub mod machine;
+pub mod modules;
+pub mod process;

@@ -53,6 +53,8 @@ pub type NativeResult = Result<Term, Control>;
 pub struct NativeCtx<'a> {
     /// The calling process.
     pub process: &'a mut ProcessContext,
+    /// The session's module table (for `function_exported?`, spawning, `apply`).
+    pub modules: &'a std::sync::Arc<super::modules::Modules>,
 }
 
 /// A function implemented in Rust. `args.len()` always equals the registered arity.

@@ -1,0 +1,31 @@
+//! Layer 8 — the command line: clap commands, the rustyline REPL, terminal output.
+//! The only layer that prints, reads the terminal or decides an exit code.
+//!
+//! - [`args`]: the commands and options.
+//! - [`run`]: `otplab run FILE` and `otplab eval EXPR`.
+//! - [`repl`]: the interactive shell.
+//! - [`sink`]: output sinks that write to the terminal.
+
+pub mod args;
+pub mod repl;
+pub mod run;
+pub mod sink;
+
+use clap::Parser;
+
+/// Parses the command line and runs the chosen command; returns the exit code.
+pub fn main() -> i32 {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        Some(args::Command::Run { file, args, clock }) => run::run_file(&file, args, clock.into()),
+        Some(args::Command::Eval { expr, args, clock }) => run::eval_expr(&expr, args, clock.into()),
+        None => repl::start(cli.clock.into()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("otplab: {e:#}");
+            2
+        }
+    }
+}

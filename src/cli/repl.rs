@@ -1,0 +1,67 @@
+//! The interactive shell: iex-style prompts, continuation lines, history.
+
+use super::sink::TerminalSink;
+use crate::session::{Clock, Evaluation, Session, SessionConfig};
+use rustyline::error::ReadlineError;
+use std::sync::Arc;
+
+/// Runs the REPL until Ctrl-D; returns the exit status.
+pub fn start(clock: Clock) -> anyhow::Result<i32> {
+    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] })?;
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .max_history_size(1000)?
+        .enable_bracketed_paste(false)
+        .build();
+    let mut editor: rustyline::DefaultEditor = rustyline::Editor::with_config(config)?;
+    let history = dirs::data_dir().map(|d| d.join("otplab").join("history.txt"));
+    if let Some(h) = &history {
+        let _ = editor.load_history(h);
+    }
+    println!("otplab {} (Elixir subset on a BEAM-like runtime) - Ctrl-D to exit", env!("CARGO_PKG_VERSION"));
+    let mut counter = 1;
+    let mut pending = String::new();
+    loop {
+        let prompt = if pending.is_empty() { format!("iex({counter})> ") } else { format!("...({counter})> ") };
+        match editor.readline(&prompt) {
+            Ok(line) => {
+                if !pending.is_empty() {
+                    pending.push('\n');
+                }
+                pending.push_str(&line);
+                if pending.trim().is_empty() {
+                    pending.clear();
+                    continue;
+                }
+                match session.eval(&pending) {
+                    Err(e) if e.is_incomplete() => continue,
+                    result => {
+                        let _ = editor.add_history_entry(pending.as_str());
+                        match result {
+                            Ok(Evaluation::Value(v)) => {
+                                let opts = crate::term::inspect::InspectOpts { pretty: true, ..Default::default() };
+                                println!("{}", crate::term::inspect::inspect_with(&v, &opts));
+                            }
+                            Ok(Evaluation::Raised(r)) => eprintln!("{}", crate::stdlib::banner(&r)),
+                            Err(e) => eprintln!("{}", e.banner("iex")),
+                        }
+                        pending.clear();
+                        counter += 1;
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = editor.save_history(h);
+    }
+    Ok(0)
+}

@@ -1,0 +1,32 @@
+//! `otplab run FILE` and `otplab eval EXPR`: scripts as `elixir` runs them.
+
+use super::sink::TerminalSink;
+use crate::session::{Clock, Evaluation, Session, SessionConfig};
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Runs a script file; returns the exit status (0, or 1 after an uncaught error).
+pub fn run_file(path: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
+    let source = std::fs::read_to_string(path).with_context(|| format!("could not read {path}"))?;
+    run_source(&source, path, argv, clock)
+}
+
+/// Evaluates an expression given on the command line.
+pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
+    run_source(expr, "nofile", argv, clock)
+}
+
+fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
+    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+    match session.run_script(source) {
+        Ok(Evaluation::Value(_)) => Ok(0),
+        Ok(Evaluation::Raised(r)) => {
+            eprintln!("{}", crate::stdlib::banner(&r));
+            Ok(1)
+        }
+        Err(e) => {
+            eprintln!("{}", e.banner(file));
+            Ok(1)
+        }
+    }
+}

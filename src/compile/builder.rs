@@ -1,0 +1,137 @@
+//! [`FunBuilder`]: emits one function's instructions, allocates registers and labels,
+//! and tracks variable scopes.
+//!
+//! Every binding gets a fresh register, so scopes are just name → register maps that
+//! are saved and restored around nested constructs (a variable bound in an `if`
+//! branch does not leak out, as in Elixir).
+
+use crate::term::Atom;
+use crate::vm::code::{FunCode, Instr, Label, Reg};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Variables visible at a point: name → register.
+pub type Scope = HashMap<String, Reg>;
+
+/// Builds one [`FunCode`].
+pub struct FunBuilder {
+    /// The module being compiled (`nil` at script level).
+    pub module: Atom,
+    /// The function's name.
+    pub name: Atom,
+    /// Its arity.
+    pub arity: u32,
+    /// Captured variables (closures): names in register order `0..`.
+    pub captured: Vec<String>,
+    /// Emitted instructions.
+    pub code: Vec<Instr>,
+    /// Line of each instruction.
+    pub lines: Vec<u32>,
+    /// Closures created by this function.
+    pub lambdas: Vec<Arc<FunCode>>,
+    /// Visible variables.
+    pub scope: Scope,
+    /// Names the enclosing function makes available for capture (closures only).
+    pub outer: Option<Scope>,
+    /// Names of the outer variables actually captured so far (closures only).
+    pub line: u32,
+    next_reg: Reg,
+    /// For inspect: `"run/1"` of the enclosing named function.
+    pub context: String,
+    /// Index of this `fn` within its module.
+    pub index: u32,
+}
+
+impl FunBuilder {
+    /// A builder whose first `nparams` registers hold the parameters.
+    pub fn new(module: Atom, name: Atom, arity: u32, first_free: Reg) -> FunBuilder {
+        FunBuilder {
+            module,
+            name,
+            arity,
+            captured: Vec::new(),
+            code: Vec::new(),
+            lines: Vec::new(),
+            lambdas: Vec::new(),
+            scope: Scope::new(),
+            outer: None,
+            line: 0,
+            next_reg: first_free,
+            context: String::new(),
+            index: 0,
+        }
+    }
+
+    /// A fresh register.
+    pub fn reg(&mut self) -> Reg {
+        let r = self.next_reg;
+        self.next_reg += 1;
+        r
+    }
+
+    /// Emits `instr`, returning its index.
+    pub fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.lines.push(self.line);
+        self.code.len() - 1
+    }
+
+    /// The index the next instruction will have (a label target).
+    pub fn here(&self) -> Label {
+        self.code.len() as Label
+    }
+
+    /// A placeholder label to be patched with [`FunBuilder::patch`].
+    pub const PENDING: Label = Label::MAX;
+
+    /// Points every pending jump in `sites` to `target`.
+    pub fn patch(&mut self, sites: &[usize], target: Label) {
+        for &i in sites {
+            patch_instr(&mut self.code[i], target);
+        }
+    }
+
+    /// Finishes the function. A trailing `Return` of a reserved last register is
+    /// appended: the VM uses it to return the result of a tail call it could not
+    /// turn into a frame replacement (a native target).
+    pub fn finish(mut self) -> FunCode {
+        let scratch = self.reg();
+        self.emit(Instr::Return { src: scratch });
+        FunCode {
+            module: self.module,
+            name: self.name,
+            arity: self.arity,
+            ncaptured: self.captured.len() as u32,
+            nregs: self.next_reg,
+            code: self.code,
+            lines: self.lines,
+            lambdas: self.lambdas,
+            context: self.context,
+            index: self.index,
+        }
+    }
+}
+
+fn patch_instr(instr: &mut Instr, target: Label) {
+    use Instr::*;
+    let slot: Option<&mut Label> = match instr {
+        Jump { to } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => Some(to),
+        TestEq { fail, .. }
+        | TestConst { fail, .. }
+        | TestTuple { fail, .. }
+        | TestCons { fail, .. }
+        | TestNil { fail, .. }
+        | TestMap { fail, .. }
+        | MapGet { fail, .. }
+        | TestPrefix { fail, .. }
+        | TestBits { fail, .. } => Some(fail),
+        TryBegin { handler, .. } => Some(handler),
+        RecvPeek { empty, .. } => Some(empty),
+        _ => None,
+    };
+    if let Some(s) = slot {
+        if *s == FunBuilder::PENDING {
+            *s = target;
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! Special forms: `if`/`unless`, `case`, `cond`, `with`, `for`, `try`, `receive`,
+//! `raise`, `match?`, `defmodule`, `alias`/`import`/`require`.
+
+use super::builder::FunBuilder;
+use super::error::{CResult, CompileError};
+use super::expr::{Compiler, Dest};
+use crate::syntax::ast::{BinaryOp, CallTarget, Clause, Node, NodeKind};
+use crate::syntax::Span;
+use crate::term::Term;
+use crate::vm::code::{Instr, MatchFailure, Reg};
+use std::collections::HashMap;
+
+/// The value of `key:` in a trailing keyword list argument.
+pub fn kw_get<'a>(kw: &'a Node, key: &str) -> Option<&'a Node> {
+    let NodeKind::List { items, .. } = &kw.kind else { return None };
+    items.iter().find_map(|i| match &i.kind {
+        NodeKind::Tuple(pair) if pair.len() == 2 && matches!(&pair[0].kind, NodeKind::Atom(a) if a == key) => Some(&pair[1]),
+        _ => None,
+    })
+}
+
+/// True if `n` is a keyword list literal (`[a: 1]` or a do-block list).
+pub fn is_keyword_list(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::List { items, tail: None } => {
+            !items.is_empty()
+                && items.iter().all(|i| matches!(&i.kind, NodeKind::Tuple(p) if p.len() == 2 && matches!(p[0].kind, NodeKind::Atom(_))))
+        }
+        _ => false,
+    }
+}
+
+fn clauses_of(n: &Node) -> Vec<Clause> {
+    match &n.kind {
+        NodeKind::Clauses(cs) => cs.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn nil_node(span: Span) -> Node {
+    Node::new(NodeKind::Atom("nil".into()), span)
+}
+
+impl<'m> Compiler<'m> {
+    /// Compiles `node` if it is a special form; `Ok(None)` if it is an ordinary call.
+    pub fn try_control(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node], dest: Dest) -> CResult<Option<()>> {
+        let CallTarget::Local(name) = target else { return Ok(None) };
+        let span = node.span;
+        match (name.as_str(), args.len()) {
+            ("if", 2) | ("unless", 2) => {
+                let kw = &args[1];
+                let Some(then) = kw_get(kw, "do") else {
+                    return Err(CompileError::invalid(span, format!("invalid or duplicate keyword list given to {name}")));
+                };
+                let nil = nil_node(span);
+                let other = kw_get(kw, "else").unwrap_or(&nil);
+                let (t, e) = if name == "if" { (then, other) } else { (other, then) };
+                let c = self.expr(b, &args[0])?;
+                let saved = b.scope.clone();
+                let j = b.emit(Instr::JumpIfFalsy { cond: c, to: FunBuilder::PENDING });
+                self.to_dest(b, t, dest)?;
+                b.scope = saved.clone();
+                let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+                let here = b.here();
+                b.patch(&[j], here);
+                self.to_dest(b, e, dest)?;
+                b.scope = saved;
+                let here = b.here();
+                b.patch(&[end], here);
+                Ok(Some(()))
+            }
+            ("case", 2) => {
+                let subject = self.expr(b, &args[0])?;
+                let clauses = kw_get(&args[1], "do").map(clauses_of).unwrap_or_default();
+                self.match_clauses(b, subject, &clauses, dest, MatchFailure::CaseClause)?;
+                Ok(Some(()))
+            }
+            ("cond", 1) => {
+                let clauses = kw_get(&args[0], "do").map(clauses_of).unwrap_or_default();
+                let saved = b.scope.clone();
+                let mut ends = Vec::new();
+                for c in &clauses {
+                    let Some(test) = c.args.first() else { continue };
+                    let v = self.expr(b, test)?;
+                    let j = b.emit(Instr::JumpIfFalsy { cond: v, to: FunBuilder::PENDING });
+                    self.to_dest(b, &c.body, dest)?;
+                    b.scope = saved.clone();
+                    ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+                    let here = b.here();
+                    b.patch(&[j], here);
+                }
+                let dummy = b.reg();
+                b.emit(Instr::MatchFail { kind: MatchFailure::CondClause, value: dummy });
+                let here = b.here();
+                b.patch(&ends, here);
+                Ok(Some(()))
+            }
+            ("with", n) if n >= 1 => {
+                self.with(b, span, args, dest)?;
+                Ok(Some(()))
+            }
+            ("for", n) if n >= 1 => {
+                let v = self.for_comprehension(b, span, args)?;
+                self.finish_value(b, v, dest);
+                Ok(Some(()))
+            }
+            ("try", 1) => {
+                self.try_form(b, span, &args[0], dest)?;
+                Ok(Some(()))
+            }
+            ("receive", 1) => {
+                self.receive(b, &args[0], dest)?;
+                Ok(Some(()))
+            }
+            ("raise", 1) | ("raise", 2) | ("reraise", 2) | ("reraise", 3) => {
+                let exc = if name == "reraise" {
+                    self.expr(b, &args[0])?
+                } else {
+                    let a = self.expr(b, &args[0])?;
+                    let opts = match args.get(1) {
+                        Some(o) => self.expr(b, o)?,
+                        None => self.constant(b, Term::Nil)?,
+                    };
+                    self.call_regs(b, "Elixir.Kernel", "__exception__", vec![a, opts])
+                };
+                let class = self.constant(b, Term::atom("error"))?;
+                b.emit(Instr::RaiseReg { class, reason: exc });
+                if let Dest::Into(r) = dest {
+                    b.emit(Instr::Const { dst: r, value: Term::nil() });
+                }
+                Ok(Some(()))
+            }
+            ("match?", 2) => {
+                let v = self.expr(b, &args[1])?;
+                let (pat, guard) = split_when(&args[0]);
+                let saved = b.scope.clone();
+                let mut fails = Vec::new();
+                let mut bound = HashMap::new();
+                self.pattern(b, pat, v, &mut fails, &mut bound)?;
+                for (n, r) in bound {
+                    b.scope.insert(n, r);
+                }
+                if let Some(g) = guard {
+                    self.guard(b, g, &mut fails)?;
+                }
+                b.scope = saved;
+                let r = b.reg();
+                b.emit(Instr::Const { dst: r, value: Term::bool(true) });
+                let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+                let here = b.here();
+                b.patch(&fails, here);
+                b.emit(Instr::Const { dst: r, value: Term::bool(false) });
+                let here = b.here();
+                b.patch(&[end], here);
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
+            ("defmodule", 2) => {
+                let r = self.defmodule(b, span, &args[0], &args[1])?;
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
+            ("alias", _) | ("import", _) | ("require", _) => {
+                self.directive(span, name, args)?;
+                let r = self.constant(b, Term::nil())?;
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
+            ("def" | "defp" | "defmacro" | "defmacrop" | "defstruct" | "defexception" | "use", _) if self.module.name.is_none() => {
+                Err(CompileError::invalid(span, format!("cannot invoke {name}/{} outside module", args.len())))
+            }
+            ("quote", _) | ("unquote", _) | ("defmacro", _) | ("defprotocol", _) | ("defimpl", _) => {
+                Err(CompileError::unsupported(span, format!("{name}")))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Puts a computed value where `dest` wants it.
+    pub fn finish_value(&mut self, b: &mut FunBuilder, v: Reg, dest: Dest) {
+        match dest {
+            Dest::Into(r) => {
+                if r != v {
+                    b.emit(Instr::Move { dst: r, src: v });
+                }
+            }
+            Dest::Tail => {
+                b.emit(Instr::Return { src: v });
+            }
+        }
+    }
+
+    /// `->` clauses over `subject` (case, else-branches); no match raises `failure`.
+    pub fn match_clauses(&mut self, b: &mut FunBuilder, subject: Reg, clauses: &[Clause], dest: Dest, failure: MatchFailure) -> CResult<()> {
+        let saved = b.scope.clone();
+        let mut ends = Vec::new();
+        for c in clauses {
+            b.line = c.span.line;
+            let mut fails = Vec::new();
+            let mut bound = HashMap::new();
+            let Some(p) = c.args.first() else { continue };
+            self.pattern(b, p, subject, &mut fails, &mut bound)?;
+            for (n, r) in bound {
+                b.scope.insert(n, r);
+            }
+            if let Some(g) = &c.guard {
+                self.guard(b, g, &mut fails)?;
+            }
+            self.to_dest(b, &c.body, dest)?;
+            b.scope = saved.clone();
+            ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+            let here = b.here();
+            b.patch(&fails, here);
+        }
+        b.emit(Instr::MatchFail { kind: failure, value: subject });
+        let here = b.here();
+        b.patch(&ends, here);
+        Ok(())
+    }
+
+    fn with(&mut self, b: &mut FunBuilder, span: Span, args: &[Node], dest: Dest) -> CResult<()> {
+        let (kw, steps) = match args.last() {
+            Some(last) if kw_get(last, "do").is_some() => (last, &args[..args.len() - 1]),
+            _ => return Err(CompileError::invalid(span, "missing :do option in \"with\"")),
+        };
+        let body = kw_get(kw, "do").cloned().unwrap_or_else(|| nil_node(span));
+        let else_clauses = kw_get(kw, "else").map(clauses_of);
+        let saved = b.scope.clone();
+        let failed = b.reg();
+        let mut to_else = Vec::new();
+        for step in steps {
+            match &step.kind {
+                NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs, rhs } => {
+                    let v = self.expr(b, rhs)?;
+                    b.emit(Instr::Move { dst: failed, src: v });
+                    let (pat, guard) = split_when(lhs);
+                    let mut fails = Vec::new();
+                    let mut bound = HashMap::new();
+                    self.pattern(b, pat, v, &mut fails, &mut bound)?;
+                    for (n, r) in bound {
+                        b.scope.insert(n, r);
+                    }
+                    if let Some(g) = guard {
+                        self.guard(b, g, &mut fails)?;
+                    }
+                    to_else.extend(fails);
+                }
+                _ => {
+                    self.expr(b, step)?;
+                }
+            }
+        }
+        self.to_dest(b, &body, dest)?;
+        b.scope = saved.clone();
+        let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+        let here = b.here();
+        b.patch(&to_else, here);
+        match else_clauses {
+            Some(cs) => self.match_clauses(b, failed, &cs, dest, MatchFailure::WithClause)?,
+            None => self.finish_value(b, failed, dest),
+        }
+        b.scope = saved;
+        let here = b.here();
+        b.patch(&[end], here);
+        Ok(())
+    }
+
+    fn receive(&mut self, b: &mut FunBuilder, kw: &Node, dest: Dest) -> CResult<()> {
+        let clauses = kw_get(kw, "do").map(clauses_of).unwrap_or_default();
+        let after = kw_get(kw, "after").map(clauses_of).unwrap_or_default();
+        let saved = b.scope.clone();
+        let msg = b.reg();
+        let peek = b.here();
+        let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING });
+        let mut ends = Vec::new();
+        for c in &clauses {
+            let mut fails = Vec::new();
+            let mut bound = HashMap::new();
+            let Some(p) = c.args.first() else { continue };
+            self.pattern(b, p, msg, &mut fails, &mut bound)?;
+            for (n, r) in bound {
+                b.scope.insert(n, r);
+            }
+            if let Some(g) = &c.guard {
+                self.guard(b, g, &mut fails)?;
+            }
+            b.emit(Instr::RecvAccept);
+            self.to_dest(b, &c.body, dest)?;
+            b.scope = saved.clone();
+            ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+            let here = b.here();
+            b.patch(&fails, here);
+        }
+        b.emit(Instr::RecvNext { peek });
+        let wait = b.here();
+        b.patch(&[peek_instr], wait);
+        let timeout = match after.first() {
+            Some(c) => match c.args.first() {
+                Some(t) => Some(self.expr(b, t)?),
+                None => None,
+            },
+            None => None,
+        };
+        // The timeout expression is evaluated before waiting, so jump over the wait
+        // instruction's own evaluation on re-entry: RecvWait keeps the deadline.
+        let wait_instr = b.emit(Instr::RecvWait { timeout, peek, expired: 0 });
+        let expired = b.here();
+        if let Instr::RecvWait { expired: e, .. } = &mut b.code[wait_instr] {
+            *e = expired;
+        }
+        match after.first() {
+            Some(c) => {
+                self.to_dest(b, &c.body, dest)?;
+                b.scope = saved;
+            }
+            None => {
+                // Unreachable without a timeout; keep the value defined.
+                let r = self.constant(b, Term::nil())?;
+                self.finish_value(b, r, dest);
+            }
+        }
+        let here = b.here();
+        b.patch(&ends, here);
+        Ok(())
+    }
+
+    fn try_form(&mut self, b: &mut FunBuilder, span: Span, kw: &Node, dest: Dest) -> CResult<()> {
+        let body = kw_get(kw, "do").cloned().unwrap_or_else(|| nil_node(span));
+        let rescue = kw_get(kw, "rescue").map(clauses_of).unwrap_or_default();
+        let catch = kw_get(kw, "catch").map(clauses_of).unwrap_or_default();
+        let else_clauses = kw_get(kw, "else").map(clauses_of);
+        let after = kw_get(kw, "after").cloned();
+        // Tail calls inside `try` would escape the handler: compute into a register.
+        let result = b.reg();
+        let saved = b.scope.clone();
+
+        let (aclass, areason) = (b.reg(), b.reg());
+        let after_try = if after.is_some() {
+            Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class: aclass, reason: areason }))
+        } else {
+            None
+        };
+
+        let (class, reason) = (b.reg(), b.reg());
+        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason });
+        self.to_dest(b, &body, Dest::Into(result))?;
+        b.emit(Instr::TryEnd);
+        b.scope = saved.clone();
+        if let Some(cs) = &else_clauses {
+            let v = b.reg();
+            b.emit(Instr::Move { dst: v, src: result });
+            self.match_clauses(b, v, cs, Dest::Into(result), MatchFailure::TryClause)?;
+            b.scope = saved.clone();
+        }
+        let done = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+        let handler = b.here();
+        b.patch(&[t], handler);
+
+        let mut ends = Vec::new();
+        if !rescue.is_empty() {
+            // Only errors are rescued; they are normalised to exception structs first.
+            let is_error = b.reg();
+            let err_atom = self.constant(b, Term::atom("error"))?;
+            b.emit(Instr::Op { op: crate::vm::code::BinOp::StrictEq, dst: is_error, a: class, b: err_atom });
+            let skip = b.emit(Instr::JumpUnlessTrue { cond: is_error, to: FunBuilder::PENDING });
+            let exc = self.call_regs(b, "Elixir.Exception", "normalize", vec![class, reason, err_atom]);
+            // Exception.normalize/3 takes (kind, reason, stacktrace); stacktrace is unused.
+            for c in &rescue {
+                let mut fails = Vec::new();
+                let Some(p) = c.args.first() else { continue };
+                let (var, mods) = rescue_parts(p);
+                if !mods.is_empty() {
+                    let sk = self.constant(b, Term::atom("__struct__"))?;
+                    let sv = b.reg();
+                    fails.push(b.emit(Instr::MapGet { dst: sv, map: exc, key: sk, fail: FunBuilder::PENDING }));
+                    let mut oks = Vec::new();
+                    for m in &mods {
+                        let ma = self.struct_module(m)?;
+                        let mr = self.constant(b, Term::Atom(ma))?;
+                        let t = b.reg();
+                        b.emit(Instr::Op { op: crate::vm::code::BinOp::StrictEq, dst: t, a: sv, b: mr });
+                        let j = b.emit(Instr::JumpUnlessTrue { cond: t, to: FunBuilder::PENDING });
+                        oks.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+                        let here = b.here();
+                        b.patch(&[j], here);
+                    }
+                    fails.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+                    let here = b.here();
+                    b.patch(&oks, here);
+                }
+                if let Some(v) = var {
+                    b.scope.insert(v, exc);
+                }
+                self.to_dest(b, &c.body, Dest::Into(result))?;
+                b.scope = saved.clone();
+                ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+                let here = b.here();
+                b.patch(&fails, here);
+            }
+            let here = b.here();
+            b.patch(&[skip], here);
+        }
+        for c in &catch {
+            let mut fails = Vec::new();
+            let mut bound = HashMap::new();
+            let (kind_pat, val_pat) = match c.args.len() {
+                1 => (None, &c.args[0]),
+                2 => (Some(&c.args[0]), &c.args[1]),
+                _ => return Err(CompileError::invalid(c.span, "catch expects one or two patterns")),
+            };
+            match kind_pat {
+                Some(k) => self.pattern(b, k, class, &mut fails, &mut bound)?,
+                None => {
+                    fails.push(b.emit(Instr::TestConst { reg: class, value: Term::atom("throw"), fail: FunBuilder::PENDING }));
+                }
+            }
+            self.pattern(b, val_pat, reason, &mut fails, &mut bound)?;
+            for (n, r) in bound {
+                b.scope.insert(n, r);
+            }
+            if let Some(g) = &c.guard {
+                self.guard(b, g, &mut fails)?;
+            }
+            self.to_dest(b, &c.body, Dest::Into(result))?;
+            b.scope = saved.clone();
+            ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+            let here = b.here();
+            b.patch(&fails, here);
+        }
+        // Nothing matched: re-raise.
+        b.emit(Instr::RaiseReg { class, reason });
+        let here = b.here();
+        b.patch(&ends, here);
+        b.patch(&[done], here);
+
+        if let (Some(at), Some(after)) = (after_try, after) {
+            b.emit(Instr::TryEnd);
+            self.expr(b, &after)?;
+            b.scope = saved.clone();
+            let fin = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+            let h = b.here();
+            b.patch(&[at], h);
+            self.expr(b, &after)?;
+            b.scope = saved.clone();
+            b.emit(Instr::RaiseReg { class: aclass, reason: areason });
+            let here = b.here();
+            b.patch(&[fin], here);
+        }
+        self.finish_value(b, result, dest);
+        Ok(())
+    }
+
+    fn directive(&mut self, span: Span, name: &str, args: &[Node]) -> CResult<()> {
+        let Some(first) = args.first() else {
+            return Err(CompileError::invalid(span, format!("{name} expects a module")));
+        };
+        let full = match &first.kind {
+            NodeKind::Alias(segs) => super::expr::alias_atom(&self.module, segs),
+            NodeKind::Atom(a) => crate::term::Atom::new(a),
+            NodeKind::Call { target: CallTarget::Remote(l, n), .. } if matches!(&l.kind, NodeKind::Var(v) if v == "__MODULE__") => {
+                let m = self.module.name.ok_or_else(|| CompileError::invalid(span, "__MODULE__ is nil outside a module"))?;
+                crate::term::Atom::new(&format!("{}.{}", m.as_str(), n))
+            }
+            _ => return Err(CompileError::unsupported(span, format!("this form of {name}"))),
+        };
+        match name {
+            "alias" => {
+                let short = match args.get(1).and_then(|kw| kw_get(kw, "as")) {
+                    Some(Node { kind: NodeKind::Alias(s), .. }) => s.join("."),
+                    _ => full.as_str().rsplit('.').next().unwrap_or("").to_string(),
+                };
+                self.module.aliases.insert(short, full.as_str().to_string());
+            }
+            "import" => self.module.imports.push(full),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Splits `pattern when guard` into its parts.
+pub fn split_when(n: &Node) -> (&Node, Option<&Node>) {
+    match &n.kind {
+        NodeKind::BinaryOp { op: BinaryOp::When, lhs, rhs } => (lhs, Some(rhs)),
+        _ => (n, None),
+    }
+}
+
+/// `e in [A, B]` → (Some("e"), [A, B]); `A` → (None, [A]); `e` → (Some("e"), []).
+fn rescue_parts(p: &Node) -> (Option<String>, Vec<Node>) {
+    match &p.kind {
+        NodeKind::BinaryOp { op: BinaryOp::In, lhs, rhs } => {
+            let var = match &lhs.kind {
+                NodeKind::Var(v) if !v.starts_with('_') => Some(v.clone()),
+                _ => None,
+            };
+            let mods = match &rhs.kind {
+                NodeKind::List { items, .. } => items.clone(),
+                _ => vec![(**rhs).clone()],
+            };
+            (var, mods)
+        }
+        NodeKind::Var(v) => (if v.starts_with('_') { None } else { Some(v.clone()) }, vec![]),
+        NodeKind::List { items, .. } => (None, items.clone()),
+        _ => (None, vec![p.clone()]),
+    }
+}

@@ -1,0 +1,1068 @@
+//! Expressions: literals, variables, operators, calls, closures, captures.
+
+use super::builder::{FunBuilder, Scope};
+use super::error::{CResult, CompileError, CompileErrorKind};
+use crate::syntax::ast::{BinaryOp, CallTarget, Clause, InterpPart, Node, NodeKind, UnaryOp};
+use crate::syntax::Span;
+use crate::term::{ATOMS, Atom, Fun, FunKind, Term};
+use crate::vm::code::{BinOp, FunCode, Instr, Reg};
+use crate::vm::modules::Modules;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Where a construct's value goes.
+#[derive(Clone, Copy)]
+pub enum Dest {
+    /// Into this register, then fall through.
+    Into(Reg),
+    /// Returned from the function (tail position: calls become tail calls).
+    Tail,
+}
+
+/// What the compiler knows about the module being compiled.
+#[derive(Default, Clone)]
+pub struct ModuleCtx {
+    /// The module's name.
+    pub name: Option<Atom>,
+    /// Functions defined in it (name, arity) → public?
+    pub locals: HashMap<(String, u32), bool>,
+    /// Attributes defined so far, as expressions inlined at each use.
+    pub attributes: HashMap<String, Node>,
+    /// `alias` entries: short name → full module atom text.
+    pub aliases: HashMap<String, String>,
+    /// Modules whose functions are imported.
+    pub imports: Vec<Atom>,
+    /// Counter for anonymous functions (for inspect).
+    pub lambda_count: u32,
+    /// `"name/arity"` of the function being compiled.
+    pub current_fun: String,
+}
+
+/// The compiler state for one compilation unit.
+pub struct Compiler<'m> {
+    /// The session's modules (export cells, known structs).
+    pub modules: &'m Modules,
+    /// The module being compiled, if any.
+    pub module: ModuleCtx,
+    /// Struct definitions seen in this unit (module → fields with defaults).
+    pub structs: HashMap<Atom, Vec<(Atom, Term)>>,
+    /// Counter for fresh variable names.
+    pub fresh: u32,
+}
+
+/// The full atom of an alias, honouring `alias` directives.
+pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
+    let joined = segments.join(".");
+    if let Some(first) = segments.first() {
+        if let Some(full) = ctx.aliases.get(first) {
+            let rest = &segments[1..];
+            if rest.is_empty() {
+                return Atom::new(full);
+            }
+            return Atom::new(&format!("{}.{}", full, rest.join(".")));
+        }
+    }
+    Atom::new(&format!("Elixir.{joined}"))
+}
+
+impl<'m> Compiler<'m> {
+    /// A compiler for one unit.
+    pub fn new(modules: &'m Modules) -> Compiler<'m> {
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0 }
+    }
+
+    /// A fresh internal variable name (cannot clash with user names).
+    pub fn fresh_name(&mut self, hint: &str) -> String {
+        self.fresh += 1;
+        format!("{hint}@{}", self.fresh)
+    }
+
+    /// Compiles a sequence, returning the register holding the last value (`nil` if empty).
+    pub fn block_value(&mut self, b: &mut FunBuilder, nodes: &[Node]) -> CResult<Reg> {
+        let mut last = None;
+        for n in nodes {
+            last = Some(self.expr(b, n)?);
+        }
+        match last {
+            Some(r) => Ok(r),
+            None => self.constant(b, Term::nil()),
+        }
+    }
+
+    /// Loads a constant.
+    pub fn constant(&mut self, b: &mut FunBuilder, value: Term) -> CResult<Reg> {
+        let r = b.reg();
+        b.emit(Instr::Const { dst: r, value });
+        Ok(r)
+    }
+
+    /// Compiles `node` for its value or as the function's result.
+    pub fn to_dest(&mut self, b: &mut FunBuilder, node: &Node, dest: Dest) -> CResult<()> {
+        match dest {
+            Dest::Into(r) => {
+                let v = self.expr(b, node)?;
+                if v != r {
+                    b.emit(Instr::Move { dst: r, src: v });
+                }
+                Ok(())
+            }
+            Dest::Tail => self.tail(b, node),
+        }
+    }
+
+    /// Compiles `node` in tail position: its value is returned.
+    pub fn tail(&mut self, b: &mut FunBuilder, node: &Node) -> CResult<()> {
+        b.line = node.span.line;
+        match &node.kind {
+            NodeKind::Block(items) if !items.is_empty() => {
+                for n in &items[..items.len() - 1] {
+                    self.expr(b, n)?;
+                }
+                self.tail(b, &items[items.len() - 1])
+            }
+            NodeKind::Call { target, args, .. } => {
+                if let Some(()) = self.try_control(b, node, target, args, Dest::Tail)? {
+                    return Ok(());
+                }
+                if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
+                    let regs = self.args(b, &argv)?;
+                    b.emit(Instr::TailCall { target: cell_target, args: regs.into() });
+                    return Ok(());
+                }
+                let v = self.expr(b, node)?;
+                b.emit(Instr::Return { src: v });
+                Ok(())
+            }
+            NodeKind::FunCall { fun, args } => {
+                let f = self.expr(b, fun)?;
+                let regs = self.node_args(b, args)?;
+                b.emit(Instr::TailCallFun { fun: f, args: regs.into() });
+                Ok(())
+            }
+            NodeKind::BinaryOp { op: BinaryOp::Pipe, lhs, rhs } => {
+                let call = self.pipe_into(lhs, rhs)?;
+                self.tail(b, &call)
+            }
+            _ => {
+                let v = self.expr(b, node)?;
+                b.emit(Instr::Return { src: v });
+                Ok(())
+            }
+        }
+    }
+
+    /// Compiles arguments into registers.
+    pub fn node_args(&mut self, b: &mut FunBuilder, args: &[Node]) -> CResult<Vec<Reg>> {
+        args.iter().map(|a| self.expr(b, a)).collect()
+    }
+
+    fn args(&mut self, b: &mut FunBuilder, args: &[Node]) -> CResult<Vec<Reg>> {
+        self.node_args(b, args)
+    }
+
+    /// Compiles an expression, returning the register that holds its value.
+    pub fn expr(&mut self, b: &mut FunBuilder, node: &Node) -> CResult<Reg> {
+        b.line = node.span.line;
+        match &node.kind {
+            NodeKind::Int(i) => self.constant(b, Term::Int(*i)),
+            NodeKind::BigInt(v) => self.constant(b, Term::from_bigint(v.clone())),
+            NodeKind::Float(f) => self.constant(b, Term::Float(*f)),
+            NodeKind::Atom(a) => self.constant(b, Term::atom(a)),
+            NodeKind::Str(s) => self.constant(b, Term::string(s.clone())),
+            NodeKind::Charlist(s) => {
+                self.constant(b, Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))
+            }
+            NodeKind::Interpolated { parts, charlist } => {
+                let r = self.interpolation(b, parts)?;
+                if *charlist {
+                    let cell = self.cell("Elixir.String", "to_charlist", 1);
+                    let dst = b.reg();
+                    b.emit(Instr::Call { dst, target: cell, args: vec![r].into() });
+                    Ok(dst)
+                } else {
+                    Ok(r)
+                }
+            }
+            NodeKind::Sigil { letter, parts, modifiers } => self.sigil(b, node.span, *letter, parts, modifiers),
+            NodeKind::Var(name) => self.var(b, node.span, name),
+            NodeKind::Alias(segs) => {
+                let a = alias_atom(&self.module, segs);
+                self.constant(b, Term::Atom(a))
+            }
+            NodeKind::List { items, tail } => {
+                let regs = self.args(b, items)?;
+                let t = match tail {
+                    Some(t) => Some(self.expr(b, t)?),
+                    None => None,
+                };
+                let dst = b.reg();
+                b.emit(Instr::MakeList { dst, items: regs.into(), tail: t });
+                Ok(dst)
+            }
+            NodeKind::Tuple(items) => {
+                let regs = self.args(b, items)?;
+                let dst = b.reg();
+                b.emit(Instr::MakeTuple { dst, items: regs.into() });
+                Ok(dst)
+            }
+            NodeKind::Map { base, pairs } => {
+                let mut regs = Vec::new();
+                for (k, v) in pairs {
+                    let kr = self.expr(b, k)?;
+                    let vr = self.expr(b, v)?;
+                    regs.push((kr, vr));
+                }
+                let dst = b.reg();
+                match base {
+                    Some(base) => {
+                        let br = self.expr(b, base)?;
+                        b.emit(Instr::UpdateMap { dst, base: br, pairs: regs.into(), strict: true });
+                    }
+                    None => {
+                        b.emit(Instr::MakeMap { dst, pairs: regs.into() });
+                    }
+                }
+                Ok(dst)
+            }
+            NodeKind::Struct { name, base, pairs } => self.struct_literal(b, node.span, name, base.as_deref(), pairs),
+            NodeKind::Bitstring(segs) => self.bitstring_value(b, node.span, segs),
+            NodeKind::UnaryOp { op, operand } => self.unary(b, node.span, *op, operand),
+            NodeKind::BinaryOp { op, lhs, rhs } => self.binary(b, node.span, *op, lhs, rhs),
+            NodeKind::Attribute { name, value } => self.attribute(b, node.span, name, value.as_deref()),
+            NodeKind::Call { target, args, parens } => self.call(b, node, target, args, *parens),
+            NodeKind::FunCall { fun, args } => {
+                let f = self.expr(b, fun)?;
+                let regs = self.args(b, args)?;
+                let dst = b.reg();
+                b.emit(Instr::CallFun { dst, fun: f, args: regs.into() });
+                Ok(dst)
+            }
+            NodeKind::Access { container, key } => {
+                let c = self.expr(b, container)?;
+                let k = self.expr(b, key)?;
+                let cell = self.cell("Elixir.Access", "get", 2);
+                let dst = b.reg();
+                b.emit(Instr::Call { dst, target: cell, args: vec![c, k].into() });
+                Ok(dst)
+            }
+            NodeKind::Fn(clauses) => self.closure(b, node.span, clauses),
+            NodeKind::Clauses(_) => Err(CompileError::invalid(node.span, "unexpected -> clauses")),
+            NodeKind::Block(items) => {
+                // A parenthesised block shares the enclosing scope.
+                self.block_value(b, items)
+            }
+            NodeKind::Capture(inner) => self.capture(b, node.span, inner),
+            NodeKind::CaptureArg(n) => Err(CompileError::invalid(
+                node.span,
+                format!("capture argument &{n} must be used within the capture operator &"),
+            )),
+        }
+    }
+
+    fn var(&mut self, b: &mut FunBuilder, span: Span, name: &str) -> CResult<Reg> {
+        if let Some(r) = b.scope.get(name) {
+            return Ok(*r);
+        }
+        if name == "__MODULE__" {
+            let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
+            return self.constant(b, m);
+        }
+        if name == "__STACKTRACE__" {
+            return self.constant(b, Term::Nil);
+        }
+        // A zero-arity local function called without parentheses.
+        if self.module.locals.contains_key(&(name.to_string(), 0)) {
+            let call = Node::new(
+                NodeKind::Call { target: CallTarget::Local(name.to_string()), args: vec![], parens: true },
+                span,
+            );
+            return self.expr(b, &call);
+        }
+        if name.starts_with('_') {
+            return Err(CompileError::new(
+                CompileErrorKind::Invalid,
+                span,
+                format!("invalid use of _. \"{name}\" represents a value to be ignored in a pattern and cannot be used in expressions"),
+            ));
+        }
+        Err(CompileError::new(CompileErrorKind::Undefined, span, format!("undefined function {name}/0 (there is no such import)")))
+    }
+
+    /// An export cell for a module given as atom text.
+    pub fn cell(&self, module: &str, name: &str, arity: u32) -> Arc<crate::vm::modules::ExportCell> {
+        self.modules.cell(Atom::new(module), Atom::new(name), arity)
+    }
+
+    fn interpolation(&mut self, b: &mut FunBuilder, parts: &[InterpPart]) -> CResult<Reg> {
+        let mut regs = Vec::new();
+        for p in parts {
+            match p {
+                InterpPart::Lit(s) => regs.push(self.constant(b, Term::string(s.clone()))?),
+                InterpPart::Expr(e) => {
+                    let v = self.expr(b, e)?;
+                    let t = b.reg();
+                    b.emit(Instr::ToText { dst: t, src: v });
+                    regs.push(t);
+                }
+            }
+        }
+        let dst = b.reg();
+        b.emit(Instr::Concat { dst, parts: regs.into() });
+        Ok(dst)
+    }
+
+    fn sigil(&mut self, b: &mut FunBuilder, span: Span, letter: char, parts: &[InterpPart], modifiers: &str) -> CResult<Reg> {
+        let literal = || -> Option<String> {
+            let mut s = String::new();
+            for p in parts {
+                match p {
+                    InterpPart::Lit(t) => s.push_str(t),
+                    InterpPart::Expr(_) => return None,
+                }
+            }
+            Some(s)
+        };
+        match letter {
+            's' | 'S' => self.interpolation(b, parts),
+            'c' | 'C' => match literal() {
+                Some(s) => self.constant(b, Term::list(s.chars().map(|c| Term::Int(c as i64)).collect())),
+                None => Err(CompileError::unsupported(span, "~c with interpolation")),
+            },
+            'w' | 'W' => {
+                let Some(s) = literal() else {
+                    return Err(CompileError::unsupported(span, "~w with interpolation"));
+                };
+                let items: Vec<Term> = s
+                    .split_whitespace()
+                    .map(|w| match modifiers {
+                        "a" => Term::atom(w),
+                        "c" => Term::list(w.chars().map(|c| Term::Int(c as i64)).collect()),
+                        _ => Term::string(w),
+                    })
+                    .collect();
+                self.constant(b, Term::list(items))
+            }
+            'D' => {
+                let s = literal().unwrap_or_default();
+                let date = parse_date(&s).ok_or_else(|| {
+                    CompileError::invalid(span, format!("invalid date in ~D sigil: {s}"))
+                })?;
+                self.constant(b, date)
+            }
+            other => Err(CompileError::unsupported(span, format!("the ~{other} sigil"))),
+        }
+    }
+
+    /// Compiles `lhs |> rhs` into the call it stands for.
+    pub fn pipe_into(&self, lhs: &Node, rhs: &Node) -> CResult<Node> {
+        let lhs = lhs.clone();
+        match &rhs.kind {
+            NodeKind::Call { target, args, .. } => {
+                let mut a = vec![lhs];
+                a.extend(args.iter().cloned());
+                Ok(Node::new(NodeKind::Call { target: target.clone(), args: a, parens: true }, rhs.span))
+            }
+            NodeKind::FunCall { fun, args } => {
+                let mut a = vec![lhs];
+                a.extend(args.iter().cloned());
+                Ok(Node::new(NodeKind::FunCall { fun: fun.clone(), args: a }, rhs.span))
+            }
+            NodeKind::Var(name) => Ok(Node::new(
+                NodeKind::Call { target: CallTarget::Local(name.clone()), args: vec![lhs], parens: true },
+                rhs.span,
+            )),
+            _ => Err(CompileError::invalid(
+                rhs.span,
+                "cannot pipe into this expression: the right side of |> must be a call",
+            )),
+        }
+    }
+
+    fn unary(&mut self, b: &mut FunBuilder, span: Span, op: UnaryOp, operand: &Node) -> CResult<Reg> {
+        match op {
+            UnaryOp::Neg => {
+                if let NodeKind::Int(i) = operand.kind {
+                    return self.constant(b, Term::Int(-i));
+                }
+                if let NodeKind::Float(f) = operand.kind {
+                    return self.constant(b, Term::Float(-f));
+                }
+                let v = self.expr(b, operand)?;
+                let zero = self.constant(b, Term::Int(0))?;
+                let dst = b.reg();
+                b.emit(Instr::Op { op: BinOp::Sub, dst, a: zero, b: v });
+                Ok(dst)
+            }
+            UnaryOp::Pos => self.expr(b, operand),
+            UnaryOp::Not => {
+                let v = self.expr(b, operand)?;
+                let dst = b.reg();
+                b.emit(Instr::Not { dst, src: v });
+                Ok(dst)
+            }
+            UnaryOp::Bang => {
+                let v = self.expr(b, operand)?;
+                let dst = b.reg();
+                b.emit(Instr::Bang { dst, src: v });
+                Ok(dst)
+            }
+            UnaryOp::Pin => Err(CompileError::invalid(
+                span,
+                "misplaced operator ^/1: the pin operator can only be used in patterns",
+            )),
+        }
+    }
+
+    fn binary(&mut self, b: &mut FunBuilder, span: Span, op: BinaryOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
+        let simple = match op {
+            BinaryOp::Add => Some(BinOp::Add),
+            BinaryOp::Sub => Some(BinOp::Sub),
+            BinaryOp::Mul => Some(BinOp::Mul),
+            BinaryOp::Div => Some(BinOp::Div),
+            BinaryOp::Eq => Some(BinOp::Eq),
+            BinaryOp::Ne => Some(BinOp::Ne),
+            BinaryOp::StrictEq => Some(BinOp::StrictEq),
+            BinaryOp::StrictNe => Some(BinOp::StrictNe),
+            BinaryOp::Lt => Some(BinOp::Lt),
+            BinaryOp::Gt => Some(BinOp::Gt),
+            BinaryOp::Le => Some(BinOp::Le),
+            BinaryOp::Ge => Some(BinOp::Ge),
+            _ => None,
+        };
+        if let Some(bop) = simple {
+            let a = self.expr(b, lhs)?;
+            let c = self.expr(b, rhs)?;
+            let dst = b.reg();
+            b.emit(Instr::Op { op: bop, dst, a, b: c });
+            return Ok(dst);
+        }
+        match op {
+            BinaryOp::Match => self.match_expr(b, lhs, rhs),
+            BinaryOp::Pipe => {
+                let call = self.pipe_into(lhs, rhs)?;
+                self.expr(b, &call)
+            }
+            BinaryOp::StrConcat => {
+                let a = self.expr(b, lhs)?;
+                let c = self.expr(b, rhs)?;
+                let dst = b.reg();
+                b.emit(Instr::Concat { dst, parts: vec![a, c].into() });
+                Ok(dst)
+            }
+            BinaryOp::Concat => self.call_mfa(b, "erlang", "++", &[lhs, rhs]),
+            BinaryOp::Subtract => self.call_mfa(b, "erlang", "--", &[lhs, rhs]),
+            BinaryOp::Pow => self.call_mfa(b, "Elixir.Integer", "pow", &[lhs, rhs]),
+            BinaryOp::Range => {
+                let a = self.expr(b, lhs)?;
+                let c = self.expr(b, rhs)?;
+                self.range(b, a, c, None)
+            }
+            BinaryOp::Step => {
+                let NodeKind::BinaryOp { op: BinaryOp::Range, lhs: first, rhs: last } = &lhs.kind else {
+                    return Err(CompileError::invalid(span, "the // operator expects a range on its left (first..last//step)"));
+                };
+                let a = self.expr(b, first)?;
+                let c = self.expr(b, last)?;
+                let s = self.expr(b, rhs)?;
+                self.range(b, a, c, Some(s))
+            }
+            BinaryOp::In | BinaryOp::NotIn => {
+                let r = self.membership(b, lhs, rhs)?;
+                if op == BinaryOp::NotIn {
+                    let dst = b.reg();
+                    b.emit(Instr::Not { dst, src: r });
+                    Ok(dst)
+                } else {
+                    Ok(r)
+                }
+            }
+            BinaryOp::And | BinaryOp::Or => {
+                let dst = b.reg();
+                let a = self.expr(b, lhs)?;
+                b.emit(Instr::CheckBool { src: a, op: Atom::new(op.as_str()) });
+                b.emit(Instr::Move { dst, src: a });
+                let j = if op == BinaryOp::And {
+                    b.emit(Instr::JumpUnlessTrue { cond: a, to: FunBuilder::PENDING })
+                } else {
+                    b.emit(Instr::JumpIfFalsy { cond: a, to: FunBuilder::PENDING })
+                };
+                if op == BinaryOp::And {
+                    let c = self.expr(b, rhs)?;
+                    b.emit(Instr::Move { dst, src: c });
+                    let here = b.here();
+                    b.patch(&[j], here);
+                } else {
+                    // `or`: a true lhs is the result; a false one evaluates rhs.
+                    let skip = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+                    let here = b.here();
+                    b.patch(&[j], here);
+                    let c = self.expr(b, rhs)?;
+                    b.emit(Instr::Move { dst, src: c });
+                    let end = b.here();
+                    b.patch(&[skip], end);
+                }
+                Ok(dst)
+            }
+            BinaryOp::AndAnd | BinaryOp::OrOr => {
+                let dst = b.reg();
+                let a = self.expr(b, lhs)?;
+                b.emit(Instr::Move { dst, src: a });
+                if op == BinaryOp::AndAnd {
+                    let j = b.emit(Instr::JumpIfFalsy { cond: a, to: FunBuilder::PENDING });
+                    let c = self.expr(b, rhs)?;
+                    b.emit(Instr::Move { dst, src: c });
+                    let here = b.here();
+                    b.patch(&[j], here);
+                } else {
+                    let j = b.emit(Instr::JumpIfFalsy { cond: a, to: FunBuilder::PENDING });
+                    let skip = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+                    let here = b.here();
+                    b.patch(&[j], here);
+                    let c = self.expr(b, rhs)?;
+                    b.emit(Instr::Move { dst, src: c });
+                    let end = b.here();
+                    b.patch(&[skip], end);
+                }
+                Ok(dst)
+            }
+            BinaryOp::Match_ => Err(CompileError::unsupported(span, "the =~ operator (regular expressions)")),
+            BinaryOp::When => Err(CompileError::invalid(span, "\"when\" is only allowed in function heads and clauses")),
+            BinaryOp::Arrow => Err(CompileError::invalid(span, "\"<-\" is only allowed in for and with")),
+            BinaryOp::Default => Err(CompileError::invalid(span, "\\\\ (default argument) is only allowed in def heads")),
+            BinaryOp::Type | BinaryOp::Pipe_ => Err(CompileError::unsupported(span, format!("the {} operator here", op.as_str()))),
+            _ => Err(CompileError::unsupported(span, format!("the {} operator", op.as_str()))),
+        }
+    }
+
+    fn range(&mut self, b: &mut FunBuilder, first: Reg, last: Reg, step: Option<Reg>) -> CResult<Reg> {
+        let step = match step {
+            Some(s) => s,
+            None => {
+                // Elixir 1.14: a range without a step counts down when first > last.
+                let cell = self.cell("Elixir.Range", "__default_step__", 2);
+                let dst = b.reg();
+                b.emit(Instr::Call { dst, target: cell, args: vec![first, last].into() });
+                dst
+            }
+        };
+        let ks = self.constant(b, Term::Atom(ATOMS.struct_))?;
+        let kr = self.constant(b, Term::Atom(ATOMS.range))?;
+        let kf = self.constant(b, Term::Atom(ATOMS.first))?;
+        let kl = self.constant(b, Term::Atom(ATOMS.last))?;
+        let kst = self.constant(b, Term::Atom(ATOMS.step))?;
+        let dst = b.reg();
+        b.emit(Instr::MakeMap { dst, pairs: vec![(ks, kr), (kf, first), (kl, last), (kst, step)].into() });
+        Ok(dst)
+    }
+
+    fn membership(&mut self, b: &mut FunBuilder, lhs: &Node, rhs: &Node) -> CResult<Reg> {
+        // A literal list: a chain of === tests (also valid in guards).
+        if let NodeKind::List { items, tail: None } = &rhs.kind {
+            let v = self.expr(b, lhs)?;
+            let dst = b.reg();
+            b.emit(Instr::Const { dst, value: Term::bool(false) });
+            let mut ends = Vec::new();
+            for item in items {
+                let c = self.expr(b, item)?;
+                let t = b.reg();
+                b.emit(Instr::Op { op: BinOp::StrictEq, dst: t, a: v, b: c });
+                let j = b.emit(Instr::JumpUnlessTrue { cond: t, to: FunBuilder::PENDING });
+                b.emit(Instr::Const { dst, value: Term::bool(true) });
+                ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+                let here = b.here();
+                b.patch(&[j], here);
+            }
+            let end = b.here();
+            b.patch(&ends, end);
+            return Ok(dst);
+        }
+        let v = self.expr(b, lhs)?;
+        let coll = self.expr(b, rhs)?;
+        let cell = self.cell("Elixir.Enum", "member?", 2);
+        let dst = b.reg();
+        b.emit(Instr::Call { dst, target: cell, args: vec![coll, v].into() });
+        Ok(dst)
+    }
+
+    /// Calls `module.name(args...)` with nodes as arguments.
+    pub fn call_mfa(&mut self, b: &mut FunBuilder, module: &str, name: &str, args: &[&Node]) -> CResult<Reg> {
+        let mut regs = Vec::new();
+        for a in args {
+            regs.push(self.expr(b, a)?);
+        }
+        let cell = self.cell(module, name, regs.len() as u32);
+        let dst = b.reg();
+        b.emit(Instr::Call { dst, target: cell, args: regs.into() });
+        Ok(dst)
+    }
+
+    /// Calls `module.name(regs...)`.
+    pub fn call_regs(&mut self, b: &mut FunBuilder, module: &str, name: &str, regs: Vec<Reg>) -> Reg {
+        let cell = self.cell(module, name, regs.len() as u32);
+        let dst = b.reg();
+        b.emit(Instr::Call { dst, target: cell, args: regs.into() });
+        dst
+    }
+
+    fn attribute(&mut self, b: &mut FunBuilder, span: Span, name: &str, value: Option<&Node>) -> CResult<Reg> {
+        if value.is_some() {
+            return Err(CompileError::invalid(span, format!("cannot set attribute @{name} inside function/macro")));
+        }
+        match self.module.attributes.get(name).cloned() {
+            Some(n) => self.expr(b, &n),
+            None if self.module.name.is_none() => Err(CompileError::invalid(
+                span,
+                format!("cannot invoke @/1 outside module"),
+            )),
+            None => self.constant(b, Term::nil()),
+        }
+    }
+
+    fn call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node], parens: bool) -> CResult<Reg> {
+        let dst = b.reg();
+        if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
+            return Ok(dst);
+        }
+        // `expr.field` on something that is not a module name: map field access.
+        if let CallTarget::Remote(left, name) = target {
+            if !parens && args.is_empty() && !is_module_expr(left) {
+                let m = self.expr(b, left)?;
+                b.emit(Instr::Field { dst, src: m, key: Atom::new(name) });
+                return Ok(dst);
+            }
+            if !is_static_module(left) {
+                // `mod.fun(args)` with the module computed at run time.
+                let m = self.expr(b, left)?;
+                let regs = self.args(b, args)?;
+                b.emit(Instr::CallDynamic { dst, module: m, name: Atom::new(name), args: regs.into() });
+                return Ok(dst);
+            }
+        }
+        match self.static_call_target(b, node, target, args)? {
+            Some((cell, argv)) => {
+                let regs = self.args(b, &argv)?;
+                b.emit(Instr::Call { dst, target: cell, args: regs.into() });
+                Ok(dst)
+            }
+            None => Err(CompileError::invalid(node.span, "cannot compile this call")),
+        }
+    }
+
+    /// Resolves a call to an export cell with its final argument list (defaults,
+    /// imports and `Kernel` resolution applied), or `None` when it is not a static call.
+    pub fn static_call_target(
+        &mut self,
+        _b: &mut FunBuilder,
+        node: &Node,
+        target: &CallTarget,
+        args: &[Node],
+    ) -> CResult<Option<(Arc<crate::vm::modules::ExportCell>, Vec<Node>)>> {
+        let arity = args.len() as u32;
+        match target {
+            CallTarget::Remote(left, name) => {
+                if !is_static_module(left) {
+                    return Ok(None);
+                }
+                let m = match &left.kind {
+                    NodeKind::Alias(segs) => alias_atom(&self.module, segs),
+                    NodeKind::Atom(a) => Atom::new(a),
+                    NodeKind::Var(v) if v == "__MODULE__" => match self.module.name {
+                        Some(m) => m,
+                        None => return Err(CompileError::invalid(left.span, "__MODULE__ is nil outside a module")),
+                    },
+                    _ => return Ok(None),
+                };
+                Ok(Some((self.modules.cell(m, Atom::new(name), arity), args.to_vec())))
+            }
+            CallTarget::Local(name) => {
+                if let Some(module) = self.module.name {
+                    if self.module.locals.contains_key(&(name.clone(), arity)) {
+                        return Ok(Some((self.modules.cell(module, Atom::new(name), arity), args.to_vec())));
+                    }
+                }
+                for m in self.module.imports.clone() {
+                    if self.modules.is_exported(m, Atom::new(name), arity) {
+                        return Ok(Some((self.modules.cell(m, Atom::new(name), arity), args.to_vec())));
+                    }
+                }
+                if let Some(m) = self.special_local(name, arity) {
+                    return Ok(Some((self.modules.cell(Atom::new(m), Atom::new(name), arity), args.to_vec())));
+                }
+                let kernel = Atom::new("Elixir.Kernel");
+                let _ = node;
+                Ok(Some((self.modules.cell(kernel, Atom::new(name), arity), args.to_vec())))
+            }
+        }
+    }
+
+    fn special_local(&self, name: &str, arity: u32) -> Option<&'static str> {
+        match (name, arity) {
+            ("flush", 0) | ("h", _) => Some("Elixir.IEx.Helpers"),
+            _ => None,
+        }
+    }
+
+    /// Compiles an anonymous function.
+    pub fn closure(&mut self, b: &mut FunBuilder, span: Span, clauses: &[Clause]) -> CResult<Reg> {
+        let arity = clauses.first().map(|c| c.args.len()).unwrap_or(0);
+        if clauses.iter().any(|c| c.args.len() != arity) {
+            return Err(CompileError::invalid(span, "cannot mix clauses with different arities in anonymous functions"));
+        }
+        // Capture every visible variable the body mentions.
+        let mut names = HashSet::new();
+        for c in clauses {
+            for a in &c.args {
+                collect_vars(a, &mut names);
+            }
+            if let Some(g) = &c.guard {
+                collect_vars(g, &mut names);
+            }
+            collect_vars(&c.body, &mut names);
+        }
+        let mut captured: Vec<(String, Reg)> =
+            names.into_iter().filter_map(|n| b.scope.get(&n).map(|r| (n, *r))).collect();
+        captured.sort();
+        let ncap = captured.len() as u32;
+        self.module.lambda_count += 1;
+        let index = self.module.lambda_count - 1;
+        let module = self.module.name.unwrap_or(ATOMS.nil);
+        let fname = format!("-{}-fun-{}-", self.module.current_fun, index);
+        let mut fb = FunBuilder::new(module, Atom::new(&fname), arity as u32, ncap + arity as u32);
+        fb.context = self.module.current_fun.clone();
+        fb.index = index;
+        fb.captured = captured.iter().map(|(n, _)| n.clone()).collect();
+        let mut base_scope = Scope::new();
+        for (i, (n, _)) in captured.iter().enumerate() {
+            base_scope.insert(n.clone(), i as u32);
+        }
+        fb.scope = base_scope.clone();
+        let params: Vec<Reg> = (ncap..ncap + arity as u32).collect();
+        self.clauses_dispatch(&mut fb, &params, clauses, &base_scope, ClauseFail::FunctionClause)?;
+        let code: FunCode = fb.finish();
+        let lambda = b.lambdas.len() as u32;
+        b.lambdas.push(Arc::new(code));
+        let dst = b.reg();
+        let caps: Vec<Reg> = captured.iter().map(|(_, r)| *r).collect();
+        b.emit(Instr::MakeClosure { dst, lambda, captures: caps.into() });
+        Ok(dst)
+    }
+
+    /// Compiles a list of clauses over the parameter registers; each body is in tail
+    /// position. When no clause matches, `fail` decides the error.
+    pub fn clauses_dispatch(
+        &mut self,
+        b: &mut FunBuilder,
+        params: &[Reg],
+        clauses: &[Clause],
+        base_scope: &Scope,
+        fail: ClauseFail,
+    ) -> CResult<()> {
+        for clause in clauses {
+            b.scope = base_scope.clone();
+            b.line = clause.span.line;
+            let mut fails = Vec::new();
+            let mut bound = HashMap::new();
+            for (p, r) in clause.args.iter().zip(params.iter()) {
+                self.pattern(b, p, *r, &mut fails, &mut bound)?;
+            }
+            for (n, r) in bound {
+                b.scope.insert(n, r);
+            }
+            if let Some(g) = &clause.guard {
+                self.guard(b, g, &mut fails)?;
+            }
+            self.tail(b, &clause.body)?;
+            let next = b.here();
+            b.patch(&fails, next);
+        }
+        b.scope = base_scope.clone();
+        match fail {
+            ClauseFail::FunctionClause => {
+                b.emit(Instr::FunctionClause);
+            }
+        }
+        Ok(())
+    }
+
+    fn capture(&mut self, b: &mut FunBuilder, span: Span, inner: &Node) -> CResult<Reg> {
+        // &Mod.fun/arity and &fun/arity
+        if let NodeKind::BinaryOp { op: BinaryOp::Div, lhs, rhs } = &inner.kind {
+            if let NodeKind::Int(arity) = rhs.kind {
+                let arity = arity as u32;
+                match &lhs.kind {
+                    NodeKind::Call { target: CallTarget::Remote(m, name), args, .. } if args.is_empty() && is_static_module(m) => {
+                        let module = match &m.kind {
+                            NodeKind::Alias(segs) => alias_atom(&self.module, segs),
+                            NodeKind::Atom(a) => Atom::new(a),
+                            _ => self.module.name.unwrap_or(ATOMS.nil),
+                        };
+                        return self.constant(b, export_fun(module, Atom::new(name), arity));
+                    }
+                    NodeKind::Var(name) | NodeKind::Call { target: CallTarget::Local(name), .. } => {
+                        if let Some(module) = self.module.name {
+                            match self.module.locals.get(&(name.clone(), arity)) {
+                                Some(true) => return self.constant(b, export_fun(module, Atom::new(name), arity)),
+                                Some(false) => {
+                                    // A private function: wrap it in a closure.
+                                    let params: Vec<Node> = (1..=arity).map(|i| Node::new(NodeKind::CaptureArg(i), span)).collect();
+                                    let call = Node::new(NodeKind::Call { target: CallTarget::Local(name.clone()), args: params, parens: true }, span);
+                                    return self.capture_expr(b, span, &call);
+                                }
+                                None => {}
+                            }
+                        }
+                        return self.constant(b, export_fun(Atom::new("Elixir.Kernel"), Atom::new(name), arity));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.capture_expr(b, span, inner)
+    }
+
+    fn capture_expr(&mut self, b: &mut FunBuilder, span: Span, inner: &Node) -> CResult<Reg> {
+        let mut max = 0;
+        max_capture_arg(inner, &mut max);
+        if max == 0 {
+            return Err(CompileError::invalid(
+                span,
+                "invalid args for &, expected one of:\n\n  * &Mod.fun/arity to capture a remote function, such as &Enum.map/2\n  * &fun/arity to capture a local or imported function, such as &is_atom/1\n  * &some_code(&1, ...) containing at least one argument as &1, such as &List.flatten(&1)\n",
+            ));
+        }
+        let params: Vec<Node> = (1..=max).map(|i| Node::new(NodeKind::Var(format!("&{i}")), span)).collect();
+        let body = replace_capture_args(inner);
+        let clause = Clause { args: params, guard: None, body, span };
+        self.closure(b, span, &[clause])
+    }
+}
+
+/// How a clause list fails when nothing matches.
+#[derive(Clone, Copy)]
+pub enum ClauseFail {
+    /// FunctionClauseError for the function being compiled.
+    FunctionClause,
+}
+
+/// `&Mod.fun/arity` as a value.
+pub fn export_fun(module: Atom, name: Atom, arity: u32) -> Term {
+    Term::Fun(Arc::new(Fun { arity, kind: FunKind::Export { module, name } }))
+}
+
+/// True for nodes that name a module at compile time.
+pub fn is_static_module(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Alias(_) | NodeKind::Atom(_))
+        || matches!(&n.kind, NodeKind::Var(v) if v == "__MODULE__")
+}
+
+fn is_module_expr(n: &Node) -> bool {
+    is_static_module(n)
+}
+
+/// Collects every variable name mentioned in `n` (used to decide captures).
+pub fn collect_vars(n: &Node, out: &mut HashSet<String>) {
+    match &n.kind {
+        NodeKind::Var(v) => {
+            out.insert(v.clone());
+        }
+        NodeKind::Interpolated { parts, .. } | NodeKind::Sigil { parts, .. } => {
+            for p in parts {
+                if let InterpPart::Expr(e) = p {
+                    collect_vars(e, out);
+                }
+            }
+        }
+        NodeKind::List { items, tail } => {
+            items.iter().for_each(|i| collect_vars(i, out));
+            if let Some(t) = tail {
+                collect_vars(t, out);
+            }
+        }
+        NodeKind::Tuple(items) | NodeKind::Block(items) => items.iter().for_each(|i| collect_vars(i, out)),
+        NodeKind::Map { base, pairs } | NodeKind::Struct { base, pairs, .. } => {
+            if let Some(bn) = base {
+                collect_vars(bn, out);
+            }
+            for (k, v) in pairs {
+                collect_vars(k, out);
+                collect_vars(v, out);
+            }
+        }
+        NodeKind::Bitstring(segs) => segs.iter().for_each(|s| {
+            collect_vars(&s.value, out);
+            s.specs.iter().for_each(|x| collect_vars(x, out));
+        }),
+        NodeKind::UnaryOp { operand, .. } => collect_vars(operand, out),
+        NodeKind::BinaryOp { lhs, rhs, .. } => {
+            collect_vars(lhs, out);
+            collect_vars(rhs, out);
+        }
+        NodeKind::Attribute { value: Some(v), .. } => collect_vars(v, out),
+        NodeKind::Call { target, args, .. } => {
+            if let CallTarget::Remote(l, _) = target {
+                collect_vars(l, out);
+            }
+            if let CallTarget::Local(name) = target {
+                // A parenthesis-less local may be a variable reference.
+                out.insert(name.clone());
+            }
+            args.iter().for_each(|a| collect_vars(a, out));
+        }
+        NodeKind::FunCall { fun, args } => {
+            collect_vars(fun, out);
+            args.iter().for_each(|a| collect_vars(a, out));
+        }
+        NodeKind::Access { container, key } => {
+            collect_vars(container, out);
+            collect_vars(key, out);
+        }
+        NodeKind::Fn(cs) | NodeKind::Clauses(cs) => {
+            for c in cs {
+                c.args.iter().for_each(|a| collect_vars(a, out));
+                if let Some(g) = &c.guard {
+                    collect_vars(g, out);
+                }
+                collect_vars(&c.body, out);
+            }
+        }
+        NodeKind::Capture(i) => collect_vars(i, out),
+        _ => {}
+    }
+}
+
+fn max_capture_arg(n: &Node, max: &mut u32) {
+    match &n.kind {
+        NodeKind::CaptureArg(i) => *max = (*max).max(*i),
+        NodeKind::Capture(_) | NodeKind::Fn(_) => {}
+        _ => visit_children(n, &mut |c| max_capture_arg(c, max)),
+    }
+}
+
+fn replace_capture_args(n: &Node) -> Node {
+    match &n.kind {
+        NodeKind::CaptureArg(i) => Node::new(NodeKind::Var(format!("&{i}")), n.span),
+        NodeKind::Capture(_) | NodeKind::Fn(_) => n.clone(),
+        _ => map_children(n, &replace_capture_args),
+    }
+}
+
+/// Calls `f` on each direct child expression of `n`.
+pub fn visit_children(n: &Node, f: &mut dyn FnMut(&Node)) {
+    match &n.kind {
+        NodeKind::Interpolated { parts, .. } | NodeKind::Sigil { parts, .. } => {
+            for p in parts {
+                if let InterpPart::Expr(e) = p {
+                    f(e);
+                }
+            }
+        }
+        NodeKind::List { items, tail } => {
+            items.iter().for_each(|i| f(i));
+            if let Some(t) = tail {
+                f(t);
+            }
+        }
+        NodeKind::Tuple(items) | NodeKind::Block(items) => items.iter().for_each(|i| f(i)),
+        NodeKind::Map { base, pairs } | NodeKind::Struct { base, pairs, .. } => {
+            if let Some(bn) = base {
+                f(bn);
+            }
+            for (k, v) in pairs {
+                f(k);
+                f(v);
+            }
+        }
+        NodeKind::UnaryOp { operand, .. } => f(operand),
+        NodeKind::BinaryOp { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs);
+        }
+        NodeKind::Call { target, args, .. } => {
+            if let CallTarget::Remote(l, _) = target {
+                f(l);
+            }
+            args.iter().for_each(|a| f(a));
+        }
+        NodeKind::FunCall { fun, args } => {
+            f(fun);
+            args.iter().for_each(|a| f(a));
+        }
+        NodeKind::Access { container, key } => {
+            f(container);
+            f(key);
+        }
+        NodeKind::Bitstring(segs) => segs.iter().for_each(|s| f(&s.value)),
+        _ => {}
+    }
+}
+
+/// Rebuilds `n` with `f` applied to each direct child expression.
+pub fn map_children(n: &Node, f: &dyn Fn(&Node) -> Node) -> Node {
+    let kind = match &n.kind {
+        NodeKind::Interpolated { parts, charlist } => NodeKind::Interpolated {
+            parts: parts
+                .iter()
+                .map(|p| match p {
+                    InterpPart::Expr(e) => InterpPart::Expr(f(e)),
+                    other => other.clone(),
+                })
+                .collect(),
+            charlist: *charlist,
+        },
+        NodeKind::List { items, tail } => NodeKind::List {
+            items: items.iter().map(f).collect(),
+            tail: tail.as_ref().map(|t| Box::new(f(t))),
+        },
+        NodeKind::Tuple(items) => NodeKind::Tuple(items.iter().map(f).collect()),
+        NodeKind::Block(items) => NodeKind::Block(items.iter().map(f).collect()),
+        NodeKind::Map { base, pairs } => NodeKind::Map {
+            base: base.as_ref().map(|x| Box::new(f(x))),
+            pairs: pairs.iter().map(|(k, v)| (f(k), f(v))).collect(),
+        },
+        NodeKind::Struct { name, base, pairs } => NodeKind::Struct {
+            name: name.clone(),
+            base: base.as_ref().map(|x| Box::new(f(x))),
+            pairs: pairs.iter().map(|(k, v)| (f(k), f(v))).collect(),
+        },
+        NodeKind::UnaryOp { op, operand } => NodeKind::UnaryOp { op: *op, operand: Box::new(f(operand)) },
+        NodeKind::BinaryOp { op, lhs, rhs } => NodeKind::BinaryOp { op: *op, lhs: Box::new(f(lhs)), rhs: Box::new(f(rhs)) },
+        NodeKind::Call { target, args, parens } => NodeKind::Call {
+            target: match target {
+                CallTarget::Remote(l, name) => CallTarget::Remote(Box::new(f(l)), name.clone()),
+                other => other.clone(),
+            },
+            args: args.iter().map(f).collect(),
+            parens: *parens,
+        },
+        NodeKind::FunCall { fun, args } => NodeKind::FunCall { fun: Box::new(f(fun)), args: args.iter().map(f).collect() },
+        NodeKind::Access { container, key } => NodeKind::Access { container: Box::new(f(container)), key: Box::new(f(key)) },
+        other => other.clone(),
+    };
+    Node::new(kind, n.span)
+}
+
+/// Parses `YYYY-MM-DD` into a `%Date{}` struct term.
+pub fn parse_date(s: &str) -> Option<Term> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(Term::map(vec![
+        (Term::Atom(ATOMS.struct_), Term::atom("Elixir.Date")),
+        (Term::atom("calendar"), Term::atom("Elixir.Calendar.ISO")),
+        (Term::atom("day"), Term::Int(d)),
+        (Term::atom("month"), Term::Int(m)),
+        (Term::atom("year"), Term::Int(y)),
+    ]))
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}

@@ -1,0 +1,493 @@
+//! Patterns and guards.
+//!
+//! A pattern compiles to tests on a subject register that jump to a fail label,
+//! and to bindings. Within one pattern a repeated variable (`{z, z}`) must be equal
+//! at both places; `^x` compares with the existing `x`.
+
+use super::builder::FunBuilder;
+use super::error::{CResult, CompileError};
+use super::expr::{Compiler, alias_atom};
+use crate::syntax::ast::{BinaryOp, BitSegment, CallTarget, InterpPart, Node, NodeKind, UnaryOp};
+use crate::syntax::Span;
+use crate::term::{ATOMS, Atom, Term};
+use crate::vm::code::{BitSeg, Instr, MatchFailure, Reg};
+use std::collections::HashMap;
+
+impl<'m> Compiler<'m> {
+    /// `lhs = rhs`: match, bind, and evaluate to the right-hand side.
+    pub fn match_expr(&mut self, b: &mut FunBuilder, lhs: &Node, rhs: &Node) -> CResult<Reg> {
+        let v = self.expr(b, rhs)?;
+        let mut fails = Vec::new();
+        let mut bound = HashMap::new();
+        self.pattern(b, lhs, v, &mut fails, &mut bound)?;
+        if !fails.is_empty() {
+            let ok = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+            let here = b.here();
+            b.patch(&fails, here);
+            b.emit(Instr::MatchFail { kind: MatchFailure::BadMatch, value: v });
+            let end = b.here();
+            b.patch(&[ok], end);
+        }
+        for (n, r) in bound {
+            b.scope.insert(n, r);
+        }
+        Ok(v)
+    }
+
+    /// Compiles a pattern against `subject`. Failed tests are appended to `fails`;
+    /// new bindings go to `bound` (the caller adds them to the scope).
+    pub fn pattern(
+        &mut self,
+        b: &mut FunBuilder,
+        p: &Node,
+        subject: Reg,
+        fails: &mut Vec<usize>,
+        bound: &mut HashMap<String, Reg>,
+    ) -> CResult<()> {
+        match &p.kind {
+            NodeKind::Var(name) => {
+                if name.starts_with('_') {
+                    return Ok(());
+                }
+                if name == "__MODULE__" {
+                    let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
+                    fails.push(b.emit(Instr::TestConst { reg: subject, value: m, fail: FunBuilder::PENDING }));
+                    return Ok(());
+                }
+                match bound.get(name) {
+                    Some(prev) => {
+                        fails.push(b.emit(Instr::TestEq { a: subject, b: *prev, fail: FunBuilder::PENDING }));
+                    }
+                    None => {
+                        let r = b.reg();
+                        b.emit(Instr::Move { dst: r, src: subject });
+                        bound.insert(name.clone(), r);
+                    }
+                }
+                Ok(())
+            }
+            NodeKind::Int(_) | NodeKind::BigInt(_) | NodeKind::Float(_) | NodeKind::Atom(_) | NodeKind::Str(_) | NodeKind::Charlist(_) => {
+                let value = literal_term(p).ok_or_else(|| CompileError::invalid(p.span, "invalid literal in pattern"))?;
+                fails.push(b.emit(Instr::TestConst { reg: subject, value, fail: FunBuilder::PENDING }));
+                Ok(())
+            }
+            NodeKind::Alias(segs) => {
+                let a = alias_atom(&self.module, segs);
+                fails.push(b.emit(Instr::TestConst { reg: subject, value: Term::Atom(a), fail: FunBuilder::PENDING }));
+                Ok(())
+            }
+            NodeKind::UnaryOp { op: UnaryOp::Pin, operand } => {
+                let NodeKind::Var(name) = &operand.kind else {
+                    return Err(CompileError::invalid(p.span, "the pin operator ^ expects a variable"));
+                };
+                let Some(r) = b.scope.get(name).copied() else {
+                    return Err(CompileError::invalid(p.span, format!("undefined variable ^{name}")));
+                };
+                fails.push(b.emit(Instr::TestEq { a: subject, b: r, fail: FunBuilder::PENDING }));
+                Ok(())
+            }
+            NodeKind::UnaryOp { op: UnaryOp::Neg, operand } => match operand.kind {
+                NodeKind::Int(i) => {
+                    fails.push(b.emit(Instr::TestConst { reg: subject, value: Term::Int(-i), fail: FunBuilder::PENDING }));
+                    Ok(())
+                }
+                NodeKind::Float(f) => {
+                    fails.push(b.emit(Instr::TestConst { reg: subject, value: Term::Float(-f), fail: FunBuilder::PENDING }));
+                    Ok(())
+                }
+                _ => Err(CompileError::invalid(p.span, "invalid pattern")),
+            },
+            NodeKind::Tuple(items) => {
+                fails.push(b.emit(Instr::TestTuple { reg: subject, arity: items.len() as u32, fail: FunBuilder::PENDING }));
+                for (i, item) in items.iter().enumerate() {
+                    if is_wildcard(item) {
+                        continue;
+                    }
+                    let r = b.reg();
+                    b.emit(Instr::GetElem { dst: r, tuple: subject, index: i as u32 });
+                    self.pattern(b, item, r, fails, bound)?;
+                }
+                Ok(())
+            }
+            NodeKind::List { items, tail } => {
+                let mut cur = subject;
+                for item in items {
+                    let h = b.reg();
+                    let t = b.reg();
+                    fails.push(b.emit(Instr::TestCons { reg: cur, head: h, tail: t, fail: FunBuilder::PENDING }));
+                    self.pattern(b, item, h, fails, bound)?;
+                    cur = t;
+                }
+                match tail {
+                    Some(t) => self.pattern(b, t, cur, fails, bound),
+                    None => {
+                        fails.push(b.emit(Instr::TestNil { reg: cur, fail: FunBuilder::PENDING }));
+                        Ok(())
+                    }
+                }
+            }
+            NodeKind::Map { base: None, pairs } => {
+                fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
+                self.map_pairs_pattern(b, pairs, subject, fails, bound)
+            }
+            NodeKind::Struct { name, base: None, pairs } => {
+                fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
+                let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
+                let v = b.reg();
+                fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
+                match &name.kind {
+                    NodeKind::Var(n) if n != "__MODULE__" => {
+                        // %name{} binds the struct's module.
+                        self.pattern(b, name, v, fails, bound)?;
+                    }
+                    _ => {
+                        let m = self.struct_module(name)?;
+                        fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(m), fail: FunBuilder::PENDING }));
+                    }
+                }
+                self.map_pairs_pattern(b, pairs, subject, fails, bound)
+            }
+            NodeKind::BinaryOp { op: BinaryOp::Match, lhs, rhs } => {
+                self.pattern(b, lhs, subject, fails, bound)?;
+                self.pattern(b, rhs, subject, fails, bound)
+            }
+            NodeKind::BinaryOp { op: BinaryOp::StrConcat, lhs, rhs } => {
+                let prefix = match &lhs.kind {
+                    NodeKind::Str(s) => s.clone(),
+                    NodeKind::Interpolated { parts, charlist: false } if parts.iter().all(|x| matches!(x, InterpPart::Lit(_))) => parts
+                        .iter()
+                        .map(|x| match x {
+                            InterpPart::Lit(s) => s.as_str(),
+                            InterpPart::Expr(_) => "",
+                        })
+                        .collect(),
+                    _ => {
+                        return Err(CompileError::invalid(
+                            lhs.span,
+                            "the left argument of <> in a pattern must be a literal string",
+                        ));
+                    }
+                };
+                let pr = self.constant(b, Term::string(prefix))?;
+                let rest = b.reg();
+                fails.push(b.emit(Instr::TestPrefix { reg: subject, prefix: pr, rest, fail: FunBuilder::PENDING }));
+                self.pattern(b, rhs, rest, fails, bound)
+            }
+            NodeKind::BinaryOp { op: BinaryOp::Range, lhs, rhs } => {
+                // first..last as a pattern: a Range struct.
+                let pairs = vec![
+                    (Node::new(NodeKind::Atom("first".into()), p.span), (**lhs).clone()),
+                    (Node::new(NodeKind::Atom("last".into()), p.span), (**rhs).clone()),
+                ];
+                fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
+                let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
+                let v = b.reg();
+                fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
+                fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(ATOMS.range), fail: FunBuilder::PENDING }));
+                self.map_pairs_pattern(b, &pairs, subject, fails, bound)
+            }
+            NodeKind::Bitstring(segs) => self.bits_pattern(b, p.span, segs, subject, fails, bound),
+            NodeKind::Attribute { name, value: None } => {
+                let n = self
+                    .module
+                    .attributes
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| CompileError::invalid(p.span, format!("undefined module attribute @{name}")))?;
+                self.pattern(b, &n, subject, fails, bound)
+            }
+            NodeKind::Call { target: CallTarget::Local(name), args, .. } if name == "__MODULE__" && args.is_empty() => {
+                let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
+                fails.push(b.emit(Instr::TestConst { reg: subject, value: m, fail: FunBuilder::PENDING }));
+                Ok(())
+            }
+            NodeKind::Interpolated { .. } => Err(CompileError::invalid(p.span, "interpolation is not allowed in patterns, use <> with a literal prefix")),
+            _ => Err(CompileError::invalid(p.span, format!("cannot use this expression in a pattern: {}", describe(p)))),
+        }
+    }
+
+    fn map_pairs_pattern(
+        &mut self,
+        b: &mut FunBuilder,
+        pairs: &[(Node, Node)],
+        subject: Reg,
+        fails: &mut Vec<usize>,
+        bound: &mut HashMap<String, Reg>,
+    ) -> CResult<()> {
+        for (k, v) in pairs {
+            let key = match &k.kind {
+                NodeKind::UnaryOp { op: UnaryOp::Pin, operand } => match &operand.kind {
+                    NodeKind::Var(n) => *b
+                        .scope
+                        .get(n)
+                        .ok_or_else(|| CompileError::invalid(k.span, format!("undefined variable ^{n}")))?,
+                    _ => return Err(CompileError::invalid(k.span, "invalid map key in pattern")),
+                },
+                _ => {
+                    let t = literal_term(k).ok_or_else(|| CompileError::invalid(k.span, "only literals and pinned variables are allowed as map keys in patterns"))?;
+                    self.constant(b, t)?
+                }
+            };
+            let r = b.reg();
+            fails.push(b.emit(Instr::MapGet { dst: r, map: subject, key, fail: FunBuilder::PENDING }));
+            self.pattern(b, v, r, fails, bound)?;
+        }
+        Ok(())
+    }
+
+    fn bits_pattern(
+        &mut self,
+        b: &mut FunBuilder,
+        span: Span,
+        segs: &[BitSegment],
+        subject: Reg,
+        fails: &mut Vec<usize>,
+        bound: &mut HashMap<String, Reg>,
+    ) -> CResult<()> {
+        let mut out = Vec::new();
+        let mut binds = Vec::new();
+        for (i, s) in segs.iter().enumerate() {
+            let spec = seg_spec(s)?;
+            if let NodeKind::Str(lit) = &s.value.kind {
+                out.push(BitSeg::Bytes(lit.clone().into_bytes()));
+                continue;
+            }
+            let r = b.reg();
+            match spec {
+                SegKind::Int(bits) => out.push(BitSeg::Int { dst: r, bits }),
+                SegKind::Utf8 => out.push(BitSeg::Utf8 { dst: r }),
+                SegKind::Binary => {
+                    if i + 1 != segs.len() {
+                        return Err(CompileError::unsupported(span, "a binary segment that is not last in a bitstring pattern"));
+                    }
+                    out.push(BitSeg::Rest { dst: r });
+                }
+            }
+            binds.push((r, &s.value));
+        }
+        fails.push(b.emit(Instr::TestBits { reg: subject, segs: out.into(), fail: FunBuilder::PENDING }));
+        for (r, node) in binds {
+            self.pattern(b, node, r, fails, bound)?;
+        }
+        Ok(())
+    }
+
+    /// Builds a bitstring value `<<a, b::binary>>`.
+    pub fn bitstring_value(&mut self, b: &mut FunBuilder, span: Span, segs: &[BitSegment]) -> CResult<Reg> {
+        let mut parts = Vec::new();
+        for s in segs {
+            let v = self.expr(b, &s.value)?;
+            match seg_spec(s)? {
+                SegKind::Binary => parts.push(v),
+                SegKind::Int(8) => parts.push(self.call_regs(b, "Elixir.Kernel", "__byte_to_binary__", vec![v])),
+                SegKind::Utf8 => parts.push(self.call_regs(b, "Elixir.Kernel", "__codepoint_to_binary__", vec![v])),
+                SegKind::Int(_) => return Err(CompileError::unsupported(span, "integer segments wider than 8 bits when building binaries")),
+            }
+        }
+        let dst = b.reg();
+        b.emit(Instr::Concat { dst, parts: parts.into() });
+        Ok(dst)
+    }
+
+    /// Compiles a guard: falls through when it is `true`, jumps to a fail label
+    /// otherwise. An error inside the guard makes it false, as in Elixir.
+    pub fn guard(&mut self, b: &mut FunBuilder, g: &Node, fails: &mut Vec<usize>) -> CResult<()> {
+        // `when a when b` (several guards) means a or b.
+        let protect = guard_may_raise(g);
+        let class = b.reg();
+        let reason = b.reg();
+        let t = if protect { Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason })) } else { None };
+        let v = self.expr(b, g)?;
+        if let Some(t) = t {
+            b.emit(Instr::TryEnd);
+            let ok = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+            let handler = b.here();
+            b.patch(&[t], handler);
+            fails.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+            let here = b.here();
+            b.patch(&[ok], here);
+        }
+        fails.push(b.emit(Instr::JumpUnlessTrue { cond: v, to: FunBuilder::PENDING }));
+        Ok(())
+    }
+
+    /// The module a struct name refers to.
+    pub fn struct_module(&self, name: &Node) -> CResult<Atom> {
+        match &name.kind {
+            NodeKind::Alias(segs) => Ok(alias_atom(&self.module, segs)),
+            NodeKind::Var(v) | NodeKind::Call { target: CallTarget::Local(v), .. } if v == "__MODULE__" => self
+                .module
+                .name
+                .ok_or_else(|| CompileError::invalid(name.span, "__MODULE__ is nil outside a module")),
+            NodeKind::Atom(a) => Ok(Atom::new(a)),
+            _ => Err(CompileError::invalid(name.span, "expected a module name after %")),
+        }
+    }
+
+    /// `%Mod{k: v}` or `%Mod{base | k: v}` as a value.
+    pub fn struct_literal(&mut self, b: &mut FunBuilder, span: Span, name: &Node, base: Option<&Node>, pairs: &[(Node, Node)]) -> CResult<Reg> {
+        let module = self.struct_module(name)?;
+        let fields = self
+            .structs
+            .get(&module)
+            .cloned()
+            .or_else(|| self.modules.info(module).and_then(|i| i.struct_fields))
+            .or_else(|| builtin_struct_fields(module));
+        let Some(fields) = fields else {
+            return Err(CompileError::invalid(
+                span,
+                format!("{} is not loaded and could not be found", crate::term::inspect::inspect(&Term::Atom(module))),
+            ));
+        };
+        for (k, _) in pairs {
+            let Some(key) = literal_term(k).and_then(|t| t.as_atom()) else {
+                return Err(CompileError::invalid(k.span, "struct fields must be atoms"));
+            };
+            if !fields.iter().any(|(f, _)| *f == key) {
+                return Err(CompileError::new(
+                    super::error::CompileErrorKind::Invalid,
+                    k.span,
+                    format!(
+                        "unknown key {} for struct {}",
+                        crate::term::inspect::inspect(&Term::Atom(key)),
+                        crate::term::inspect::inspect(&Term::Atom(module))
+                    ),
+                ));
+            }
+        }
+        let mut regs = Vec::new();
+        for (k, v) in pairs {
+            let kr = self.expr(b, k)?;
+            let vr = self.expr(b, v)?;
+            regs.push((kr, vr));
+        }
+        let dst = b.reg();
+        match base {
+            Some(base) => {
+                let br = self.expr(b, base)?;
+                b.emit(Instr::UpdateMap { dst, base: br, pairs: regs.into(), strict: true });
+            }
+            None => {
+                let mut all = Vec::new();
+                let ks = self.constant(b, Term::Atom(ATOMS.struct_))?;
+                let ms = self.constant(b, Term::Atom(module))?;
+                all.push((ks, ms));
+                for (f, default) in &fields {
+                    let kr = self.constant(b, Term::Atom(*f))?;
+                    let vr = self.constant(b, default.clone())?;
+                    all.push((kr, vr));
+                }
+                all.extend(regs);
+                b.emit(Instr::MakeMap { dst, pairs: all.into() });
+            }
+        }
+        Ok(dst)
+    }
+}
+
+enum SegKind {
+    Int(u32),
+    Utf8,
+    Binary,
+}
+
+fn seg_spec(s: &BitSegment) -> CResult<SegKind> {
+    let mut kind = SegKind::Int(8);
+    for spec in &s.specs {
+        match &spec.kind {
+            NodeKind::Var(n) | NodeKind::Call { target: CallTarget::Local(n), .. } => match n.as_str() {
+                "binary" | "bytes" | "bitstring" | "bits" => kind = SegKind::Binary,
+                "utf8" => kind = SegKind::Utf8,
+                "integer" | "unsigned" | "big" => {}
+                "size" => {
+                    if let NodeKind::Call { args, .. } = &spec.kind {
+                        if let Some(NodeKind::Int(n)) = args.first().map(|a| &a.kind) {
+                            kind = SegKind::Int(*n as u32);
+                        }
+                    }
+                }
+                other => return Err(CompileError::unsupported(spec.span, format!("the bitstring modifier {other}"))),
+            },
+            NodeKind::Int(n) => kind = SegKind::Int(*n as u32),
+            _ => return Err(CompileError::unsupported(spec.span, "this bitstring modifier")),
+        }
+    }
+    Ok(kind)
+}
+
+fn is_wildcard(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Var(v) if v.starts_with('_'))
+}
+
+/// The term a literal node stands for (numbers, atoms, strings, and lists/tuples/maps
+/// of literals), or `None` if it is not a literal.
+pub fn literal_term(n: &Node) -> Option<Term> {
+    Some(match &n.kind {
+        NodeKind::Int(i) => Term::Int(*i),
+        NodeKind::BigInt(b) => Term::from_bigint(b.clone()),
+        NodeKind::Float(f) => Term::Float(*f),
+        NodeKind::Atom(a) => Term::atom(a),
+        NodeKind::Str(s) => Term::string(s.clone()),
+        NodeKind::Charlist(s) => Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()),
+        NodeKind::Alias(segs) => Term::atom(&format!("Elixir.{}", segs.join("."))),
+        NodeKind::UnaryOp { op: UnaryOp::Neg, operand } => match operand.kind {
+            NodeKind::Int(i) => Term::Int(-i),
+            NodeKind::Float(f) => Term::Float(-f),
+            _ => return None,
+        },
+        NodeKind::List { items, tail } => {
+            let items: Option<Vec<Term>> = items.iter().map(literal_term).collect();
+            let tail = match tail {
+                Some(t) => literal_term(t)?,
+                None => Term::Nil,
+            };
+            Term::list_with_tail(items?, tail)
+        }
+        NodeKind::Tuple(items) => Term::tuple(items.iter().map(literal_term).collect::<Option<Vec<_>>>()?),
+        NodeKind::Map { base: None, pairs } => {
+            let mut out = Vec::new();
+            for (k, v) in pairs {
+                out.push((literal_term(k)?, literal_term(v)?));
+            }
+            Term::map(out)
+        }
+        _ => return None,
+    })
+}
+
+fn guard_may_raise(g: &Node) -> bool {
+    match &g.kind {
+        NodeKind::BinaryOp { op, lhs, rhs } => {
+            matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::And | BinaryOp::Or)
+                || guard_may_raise(lhs)
+                || guard_may_raise(rhs)
+        }
+        NodeKind::UnaryOp { operand, .. } => guard_may_raise(operand),
+        NodeKind::Call { target: CallTarget::Local(name), args, .. } => {
+            !(name.starts_with("is_") && args.iter().all(|a| !guard_may_raise(a)))
+        }
+        NodeKind::Call { .. } | NodeKind::Access { .. } => true,
+        _ => false,
+    }
+}
+
+fn describe(n: &Node) -> &'static str {
+    match &n.kind {
+        NodeKind::Call { .. } => "a function call",
+        NodeKind::FunCall { .. } => "an anonymous function call",
+        NodeKind::BinaryOp { .. } => "an operator",
+        NodeKind::Fn(_) => "an anonymous function",
+        _ => "this expression",
+    }
+}
+
+/// Fields of Elixir's own structs that code may build with `%Name{}`.
+fn builtin_struct_fields(module: Atom) -> Option<Vec<(Atom, Term)>> {
+    let f = |names: &[&str]| Some(names.iter().map(|n| (Atom::new(n), Term::nil())).collect());
+    match module.as_str() {
+        "Elixir.Range" => f(&["first", "last", "step"]),
+        "Elixir.Date" => f(&["calendar", "day", "month", "year"]),
+        "Elixir.Task" => f(&["mfa", "owner", "pid", "ref"]),
+        _ => None,
+    }
+}

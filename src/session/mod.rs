@@ -1,0 +1,113 @@
+//! Layer 6 — one evaluation context: a runtime, the module table (prelude loaded),
+//! the shell's bindings and where output goes. The REPL, `otplab run`, the grader and
+//! the step mode all evaluate code through a [`Session`].
+//!
+//! - [`error`]: [`SessionError`], code that could not be read or compiled.
+//! - [`driver`]: runs a process body to completion and collects its outcome.
+
+pub mod driver;
+pub mod error;
+
+pub use error::SessionError;
+
+use crate::compile::compile_program;
+use crate::runtime::{OutputSink, Runtime};
+use crate::term::Term;
+use crate::vm::machine::{Machine, Outcome};
+use crate::vm::modules::Modules;
+use std::sync::Arc;
+
+/// Which clock time-related functions read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// Real time: three 1 s sleeps in parallel take about 1 s.
+    Real,
+    /// Virtual time: sleeps complete instantly but `:timer.tc` reports their length.
+    Virtual,
+}
+
+/// How to set up a session.
+pub struct SessionConfig {
+    /// The clock in force.
+    pub clock: Clock,
+    /// Where every process's output goes.
+    pub output: Arc<dyn OutputSink>,
+    /// `System.argv/0`.
+    pub argv: Vec<String>,
+}
+
+/// What a script or REPL entry did.
+#[derive(Debug, Clone)]
+pub enum Evaluation {
+    /// It returned a value.
+    Value(Term),
+    /// It raised (or exited, or threw) and nothing caught it.
+    Raised(crate::vm::Raise),
+}
+
+/// One evaluation context.
+pub struct Session {
+    runtime: Runtime,
+    modules: Arc<Modules>,
+    bindings: Vec<(String, Term)>,
+}
+
+impl Session {
+    /// Builds a session: a runtime, the natives and the compiled prelude.
+    pub fn new(config: SessionConfig) -> Result<Session, SessionError> {
+        let runtime = Runtime::new(config.output);
+        let modules = Arc::new(Modules::new(crate::stdlib::natives()));
+        let mut s = Session { runtime, modules, bindings: Vec::new() };
+        for (name, source) in crate::stdlib::prelude_sources() {
+            let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
+            let program = compile_program(&nodes, &s.modules, &[], false)
+                .map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
+            let machine = Machine::for_code(s.modules.clone(), program.code, vec![]);
+            if let Outcome::Raised(r) = driver::run_to_end(&s.runtime, machine) {
+                return Err(SessionError::Prelude(format!("{name}: raised {:?}", r.reason)));
+            }
+        }
+        Ok(s)
+    }
+
+    /// The session's module table.
+    pub fn modules(&self) -> &Arc<Modules> {
+        &self.modules
+    }
+
+    /// The session's runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Runs a whole script as `elixir FILE` would.
+    pub fn run_script(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        let nodes = crate::syntax::parse(source)?;
+        let program = compile_program(&nodes, &self.modules, &[], false)?;
+        let machine = Machine::for_code(self.modules.clone(), program.code, vec![]);
+        Ok(match driver::run_to_end(&self.runtime, machine) {
+            Outcome::Returned(v) => Evaluation::Value(v),
+            Outcome::Raised(r) => Evaluation::Raised(r),
+        })
+    }
+
+    /// Evaluates one REPL entry with the session's bindings; new bindings are kept
+    /// only when the entry succeeds (an error never loses what the learner had).
+    pub fn eval(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        let nodes = crate::syntax::parse(source)?;
+        let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
+        let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
+        let program = compile_program(&nodes, &self.modules, &names, true)?;
+        let machine = Machine::for_code(self.modules.clone(), program.code, values);
+        Ok(match driver::run_to_end(&self.runtime, machine) {
+            Outcome::Returned(Term::Tuple(pair)) if pair.len() == 2 => {
+                if let Some(vals) = pair[1].list_to_vec() {
+                    self.bindings = program.bindings_out.into_iter().zip(vals).collect();
+                }
+                Evaluation::Value(pair[0].clone())
+            }
+            Outcome::Returned(v) => Evaluation::Value(v),
+            Outcome::Raised(r) => Evaluation::Raised(r),
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! Compiled code: the register machine's instruction set and function objects.
+//!
+//! A function's registers live in one per-process `Vec<Term>`; a frame sees the
+//! window `base .. base + nregs`. For a named function the arguments arrive in
+//! registers `0..arity`; for a closure the captured values come first
+//! (`0..ncaptured`), then the arguments. Every variable binding gets a fresh
+//! register (the compiler is SSA-like), so a rebinding inside a nested scope
+//! (an `if` branch) never clobbers the outer variable.
+
+use super::modules::ExportCell;
+use crate::term::{Atom, Term};
+use std::sync::Arc;
+
+/// A register index within a frame.
+pub type Reg = u32;
+/// An instruction index within a function.
+pub type Label = u32;
+
+/// A compiled function (all clauses of a named function, or one anonymous `fn`).
+#[derive(Debug)]
+pub struct FunCode {
+    /// The module it was written in (`nil` for script top level).
+    pub module: Atom,
+    /// Its name (`run`, or `-run/1-fun-0-` style for anonymous functions).
+    pub name: Atom,
+    /// Number of parameters.
+    pub arity: u32,
+    /// Number of captured values (closures only).
+    pub ncaptured: u32,
+    /// Registers the frame needs.
+    pub nregs: u32,
+    /// The instructions.
+    pub code: Vec<Instr>,
+    /// Source line of each instruction (same length as `code`), for error reports.
+    pub lines: Vec<u32>,
+    /// Anonymous functions created by `MakeClosure`.
+    pub lambdas: Vec<Arc<FunCode>>,
+    /// For `inspect` of closures: `"run/1"` of the enclosing function, or empty.
+    pub context: String,
+    /// Index of this `fn` within its module.
+    pub index: u32,
+}
+
+/// Arithmetic and comparison operators with a fast path in the VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (always a float)
+    Div,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `===`
+    StrictEq,
+    /// `!==`
+    StrictNe,
+    /// `<`
+    Lt,
+    /// `>`
+    Gt,
+    /// `<=`
+    Le,
+    /// `>=`
+    Ge,
+}
+
+/// The error a failed built-in construct raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchFailure {
+    /// `=`: `{:badmatch, value}`
+    BadMatch,
+    /// `case`: `{:case_clause, value}`
+    CaseClause,
+    /// `with ... else`: `{:with_clause, value}`
+    WithClause,
+    /// `try ... else`: `{:try_clause, value}`
+    TryClause,
+    /// `cond`: `:cond_clause` (CondClauseError)
+    CondClause,
+}
+
+/// One instruction. Jump targets are instruction indices in the same function.
+#[derive(Debug)]
+pub enum Instr {
+    /// `dst = src`
+    Move { dst: Reg, src: Reg },
+    /// `dst = constant`
+    Const { dst: Reg, value: Term },
+    /// `dst = {regs...}`
+    MakeTuple { dst: Reg, items: Box<[Reg]> },
+    /// `dst = [items... | tail]` (tail `None` means `[]`)
+    MakeList { dst: Reg, items: Box<[Reg]>, tail: Option<Reg> },
+    /// `dst = %{k => v, ...}`
+    MakeMap { dst: Reg, pairs: Box<[(Reg, Reg)]> },
+    /// `dst = %{base | k => v}`; `strict` requires every key to exist (`|` syntax).
+    UpdateMap { dst: Reg, base: Reg, pairs: Box<[(Reg, Reg)]>, strict: bool },
+    /// `dst = a op b` for arithmetic and comparisons.
+    Op { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    /// `dst = not src` with `src` a boolean (`not`) — raises BadBooleanError otherwise.
+    Not { dst: Reg, src: Reg },
+    /// `dst = !src` (truthiness negation).
+    Bang { dst: Reg, src: Reg },
+    /// Raises `{:badbool, op, value}` style error unless `src` is a boolean (`and`/`or` lhs).
+    CheckBool { src: Reg, op: Atom },
+    /// `dst = "#{src}"` (String.Chars).
+    ToText { dst: Reg, src: Reg },
+    /// `dst = <<parts...>>` concatenation of binaries.
+    Concat { dst: Reg, parts: Box<[Reg]> },
+    /// `dst = src.field` on a map: KeyError if missing, BadMapError on non-maps; on an
+    /// atom `src` (a module) it calls `src.field()` instead.
+    Field { dst: Reg, src: Reg, key: Atom },
+
+    /// Jump.
+    Jump { to: Label },
+    /// Jump unless `cond` is truthy.
+    JumpIfFalsy { cond: Reg, to: Label },
+    /// Jump unless `cond` is exactly `true` (guards).
+    JumpUnlessTrue { cond: Reg, to: Label },
+
+    /// Fail (jump) unless `a === b`.
+    TestEq { a: Reg, b: Reg, fail: Label },
+    /// Fail unless `reg === value`.
+    TestConst { reg: Reg, value: Term, fail: Label },
+    /// Fail unless `reg` is a tuple of `arity`.
+    TestTuple { reg: Reg, arity: u32, fail: Label },
+    /// `dst = elem(tuple, index)` (tuple already tested).
+    GetElem { dst: Reg, tuple: Reg, index: u32 },
+    /// Fail unless `reg` is a cons cell; then `head`/`tail` receive its parts.
+    TestCons { reg: Reg, head: Reg, tail: Reg, fail: Label },
+    /// Fail unless `reg` is `[]`.
+    TestNil { reg: Reg, fail: Label },
+    /// Fail unless `reg` is a map.
+    TestMap { reg: Reg, fail: Label },
+    /// Fail unless map `map` has `key`; then `dst` is its value.
+    MapGet { dst: Reg, map: Reg, key: Reg, fail: Label },
+    /// Fail unless `reg` is a binary starting with `prefix`; `rest` gets the remainder.
+    TestPrefix { reg: Reg, prefix: Reg, rest: Reg, fail: Label },
+    /// Bitstring pattern: fail unless `reg` matches the segments; binds their registers.
+    TestBits { reg: Reg, segs: Box<[BitSeg]>, fail: Label },
+
+    /// Call a named function through its export cell.
+    Call { dst: Reg, target: Arc<ExportCell>, args: Box<[Reg]> },
+    /// Tail-call a named function (the current frame is replaced).
+    TailCall { target: Arc<ExportCell>, args: Box<[Reg]> },
+    /// Call `module.name(args)` with the module in a register (`mod.fun()`, `apply`).
+    CallDynamic { dst: Reg, module: Reg, name: Atom, args: Box<[Reg]> },
+    /// Call a function value `fun.(args)`.
+    CallFun { dst: Reg, fun: Reg, args: Box<[Reg]> },
+    /// Tail-call a function value.
+    TailCallFun { fun: Reg, args: Box<[Reg]> },
+    /// Return `src` to the caller.
+    Return { src: Reg },
+    /// `dst = fn ... end` capturing `captures` (in the lambda's expected order).
+    MakeClosure { dst: Reg, lambda: u32, captures: Box<[Reg]> },
+
+    /// Raise the error for a failed `=`/`case`/`with`/`try`/`cond` on `value`.
+    MatchFail { kind: MatchFailure, value: Reg },
+    /// Raise FunctionClauseError for this function (its arguments are registers `0..arity`).
+    FunctionClause,
+    /// Raise `class` with `reason` (the `raise`/`throw`/`exit` primitives and re-raise).
+    RaiseReg { class: Reg, reason: Reg },
+
+    /// Start a protected region: an exception unwinds to `handler` with its class and
+    /// reason in `class`/`reason`.
+    TryBegin { handler: Label, class: Reg, reason: Reg },
+    /// End the innermost protected region (normal exit).
+    TryEnd,
+
+    /// `receive`: `dst` = the message at the save index, or jump to `empty` if none.
+    RecvPeek { dst: Reg, empty: Label },
+    /// `receive`: the current message did not match; advance the save index and jump to `peek`.
+    RecvNext { peek: Label },
+    /// `receive`: the current message matched; remove it from the mailbox.
+    RecvAccept,
+    /// `receive`: wait for a new message (then jump to `peek`) or until the timeout in
+    /// `timeout` (ms or `:infinity`; `None` = forever) elapses (then jump to `expired`).
+    RecvWait { timeout: Option<Reg>, peek: Label, expired: Label },
+
+    /// Define (or redefine) a module; `dst` receives `{:module, Name, <<>>, nil}`.
+    DefineModule { module: Arc<ModuleCode>, dst: Reg },
+}
+
+/// One segment of a bitstring pattern.
+#[derive(Debug, Clone)]
+pub enum BitSeg {
+    /// An 8-bit (or `size`-bit, multiple of 8) unsigned integer bound to `dst`.
+    Int { dst: Reg, bits: u32 },
+    /// A UTF-8 codepoint bound to `dst`.
+    Utf8 { dst: Reg },
+    /// The rest of the binary bound to `dst` (must be last).
+    Rest { dst: Reg },
+    /// Exactly these bytes (a literal string segment).
+    Bytes(Vec<u8>),
+}
+
+impl FunCode {
+    /// The source line of instruction `pc` (0 when unknown).
+    pub fn line_at(&self, pc: usize) -> u32 {
+        self.lines.get(pc).copied().unwrap_or(0)
+    }
+}
+
+/// A compiled module, installed when its `defmodule` runs.
+#[derive(Debug)]
+pub struct ModuleCode {
+    /// The module name.
+    pub name: Atom,
+    /// Every function: name, arity, public?, code.
+    pub functions: Vec<(Atom, u32, bool, Arc<FunCode>)>,
+    /// Struct fields with defaults, if the module has `defstruct`/`defexception`.
+    pub struct_fields: Option<Vec<(Atom, Term)>>,
+    /// True for `defexception`.
+    pub is_exception: bool,
+}

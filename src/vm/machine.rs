@@ -1,0 +1,1023 @@
+//! [`Machine`]: the interpreter loop over an explicit frame stack.
+//!
+//! Invariants:
+//! - `regs` is the concatenation of every frame's register window; the top frame's
+//!   window ends at `regs.len()`.
+//! - A call never recurses on the Rust stack: it pushes a [`Frame`]; a tail call
+//!   replaces the top frame, so a `loop()` that recurses forever runs in constant memory.
+//! - The machine can stop between any two instructions (budget spent, `receive` with
+//!   nothing to take, a sleep) and resume later from the saved frames.
+
+use super::arith;
+use super::code::{BitSeg, FunCode, Instr, Label, MatchFailure, Reg};
+use super::modules::{Callable, ExportCell, Modules};
+use super::native::{Control, NativeCtx, NativeFn};
+use super::raise::{Class, Raise, exception_struct};
+use crate::runtime::{ProcessContext, Step};
+use crate::term::{ATOMS, Atom, FunKind, Term};
+use std::sync::Arc;
+
+/// Deepest call stack a process may build before SystemLimitError (well past the
+/// 1,000,000-deep recursion the course promises).
+pub const MAX_FRAMES: usize = 10_000_000;
+
+struct Frame {
+    code: Arc<FunCode>,
+    pc: usize,
+    base: usize,
+    /// Register in the caller's window that receives the return value.
+    ret: Reg,
+}
+
+struct Handler {
+    /// Number of frames when the `try` began: unwinding truncates to this depth.
+    depth: usize,
+    label: Label,
+    class: Reg,
+    reason: Reg,
+}
+
+/// How a machine's run ended, once it has.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The entry function returned this value.
+    Returned(Term),
+    /// An exception escaped every handler.
+    Raised(Raise),
+}
+
+/// One process's execution state.
+pub struct Machine {
+    modules: Arc<Modules>,
+    regs: Vec<Term>,
+    frames: Vec<Frame>,
+    handlers: Vec<Handler>,
+    /// Deadline of the `receive ... after` being waited on.
+    recv_deadline: Option<u64>,
+    /// Set when the last step parked at `RecvWait`: on resume, re-scan for new messages first.
+    recv_waiting: bool,
+    /// A sleep in progress: resume only at this time.
+    sleep_until: Option<u64>,
+    outcome: Option<Outcome>,
+    scratch: Vec<Term>,
+}
+
+enum Flow {
+    Continue,
+    Stop(Step),
+}
+
+impl Machine {
+    /// A machine that will call `fun` (a function value) with `args`.
+    pub fn for_fun(modules: Arc<Modules>, fun: &Term, args: Vec<Term>) -> Result<Machine, Raise> {
+        let mut m = Machine::empty(modules);
+        m.enter_fun(fun, args, 0)?;
+        Ok(m)
+    }
+
+    /// A machine that will run `code` (a zero-arity function, e.g. a compiled script).
+    pub fn for_code(modules: Arc<Modules>, code: Arc<FunCode>, args: Vec<Term>) -> Machine {
+        let mut m = Machine::empty(modules);
+        m.push_frame(code, args, 0);
+        m
+    }
+
+    /// A machine that will call `module.name(args)`.
+    pub fn for_mfa(modules: Arc<Modules>, module: Atom, name: Atom, args: Vec<Term>) -> Result<Machine, Raise> {
+        let fun = Term::Fun(Arc::new(crate::term::Fun {
+            arity: args.len() as u32,
+            kind: FunKind::Export { module, name },
+        }));
+        Machine::for_fun(modules, &fun, args)
+    }
+
+    fn empty(modules: Arc<Modules>) -> Machine {
+        Machine {
+            modules,
+            regs: Vec::with_capacity(16),
+            frames: Vec::with_capacity(4),
+            handlers: Vec::new(),
+            recv_deadline: None,
+            recv_waiting: false,
+            sleep_until: None,
+            outcome: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The shared module table.
+    pub fn modules(&self) -> &Arc<Modules> {
+        &self.modules
+    }
+
+    /// How the run ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// Approximate heap bytes held by this machine (frames and registers).
+    pub fn memory_bytes(&self) -> usize {
+        self.regs.capacity() * std::mem::size_of::<Term>()
+            + self.frames.capacity() * std::mem::size_of::<Frame>()
+            + std::mem::size_of::<Machine>()
+    }
+
+    fn push_frame(&mut self, code: Arc<FunCode>, args: Vec<Term>, ret: Reg) {
+        let base = self.regs.len();
+        let n = code.nregs as usize;
+        self.regs.extend(args);
+        self.regs.resize(base + n.max(self.regs.len() - base), Term::Nil);
+        self.frames.push(Frame { code, pc: 0, base, ret });
+    }
+
+    /// Enters a function value as a new frame (used to start a process).
+    fn enter_fun(&mut self, fun: &Term, args: Vec<Term>, ret: Reg) -> Result<(), Raise> {
+        match self.resolve_fun(fun, args)? {
+            Resolved::Code(code, full) => {
+                self.push_frame(code, full, ret);
+                Ok(())
+            }
+            Resolved::Native(..) => {
+                // Starting a process directly on a native: wrap it as a finished outcome.
+                Err(Raise::argument_error("cannot start a process on a native function"))
+            }
+        }
+    }
+
+    fn resolve_fun(&self, fun: &Term, args: Vec<Term>) -> Result<Resolved, Raise> {
+        let Term::Fun(f) = fun else {
+            return Err(Raise::error(Term::pair(Term::atom("badfun"), fun.clone())));
+        };
+        if f.arity as usize != args.len() {
+            return Err(Raise::error(Term::pair(
+                Term::atom("badarity"),
+                Term::pair(fun.clone(), Term::list(args)),
+            )));
+        }
+        match &f.kind {
+            FunKind::Closure { code, env, .. } => {
+                let Some(code) = code.clone().downcast::<FunCode>().ok() else {
+                    return Err(Raise::error(Term::pair(Term::atom("badfun"), fun.clone())));
+                };
+                let mut full = Vec::with_capacity(env.len() + args.len());
+                full.extend(env.iter().cloned());
+                full.extend(args);
+                Ok(Resolved::Code(code, full))
+            }
+            FunKind::Export { module, name } => {
+                match self.modules.lookup(*module, *name, f.arity) {
+                    Some(e) if e.public => match &e.callable {
+                        Callable::Compiled(c) => Ok(Resolved::Code(c.clone(), args)),
+                        Callable::Native(n) => Ok(Resolved::Native(*n, args)),
+                    },
+                    found => Err(undefined(&self.modules, *module, *name, f.arity, found.is_some())),
+                }
+            }
+        }
+    }
+
+    /// Runs for about `budget` reductions.
+    pub fn run(&mut self, cx: &mut ProcessContext, budget: u32) -> Step {
+        if self.outcome.is_some() {
+            return Step::Exited(Term::Atom(ATOMS.normal));
+        }
+        if let Some(deadline) = self.sleep_until {
+            if cx.now_ms() < deadline {
+                return Step::Wait { deadline_ms: Some(deadline) };
+            }
+            self.sleep_until = None;
+        }
+        let mut reds = budget as i64;
+        loop {
+            match self.step_many(cx, &mut reds) {
+                Ok(Flow::Continue) => continue,
+                Ok(Flow::Stop(step)) => return step,
+                Err(raise) => {
+                    if let Some(step) = self.unwind(raise) {
+                        return step;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Routes an exception to the innermost handler, or ends the process.
+    fn unwind(&mut self, raise: Raise) -> Option<Step> {
+        self.recv_deadline = None;
+        self.recv_waiting = false;
+        match self.handlers.pop() {
+            Some(h) if h.depth <= self.frames.len() && h.depth > 0 => {
+                self.frames.truncate(h.depth);
+                let top = self.frames.last_mut().expect("depth > 0");
+                let base = top.base;
+                top.pc = h.label as usize;
+                let end = base + top.code.nregs as usize;
+                self.regs.truncate(end);
+                self.regs[base + h.class as usize] = Term::Atom(raise.class.atom());
+                self.regs[base + h.reason as usize] = raise.reason;
+                None
+            }
+            _ => {
+                self.frames.clear();
+                self.regs.clear();
+                self.handlers.clear();
+                let reason = exit_reason(&raise);
+                self.outcome = Some(Outcome::Raised(raise));
+                Some(Step::Exited(reason))
+            }
+        }
+    }
+
+    /// Executes instructions until a call boundary, a stop, or an error.
+    fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Flow, Raise> {
+        let Some(frame) = self.frames.last() else {
+            return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
+        };
+        let code = frame.code.clone();
+        let base = frame.base;
+        let mut pc = frame.pc;
+        macro_rules! reg {
+            ($r:expr) => {
+                self.regs[base + $r as usize]
+            };
+        }
+        macro_rules! save_pc {
+            ($p:expr) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.pc = $p;
+                }
+            };
+        }
+        loop {
+            let Some(instr) = code.code.get(pc) else {
+                save_pc!(pc);
+                return Err(Raise::exception("RuntimeError", "otplab internal error: fell off the end of a function"));
+            };
+            match instr {
+                Instr::Move { dst, src } => {
+                    let v = reg!(*src).clone();
+                    reg!(*dst) = v;
+                }
+                Instr::Const { dst, value } => reg!(*dst) = value.clone(),
+                Instr::MakeTuple { dst, items } => {
+                    let v: Vec<Term> = items.iter().map(|r| reg!(*r).clone()).collect();
+                    reg!(*dst) = Term::tuple(v);
+                }
+                Instr::MakeList { dst, items, tail } => {
+                    let mut acc = match tail {
+                        Some(t) => reg!(*t).clone(),
+                        None => Term::Nil,
+                    };
+                    for r in items.iter().rev() {
+                        acc = Term::cons(reg!(*r).clone(), acc);
+                    }
+                    reg!(*dst) = acc;
+                }
+                Instr::MakeMap { dst, pairs } => {
+                    let mut m = crate::term::TermMap::new();
+                    for (k, v) in pairs.iter() {
+                        m.insert(reg!(*k).clone(), reg!(*v).clone());
+                    }
+                    reg!(*dst) = Term::Map(Arc::new(m));
+                }
+                Instr::UpdateMap { dst, base: b, pairs, strict } => {
+                    let Term::Map(m) = &reg!(*b) else {
+                        save_pc!(pc);
+                        return Err(Raise::error(Term::pair(Term::atom("badmap"), reg!(*b).clone())));
+                    };
+                    let mut m = (**m).clone();
+                    for (k, v) in pairs.iter() {
+                        let key = reg!(*k).clone();
+                        if *strict && !m.contains_key(&key) {
+                            save_pc!(pc);
+                            return Err(Raise::error(Term::tuple(vec![
+                                Term::atom("badkey"),
+                                key,
+                                reg!(*b).clone(),
+                            ])));
+                        }
+                        m.insert(key, reg!(*v).clone());
+                    }
+                    reg!(*dst) = Term::Map(Arc::new(m));
+                }
+                Instr::Op { op, dst, a, b } => {
+                    let r = match (op, &reg!(*a), &reg!(*b)) {
+                        (super::code::BinOp::Add, Term::Int(x), Term::Int(y)) if x.checked_add(*y).is_some() => Term::Int(x + y),
+                        (super::code::BinOp::Sub, Term::Int(x), Term::Int(y)) if x.checked_sub(*y).is_some() => Term::Int(x - y),
+                        (super::code::BinOp::Lt, Term::Int(x), Term::Int(y)) => Term::bool(x < y),
+                        (super::code::BinOp::Gt, Term::Int(x), Term::Int(y)) => Term::bool(x > y),
+                        (super::code::BinOp::Le, Term::Int(x), Term::Int(y)) => Term::bool(x <= y),
+                        (super::code::BinOp::Ge, Term::Int(x), Term::Int(y)) => Term::bool(x >= y),
+                        (super::code::BinOp::Eq | super::code::BinOp::StrictEq, Term::Int(x), Term::Int(y)) => Term::bool(x == y),
+                        (_, x, y) => match arith::binop(*op, x, y) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                save_pc!(pc);
+                                return Err(e);
+                            }
+                        },
+                    };
+                    reg!(*dst) = r;
+                }
+                Instr::Not { dst, src } => {
+                    let v = &reg!(*src);
+                    if !v.is_boolean() {
+                        save_pc!(pc);
+                        return Err(Raise::error(Term::pair(Term::atom("badarg"), v.clone())).with_badbool("not", v));
+                    }
+                    let r = Term::bool(!v.is_truthy());
+                    reg!(*dst) = r;
+                }
+                Instr::Bang { dst, src } => {
+                    let r = Term::bool(!reg!(*src).is_truthy());
+                    reg!(*dst) = r;
+                }
+                Instr::CheckBool { src, op } => {
+                    let v = &reg!(*src);
+                    if !v.is_boolean() {
+                        save_pc!(pc);
+                        return Err(Raise::error(Term::Nil).with_badbool(op.as_str(), v));
+                    }
+                }
+                Instr::ToText { dst, src } => {
+                    let v = &reg!(*src);
+                    let r = match v {
+                        Term::Binary(_) => v.clone(),
+                        other => match crate::term::text::to_text(other) {
+                            Ok(s) => Term::string(s),
+                            Err(e) => {
+                                save_pc!(pc);
+                                return Err(Raise::error(exception_struct(
+                                    "Protocol.UndefinedError",
+                                    vec![
+                                        ("protocol", Term::atom("Elixir.String.Chars")),
+                                        ("value", other.clone()),
+                                        ("description", Term::string("")),
+                                        ("message", Term::string(e.to_string())),
+                                    ],
+                                )));
+                            }
+                        },
+                    };
+                    reg!(*dst) = r;
+                }
+                Instr::Concat { dst, parts } => {
+                    let mut out = Vec::new();
+                    for r in parts.iter() {
+                        match &reg!(*r) {
+                            Term::Binary(b) => out.extend_from_slice(b),
+                            other => {
+                                save_pc!(pc);
+                                return Err(Raise::error(Term::atom("badarg")).with_concat(other));
+                            }
+                        }
+                    }
+                    reg!(*dst) = Term::bytes(out);
+                }
+                Instr::Field { dst, src, key } => {
+                    let v = reg!(*src).clone();
+                    match &v {
+                        Term::Map(m) => match m.get(&Term::Atom(*key)) {
+                            Some(x) => reg!(*dst) = x.clone(),
+                            None => {
+                                save_pc!(pc);
+                                return Err(Raise::error(Term::tuple(vec![
+                                    Term::atom("badkey"),
+                                    Term::Atom(*key),
+                                    v.clone(),
+                                ])));
+                            }
+                        },
+                        Term::Atom(module) => {
+                            // `Mod.fun` without parentheses on a module held in a variable.
+                            save_pc!(pc + 1);
+                            let target = self.modules.cell(*module, *key, 0);
+                            return self.call_cell(cx, &target, Vec::new(), *dst, reds);
+                        }
+                        other => {
+                            save_pc!(pc);
+                            return Err(Raise::error(Term::pair(Term::atom("badmap"), other.clone())));
+                        }
+                    }
+                }
+                Instr::Jump { to } => {
+                    pc = *to as usize;
+                    continue;
+                }
+                Instr::JumpIfFalsy { cond, to } => {
+                    if !reg!(*cond).is_truthy() {
+                        pc = *to as usize;
+                        continue;
+                    }
+                }
+                Instr::JumpUnlessTrue { cond, to } => {
+                    if !matches!(&reg!(*cond), Term::Atom(a) if *a == ATOMS.true_) {
+                        pc = *to as usize;
+                        continue;
+                    }
+                }
+                Instr::TestEq { a, b, fail } => {
+                    if reg!(*a) != reg!(*b) {
+                        pc = *fail as usize;
+                        continue;
+                    }
+                }
+                Instr::TestConst { reg, value, fail } => {
+                    if reg!(*reg) != *value {
+                        pc = *fail as usize;
+                        continue;
+                    }
+                }
+                Instr::TestTuple { reg, arity, fail } => {
+                    if !matches!(&reg!(*reg), Term::Tuple(t) if t.len() == *arity as usize) {
+                        pc = *fail as usize;
+                        continue;
+                    }
+                }
+                Instr::GetElem { dst, tuple, index } => {
+                    let v = match &reg!(*tuple) {
+                        Term::Tuple(t) => t[*index as usize].clone(),
+                        _ => Term::Nil,
+                    };
+                    reg!(*dst) = v;
+                }
+                Instr::TestCons { reg, head, tail, fail } => {
+                    let (h, t) = match &reg!(*reg) {
+                        Term::Cons(c) => (c.head.clone(), c.tail.clone()),
+                        _ => {
+                            pc = *fail as usize;
+                            continue;
+                        }
+                    };
+                    reg!(*head) = h;
+                    reg!(*tail) = t;
+                }
+                Instr::TestNil { reg, fail } => {
+                    if !matches!(reg!(*reg), Term::Nil) {
+                        pc = *fail as usize;
+                        continue;
+                    }
+                }
+                Instr::TestMap { reg, fail } => {
+                    if !matches!(reg!(*reg), Term::Map(_)) {
+                        pc = *fail as usize;
+                        continue;
+                    }
+                }
+                Instr::MapGet { dst, map, key, fail } => {
+                    let found = match &reg!(*map) {
+                        Term::Map(m) => m.get(&reg!(*key)).cloned(),
+                        _ => None,
+                    };
+                    match found {
+                        Some(v) => reg!(*dst) = v,
+                        None => {
+                            pc = *fail as usize;
+                            continue;
+                        }
+                    }
+                }
+                Instr::TestPrefix { reg, prefix, rest, fail } => {
+                    let r = match (&reg!(*reg), &reg!(*prefix)) {
+                        (Term::Binary(b), Term::Binary(p)) if b.starts_with(p) => Some(Term::bytes(b[p.len()..].to_vec())),
+                        _ => None,
+                    };
+                    match r {
+                        Some(v) => reg!(*rest) = v,
+                        None => {
+                            pc = *fail as usize;
+                            continue;
+                        }
+                    }
+                }
+                Instr::TestBits { reg, segs, fail } => {
+                    let bytes = match &reg!(*reg) {
+                        Term::Binary(b) => b.clone(),
+                        _ => {
+                            pc = *fail as usize;
+                            continue;
+                        }
+                    };
+                    match match_bits(&bytes, segs) {
+                        Some(binds) => {
+                            for (r, v) in binds {
+                                reg!(r) = v;
+                            }
+                        }
+                        None => {
+                            pc = *fail as usize;
+                            continue;
+                        }
+                    }
+                }
+                Instr::Call { dst, target, args } => {
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                    save_pc!(pc + 1);
+                    return self.call_cell(cx, target, argv, *dst, reds);
+                }
+                Instr::TailCall { target, args } => {
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    let export = target.current.load();
+                    match export.as_deref() {
+                        Some(e) if matches!(e.callable, Callable::Compiled(_)) => {
+                            let Callable::Compiled(callee) = &e.callable else { unreachable!() };
+                            self.scratch.clear();
+                            for r in args.iter() {
+                                let v = reg!(*r).clone();
+                                self.scratch.push(v);
+                            }
+                            let callee = callee.clone();
+                            self.replace_frame(callee);
+                            return Ok(Flow::Continue);
+                        }
+                        _ => {
+                            // Natives and undefined functions: an ordinary call, then return.
+                            let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                            let ret_reg = code.nregs.saturating_sub(1);
+                            // Execute as a call into a scratch register followed by Return.
+                            save_pc!(pc);
+                            return self.tail_via_call(cx, target, argv, ret_reg, reds);
+                        }
+                    }
+                }
+                Instr::CallDynamic { dst, module, name, args } => {
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    let m = reg!(*module).clone();
+                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                    save_pc!(pc + 1);
+                    let Term::Atom(m) = m else {
+                        return Err(Raise::error(Term::pair(Term::atom("badarg"), m)));
+                    };
+                    let target = self.modules.cell(m, *name, argv.len() as u32);
+                    return self.call_cell(cx, &target, argv, *dst, reds);
+                }
+                Instr::CallFun { dst, fun, args } => {
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    let f = reg!(*fun).clone();
+                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                    save_pc!(pc + 1);
+                    return self.call_value(cx, &f, argv, *dst, reds);
+                }
+                Instr::TailCallFun { fun, args } => {
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    let f = reg!(*fun).clone();
+                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                    match self.resolve_fun(&f, argv)? {
+                        Resolved::Code(callee, full) => {
+                            self.scratch = full;
+                            self.replace_frame(callee);
+                            return Ok(Flow::Continue);
+                        }
+                        Resolved::Native(n, argv) => {
+                            save_pc!(pc);
+                            let ret_reg = code.nregs.saturating_sub(1);
+                            return self.native_then_return(cx, n, argv, ret_reg, reds);
+                        }
+                    }
+                }
+                Instr::Return { src } => {
+                    let v = std::mem::replace(&mut reg!(*src), Term::Nil);
+                    return Ok(self.do_return(v));
+                }
+                Instr::MakeClosure { dst, lambda, captures } => {
+                    let lam = code.lambdas[*lambda as usize].clone();
+                    let env: Vec<Term> = captures.iter().map(|r| reg!(*r).clone()).collect();
+                    let fun = crate::term::Fun {
+                        arity: lam.arity,
+                        kind: FunKind::Closure {
+                            module: lam.module,
+                            context: lam.context.clone(),
+                            index: lam.index,
+                            code: lam,
+                            env,
+                        },
+                    };
+                    reg!(*dst) = Term::Fun(Arc::new(fun));
+                }
+                Instr::MatchFail { kind, value } => {
+                    let v = reg!(*value).clone();
+                    save_pc!(pc);
+                    return Err(Raise::error(match kind {
+                        MatchFailure::BadMatch => Term::pair(Term::Atom(ATOMS.badmatch), v),
+                        MatchFailure::CaseClause => Term::pair(Term::atom("case_clause"), v),
+                        MatchFailure::WithClause => Term::pair(Term::atom("with_clause"), v),
+                        MatchFailure::TryClause => Term::pair(Term::atom("try_clause"), v),
+                        MatchFailure::CondClause => Term::atom("cond_clause"),
+                    }));
+                }
+                Instr::FunctionClause => {
+                    save_pc!(pc);
+                    let args: Vec<Term> = (0..code.arity).map(|i| reg!(i + code.ncaptured).clone()).collect();
+                    return Err(function_clause(&code, args));
+                }
+                Instr::RaiseReg { class, reason } => {
+                    save_pc!(pc);
+                    let class = match reg!(*class).as_atom().map(|a| a.as_str()) {
+                        Some("throw") => Class::Throw,
+                        Some("exit") => Class::Exit,
+                        _ => Class::Error,
+                    };
+                    return Err(Raise { class, reason: reg!(*reason).clone() });
+                }
+                Instr::TryBegin { handler, class, reason } => {
+                    self.handlers.push(Handler {
+                        depth: self.frames.len(),
+                        label: *handler,
+                        class: *class,
+                        reason: *reason,
+                    });
+                }
+                Instr::TryEnd => {
+                    self.handlers.pop();
+                }
+                Instr::RecvPeek { dst, empty } => match cx.recv_peek() {
+                    Some(m) => reg!(*dst) = m,
+                    None => {
+                        pc = *empty as usize;
+                        continue;
+                    }
+                },
+                Instr::RecvNext { peek } => {
+                    cx.recv_skip();
+                    pc = *peek as usize;
+                    continue;
+                }
+                Instr::RecvAccept => {
+                    cx.recv_accept();
+                    self.recv_deadline = None;
+                    self.recv_waiting = false;
+                }
+                Instr::RecvWait { timeout, peek, expired } => {
+                    if self.recv_waiting {
+                        // Resumed: look at whatever arrived first.
+                        self.recv_waiting = false;
+                        pc = *peek as usize;
+                        continue;
+                    }
+                    let deadline = match self.recv_deadline {
+                        Some(d) => Some(d),
+                        None => match timeout {
+                            None => None,
+                            Some(r) => match &reg!(*r) {
+                                Term::Int(ms) if *ms >= 0 => {
+                                    let d = cx.now_ms().saturating_add(*ms as u64);
+                                    self.recv_deadline = Some(d);
+                                    Some(d)
+                                }
+                                Term::Atom(a) if *a == ATOMS.infinity => None,
+                                other => {
+                                    save_pc!(pc);
+                                    return Err(Raise::error(Term::pair(
+                                        Term::atom("timeout_value"),
+                                        other.clone(),
+                                    )));
+                                }
+                            },
+                        },
+                    };
+                    if let Some(d) = deadline {
+                        if cx.now_ms() >= d {
+                            self.recv_deadline = None;
+                            cx.recv_reset();
+                            pc = *expired as usize;
+                            continue;
+                        }
+                    }
+                    self.recv_waiting = true;
+                    save_pc!(pc);
+                    return Ok(Flow::Stop(Step::Wait { deadline_ms: deadline }));
+                }
+                Instr::DefineModule { module, dst } => {
+                    let exports = module.functions.iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
+                    self.modules.install(
+                        module.name,
+                        module.functions.clone(),
+                        super::modules::ModuleInfo {
+                            exports,
+                            struct_fields: module.struct_fields.clone(),
+                            is_exception: module.is_exception,
+                            source: None,
+                        },
+                    );
+                    reg!(*dst) = Term::tuple(vec![
+                        Term::atom("module"),
+                        Term::Atom(module.name),
+                        Term::bytes(Vec::new()),
+                        Term::nil(),
+                    ]);
+                }
+            }
+            pc += 1;
+        }
+    }
+
+    fn replace_frame(&mut self, callee: Arc<FunCode>) {
+        let frame = self.frames.last_mut().expect("a frame is running");
+        let base = frame.base;
+        self.regs.truncate(base);
+        self.regs.extend(self.scratch.drain(..));
+        let n = callee.nregs as usize;
+        if self.regs.len() < base + n {
+            self.regs.resize(base + n, Term::Nil);
+        }
+        frame.code = callee;
+        frame.pc = 0;
+    }
+
+    fn do_return(&mut self, v: Term) -> Flow {
+        let frame = self.frames.pop().expect("a frame is running");
+        // Handlers opened by the returning frame cannot outlive it.
+        while self.handlers.last().is_some_and(|h| h.depth > self.frames.len()) {
+            self.handlers.pop();
+        }
+        self.regs.truncate(frame.base);
+        match self.frames.last() {
+            Some(caller) => {
+                let idx = caller.base + frame.ret as usize;
+                self.regs[idx] = v;
+                Flow::Continue
+            }
+            None => {
+                self.outcome = Some(Outcome::Returned(v));
+                Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal)))
+            }
+        }
+    }
+
+    fn call_cell(
+        &mut self,
+        cx: &mut ProcessContext,
+        target: &ExportCell,
+        args: Vec<Term>,
+        dst: Reg,
+        reds: &mut i64,
+    ) -> Result<Flow, Raise> {
+        let export = target.current.load_full();
+        let caller_module = self.frames.last().map(|f| f.code.module);
+        match export.as_deref() {
+            Some(e) if !e.public && caller_module != Some(target.module) => {
+                Err(undefined(&self.modules, target.module, target.name, target.arity, true))
+            }
+            Some(e) => match &e.callable {
+                Callable::Compiled(code) => {
+                    if self.frames.len() >= MAX_FRAMES {
+                        return Err(stack_limit());
+                    }
+                    self.push_frame(code.clone(), args, dst);
+                    Ok(Flow::Continue)
+                }
+                Callable::Native(f) => self.call_native(cx, *f, args, dst, reds),
+            },
+            None => Err(undefined(&self.modules, target.module, target.name, target.arity, false)),
+        }
+    }
+
+    fn call_value(
+        &mut self,
+        cx: &mut ProcessContext,
+        fun: &Term,
+        args: Vec<Term>,
+        dst: Reg,
+        reds: &mut i64,
+    ) -> Result<Flow, Raise> {
+        match self.resolve_fun(fun, args)? {
+            Resolved::Code(code, full) => {
+                if self.frames.len() >= MAX_FRAMES {
+                    return Err(stack_limit());
+                }
+                self.push_frame(code, full, dst);
+                Ok(Flow::Continue)
+            }
+            Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds),
+        }
+    }
+
+    fn call_native(
+        &mut self,
+        cx: &mut ProcessContext,
+        f: NativeFn,
+        args: Vec<Term>,
+        dst: Reg,
+        reds: &mut i64,
+    ) -> Result<Flow, Raise> {
+        let result = {
+            let mut ncx = NativeCtx { process: cx, modules: &self.modules };
+            f(&mut ncx, &args)
+        };
+        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        match result {
+            Ok(v) => {
+                self.regs[base + dst as usize] = v;
+                Ok(Flow::Continue)
+            }
+            Err(Control::Raise(r)) => Err(r),
+            Err(Control::Call { fun, args }) => self.call_value(cx, &fun, args, dst, reds),
+            Err(Control::CallMfa { module, name, args }) => {
+                let target = self.modules.cell(module, name, args.len() as u32);
+                self.call_cell(cx, &target, args, dst, reds)
+            }
+            Err(Control::SleepUntil { deadline_ms, value }) => {
+                self.regs[base + dst as usize] = value;
+                if cx.now_ms() < deadline_ms {
+                    self.sleep_until = Some(deadline_ms);
+                    Ok(Flow::Stop(Step::Wait { deadline_ms: Some(deadline_ms) }))
+                } else {
+                    Ok(Flow::Continue)
+                }
+            }
+        }
+    }
+
+    /// A tail call that cannot replace the frame (native target): call into the last
+    /// register, and arrange for the frame to return it.
+    fn tail_via_call(
+        &mut self,
+        cx: &mut ProcessContext,
+        target: &ExportCell,
+        args: Vec<Term>,
+        ret_reg: Reg,
+        reds: &mut i64,
+    ) -> Result<Flow, Raise> {
+        self.mark_return_after_call(ret_reg);
+        self.call_cell(cx, target, args, ret_reg, reds)
+    }
+
+    fn native_then_return(
+        &mut self,
+        cx: &mut ProcessContext,
+        f: NativeFn,
+        args: Vec<Term>,
+        ret_reg: Reg,
+        reds: &mut i64,
+    ) -> Result<Flow, Raise> {
+        self.mark_return_after_call(ret_reg);
+        self.call_native(cx, f, args, ret_reg, reds)
+    }
+
+    /// Points the current frame at a synthetic `Return ret_reg` so that, once the call
+    /// in progress fills `ret_reg`, the frame returns it. Every function ends with
+    /// `Return` of its last register for exactly this purpose (see the compiler).
+    fn mark_return_after_call(&mut self, _ret_reg: Reg) {
+        if let Some(f) = self.frames.last_mut() {
+            f.pc = f.code.code.len() - 1;
+        }
+    }
+}
+
+enum Resolved {
+    Code(Arc<FunCode>, Vec<Term>),
+    Native(NativeFn, Vec<Term>),
+}
+
+trait RaiseExt {
+    fn with_badbool(self, op: &str, v: &Term) -> Raise;
+    fn with_concat(self, v: &Term) -> Raise;
+}
+
+impl RaiseExt for Raise {
+    fn with_badbool(self, op: &str, v: &Term) -> Raise {
+        Raise::error(exception_struct(
+            "BadBooleanError",
+            vec![
+                ("term", v.clone()),
+                ("operator", Term::atom(op)),
+                (
+                    "message",
+                    Term::string(format!(
+                        "expected a boolean on left-side of \"{}\", got: {}",
+                        op,
+                        crate::term::inspect::inspect(v)
+                    )),
+                ),
+            ],
+        ))
+    }
+
+    fn with_concat(self, v: &Term) -> Raise {
+        Raise::argument_error(format!(
+            "expected binary argument in <> operator but got: {}",
+            crate::term::inspect::inspect(v)
+        ))
+    }
+}
+
+fn stack_limit() -> Raise {
+    Raise::exception(
+        "SystemLimitError",
+        format!("a system limit has been reached: more than {MAX_FRAMES} nested calls (non-tail recursion too deep)"),
+    )
+}
+
+/// The UndefinedFunctionError for `module.name/arity`.
+pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32, exists_private: bool) -> Raise {
+    let mname = crate::term::inspect::inspect(&Term::Atom(module));
+    let loaded = modules.is_loaded(module);
+    let reason = if exists_private || loaded { "" } else { "" };
+    let _ = reason;
+    let message = if !loaded {
+        format!("function {mname}.{}/{arity} is undefined (module {mname} is not available)", name.as_str())
+    } else {
+        format!("function {mname}.{}/{arity} is undefined or private", name.as_str())
+    };
+    Raise::error(exception_struct(
+        "UndefinedFunctionError",
+        vec![
+            ("module", Term::Atom(module)),
+            ("function", Term::Atom(name)),
+            ("arity", Term::Int(arity as i64)),
+            ("reason", Term::nil()),
+            ("message", Term::string(message)),
+        ],
+    ))
+}
+
+fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
+    let mname = crate::term::inspect::inspect(&Term::Atom(code.module));
+    Raise::error(exception_struct(
+        "FunctionClauseError",
+        vec![
+            ("module", Term::Atom(code.module)),
+            ("function", Term::Atom(code.name)),
+            ("arity", Term::Int(code.arity as i64)),
+            ("kind", Term::nil()),
+            ("args", Term::list(args)),
+            ("clauses", Term::nil()),
+            (
+                "message",
+                Term::string(format!("no function clause matching in {mname}.{}/{}", code.name.as_str(), code.arity)),
+            ),
+        ],
+    ))
+}
+
+/// The exit reason of a process that died from `raise` (errors carry a stacktrace list).
+pub fn exit_reason(raise: &Raise) -> Term {
+    match raise.class {
+        Class::Exit => raise.reason.clone(),
+        Class::Error => Term::pair(raise.reason.clone(), Term::Nil),
+        Class::Throw => Term::pair(Term::pair(Term::atom("nocatch"), raise.reason.clone()), Term::Nil),
+    }
+}
+
+fn match_bits(bytes: &[u8], segs: &[BitSeg]) -> Option<Vec<(Reg, Term)>> {
+    let mut pos = 0usize;
+    let mut out = Vec::new();
+    for seg in segs {
+        match seg {
+            BitSeg::Int { dst, bits } => {
+                let n = (*bits / 8) as usize;
+                if *bits % 8 != 0 || pos + n > bytes.len() {
+                    return None;
+                }
+                let mut v: i64 = 0;
+                for b in &bytes[pos..pos + n] {
+                    v = (v << 8) | *b as i64;
+                }
+                pos += n;
+                out.push((*dst, Term::Int(v)));
+            }
+            BitSeg::Utf8 { dst } => {
+                let rest = &bytes[pos..];
+                let s = match std::str::from_utf8(rest) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).ok()?,
+                };
+                let c = s.chars().next()?;
+                pos += c.len_utf8();
+                out.push((*dst, Term::Int(c as i64)));
+            }
+            BitSeg::Rest { dst } => {
+                out.push((*dst, Term::bytes(bytes[pos..].to_vec())));
+                pos = bytes.len();
+            }
+            BitSeg::Bytes(lit) => {
+                if !bytes[pos..].starts_with(lit) {
+                    return None;
+                }
+                pos += lit.len();
+            }
+        }
+    }
+    if pos == bytes.len() { Some(out) } else { None }
+}

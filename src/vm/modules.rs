@@ -1,0 +1,146 @@
+//! [`Modules`]: the table of compiled modules and natives that all processes share.
+//!
+//! Call sites hold an [`ExportCell`] resolved once at compile time; redefining a
+//! module swaps the cells' contents, so every process sees the new code at its next
+//! call (as BEAM's code loading does for external calls).
+
+use super::code::FunCode;
+use super::native::{NativeFn, NativeRegistry};
+use crate::term::{Atom, Term};
+use arc_swap::ArcSwapOption;
+use parking_lot::RwLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// What a call resolves to.
+pub enum Callable {
+    /// Learner or prelude code.
+    Compiled(Arc<FunCode>),
+    /// A Rust native.
+    Native(NativeFn),
+}
+
+/// A resolved definition: the code and whether it is public (`def`) or private (`defp`).
+pub struct Export {
+    /// The code.
+    pub callable: Callable,
+    /// `def` (true) or `defp` (false).
+    pub public: bool,
+}
+
+/// One `module.name/arity` slot.
+pub struct ExportCell {
+    /// The module.
+    pub module: Atom,
+    /// The function name.
+    pub name: Atom,
+    /// The arity.
+    pub arity: u32,
+    /// The current definition, if any.
+    pub current: ArcSwapOption<Export>,
+}
+
+impl std::fmt::Debug for ExportCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}/{}", self.module.as_str(), self.name.as_str(), self.arity)
+    }
+}
+
+/// What is known about a defined module.
+#[derive(Clone, Default)]
+pub struct ModuleInfo {
+    /// Public functions as (name, arity), for `__info__`/`function_exported?`.
+    pub exports: Vec<(Atom, u32)>,
+    /// `defstruct` fields with defaults, in declaration order.
+    pub struct_fields: Option<Vec<(Atom, Term)>>,
+    /// True for `defexception` modules.
+    pub is_exception: bool,
+    /// The Elixir source text of the module, when known (the REPL can show it).
+    pub source: Option<Arc<str>>,
+}
+
+/// All modules of one session.
+pub struct Modules {
+    cells: RwLock<HashMap<(Atom, Atom, u32), Arc<ExportCell>>>,
+    infos: RwLock<BTreeMap<Atom, ModuleInfo>>,
+    natives: NativeRegistry,
+}
+
+impl Modules {
+    /// A table whose unresolved calls fall back to `natives`.
+    pub fn new(natives: NativeRegistry) -> Modules {
+        Modules { cells: RwLock::new(HashMap::new()), infos: RwLock::new(BTreeMap::new()), natives }
+    }
+
+    /// The cell for `module.name/arity`, created on first use (filled from the natives
+    /// when one exists).
+    pub fn cell(&self, module: Atom, name: Atom, arity: u32) -> Arc<ExportCell> {
+        if let Some(c) = self.cells.read().get(&(module, name, arity)) {
+            return c.clone();
+        }
+        let mut cells = self.cells.write();
+        cells
+            .entry((module, name, arity))
+            .or_insert_with(|| {
+                let current = self.natives.get(module, name, arity).map(|f| {
+                    Arc::new(Export { callable: Callable::Native(f), public: true })
+                });
+                Arc::new(ExportCell { module, name, arity, current: ArcSwapOption::new(current) })
+            })
+            .clone()
+    }
+
+    /// Looks up a definition without creating a cell (for dynamic calls).
+    pub fn lookup(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
+        if let Some(c) = self.cells.read().get(&(module, name, arity)) {
+            return c.current.load_full();
+        }
+        self.natives
+            .get(module, name, arity)
+            .map(|f| Arc::new(Export { callable: Callable::Native(f), public: true }))
+    }
+
+    /// Installs a module: its functions replace earlier definitions; functions of an
+    /// earlier version that the new one lacks become undefined again (natives of the
+    /// same name come back).
+    pub fn install(&self, module: Atom, functions: Vec<(Atom, u32, bool, Arc<FunCode>)>, info: ModuleInfo) {
+        let mut defined = std::collections::HashSet::new();
+        for (name, arity, public, code) in functions {
+            defined.insert((name, arity));
+            let cell = self.cell(module, name, arity);
+            cell.current.store(Some(Arc::new(Export { callable: Callable::Compiled(code), public })));
+        }
+        if let Some(old) = self.infos.read().get(&module) {
+            for (name, arity) in &old.exports {
+                if !defined.contains(&(*name, *arity)) {
+                    let cell = self.cell(module, *name, *arity);
+                    let native = self.natives.get(module, *name, *arity).map(|f| {
+                        Arc::new(Export { callable: Callable::Native(f), public: true })
+                    });
+                    cell.current.store(native);
+                }
+            }
+        }
+        self.infos.write().insert(module, info);
+    }
+
+    /// What is known about `module`, if it was defined in Elixir.
+    pub fn info(&self, module: Atom) -> Option<ModuleInfo> {
+        self.infos.read().get(&module).cloned()
+    }
+
+    /// True if `module` is defined (in Elixir or by natives).
+    pub fn is_loaded(&self, module: Atom) -> bool {
+        self.infos.read().contains_key(&module) || self.natives.iter().any(|((m, _, _), _)| *m == module)
+    }
+
+    /// True if `module.name/arity` is public (`function_exported?/3`).
+    pub fn is_exported(&self, module: Atom, name: Atom, arity: u32) -> bool {
+        self.lookup(module, name, arity).is_some_and(|e| e.public)
+    }
+
+    /// Names of every module defined in Elixir, sorted.
+    pub fn module_names(&self) -> Vec<Atom> {
+        self.infos.read().keys().copied().collect()
+    }
+}
