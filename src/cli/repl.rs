@@ -11,7 +11,6 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
     let config = rustyline::Config::builder()
         .auto_add_history(false)
         .max_history_size(1000)?
-        .enable_bracketed_paste(false)
         .build();
     let mut editor: rustyline::DefaultEditor = rustyline::Editor::with_config(config)?;
     let history = dirs::data_dir().map(|d| d.join("otplab").join("history.txt"));

@@ -57,7 +57,7 @@ impl Session {
     pub fn new(config: SessionConfig) -> Result<Session, SessionError> {
         let runtime = Runtime::new(config.output);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
-        let mut s = Session { runtime, modules, bindings: Vec::new() };
+        let s = Session { runtime, modules, bindings: Vec::new() };
         for (name, source) in crate::stdlib::prelude_sources() {
             let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
             let program = compile_program(&nodes, &s.modules, &[], false)
