@@ -6,7 +6,8 @@ use crate::vm::NativeRegistry;
 
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
-    let reg = NativeRegistry::new();
+    let mut reg = NativeRegistry::new();
+    crate::vm::builtins::register(&mut reg);
     reg
 }
 

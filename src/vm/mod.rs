@@ -14,3 +14,4 @@ pub mod code;
 pub mod machine;
 pub mod modules;
 pub mod process;
+pub mod builtins;

@@ -1,0 +1,168 @@
+//! Natives that need the VM itself (the module table): building exceptions for
+//! `raise`, `apply/2,3`, `function_exported?/3`, and small helpers the compiler emits.
+
+use super::native::{Control, NativeCtx, NativeRegistry, NativeResult};
+use super::raise::{Raise, exception_struct};
+use crate::term::{ATOMS, Atom, FunKind, Term};
+
+/// Registers the VM's own natives.
+pub fn register(reg: &mut NativeRegistry) {
+    reg.add("Elixir.Kernel", "__exception__", 2, make_exception);
+    reg.add("Elixir.Kernel", "apply", 2, apply2);
+    reg.add("Elixir.Kernel", "apply", 3, apply3);
+    reg.add("erlang", "apply", 2, apply2);
+    reg.add("erlang", "apply", 3, apply3);
+    reg.add("Elixir.Kernel", "function_exported?", 3, function_exported);
+    reg.add("erlang", "function_exported", 3, function_exported);
+    reg.add("Elixir.Code", "ensure_loaded?", 1, ensure_loaded);
+    reg.add("Elixir.Range", "__default_step__", 2, default_step);
+    reg.add("Elixir.Kernel", "__byte_to_binary__", 1, byte_to_binary);
+    reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
+}
+
+/// Default messages of Elixir's built-in exceptions (`raise ArgumentError`).
+fn default_message(module: &str) -> Option<&'static str> {
+    Some(match module {
+        "Elixir.RuntimeError" => "runtime error",
+        "Elixir.ArgumentError" => "argument error",
+        "Elixir.ArithmeticError" => "bad argument in arithmetic expression",
+        "Elixir.SystemLimitError" => "a system limit has been reached",
+        "Elixir.Enum.EmptyError" => "empty error",
+        "Elixir.Enum.OutOfBoundsError" => "out of bounds error",
+        "Elixir.KeyError" => "key not found",
+        "Elixir.File.Error" => "file error",
+        _ => return None,
+    })
+}
+
+/// `raise x` / `raise Mod, opts`: the exception struct to raise.
+fn make_exception(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (what, opts) = (&args[0], &args[1]);
+    match what {
+        Term::Binary(_) => Ok(exception_struct("RuntimeError", vec![("message", what.clone())])),
+        Term::Map(_) if what.map_get_atom("__exception__").is_some_and(|t| t.is_truthy()) => Ok(what.clone()),
+        Term::Atom(module) => {
+            // Keyword options, or a bare message string (`raise ArgumentError, "msg"`).
+            let kv: Vec<(Term, Term)> = match opts {
+                Term::Binary(_) => vec![(Term::Atom(ATOMS.message), opts.clone())],
+                Term::Nil => vec![],
+                other => match other.list_to_vec() {
+                    Some(items) => items
+                        .into_iter()
+                        .filter_map(|i| match i {
+                            Term::Tuple(p) if p.len() == 2 => Some((p[0].clone(), p[1].clone())),
+                            _ => None,
+                        })
+                        .collect(),
+                    None => return Err(Raise::argument_error("raise/2 expects a keyword list or a message as its second argument").into()),
+                },
+            };
+            if let Some(info) = cx.modules.info(*module) {
+                if cx.modules.is_exported(*module, Atom::new("exception"), 1) {
+                    let arg = match opts {
+                        Term::Binary(_) => opts.clone(),
+                        _ => Term::list(kv.into_iter().map(|(k, v)| Term::pair(k, v)).collect()),
+                    };
+                    return Err(Control::CallMfa { module: *module, name: Atom::new("exception"), args: vec![arg] });
+                }
+                if let Some(fields) = info.struct_fields.filter(|_| info.is_exception) {
+                    let mut m: crate::term::TermMap = fields.into_iter().map(|(k, v)| (Term::Atom(k), v)).collect();
+                    m.insert(Term::Atom(ATOMS.struct_), Term::Atom(*module));
+                    for (k, v) in kv {
+                        if !m.contains_key(&k) {
+                            return Err(Raise::exception(
+                                "KeyError",
+                                format!("key {} not found", crate::term::inspect::inspect(&k)),
+                            )
+                            .into());
+                        }
+                        m.insert(k, v);
+                    }
+                    return Ok(Term::Map(std::sync::Arc::new(m)));
+                }
+            }
+            let name = module.as_str();
+            let short = name.strip_prefix("Elixir.").unwrap_or(name);
+            let Some(default) = default_message(name).or(if short.ends_with("Error") { Some("") } else { None }) else {
+                return Err(Raise::argument_error(format!(
+                    "expected a module that implements the exception behaviour, got: {}",
+                    crate::term::inspect::inspect(what)
+                ))
+                .into());
+            };
+            let mut fields: Vec<(String, Term)> = kv
+                .into_iter()
+                .filter_map(|(k, v)| k.as_atom().map(|a| (a.as_str().to_string(), v)))
+                .collect();
+            if !fields.iter().any(|(k, _)| k == "message") {
+                fields.push(("message".into(), Term::string(default)));
+            }
+            let fields: Vec<(&str, Term)> = fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            Ok(exception_struct(short, fields))
+        }
+        other => Err(Raise::argument_error(format!(
+            "raise/1 and raise/2 expect a module name, string or exception as the first argument, got: {}",
+            crate::term::inspect::inspect(other)
+        ))
+        .into()),
+    }
+}
+
+fn apply2(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(list) = args[1].list_to_vec() else {
+        return Err(Raise::badarg().into());
+    };
+    Err(Control::Call { fun: args[0].clone(), args: list })
+}
+
+fn apply3(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (Some(module), Some(name), Some(list)) = (args[0].as_atom(), args[1].as_atom(), args[2].list_to_vec()) else {
+        return Err(Raise::badarg().into());
+    };
+    Err(Control::CallMfa { module, name, args: list })
+}
+
+fn function_exported(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (Some(module), Some(name), Term::Int(arity)) = (args[0].as_atom(), args[1].as_atom(), &args[2]) else {
+        return Err(Raise::badarg().into());
+    };
+    Ok(Term::bool(cx.modules.is_exported(module, name, *arity as u32)))
+}
+
+fn ensure_loaded(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    Ok(Term::bool(args[0].as_atom().is_some_and(|m| cx.modules.is_loaded(m))))
+}
+
+fn default_step(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match (&args[0], &args[1]) {
+        (a, b) if a.is_integer() && b.is_integer() => Ok(Term::Int(if a.loose_cmp(b).is_gt() { -1 } else { 1 })),
+        (a, b) => Err(Raise::argument_error(format!(
+            "ranges (first..last) expect both sides to be integers, got: {}..{}",
+            crate::term::inspect::inspect(a),
+            crate::term::inspect::inspect(b)
+        ))
+        .into()),
+    }
+}
+
+fn byte_to_binary(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match &args[0] {
+        Term::Int(i) => Ok(Term::bytes(vec![(*i & 0xff) as u8])),
+        _ => Err(Raise::badarg().into()),
+    }
+}
+
+fn codepoint_to_binary(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match &args[0] {
+        Term::Int(i) => match char::from_u32(*i as u32) {
+            Some(c) => Ok(Term::string(c.to_string())),
+            None => Err(Raise::badarg().into()),
+        },
+        _ => Err(Raise::badarg().into()),
+    }
+}
+
+/// True if `t` is a function value of `arity`.
+pub fn is_fun_of_arity(t: &Term, arity: u32) -> bool {
+    matches!(t, Term::Fun(f) if f.arity == arity && matches!(f.kind, FunKind::Closure { .. } | FunKind::Export { .. }))
+}
