@@ -9,6 +9,7 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 pub mod parser;
+pub mod precedence;
 pub mod span;
 
 pub use ast::{BinaryOp, CallTarget, Clause, Node, NodeKind, UnaryOp};
@@ -19,3 +20,6 @@ pub use span::Span;
 pub fn parse(source: &str) -> Result<Vec<Node>, SyntaxError> {
     parser::parse_program(source)
 }
+
+#[cfg(test)]
+mod corpus_tests;
