@@ -4,10 +4,24 @@
 
 use crate::vm::NativeRegistry;
 
+// First-order natives (no function arguments): one file per module.
+pub mod argument;
+pub mod arith;
+pub mod erlang;
+pub mod float;
+pub mod integer;
+pub mod range;
+pub mod string;
+
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
     let mut reg = NativeRegistry::new();
     crate::vm::builtins::register(&mut reg);
+    // First-order natives.
+    erlang::register(&mut reg);
+    float::register(&mut reg);
+    integer::register(&mut reg);
+    string::register(&mut reg);
     reg
 }
 

@@ -1,0 +1,142 @@
+//! `Integer`: to_string/parse in any base, pow, floor_div, mod, digits, gcd, parity.
+
+use super::argument::{arg_error, bigint, function_clause, small_int, text};
+use super::arith;
+use super::erlang::{charlist, integer_text, parse_integer};
+use crate::term::Term;
+use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
+use num_integer::Integer as _;
+
+type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
+
+fn base_of(a: &[Term], name: &str) -> Result<u32, crate::vm::Control> {
+    match a.get(1) {
+        None => Ok(10),
+        Some(b) => match small_int(b) {
+            Some(b @ 2..=36) => Ok(b as u32),
+            _ => Err(function_clause("Integer", name, a.len() as u32)),
+        },
+    }
+}
+
+fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let base = base_of(a, "to_string")?;
+    integer_text(&a[0], base)
+        .map(Term::string)
+        .ok_or_else(|| function_clause("Integer", "to_string", a.len() as u32))
+}
+fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let base = base_of(a, "to_charlist")?;
+    integer_text(&a[0], base)
+        .map(|s| charlist(&s))
+        .ok_or_else(|| function_clause("Integer", "to_charlist", a.len() as u32))
+}
+
+/// `Integer.parse/2`: the longest integer prefix and the rest, or `:error`.
+fn parse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let base = base_of(a, "parse")?;
+    let s = text(&a[0]).ok_or_else(|| function_clause("Integer", "parse", a.len() as u32))?;
+    let signed = s.starts_with(['+', '-']);
+    let body = if signed { &s[1..] } else { s };
+    let digits = body.chars().take_while(|c| c.is_digit(base)).count();
+    if digits == 0 {
+        return Ok(Term::atom("error"));
+    }
+    let end = digits + usize::from(signed);
+    match parse_integer(&s[..end], base) {
+        Some(n) => Ok(Term::pair(n, Term::string(&s[end..]))),
+        None => Ok(Term::atom("error")),
+    }
+}
+
+fn pow(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match (&a[0], &a[1]) {
+        (b, Term::Int(e)) if b.is_integer() && *e >= 0 => Ok(arith::int_pow(b, *e as u64)?),
+        (b, Term::Int(_)) if b.is_integer() => Err(arg_error(2, "out of range")),
+        _ => Err(function_clause("Integer", "pow", 2)),
+    }
+}
+
+fn int_pair(a: &[Term], name: &str) -> Result<(), crate::vm::Control> {
+    if a[0].is_integer() && a[1].is_integer() && !matches!(a[1], Term::Int(0)) {
+        Ok(())
+    } else {
+        Err(function_clause("Integer", name, 2))
+    }
+}
+fn floor_div(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    int_pair(a, "floor_div")?;
+    Ok(arith::floor_div(&a[0], &a[1])?)
+}
+fn modulo(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    int_pair(a, "mod")?;
+    Ok(arith::modulo(&a[0], &a[1])?)
+}
+fn gcd(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match (bigint(&a[0]), bigint(&a[1])) {
+        (Some(x), Some(y)) => Ok(Term::from_bigint(x.gcd(&y))),
+        _ => Err(function_clause("Integer", "gcd", 2)),
+    }
+}
+fn digits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let base = base_of(a, "digits")?;
+    let n = bigint(&a[0]).ok_or_else(|| function_clause("Integer", "digits", a.len() as u32))?;
+    let negative = n.sign() == num_bigint::Sign::Minus;
+    let (_, mut ds) = n.to_radix_be(base);
+    if ds.is_empty() {
+        ds.push(0);
+    }
+    // Integer.digits(-123) => [-1, -2, -3]
+    Ok(Term::list(
+        ds.into_iter().map(|d| Term::Int(if negative { -i64::from(d) } else { i64::from(d) })).collect(),
+    ))
+}
+fn undigits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let base = base_of(a, "undigits")?;
+    let items = a[0].list_to_vec().ok_or_else(|| function_clause("Integer", "undigits", a.len() as u32))?;
+    let mut acc = Term::Int(0);
+    for d in items {
+        match small_int(&d) {
+            Some(x) if x < i64::from(base) => {
+                acc = arith::add(&arith::mul(&acc, &Term::Int(i64::from(base)))?, &d)?;
+            }
+            _ => {
+                return Err(crate::vm::Control::Raise(crate::vm::Raise::argument_error(format!(
+                    "invalid digit {} in base {base}",
+                    crate::term::inspect::inspect(&d)
+                ))));
+            }
+        }
+    }
+    Ok(acc)
+}
+fn parity(a: &Term, name: &str, even: bool) -> NativeResult {
+    match bigint(a) {
+        Some(n) => Ok(Term::bool(n.is_even() == even)),
+        None => Err(function_clause("Integer", name, 1)),
+    }
+}
+fn is_even(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    parity(&a[0], "is_even", true)
+}
+fn is_odd(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    parity(&a[0], "is_odd", false)
+}
+
+/// Registers `Integer`.
+pub fn register(reg: &mut NativeRegistry) {
+    let m = "Elixir.Integer";
+    for arity in [1, 2] {
+        reg.add(m, "to_string", arity, to_string);
+        reg.add(m, "to_charlist", arity, to_charlist);
+        reg.add(m, "parse", arity, parse);
+        reg.add(m, "digits", arity, digits);
+        reg.add(m, "undigits", arity, undigits);
+    }
+    reg.add(m, "pow", 2, pow);
+    reg.add(m, "floor_div", 2, floor_div);
+    reg.add(m, "mod", 2, modulo);
+    reg.add(m, "gcd", 2, gcd);
+    reg.add(m, "is_even", 1, is_even);
+    reg.add(m, "is_odd", 1, is_odd);
+}

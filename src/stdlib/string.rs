@@ -1,0 +1,483 @@
+//! `String`: Elixir's string functions over UTF-8 binaries. Lengths, slices and
+//! reversal work on extended grapheme clusters, as Elixir's do.
+
+use super::argument::{arg_error, function_clause, index, list, small_int, text};
+use super::erlang::{atom_exists, charlist, parse_integer};
+use super::range::Range;
+use crate::term::{Atom, Term};
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult};
+use unicode_segmentation::UnicodeSegmentation;
+
+type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
+
+/// The grapheme clusters of `s`.
+pub fn graphemes(s: &str) -> Vec<&str> {
+    s.graphemes(true).collect()
+}
+
+/// A string argument, or FunctionClauseError for `String.name/arity`.
+fn string_arg<'t>(t: &'t Term, name: &str, arity: u32) -> Result<&'t str, Control> {
+    text(t).ok_or_else(|| function_clause("String", name, arity))
+}
+
+/// One or more patterns (a string or a list of strings).
+fn patterns(t: &Term, name: &str, arity: u32) -> Result<Vec<String>, Control> {
+    if let Some(s) = text(t) {
+        return Ok(vec![s.to_string()]);
+    }
+    let items = list(t).ok_or_else(|| function_clause("String", name, arity))?;
+    items
+        .iter()
+        .map(|p| text(p).map(str::to_string).ok_or_else(|| function_clause("String", name, arity)))
+        .collect()
+}
+
+/// The earliest match of any pattern at or after `from`; the longest wins at a tie.
+fn find_any(s: &str, pats: &[String], from: usize) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for p in pats.iter().filter(|p| !p.is_empty()) {
+        if let Some(i) = s[from..].find(p.as_str()) {
+            let at = from + i;
+            best = match best {
+                Some((b, l)) if b < at || (b == at && l >= p.len()) => Some((b, l)),
+                _ => Some((at, p.len())),
+            };
+        }
+    }
+    best
+}
+
+/// Reads a keyword option (`parts: 2`) from an options list.
+fn option<'t>(opts: Option<&'t Term>, key: &str) -> Option<&'t Term> {
+    opts?.list_iter().find_map(|o| match o {
+        Term::Tuple(t) if t.len() == 2 && t[0].is_atom_named(key) => Some(&t[1]),
+        _ => None,
+    })
+}
+
+fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "split", 1)?;
+    Ok(Term::list(s.split(char::is_whitespace).filter(|p| !p.is_empty()).map(Term::string).collect()))
+}
+
+fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "split", 3)?;
+    let pats = patterns(&a[1], "split", 3)?;
+    let opts = a.get(2);
+    let trim = option(opts, "trim").is_some_and(Term::is_truthy);
+    let parts = match option(opts, "parts") {
+        None => usize::MAX,
+        Some(t) if t.is_atom_named("infinity") => usize::MAX,
+        Some(t) => index(t).filter(|n| *n > 0).ok_or_else(|| function_clause("String", "split", 3))?,
+    };
+    // Pieces between matches; an empty pattern matches between every grapheme.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    if pats.iter().all(String::is_empty) {
+        let mut at = 0;
+        cuts.push((0, 0));
+        for g in graphemes(s) {
+            at += g.len();
+            cuts.push((at, 0));
+        }
+    } else {
+        let mut from = 0;
+        while let Some((at, len)) = find_any(s, &pats, from) {
+            cuts.push((at, len));
+            from = at + len;
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, len) in cuts {
+        if out.len() + 1 >= parts {
+            break;
+        }
+        let piece = &s[start..at];
+        start = at + len;
+        if !(trim && piece.is_empty()) {
+            out.push(Term::string(piece));
+        }
+    }
+    let rest = &s[start..];
+    if !(trim && rest.is_empty()) {
+        out.push(Term::string(rest));
+    }
+    Ok(Term::list(out))
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+fn trim_with(a: &[Term], name: &str, leading: bool, trailing: bool) -> NativeResult {
+    let arity = a.len() as u32;
+    let s = string_arg(&a[0], name, 2)?;
+    let mut out = s;
+    match a.get(1) {
+        None => {
+            if leading {
+                out = out.trim_start_matches(is_space);
+            }
+            if trailing {
+                out = out.trim_end_matches(is_space);
+            }
+        }
+        Some(t) => {
+            let cut = string_arg(t, name, arity.max(2))?;
+            if !cut.is_empty() {
+                if leading {
+                    out = out.trim_start_matches(cut);
+                }
+                if trailing {
+                    out = out.trim_end_matches(cut);
+                }
+            }
+        }
+    }
+    Ok(Term::string(out))
+}
+fn trim(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    trim_with(a, "trim", true, true)
+}
+fn trim_leading(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    trim_with(a, "trim_leading", true, false)
+}
+fn trim_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    trim_with(a, "trim_trailing", false, true)
+}
+
+fn upcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::string(string_arg(&a[0], "upcase", 2)?.to_uppercase()))
+}
+fn downcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::string(string_arg(&a[0], "downcase", 2)?.to_lowercase()))
+}
+fn capitalize(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "capitalize", 2)?;
+    let mut gs = s.graphemes(true);
+    let first = gs.next().map(str::to_uppercase).unwrap_or_default();
+    let rest: String = gs.collect::<String>().to_lowercase();
+    Ok(Term::string(first + &rest))
+}
+fn length(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::Int(string_arg(&a[0], "length", 1)?.graphemes(true).count() as i64))
+}
+fn byte_size(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    a[0].as_bytes().map(|b| Term::Int(b.len() as i64)).ok_or_else(super::argument::badarg)
+}
+fn contains(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "contains?", 2)?;
+    let pats = patterns(&a[1], "contains?", 2)?;
+    Ok(Term::bool(pats.iter().any(|p| s.contains(p.as_str()))))
+}
+fn starts_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "starts_with?", 2)?;
+    let pats = patterns(&a[1], "starts_with?", 2)?;
+    Ok(Term::bool(pats.iter().any(|p| s.starts_with(p.as_str()))))
+}
+fn ends_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "ends_with?", 2)?;
+    let pats = patterns(&a[1], "ends_with?", 2)?;
+    Ok(Term::bool(pats.iter().any(|p| s.ends_with(p.as_str()))))
+}
+
+fn replace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "replace", 4)?;
+    let pats = patterns(&a[1], "replace", 4)?;
+    // A function replacement must run learner code: the prelude handles it.
+    let with = string_arg(&a[2], "replace", 4)?;
+    let global = option(a.get(3), "global").is_none_or(Term::is_truthy);
+    let mut out = String::new();
+    if pats.iter().all(String::is_empty) {
+        // The empty pattern matches before and after every grapheme.
+        out.push_str(with);
+        let gs = graphemes(s);
+        for (i, g) in gs.iter().enumerate() {
+            out.push_str(g);
+            if global {
+                out.push_str(with);
+            } else {
+                out.push_str(&gs[i + 1..].concat());
+                break;
+            }
+        }
+        return Ok(Term::string(out));
+    }
+    let mut from = 0;
+    while let Some((at, len)) = find_any(s, &pats, from) {
+        out.push_str(&s[from..at]);
+        out.push_str(with);
+        from = at + len;
+        if !global {
+            break;
+        }
+    }
+    out.push_str(&s[from..]);
+    Ok(Term::string(out))
+}
+
+fn replace_affix(a: &[Term], name: &str, prefix: bool, all: bool) -> NativeResult {
+    let s = string_arg(&a[0], name, 3)?;
+    let m = string_arg(&a[1], name, 3)?;
+    let with = string_arg(&a[2], name, 3)?;
+    if m.is_empty() {
+        return Ok(Term::string(s));
+    }
+    let mut rest = s;
+    let mut count = 0;
+    loop {
+        let next = if prefix { rest.strip_prefix(m) } else { rest.strip_suffix(m) };
+        match next {
+            Some(r) => {
+                rest = r;
+                count += 1;
+                if !all {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    let reps = with.repeat(count);
+    Ok(Term::string(if prefix { reps + rest } else { rest.to_string() + &reps }))
+}
+fn replace_prefix(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    replace_affix(a, "replace_prefix", true, false)
+}
+fn replace_suffix(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    replace_affix(a, "replace_suffix", false, false)
+}
+fn replace_leading(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    replace_affix(a, "replace_leading", true, true)
+}
+fn replace_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    replace_affix(a, "replace_trailing", false, true)
+}
+
+fn pad(a: &[Term], name: &str, leading: bool) -> NativeResult {
+    let s = string_arg(&a[0], name, 3)?;
+    let count = index(&a[1]).ok_or_else(|| function_clause("String", name, 3))?;
+    let padding = match a.get(2) {
+        Some(p) => string_arg(p, name, 3)?,
+        None => " ",
+    };
+    let pad_gs = graphemes(padding);
+    if pad_gs.is_empty() {
+        return Err(function_clause("String", name, 3));
+    }
+    let have = s.graphemes(true).count();
+    let need = count.saturating_sub(have);
+    let fill: String = pad_gs.iter().cycle().take(need).copied().collect();
+    Ok(Term::string(if leading { fill + s } else { s.to_string() + &fill }))
+}
+fn pad_leading(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    pad(a, "pad_leading", true)
+}
+fn pad_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    pad(a, "pad_trailing", false)
+}
+fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = a[0].as_bytes().ok_or_else(|| arg_error(1, "not a binary"))?;
+    let n = index(&a[1]).ok_or_else(|| arg_error(2, "out of range"))?;
+    if s.len().saturating_mul(n) > (1 << 30) {
+        return Err(Control::Raise(crate::vm::Raise::error(Term::atom("system_limit"))));
+    }
+    Ok(Term::bytes(s.repeat(n)))
+}
+fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "reverse", 1)?;
+    Ok(Term::string(s.graphemes(true).rev().collect::<String>()))
+}
+
+/// Graphemes `start..start+len` (clamped), as `String.slice/3`.
+fn slice_graphemes(gs: &[&str], start: i64, len: usize) -> String {
+    let n = gs.len() as i64;
+    let start = if start < 0 { (n + start).max(0) } else { start };
+    if start >= n {
+        return String::new();
+    }
+    gs.iter().skip(start as usize).take(len).copied().collect()
+}
+fn slice(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "slice", a.len() as u32)?;
+    let gs = graphemes(s);
+    if let Some(len) = a.get(2) {
+        let start = small_int(&a[1]).ok_or_else(|| function_clause("String", "slice", 3))?;
+        let len = index(len).ok_or_else(|| function_clause("String", "slice", 3))?;
+        return Ok(Term::string(slice_graphemes(&gs, start, len)));
+    }
+    let range = Range::from_term(&a[1]).ok_or_else(|| function_clause("String", "slice", 2))?;
+    let picked = range.pick_indices(gs.len());
+    Ok(Term::string(picked.into_iter().map(|i| gs[i]).collect::<String>()))
+}
+fn at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "at", 2)?;
+    let i = small_int(&a[1]).ok_or_else(|| function_clause("String", "at", 2))?;
+    let gs = graphemes(s);
+    let n = gs.len() as i64;
+    let i = if i < 0 { n + i } else { i };
+    Ok(if (0..n).contains(&i) { Term::string(gs[i as usize]) } else { Term::nil() })
+}
+fn first(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "first", 1)?;
+    Ok(s.graphemes(true).next().map(Term::string).unwrap_or_else(Term::nil))
+}
+fn last(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "last", 1)?;
+    Ok(s.graphemes(true).next_back().map(Term::string).unwrap_or_else(Term::nil))
+}
+fn split_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "split_at", 2)?;
+    let i = small_int(&a[1]).ok_or_else(|| function_clause("String", "split_at", 2))?;
+    let gs = graphemes(s);
+    let n = gs.len() as i64;
+    let at = (if i < 0 { n + i } else { i }).clamp(0, n) as usize;
+    Ok(Term::pair(Term::string(gs[..at].concat()), Term::string(gs[at..].concat())))
+}
+fn to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
+    if s.chars().count() > 255 {
+        return Err(Control::Raise(crate::vm::Raise::error(Term::atom("system_limit"))));
+    }
+    Ok(Term::atom(s))
+}
+fn to_existing_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
+    if atom_exists(s) {
+        Ok(Term::Atom(Atom::new(s)))
+    } else {
+        Err(arg_error(1, "not an already existing atom"))
+    }
+}
+fn to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
+    let base = match a.get(1) {
+        None => 10,
+        Some(b) => match small_int(b) {
+            Some(b @ 2..=36) => b as u32,
+            _ => return Err(arg_error(2, "not a valid base")),
+        },
+    };
+    parse_integer(s, base).ok_or_else(|| arg_error(1, "not a textual representation of an integer"))
+}
+
+/// Parses a whole string as `binary_to_float` does: digits, a dot, digits, an
+/// optional exponent (`"1.5e3"`; `"1"`, `"1e5"` and `".5"` are rejected).
+pub fn parse_float_strict(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    if !digits(int) || !digits(frac) {
+        return None;
+    }
+    if let Some(e) = exp {
+        if !digits(e.strip_prefix(['+', '-']).unwrap_or(e)) {
+            return None;
+        }
+    }
+    s.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+fn to_float(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
+    parse_float_strict(s)
+        .map(Term::Float)
+        .ok_or_else(|| arg_error(1, "not a textual representation of a float"))
+}
+fn graphemes_fn(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "graphemes", 1)?;
+    Ok(Term::list(s.graphemes(true).map(Term::string).collect()))
+}
+fn codepoints(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "codepoints", 1)?;
+    Ok(Term::list(s.chars().map(|c| Term::string(c.to_string())).collect()))
+}
+fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(charlist(string_arg(&a[0], "to_charlist", 1)?))
+}
+fn valid(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match &a[0] {
+        Term::Binary(b) => Ok(Term::bool(std::str::from_utf8(b).is_ok())),
+        _ => Err(function_clause("String", "valid?", 1)),
+    }
+}
+
+/// Elixir's `String.printable?/1`: no control characters besides `\n\r\t\v\b\f\e\d\a`.
+pub fn printable(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}')
+            || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))
+    })
+}
+fn printable_fn(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match &a[0] {
+        Term::Binary(_) => Ok(Term::bool(text(&a[0]).is_some_and(printable))),
+        _ => Err(function_clause("String", "printable?", 2)),
+    }
+}
+
+/// Registers `String`.
+pub fn register(reg: &mut NativeRegistry) {
+    let m = "Elixir.String";
+    reg.add(m, "split", 1, split1);
+    reg.add(m, "split", 2, split);
+    reg.add(m, "split", 3, split);
+    for arity in [1, 2] {
+        reg.add(m, "trim", arity, trim);
+        reg.add(m, "trim_leading", arity, trim_leading);
+        reg.add(m, "trim_trailing", arity, trim_trailing);
+        reg.add(m, "to_integer", arity, to_integer);
+    }
+    for (name, f) in [
+        ("upcase", upcase as crate::vm::NativeFn),
+        ("downcase", downcase),
+        ("capitalize", capitalize),
+        ("length", length),
+        ("byte_size", byte_size),
+        ("reverse", reverse),
+        ("first", first),
+        ("last", last),
+        ("to_atom", to_atom),
+        ("to_existing_atom", to_existing_atom),
+        ("to_float", to_float),
+        ("graphemes", graphemes_fn),
+        ("codepoints", codepoints),
+        ("to_charlist", to_charlist),
+        ("valid?", valid),
+        ("printable?", printable_fn),
+    ] {
+        reg.add(m, name, 1, f);
+    }
+    for (name, f) in [
+        ("contains?", contains as crate::vm::NativeFn),
+        ("starts_with?", starts_with),
+        ("ends_with?", ends_with),
+        ("pad_leading", pad_leading),
+        ("pad_trailing", pad_trailing),
+        ("duplicate", duplicate),
+        ("slice", slice),
+        ("at", at),
+        ("split_at", split_at),
+        ("upcase", upcase),
+        ("downcase", downcase),
+        ("capitalize", capitalize),
+    ] {
+        reg.add(m, name, 2, f);
+    }
+    for (name, f) in [
+        ("replace", replace as crate::vm::NativeFn),
+        ("pad_leading", pad_leading),
+        ("pad_trailing", pad_trailing),
+        ("slice", slice),
+        ("replace_prefix", replace_prefix),
+        ("replace_suffix", replace_suffix),
+        ("replace_leading", replace_leading),
+        ("replace_trailing", replace_trailing),
+    ] {
+        reg.add(m, name, 3, f);
+    }
+    reg.add(m, "replace", 4, replace);
+}
