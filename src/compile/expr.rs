@@ -932,7 +932,14 @@ pub fn collect_vars(n: &Node, out: &mut HashSet<String>) {
 fn max_capture_arg(n: &Node, max: &mut u32) {
     match &n.kind {
         NodeKind::CaptureArg(i) => *max = (*max).max(*i),
-        NodeKind::Capture(_) | NodeKind::Fn(_) => {}
+        NodeKind::Capture(_) => {}
+        // `&Task.async(fn -> work(&1) end)`: placeholders inside a nested fn belong
+        // to the enclosing capture.
+        NodeKind::Fn(clauses) => {
+            for c in clauses {
+                max_capture_arg(&c.body, max);
+            }
+        }
         _ => visit_children(n, &mut |c| max_capture_arg(c, max)),
     }
 }
@@ -940,7 +947,16 @@ fn max_capture_arg(n: &Node, max: &mut u32) {
 fn replace_capture_args(n: &Node) -> Node {
     match &n.kind {
         NodeKind::CaptureArg(i) => Node::new(NodeKind::Var(format!("&{i}")), n.span),
-        NodeKind::Capture(_) | NodeKind::Fn(_) => n.clone(),
+        NodeKind::Capture(_) => n.clone(),
+        NodeKind::Fn(clauses) => Node::new(
+            NodeKind::Fn(
+                clauses
+                    .iter()
+                    .map(|c| Clause { args: c.args.clone(), guard: c.guard.clone(), body: replace_capture_args(&c.body), span: c.span })
+                    .collect(),
+            ),
+            n.span,
+        ),
         _ => map_children(n, &replace_capture_args),
     }
 }
