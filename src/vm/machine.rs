@@ -230,6 +230,7 @@ impl Machine {
 
     /// Executes instructions until a call boundary, a stop, or an error.
     fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Flow, Raise> {
+        'frame: loop {
         let Some(frame) = self.frames.last() else {
             return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
         };
@@ -516,9 +517,31 @@ impl Machine {
                         return Ok(Flow::Stop(Step::Yielded));
                     }
                     *reds -= 1;
-                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                     save_pc!(pc + 1);
-                    return self.call_cell(cx, target, argv, *dst, reds);
+                    let export = target.current.load();
+                    if let Some(e) = export.as_deref() {
+                        if let Callable::Compiled(callee) = &e.callable {
+                            if e.public || code.module == target.module {
+                                if self.frames.len() >= MAX_FRAMES {
+                                    return Err(stack_limit());
+                                }
+                                // Fast path: copy the arguments straight into the new window.
+                                let nb = self.regs.len();
+                                for r in args.iter() {
+                                    let v = self.regs[base + *r as usize].clone();
+                                    self.regs.push(v);
+                                }
+                                self.regs.resize(nb + (callee.nregs as usize).max(args.len()), Term::Nil);
+                                self.frames.push(Frame { code: callee.clone(), pc: 0, base: nb, ret: *dst });
+                                continue 'frame;
+                            }
+                        }
+                    }
+                    let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
+                    match self.call_cell(cx, target, argv, *dst, reds)? {
+                        Flow::Continue => continue 'frame,
+                        stop => return Ok(stop),
+                    }
                 }
                 Instr::TailCall { target, args } => {
                     if *reds <= 0 {
@@ -537,7 +560,7 @@ impl Machine {
                             }
                             let callee = callee.clone();
                             self.replace_frame(callee);
-                            return Ok(Flow::Continue);
+                            continue 'frame;
                         }
                         _ => {
                             // Natives and undefined functions: an ordinary call, then return.
@@ -598,7 +621,10 @@ impl Machine {
                 }
                 Instr::Return { src } => {
                     let v = std::mem::replace(&mut reg!(*src), Term::Nil);
-                    return Ok(self.do_return(v));
+                    match self.do_return(v) {
+                        Flow::Continue => continue 'frame,
+                        stop => return Ok(stop),
+                    }
                 }
                 Instr::MakeClosure { dst, lambda, captures } => {
                     let lam = code.lambdas[*lambda as usize].clone();
@@ -730,16 +756,23 @@ impl Machine {
             }
             pc += 1;
         }
+        }
     }
 
+    /// Replaces the top frame with `callee`, its arguments taken from `scratch`.
+    /// Registers past the arguments keep stale values: the compiler never reads a
+    /// register before writing it, and not clearing them keeps a tail loop cheap.
     fn replace_frame(&mut self, callee: Arc<FunCode>) {
         let frame = self.frames.last_mut().expect("a frame is running");
         let base = frame.base;
-        self.regs.truncate(base);
-        self.regs.extend(self.scratch.drain(..));
-        let n = callee.nregs as usize;
+        let n = (callee.nregs as usize).max(self.scratch.len());
         if self.regs.len() < base + n {
             self.regs.resize(base + n, Term::Nil);
+        } else {
+            self.regs.truncate(base + n);
+        }
+        for (i, v) in self.scratch.drain(..).enumerate() {
+            self.regs[base + i] = v;
         }
         frame.code = callee;
         frame.pc = 0;
