@@ -359,7 +359,7 @@ impl<'t> Parser<'t> {
             | Tok::Percent
             | Tok::LtLt => true,
             Tok::Op("@" | "!" | "^" | "&") => !self.peek_at(1).space_before,
-            Tok::Op("not") => true,
+            Tok::Op("not") => !matches!(self.peek_at(1).kind, Tok::Op("in")),
             Tok::Op("-" | "+") => !self.peek_at(1).space_before,
             _ => false,
         }
@@ -442,10 +442,12 @@ impl<'t> Parser<'t> {
     /// gathered into one `List`. Used for call arguments and tuples.
     fn args(&mut self, close: Tok) -> Parse<Vec<Node>> {
         let saved = std::mem::replace(&mut self.no_do, false);
+        // Elixir accepts `{1, 2,}` and `<<1,>>` but not `foo(1, )`.
+        let trailing_comma = close != Tok::RParen;
         let mut items = Vec::new();
         loop {
             self.skip_newlines();
-            if *self.kind() == close {
+            if *self.kind() == close && (items.is_empty() || trailing_comma) {
                 break;
             }
             if let Tok::KwKey(_) = self.kind() {
@@ -905,3 +907,7 @@ fn describe(tok: &Tok) -> String {
         Tok::Eof => "end of input".into(),
     }
 }
+
+#[cfg(test)]
+#[path = "parser_tests.rs"]
+mod tests;
