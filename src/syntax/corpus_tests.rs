@@ -4,7 +4,9 @@ use super::parse;
 use std::path::PathBuf;
 
 fn shared(dir: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared").join(dir);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(dir);
     path.is_dir().then_some(path)
 }
 
@@ -16,9 +18,17 @@ fn every_conformance_script_parses() {
     };
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "exs")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "exs"))
+    {
         count += 1;
         let source = std::fs::read_to_string(path).unwrap_or_default();
         if let Err(e) = parse(&source) {
@@ -26,7 +36,12 @@ fn every_conformance_script_parses() {
         }
     }
     assert!(count > 0, "no .exs files in {}", dir.display());
-    assert!(failures.is_empty(), "{} of {count} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The fenced code blocks of a seed document.
@@ -55,11 +70,22 @@ fn every_valid_seed_block_parses() {
     };
     let mut failures = Vec::new();
     let mut blocks = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         for (line, block) in code_blocks(&text) {
             let id = format!("{name}:{line}");
             blocks += 1;
@@ -69,5 +95,10 @@ fn every_valid_seed_block_parses() {
         }
     }
     assert!(blocks > 0, "no code blocks in the seeds");
-    assert!(failures.is_empty(), "{} seed blocks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} seed blocks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

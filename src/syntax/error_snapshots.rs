@@ -34,6 +34,9 @@ fn syntax_error_banners() {
         "{1, 2\n",
         "<<1, 2\n",
     ];
-    let report: Vec<String> = inputs.iter().map(|src| format!("{src:?}\n  {}", banner(src))).collect();
+    let report: Vec<String> = inputs
+        .iter()
+        .map(|src| format!("{src:?}\n  {}", banner(src)))
+        .collect();
     insta::assert_snapshot!(report.join("\n"));
 }

@@ -21,9 +21,17 @@ pub(super) fn sexp(n: &Node) -> String {
                     InterpPart::Expr(e) => format!("#{{{}}}", sexp(e)),
                 })
                 .collect();
-            format!("(interp{} {})", if *charlist { "'" } else { "" }, p.join(" "))
+            format!(
+                "(interp{} {})",
+                if *charlist { "'" } else { "" },
+                p.join(" ")
+            )
         }
-        NodeKind::Sigil { letter, parts, modifiers } => {
+        NodeKind::Sigil {
+            letter,
+            parts,
+            modifiers,
+        } => {
             let p: Vec<String> = parts
                 .iter()
                 .map(|p| match p {
@@ -31,7 +39,15 @@ pub(super) fn sexp(n: &Node) -> String {
                     InterpPart::Expr(e) => format!("#{{{}}}", sexp(e)),
                 })
                 .collect();
-            format!("(~{letter} {}{})", p.join(" "), if modifiers.is_empty() { String::new() } else { format!(" {modifiers}") })
+            format!(
+                "(~{letter} {}{})",
+                p.join(" "),
+                if modifiers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {modifiers}")
+                }
+            )
         }
         NodeKind::Var(v) => v.clone(),
         NodeKind::Alias(segs) => segs.join("."),
@@ -45,8 +61,14 @@ pub(super) fn sexp(n: &Node) -> String {
                 NodeKind::Struct { name, .. } => sexp(name),
                 _ => String::new(),
             };
-            let b = base.as_ref().map(|b| format!("{} | ", sexp(b))).unwrap_or_default();
-            let p: Vec<String> = pairs.iter().map(|(k, v)| format!("{} => {}", sexp(k), sexp(v))).collect();
+            let b = base
+                .as_ref()
+                .map(|b| format!("{} | ", sexp(b)))
+                .unwrap_or_default();
+            let p: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{} => {}", sexp(k), sexp(v)))
+                .collect();
             format!("%{name}{{{b}{}}}", p.join(", "))
         }
         NodeKind::Bitstring(segs) => {
@@ -63,18 +85,28 @@ pub(super) fn sexp(n: &Node) -> String {
             format!("<<{}>>", s.join(", "))
         }
         NodeKind::UnaryOp { op, operand } => format!("({op:?} {})", sexp(operand)),
-        NodeKind::BinaryOp { op, lhs, rhs } => format!("({} {} {})", op.as_str(), sexp(lhs), sexp(rhs)),
+        NodeKind::BinaryOp { op, lhs, rhs } => {
+            format!("({} {} {})", op.as_str(), sexp(lhs), sexp(rhs))
+        }
         NodeKind::Attribute { name, value } => match value {
             Some(v) => format!("(@{name} {})", sexp(v)),
             None => format!("@{name}"),
         },
-        NodeKind::Call { target, args, parens } => {
+        NodeKind::Call {
+            target,
+            args,
+            parens,
+        } => {
             let t = match target {
                 CallTarget::Local(name) => name.clone(),
                 CallTarget::Remote(lhs, name) => format!("{}.{name}", sexp(lhs)),
             };
             let p = if *parens { "" } else { "~" };
-            if args.is_empty() { format!("({p}{t})") } else { format!("({p}{t} {})", all(args)) }
+            if args.is_empty() {
+                format!("({p}{t})")
+            } else {
+                format!("({p}{t} {})", all(args))
+            }
         }
         NodeKind::FunCall { fun, args } => format!("({}. {})", sexp(fun), all(args)),
         NodeKind::Access { container, key } => format!("{}[{}]", sexp(container), sexp(key)),
@@ -91,7 +123,11 @@ fn clauses_sexp(clauses: &[crate::syntax::ast::Clause]) -> String {
         .iter()
         .map(|c| {
             let args: Vec<String> = c.args.iter().map(sexp).collect();
-            let guard = c.guard.as_ref().map(|g| format!(" when {}", sexp(g))).unwrap_or_default();
+            let guard = c
+                .guard
+                .as_ref()
+                .map(|g| format!(" when {}", sexp(g)))
+                .unwrap_or_default();
             format!("({}{guard} -> {})", args.join(" "), sexp(&c.body))
         })
         .collect::<Vec<_>>()
@@ -119,15 +155,27 @@ fn literals() {
     assert_eq!(p(":+"), ":+");
     assert_eq!(p("true"), ":true");
     assert_eq!(p("'abc'"), "'abc'");
-    assert_eq!(p(r##""a\n\t\"\\\e\u00e9\u{1F600}""##), format!("{:?}", "a\n\t\"\\\u{1b}é😀"));
+    assert_eq!(
+        p(r##""a\n\t\"\\\e\u00e9\u{1F600}""##),
+        format!("{:?}", "a\n\t\"\\\u{1b}é😀")
+    );
 }
 
 #[test]
 fn interpolation_and_heredocs() {
     assert_eq!(p(r##""a #{x} b""##), r##"(interp "a " #{x} " b")"##);
-    assert_eq!(p(r##""#{"in #{y}"}""##), r##"(interp #{(interp "in " #{y})})"##);
-    assert_eq!(p("x = \"\"\"\n  ab\n   c\n  \"\"\""), r##"(= x "ab\n c\n")"##);
-    assert_eq!(p("@doc \"\"\"\nHi #{x}\n\"\"\""), r##"(@doc (interp "Hi " #{x} "\n"))"##);
+    assert_eq!(
+        p(r##""#{"in #{y}"}""##),
+        r##"(interp #{(interp "in " #{y})})"##
+    );
+    assert_eq!(
+        p("x = \"\"\"\n  ab\n   c\n  \"\"\""),
+        r##"(= x "ab\n c\n")"##
+    );
+    assert_eq!(
+        p("@doc \"\"\"\nHi #{x}\n\"\"\""),
+        r##"(@doc (interp "Hi " #{x} "\n"))"##
+    );
 }
 
 #[test]
@@ -152,7 +200,10 @@ fn collections() {
     assert_eq!(p("%My.Struct{}"), "%My.Struct{}");
     assert_eq!(p("<<a, rest::binary>>"), "<<a, rest::binary>>");
     assert_eq!(p("<<x::binary-size(4)>>"), "<<x::binary (size 4)>>");
-    assert_eq!(p("for <<c <- \"ab\">>, do: c"), "(~for <<(<- c \"ab\")>> [{:do c}])");
+    assert_eq!(
+        p("for <<c <- \"ab\">>, do: c"),
+        "(~for <<(<- c \"ab\")>> [{:do c}])"
+    );
     assert_eq!(p("[\n  1,\n  2,\n]"), "[1 2]");
 }
 
@@ -206,8 +257,14 @@ fn calls() {
     assert_eq!(p("__MODULE__"), "(~__MODULE__)");
     assert_eq!(p("Foo.Bar.baz()"), "(Foo.Bar.baz)");
     assert_eq!(p("IO.puts \"x\""), "(~IO.puts \"x\")");
-    assert_eq!(p("raise ArgumentError, message: \"x\""), "(~raise ArgumentError [{:message \"x\"}])");
-    assert_eq!(p("IO.inspect(x, label: \"y\")"), "(IO.inspect x [{:label \"y\"}])");
+    assert_eq!(
+        p("raise ArgumentError, message: \"x\""),
+        "(~raise ArgumentError [{:message \"x\"}])"
+    );
+    assert_eq!(
+        p("IO.inspect(x, label: \"y\")"),
+        "(IO.inspect x [{:label \"y\"}])"
+    );
     assert_eq!(p("foo -1"), "(~foo (Neg 1))");
     assert_eq!(p("foo - 1"), "(- foo 1)");
     assert_eq!(p("use GenServer"), "(~use GenServer)");
@@ -222,33 +279,68 @@ fn calls() {
 fn do_blocks_and_keyword_forms() {
     assert_eq!(p("if a, do: 1, else: 2"), "(~if a [{:do 1} {:else 2}])");
     assert_eq!(p("def foo(x), do: x"), "(~def (foo x) [{:do x}])");
-    assert_eq!(p("def f(x) when x > 0, do: x"), "(~def (when (f x) (> x 0)) [{:do x}])");
-    assert_eq!(p("if a do\n 1\nelse\n 2\nend"), "(~if a [{:do 1} {:else 2}])");
-    assert_eq!(p("def f(x) when x > 0 do\n a\n b\nend"), "(~def (when (f x) (> x 0)) [{:do (block a b)}])");
-    assert_eq!(p("defmodule A.B do\nend"), "(~defmodule A.B [{:do :nil}])");
-    assert_eq!(p("def f(x \\\\ 1), do: x"), "(~def (f (\\\\ x 1)) [{:do x}])");
     assert_eq!(
-        p("try do\n x\nrescue\n e in ArgumentError -> e\ncatch\n kind, reason -> {kind, reason}\nafter\n :done\nend"),
+        p("def f(x) when x > 0, do: x"),
+        "(~def (when (f x) (> x 0)) [{:do x}])"
+    );
+    assert_eq!(
+        p("if a do\n 1\nelse\n 2\nend"),
+        "(~if a [{:do 1} {:else 2}])"
+    );
+    assert_eq!(
+        p("def f(x) when x > 0 do\n a\n b\nend"),
+        "(~def (when (f x) (> x 0)) [{:do (block a b)}])"
+    );
+    assert_eq!(p("defmodule A.B do\nend"), "(~defmodule A.B [{:do :nil}])");
+    assert_eq!(
+        p("def f(x \\\\ 1), do: x"),
+        "(~def (f (\\\\ x 1)) [{:do x}])"
+    );
+    assert_eq!(
+        p(
+            "try do\n x\nrescue\n e in ArgumentError -> e\ncatch\n kind, reason -> {kind, reason}\nafter\n :done\nend"
+        ),
         "(~try [{:do x} {:rescue (clauses ((in e ArgumentError) -> e))} {:catch (clauses (kind reason -> {kind reason}))} {:after :done}])"
     );
-    assert_eq!(p("receive do\n {:m, x} -> x\nafter\n 100 -> :t\nend"), "(~receive [{:do (clauses ({:m x} -> x))} {:after (clauses (100 -> :t))}])");
-    assert_eq!(p("x = case y do\n 1 -> :a\n _ ->\n  :b\n  :c\nend"), "(= x (~case y [{:do (clauses (1 -> :a) (_ -> (block :b :c)))}]))");
-    assert_eq!(p("cond do\n a > 1 -> 1\n true -> 2\nend"), "(~cond [{:do (clauses ((> a 1) -> 1) (:true -> 2))}])");
+    assert_eq!(
+        p("receive do\n {:m, x} -> x\nafter\n 100 -> :t\nend"),
+        "(~receive [{:do (clauses ({:m x} -> x))} {:after (clauses (100 -> :t))}])"
+    );
+    assert_eq!(
+        p("x = case y do\n 1 -> :a\n _ ->\n  :b\n  :c\nend"),
+        "(= x (~case y [{:do (clauses (1 -> :a) (_ -> (block :b :c)))}]))"
+    );
+    assert_eq!(
+        p("cond do\n a > 1 -> 1\n true -> 2\nend"),
+        "(~cond [{:do (clauses ((> a 1) -> 1) (:true -> 2))}])"
+    );
     assert_eq!(
         p("with {:ok, a} <- f(),\n     b = a do\n b\nelse\n _ -> :err\nend"),
         "(~with (<- {:ok a} (f)) (= b a) [{:do b} {:else (clauses (_ -> :err))}])"
     );
-    assert_eq!(p("for x <- xs, x > 1, into: %{}, do: x"), "(~for (<- x xs) (> x 1) [{:into %{}} {:do x}])");
-    assert_eq!(p("for x <- xs, reduce: 0 do\n acc -> acc + x\nend"), "(~for (<- x xs) [{:reduce 0}] [{:do (clauses (acc -> (+ acc x)))}])");
+    assert_eq!(
+        p("for x <- xs, x > 1, into: %{}, do: x"),
+        "(~for (<- x xs) (> x 1) [{:into %{}} {:do x}])"
+    );
+    assert_eq!(
+        p("for x <- xs, reduce: 0 do\n acc -> acc + x\nend"),
+        "(~for (<- x xs) [{:reduce 0}] [{:do (clauses (acc -> (+ acc x)))}])"
+    );
     assert_eq!(p("defstruct [:a, b: 1]"), "(~defstruct [:a {:b 1}])");
 }
 
 #[test]
 fn anonymous_functions() {
     assert_eq!(p("fn -> :x end"), "(fn ( -> :x))");
-    assert_eq!(p("fn x when x > 0 -> 1; _ -> 2 end"), "(fn (x when (> x 0) -> 1) (_ -> 2))");
+    assert_eq!(
+        p("fn x when x > 0 -> 1; _ -> 2 end"),
+        "(fn (x when (> x 0) -> 1) (_ -> 2))"
+    );
     assert_eq!(p("fn a, b -> a + b end"), "(fn (a b -> (+ a b)))");
-    assert_eq!(p("Enum.map(xs, fn {k, v} ->\n  k\nend)"), "(Enum.map xs (fn ({k v} -> k)))");
+    assert_eq!(
+        p("Enum.map(xs, fn {k, v} ->\n  k\nend)"),
+        "(Enum.map xs (fn ({k v} -> k)))"
+    );
 }
 
 #[test]
@@ -266,9 +358,25 @@ fn spans_are_first_token_positions() {
 
 #[test]
 fn incomplete_inputs_are_told_apart() {
-    for src in ["if x do", "foo(1", "[1,", "\"abc", "\"\"\"\nabc", "x =", "fn x ->", "a |>", "%{a: 1", "'ab", "~w(a"] {
+    for src in [
+        "if x do",
+        "foo(1",
+        "[1,",
+        "\"abc",
+        "\"\"\"\nabc",
+        "x =",
+        "fn x ->",
+        "a |>",
+        "%{a: 1",
+        "'ab",
+        "~w(a",
+    ] {
         let e = parse(src).err();
-        assert_eq!(e.map(|e| e.kind), Some(SyntaxErrorKind::Incomplete), "{src}");
+        assert_eq!(
+            e.map(|e| e.kind),
+            Some(SyntaxErrorKind::Incomplete),
+            "{src}"
+        );
     }
     for src in ["foo(1, )", "x = )", "end", "1 + * 2", "foo(1]", "x = 1 2"] {
         let e = parse(src).err();
@@ -283,6 +391,19 @@ fn deep_nesting_is_an_error_not_a_crash() {
     assert!(e.is_some_and(|e| e.message.contains("nested too deeply")));
     let src = format!("{}1", "-".repeat(5000));
     assert!(parse(&src).is_err());
+    for (open, close) in [
+        ("(", ")"),
+        ("{", "}"),
+        ("%{a: ", "}"),
+        ("fn -> ", " end"),
+        ("\"#{", "}\""),
+        ("if x do ", " end"),
+        ("f.(", ")"),
+        ("a = ", ""),
+    ] {
+        let src = format!("{}1{}", open.repeat(3000), close.repeat(3000));
+        assert!(parse(&src).is_err(), "{open}");
+    }
 }
 
 #[test]
@@ -292,5 +413,9 @@ fn a_long_program_parses_quickly() {
     let start = std::time::Instant::now();
     let nodes = parse(&src).unwrap_or_default();
     assert_eq!(nodes.len(), 3000);
-    assert!(start.elapsed().as_millis() < 500, "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_millis() < 500,
+        "took {:?}",
+        start.elapsed()
+    );
 }
