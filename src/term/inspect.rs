@@ -16,11 +16,7 @@ pub struct InspectOpts {
 
 impl Default for InspectOpts {
     fn default() -> Self {
-        InspectOpts {
-            pretty: false,
-            width: 80,
-            limit: 50,
-        }
+        InspectOpts { pretty: false, width: 80, limit: 50 }
     }
 }
 

@@ -31,13 +31,11 @@ fn type_rank(t: &Term) -> u8 {
 fn cmp_float_big(f: f64, b: &BigInt) -> Ordering {
     // Exact enough for the magnitudes where it matters: a float beyond i64 compared
     // with a bignum converts the bignum to f64.
-    let bf = b
-        .to_f64()
-        .unwrap_or(if b.sign() == num_bigint::Sign::Minus {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
+    let bf = b.to_f64().unwrap_or(if b.sign() == num_bigint::Sign::Minus {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    });
     f.partial_cmp(&bf).unwrap_or(Ordering::Equal)
 }
 
@@ -137,24 +135,14 @@ fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
             }
             match (&x.kind, &y.kind) {
                 (
-                    FunKind::Export {
-                        module: m1,
-                        name: n1,
-                    },
-                    FunKind::Export {
-                        module: m2,
-                        name: n2,
-                    },
+                    FunKind::Export { module: m1, name: n1 },
+                    FunKind::Export { module: m2, name: n2 },
                 ) => m1.cmp(m2).then(n1.cmp(n2)).then(x.arity.cmp(&y.arity)),
                 (FunKind::Export { .. }, FunKind::Closure { .. }) => Ordering::Less,
                 (FunKind::Closure { .. }, FunKind::Export { .. }) => Ordering::Greater,
                 (
-                    FunKind::Closure {
-                        code: c1, env: e1, ..
-                    },
-                    FunKind::Closure {
-                        code: c2, env: e2, ..
-                    },
+                    FunKind::Closure { code: c1, env: e1, .. },
+                    FunKind::Closure { code: c2, env: e2, .. },
                 ) => {
                     let p1 = std::sync::Arc::as_ptr(c1) as *const u8 as usize;
                     let p2 = std::sync::Arc::as_ptr(c2) as *const u8 as usize;

@@ -14,11 +14,7 @@ pub fn to_text(t: &Term) -> Result<String, NoTextForm> {
         Term::Int(i) => Ok(i.to_string()),
         Term::BigInt(b) => Ok(b.to_string()),
         Term::Atom(a) if a.as_str() == "nil" => Ok(String::new()),
-        Term::Atom(a) => Ok(a
-            .as_str()
-            .strip_prefix("Elixir.")
-            .unwrap_or(a.as_str())
-            .to_string()),
+        Term::Atom(a) => Ok(a.as_str().strip_prefix("Elixir.").unwrap_or(a.as_str()).to_string()),
         other => Err(NoTextForm(super::inspect::inspect(other))),
     }
 }

@@ -74,8 +74,7 @@ impl NativeRegistry {
 
     /// Registers `module.name/arity` (module as the full atom text, e.g. `"Elixir.Map"`).
     pub fn add(&mut self, module: &str, name: &str, arity: u32, f: NativeFn) {
-        self.map
-            .insert((Atom::new(module), Atom::new(name), arity), f);
+        self.map.insert((Atom::new(module), Atom::new(name), arity), f);
     }
 
     /// The native for `module.name/arity`, if any.

@@ -38,19 +38,13 @@ pub struct Raise {
 impl Raise {
     /// An error with a raw reason (`:badarg`, `{:badmatch, v}`).
     pub fn error(reason: Term) -> Raise {
-        Raise {
-            class: Class::Error,
-            reason,
-        }
+        Raise { class: Class::Error, reason }
     }
 
     /// An error with an Elixir exception struct `module` (e.g. `"ArgumentError"`,
     /// without the `Elixir.` prefix) and `message`.
     pub fn exception(module: &str, message: impl Into<String>) -> Raise {
-        Raise::error(exception_struct(
-            module,
-            vec![("message", Term::string(message.into()))],
-        ))
+        Raise::error(exception_struct(module, vec![("message", Term::string(message.into()))]))
     }
 
     /// `ArgumentError` with `message`.
@@ -70,28 +64,19 @@ impl Raise {
 
     /// A throw.
     pub fn throw(value: Term) -> Raise {
-        Raise {
-            class: Class::Throw,
-            reason: value,
-        }
+        Raise { class: Class::Throw, reason: value }
     }
 
     /// An exit.
     pub fn exit(reason: Term) -> Raise {
-        Raise {
-            class: Class::Exit,
-            reason,
-        }
+        Raise { class: Class::Exit, reason }
     }
 }
 
 /// Builds `%Module{__exception__: true, field: value...}` (`module` without `Elixir.`).
 pub fn exception_struct(module: &str, fields: Vec<(&str, Term)>) -> Term {
     let mut pairs = vec![
-        (
-            Term::Atom(ATOMS.struct_),
-            Term::atom(&format!("Elixir.{module}")),
-        ),
+        (Term::Atom(ATOMS.struct_), Term::atom(&format!("Elixir.{module}"))),
         (Term::Atom(ATOMS.exception), Term::bool(true)),
     ];
     for (k, v) in fields {
