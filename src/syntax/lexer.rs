@@ -110,8 +110,8 @@ pub enum Piece {
 /// Symbolic operators, longest first so the first match is the longest.
 const OPERATORS: &[&str] = &[
     "===", "!==", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "+++", "---", "\\\\",
-    "==", "!=", "=~", "<=", ">=", "&&", "||", "++", "--", "<>", "..", "//", "|>", "->", "<-",
-    "=>", "::", "**", "<~", "~>", "=", "+", "-", "*", "/", "<", ">", "!", "^", "&", "|", "@",
+    "==", "!=", "=~", "<=", ">=", "&&", "||", "++", "--", "<>", "..", "//", "|>", "->", "<-", "=>",
+    "::", "**", "<~", "~>", "=", "+", "-", "*", "/", "<", ">", "!", "^", "&", "|", "@",
 ];
 
 /// Operators that can only be binary: a newline right before one continues the line.
@@ -157,16 +157,29 @@ struct Lexer {
 
 /// Turns a whole source text into tokens ending with [`Tok::Eof`].
 pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
-    let mut lexer = Lexer { chars: source.chars().collect(), pos: 0, line: 1, col: 1 };
+    let mut lexer = Lexer {
+        chars: source.chars().collect(),
+        pos: 0,
+        line: 1,
+        col: 1,
+    };
     lexer.tokens(None, 0)
 }
 
 fn invalid(span: Span, message: impl Into<String>) -> SyntaxError {
-    SyntaxError { kind: SyntaxErrorKind::Invalid, span, message: message.into() }
+    SyntaxError {
+        kind: SyntaxErrorKind::Invalid,
+        span,
+        message: message.into(),
+    }
 }
 
 fn incomplete(span: Span, message: impl Into<String>) -> SyntaxError {
-    SyntaxError { kind: SyntaxErrorKind::Incomplete, span, message: message.into() }
+    SyntaxError {
+        kind: SyntaxErrorKind::Incomplete,
+        span,
+        message: message.into(),
+    }
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -203,12 +216,18 @@ impl Lexer {
     }
 
     fn starts_with(&self, s: &str) -> bool {
-        s.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c))
+        s.chars()
+            .enumerate()
+            .all(|(i, c)| self.peek_at(i) == Some(c))
     }
 
     /// Lexes tokens until the end of input or, for an interpolation (`string` is the
     /// enclosing construct's opening line and terminator), until its closing `}`.
-    fn tokens(&mut self, string: Option<(u32, &str)>, depth: u32) -> Result<Vec<Token>, SyntaxError> {
+    fn tokens(
+        &mut self,
+        string: Option<(u32, &str)>,
+        depth: u32,
+    ) -> Result<Vec<Token>, SyntaxError> {
         let mut out: Vec<Token> = Vec::new();
         let mut open: Vec<Opener> = Vec::new();
         let mut space = true;
@@ -236,7 +255,11 @@ impl Lexer {
             if let Some(at) = newline_at
                 && !matches!(out.last().map(|t| &t.kind), Some(Tok::Newline) | None)
             {
-                out.push(Token { kind: Tok::Newline, span: at, space_before: true });
+                out.push(Token {
+                    kind: Tok::Newline,
+                    span: at,
+                    space_before: true,
+                });
             }
             let span = self.here();
             let Some(c) = self.peek() else {
@@ -258,12 +281,20 @@ impl Lexer {
                         ),
                     ));
                 }
-                out.push(Token { kind: Tok::Eof, span, space_before: true });
+                out.push(Token {
+                    kind: Tok::Eof,
+                    span,
+                    space_before: true,
+                });
                 return Ok(out);
             };
             if c == '}' && string.is_some() && open.is_empty() {
                 self.bump();
-                out.push(Token { kind: Tok::Eof, span, space_before: true });
+                out.push(Token {
+                    kind: Tok::Eof,
+                    span,
+                    space_before: true,
+                });
                 return Ok(out);
             }
             let kind = self.token(c, span, depth)?;
@@ -286,7 +317,11 @@ impl Lexer {
                     match open.pop() {
                         Some(o) if o.closer() == text => {}
                         Some(o) => {
-                            let what = if text == "end" { "reserved word" } else { "token" };
+                            let what = if text == "end" {
+                                "reserved word"
+                            } else {
+                                "token"
+                            };
                             return Err(invalid(
                                 span,
                                 format!(
@@ -314,7 +349,11 @@ impl Lexer {
             if kind == Tok::Dot && matches!(out.last().map(|t| &t.kind), Some(Tok::Newline)) {
                 out.pop();
             }
-            out.push(Token { kind, span, space_before: space });
+            out.push(Token {
+                kind,
+                span,
+                space_before: space,
+            });
             space = false;
         }
     }
@@ -325,11 +364,18 @@ impl Lexer {
             '0'..='9' => self.number(span),
             '"' | '\'' => {
                 let pieces = self.quoted(c, span, depth)?;
-                if self.peek() == Some(':') && self.peek_at(1).is_some_and(char::is_whitespace) && c == '"' {
+                if self.peek() == Some(':')
+                    && self.peek_at(1).is_some_and(char::is_whitespace)
+                    && c == '"'
+                {
                     self.bump();
                     return Ok(Tok::KwKey(literal_only(pieces, span, "keyword key")?));
                 }
-                Ok(if c == '"' { Tok::Str(pieces) } else { Tok::Charlist(pieces) })
+                Ok(if c == '"' {
+                    Tok::Str(pieces)
+                } else {
+                    Tok::Charlist(pieces)
+                })
             }
             ':' if self.peek_at(1) == Some(':') => {
                 self.bump();
@@ -338,7 +384,9 @@ impl Lexer {
             }
             ':' => self.atom(span, depth),
             '?' => self.char_literal(span),
-            '~' if self.peek_at(1).is_some_and(|c| c.is_ascii_alphabetic()) => self.sigil(span, depth),
+            '~' if self.peek_at(1).is_some_and(|c| c.is_ascii_alphabetic()) => {
+                self.sigil(span, depth)
+            }
             '&' if self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) => {
                 self.bump();
                 let mut n: u32 = 0;
@@ -362,7 +410,10 @@ impl Lexer {
                 Ok(Tok::PercentBrace)
             }
             '%' => self.single(Tok::Percent),
-            '<' if self.starts_with("<<") && !self.starts_with("<<<") && !self.starts_with("<<~") => {
+            '<' if self.starts_with("<<")
+                && !self.starts_with("<<<")
+                && !self.starts_with("<<~") =>
+            {
                 self.bump();
                 self.bump();
                 Ok(Tok::LtLt)
@@ -386,7 +437,10 @@ impl Lexer {
                 }
                 Err(invalid(
                     span,
-                    format!("unexpected token: \"{c}\" (column {}, code point U+{:04X})", span.col, c as u32),
+                    format!(
+                        "unexpected token: \"{c}\" (column {}, code point U+{:04X})",
+                        span.col, c as u32
+                    ),
                 ))
             }
         }
@@ -454,7 +508,9 @@ impl Lexer {
                     text.push(c);
                     self.bump();
                 }
-                Some('_') if self.peek_at(1).is_some_and(|c| c.is_digit(radix)) && !digits.is_empty() => {
+                Some('_')
+                    if self.peek_at(1).is_some_and(|c| c.is_digit(radix)) && !digits.is_empty() =>
+                {
                     text.push('_');
                     self.bump();
                 }
@@ -484,7 +540,11 @@ impl Lexer {
             }
         }
         if let Some(c) = self.peek().filter(|c| is_ident_char(*c)) {
-            let shown = if digits.is_empty() { "0".to_string() } else { text.clone() };
+            let shown = if digits.is_empty() {
+                "0".to_string()
+            } else {
+                text.clone()
+            };
             return Err(invalid(
                 span,
                 format!(
@@ -493,7 +553,9 @@ impl Lexer {
             ));
         }
         if is_float {
-            let value: f64 = digits.parse().map_err(|_| invalid(span, format!("invalid float number {text}")))?;
+            let value: f64 = digits
+                .parse()
+                .map_err(|_| invalid(span, format!("invalid float number {text}")))?;
             if !value.is_finite() {
                 return Err(invalid(span, format!("invalid float number {text}")));
             }
@@ -539,7 +601,10 @@ impl Lexer {
                 }
                 Err(invalid(
                     span,
-                    format!("unexpected token: \":\" (column {}, code point U+003A)", span.col),
+                    format!(
+                        "unexpected token: \":\" (column {}, code point U+003A)",
+                        span.col
+                    ),
                 ))
             }
         }
@@ -552,7 +617,10 @@ impl Lexer {
             None | Some('\n') => {
                 return Err(invalid(
                     span,
-                    format!("unexpected token: \"?\" (column {}, code point U+003F)", span.col),
+                    format!(
+                        "unexpected token: \"?\" (column {}, code point U+003F)",
+                        span.col
+                    ),
                 ));
             }
             Some('\\') => {
@@ -578,7 +646,16 @@ impl Lexer {
             '{' => '}',
             '<' => '>',
             '/' | '|' | '"' | '\'' => open,
-            _ => return Err(invalid(span, format!("invalid sigil delimiter: \"{open}\" (column {}, code point U+{:04X}). The available delimiters are: //, ||, \"\", '', (), [], {{}}, <>", span.col + 2, open as u32))),
+            _ => {
+                return Err(invalid(
+                    span,
+                    format!(
+                        "invalid sigil delimiter: \"{open}\" (column {}, code point U+{:04X}). The available delimiters are: //, ||, \"\", '', (), [], {{}}, <>",
+                        span.col + 2,
+                        open as u32
+                    ),
+                ));
+            }
         };
         let mode = if letter.is_ascii_uppercase() {
             Escapes::Raw
@@ -599,7 +676,11 @@ impl Lexer {
             modifiers.push(c);
             self.bump();
         }
-        Ok(Tok::Sigil { letter, pieces, modifiers })
+        Ok(Tok::Sigil {
+            letter,
+            pieces,
+            modifiers,
+        })
     }
 
     /// A string or charlist (or heredoc) starting at the quote under the cursor.
@@ -612,7 +693,13 @@ impl Lexer {
     }
 
     /// A heredoc: the opening triple quote is under the cursor.
-    fn heredoc(&mut self, quote: char, span: Span, mode: Escapes, depth: u32) -> Result<Vec<Piece>, SyntaxError> {
+    fn heredoc(
+        &mut self,
+        quote: char,
+        span: Span,
+        mode: Escapes,
+        depth: u32,
+    ) -> Result<Vec<Piece>, SyntaxError> {
         for _ in 0..3 {
             self.bump();
         }
@@ -623,7 +710,9 @@ impl Lexer {
             let q: String = std::iter::repeat_n(quote, 3).collect();
             return Err(invalid(
                 span,
-                format!("heredoc allows only zero or more whitespace characters followed by a new line after {q}"),
+                format!(
+                    "heredoc allows only zero or more whitespace characters followed by a new line after {q}"
+                ),
             ));
         }
         self.bump();
@@ -636,7 +725,12 @@ impl Lexer {
             while j < self.chars.len() && matches!(self.chars[j], ' ' | '\t') {
                 j += 1;
             }
-            if self.chars[j..].iter().take(3).copied().eq(terminator.chars()) {
+            if self.chars[j..]
+                .iter()
+                .take(3)
+                .copied()
+                .eq(terminator.chars())
+            {
                 indent = Some((j - i, i));
                 break;
             }
@@ -648,7 +742,10 @@ impl Lexer {
         let Some((indent, end)) = indent else {
             return Err(incomplete(
                 self.eof_span(),
-                format!("missing terminator: {terminator} (for heredoc starting at line {})", span.line),
+                format!(
+                    "missing terminator: {terminator} (for heredoc starting at line {})",
+                    span.line
+                ),
             ));
         };
         let mut pieces = self.content_until(end, mode, depth, span, indent)?;
@@ -679,7 +776,14 @@ impl Lexer {
     }
 
     /// Heredoc body up to the character index `end`, stripping `indent` leading blanks per line.
-    fn content_until(&mut self, end: usize, mode: Escapes, depth: u32, span: Span, indent: usize) -> Result<Vec<Piece>, SyntaxError> {
+    fn content_until(
+        &mut self,
+        end: usize,
+        mode: Escapes,
+        depth: u32,
+        span: Span,
+        indent: usize,
+    ) -> Result<Vec<Piece>, SyntaxError> {
         self.strip_indent(indent, end);
         self.content('\0', mode, depth, span, "heredoc", Some((end, indent)))
     }
@@ -705,7 +809,11 @@ impl Lexer {
     ) -> Result<Vec<Piece>, SyntaxError> {
         let mut pieces = Vec::new();
         let mut text = String::new();
-        let terminator = if heredoc.is_some() { "\"\"\"".to_string() } else { close.to_string() };
+        let terminator = if heredoc.is_some() {
+            "\"\"\"".to_string()
+        } else {
+            close.to_string()
+        };
         loop {
             if let Some((end, _)) = heredoc
                 && self.pos >= end
@@ -714,9 +822,15 @@ impl Lexer {
             }
             let Some(c) = self.peek() else {
                 let message = if what.starts_with("sigil") {
-                    format!("missing terminator: {close} (for {what} starting at line {})", span.line)
+                    format!(
+                        "missing terminator: {close} (for {what} starting at line {})",
+                        span.line
+                    )
                 } else {
-                    format!("missing terminator: {terminator} (for {what} starting at line {})", span.line)
+                    format!(
+                        "missing terminator: {terminator} (for {what} starting at line {})",
+                        span.line
+                    )
                 };
                 return Err(incomplete(self.here(), message));
             };
@@ -743,21 +857,33 @@ impl Lexer {
                 }
                 '#' if mode != Escapes::Raw && self.peek_at(1) == Some('{') => {
                     if depth >= MAX_INTERPOLATION_DEPTH {
-                        return Err(invalid(self.here(), "string interpolation nested too deeply"));
+                        return Err(invalid(
+                            self.here(),
+                            "string interpolation nested too deeply",
+                        ));
                     }
                     self.bump();
                     self.bump();
                     if !text.is_empty() {
                         pieces.push(Piece::Lit(std::mem::take(&mut text)));
                     }
-                    let term = if what.starts_with("sigil") { close.to_string() } else { terminator.clone() };
+                    let term = if what.starts_with("sigil") {
+                        close.to_string()
+                    } else {
+                        terminator.clone()
+                    };
                     let term: &str = &term;
-                    let code = self.tokens(Some((span.line, term)), depth + 1).map_err(|mut e| {
-                        if e.kind == SyntaxErrorKind::Incomplete && what.starts_with("sigil") {
-                            e.message = format!("missing terminator: {close} (for {what} starting at line {})", span.line);
-                        }
-                        e
-                    })?;
+                    let code = self.tokens(Some((span.line, term)), depth + 1).map_err(
+                        |mut e| {
+                            if e.kind == SyntaxErrorKind::Incomplete && what.starts_with("sigil") {
+                                e.message = format!(
+                                    "missing terminator: {close} (for {what} starting at line {})",
+                                    span.line
+                                );
+                            }
+                            e
+                        },
+                    )?;
                     pieces.push(Piece::Code(code));
                 }
                 '\n' => {
@@ -805,7 +931,10 @@ impl Lexer {
                         code.push(self.bump().unwrap_or('0'));
                     }
                     if self.peek() != Some('}') {
-                        return Err(invalid(at, "invalid Unicode escape \\u{...}: expected one to six hexadecimal digits followed by }"));
+                        return Err(invalid(
+                            at,
+                            "invalid Unicode escape \\u{...}: expected one to six hexadecimal digits followed by }",
+                        ));
                     }
                     self.bump();
                 } else {
@@ -813,12 +942,18 @@ impl Lexer {
                         code.push(self.bump().unwrap_or('0'));
                     }
                     if code.len() < 4 {
-                        return Err(invalid(at, "invalid Unicode escape \\uXXXX: expected four hexadecimal digits"));
+                        return Err(invalid(
+                            at,
+                            "invalid Unicode escape \\uXXXX: expected four hexadecimal digits",
+                        ));
                     }
                 }
-                let value = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32).ok_or_else(|| {
-                    invalid(at, format!("invalid Unicode code point \\u{{{code}}}"))
-                })?;
+                let value = u32::from_str_radix(&code, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| {
+                        invalid(at, format!("invalid Unicode code point \\u{{{code}}}"))
+                    })?;
                 text.push(value);
             }
             other => text.push(other),
@@ -864,7 +999,10 @@ fn literal_only(pieces: Vec<Piece>, span: Span, what: &str) -> Result<String, Sy
         match piece {
             Piece::Lit(s) => text.push_str(&s),
             Piece::Code(_) => {
-                return Err(invalid(span, format!("interpolation in a {what} is not supported by otplab")));
+                return Err(invalid(
+                    span,
+                    format!("interpolation in a {what} is not supported by otplab"),
+                ));
             }
         }
     }

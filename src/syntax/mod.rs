@@ -23,3 +23,6 @@ pub fn parse(source: &str) -> Result<Vec<Node>, SyntaxError> {
 
 #[cfg(test)]
 mod corpus_tests;
+
+#[cfg(test)]
+mod error_snapshots;

@@ -22,7 +22,12 @@ pub const MAX_DEPTH: u32 = 400;
 /// Parses a program.
 pub fn parse_program(source: &str) -> Result<Vec<Node>, SyntaxError> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser { toks: &tokens, pos: 0, depth: 0, no_do: false };
+    let mut parser = Parser {
+        toks: &tokens,
+        pos: 0,
+        depth: 0,
+        no_do: false,
+    };
     parser.program()
 }
 
@@ -37,6 +42,12 @@ struct Parser<'t> {
     /// belongs to that outer call.
     no_do: bool,
 }
+
+/// A `->` clause being read: its arguments, guard, position and body so far.
+type OpenClause = (Vec<Node>, Option<Node>, Span, Vec<Node>);
+
+/// The inside of a map or struct literal: the updated base and the pairs.
+type MapBody = (Option<Node>, Vec<(Node, Node)>);
 
 /// The contents of a block: plain expressions or `->` clauses.
 enum Body {
@@ -113,7 +124,11 @@ impl<'t> Parser<'t> {
             Tok::Reserved(w) => format!("unexpected reserved word: {w}"),
             other => format!("syntax error before: {}", describe(other)),
         };
-        SyntaxError { kind: SyntaxErrorKind::Invalid, span: t.span, message }
+        SyntaxError {
+            kind: SyntaxErrorKind::Invalid,
+            span: t.span,
+            message,
+        }
     }
 
     /// The input stopped in the middle of an expression (after `x =`, `a |>`).
@@ -135,7 +150,11 @@ impl<'t> Parser<'t> {
     }
 
     fn error(&self, span: Span, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::Invalid, span, message: message.into() }
+        SyntaxError {
+            kind: SyntaxErrorKind::Invalid,
+            span,
+            message: message.into(),
+        }
     }
 
     fn expect(&mut self, tok: Tok) -> Parse<&'t Token> {
@@ -150,7 +169,10 @@ impl<'t> Parser<'t> {
     fn enter(&mut self) -> Parse<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(self.peek().span, format!("expression nested too deeply (more than {MAX_DEPTH} levels)")));
+            return Err(self.error(
+                self.peek().span,
+                format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
         }
         Ok(())
     }
@@ -173,7 +195,7 @@ impl<'t> Parser<'t> {
         let saved_no_do = std::mem::replace(&mut self.no_do, false);
         let mut exprs: Vec<Node> = Vec::new();
         let mut clauses: Vec<Clause> = Vec::new();
-        let mut current: Option<(Vec<Node>, Option<Node>, Span, Vec<Node>)> = None;
+        let mut current: Option<OpenClause> = None;
         loop {
             self.skip_separators();
             if is_end(self.kind()) {
@@ -202,7 +224,12 @@ impl<'t> Parser<'t> {
                 }
                 self.advance();
                 if let Some((args, guard, span, body_exprs)) = current.take() {
-                    clauses.push(Clause { args, guard, body: block(body_exprs, span), span });
+                    clauses.push(Clause {
+                        args,
+                        guard,
+                        body: block(body_exprs, span),
+                        span,
+                    });
                 }
                 let (args, guard) = split_guard(head);
                 current = Some((args, guard, start, Vec::new()));
@@ -211,7 +238,9 @@ impl<'t> Parser<'t> {
             if let Some(span) = comma_at {
                 return Err(self.error(span, "syntax error before: ','"));
             }
-            let Some(e) = head.pop() else { return Err(self.unexpected()) };
+            let Some(e) = head.pop() else {
+                return Err(self.unexpected());
+            };
             match current.as_mut() {
                 Some((_, _, _, body_exprs)) => body_exprs.push(e),
                 None => exprs.push(e),
@@ -222,10 +251,19 @@ impl<'t> Parser<'t> {
         }
         if let Some((args, guard, span, body_exprs)) = current.take() {
             let body_span = body_exprs.first().map(|n| n.span).unwrap_or(span);
-            clauses.push(Clause { args, guard, body: block(body_exprs, body_span), span });
+            clauses.push(Clause {
+                args,
+                guard,
+                body: block(body_exprs, body_span),
+                span,
+            });
         }
         self.no_do = saved_no_do;
-        Ok(if clauses.is_empty() { Body::Exprs(exprs) } else { Body::Clauses(clauses) })
+        Ok(if clauses.is_empty() {
+            Body::Exprs(exprs)
+        } else {
+            Body::Clauses(clauses)
+        })
     }
 
     /// `do ... (else|rescue|catch|after ...)* end`, the `do` under the cursor.
@@ -235,7 +273,12 @@ impl<'t> Parser<'t> {
         let mut key = "do";
         let mut key_span = do_span;
         loop {
-            let body = self.body(|t| matches!(t, Tok::Reserved("end" | "else" | "rescue" | "catch" | "after")))?;
+            let body = self.body(|t| {
+                matches!(
+                    t,
+                    Tok::Reserved("end" | "else" | "rescue" | "catch" | "after")
+                )
+            })?;
             let value = match body {
                 Body::Exprs(exprs) => block(exprs, key_span),
                 Body::Clauses(clauses) => {
@@ -243,7 +286,10 @@ impl<'t> Parser<'t> {
                     node(NodeKind::Clauses(clauses), span)
                 }
             };
-            sections.push(node(NodeKind::Tuple(vec![atom(key, key_span), value]), key_span));
+            sections.push(node(
+                NodeKind::Tuple(vec![atom(key, key_span), value]),
+                key_span,
+            ));
             let t = self.advance();
             match t.kind {
                 Tok::Reserved("end") => break,
@@ -254,7 +300,13 @@ impl<'t> Parser<'t> {
                 _ => return Err(self.unexpected()),
             }
         }
-        Ok(node(NodeKind::List { items: sections, tail: None }, do_span))
+        Ok(node(
+            NodeKind::List {
+                items: sections,
+                tail: None,
+            },
+            do_span,
+        ))
     }
 
     // ----- expressions -----------------------------------------------------------
@@ -273,7 +325,11 @@ impl<'t> Parser<'t> {
             let t = self.peek();
             let (info, width, text) = match &t.kind {
                 Tok::Op("not") if matches!(self.peek_at(1).kind, Tok::Op("in")) => (
-                    precedence::BinaryInfo { op: Some(BinaryOp::NotIn), prec: precedence::IN, assoc: Assoc::Left },
+                    precedence::BinaryInfo {
+                        op: Some(BinaryOp::NotIn),
+                        prec: precedence::IN,
+                        assoc: Assoc::Left,
+                    },
                     2,
                     "not in",
                 ),
@@ -292,15 +348,37 @@ impl<'t> Parser<'t> {
             }
             self.skip_newlines();
             let Some(op) = info.op else {
-                return Err(self.error(op_span, format!("the operator {text} is not supported by otplab")));
+                return Err(self.error(
+                    op_span,
+                    format!("the operator {text} is not supported by otplab"),
+                ));
             };
-            let next_min = if info.assoc == Assoc::Right { info.prec } else { info.prec + 1 };
+            let next_min = if info.assoc == Assoc::Right {
+                info.prec
+            } else {
+                info.prec + 1
+            };
             let rhs = self.expr(next_min)?;
-            if op == BinaryOp::Step && !matches!(lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Range, .. }) {
+            if op == BinaryOp::Step
+                && !matches!(
+                    lhs.kind,
+                    NodeKind::BinaryOp {
+                        op: BinaryOp::Range,
+                        ..
+                    }
+                )
+            {
                 return Err(self.error(op_span, "the range step operator (//) must immediately follow the range definition operator (..), for example: 1..9//2. If you wanted to define a default argument, use (\\\\) instead. Syntax error before: '//'"));
             }
             let span = lhs.span;
-            lhs = node(NodeKind::BinaryOp { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span);
+            lhs = node(
+                NodeKind::BinaryOp {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+                span,
+            );
         }
         Ok(lhs)
     }
@@ -320,7 +398,13 @@ impl<'t> Parser<'t> {
             self.advance();
             self.skip_newlines();
             let operand = self.expr(precedence::UNARY)?;
-            return Ok(node(NodeKind::UnaryOp { op, operand: Box::new(operand) }, t.span));
+            return Ok(node(
+                NodeKind::UnaryOp {
+                    op,
+                    operand: Box::new(operand),
+                },
+                t.span,
+            ));
         }
         if let Tok::Op("&") = t.kind {
             self.advance();
@@ -359,7 +443,7 @@ impl<'t> Parser<'t> {
             | Tok::Percent
             | Tok::LtLt => true,
             Tok::Op("@" | "!" | "^" | "&") => !self.peek_at(1).space_before,
-            Tok::Op("not") => true,
+            Tok::Op("not") => !matches!(self.peek_at(1).kind, Tok::Op("in")),
             Tok::Op("-" | "+") => !self.peek_at(1).space_before,
             _ => false,
         }
@@ -368,7 +452,8 @@ impl<'t> Parser<'t> {
     /// After a call's name: parenthesised arguments, parenthesis-less arguments or
     /// none, then an optional `do` block.
     fn call(&mut self, target: CallTarget, span: Span) -> Parse<Node> {
-        let (mut args, parens) = if matches!(self.kind(), Tok::LParen) && !self.peek().space_before {
+        let (mut args, parens) = if matches!(self.kind(), Tok::LParen) && !self.peek().space_before
+        {
             self.advance();
             (self.args(Tok::RParen)?, true)
         } else if self.starts_no_parens_arg() {
@@ -378,12 +463,21 @@ impl<'t> Parser<'t> {
         };
         if !self.no_do && matches!(self.kind(), Tok::Reserved("do")) {
             args.push(self.do_block()?);
-        } else if !parens && args.is_empty() && let CallTarget::Local(name) = &target {
-            if name != "__MODULE__" {
-                return Ok(node(NodeKind::Var(name.clone()), span));
-            }
+        } else if !parens
+            && args.is_empty()
+            && let CallTarget::Local(name) = &target
+            && name != "__MODULE__"
+        {
+            return Ok(node(NodeKind::Var(name.clone()), span));
         }
-        Ok(node(NodeKind::Call { target, args, parens }, span))
+        Ok(node(
+            NodeKind::Call {
+                target,
+                args,
+                parens,
+            },
+            span,
+        ))
     }
 
     /// `a, b, key: value` after a parenthesis-less call's name.
@@ -413,11 +507,16 @@ impl<'t> Parser<'t> {
         let mut items = Vec::new();
         loop {
             let t = self.peek();
-            let Tok::KwKey(key) = &t.kind else { return Err(self.unexpected()) };
+            let Tok::KwKey(key) = &t.kind else {
+                return Err(self.unexpected());
+            };
             self.advance();
             self.skip_newlines();
             let value = self.expr(0)?;
-            items.push(node(NodeKind::Tuple(vec![atom(key, t.span), value]), t.span));
+            items.push(node(
+                NodeKind::Tuple(vec![atom(key, t.span), value]),
+                t.span,
+            ));
             let save = self.pos;
             if !matches!(self.kind(), Tok::Comma) {
                 break;
@@ -426,7 +525,10 @@ impl<'t> Parser<'t> {
             self.skip_newlines();
             if !matches!(self.kind(), Tok::KwKey(_)) || stop(self.kind()) {
                 // A trailing comma before a closer is allowed by the callers.
-                if matches!(self.kind(), Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::GtGt) {
+                if matches!(
+                    self.kind(),
+                    Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::GtGt
+                ) {
                     break;
                 }
                 self.pos = save;
@@ -442,10 +544,12 @@ impl<'t> Parser<'t> {
     /// gathered into one `List`. Used for call arguments and tuples.
     fn args(&mut self, close: Tok) -> Parse<Vec<Node>> {
         let saved = std::mem::replace(&mut self.no_do, false);
+        // Elixir accepts `{1, 2,}` and `<<1,>>` but not `foo(1, )`.
+        let trailing_comma = close != Tok::RParen;
         let mut items = Vec::new();
         loop {
             self.skip_newlines();
-            if *self.kind() == close {
+            if *self.kind() == close && (items.is_empty() || trailing_comma) {
                 break;
             }
             if let Tok::KwKey(_) = self.kind() {
@@ -481,7 +585,13 @@ impl<'t> Parser<'t> {
                             self.advance();
                             let args = self.args(Tok::RParen)?;
                             let span = lhs.span;
-                            lhs = node(NodeKind::FunCall { fun: Box::new(lhs), args }, span);
+                            lhs = node(
+                                NodeKind::FunCall {
+                                    fun: Box::new(lhs),
+                                    args,
+                                },
+                                span,
+                            );
                         }
                         Tok::Alias(seg) => {
                             self.advance();
@@ -491,7 +601,9 @@ impl<'t> Parser<'t> {
                             segs.push(seg.clone());
                             lhs = node(NodeKind::Alias(segs), lhs.span);
                         }
-                        Tok::Ident(name) | Tok::Atom(name) | Tok::KwKey(name) if !matches!(name_tok.kind, Tok::KwKey(_)) => {
+                        Tok::Ident(name) | Tok::Atom(name) | Tok::KwKey(name)
+                            if !matches!(name_tok.kind, Tok::KwKey(_)) =>
+                        {
                             self.advance();
                             let span = lhs.span;
                             lhs = self.remote_call(lhs, name.clone(), span)?;
@@ -517,7 +629,13 @@ impl<'t> Parser<'t> {
                     self.expect(Tok::RBracket)?;
                     self.no_do = saved;
                     let span = lhs.span;
-                    lhs = node(NodeKind::Access { container: Box::new(lhs), key: Box::new(key) }, span);
+                    lhs = node(
+                        NodeKind::Access {
+                            container: Box::new(lhs),
+                            key: Box::new(key),
+                        },
+                        span,
+                    );
                 }
                 _ => return Ok(lhs),
             }
@@ -560,10 +678,21 @@ impl<'t> Parser<'t> {
                 self.advance();
                 self.string(pieces, true, span)
             }
-            Tok::Sigil { letter, pieces, modifiers } => {
+            Tok::Sigil {
+                letter,
+                pieces,
+                modifiers,
+            } => {
                 self.advance();
                 let parts = self.parts(pieces)?;
-                Ok(node(NodeKind::Sigil { letter: *letter, parts, modifiers: modifiers.clone() }, span))
+                Ok(node(
+                    NodeKind::Sigil {
+                        letter: *letter,
+                        parts,
+                        modifiers: modifiers.clone(),
+                    },
+                    span,
+                ))
             }
             Tok::Alias(name) => {
                 self.advance();
@@ -594,7 +723,10 @@ impl<'t> Parser<'t> {
                             Ok(block(exprs, span))
                         }
                     }
-                    Body::Clauses(_) => Err(self.error(span, "clauses with -> are only allowed in fn, case, receive, cond and do blocks")),
+                    Body::Clauses(_) => Err(self.error(
+                        span,
+                        "clauses with -> are only allowed in fn, case, receive, cond and do blocks",
+                    )),
                 }
             }
             Tok::LBracket => {
@@ -609,7 +741,13 @@ impl<'t> Parser<'t> {
             Tok::PercentBrace => {
                 self.advance();
                 let (base, pairs) = self.map_body()?;
-                Ok(node(NodeKind::Map { base: base.map(Box::new), pairs }, span))
+                Ok(node(
+                    NodeKind::Map {
+                        base: base.map(Box::new),
+                        pairs,
+                    },
+                    span,
+                ))
             }
             Tok::Percent => {
                 self.advance();
@@ -620,7 +758,14 @@ impl<'t> Parser<'t> {
                     }
                     Tok::Ident(n) if n == "__MODULE__" => {
                         let s = self.advance().span;
-                        node(NodeKind::Call { target: CallTarget::Local(n.clone()), args: Vec::new(), parens: false }, s)
+                        node(
+                            NodeKind::Call {
+                                target: CallTarget::Local(n.clone()),
+                                args: Vec::new(),
+                                parens: false,
+                            },
+                            s,
+                        )
                     }
                     _ => return Err(self.unexpected()),
                 };
@@ -629,7 +774,14 @@ impl<'t> Parser<'t> {
                 }
                 self.advance();
                 let (base, pairs) = self.map_body()?;
-                Ok(node(NodeKind::Struct { name: Box::new(name), base: base.map(Box::new), pairs }, span))
+                Ok(node(
+                    NodeKind::Struct {
+                        name: Box::new(name),
+                        base: base.map(Box::new),
+                        pairs,
+                    },
+                    span,
+                ))
             }
             Tok::LtLt => {
                 self.advance();
@@ -644,13 +796,18 @@ impl<'t> Parser<'t> {
                 self.advance();
                 match body {
                     Body::Clauses(clauses) => Ok(node(NodeKind::Fn(clauses), span)),
-                    Body::Exprs(_) => Err(self.error(span, "expected anonymous functions to be defined with -> inside: 'fn'")),
+                    Body::Exprs(_) => Err(self.error(
+                        span,
+                        "expected anonymous functions to be defined with -> inside: 'fn'",
+                    )),
                 }
             }
             Tok::Op("@") => {
                 self.advance();
                 let name_tok = self.peek();
-                let Tok::Ident(name) = &name_tok.kind else { return Err(self.unexpected()) };
+                let Tok::Ident(name) = &name_tok.kind else {
+                    return Err(self.unexpected());
+                };
                 if name_tok.space_before {
                     return Err(self.unexpected());
                 }
@@ -663,7 +820,13 @@ impl<'t> Parser<'t> {
                 } else {
                     None
                 };
-                Ok(node(NodeKind::Attribute { name: name.clone(), value }, span))
+                Ok(node(
+                    NodeKind::Attribute {
+                        name: name.clone(),
+                        value,
+                    },
+                    span,
+                ))
             }
             _ => Err(self.unexpected()),
         }
@@ -673,7 +836,8 @@ impl<'t> Parser<'t> {
     fn struct_name(&mut self, mut name: Node) -> Parse<Node> {
         while matches!(self.kind(), Tok::Dot) && matches!(self.peek_at(1).kind, Tok::Alias(_)) {
             self.advance();
-            if let (Tok::Alias(seg), NodeKind::Alias(segs)) = (&self.advance().kind, &mut name.kind) {
+            if let (Tok::Alias(seg), NodeKind::Alias(segs)) = (&self.advance().kind, &mut name.kind)
+            {
                 segs.push(seg.clone());
             }
         }
@@ -683,7 +847,14 @@ impl<'t> Parser<'t> {
     /// A string's or charlist's pieces as a node.
     fn string(&mut self, pieces: &[Piece], charlist: bool, span: Span) -> Parse<Node> {
         if let [Piece::Lit(s)] = pieces {
-            return Ok(node(if charlist { NodeKind::Charlist(s.clone()) } else { NodeKind::Str(s.clone()) }, span));
+            return Ok(node(
+                if charlist {
+                    NodeKind::Charlist(s.clone())
+                } else {
+                    NodeKind::Str(s.clone())
+                },
+                span,
+            ));
         }
         let parts = self.parts(pieces)?;
         Ok(node(NodeKind::Interpolated { parts, charlist }, span))
@@ -696,9 +867,17 @@ impl<'t> Parser<'t> {
                 Piece::Lit(s) => parts.push(InterpPart::Lit(s.clone())),
                 Piece::Code(tokens) => {
                     let span = tokens.first().map(|t| t.span).unwrap_or_default();
-                    let mut inner = Parser { toks: tokens, pos: 0, depth: self.depth + 1, no_do: false };
+                    let mut inner = Parser {
+                        toks: tokens,
+                        pos: 0,
+                        depth: self.depth + 1,
+                        no_do: false,
+                    };
                     if inner.depth > MAX_DEPTH {
-                        return Err(self.error(span, format!("expression nested too deeply (more than {MAX_DEPTH} levels)")));
+                        return Err(self.error(
+                            span,
+                            format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                        ));
                     }
                     let exprs = inner.program()?;
                     parts.push(InterpPart::Expr(block(exprs, span)));
@@ -728,7 +907,10 @@ impl<'t> Parser<'t> {
             }
             let item = self.expr(0)?;
             self.skip_newlines();
-            if let NodeKind::BinaryOp { op: BinaryOp::Pipe_, .. } = &item.kind
+            if let NodeKind::BinaryOp {
+                op: BinaryOp::Pipe_,
+                ..
+            } = &item.kind
                 && matches!(self.kind(), Tok::RBracket)
             {
                 if let NodeKind::BinaryOp { lhs, rhs, .. } = item.kind {
@@ -749,7 +931,7 @@ impl<'t> Parser<'t> {
     }
 
     /// The inside of `%{...}` / `%Name{...}` after the `{`, through the `}`.
-    fn map_body(&mut self) -> Parse<(Option<Node>, Vec<(Node, Node)>)> {
+    fn map_body(&mut self) -> Parse<MapBody> {
         let saved = std::mem::replace(&mut self.no_do, false);
         let mut base = None;
         let mut pairs = Vec::new();
@@ -801,7 +983,12 @@ impl<'t> Parser<'t> {
         self.close_map(saved, base, pairs)
     }
 
-    fn close_map(&mut self, saved: bool, base: Option<Node>, pairs: Vec<(Node, Node)>) -> Parse<(Option<Node>, Vec<(Node, Node)>)> {
+    fn close_map(
+        &mut self,
+        saved: bool,
+        base: Option<Node>,
+        pairs: Vec<(Node, Node)>,
+    ) -> Parse<MapBody> {
         self.expect(Tok::RBrace)?;
         self.no_do = saved;
         Ok((base, pairs))
@@ -820,8 +1007,7 @@ impl<'t> Parser<'t> {
     }
 
     /// `<<...>>` after the `<<`.
-    fn bitstring(&mut self, _span: Span) -> Parse<Node> {
-        let span = _span;
+    fn bitstring(&mut self, span: Span) -> Parse<Node> {
         let items = self.args(Tok::GtGt)?;
         let mut segments = Vec::new();
         for item in items {
@@ -834,18 +1020,29 @@ impl<'t> Parser<'t> {
 /// Splits `value::type-size(8)` into a bitstring segment.
 fn segment(item: Node) -> BitSegment {
     match item.kind {
-        NodeKind::BinaryOp { op: BinaryOp::Type, lhs, rhs } => {
+        NodeKind::BinaryOp {
+            op: BinaryOp::Type,
+            lhs,
+            rhs,
+        } => {
             let mut specs = Vec::new();
             flatten_specs(*rhs, &mut specs);
             BitSegment { value: *lhs, specs }
         }
-        kind => BitSegment { value: Node::new(kind, item.span), specs: Vec::new() },
+        kind => BitSegment {
+            value: Node::new(kind, item.span),
+            specs: Vec::new(),
+        },
     }
 }
 
 fn flatten_specs(spec: Node, out: &mut Vec<Node>) {
     match spec.kind {
-        NodeKind::BinaryOp { op: BinaryOp::Sub, lhs, rhs } => {
+        NodeKind::BinaryOp {
+            op: BinaryOp::Sub,
+            lhs,
+            rhs,
+        } => {
             flatten_specs(*lhs, out);
             flatten_specs(*rhs, out);
         }
@@ -856,7 +1053,12 @@ fn flatten_specs(spec: Node, out: &mut Vec<Node>) {
 /// Splits a clause head: a trailing `when` guard comes off the last argument.
 fn split_guard(mut head: Vec<Node>) -> (Vec<Node>, Option<Node>) {
     if let Some(last) = head.pop() {
-        if let NodeKind::BinaryOp { op: BinaryOp::When, lhs, rhs } = last.kind {
+        if let NodeKind::BinaryOp {
+            op: BinaryOp::When,
+            lhs,
+            rhs,
+        } = last.kind
+        {
             head.push(*lhs);
             return (head, Some(*rhs));
         }
@@ -905,3 +1107,7 @@ fn describe(tok: &Tok) -> String {
         Tok::Eof => "end of input".into(),
     }
 }
+
+#[cfg(test)]
+#[path = "parser_tests.rs"]
+mod tests;
