@@ -457,7 +457,7 @@ impl<'m> Compiler<'m> {
         let full = match &first.kind {
             NodeKind::Alias(segs) => super::expr::alias_atom(&self.module, segs),
             NodeKind::Atom(a) => crate::term::Atom::new(a),
-            NodeKind::Call { target: CallTarget::Remote(l, n), .. } if matches!(&l.kind, NodeKind::Var(v) if v == "__MODULE__") => {
+            NodeKind::Call { target: CallTarget::Remote(l, n), .. } if super::expr::is_static_module(l) && !matches!(l.kind, NodeKind::Alias(_) | NodeKind::Atom(_)) => {
                 let m = self.module.name.ok_or_else(|| CompileError::invalid(span, "__MODULE__ is nil outside a module"))?;
                 crate::term::Atom::new(&format!("{}.{}", m.as_str(), n))
             }

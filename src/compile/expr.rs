@@ -229,6 +229,10 @@ impl<'m> Compiler<'m> {
             NodeKind::UnaryOp { op, operand } => self.unary(b, node.span, *op, operand),
             NodeKind::BinaryOp { op, lhs, rhs } => self.binary(b, node.span, *op, lhs, rhs),
             NodeKind::Attribute { name, value } => self.attribute(b, node.span, name, value.as_deref()),
+            NodeKind::Call { target: CallTarget::Local(n), args, .. } if n == "__MODULE__" && args.is_empty() => {
+                let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
+                self.constant(b, m)
+            }
             NodeKind::Call { target, args, parens } => self.call(b, node, target, args, *parens),
             NodeKind::FunCall { fun, args } => {
                 let f = self.expr(b, fun)?;
@@ -666,7 +670,7 @@ impl<'m> Compiler<'m> {
                 let m = match &left.kind {
                     NodeKind::Alias(segs) => alias_atom(&self.module, segs),
                     NodeKind::Atom(a) => Atom::new(a),
-                    NodeKind::Var(v) if v == "__MODULE__" => match self.module.name {
+                    NodeKind::Var(v) | NodeKind::Call { target: CallTarget::Local(v), .. } if v == "__MODULE__" => match self.module.name {
                         Some(m) => m,
                         None => return Err(CompileError::invalid(left.span, "__MODULE__ is nil outside a module")),
                     },
@@ -852,6 +856,7 @@ pub fn export_fun(module: Atom, name: Atom, arity: u32) -> Term {
 pub fn is_static_module(n: &Node) -> bool {
     matches!(&n.kind, NodeKind::Alias(_) | NodeKind::Atom(_))
         || matches!(&n.kind, NodeKind::Var(v) if v == "__MODULE__")
+        || matches!(&n.kind, NodeKind::Call { target: CallTarget::Local(v), args, .. } if v == "__MODULE__" && args.is_empty())
 }
 
 fn is_module_expr(n: &Node) -> bool {
