@@ -1,6 +1,7 @@
 //! otplab: learn OTP beyond GenServer (Task, Agent, ETS) by running it.
 #![doc = "(map in progress)"]
 
+pub mod course;
 pub mod runtime;
 pub mod stdlib;
 pub mod syntax;
