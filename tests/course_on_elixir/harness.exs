@@ -59,7 +59,7 @@ defmodule CourseHarness do
             _ -> nil
           end
 
-        send(parent, {:outcome, self(), strip(outcome), ms, ratio})
+        send(parent, {:outcome, self(), outcome, ms, ratio})
         receive do: (:finish -> :ok)
       end)
 
@@ -81,9 +81,6 @@ defmodule CourseHarness do
     cleanup(baseline_procs)
     verdict
   end
-
-  defp strip({:value, value, _binding}), do: {:value, value}
-  defp strip(other), do: other
 
   defp evaluate(source, binding) do
     {value, bound} = Code.eval_string(source, binding)
@@ -129,17 +126,25 @@ defmodule CourseHarness do
     end
   end
 
+  # A broken expectation (bad Elixir in the unit) is reported, not a harness crash.
   defp expectation(check, outcome) do
+    compare(check, outcome)
+  rescue
+    error -> {"error", "the check's expectation failed to evaluate: " <> Exception.message(error)}
+  end
+
+  defp compare(check, outcome) do
     case {check.expect, outcome} do
-      {:returns, {:value, _}} ->
+      {:returns, {:value, _, _}} ->
         :ok
 
-      {{:value, source}, {:value, value}} ->
+      {{:value, source}, {:value, value, _}} ->
         {expected, _} = Code.eval_string(source)
         if value == expected, do: :ok, else: {check.miss, "got #{inspect(value)}, expected #{source}"}
 
-      {{:match, pattern}, {:value, value}} ->
-        {ok, _} = Code.eval_string("match?(#{pattern}, value__)", value__: value)
+      {{:match, pattern}, {:value, value, bound}} ->
+        # Pins in the pattern (^name) see the bindings `run` made.
+        {ok, _} = Code.eval_string("match?(#{pattern}, value__)", [{:value__, value} | bound])
         if ok, do: :ok, else: {check.miss, "got #{inspect(value)}, expected #{pattern}"}
 
       {{:raises, name}, {:raised, error}} ->
@@ -149,7 +154,7 @@ defmodule CourseHarness do
         {ok, _} = Code.eval_string("match?(#{pattern}, reason__)", reason__: reason)
         if ok, do: :ok, else: {check.miss, "exited #{inspect(reason)}, expected #{pattern}"}
 
-      {_, {:value, value}} ->
+      {_, {:value, value, _}} ->
         {check.miss, "returned #{inspect(value)}"}
 
       {_, {:raised, error}} ->
