@@ -625,7 +625,7 @@ defmodule Enum do
   def zip_with(left, right, fun), do: map(zip(left, right), fn {a, b} -> fun.(a, b) end)
 
   @doc "Zips a list of enumerables with `fun.([elements])`."
-  def zip_with(enumerables, fun), do: map(zip(enumerables), fn tuple -> fun.(Tuple.to_list(tuple)) end)
+  def zip_with(enumerables, fun), do: map(zip(enumerables), fn tuple -> fun.(:erlang.tuple_to_list(tuple)) end)
 
   @doc "Reduces two enumerables in lock-step: `fun.(a, b, acc)`."
   def zip_reduce(left, right, acc, fun), do: reduce(zip(left, right), acc, fn {a, b}, acc -> fun.(a, b, acc) end)
