@@ -2,6 +2,8 @@
 //! module) and the prelude, Elixir sources compiled into the binary (Enum, Stream,
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
 
+pub mod prelude;
+
 use crate::vm::NativeRegistry;
 
 // First-order natives (no function arguments): one file per module.

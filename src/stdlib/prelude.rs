@@ -1,0 +1,45 @@
+//! The prelude: Elixir sources compiled into the binary at start-up. Every library
+//! function that takes a function value lives here (natives may never call a
+//! closure: the call could not suspend and would grow the Rust stack), together with
+//! the dispatch over enumerables. See `prelude/README.md` for what is where.
+
+/// `(file name, source)` for each prelude file, in the order they must be compiled:
+/// modules that define structs (`MapSet`, `Stream`) come before the modules whose
+/// patterns name those structs (`Enumerable`, `Enum`).
+pub const SOURCES: &[(&str, &str)] = &[
+    ("function.ex", include_str!("prelude/function.ex")),
+    ("range.ex", include_str!("prelude/range.ex")),
+    ("map_set.ex", include_str!("prelude/map_set.ex")),
+    ("stream.ex", include_str!("prelude/stream.ex")),
+    ("enumerable.ex", include_str!("prelude/enumerable.ex")),
+    ("enum.ex", include_str!("prelude/enum.ex")),
+    ("map.ex", include_str!("prelude/map.ex")),
+    ("list.ex", include_str!("prelude/list.ex")),
+    ("keyword.ex", include_str!("prelude/keyword.ex")),
+    ("access.ex", include_str!("prelude/access.ex")),
+    ("kernel.ex", include_str!("prelude/kernel.ex")),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::SOURCES;
+
+    #[test]
+    fn every_file_defines_one_module_and_is_listed_once() {
+        let mut names: Vec<&str> = SOURCES.iter().map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SOURCES.len());
+        for (name, source) in SOURCES {
+            assert_eq!(source.matches("\ndefmodule ").count() + usize::from(source.starts_with("defmodule ")), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn struct_modules_precede_their_users() {
+        let position = |file: &str| SOURCES.iter().position(|(name, _)| *name == file);
+        assert!(position("stream.ex") < position("enumerable.ex"));
+        assert!(position("map_set.ex") < position("enumerable.ex"));
+        assert!(position("map_set.ex") < position("enum.ex"));
+    }
+}
