@@ -808,9 +808,10 @@ impl<'m> Compiler<'m> {
                                 Some(true) => return self.constant(b, export_fun(module, Atom::new(name), arity)),
                                 Some(false) => {
                                     // A private function: wrap it in a closure.
-                                    let params: Vec<Node> = (1..=arity).map(|i| Node::new(NodeKind::CaptureArg(i), span)).collect();
-                                    let call = Node::new(NodeKind::Call { target: CallTarget::Local(name.clone()), args: params, parens: true }, span);
-                                    return self.capture_expr(b, span, &call);
+                                    let params: Vec<Node> = (1..=arity).map(|i| Node::new(NodeKind::Var(format!("&{i}")), span)).collect();
+                                    let call = Node::new(NodeKind::Call { target: CallTarget::Local(name.clone()), args: params.clone(), parens: true }, span);
+                                    let clause = Clause { args: params, guard: None, body: call, span };
+                                    return self.closure(b, span, &[clause]);
                                 }
                                 None => {}
                             }

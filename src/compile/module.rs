@@ -19,7 +19,8 @@ struct DefClause {
     name: String,
     params: Vec<Node>,
     guard: Option<Node>,
-    body: Node,
+    /// `None` for a bodiless head that only declares defaults.
+    body: Option<Node>,
     span: Span,
 }
 
@@ -155,7 +156,7 @@ impl<'m> Compiler<'m> {
                     name: "child_spec".into(),
                     params: vec![Node::new(NodeKind::Var("arg".into()), span)],
                     guard: None,
-                    body: call,
+                    body: Some(call),
                     span,
                 });
             }
@@ -170,7 +171,7 @@ impl<'m> Compiler<'m> {
                     NodeKind::Call { target: CallTarget::Remote(Box::new(e.clone()), "message".into()), args: vec![], parens: false },
                     span,
                 );
-                clauses.push(DefClause { public: true, name: "message".into(), params: vec![e], guard: None, body, span });
+                clauses.push(DefClause { public: true, name: "message".into(), params: vec![e], guard: None, body: Some(body), span });
             }
         }
 
@@ -191,28 +192,31 @@ impl<'m> Compiler<'m> {
             let name = Atom::new(&key.0);
             let arity = key.1 as u32;
             self.module.current_fun = format!("{}/{}", key.0, arity);
-            let code = self.function(full, name, arity, &group)?;
+            // The head that declares defaults: a bodiless one, or the first clause.
+            let head_idx = group.iter().position(|c| c.body.is_none()).unwrap_or(0);
+            let bodies: Vec<&DefClause> = group.iter().filter(|c| c.body.is_some()).collect();
+            let code = self.function(full, name, arity, &bodies)?;
             functions.push((name, arity, public, Arc::new(code)));
             // Default arguments: f/k for each shorter arity delegates to the full one.
-            let (min, _) = arity_range(&group[0].params);
+            let (min, _) = arity_range(&group[head_idx].params);
             for k in min..arity {
-                let code = self.default_wrapper(full, name, k, &group[0])?;
+                let code = self.default_wrapper(full, name, k, &group[head_idx])?;
                 functions.push((name, k, public, Arc::new(code)));
             }
         }
         Ok(ModuleCode { name: full, functions, struct_fields, is_exception })
     }
 
-    fn function(&mut self, module: Atom, name: Atom, arity: u32, group: &[DefClause]) -> CResult<FunCode> {
+    fn function(&mut self, module: Atom, name: Atom, arity: u32, group: &[&DefClause]) -> CResult<FunCode> {
         let mut fb = FunBuilder::new(module, name, arity, arity);
-        fb.line = group[0].span.line;
+        fb.line = group.first().map(|c| c.span.line).unwrap_or(0);
         let params: Vec<Reg> = (0..arity).collect();
         let clauses: Vec<Clause> = group
             .iter()
             .map(|c| Clause {
                 args: c.params.iter().map(strip_default).collect(),
                 guard: c.guard.clone(),
-                body: c.body.clone(),
+                body: c.body.clone().unwrap_or_else(|| Node::new(NodeKind::Atom("nil".into()), c.span)),
                 span: c.span,
             })
             .collect();
@@ -286,7 +290,8 @@ fn def_clause(item: &Node) -> CResult<Option<DefClause>> {
         _ => return Err(CompileError::invalid(head.span, format!("invalid function head in {kind}"))),
     };
     let Some(kw) = args.get(1) else {
-        return Err(CompileError::unsupported(item.span, "function heads without a body (bodiless clauses)"));
+        // A bodiless head (`def f(a, b \\ 1)`) only declares default arguments.
+        return Ok(Some(DefClause { public, name, params, guard: None, body: None, span: item.span }));
     };
     let Some(body) = kw_get(kw, "do") else {
         return Err(CompileError::invalid(item.span, format!("missing :do option in \"{kind}\"")));
@@ -301,7 +306,7 @@ fn def_clause(item: &Node) -> CResult<Option<DefClause>> {
     } else {
         body.clone()
     };
-    Ok(Some(DefClause { public, name, params, guard: guard.cloned(), body, span: item.span }))
+    Ok(Some(DefClause { public, name, params, guard: guard.cloned(), body: Some(body), span: item.span }))
 }
 
 fn struct_field_list(span: Span, arg: Option<&Node>) -> CResult<Vec<(Atom, Term)>> {

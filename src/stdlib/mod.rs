@@ -29,7 +29,7 @@ pub fn natives() -> NativeRegistry {
 
 /// The Elixir prelude sources compiled at session start, in dependency order.
 pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
-    Vec::new()
+    prelude::SOURCES.to_vec()
 }
 
 /// The first stderr line Elixir prints for an uncaught exception in a script.
