@@ -1,5 +1,6 @@
 //! [`Runtime`]: state shared by every process of one session.
 
+use super::ets::EtsRegistry;
 use super::output::OutputSink;
 use crate::term::{Pid, Ref};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ struct Inner {
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     output: Arc<dyn OutputSink>,
+    ets: EtsRegistry,
 }
 
 impl Runtime {
@@ -26,6 +28,7 @@ impl Runtime {
                 next_pid: AtomicU64::new(100),
                 next_ref: AtomicU64::new(1),
                 output,
+                ets: EtsRegistry::new(),
             }),
         }
     }
@@ -43,5 +46,10 @@ impl Runtime {
     /// The output device shared by all processes.
     pub fn output(&self) -> &Arc<dyn OutputSink> {
         &self.inner.output
+    }
+
+    /// The ETS tables of this runtime.
+    pub fn ets(&self) -> &EtsRegistry {
+        &self.inner.ets
     }
 }
