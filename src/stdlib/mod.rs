@@ -2,10 +2,13 @@
 //! module) and the prelude, Elixir sources compiled into the binary (Enum, Stream,
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
 
+pub mod ets;
+
 use crate::vm::NativeRegistry;
 
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
-    let reg = NativeRegistry::new();
+    let mut reg = NativeRegistry::new();
+    ets::register(&mut reg);
     reg
 }
