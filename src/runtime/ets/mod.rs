@@ -7,7 +7,7 @@
 //! ([`EtsRegistry::drain_transfers`]).
 //!
 //! - [`error`]: [`EtsError`], with Elixir 1.14's exact ArgumentError texts.
-//! - [`key`]: [`key::Key`], exact order for set/bag, `==` order for ordered_set.
+//! - [`key`]: `Key`, exact order for set/bag, `==` order for ordered_set.
 //! - [`table`]: [`table::Table`], options, access checks and row storage.
 //! - [`options`]: parsing `new/2`'s option list.
 //! - [`registry`]: [`EtsRegistry`]: tables by id and name, ownership, heirs.
@@ -16,7 +16,7 @@
 //! - [`pattern`], [`expr`], [`match_spec`]: match patterns and specifications.
 //! - [`select`]: match/select/count/delete/replace with continuations.
 //! - [`info`]: info/1,2, memory, and the REPL's summaries and rows.
-//! - [`persist`]: tab2file/file2tab.
+//! - [`persist`]: `tab2file` and `file2tab`.
 
 pub mod error;
 pub mod expr;

@@ -11,6 +11,7 @@ use super::key::Key;
 use crate::term::{Atom, Pid, Ref, Term};
 use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The four table types.
@@ -236,11 +237,24 @@ impl Rows {
     pub fn put(&mut self, kind: TableType, key: Key, object: Term) {
         match kind {
             TableType::Set | TableType::OrderedSet => {
-                // Remove first so an ordered_set's `1.0` replaces the stored key `1` too.
-                if self.map.remove(&key).is_none() {
-                    self.size += 1;
+                // An ordered_set's `1.0` replaces the stored key `1` too, which needs a
+                // re-insert; otherwise the existing entry just takes the new row.
+                let loose_key = (kind == TableType::OrderedSet).then(|| key.term.clone());
+                match self.map.entry(key) {
+                    Entry::Vacant(e) => {
+                        e.insert(Slot::One(object));
+                        self.size += 1;
+                    }
+                    Entry::Occupied(mut e) => match loose_key {
+                        Some(k) if k != e.key().term => {
+                            e.remove_entry();
+                            self.map.insert(Key::new(k, false), Slot::One(object));
+                        }
+                        _ => {
+                            e.insert(Slot::One(object));
+                        }
+                    },
                 }
-                self.map.insert(key, Slot::One(object));
             }
             TableType::Bag | TableType::DuplicateBag => {
                 let slot = self.map.entry(key).or_insert_with(|| Slot::Many(Vec::new()));
