@@ -12,10 +12,12 @@
 
 pub mod body;
 pub mod context;
+pub mod ets;
 pub mod output;
 pub mod system;
 
 pub use body::{ProcessBody, Step};
 pub use context::ProcessContext;
+pub use ets::EtsRegistry;
 pub use output::OutputSink;
 pub use system::Runtime;

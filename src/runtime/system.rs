@@ -1,5 +1,6 @@
 //! [`Runtime`]: state shared by every process of one session.
 
+use super::ets::EtsRegistry;
 use super::output::OutputSink;
 use crate::term::{Pid, Ref};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ struct Inner {
     next_ref: AtomicU64,
     output: Arc<dyn OutputSink>,
     started: std::time::Instant,
+    ets: EtsRegistry,
 }
 
 impl Runtime {
@@ -28,6 +30,7 @@ impl Runtime {
                 next_ref: AtomicU64::new(1),
                 output,
                 started: std::time::Instant::now(),
+                ets: EtsRegistry::new(),
             }),
         }
     }
@@ -50,5 +53,10 @@ impl Runtime {
     /// The output device shared by all processes.
     pub fn output(&self) -> &Arc<dyn OutputSink> {
         &self.inner.output
+    }
+
+    /// The ETS tables of this runtime.
+    pub fn ets(&self) -> &EtsRegistry {
+        &self.inner.ets
     }
 }

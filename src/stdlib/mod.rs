@@ -3,6 +3,7 @@
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
 
 pub mod prelude;
+pub mod ets;
 
 use crate::vm::NativeRegistry;
 
@@ -24,6 +25,7 @@ pub fn natives() -> NativeRegistry {
     float::register(&mut reg);
     integer::register(&mut reg);
     string::register(&mut reg);
+    ets::register(&mut reg);
     reg
 }
 

@@ -1,0 +1,70 @@
+//! [`Key`]: a row key with the ordering its table type demands.
+//!
+//! `set`, `bag` and `duplicate_bag` tables compare keys exactly (`1` and `1.0` are
+//! two keys, as with `=:=`); `ordered_set` compares with `==` (so `1.0` replaces `1`).
+//! A `BTreeMap` cannot take its ordering as a parameter, so every key carries the
+//! flag. Invariant: all keys of one map carry the same flag, so `Ord` is a total
+//! order within a map.
+
+use crate::term::Term;
+use crate::term::order::compare;
+use std::cmp::Ordering;
+
+/// A key in a table's map.
+#[derive(Clone, Debug)]
+pub struct Key {
+    /// The key term as stored (for ordered_set: the latest inserted of the `==` class).
+    pub term: Term,
+    exact: bool,
+}
+
+impl Key {
+    /// A key compared with `=:=` (set and bag tables) or `==` (`exact == false`, ordered_set).
+    pub fn new(term: Term, exact: bool) -> Key {
+        Key { term, exact }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> Ordering {
+        // Fast paths for the commonest keys; same answer as `compare` in either mode.
+        match (&self.term, &other.term) {
+            (Term::Int(a), Term::Int(b)) => return a.cmp(b),
+            (Term::Atom(a), Term::Atom(b)) => return a.cmp(b),
+            _ => {}
+        }
+        compare(&self.term, &other.term, self.exact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn loose_keys_collide_exact_keys_do_not() {
+        let mut loose = BTreeMap::new();
+        loose.insert(Key::new(Term::Int(1), false), 'a');
+        loose.insert(Key::new(Term::Float(1.0), false), 'b');
+        assert_eq!(loose.len(), 1);
+        let mut exact = BTreeMap::new();
+        exact.insert(Key::new(Term::Int(1), true), 'a');
+        exact.insert(Key::new(Term::Float(1.0), true), 'b');
+        assert_eq!(exact.len(), 2);
+    }
+}

@@ -1,0 +1,196 @@
+//! Row operations of [`EtsRegistry`]: insert, lookup, delete, take, traversal.
+//!
+//! Each function resolves the table, checks the caller's access, then does its work
+//! under a single acquisition of the table's row lock, so it is atomic.
+
+use super::error::{ArgReason, EtsError, EtsResult};
+use super::registry::EtsRegistry;
+use super::table::{Access, Table, TableType};
+use crate::term::{Pid, Term};
+use std::ops::Bound;
+
+/// The rows given to `insert/2`: one non-empty tuple or a proper list of them.
+fn objects_of(table: &Table, arg: &Term) -> EtsResult<Vec<Term>> {
+    let objects = match arg {
+        Term::Tuple(items) if items.is_empty() => return Err(EtsError::Arg(2, ArgReason::EmptyTuple)),
+        Term::Tuple(_) => vec![arg.clone()],
+        Term::Nil | Term::Cons(_) => {
+            let items = arg.list_to_vec().ok_or(EtsError::Arg(2, ArgReason::NotTupleOrList))?;
+            if !items.iter().all(|t| matches!(t, Term::Tuple(v) if !v.is_empty())) {
+                return Err(EtsError::Arg(2, ArgReason::NotTupleOrList));
+            }
+            items
+        }
+        _ => return Err(EtsError::Arg(2, ArgReason::NotTuple)),
+    };
+    // Rows shorter than the key position are a plain badarg, checked before any write.
+    for o in &objects {
+        table.key_of(o)?;
+    }
+    Ok(objects)
+}
+
+impl EtsRegistry {
+    /// `:ets.insert(tab, row_or_rows)`: stores the rows atomically. Returns `true`.
+    pub fn insert(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        let objects = objects_of(&table, objects)?;
+        let mut rows = table.rows.write();
+        for o in objects {
+            let key = table.key(table.key_of(&o)?);
+            rows.put(table.options.kind, key, o);
+        }
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.insert_new(tab, row_or_rows)`: inserts only if no key is present yet
+    /// (all or nothing). Returns `true` or `false`.
+    pub fn insert_new(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        let objects = objects_of(&table, objects)?;
+        let mut rows = table.rows.write();
+        let keys = objects.iter().map(|o| table.key_of(o).map(|k| table.key(k))).collect::<EtsResult<Vec<_>>>()?;
+        if keys.iter().any(|k| rows.map.contains_key(k)) {
+            return Ok(Term::bool(false));
+        }
+        for (key, o) in keys.into_iter().zip(objects) {
+            rows.put(table.options.kind, key, o);
+        }
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.lookup(tab, key)`: the key's rows (insertion order in bags), `[]` if none.
+    pub fn lookup(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        let rows = table.rows.read();
+        Ok(Term::list(rows.map.get(&table.key(key)).map(|s| s.objects().to_vec()).unwrap_or_default()))
+    }
+
+    /// `:ets.lookup_element(tab, key, pos)`: one field of the key's row (a list of
+    /// fields for bags).
+    pub fn lookup_element(&self, caller: Pid, tab: &Term, key: &Term, pos: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        let pos = match pos {
+            Term::Int(p) if *p >= 1 => *p as usize,
+            _ => return Err(EtsError::Arg(3, ArgReason::OutOfRange)),
+        };
+        let rows = table.rows.read();
+        let slot = rows.map.get(&table.key(key)).ok_or(EtsError::Arg(2, ArgReason::KeyMissing))?;
+        let fields = slot
+            .objects()
+            .iter()
+            .map(|o| match o {
+                Term::Tuple(items) => items.get(pos - 1).cloned(),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or(EtsError::Arg(3, ArgReason::PosGreaterThanSize))?;
+        if table.options.kind.is_set_like() {
+            fields.into_iter().next().ok_or(EtsError::Arg(2, ArgReason::KeyMissing))
+        } else {
+            Ok(Term::list(fields))
+        }
+    }
+
+    /// `:ets.member(tab, key)`.
+    pub fn member(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        Ok(Term::bool(table.rows.read().map.contains_key(&table.key(key))))
+    }
+
+    /// `:ets.delete(tab, key)`: removes the key's rows. Returns `true`.
+    pub fn delete_key(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        table.rows.write().remove_key(&table.key(key));
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.delete_object(tab, row)`: removes rows equal to `row` (every copy in a
+    /// duplicate_bag). Returns `true`.
+    pub fn delete_object(&self, caller: Pid, tab: &Term, object: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        if !matches!(object, Term::Tuple(_)) {
+            return Err(EtsError::Arg(2, ArgReason::NotTuple));
+        }
+        let key = table.key(table.key_of(object)?);
+        table.rows.write().remove_object(&key, object);
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.delete_all_objects(tab)`. Returns `true`.
+    pub fn delete_all_objects(&self, caller: Pid, tab: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        table.rows.write().clear();
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.take(tab, key)`: removes and returns the key's rows.
+    pub fn take(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        Ok(Term::list(table.rows.write().remove_key(&table.key(key))))
+    }
+
+    /// `:ets.tab2list(tab)`: every row in table order.
+    pub fn tab2list(&self, caller: Pid, tab: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        Ok(Term::list(table.rows.read().all()))
+    }
+
+    /// `:ets.first(tab)`: the first key or `:"$end_of_table"`.
+    pub fn first(&self, caller: Pid, tab: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        let rows = table.rows.read();
+        Ok(key_or_end(&table, rows.map.values().next()))
+    }
+
+    /// `:ets.last(tab)`: the last key of an ordered_set; `first/1` for other types
+    /// (as in Erlang, where they have no order).
+    pub fn last(&self, caller: Pid, tab: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        if table.options.kind != TableType::OrderedSet {
+            return self.first(caller, tab);
+        }
+        let rows = table.rows.read();
+        Ok(key_or_end(&table, rows.map.values().next_back()))
+    }
+
+    /// `:ets.next(tab, key)`: the key after `key`. On an ordered_set `key` need not
+    /// be present; on other types it must be.
+    pub fn next(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        self.step(caller, tab, key, true)
+    }
+
+    /// `:ets.prev(tab, key)`: the key before `key` (`next/2` on unordered types).
+    pub fn prev(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
+        self.step(caller, tab, key, false)
+    }
+
+    fn step(&self, caller: Pid, tab: &Term, key: &Term, forward: bool) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Read)?;
+        let rows = table.rows.read();
+        let k = table.key(key);
+        let ordered = table.options.kind == TableType::OrderedSet;
+        if !ordered && !rows.map.contains_key(&k) {
+            return Err(EtsError::Arg(2, ArgReason::KeyMissing));
+        }
+        let found = if forward || !ordered {
+            rows.map.range((Bound::Excluded(k), Bound::Unbounded)).next()
+        } else {
+            rows.map.range((Bound::Unbounded, Bound::Excluded(k))).next_back()
+        };
+        Ok(key_or_end(&table, found.map(|(_, slot)| slot)))
+    }
+}
+
+/// The key of the slot's first row (what Erlang returns: the stored key), or
+/// `:"$end_of_table"`.
+fn key_or_end(table: &Table, slot: Option<&super::table::Slot>) -> Term {
+    slot.and_then(|s| s.objects().first())
+        .and_then(|o| table.key_of(o).ok().cloned())
+        .unwrap_or_else(end_of_table)
+}
+
+/// The atom `:"$end_of_table"`.
+pub fn end_of_table() -> Term {
+    Term::atom("$end_of_table")
+}

@@ -1,0 +1,166 @@
+//! In-place updates of [`EtsRegistry`]: `update_element/3` and `update_counter/3,4`.
+//!
+//! Both validate everything before writing, under one write lock, so a failing call
+//! leaves the row unchanged and concurrent counters never lose an increment.
+
+use super::error::{ArgReason, EtsError, EtsResult};
+use super::registry::EtsRegistry;
+use super::table::{Access, Slot, TableType};
+use crate::term::{Pid, Term};
+use num_bigint::BigInt;
+use std::cmp::Ordering;
+
+/// One `{pos, incr}` or `{pos, incr, threshold, setvalue}` operation.
+struct CounterOp {
+    pos: usize,
+    incr: Term,
+    threshold: Option<(Term, Term)>,
+}
+
+fn as_pos(t: &Term) -> Option<usize> {
+    match t {
+        Term::Int(p) if *p >= 1 => Some(*p as usize),
+        _ => None,
+    }
+}
+
+fn parse_counter_op(t: &Term) -> Option<CounterOp> {
+    let Term::Tuple(parts) = t else { return None };
+    match parts.as_slice() {
+        [pos, incr] if incr.is_integer() => Some(CounterOp { pos: as_pos(pos)?, incr: incr.clone(), threshold: None }),
+        [pos, incr, th, set] if incr.is_integer() && th.is_integer() && set.is_integer() => {
+            Some(CounterOp { pos: as_pos(pos)?, incr: incr.clone(), threshold: Some((th.clone(), set.clone())) })
+        }
+        _ => None,
+    }
+}
+
+fn add_integers(a: &Term, b: &Term) -> Option<Term> {
+    match (a, b) {
+        (Term::Int(x), Term::Int(y)) => Some(
+            x.checked_add(*y).map(Term::Int).unwrap_or_else(|| Term::from_bigint(BigInt::from(*x) + BigInt::from(*y))),
+        ),
+        _ => {
+            let big = |t: &Term| match t {
+                Term::Int(i) => Some(BigInt::from(*i)),
+                Term::BigInt(b) => Some((**b).clone()),
+                _ => None,
+            };
+            Some(Term::from_bigint(big(a)? + big(b)?))
+        }
+    }
+}
+
+impl EtsRegistry {
+    /// `:ets.update_element(tab, key, {pos, value} | [{pos, value}])`: `true`, or
+    /// `false` when the key is absent. Sets and ordered sets only.
+    pub fn update_element(&self, caller: Pid, tab: &Term, key: &Term, spec: &Term) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        let bad_spec = EtsError::Arg(3, ArgReason::BadElementSpec);
+        let items = match spec {
+            Term::Tuple(_) => vec![spec.clone()],
+            _ => spec.list_to_vec().ok_or(bad_spec)?,
+        };
+        let mut updates = Vec::with_capacity(items.len());
+        for item in &items {
+            let Term::Tuple(parts) = item else { return Err(bad_spec) };
+            let [pos, value] = parts.as_slice() else { return Err(bad_spec) };
+            let pos = as_pos(pos).ok_or(bad_spec)?;
+            if pos == table.options.keypos {
+                return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+            }
+            updates.push((pos, value.clone()));
+        }
+        if !table.options.kind.is_set_like() {
+            return Err(EtsError::Arg(3, ArgReason::OutOfRange));
+        }
+        let mut rows = table.rows.write();
+        let Some(Slot::One(Term::Tuple(items))) = rows.map.get_mut(&table.key(key)) else {
+            return Ok(Term::bool(false));
+        };
+        if updates.iter().any(|(pos, _)| *pos > items.len()) {
+            return Err(EtsError::Arg(3, ArgReason::OutOfRange));
+        }
+        let row = std::sync::Arc::make_mut(items);
+        for (pos, value) in updates {
+            row[pos - 1] = value;
+        }
+        Ok(Term::bool(true))
+    }
+
+    /// `:ets.update_counter(tab, key, ops)` and `/4` with a `default` row inserted
+    /// (with its key replaced by `key`) when the key is absent. Returns the new value,
+    /// or a list of them when `ops` is a list.
+    pub fn update_counter(
+        &self,
+        caller: Pid,
+        tab: &Term,
+        key: &Term,
+        ops: &Term,
+        default: Option<&Term>,
+    ) -> EtsResult<Term> {
+        let table = self.open(caller, tab, Access::Write)?;
+        if !table.options.kind.is_set_like() {
+            return Err(EtsError::Arg(1, ArgReason::WrongType));
+        }
+        let keypos = table.options.keypos;
+        let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
+        let (ops, as_list) = match ops {
+            i if i.is_integer() => (vec![CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None }], false),
+            Term::Tuple(_) => (vec![parse_counter_op(ops).ok_or(bad_op)?], false),
+            _ => {
+                let items = ops.list_to_vec().ok_or(bad_op)?;
+                (items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?, true)
+            }
+        };
+        if let Some(d) = default
+            && !matches!(d, Term::Tuple(_))
+        {
+            return Err(EtsError::Arg(4, ArgReason::NotTuple));
+        }
+        let map_key = table.key(key);
+        let mut rows = table.rows.write();
+        let current = match rows.map.get(&map_key) {
+            Some(Slot::One(row)) => row.clone(),
+            Some(Slot::Many(_)) => return Err(EtsError::Arg(1, ArgReason::WrongType)),
+            None => match default {
+                None => return Err(EtsError::Arg(2, ArgReason::KeyMissing)),
+                Some(Term::Tuple(items)) => {
+                    let mut row = (**items).clone();
+                    let slot = row.get_mut(keypos - 1).ok_or(EtsError::Badarg)?;
+                    *slot = key.clone();
+                    Term::tuple(row)
+                }
+                Some(_) => return Err(EtsError::Arg(4, ArgReason::NotTuple)),
+            },
+        };
+        let Term::Tuple(items) = &current else { return Err(EtsError::Badarg) };
+        let mut row = (**items).clone();
+        let mut results = Vec::with_capacity(ops.len());
+        for op in &ops {
+            if op.pos == keypos {
+                return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+            }
+            let field = row.get(op.pos - 1).ok_or(EtsError::Arg(3, ArgReason::CounterPosOutOfRange))?;
+            if !field.is_integer() {
+                return Err(EtsError::Arg(3, ArgReason::NotInteger));
+            }
+            let mut value = add_integers(field, &op.incr).ok_or(EtsError::Arg(3, ArgReason::NotInteger))?;
+            if let Some((threshold, set)) = &op.threshold {
+                let rising = op.incr.cmp(&Term::Int(0)) != Ordering::Less;
+                let crossed = if rising { value > *threshold } else { value < *threshold };
+                if crossed {
+                    value = set.clone();
+                }
+            }
+            row[op.pos - 1] = value.clone();
+            results.push(value);
+        }
+        rows.put(TableType::Set, map_key, Term::tuple(row));
+        if as_list {
+            Ok(Term::list(results))
+        } else {
+            results.into_iter().next().ok_or(bad_op)
+        }
+    }
+}
