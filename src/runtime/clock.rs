@@ -132,7 +132,7 @@ mod tests {
         let rt = build_tokio(Clock::Virtual)?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let wall = std::time::Instant::now();
-        rt.block_on(tokio::time::sleep(Duration::from_secs(3600)));
+        rt.block_on(async { tokio::time::sleep(Duration::from_secs(3600)).await });
         assert_eq!(clock.now_ms(), 3_600_000);
         assert_eq!(clock.system_time_ms(), VIRTUAL_EPOCH_MS + 3_600_000);
         assert!(wall.elapsed() < Duration::from_secs(60), "no real hour passed");
@@ -144,7 +144,7 @@ mod tests {
         let rt = build_tokio(Clock::Virtual)?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let at = clock.instant_at(250);
-        rt.block_on(tokio::time::sleep_until(at));
+        rt.block_on(async { tokio::time::sleep_until(at).await });
         assert_eq!(clock.now_ms(), 250);
         assert_eq!(clock.remaining_ms(200), 0);
         assert_eq!(clock.remaining_ms(400), 150);
