@@ -77,8 +77,12 @@ impl ClockSource {
     }
 
     /// The tokio instant for a deadline in runtime milliseconds.
+    /// Deadlines too far to represent (`:infinity` as `u64::MAX`) become a point
+    /// a century away, which no session reaches.
     pub(crate) fn instant_at(&self, deadline_ms: u64) -> Instant {
-        self.start + Duration::from_millis(deadline_ms)
+        self.start
+            .checked_add(Duration::from_millis(deadline_ms))
+            .unwrap_or_else(|| self.start + Duration::from_secs(100 * 365 * 86_400))
     }
 
     /// Milliseconds from now until `deadline_ms` (0 once it has passed).

@@ -52,15 +52,40 @@ pub struct MemoryReport {
     pub processes: usize,
     /// Memory of all processes in use (the same figure: nothing is preallocated).
     pub processes_used: usize,
-    /// Everything not owned by a process: atoms and timers here.
+    /// Everything not owned by a process: atoms, timers and the gauged categories.
     pub system: usize,
     /// The atom table's capacity.
     pub atom: usize,
     /// The atom table's bytes in use.
     pub atom_used: usize,
+    /// Binaries, as reported by a [`MemoryKind::Binary`] gauge (0 without one).
+    pub binary: usize,
+    /// Loaded code, as reported by a [`MemoryKind::Code`] gauge (0 without one).
+    pub code: usize,
+    /// ETS tables, as reported by a [`MemoryKind::Ets`] gauge (0 without one).
+    pub ets: usize,
 }
 
+/// A `:erlang.memory/0` category another layer accounts for itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryKind {
+    /// ETS tables (the ETS module registers this).
+    Ets,
+    /// Compiled modules (the VM's code table).
+    Code,
+    /// Binary data.
+    Binary,
+}
+
+/// Reports the bytes of one [`MemoryKind`] when `:erlang.memory` is asked.
+pub type MemoryGauge = Box<dyn Fn() -> usize + Send + Sync>;
+
 impl Runtime {
+    /// Adds a gauge counted under `kind` (and in `system`/`total`) by [`Runtime::memory`].
+    pub fn add_memory_gauge(&self, kind: MemoryKind, gauge: MemoryGauge) {
+        self.inner.memory_gauges.write().push((kind, gauge));
+    }
+
     /// A snapshot of `pid`, or `None` if it is not alive.
     pub fn process_info(&self, pid: Pid) -> Option<ProcessInfo> {
         let entry = self.entry(pid)?;
@@ -95,8 +120,15 @@ impl Runtime {
         let atom = ustr::total_capacity();
         let atom_used = ustr::total_allocated();
         let timers = self.pending_timers() * (std::mem::size_of::<Term>() * 3 + 64);
-        let system = atom + timers;
+        let gauge = |kind: MemoryKind| -> usize {
+            self.inner.memory_gauges.read().iter().filter(|(k, _)| *k == kind).map(|(_, g)| g()).sum()
+        };
+        let (binary, code, ets) = (gauge(MemoryKind::Binary), gauge(MemoryKind::Code), gauge(MemoryKind::Ets));
+        let system = atom + timers + binary + code + ets;
         MemoryReport {
+            binary,
+            code,
+            ets,
             total: processes + system,
             processes,
             processes_used: processes,

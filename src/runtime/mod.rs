@@ -43,7 +43,7 @@ pub use body::{ProcessBody, Step};
 pub use clock::Clock;
 pub use context::ProcessContext;
 pub use error::{LinkError, NameError, RuntimeError};
-pub use info::{MemoryReport, ProcessInfo};
+pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
 pub use logger::LogLevel;
 pub use output::OutputSink;
 pub use system::{ExitHook, Runtime, SpawnOpts};

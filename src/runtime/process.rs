@@ -10,11 +10,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// What a process is doing, as `Process.info(pid, :status)` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
     /// Its body is running right now.
     Running,
     /// Ready to run (spawned, or yielded after its slice).
+    #[default]
     Runnable,
     /// Parked in `receive` or a sleep.
     Waiting,
@@ -108,12 +109,6 @@ pub(crate) struct ProcessState {
     pub fresh: bool,
     /// The driver task parked on this process, woken on arrival.
     pub waker: Option<Waker>,
-}
-
-impl Default for Status {
-    fn default() -> Status {
-        Status::Runnable
-    }
 }
 
 /// One process's shared state. Lives in the process table while the process is alive.

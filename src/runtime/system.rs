@@ -59,6 +59,7 @@ pub(crate) struct Inner {
     pub(crate) timers: Arc<TimerService>,
     pub(crate) exit_hooks: RwLock<Vec<ExitHook>>,
     pub(crate) exit_waiters: Mutex<HashMap<Pid, Vec<oneshot::Sender<Term>>>>,
+    pub(crate) memory_gauges: RwLock<Vec<(super::info::MemoryKind, super::info::MemoryGauge)>>,
     log_level: AtomicU8,
     /// The shell process's pid, 0 when none is marked.
     shell: AtomicU64,
@@ -125,6 +126,7 @@ impl Runtime {
             timers: timers.clone(),
             exit_hooks: RwLock::new(Vec::new()),
             exit_waiters: Mutex::new(HashMap::new()),
+            memory_gauges: RwLock::new(Vec::new()),
             log_level: AtomicU8::new(LogLevel::Debug as u8),
             shell: AtomicU64::new(0),
         });

@@ -4,8 +4,13 @@
 
 use crate::vm::NativeRegistry;
 
+pub mod process;
+pub mod timer;
+
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
-    let reg = NativeRegistry::new();
+    let mut reg = NativeRegistry::new();
+    process::register(&mut reg);
+    timer::register(&mut reg);
     reg
 }
