@@ -1,22 +1,44 @@
-//! [`ProcessContext`]: the running process's view of the runtime.
+//! [`ProcessContext`]: the running process's view of the runtime — its identity,
+//! its mailbox (selective receive), its dictionary, and the signals it sends.
 
+use super::process::{ProcessEntry, Status};
 use super::system::Runtime;
 use crate::term::{Pid, Term};
-use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// Handed to [`super::ProcessBody::run`]: who the process is and how it reaches
 /// the rest of the system.
+///
+/// Invariant: while the context exists its process is alive in the table; dropping a
+/// context that has not finished exits the process (`:normal`, or `:shutdown` when
+/// the runtime is stopping), so no process outlives its driver.
 pub struct ProcessContext {
     pid: Pid,
     runtime: Runtime,
-    mailbox: VecDeque<Term>,
-    save: usize,
+    entry: Arc<ProcessEntry>,
+    finished: bool,
+    crash_report: Option<String>,
+    otp_managed: bool,
 }
 
 impl ProcessContext {
-    /// A context for process `pid` in `runtime`.
+    /// A new live process `pid` in `runtime`, driven by the caller rather than by a
+    /// scheduler task (tests and tools). Messages and signals reach it normally.
     pub fn new(pid: Pid, runtime: Runtime) -> ProcessContext {
-        ProcessContext { pid, runtime, mailbox: VecDeque::new(), save: 0 }
+        let entry = runtime.register_entry(pid);
+        ProcessContext::attached(entry, runtime)
+    }
+
+    /// The context of the process whose table entry is `entry`.
+    pub(crate) fn attached(entry: Arc<ProcessEntry>, runtime: Runtime) -> ProcessContext {
+        ProcessContext {
+            pid: entry.pid,
+            runtime,
+            entry,
+            finished: false,
+            crash_report: None,
+            otp_managed: false,
+        }
     }
 
     /// The running process's pid (`self()`).
@@ -34,30 +56,124 @@ impl ProcessContext {
         self.runtime.output().write_stdout(text);
     }
 
-    /// Monotonic milliseconds on the runtime's clock.
+    /// Monotonic milliseconds on the runtime's clock (deadlines for `Step::Wait`).
     pub fn now_ms(&self) -> u64 {
         self.runtime.now_ms()
     }
 
-    /// The message at the save index.
+    // ---- selective receive -------------------------------------------------------
+
+    /// A clone of the message at the save index, or `None` when the scan has seen
+    /// every queued message (then the body returns `Step::Wait`).
     pub fn recv_peek(&mut self) -> Option<Term> {
-        self.mailbox.get(self.save).cloned()
+        self.entry.state.lock().mailbox.peek().cloned()
     }
 
-    /// Removes the message at the save index and rewinds the save index.
-    pub fn recv_accept(&mut self) -> Option<Term> {
-        let m = self.mailbox.remove(self.save);
-        self.save = 0;
-        m
+    /// Removes the message at the save index (the one `recv_peek` returned) and
+    /// resets the save index. `Term::Nil` is never queued by the runtime, but the
+    /// VM only calls this after a successful peek; an empty scan yields `[]`.
+    pub fn recv_accept(&mut self) -> Term {
+        self.entry.state.lock().mailbox.accept().unwrap_or(Term::Nil)
     }
 
-    /// Skips the message at the save index.
+    /// Leaves the message at the save index in the mailbox and moves to the next.
     pub fn recv_skip(&mut self) {
-        self.save += 1;
+        self.entry.state.lock().mailbox.skip();
     }
 
-    /// Rewinds the save index (after a timeout).
+    /// Resets the save index to the front (after `receive ... after` timed out).
     pub fn recv_reset(&mut self) {
-        self.save = 0;
+        self.entry.state.lock().mailbox.reset();
+    }
+
+    /// The number of queued messages.
+    pub fn message_queue_len(&self) -> usize {
+        self.entry.state.lock().mailbox.len()
+    }
+
+    // ---- flags and dictionary ----------------------------------------------------
+
+    /// Sets `trap_exit`, returning the previous value.
+    pub fn set_trap_exit(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.entry.state.lock().trap_exit, on)
+    }
+
+    /// The process dictionary's value for `key` (`Process.get/1`).
+    pub fn dict_get(&self, key: &Term) -> Option<Term> {
+        self.entry.state.lock().dictionary.get(key).cloned()
+    }
+
+    /// Stores `value` under `key`, returning the previous value (`Process.put/2`).
+    pub fn dict_put(&mut self, key: Term, value: Term) -> Option<Term> {
+        self.entry.state.lock().dictionary.insert(key, value)
+    }
+
+    /// Removes `key`, returning its value (`Process.delete/1`).
+    pub fn dict_delete(&mut self, key: &Term) -> Option<Term> {
+        self.entry.state.lock().dictionary.remove(key)
+    }
+
+    /// Every `{key, value}` in the dictionary, in term order.
+    pub fn dict_entries(&self) -> Vec<(Term, Term)> {
+        self.entry.state.lock().dictionary.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    // ---- crash reporting ---------------------------------------------------------
+
+    /// Records the formatted exception (`** (RuntimeError) boom\n    stack...`) of an
+    /// uncaught error, so the runtime logs a crash report if the process exits with
+    /// an abnormal reason. The VM sets it just before returning `Step::Exited`.
+    pub fn set_crash_report(&mut self, detail: String) {
+        self.crash_report = Some(detail);
+    }
+
+    /// Marks the process as managed by an OTP behaviour, which reports its own
+    /// crashes: the runtime then logs none for it.
+    pub fn set_otp_managed(&mut self, managed: bool) {
+        self.otp_managed = managed;
+    }
+
+    // ---- driver interface --------------------------------------------------------
+
+    /// The shared entry (for the driver's wait).
+    pub(crate) fn entry(&self) -> &ProcessEntry {
+        &self.entry
+    }
+
+    /// Acts on pending exit signals; the reason to die with if one is fatal.
+    pub fn check_signals(&mut self) -> Option<Term> {
+        self.entry.take_fatal_signal()
+    }
+
+    /// Marks the start of a run: arrivals from now on wake the next wait.
+    pub(crate) fn begin_slice(&mut self) {
+        let mut st = self.entry.state.lock();
+        st.fresh = false;
+        st.status = Status::Running;
+    }
+
+    /// Records what the process does until its next run.
+    pub(crate) fn set_status(&mut self, status: Status) {
+        self.entry.state.lock().status = status;
+    }
+
+    /// Exits the process with `reason`: unregisters it and tells its links and
+    /// monitors. `by_signal` deaths (killed, linked crash) log no crash report.
+    pub fn finish(&mut self, reason: Term, by_signal: bool) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let report = if by_signal || self.otp_managed { None } else { self.crash_report.take() };
+        self.runtime.finish_process(&self.entry, reason, report.as_deref());
+    }
+}
+
+impl Drop for ProcessContext {
+    fn drop(&mut self) {
+        if !self.finished {
+            let reason = if self.runtime.is_stopping() { "shutdown" } else { "normal" };
+            self.finish(Term::atom(reason), true);
+        }
     }
 }

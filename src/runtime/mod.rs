@@ -5,19 +5,48 @@
 //! yielded / waiting / exited) and never names the VM, the REPL or the course.
 //!
 //! - [`body`]: the [`ProcessBody`] contract and [`Step`].
-//! - [`context`]: [`ProcessContext`], what a running body may ask of the runtime.
-//! - [`system`]: [`Runtime`], the shared process table, names, clock and output.
+//! - [`context`]: [`ProcessContext`], what a running body may ask of the runtime
+//!   (selective receive, dictionary, flags).
+//! - [`system`]: [`Runtime`], the shared process table, spawning, sending, the
+//!   scheduler thread(s).
+//! - [`clock`]: [`Clock`], real or virtual time.
+//! - [`mailbox`]: [`mailbox::Mailbox`], the queue with its save index.
+//! - [`process`]: the shared half of a process and the exit-signal rules.
+//! - [`signals`]: links, monitors, exit signals and the exit sequence.
+//! - [`names`]: registered names.
+//! - [`timers`]: `send_after` and friends, one task for all timers.
+//! - [`driver`]: the per-process tokio task.
+//! - [`info`]: process info and memory accounting.
+//! - [`logger`]: the Logger level and crash reports.
+//! - [`error`]: typed errors.
 //! - [`output`]: [`OutputSink`], where `IO.puts` from any process ends up.
-//! - [`ets`]: Erlang term storage tables.
 
 pub mod body;
+pub mod clock;
 pub mod context;
 pub mod ets;
+pub mod driver;
+pub mod error;
+pub mod info;
+pub mod logger;
+pub mod mailbox;
+pub mod names;
 pub mod output;
+pub mod process;
+pub mod signals;
 pub mod system;
+pub mod timers;
+
+#[cfg(test)]
+mod scenarios;
 
 pub use body::{ProcessBody, Step};
+pub use clock::Clock;
 pub use context::ProcessContext;
 pub use ets::EtsRegistry;
+pub use error::{LinkError, NameError, RuntimeError};
+pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
+pub use logger::LogLevel;
 pub use output::OutputSink;
-pub use system::Runtime;
+pub use system::{ExitHook, Runtime, SpawnOpts};
+pub use timers::TimerDest;

@@ -1,37 +1,169 @@
-//! [`Runtime`]: state shared by every process of one session.
+//! [`Runtime`]: state shared by every process of one session — the process table,
+//! names, clock, timers, output — and the scheduler thread(s) that run it.
 
-use super::ets::EtsRegistry;
+use super::body::ProcessBody;
+use super::clock::{Clock, ClockSource, build_tokio};
+use super::context::ProcessContext;
+use super::driver::drive;
+use super::error::RuntimeError;
+use super::logger::LogLevel;
 use super::output::OutputSink;
-use crate::term::{Pid, Ref};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use super::process::ProcessEntry;
+use super::timers::TimerService;
+use crate::term::{Atom, Pid, Ref, Term};
+use parking_lot::{Mutex, RwLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
-/// One BEAM-like node: pids, refs, output. Cheap to clone (an `Arc` inside).
-#[derive(Clone)]
-pub struct Runtime {
-    inner: Arc<Inner>,
+/// Called with the pid of every process that exits, before its links and monitors
+/// are told (ETS deletes the tables the process owned here).
+pub type ExitHook = Box<dyn Fn(Pid) + Send + Sync>;
+
+/// Options of [`Runtime::spawn`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SpawnOpts {
+    /// Link the new process to this one before it runs (`spawn_link`).
+    pub link_to: Option<Pid>,
+    /// Let this process monitor the new one before it runs (`spawn_monitor`).
+    pub monitor_by: Option<Pid>,
 }
 
-struct Inner {
+/// One BEAM-like node: pids, refs, processes, names, timers, clock, output.
+/// Cheap to clone (an `Arc` inside).
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// The scheduler thread and how to stop it.
+struct Host {
+    stop: oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+pub(crate) struct Inner {
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     output: Arc<dyn OutputSink>,
-    started: std::time::Instant,
-    ets: EtsRegistry,
+    pub(crate) clock: ClockSource,
+    handle: Handle,
+    host: Mutex<Option<Host>>,
+    pub(crate) stopping: AtomicBool,
+    /// Live processes by pid (ordered, so listings are deterministic).
+    pub(crate) table: RwLock<BTreeMap<Pid, Arc<ProcessEntry>>>,
+    /// Registered names. Lock order: names before any process.
+    pub(crate) names: Mutex<HashMap<Atom, Pid>>,
+    pub(crate) timers: Arc<TimerService>,
+    pub(crate) exit_hooks: RwLock<Vec<ExitHook>>,
+    pub(crate) exit_waiters: Mutex<HashMap<Pid, Vec<oneshot::Sender<Term>>>>,
+    pub(crate) memory_gauges: RwLock<Vec<(super::info::MemoryKind, super::info::MemoryGauge)>>,
+    log_level: AtomicU8,
+    /// The shell process's pid, 0 when none is marked.
+    shell: AtomicU64,
+    /// Every ETS table of this runtime.
+    ets: super::ets::EtsRegistry,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The last handle is gone and no process is alive: let the scheduler thread
+        // end. (Joining here could be on that very thread, so only signal.)
+        if let Some(host) = self.host.get_mut().take() {
+            let _ = host.stop.send(());
+        }
+    }
 }
 
 impl Runtime {
-    /// A runtime whose processes write to `output`.
+    /// A runtime on the virtual clock whose processes write to `output`.
+    ///
+    /// # Panics
+    /// If the operating system refuses to start the scheduler thread (as
+    /// `std::thread::spawn` panics); use [`Runtime::start`] to handle that error.
     pub fn new(output: Arc<dyn OutputSink>) -> Runtime {
-        Runtime {
-            inner: Arc::new(Inner {
-                // Low pids belong to system processes on BEAM; start where iex's shell sits.
-                next_pid: AtomicU64::new(100),
-                next_ref: AtomicU64::new(1),
-                output,
-                started: std::time::Instant::now(),
-                ets: EtsRegistry::new(),
-            }),
+        Runtime::start(Clock::Virtual, output)
+            .unwrap_or_else(|e| panic!("otplab runtime failed to start: {e}"))
+    }
+
+    /// Starts a runtime on `clock`: a scheduler thread owns the tokio runtime (one
+    /// thread in all for the virtual clock; two workers besides for the real one).
+    pub fn start(clock: Clock, output: Arc<dyn OutputSink>) -> Result<Runtime, RuntimeError> {
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new().name("otplab-runtime".into()).spawn(move || {
+            let rt = match build_tokio(clock) {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = handle_tx.send(Err(e));
+                    return;
+                }
+            };
+            if handle_tx.send(Ok(rt.handle().clone())).is_err() {
+                return;
+            }
+            // Under the virtual clock this block_on is what drives every process.
+            rt.block_on(async {
+                let _ = stop_rx.await;
+            });
+            rt.shutdown_timeout(std::time::Duration::from_millis(500));
+        })?;
+        let handle = handle_rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the scheduler thread ended during start"))??;
+        let timers = Arc::new(TimerService::new());
+        let inner = Arc::new(Inner {
+            // Low pids belong to system processes on BEAM; start where iex's shell sits.
+            next_pid: AtomicU64::new(100),
+            next_ref: AtomicU64::new(1),
+            output,
+            clock: ClockSource::new(clock, handle.clone()),
+            handle: handle.clone(),
+            host: Mutex::new(Some(Host { stop, thread })),
+            stopping: AtomicBool::new(false),
+            table: RwLock::new(BTreeMap::new()),
+            names: Mutex::new(HashMap::new()),
+            timers: timers.clone(),
+            exit_hooks: RwLock::new(Vec::new()),
+            exit_waiters: Mutex::new(HashMap::new()),
+            memory_gauges: RwLock::new(Vec::new()),
+            log_level: AtomicU8::new(LogLevel::Debug as u8),
+            shell: AtomicU64::new(0),
+            ets: super::ets::EtsRegistry::new(),
+        });
+        let weak: Weak<Inner> = Arc::downgrade(&inner);
+        handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
+        let runtime = Runtime { inner };
+        // A table dies with its owner (or passes to its heir) before the owner's
+        // exit signals go out, as in ETS.
+        runtime.add_exit_hook(Box::new(move |pid| {
+            if let Some(inner) = weak.upgrade() {
+                let rt = Runtime { inner };
+                let mut pending = rt.ets().owner_exited(pid);
+                while let Some(t) = pending.pop() {
+                    let to = t.to;
+                    if !rt.send(to, t.message()) {
+                        // The heir is gone too: the table goes with it.
+                        pending.extend(rt.ets().owner_exited(to));
+                    }
+                }
+            }
+        }));
+        Ok(runtime)
+    }
+
+    /// Stops every process and the scheduler. Blocks until the scheduler thread ends
+    /// when called from outside the runtime; from a process it only signals.
+    pub fn shutdown(&self) {
+        self.inner.stopping.store(true, Ordering::SeqCst);
+        let host = self.inner.host.lock().take();
+        if let Some(host) = host {
+            let _ = host.stop.send(());
+            if Handle::try_current().is_err() {
+                let _ = host.thread.join();
+            }
         }
     }
 
@@ -45,18 +177,167 @@ impl Runtime {
         Ref(self.inner.next_ref.fetch_add(1, Ordering::Relaxed))
     }
 
-    /// Monotonic milliseconds since the runtime started.
-    pub fn now_ms(&self) -> u64 {
-        self.inner.started.elapsed().as_millis() as u64
-    }
-
     /// The output device shared by all processes.
     pub fn output(&self) -> &Arc<dyn OutputSink> {
         &self.inner.output
     }
 
+    /// Which clock the runtime runs on.
+    pub fn clock(&self) -> Clock {
+        self.inner.clock.kind()
+    }
+
+    /// Monotonic milliseconds since the runtime started, on its clock.
+    pub fn now_ms(&self) -> u64 {
+        self.inner.clock.now_ms()
+    }
+
+    /// Monotonic microseconds since the runtime started, on its clock.
+    pub fn now_us(&self) -> u64 {
+        self.inner.clock.now_us()
+    }
+
+    /// Milliseconds since the Unix epoch (fixed epoch plus virtual time under the
+    /// virtual clock).
+    pub fn system_time_ms(&self) -> u64 {
+        self.inner.clock.system_time_ms()
+    }
+
+    /// The Logger level (crash reports need `:error` or below).
+    pub fn log_level(&self) -> LogLevel {
+        LogLevel::from_byte(self.inner.log_level.load(Ordering::Relaxed))
+    }
+
     /// The ETS tables of this runtime.
-    pub fn ets(&self) -> &EtsRegistry {
+    pub fn ets(&self) -> &super::ets::EtsRegistry {
         &self.inner.ets
+    }
+
+    /// Delivers the `{:"ETS-TRANSFER", ...}` messages `:ets.give_away/3` queued; a
+    /// message to a dead process deletes the table instead.
+    pub fn deliver_ets_transfers(&self) {
+        let mut pending = self.ets().drain_transfers();
+        while let Some(t) = pending.pop() {
+            let to = t.to;
+            if !self.send(to, t.message()) {
+                pending.extend(self.ets().owner_exited(to));
+            }
+        }
+    }
+
+    /// Sets the Logger level (`Logger.configure(level: _)`).
+    pub fn set_log_level(&self, level: LogLevel) {
+        self.inner.log_level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// Marks `pid` as the shell process (the one a REPL interrupt kills).
+    pub fn set_shell(&self, pid: Option<Pid>) {
+        self.inner.shell.store(pid.map_or(0, |p| p.0), Ordering::Relaxed);
+    }
+
+    /// The shell process, if one is marked.
+    pub fn shell(&self) -> Option<Pid> {
+        match self.inner.shell.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(Pid(n)),
+        }
+    }
+
+    /// Registers a hook run with the pid of every exiting process, before exit
+    /// signals and `:DOWN` messages go out.
+    pub fn add_exit_hook(&self, hook: ExitHook) {
+        self.inner.exit_hooks.write().push(hook);
+    }
+
+    /// The live process `pid`.
+    pub(crate) fn entry(&self, pid: Pid) -> Option<Arc<ProcessEntry>> {
+        self.inner.table.read().get(&pid).cloned()
+    }
+
+    /// Creates a live process entry for `pid` and puts it in the table.
+    pub(crate) fn register_entry(&self, pid: Pid) -> Arc<ProcessEntry> {
+        let entry = Arc::new(ProcessEntry::new(pid));
+        self.inner.table.write().insert(pid, entry.clone());
+        entry
+    }
+
+    /// Starts `body` as a new process. The link and monitor in `opts` exist before
+    /// the body first runs. Returns the pid and the monitor's ref, if one was asked.
+    pub fn spawn(&self, body: Box<dyn ProcessBody>, opts: SpawnOpts) -> (Pid, Option<Ref>) {
+        let (cx, monitor) = self.prepare(opts);
+        let pid = cx.pid();
+        self.inner.handle.spawn(drive(body, cx));
+        (pid, monitor)
+    }
+
+    /// Creates the process, its link and monitor, without starting a body.
+    fn prepare(&self, opts: SpawnOpts) -> (ProcessContext, Option<Ref>) {
+        let pid = self.new_pid();
+        let entry = self.register_entry(pid);
+        if let Some(parent) = opts.link_to {
+            self.link_pair(pid, parent);
+        }
+        let monitor = opts.monitor_by.map(|watcher| self.monitor_from(watcher, pid));
+        (ProcessContext::attached(entry, self.clone()), monitor)
+    }
+
+    /// Runs `body` as a process and blocks the calling thread until it exits;
+    /// returns its exit reason. Must be called from outside the runtime.
+    pub fn spawn_and_wait(&self, body: Box<dyn ProcessBody>) -> Result<Term, RuntimeError> {
+        let (pid, rx) = self.spawn_watched(body, SpawnOpts::default());
+        Self::wait_blocking(pid, rx)
+    }
+
+    /// Like [`Runtime::spawn`], also returning a receiver for the exit reason.
+    pub fn spawn_watched(
+        &self,
+        body: Box<dyn ProcessBody>,
+        opts: SpawnOpts,
+    ) -> (Pid, oneshot::Receiver<Term>) {
+        let (cx, _) = self.prepare(opts);
+        let pid = cx.pid();
+        let (tx, rx) = oneshot::channel();
+        self.inner.exit_waiters.lock().entry(pid).or_default().push(tx);
+        self.inner.handle.spawn(drive(body, cx));
+        (pid, rx)
+    }
+
+    /// Blocks until `rx` yields the exit reason of `pid`.
+    pub fn wait_blocking(pid: Pid, rx: oneshot::Receiver<Term>) -> Result<Term, RuntimeError> {
+        if Handle::try_current().is_ok() {
+            return Err(RuntimeError::InsideRuntime("Runtime::spawn_and_wait"));
+        }
+        rx.blocking_recv().map_err(|_| RuntimeError::Stopped(pid))
+    }
+
+    /// Delivers `msg` to `to`. Sending to a dead pid silently drops the message, as
+    /// on BEAM; the result says whether it was queued.
+    pub fn send(&self, to: Pid, msg: Term) -> bool {
+        match self.entry(to) {
+            Some(entry) => entry.deliver(msg),
+            None => false,
+        }
+    }
+
+    /// Delivers `msg` to the process registered as `name`; `None` if no process
+    /// holds that name (`send/2` then raises ArgumentError).
+    pub fn send_named(&self, name: Atom, msg: Term) -> Option<bool> {
+        let pid = self.whereis(name)?;
+        Some(self.send(pid, msg))
+    }
+
+    /// True while `pid` has not exited.
+    pub fn is_alive(&self, pid: Pid) -> bool {
+        self.inner.table.read().contains_key(&pid)
+    }
+
+    /// Every live pid, ascending.
+    pub fn processes(&self) -> Vec<Pid> {
+        self.inner.table.read().keys().copied().collect()
+    }
+
+    /// The number of live processes.
+    pub fn process_count(&self) -> usize {
+        self.inner.table.read().len()
     }
 }

@@ -3,7 +3,7 @@
 //! the step mode all evaluate code through a [`Session`].
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
-//! - [`driver`]: runs a process body to completion and collects its outcome.
+//! - [`driver`]: runs a machine as a process and waits for its outcome.
 
 pub mod driver;
 pub mod error;
@@ -55,7 +55,12 @@ pub struct Session {
 impl Session {
     /// Builds a session: a runtime, the natives and the compiled prelude.
     pub fn new(config: SessionConfig) -> Result<Session, SessionError> {
-        let runtime = Runtime::new(config.output);
+        let clock = match config.clock {
+            Clock::Real => crate::runtime::Clock::Real,
+            Clock::Virtual => crate::runtime::Clock::Virtual,
+        };
+        let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
+        crate::stdlib::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
         let s = Session { runtime, modules, bindings: Vec::new() };
         for (name, source) in crate::stdlib::prelude_sources() {

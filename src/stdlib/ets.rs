@@ -228,7 +228,9 @@ fn rename(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 
 fn give_away(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let (ets, me) = reg(cx);
-    done(ets.give_away(me, &a[0], &a[1], &a[2]))
+    let result = done(ets.give_away(me, &a[0], &a[1], &a[2]));
+    cx.process.runtime().deliver_ets_transfers();
+    result
 }
 
 fn setopts(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {

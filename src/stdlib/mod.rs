@@ -15,17 +15,22 @@ pub mod float;
 pub mod integer;
 pub mod range;
 pub mod string;
+pub mod process;
+pub mod timer;
 
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
     let mut reg = NativeRegistry::new();
     crate::vm::builtins::register(&mut reg);
+    crate::vm::spawn::register(&mut reg);
     // First-order natives.
     erlang::register(&mut reg);
     float::register(&mut reg);
     integer::register(&mut reg);
     string::register(&mut reg);
     ets::register(&mut reg);
+    process::register(&mut reg);
+    timer::register(&mut reg);
     reg
 }
 
@@ -37,4 +42,18 @@ pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
 /// The first stderr line Elixir prints for an uncaught exception in a script.
 pub fn banner(raise: &crate::vm::Raise) -> String {
     format!("** ({}) {}", raise.class.atom().as_str(), crate::term::inspect::inspect(&raise.reason))
+}
+
+static ARGV: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Sets what `System.argv/0` returns.
+pub fn set_argv(argv: Vec<String>) {
+    if let Ok(mut a) = ARGV.write() {
+        *a = argv;
+    }
+}
+
+/// What `System.argv/0` returns.
+pub fn argv() -> Vec<String> {
+    ARGV.read().map(|a| a.clone()).unwrap_or_default()
 }

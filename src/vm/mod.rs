@@ -15,3 +15,4 @@ pub mod machine;
 pub mod modules;
 pub mod process;
 pub mod builtins;
+pub mod spawn;

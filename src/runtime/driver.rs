@@ -1,0 +1,78 @@
+//! The scheduler side of a process: one tokio task per process drives its body
+//! through run → yield / wait / exit.
+
+use super::body::{ProcessBody, Step};
+use super::clock::pause_after_slice;
+use super::context::ProcessContext;
+use super::process::Status;
+use crate::term::Term;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Reductions per slice before a body must yield (BEAM's `CONTEXT_REDS`).
+pub const SLICE_REDUCTIONS: u32 = 4000;
+
+/// Runs a process to its end, then performs its exit sequence.
+///
+/// Exit signals are acted on every time before the body resumes, so a process
+/// that never waits (a runaway loop) can still be killed between slices.
+pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext) {
+    let clock = cx.runtime().clock();
+    let (reason, by_signal) = loop {
+        if let Some(reason) = cx.check_signals() {
+            break (reason, true);
+        }
+        cx.begin_slice();
+        // A panicking body is a bug in the VM; contain it to this process so the
+        // session (and anyone awaiting the process) sees an exit instead of a hang.
+        let step = match catch_unwind(AssertUnwindSafe(|| body.run(&mut cx, SLICE_REDUCTIONS))) {
+            Ok(step) => step,
+            Err(payload) => {
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                cx.runtime()
+                    .output()
+                    .write_stderr(&format!("otplab internal error in process {:?}: {what}\n", cx.pid()));
+                break (Term::pair(Term::atom("internal_error"), Term::string(what)), false);
+            }
+        };
+        match step {
+            Step::Exited(reason) => break (reason, false),
+            Step::Yielded => {
+                cx.set_status(Status::Runnable);
+                pause_after_slice(clock).await;
+            }
+            Step::Wait { deadline_ms } => {
+                cx.set_status(Status::Waiting);
+                wait(&cx, deadline_ms).await;
+            }
+        }
+    };
+    // Free the body (the VM's frames) before the exit signals go out.
+    drop(body);
+    cx.finish(reason, by_signal);
+}
+
+/// Parks until a message or signal arrives, or `deadline_ms` passes.
+async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>) {
+    let timeout = async {
+        match deadline_ms {
+            Some(d) => {
+                let clock = &cx.runtime().inner.clock;
+                if clock.now_ms() >= d {
+                    return;
+                }
+                // Boxed: only waiting processes with a deadline pay for a timer entry.
+                Box::pin(tokio::time::sleep_until(clock.instant_at(d))).await
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        biased;
+        () = cx.entry().arrival() => {}
+        () = timeout => {}
+    }
+}

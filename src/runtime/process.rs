@@ -1,0 +1,241 @@
+//! [`ProcessEntry`]: the shared half of a process (mailbox, signal queue, links,
+//! monitors, flags), reachable from any thread through the process table.
+
+use super::mailbox::Mailbox;
+use crate::term::{ATOMS, Atom, Pid, Ref, Term};
+use parking_lot::Mutex;
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+/// What a process is doing, as `Process.info(pid, :status)` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Its body is running right now.
+    Running,
+    /// Ready to run (spawned, or yielded after its slice).
+    #[default]
+    Runnable,
+    /// Parked in `receive` or a sleep.
+    Waiting,
+    /// Finished; its signals are going out.
+    Exiting,
+}
+
+impl Status {
+    /// The atom BEAM uses for this status.
+    pub fn atom(self) -> Term {
+        Term::atom(match self {
+            Status::Running => "running",
+            Status::Runnable => "runnable",
+            Status::Waiting => "waiting",
+            Status::Exiting => "exiting",
+        })
+    }
+}
+
+/// An exit signal on its way to a process (from a link, or from `Process.exit/2`).
+#[derive(Debug, Clone)]
+pub(crate) struct ExitSignal {
+    /// Who sent it (the exiting linked process, or the caller of `Process.exit/2`).
+    pub from: Pid,
+    /// The exit reason.
+    pub reason: Term,
+    /// True for `Process.exit(pid, :kill)`: cannot be trapped; the victim dies `:killed`.
+    pub untrappable: bool,
+}
+
+/// What an exit signal does to its receiver.
+#[derive(Debug, PartialEq)]
+pub(crate) enum SignalEffect {
+    /// The receiver dies with this reason.
+    Die(Term),
+    /// The receiver traps exits: the signal becomes an `{:EXIT, from, reason}` message.
+    Message(Term),
+    /// A `:normal` signal to a process not trapping exits: nothing happens.
+    Ignore,
+}
+
+/// Decides an exit signal's effect by OTP's rules.
+pub(crate) fn signal_effect(sig: &ExitSignal, receiver: Pid, trap_exit: bool) -> SignalEffect {
+    if sig.untrappable {
+        return SignalEffect::Die(Term::Atom(ATOMS.killed));
+    }
+    if trap_exit {
+        return SignalEffect::Message(Term::tuple(vec![
+            Term::Atom(ATOMS.exit_),
+            Term::Pid(sig.from),
+            sig.reason.clone(),
+        ]));
+    }
+    if sig.reason.is_atom_named("normal") {
+        // `Process.exit(self(), :normal)` is the one `:normal` signal that kills.
+        if sig.from == receiver {
+            return SignalEffect::Die(sig.reason.clone());
+        }
+        return SignalEffect::Ignore;
+    }
+    SignalEffect::Die(sig.reason.clone())
+}
+
+/// The mutable part of a process, behind one lock.
+///
+/// Lock order: the runtime's name table may be locked before a process; no code
+/// holds two process locks at once.
+#[derive(Default)]
+pub(crate) struct ProcessState {
+    /// Queued messages.
+    pub mailbox: Mailbox,
+    /// Exit signals not yet acted on; checked every time the body resumes.
+    pub signals: VecDeque<ExitSignal>,
+    /// Linked processes.
+    pub links: Vec<Pid>,
+    /// Monitors this process holds on others: (ref, watched pid).
+    pub monitors: Vec<(Ref, Pid)>,
+    /// Monitors others hold on this process: (ref, watcher pid).
+    pub watchers: Vec<(Ref, Pid)>,
+    /// The process dictionary (`Process.put/get`).
+    pub dictionary: BTreeMap<Term, Term>,
+    /// `Process.flag(:trap_exit, _)`.
+    pub trap_exit: bool,
+    /// The registered name, if any.
+    pub name: Option<Atom>,
+    /// What the process is doing.
+    pub status: Status,
+    /// False once the process has exited; nothing is delivered after that.
+    pub dead: bool,
+    /// A message or signal arrived since the body last ran (wakes `Step::Wait`).
+    pub fresh: bool,
+    /// The driver task parked on this process, woken on arrival.
+    pub waker: Option<Waker>,
+}
+
+/// One process's shared state. Lives in the process table while the process is alive.
+pub(crate) struct ProcessEntry {
+    /// The process's pid.
+    pub pid: Pid,
+    /// Everything mutable.
+    pub state: Mutex<ProcessState>,
+}
+
+impl ProcessEntry {
+    /// A fresh runnable process.
+    pub fn new(pid: Pid) -> ProcessEntry {
+        ProcessEntry { pid, state: Mutex::new(ProcessState::default()) }
+    }
+
+    /// Queues `msg`; false if the process has already exited (the message is dropped,
+    /// as BEAM drops messages to dead pids).
+    pub fn deliver(&self, msg: Term) -> bool {
+        let waker = {
+            let mut st = self.state.lock();
+            if st.dead {
+                return false;
+            }
+            st.mailbox.push(msg);
+            st.fresh = true;
+            st.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        true
+    }
+
+    /// Queues an exit signal; false if the process has already exited.
+    pub fn signal(&self, sig: ExitSignal) -> bool {
+        let waker = {
+            let mut st = self.state.lock();
+            if st.dead {
+                return false;
+            }
+            st.signals.push_back(sig);
+            st.fresh = true;
+            st.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        true
+    }
+
+    /// A future that completes when a message or signal arrives after the body last
+    /// ran (see [`ProcessState::fresh`]).
+    pub fn arrival(&self) -> Arrival<'_> {
+        Arrival { entry: self }
+    }
+
+    /// Acts on pending exit signals: trapped ones become messages, ignored ones
+    /// vanish. Returns the reason to die with, if one of them is fatal.
+    pub fn take_fatal_signal(&self) -> Option<Term> {
+        let mut st = self.state.lock();
+        while let Some(sig) = st.signals.pop_front() {
+            match signal_effect(&sig, self.pid, st.trap_exit) {
+                SignalEffect::Die(reason) => return Some(reason),
+                SignalEffect::Message(msg) => st.mailbox.push(msg),
+                SignalEffect::Ignore => {}
+            }
+        }
+        None
+    }
+}
+
+/// See [`ProcessEntry::arrival`].
+pub(crate) struct Arrival<'a> {
+    entry: &'a ProcessEntry,
+}
+
+impl Future for Arrival<'_> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut st = self.entry.state.lock();
+        if st.fresh || !st.signals.is_empty() {
+            return Poll::Ready(());
+        }
+        match &st.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => st.waker = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(from: u64, reason: &str, untrappable: bool) -> ExitSignal {
+        ExitSignal { from: Pid(from), reason: Term::atom(reason), untrappable }
+    }
+
+    #[test]
+    fn exit_signal_rules_follow_otp() {
+        let me = Pid(1);
+        assert_eq!(signal_effect(&sig(2, "normal", false), me, false), SignalEffect::Ignore);
+        assert_eq!(
+            signal_effect(&sig(1, "normal", false), me, false),
+            SignalEffect::Die(Term::atom("normal"))
+        );
+        assert_eq!(signal_effect(&sig(2, "boom", false), me, false), SignalEffect::Die(Term::atom("boom")));
+        assert_eq!(signal_effect(&sig(2, "kill", true), me, true), SignalEffect::Die(Term::atom("killed")));
+        // A linked process that itself exited with reason :kill sends a trappable :kill.
+        let trapped = signal_effect(&sig(2, "kill", false), me, true);
+        assert_eq!(
+            trapped,
+            SignalEffect::Message(Term::tuple(vec![Term::atom("EXIT"), Term::Pid(Pid(2)), Term::atom("kill")]))
+        );
+    }
+
+    #[test]
+    fn trapped_signals_become_messages_in_arrival_order() {
+        let p = ProcessEntry::new(Pid(1));
+        p.state.lock().trap_exit = true;
+        assert!(p.signal(sig(2, "normal", false)));
+        assert!(p.signal(sig(3, "boom", false)));
+        assert_eq!(p.take_fatal_signal(), None);
+        assert_eq!(p.state.lock().mailbox.len(), 2);
+        p.state.lock().dead = true;
+        assert!(!p.deliver(Term::Int(1)), "dead processes take no mail");
+    }
+}

@@ -1,0 +1,230 @@
+//! Links, monitors and exit signals between processes, and the exit sequence of a
+//! dying process.
+//!
+//! Invariant: no function here holds two process locks at once; each step locks
+//! one process, so concurrent exits cannot deadlock.
+
+use super::context::ProcessContext;
+use super::error::LinkError;
+use super::logger::{LogLevel, is_clean_exit, write_crash_report};
+use super::process::{ExitSignal, ProcessEntry, Status};
+use super::system::Runtime;
+use crate::term::{ATOMS, Pid, Ref, Term};
+use std::sync::atomic::Ordering;
+
+impl Runtime {
+    /// True once [`Runtime::shutdown`] has begun.
+    pub fn is_stopping(&self) -> bool {
+        self.inner.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Links `a` (which must be alive, usually the caller) with `b`. If `b` is dead,
+    /// `a` gets an exit signal with reason `:noproc` instead.
+    pub(crate) fn link_pair(&self, a: Pid, b: Pid) {
+        if a == b {
+            return;
+        }
+        if let Some(ea) = self.entry(a) {
+            let mut st = ea.state.lock();
+            if !st.links.contains(&b) {
+                st.links.push(b);
+            }
+        }
+        let linked = match self.entry(b) {
+            Some(eb) => {
+                let mut st = eb.state.lock();
+                if st.dead {
+                    false
+                } else {
+                    if !st.links.contains(&a) {
+                        st.links.push(a);
+                    }
+                    true
+                }
+            }
+            None => false,
+        };
+        if !linked && let Some(ea) = self.entry(a) {
+            ea.state.lock().links.retain(|p| *p != b);
+            ea.signal(ExitSignal { from: b, reason: Term::Atom(ATOMS.noproc), untrappable: false });
+        }
+    }
+
+    /// `a` starts monitoring `b`; returns the monitor's ref. If `b` is dead, `a` gets
+    /// `{:DOWN, ref, :process, b, :noproc}` at once.
+    pub(crate) fn monitor_from(&self, a: Pid, b: Pid) -> Ref {
+        let r = self.make_ref();
+        // Record on the watcher first, so a concurrent exit of `b` finds and clears it.
+        if let Some(ea) = self.entry(a) {
+            ea.state.lock().monitors.push((r, b));
+        }
+        let watching = match self.entry(b) {
+            Some(eb) => {
+                let mut st = eb.state.lock();
+                if st.dead {
+                    false
+                } else {
+                    st.watchers.push((r, a));
+                    true
+                }
+            }
+            None => false,
+        };
+        if !watching && let Some(ea) = self.entry(a) {
+            ea.state.lock().monitors.retain(|(mr, _)| *mr != r);
+            ea.deliver(down_message(r, b, Term::Atom(ATOMS.noproc)));
+        }
+        r
+    }
+
+    /// Sends the exit signal `reason` from `from` to `to` (`Process.exit/2`);
+    /// `:kill` is untrappable. False if `to` is not alive.
+    pub fn exit_signal(&self, from: Pid, to: Pid, reason: Term) -> bool {
+        let untrappable = reason.as_atom() == Some(ATOMS.kill);
+        match self.entry(to) {
+            Some(e) => e.signal(ExitSignal { from, reason, untrappable }),
+            None => false,
+        }
+    }
+
+    /// Kills `pid` as `Process.exit(pid, :kill)` would; callable from any thread
+    /// (a REPL interrupt). The process dies at its next resume, even a runaway one.
+    pub fn kill(&self, pid: Pid) -> bool {
+        self.exit_signal(pid, pid, Term::Atom(ATOMS.kill))
+    }
+
+    /// The exit sequence: mark dead, leave the table and name registry, run exit
+    /// hooks, log a crash report, then signal links, `:DOWN` the watchers, drop our
+    /// own monitors and wake anyone waiting for the exit.
+    pub(crate) fn finish_process(&self, entry: &ProcessEntry, reason: Term, report: Option<&str>) {
+        let pid = entry.pid;
+        let (links, monitors, watchers, name) = {
+            let mut st = entry.state.lock();
+            st.dead = true;
+            st.status = Status::Exiting;
+            st.waker = None;
+            st.signals.clear();
+            (
+                std::mem::take(&mut st.links),
+                std::mem::take(&mut st.monitors),
+                std::mem::take(&mut st.watchers),
+                st.name.take(),
+            )
+        };
+        self.inner.table.write().remove(&pid);
+        if let Some(name) = name {
+            let mut names = self.inner.names.lock();
+            if names.get(&name) == Some(&pid) {
+                names.remove(&name);
+            }
+        }
+        for hook in self.inner.exit_hooks.read().iter() {
+            hook(pid);
+        }
+        if let Some(detail) = report
+            && !is_clean_exit(&reason)
+            && self.log_level().allows(LogLevel::Error)
+        {
+            write_crash_report(self.output().as_ref(), pid, self.system_time_ms(), detail);
+        }
+        for other in links {
+            if let Some(e) = self.entry(other) {
+                e.state.lock().links.retain(|p| *p != pid);
+                e.signal(ExitSignal { from: pid, reason: reason.clone(), untrappable: false });
+            }
+        }
+        for (r, watcher) in watchers {
+            if let Some(e) = self.entry(watcher) {
+                e.state.lock().monitors.retain(|(mr, _)| *mr != r);
+                e.deliver(down_message(r, pid, reason.clone()));
+            }
+        }
+        for (r, target) in monitors {
+            if let Some(e) = self.entry(target) {
+                e.state.lock().watchers.retain(|(mr, _)| *mr != r);
+            }
+        }
+        // Drop the dead process's messages now rather than when the last Arc goes.
+        drop(std::mem::take(&mut entry.state.lock().mailbox));
+        if let Some(waiters) = self.inner.exit_waiters.lock().remove(&pid) {
+            for w in waiters {
+                let _ = w.send(reason.clone());
+            }
+        }
+    }
+}
+
+/// `{:DOWN, ref, :process, pid, reason}`.
+pub(crate) fn down_message(r: Ref, pid: Pid, reason: Term) -> Term {
+    Term::tuple(vec![
+        Term::Atom(ATOMS.down),
+        Term::Ref(r),
+        Term::Atom(ATOMS.process),
+        Term::Pid(pid),
+        reason,
+    ])
+}
+
+impl ProcessContext {
+    /// `Process.link(pid)`. Linking a dead pid fails with `noproc` unless the caller
+    /// traps exits, in which case it gets `{:EXIT, pid, :noproc}`.
+    pub fn link(&mut self, other: Pid) -> Result<(), LinkError> {
+        let trapping = self.entry().state.lock().trap_exit;
+        if other != self.pid() && !self.runtime().is_alive(other) && !trapping {
+            return Err(LinkError::NoProc);
+        }
+        self.runtime().link_pair(self.pid(), other);
+        Ok(())
+    }
+
+    /// `Process.unlink(pid)`: removes the link on both sides (no-op if none).
+    pub fn unlink(&mut self, other: Pid) {
+        self.entry().state.lock().links.retain(|p| *p != other);
+        if let Some(e) = self.runtime().entry(other) {
+            let me = self.pid();
+            e.state.lock().links.retain(|p| *p != me);
+        }
+    }
+
+    /// `Process.monitor(pid)`: the ref of a new monitor.
+    pub fn monitor(&mut self, other: Pid) -> Ref {
+        self.runtime().monitor_from(self.pid(), other)
+    }
+
+    /// `Process.demonitor(ref, flush?)`: removes the monitor; with `flush`, also any
+    /// `{:DOWN, ref, ...}` already queued. True if the monitor was active.
+    pub fn demonitor(&mut self, r: Ref, flush: bool) -> bool {
+        let target = {
+            let mut st = self.entry().state.lock();
+            let target = st.monitors.iter().find(|(mr, _)| *mr == r).map(|(_, p)| *p);
+            st.monitors.retain(|(mr, _)| *mr != r);
+            if flush {
+                st.mailbox.remove_where(|m| is_down_for(m, r));
+            }
+            target
+        };
+        if let Some(t) = target
+            && let Some(e) = self.runtime().entry(t)
+        {
+            e.state.lock().watchers.retain(|(mr, _)| *mr != r);
+        }
+        target.is_some()
+    }
+
+    /// `Process.exit(pid, reason)` from this process.
+    pub fn exit(&mut self, to: Pid, reason: Term) -> bool {
+        self.runtime().exit_signal(self.pid(), to, reason)
+    }
+}
+
+/// True for `{:DOWN, r, _, _, _}`.
+fn is_down_for(msg: &Term, r: Ref) -> bool {
+    match msg {
+        Term::Tuple(items) => {
+            items.len() == 5
+                && items[0].as_atom() == Some(ATOMS.down)
+                && matches!(items[1], Term::Ref(mr) if mr == r)
+        }
+        _ => false,
+    }
+}
