@@ -2,6 +2,8 @@
 //! module) and the prelude, Elixir sources compiled into the binary (Enum, Stream,
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
 
+pub mod prelude_otp;
+
 use crate::vm::NativeRegistry;
 
 /// Every native function of the standard library.
