@@ -9,6 +9,9 @@ defmodule Agent do
     Map.merge(%{id: module, start: {module, :start_link, [arg]}}, Map.new(use_opts))
   end
 
+  @doc "The child spec of an Agent started with `start_link(arg)` (arg: a fn)."
+  def child_spec(arg), do: %{id: Agent, start: {Agent, :start_link, [arg]}}
+
   @doc "Starts an agent linked to the caller; `fun` computes the initial state."
   def start_link(fun, options \\ []) when is_function(fun, 0) do
     GenServer.start_link(Agent.Server, fun, options)
