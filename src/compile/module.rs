@@ -30,12 +30,17 @@ const USABLE: &[&str] = &["GenServer", "Agent", "Task", "Supervisor", "DynamicSu
 impl<'m> Compiler<'m> {
     /// Compiles `defmodule name do body end`, emitting its installation into `b`.
     pub fn defmodule(&mut self, b: &mut FunBuilder, span: Span, name: &Node, kw: &Node) -> CResult<Reg> {
-        let NodeKind::Alias(segs) = &name.kind else {
-            return Err(CompileError::invalid(name.span, "invalid module name: expected an alias such as MyApp.Worker"));
-        };
-        let full = match self.module.name {
-            Some(outer) => Atom::new(&format!("{}.{}", outer.as_str(), segs.join("."))),
-            None => alias_atom(&self.module, segs),
+        let (full, segs) = match &name.kind {
+            // `defmodule :sys do`: a module named by a plain atom.
+            NodeKind::Atom(a) => (Atom::new(a), vec![a.clone()]),
+            NodeKind::Alias(segs) => (
+                match self.module.name {
+                    Some(outer) => Atom::new(&format!("{}.{}", outer.as_str(), segs.join("."))),
+                    None => alias_atom(&self.module, segs),
+                },
+                segs.clone(),
+            ),
+            _ => return Err(CompileError::invalid(name.span, "invalid module name: expected an alias such as MyApp.Worker")),
         };
         let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
         let items: Vec<Node> = match body.kind {

@@ -4,6 +4,7 @@
 
 pub mod prelude;
 pub mod ets;
+pub mod prelude_otp;
 
 use crate::vm::NativeRegistry;
 
@@ -36,7 +37,7 @@ pub fn natives() -> NativeRegistry {
 
 /// The Elixir prelude sources compiled at session start, in dependency order.
 pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
-    prelude::SOURCES.to_vec()
+    prelude::SOURCES.iter().chain(prelude_otp::SOURCES.iter()).copied().collect()
 }
 
 /// The first stderr line Elixir prints for an uncaught exception in a script.

@@ -1,0 +1,179 @@
+defmodule DynamicSupervisor do
+  @moduledoc """
+  DynamicSupervisor: a supervisor that starts with no children and adds them
+  on demand with start_child/2 (strategy :one_for_one only). Children are
+  known by pid; which_children reports `:undefined` as their id.
+  """
+
+  @doc "Builds the child spec `use DynamicSupervisor` injects into `module`."
+  def __child_spec__(module, arg, use_opts) do
+    Map.merge(%{id: module, start: {module, :start_link, [arg]}, type: :supervisor}, Map.new(use_opts))
+  end
+
+  @doc "The child spec of a DynamicSupervisor started with `options`."
+  def child_spec(options) when is_list(options) do
+    %{id: Keyword.get(options, :name, DynamicSupervisor), start: {DynamicSupervisor, :start_link, [options]}, type: :supervisor}
+  end
+
+  @doc "Starts a dynamic supervisor from options (strategy:, name:, max_restarts:, ...)."
+  def start_link(options) when is_list(options) do
+    {flags, start_options} =
+      Keyword.split(options, [:strategy, :max_restarts, :max_seconds, :max_children, :extra_arguments])
+
+    start_link(DynamicSupervisor.Default, init(flags), start_options)
+  end
+
+  @doc "Starts a module-based dynamic supervisor (module.init/1 returns init/1's result)."
+  def start_link(module, init_arg, options \\ []) when is_atom(module) do
+    GenServer.start_link(DynamicSupervisor.Server, {module, init_arg}, options)
+  end
+
+  @doc "Builds the `{:ok, flags}` a module's init/1 returns."
+  def init(options) when is_list(options) do
+    strategy = Keyword.get(options, :strategy, :one_for_one)
+
+    if strategy != :one_for_one do
+      raise ArgumentError, "DynamicSupervisor only supports :one_for_one strategy, got: #{inspect(strategy)}"
+    end
+
+    {:ok,
+     %{
+       strategy: strategy,
+       intensity: Keyword.get(options, :max_restarts, 3),
+       period: Keyword.get(options, :max_seconds, 5),
+       max_children: Keyword.get(options, :max_children, :infinity),
+       extra_arguments: Keyword.get(options, :extra_arguments, [])
+     }}
+  end
+
+  @doc "Starts a child: `{:ok, pid}`, `:ignore` or `{:error, reason}`."
+  def start_child(supervisor, spec) do
+    GenServer.call(supervisor, {:start_child, Supervisor.child_spec(spec, [])}, :infinity)
+  end
+
+  @doc "Stops the child with this pid."
+  def terminate_child(supervisor, pid) when is_pid(pid) do
+    GenServer.call(supervisor, {:terminate_child, pid}, :infinity)
+  end
+
+  @doc "`[{:undefined, pid, type, modules}]`."
+  def which_children(supervisor), do: GenServer.call(supervisor, :which_children, :infinity)
+
+  @doc "`%{specs:, active:, supervisors:, workers:}`."
+  def count_children(supervisor), do: GenServer.call(supervisor, :count_children, :infinity)
+
+  @doc "Stops the supervisor and all its children."
+  def stop(supervisor, reason \\ :normal, timeout \\ :infinity), do: GenServer.stop(supervisor, reason, timeout)
+end
+
+defmodule DynamicSupervisor.Default do
+  @moduledoc "The callback module of option-based dynamic supervisors."
+  def init(flags), do: flags
+end
+
+defmodule DynamicSupervisor.Server do
+  @moduledoc "The GenServer callbacks of a DynamicSupervisor (children kept in start order)."
+
+  def init({module, init_arg}) do
+    Process.flag(:trap_exit, true)
+
+    case module.init(init_arg) do
+      {:ok, flags} when is_map(flags) ->
+        {:ok,
+         %{
+           intensity: Map.get(flags, :intensity, 3),
+           period: Map.get(flags, :period, 5),
+           max_children: Map.get(flags, :max_children, :infinity),
+           extra_arguments: Map.get(flags, :extra_arguments, []),
+           restarts: [],
+           children: []
+         }}
+
+      :ignore ->
+        :ignore
+
+      other ->
+        {:stop, {:bad_return, {module, :init, other}}}
+    end
+  end
+
+  def handle_call({:start_child, spec}, _from, state) do
+    cond do
+      state.max_children != :infinity and length(state.children) >= state.max_children ->
+        {:reply, {:error, :max_children}, state}
+
+      true ->
+        case Supervisor.Server.normalize(spec) do
+          {:error, reason} ->
+            {:reply, {:error, reason}, state}
+
+          {:ok, child} ->
+            {m, f, a} = child.start
+            child = %{child | start: {m, f, state.extra_arguments ++ a}}
+
+            case Supervisor.Server.start_mfa(child.start) do
+              {:ok, pid} -> {:reply, {:ok, pid}, %{state | children: state.children ++ [%{child | pid: pid}]}}
+              :ignore -> {:reply, :ignore, state}
+              {:error, reason} -> {:reply, {:error, reason}, state}
+            end
+        end
+    end
+  end
+
+  def handle_call({:terminate_child, pid}, _from, state) do
+    case Enum.find(state.children, &(&1.pid == pid)) do
+      nil ->
+        {:reply, {:error, :not_found}, state}
+
+      child ->
+        Supervisor.Server.stop_child(child)
+        {:reply, :ok, %{state | children: Enum.reject(state.children, &(&1.pid == pid))}}
+    end
+  end
+
+  def handle_call(:which_children, _from, state) do
+    {:reply, for(c <- state.children, do: {:undefined, c.pid, c.type, c.modules}), state}
+  end
+
+  def handle_call(:count_children, _from, state) do
+    {:reply, Supervisor.Server.count(state.children), state}
+  end
+
+  def handle_info({:EXIT, pid, reason}, state) do
+    case Enum.find(state.children, &(&1.pid == pid)) do
+      nil ->
+        {:noreply, state}
+
+      child ->
+        others = Enum.reject(state.children, &(&1.pid == pid))
+        state = %{state | children: others}
+
+        if Supervisor.Server.restart?(child.restart, reason) do
+          restart(state, child)
+        else
+          {:noreply, state}
+        end
+    end
+  end
+
+  def handle_info(_message, state), do: {:noreply, state}
+
+  defp restart(state, child) do
+    case Supervisor.Server.add_restart(state) do
+      {:shutdown, state} ->
+        {:stop, :shutdown, state}
+
+      {:ok, state} ->
+        case Supervisor.Server.start_mfa(child.start) do
+          {:ok, pid} -> {:noreply, %{state | children: state.children ++ [%{child | pid: pid}]}}
+          :ignore -> {:noreply, state}
+          {:error, _} -> restart(state, child)
+        end
+    end
+  end
+
+  def terminate(_reason, state) do
+    state.children |> Enum.reverse() |> Enum.each(&Supervisor.Server.stop_child/1)
+    :ok
+  end
+end
