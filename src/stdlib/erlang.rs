@@ -463,7 +463,8 @@ fn insert_element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     items.insert(i - 1, a[2].clone());
     Ok(Term::tuple(items))
 }
-fn binary_part(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+/// `binary_part(binary, start, length)`.
+pub fn binary_part(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let bytes = a[0].as_bytes().ok_or_else(badarg)?;
     let (start, len) = (small_int(&a[1]).ok_or_else(badarg)?, small_int(&a[2]).ok_or_else(badarg)?);
     // A negative length counts backwards from `start`.

@@ -4,22 +4,55 @@
 
 use crate::vm::NativeRegistry;
 
-// First-order natives (no function arguments): one file per module.
+// First-order natives (no function arguments): one file per module, plus the
+// shared argument decoding, arithmetic and range reading they are built on.
 pub mod argument;
 pub mod arith;
+pub mod atom;
+pub mod date;
 pub mod erlang;
+pub mod exception;
+pub mod file;
 pub mod float;
 pub mod integer;
+pub mod io;
+pub mod kernel;
+pub mod keyword;
+pub mod list;
+pub mod lists;
+pub mod map;
+pub mod maps;
+pub mod math;
+pub mod rand;
 pub mod range;
 pub mod string;
+pub mod system;
+#[cfg(test)]
+pub mod test_bench;
+pub mod tuple;
 
 /// Every native function of the standard library.
 pub fn natives() -> NativeRegistry {
     let mut reg = NativeRegistry::new();
     // First-order natives.
     erlang::register(&mut reg);
+    kernel::register(&mut reg);
+    atom::register(&mut reg);
+    date::register(&mut reg);
+    exception::register(&mut reg);
+    file::register(&mut reg);
     float::register(&mut reg);
     integer::register(&mut reg);
+    io::register(&mut reg);
+    keyword::register(&mut reg);
+    list::register(&mut reg);
+    lists::register(&mut reg);
+    map::register(&mut reg);
+    maps::register(&mut reg);
+    math::register(&mut reg);
+    rand::register(&mut reg);
     string::register(&mut reg);
+    system::register(&mut reg);
+    tuple::register(&mut reg);
     reg
 }
