@@ -577,3 +577,115 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Kernel", "raise", 1, raise_native);
     reg.add("Elixir.Kernel", "raise", 2, raise_native);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stdlib::test_bench::{a, i, kw, l, s, t};
+
+    fn msg(reason: Term) -> String {
+        message(&normalize(&reason))
+    }
+
+    #[test]
+    fn normalized_messages_match_elixir() {
+        // Exception.message(Exception.normalize(:error, x)) in Elixir 1.14:
+        assert_eq!(msg(a("badarg")), "argument error");
+        assert_eq!(msg(a("badarith")), "bad argument in arithmetic expression");
+        assert_eq!(msg(t(vec![a("badmatch"), i(2)])), "no match of right hand side value: 2");
+        assert_eq!(msg(t(vec![a("badfun"), i(3)])), "expected a function, got: 3");
+        assert_eq!(msg(t(vec![a("badmap"), i(3)])), "expected a map, got: 3");
+        assert_eq!(msg(t(vec![a("case_clause"), i(3)])), "no case clause matching: 3");
+        assert_eq!(msg(t(vec![a("try_clause"), i(3)])), "no try clause matching: 3");
+        assert_eq!(msg(t(vec![a("with_clause"), i(3)])), "no with clause matching: 3");
+        assert_eq!(msg(a("cond_clause")), "no cond clause evaluated to a truthy value");
+        assert_eq!(msg(a("system_limit")), "a system limit has been reached");
+        assert_eq!(msg(t(vec![a("foo"), i(1)])), "Erlang error: {:foo, 1}");
+        assert_eq!(msg(a("function_clause")), "no function clause matches");
+        assert_eq!(msg(a("undef")), "undefined function");
+        assert_eq!(msg(t(vec![a("badkey"), a("email")])), "key :email not found");
+    }
+
+    #[test]
+    fn function_errors_name_the_function() {
+        let fce = with_defaults(
+            "FunctionClauseError",
+            vec![("module", a("Elixir.Stack")), ("function", a("pop")), ("arity", i(1))],
+        );
+        assert_eq!(message(&fce), "no function clause matching in Stack.pop/1");
+        let undef = |reason: Term| {
+            with_defaults(
+                "UndefinedFunctionError",
+                vec![("module", a("Elixir.Foo")), ("function", a("bar")), ("arity", i(0)), ("reason", reason)],
+            )
+        };
+        assert_eq!(
+            message(&undef(a("module could not be loaded"))),
+            "function Foo.bar/0 is undefined (module Foo is not available)"
+        );
+        assert_eq!(message(&undef(a("function not exported"))), "function Foo.bar/0 is undefined or private");
+    }
+
+    #[test]
+    fn banners_match_the_conformance_stderr() {
+        // 002_match_error.stderr1
+        let m = t(vec![a("badmatch"), t(vec![a("error"), a("not_found")])]);
+        assert_eq!(banner(Class::Error, &m), "** (MatchError) no match of right hand side value: {:error, :not_found}");
+        // 005_map_update_keyerror.stderr1
+        assert_eq!(banner(Class::Error, &t(vec![a("badkey"), a("email")])), "** (KeyError) key :email not found");
+        // 019_arithmetic_error.stderr1: blamed with the failing call
+        let args = [i(0), i(0)];
+        let call = FailedCall { module: "erlang", function: "div", args: &args };
+        assert_eq!(
+            banner_blamed(Class::Error, &a("badarith"), Some(call)),
+            "** (ArithmeticError) bad argument in arithmetic expression: div(0, 0)"
+        );
+        let args = [i(1), a("a")];
+        let call = FailedCall { module: "erlang", function: "+", args: &args };
+        assert_eq!(
+            banner_blamed(Class::Error, &a("badarith"), Some(call)),
+            "** (ArithmeticError) bad argument in arithmetic expression: 1 + :a"
+        );
+        // 092_job_failure_uncaught.stderr1
+        let e = make_exception(&s("Intentional job failure"), None).ok().unwrap_or(Term::Nil);
+        assert_eq!(banner(Class::Error, &e), "** (RuntimeError) Intentional job failure");
+        assert_eq!(banner(Class::Throw, &t(vec![a("a"), i(1)])), "** (throw) {:a, 1}");
+        assert_eq!(banner(Class::Exit, &a("normal")), "** (exit) normal");
+    }
+
+    #[test]
+    fn exit_banners_from_calls() {
+        // As 048_genserver_noproc_uncaught.stderr1 (+ the line Elixir prints after it),
+        // with a plain atom name so the expectation does not depend on alias inspection.
+        let call = t(vec![a("Elixir.GenServer"), a("call"), l(vec![a("stack"), a("pop"), i(5000)])]);
+        assert_eq!(
+            banner(Class::Exit, &t(vec![a("noproc"), call.clone()])),
+            "** (exit) exited in: GenServer.call(:stack, :pop, 5000)\n    ** (EXIT) no process: \
+             the process is not alive or there's no process currently associated with the given \
+             name, possibly because its application isn't started"
+        );
+        assert_eq!(
+            banner(Class::Exit, &t(vec![t(vec![a("shutdown"), i(1)]), call.clone()])),
+            "** (exit) exited in: GenServer.call(:stack, :pop, 5000)\n    ** (EXIT) shutdown: 1"
+        );
+        // 037_async_stream_timeout_uncaught.stderr1
+        let stream = t(vec![a("Elixir.Task.Supervised"), a("stream"), l(vec![i(300)])]);
+        assert_eq!(
+            banner(Class::Exit, &t(vec![a("timeout"), stream])),
+            "** (exit) exited in: Task.Supervised.stream(300)\n    ** (EXIT) time out"
+        );
+        assert_eq!(banner(Class::Exit, &t(vec![a("foo"), a("bar")])), "** (exit) {:foo, :bar}");
+    }
+
+    #[test]
+    fn raise_builds_builtin_exceptions() {
+        let e = make_exception(&a("Elixir.ArgumentError"), None).ok().unwrap_or(Term::Nil);
+        assert_eq!(message(&e), "argument error");
+        let opts = kw(vec![("message", s("bad"))]);
+        let e = make_exception(&a("Elixir.ArgumentError"), Some(&opts)).ok().unwrap_or(Term::Nil);
+        assert_eq!(message(&e), "bad");
+        assert!(make_exception(&i(5), None).is_err());
+        assert!(is_builtin(crate::term::Atom::new("Elixir.KeyError")));
+        assert!(!is_builtin(crate::term::Atom::new("Elixir.MyError")));
+    }
+}

@@ -110,24 +110,24 @@ fn seed(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
             crate::term::inspect::inspect(&a[0])
         ))));
     }
-    let word = match &a[1] {
-        Term::Int(i) => *i as u64,
+    let state = match &a[1] {
+        Term::Int(i) => Exsss::from_integer(*i as u64),
         Term::BigInt(b) => {
             let masked: BigInt = (**b).clone() & BigInt::from(u64::MAX);
-            num_traits::ToPrimitive::to_u64(&masked).unwrap_or(0)
+            Exsss::from_integer(num_traits::ToPrimitive::to_u64(&masked).unwrap_or(0))
         }
         Term::Tuple(t) if t.len() == 3 => {
-            // {A1, A2, A3}: each mixed through splitmix64, as Erlang's seed/1 does.
+            // {A1, A2, A3}: chained through splitmix64; the last two words are the
+            // state (checked against OTP 25's output for {1, 2, 3}).
             let parts: Option<Vec<i64>> = t.iter().map(small_int).collect();
             let p = parts.ok_or_else(badarg)?;
             let (_, x1) = seed58(p[0] as u64);
-            let (_, x2) = seed58((p[1] as u64) ^ x1);
-            let (_, x3) = seed58((p[2] as u64) ^ x2);
-            x3
+            let (z2, x2) = seed58((p[1] as u64) ^ x1);
+            let (z3, _) = seed58((p[2] as u64) ^ x2);
+            Exsss(z2, z3)
         }
         _ => return Err(badarg()),
     };
-    let state = Exsss::from_integer(word);
     STATES.lock().insert(cx.process.pid(), state);
     Ok(state_term(state))
 }

@@ -481,3 +481,106 @@ pub fn register(reg: &mut NativeRegistry) {
     }
     reg.add(m, "replace", 4, replace);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_float_strict;
+    use crate::stdlib::test_bench::{a, call, i, kw, l, raised, raised_message, s, t};
+    use crate::term::Term;
+
+    fn strs(xs: &[&str]) -> Term {
+        l(xs.iter().map(|x| s(x)).collect())
+    }
+    fn string(name: &str, args: Vec<Term>) -> Term {
+        call("Elixir.String", name, args)
+    }
+
+    #[test]
+    fn split_variants() {
+        // String.split("a b  c") => ["a", "b", "c"]; String.split(" a  b \n") => ["a", "b"]
+        assert_eq!(string("split", vec![s("a b  c")]), strs(&["a", "b", "c"]));
+        assert_eq!(string("split", vec![s(" a  b \n")]), strs(&["a", "b"]));
+        // String.split("a,b,,c", ",") => ["a", "b", "", "c"]
+        assert_eq!(string("split", vec![s("a,b,,c"), s(",")]), strs(&["a", "b", "", "c"]));
+        // String.split("a,b,c", ",", parts: 2) => ["a", "b,c"]
+        assert_eq!(string("split", vec![s("a,b,c"), s(","), kw(vec![("parts", i(2))])]), strs(&["a", "b,c"]));
+        // String.split(",a,b,,c,", ",", trim: true, parts: 2) => ["a", "b,,c,"]
+        let opts = kw(vec![("trim", a("true")), ("parts", i(2))]);
+        assert_eq!(string("split", vec![s(",a,b,,c,"), s(","), opts]), strs(&["a", "b,,c,"]));
+        // String.split("abc", "") => ["", "a", "b", "c", ""]; parts: 2 => ["", "abc"]
+        assert_eq!(string("split", vec![s("abc"), s("")]), strs(&["", "a", "b", "c", ""]));
+        assert_eq!(string("split", vec![s("abc"), s(""), kw(vec![("parts", i(2))])]), strs(&["", "abc"]));
+        // String.split("a-b_c", ["-", "_"]) => ["a", "b", "c"]
+        assert_eq!(string("split", vec![s("a-b_c"), strs(&["-", "_"])]), strs(&["a", "b", "c"]));
+        // String.split("line one\n  line two\n", "\n", trim: true) => ["line one", "  line two"]
+        let heredoc = string("split", vec![s("line one\n  line two\n"), s("\n"), kw(vec![("trim", a("true"))])]);
+        assert_eq!(heredoc, strs(&["line one", "  line two"]));
+    }
+
+    #[test]
+    fn case_trim_pad_and_replace() {
+        assert_eq!(string("trim", vec![s("  \t padded \n")]), s("padded"));
+        assert_eq!(string("trim", vec![s("xxaxx"), s("x")]), s("a"));
+        assert_eq!(string("trim_leading", vec![s("ababc"), s("ab")]), s("c"));
+        assert_eq!(string("upcase", vec![s("shopping")]), s("SHOPPING"));
+        assert_eq!(string("capitalize", vec![s("rock climbing")]), s("Rock climbing"));
+        assert_eq!(string("capitalize", vec![s("élan VITAL")]), s("Élan vital"));
+        assert_eq!(string("pad_leading", vec![s("7"), i(3), s("0")]), s("007"));
+        assert_eq!(string("pad_leading", vec![s("abc"), i(6), s("12")]), s("121abc"));
+        assert_eq!(string("pad_trailing", vec![s("abc"), i(7), s("12")]), s("abc1212"));
+        assert_eq!(string("replace", vec![s("a-b-c"), s("-"), s("+")]), s("a+b+c"));
+        assert_eq!(string("replace", vec![s("abc"), s(""), s("-")]), s("-a-b-c-"));
+        let once = kw(vec![("global", a("false"))]);
+        assert_eq!(string("replace", vec![s("aaa"), s("a"), s("b"), once]), s("baa"));
+        assert_eq!(string("replace_leading", vec![s("aaab"), s("a"), s("x")]), s("xxxb"));
+        assert_eq!(string("replace_prefix", vec![s("aaab"), s("a"), s("x")]), s("xaab"));
+        assert_eq!(string("duplicate", vec![s("="), i(3)]), s("==="));
+    }
+
+    #[test]
+    fn graphemes_slices_and_positions() {
+        // String.length("héllo") => 5; String.length("e\u0301") => 1
+        assert_eq!(string("length", vec![s("héllo")]), i(5));
+        assert_eq!(string("length", vec![s("e\u{301}")]), i(1));
+        assert_eq!(string("reverse", vec![s("héllo")]), s("olléh"));
+        assert_eq!(string("slice", vec![s("elixir"), i(1), i(3)]), s("lix"));
+        assert_eq!(string("slice", vec![s("elixir"), i(-2), i(5)]), s("ir"));
+        assert_eq!(string("slice", vec![s("elixir"), i(7), i(1)]), s(""));
+        assert_eq!(string("at", vec![s("abc"), i(-1)]), s("c"));
+        assert!(string("at", vec![s("abc"), i(5)]).is_nil());
+        assert_eq!(string("split_at", vec![s("abcdef"), i(-2)]), t(vec![s("abcd"), s("ef")]));
+        assert_eq!(string("codepoints", vec![s("hé")]), strs(&["h", "é"]));
+        assert!(string("first", vec![s("")]).is_nil());
+        assert!(string("contains?", vec![s("abc"), strs(&["x", "b"])]).is_atom_named("true"));
+        assert!(string("printable?", vec![s("a\u{1}")]).is_atom_named("false"));
+    }
+
+    #[test]
+    fn conversions_and_their_errors() {
+        assert_eq!(string("to_integer", vec![s("-15")]), i(-15));
+        assert_eq!(string("to_integer", vec![s("ff"), i(16)]), i(255));
+        assert_eq!(string("to_float", vec![s("3.25")]), Term::Float(3.25));
+        assert_eq!(string("to_float", vec![s("1.5e5")]), Term::Float(150000.0));
+        assert_eq!(parse_float_strict("1e5"), None);
+        assert_eq!(parse_float_strict(".5"), None);
+        assert_eq!(
+            raised_message("Elixir.String", "to_integer", vec![s("x")]),
+            "errors were found at the given arguments:\n\n  * 1st argument: not a textual representation of an integer\n"
+        );
+        assert_eq!(
+            raised_message("Elixir.String", "to_float", vec![s("1")]),
+            "errors were found at the given arguments:\n\n  * 1st argument: not a textual representation of a float\n"
+        );
+        assert_eq!(
+            raised_message("Elixir.String", "to_existing_atom", vec![s("zzz_never_made_atom_q")]),
+            "errors were found at the given arguments:\n\n  * 1st argument: not an already existing atom\n"
+        );
+        assert_eq!(
+            raised_message("Elixir.String", "duplicate", vec![s("a"), i(-1)]),
+            "errors were found at the given arguments:\n\n  * 2nd argument: out of range\n"
+        );
+        // String.upcase(5) => FunctionClauseError String.upcase/2
+        assert_eq!(raised("Elixir.String", "upcase", vec![i(5)]).map_get_atom("arity"), Some(&i(2)));
+        assert_eq!(string("to_atom", vec![s("dynamic")]), a("dynamic"));
+    }
+}
