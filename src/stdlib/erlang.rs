@@ -659,3 +659,50 @@ mod tests {
         assert!(charlist_text(&Term::list(vec![Term::atom("a")])).is_none());
     }
 }
+
+#[cfg(test)]
+mod native_tests {
+    use crate::stdlib::test_bench::{a, call, i, l, raised, s, t};
+    use crate::term::Term;
+
+    #[test]
+    fn list_and_tuple_bifs() {
+        // length([1, 2]) => 2; hd([]) raises :badarg; [1] ++ 2 => [1 | 2]; [1, 2, 1] -- [1] => [2, 1]
+        assert_eq!(call("erlang", "length", vec![l(vec![i(1), i(2)])]), i(2));
+        assert_eq!(raised("erlang", "hd", vec![l(vec![])]), a("badarg"));
+        assert_eq!(call("erlang", "++", vec![l(vec![i(1)]), i(2)]), Term::list_with_tail(vec![i(1)], i(2)));
+        assert_eq!(call("erlang", "--", vec![l(vec![i(1), i(2), i(1)]), l(vec![i(1)])]), l(vec![i(2), i(1)]));
+        assert_eq!(call("erlang", "element", vec![i(2), t(vec![a("a"), a("b")])]), a("b"));
+        assert_eq!(raised("erlang", "element", vec![i(3), t(vec![a("a")])]), a("badarg"));
+        assert_eq!(call("erlang", "delete_element", vec![i(1), t(vec![a("a"), a("b")])]), t(vec![a("b")]));
+        // map_size(5) raises {:badmap, 5}
+        assert_eq!(raised("erlang", "map_size", vec![i(5)]), t(vec![a("badmap"), i(5)]));
+    }
+
+    #[test]
+    fn numbers_and_conversions() {
+        // round(2.5) => 3; round(-2.5) => -3; trunc(-2.7) => -2; :erlang.float(1) => 1.0
+        assert_eq!(call("erlang", "round", vec![Term::Float(2.5)]), i(3));
+        assert_eq!(call("erlang", "round", vec![Term::Float(-2.5)]), i(-3));
+        assert_eq!(call("erlang", "trunc", vec![Term::Float(-2.7)]), i(-2));
+        assert_eq!(call("erlang", "float", vec![i(1)]), Term::Float(1.0));
+        // :erlang.float_to_binary(1.5) => "1.50000000000000000000e+00"
+        assert_eq!(call("erlang", "float_to_binary", vec![Term::Float(1.5)]), s("1.50000000000000000000e+00"));
+        // :erlang.float_to_binary(3.14159, decimals: 2) => "3.14"
+        let opts = l(vec![t(vec![a("decimals"), i(2)])]);
+        assert_eq!(call("erlang", "float_to_binary", vec![Term::Float(3.14159), opts]), s("3.14"));
+        assert_eq!(call("erlang", "binary_to_integer", vec![s("-42")]), i(-42));
+        assert_eq!(raised("erlang", "binary_to_integer", vec![s("4x")]), a("badarg"));
+        assert_eq!(call("erlang", "binary_part", vec![s("hello"), i(1), i(3)]), s("ell"));
+        assert_eq!(call("erlang", "and", vec![a("true"), a("false")]), a("false"));
+        assert_eq!(raised("erlang", "and", vec![i(1), a("true")]), a("badarg"));
+        assert_eq!(raised("erlang", "+", vec![i(1), a("a")]), a("badarith"));
+    }
+
+    #[test]
+    fn apply_hands_the_call_to_the_vm() {
+        let (r, _) = crate::stdlib::test_bench::run("erlang", "apply", vec![a("lists"), a("reverse"), l(vec![l(vec![])])]);
+        assert!(matches!(r, Err(crate::vm::Control::CallMfa { ref name, .. }) if name.as_str() == "reverse"));
+        assert_eq!(raised("erlang", "throw", vec![a("x")]), a("x"));
+    }
+}

@@ -14,8 +14,9 @@ use crate::vm::raise::exception_struct;
 use crate::vm::{Class, Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 /// Fields (besides `__struct__`/`__exception__`) and defaults of each built-in
-/// exception, in the order Elixir declares them.
-fn builtin_fields(module: &str) -> Option<Vec<(&'static str, Term)>> {
+/// exception (`module` without `Elixir.`), in the order Elixir declares them, which
+/// is also the order `inspect` prints them in.
+pub fn builtin_fields(module: &str) -> Option<Vec<(&'static str, Term)>> {
     let msg = |m: &str| vec![("message", Term::string(m))];
     Some(match module {
         "RuntimeError" => msg("runtime error"),
@@ -133,16 +134,14 @@ pub fn normalize(reason: &Term) -> Term {
                     _ => {}
                 }
             }
-            if let Some(t) = tagged("badarity").filter(|t| t.len() == 2) {
-                if let Term::Tuple(inner) = &t[1] {
-                    if inner.len() == 2 {
+            if let Some(t) = tagged("badarity").filter(|t| t.len() == 2)
+                && let Term::Tuple(inner) = &t[1]
+                    && inner.len() == 2 {
                         return with_defaults(
                             "BadArityError",
                             vec![("function", inner[0].clone()), ("args", inner[1].clone())],
                         );
                     }
-                }
-            }
             if let Some(t) = tagged("badbool").filter(|t| t.len() == 3) {
                 return with_defaults(
                     "BadBooleanError",
@@ -332,8 +331,8 @@ pub fn format_exit(reason: &Term) -> String {
 }
 
 fn format_exit_joined(reason: &Term, joiner: &str) -> String {
-    if let Term::Tuple(t) = reason {
-        if t.len() == 2 {
+    if let Term::Tuple(t) = reason
+        && t.len() == 2 {
             // {exception, stacktrace}: an exception that killed the process.
             if let Some(entries) = list(&t[1]).filter(|e| !e.is_empty()) {
                 let lines: Option<Vec<String>> = entries.iter().map(format_stack_entry).collect();
@@ -349,8 +348,8 @@ fn format_exit_joined(reason: &Term, joiner: &str) -> String {
                 }
             }
             // {reason, {m, f, args}}: an exit from a call (GenServer.call, Task.await).
-            if let Term::Tuple(mfa) = &t[1] {
-                if mfa.len() == 3 && mfa[0].as_atom().is_some() && mfa[1].as_atom().is_some() {
+            if let Term::Tuple(mfa) = &t[1]
+                && mfa.len() == 3 && mfa[0].as_atom().is_some() && mfa[1].as_atom().is_some() {
                     let deeper = format!("{joiner}    ");
                     return format!(
                         "exited in: {}{joiner}** (EXIT) {}",
@@ -358,9 +357,7 @@ fn format_exit_joined(reason: &Term, joiner: &str) -> String {
                         format_exit_joined(&t[0], &deeper)
                     );
                 }
-            }
         }
-    }
     exit_reason_text(reason)
 }
 
@@ -417,12 +414,11 @@ pub fn banner_blamed(class: Class, reason: &Term, call: Option<FailedCall<'_>>) 
             let e = normalize(reason);
             let mut text = message(&e);
             let is_arith = e.struct_name().is_some_and(|a| a.as_str() == "Elixir.ArithmeticError");
-            if let (true, Some(c)) = (is_arith && reason.is_atom_named("badarith"), call) {
-                if c.module == "erlang" {
+            if let (true, Some(c)) = (is_arith && reason.is_atom_named("badarith"), call)
+                && c.module == "erlang" {
                     text.push_str(": ");
                     text.push_str(&blame_expression(c.function, c.args));
                 }
-            }
             format!("** ({}) {text}", module_name(&Term::Atom(e.struct_name().unwrap_or(ATOMS.nil))))
         }
     }

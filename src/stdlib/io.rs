@@ -75,11 +75,10 @@ pub fn inspect_opts(opts: &Term, base: InspectOpts) -> Result<InspectOpts, Contr
 
 fn label_of(opts: &Term) -> Result<Option<String>, Control> {
     for p in opts.list_iter() {
-        if let Term::Tuple(kv) = p {
-            if kv.len() == 2 && kv[0].is_atom_named("label") {
+        if let Term::Tuple(kv) = p
+            && kv.len() == 2 && kv[0].is_atom_named("label") {
                 return Ok(Some(chars_text(&kv[1])?));
             }
-        }
     }
     Ok(None)
 }

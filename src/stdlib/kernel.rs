@@ -220,3 +220,40 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(k, "<>", 2, concat);
     reg.add("Elixir.String.Chars", "to_string", 1, to_string);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::stdlib::test_bench::{a, call, i, l, raised, raised_message, s, t};
+    use crate::term::Term;
+
+    #[test]
+    fn to_string_follows_string_chars() {
+        // to_string(:atom) <> to_string(12) <> to_string(1.0) => "atom121.0"
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("atom")]), s("atom"));
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![Term::Float(1.0)]), s("1.0"));
+        // to_string(String) => "Elixir.String"; to_string(nil) => ""
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("Elixir.String")]), s("Elixir.String"));
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("nil")]), s(""));
+        // to_string([?a, "bc", [?d]]) => "abcd"
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![l(vec![i(97), s("bc"), l(vec![i(100)])])]), s("abcd"));
+        // to_string({1, 2}) => protocol String.Chars not implemented for {1, 2} of type Tuple
+        assert_eq!(
+            raised_message("Elixir.Kernel", "to_string", vec![t(vec![i(1), i(2)])]),
+            "protocol String.Chars not implemented for {1, 2} of type Tuple"
+        );
+        // to_charlist("hé") => [104, 233]
+        assert_eq!(call("Elixir.Kernel", "to_charlist", vec![s("hé")]), l(vec![i(104), i(233)]));
+    }
+
+    #[test]
+    fn tuple_access_and_operators() {
+        assert_eq!(call("Elixir.Kernel", "elem", vec![t(vec![a("a"), a("b")]), i(1)]), a("b"));
+        assert_eq!(raised("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]), a("badarg"));
+        assert_eq!(call("Elixir.Kernel", "put_elem", vec![t(vec![i(1)]), i(0), i(2)]), t(vec![i(2)]));
+        // Kernel.+(1, 2) => 3; Kernel.!=(1, 1.0) => false; Kernel.<>("a", "b") => "ab"
+        assert_eq!(call("Elixir.Kernel", "+", vec![i(1), i(2)]), i(3));
+        assert_eq!(call("Elixir.Kernel", "!=", vec![i(1), Term::Float(1.0)]), a("false"));
+        assert_eq!(call("Elixir.Kernel", "<>", vec![s("a"), s("b")]), s("ab"));
+        assert_eq!(call("Elixir.Kernel", "inspect", vec![l(vec![i(1), i(2)])]), s("[1, 2]"));
+    }
+}

@@ -47,7 +47,7 @@ impl Exsss {
     }
 
     /// The next 58-bit output.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_word(&mut self) -> u64 {
         let Exsss(s1, s0) = *self;
         let s1_1 = s1 ^ ((s1 << 24) & MASK58);
         let new_s1 = s1_1 ^ s0 ^ (s1_1 >> 11) ^ (s0 >> 41);
@@ -60,14 +60,14 @@ impl Exsss {
 
     /// `:rand.uniform/0`: a float in [0, 1) with 53 random bits.
     pub fn uniform_float(&mut self) -> f64 {
-        (self.next() >> 5) as f64 * 2f64.powi(-53)
+        (self.next_word() >> 5) as f64 * 2f64.powi(-53)
     }
 
     /// `:rand.uniform(n)` for `1 <= n < 2^58`: rejection sampling as Erlang does.
     pub fn uniform_int(&mut self, n: u64) -> u64 {
         let max_minus_n = (1u64 << 58) - n;
         loop {
-            let v = self.next();
+            let v = self.next_word();
             if v < n {
                 return v + 1;
             }

@@ -374,11 +374,10 @@ pub fn parse_float_strict(s: &str) -> Option<f64> {
     if !digits(int) || !digits(frac) {
         return None;
     }
-    if let Some(e) = exp {
-        if !digits(e.strip_prefix(['+', '-']).unwrap_or(e)) {
+    if let Some(e) = exp
+        && !digits(e.strip_prefix(['+', '-']).unwrap_or(e)) {
             return None;
         }
-    }
     s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 fn to_float(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
