@@ -500,7 +500,7 @@ fn apply3(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 static UNIQUE: AtomicI64 = AtomicI64::new(1);
 /// `:erlang.unique_integer/0,1` (`[:positive]` and `[:monotonic]` both hold: it counts up from 1).
-fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+pub fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if let Some(opts) = a.first() {
         for o in list(opts).ok_or_else(badarg)? {
             if !(o.is_atom_named("positive") || o.is_atom_named("monotonic")) {

@@ -59,7 +59,23 @@ fn halt(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     ))))
 }
 
-/// Registers `System` (argv, env, version, halt).
+fn schedulers_online(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    Ok(Term::Int(std::thread::available_parallelism().map(|n| n.get() as i64).unwrap_or(1)))
+}
+/// `System.tmp_dir/0`: TMPDIR, TEMP or TMP if set, else `/tmp`.
+fn tmp_dir(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    let dir = ["TMPDIR", "TEMP", "TMP"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|d| !d.is_empty()))
+        .unwrap_or_else(|| "/tmp".into());
+    Ok(Term::string(dir.trim_end_matches('/').to_string()))
+}
+/// `System.pid/0`: the OS process id, as a string.
+fn os_pid(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    Ok(Term::string(std::process::id().to_string()))
+}
+
+/// Registers `System` (argv, env, version, halt, schedulers, tmp_dir, pid).
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.System";
     reg.add(m, "argv", 0, argv);
@@ -71,6 +87,12 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "otp_release", 0, otp_release);
     reg.add(m, "halt", 0, halt);
     reg.add(m, "halt", 1, halt);
+    reg.add(m, "schedulers_online", 0, schedulers_online);
+    reg.add(m, "tmp_dir", 0, tmp_dir);
+    reg.add(m, "tmp_dir!", 0, tmp_dir);
+    reg.add(m, "pid", 0, os_pid);
+    reg.add(m, "unique_integer", 0, super::erlang::unique_integer);
+    reg.add(m, "unique_integer", 1, super::erlang::unique_integer);
 }
 
 #[cfg(test)]
