@@ -59,7 +59,11 @@ pub fn function_clause(module: &str, function: &str, arity: u32) -> Control {
 pub fn key_error(key: &Term, term: &Term) -> Control {
     Control::Raise(Raise::error(exception_struct(
         "KeyError",
-        vec![("key", key.clone()), ("term", term.clone()), ("message", Term::nil())],
+        vec![
+            ("key", key.clone()),
+            ("term", term.clone()),
+            ("message", Term::nil()),
+        ],
     )))
 }
 
@@ -131,7 +135,11 @@ pub fn error(reason: Term) -> Term {
 
 /// A float result, raising `:badarith` for the NaN and infinities BEAM never produces.
 pub fn finite(f: f64) -> Result<Term, Control> {
-    if f.is_finite() { Ok(Term::Float(f)) } else { Err(badarith()) }
+    if f.is_finite() {
+        Ok(Term::Float(f))
+    } else {
+        Err(badarith())
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,11 @@ const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn encode64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..4 {
             if k <= chunk.len() {
@@ -27,7 +31,7 @@ pub fn encode64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
 
 /// Decodes padded base64; `None` for anything malformed.
 pub fn decode64(text: &[u8], alphabet: &[u8; 64]) -> Option<Vec<u8>> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
@@ -49,7 +53,8 @@ pub fn decode64(text: &[u8], alphabet: &[u8; 64]) -> Option<Vec<u8>> {
 }
 
 fn bytes_arg<'t>(t: &'t Term, name: &str, arity: u32) -> Result<&'t [u8], Control> {
-    t.as_bytes().ok_or_else(|| function_clause("Base", name, arity))
+    t.as_bytes()
+        .ok_or_else(|| function_clause("Base", name, arity))
 }
 fn lower_case(opts: Option<&Term>) -> bool {
     opts.is_some_and(|o| {
@@ -58,10 +63,16 @@ fn lower_case(opts: Option<&Term>) -> bool {
 }
 
 fn encode64_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    Ok(Term::string(encode64(bytes_arg(&a[0], "encode64", 2)?, STD)))
+    Ok(Term::string(encode64(
+        bytes_arg(&a[0], "encode64", 2)?,
+        STD,
+    )))
 }
 fn url_encode64(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    Ok(Term::string(encode64(bytes_arg(&a[0], "url_encode64", 2)?, URL)))
+    Ok(Term::string(encode64(
+        bytes_arg(&a[0], "url_encode64", 2)?,
+        URL,
+    )))
 }
 fn decode64_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(match decode64(bytes_arg(&a[0], "decode64", 2)?, STD) {
@@ -72,18 +83,28 @@ fn decode64_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 fn decode64_bang(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     decode64(bytes_arg(&a[0], "decode64!", 2)?, STD)
         .map(Term::bytes)
-        .ok_or_else(|| Control::Raise(Raise::argument_error("non-alphabet character found in base64 data")))
+        .ok_or_else(|| {
+            Control::Raise(Raise::argument_error(
+                "non-alphabet character found in base64 data",
+            ))
+        })
 }
 fn encode16(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let bytes = bytes_arg(&a[0], "encode16", 2)?;
     let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    Ok(Term::string(if lower_case(a.get(1)) { text.to_lowercase() } else { text }))
+    Ok(Term::string(if lower_case(a.get(1)) {
+        text.to_lowercase()
+    } else {
+        text
+    }))
 }
 
 /// `:crypto.strong_rand_bytes(n)`, from the OS's random source.
 fn strong_rand_bytes(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     use std::io::Read;
-    let n = index(&a[0]).filter(|n| *n <= 1 << 20).ok_or_else(super::argument::badarg)?;
+    let n = index(&a[0])
+        .filter(|n| *n <= 1 << 20)
+        .ok_or_else(super::argument::badarg)?;
     let mut buf = vec![0u8; n];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut buf))
@@ -121,7 +142,8 @@ mod tests {
 
     #[test]
     fn random_bytes_have_the_requested_length() {
-        let (r, _) = crate::stdlib::test_bench::run("crypto", "strong_rand_bytes", vec![Term::Int(16)]);
+        let (r, _) =
+            crate::stdlib::test_bench::run("crypto", "strong_rand_bytes", vec![Term::Int(16)]);
         assert!(matches!(r, Ok(Term::Binary(ref b)) if b.len() == 16));
     }
 }

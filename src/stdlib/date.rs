@@ -99,7 +99,11 @@ pub fn parse_iso(s: &str) -> Result<(i64, i64, i64), IsoError> {
     let b = body.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = body.get(r)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
     };
     let parsed = match b.len() {
         10 if b[4] == b'-' && b[7] == b'-' => digits(0..4).zip(digits(5..7)).zip(digits(8..10)),
@@ -108,7 +112,11 @@ pub fn parse_iso(s: &str) -> Result<(i64, i64, i64), IsoError> {
     };
     let ((y, m), d) = parsed.ok_or(IsoError::InvalidFormat)?;
     let y = if neg { -y } else { y };
-    if valid(y, m, d) { Ok((y, m, d)) } else { Err(IsoError::InvalidDate) }
+    if valid(y, m, d) {
+        Ok((y, m, d))
+    } else {
+        Err(IsoError::InvalidDate)
+    }
 }
 
 /// The `%Date{}` for a `~D[...]` literal; the compiler calls this.
@@ -125,7 +133,11 @@ pub fn date_from_iso(s: &str) -> Result<Term, Raise> {
 
 /// `Date.to_string/1`: `2024-02-29`, years padded to four digits.
 pub fn date_text(y: i64, m: i64, d: i64) -> String {
-    if y < 0 { format!("-{:04}-{m:02}-{d:02}", -y) } else { format!("{y:04}-{m:02}-{d:02}") }
+    if y < 0 {
+        format!("-{:04}-{m:02}-{d:02}", -y)
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    }
 }
 
 fn ints3(a: &[Term], name: &str) -> Result<(i64, i64, i64), Control> {
@@ -136,14 +148,20 @@ fn ints3(a: &[Term], name: &str) -> Result<(i64, i64, i64), Control> {
 }
 fn new(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (y, m, d) = ints3(a, "new")?;
-    Ok(if valid(y, m, d) { ok(date_term(y, m, d)) } else { super::argument::error(Term::atom("invalid_date")) })
+    Ok(if valid(y, m, d) {
+        ok(date_term(y, m, d))
+    } else {
+        super::argument::error(Term::atom("invalid_date"))
+    })
 }
 fn new_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (y, m, d) = ints3(a, "new!")?;
     if valid(y, m, d) {
         Ok(date_term(y, m, d))
     } else {
-        Err(Control::Raise(Raise::argument_error("cannot build date, reason: :invalid_date")))
+        Err(Control::Raise(Raise::argument_error(
+            "cannot build date, reason: :invalid_date",
+        )))
     }
 }
 fn add(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -158,7 +176,9 @@ fn add(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn diff(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (y1, m1, d1) = date_arg(&a[0], "diff", 2)?;
     let (y2, m2, d2) = date_arg(&a[1], "diff", 2)?;
-    Ok(Term::Int(days_from_civil(y1, m1, d1) - days_from_civil(y2, m2, d2)))
+    Ok(Term::Int(
+        days_from_civil(y1, m1, d1) - days_from_civil(y2, m2, d2),
+    ))
 }
 fn compare(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let x = date_arg(&a[0], "compare", 2)?;
@@ -174,14 +194,18 @@ fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(date_text(y, m, d)))
 }
 fn from_iso8601(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let s = a[0].as_str().ok_or_else(|| function_clause("Date", "from_iso8601", 2))?;
+    let s = a[0]
+        .as_str()
+        .ok_or_else(|| function_clause("Date", "from_iso8601", 2))?;
     Ok(match parse_iso(s) {
         Ok((y, m, d)) => ok(date_term(y, m, d)),
         Err(e) => super::argument::error(e.atom()),
     })
 }
 fn from_iso8601_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let s = a[0].as_str().ok_or_else(|| function_clause("Date", "from_iso8601!", 2))?;
+    let s = a[0]
+        .as_str()
+        .ok_or_else(|| function_clause("Date", "from_iso8601!", 2))?;
     Ok(date_from_iso(s)?)
 }
 /// `Date.day_of_week/1`: 1 = Monday ... 7 = Sunday.
@@ -235,12 +259,24 @@ mod tests {
     fn calendar_arithmetic() {
         // Date.new!(2024, 2, 29) |> Date.add(1) => ~D[2024-03-01]
         let leap = call("Elixir.Date", "new!", vec![i(2024), i(2), i(29)]);
-        assert_eq!(call("Elixir.Date", "add", vec![leap.clone(), i(1)]), date_term(2024, 3, 1));
-        assert_eq!(call("Elixir.Date", "to_string", vec![leap]), s("2024-02-29"));
+        assert_eq!(
+            call("Elixir.Date", "add", vec![leap.clone(), i(1)]),
+            date_term(2024, 3, 1)
+        );
+        assert_eq!(
+            call("Elixir.Date", "to_string", vec![leap]),
+            s("2024-02-29")
+        );
         // Date.diff(~D[2024-03-01], ~D[2024-01-01]) => 60; compare => :gt; day_of_week => 5
         let (mar, jan) = (date_term(2024, 3, 1), date_term(2024, 1, 1));
-        assert_eq!(call("Elixir.Date", "diff", vec![mar.clone(), jan.clone()]), i(60));
-        assert_eq!(call("Elixir.Date", "compare", vec![mar.clone(), jan]), a("gt"));
+        assert_eq!(
+            call("Elixir.Date", "diff", vec![mar.clone(), jan.clone()]),
+            i(60)
+        );
+        assert_eq!(
+            call("Elixir.Date", "compare", vec![mar.clone(), jan]),
+            a("gt")
+        );
         assert_eq!(call("Elixir.Date", "day_of_week", vec![mar]), i(5));
     }
 

@@ -26,9 +26,13 @@ pub fn builtin_fields(module: &str) -> Option<Vec<(&'static str, Term)>> {
         "Enum.EmptyError" => msg("empty error"),
         "Enum.OutOfBoundsError" => msg("out of bounds error"),
         "CondClauseError" => vec![],
-        "KeyError" => vec![("key", Term::nil()), ("term", Term::nil()), ("message", Term::nil())],
-        "MatchError" | "CaseClauseError" | "WithClauseError" | "TryClauseError"
-        | "BadMapError" | "BadStructError" => vec![("term", Term::nil())],
+        "KeyError" => vec![
+            ("key", Term::nil()),
+            ("term", Term::nil()),
+            ("message", Term::nil()),
+        ],
+        "MatchError" | "CaseClauseError" | "WithClauseError" | "TryClauseError" | "BadMapError"
+        | "BadStructError" => vec![("term", Term::nil())],
         "BadBooleanError" => vec![("term", Term::nil()), ("operator", Term::nil())],
         "BadFunctionError" => vec![("term", Term::nil())],
         "BadArityError" => vec![("function", Term::nil()), ("args", Term::nil())],
@@ -57,7 +61,10 @@ pub fn builtin_fields(module: &str) -> Option<Vec<(&'static str, Term)>> {
 
 /// True for exception modules this file knows (`Elixir.ArgumentError`...).
 pub fn is_builtin(module: Atom) -> bool {
-    module.as_str().strip_prefix("Elixir.").is_some_and(|m| builtin_fields(m).is_some())
+    module
+        .as_str()
+        .strip_prefix("Elixir.")
+        .is_some_and(|m| builtin_fields(m).is_some())
 }
 
 /// A module atom as Elixir prints it in messages: `Foo.Bar` or `:lists`.
@@ -78,7 +85,10 @@ fn raw(name: &str, fields: Vec<(&str, Term)>) -> Term {
 /// `Exception.normalize(:error, reason)`: raw Erlang errors become Elixir exception
 /// structs; exception structs pass through.
 pub fn normalize(reason: &Term) -> Term {
-    if reason.map_get_atom("__exception__").is_some_and(|e| e.is_atom_named("true")) {
+    if reason
+        .map_get_atom("__exception__")
+        .is_some_and(|e| e.is_atom_named("true"))
+    {
         return reason.clone();
     }
     let tagged = |tag: &str| match reason {
@@ -87,11 +97,19 @@ pub fn normalize(reason: &Term) -> Term {
     };
     match reason {
         Term::Atom(a) => match a.as_str() {
-            "badarg" => return raw("ArgumentError", vec![("message", Term::string("argument error"))]),
+            "badarg" => {
+                return raw(
+                    "ArgumentError",
+                    vec![("message", Term::string("argument error"))],
+                );
+            }
             "badarith" => {
                 return raw(
                     "ArithmeticError",
-                    vec![("message", Term::string("bad argument in arithmetic expression"))],
+                    vec![(
+                        "message",
+                        Term::string("bad argument in arithmetic expression"),
+                    )],
                 );
             }
             "system_limit" => {
@@ -107,7 +125,9 @@ pub fn normalize(reason: &Term) -> Term {
         },
         Term::Tuple(_) => {
             let one = |tag: &str, module: &str, field: &str| {
-                tagged(tag).filter(|t| t.len() == 2).map(|t| with_defaults(module, vec![(field, t[1].clone())]))
+                tagged(tag)
+                    .filter(|t| t.len() == 2)
+                    .map(|t| with_defaults(module, vec![(field, t[1].clone())]))
             };
             for (tag, module) in [
                 ("badmatch", "MatchError"),
@@ -136,12 +156,13 @@ pub fn normalize(reason: &Term) -> Term {
             }
             if let Some(t) = tagged("badarity").filter(|t| t.len() == 2)
                 && let Term::Tuple(inner) = &t[1]
-                    && inner.len() == 2 {
-                        return with_defaults(
-                            "BadArityError",
-                            vec![("function", inner[0].clone()), ("args", inner[1].clone())],
-                        );
-                    }
+                && inner.len() == 2
+            {
+                return with_defaults(
+                    "BadArityError",
+                    vec![("function", inner[0].clone()), ("args", inner[1].clone())],
+                );
+            }
             if let Some(t) = tagged("badbool").filter(|t| t.len() == 3) {
                 return with_defaults(
                     "BadBooleanError",
@@ -207,7 +228,10 @@ pub fn message(e: &Term) -> String {
         "BadFunctionError" => format!("expected a function, got: {}", term()),
         "BadBooleanError" => format!(
             "expected a boolean on left-side of \"{}\", got: {}",
-            field(e, "operator").as_atom().map(|a| a.as_str()).unwrap_or(""),
+            field(e, "operator")
+                .as_atom()
+                .map(|a| a.as_str())
+                .unwrap_or(""),
             term()
         ),
         "BadArityError" => {
@@ -216,7 +240,11 @@ pub fn message(e: &Term) -> String {
                 Term::Fun(f) => f.arity,
                 _ => 0,
             };
-            format!("{} with arity {arity} {}", inspect(fun), plural_args(field(e, "args")))
+            format!(
+                "{} with arity {arity} {}",
+                inspect(fun),
+                plural_args(field(e, "args"))
+            )
         }
         "ErlangError" if field(e, "message").as_str().is_none() => {
             format!("Erlang error: {}", inspect(field(e, "original")))
@@ -226,7 +254,10 @@ pub fn message(e: &Term) -> String {
             m => format!(
                 "no function clause matching in {}.{}/{}",
                 module_name(m),
-                field(e, "function").as_atom().map(|a| a.as_str()).unwrap_or(""),
+                field(e, "function")
+                    .as_atom()
+                    .map(|a| a.as_str())
+                    .unwrap_or(""),
                 inspect(field(e, "arity"))
             ),
         },
@@ -263,12 +294,18 @@ fn undefined_function_message(e: &Term) -> String {
     let mfa = format!(
         "function {}.{}/{}",
         module_name(module),
-        field(e, "function").as_atom().map(|a| a.as_str()).unwrap_or(""),
+        field(e, "function")
+            .as_atom()
+            .map(|a| a.as_str())
+            .unwrap_or(""),
         inspect(field(e, "arity"))
     );
     // The VM sets `reason`: the module is unknown, or it lacks the function.
     if field(e, "reason").is_atom_named("module could not be loaded") {
-        format!("{mfa} is undefined (module {} is not available)", module_name(module))
+        format!(
+            "{mfa} is undefined (module {} is not available)",
+            module_name(module)
+        )
     } else {
         format!("{mfa} is undefined or private")
     }
@@ -332,32 +369,36 @@ pub fn format_exit(reason: &Term) -> String {
 
 fn format_exit_joined(reason: &Term, joiner: &str) -> String {
     if let Term::Tuple(t) = reason
-        && t.len() == 2 {
-            // {exception, stacktrace}: an exception that killed the process.
-            if let Some(entries) = list(&t[1]).filter(|e| !e.is_empty()) {
-                let lines: Option<Vec<String>> = entries.iter().map(format_stack_entry).collect();
-                if let Some(lines) = lines {
-                    let inner = banner(Class::Error, &t[0]);
-                    let mut out = format!("an exception was raised:{joiner}{}", indent(&inner, joiner));
-                    for l in lines {
-                        out.push_str(joiner);
-                        out.push_str("    ");
-                        out.push_str(&l);
-                    }
-                    return out;
+        && t.len() == 2
+    {
+        // {exception, stacktrace}: an exception that killed the process.
+        if let Some(entries) = list(&t[1]).filter(|e| !e.is_empty()) {
+            let lines: Option<Vec<String>> = entries.iter().map(format_stack_entry).collect();
+            if let Some(lines) = lines {
+                let inner = banner(Class::Error, &t[0]);
+                let mut out = format!("an exception was raised:{joiner}{}", indent(&inner, joiner));
+                for l in lines {
+                    out.push_str(joiner);
+                    out.push_str("    ");
+                    out.push_str(&l);
                 }
+                return out;
             }
-            // {reason, {m, f, args}}: an exit from a call (GenServer.call, Task.await).
-            if let Term::Tuple(mfa) = &t[1]
-                && mfa.len() == 3 && mfa[0].as_atom().is_some() && mfa[1].as_atom().is_some() {
-                    let deeper = format!("{joiner}    ");
-                    return format!(
-                        "exited in: {}{joiner}** (EXIT) {}",
-                        format_mfa(&mfa[0], &mfa[1], &mfa[2]),
-                        format_exit_joined(&t[0], &deeper)
-                    );
-                }
         }
+        // {reason, {m, f, args}}: an exit from a call (GenServer.call, Task.await).
+        if let Term::Tuple(mfa) = &t[1]
+            && mfa.len() == 3
+            && mfa[0].as_atom().is_some()
+            && mfa[1].as_atom().is_some()
+        {
+            let deeper = format!("{joiner}    ");
+            return format!(
+                "exited in: {}{joiner}** (EXIT) {}",
+                format_mfa(&mfa[0], &mfa[1], &mfa[2]),
+                format_exit_joined(&t[0], &deeper)
+            );
+        }
+    }
     exit_reason_text(reason)
 }
 
@@ -413,13 +454,19 @@ pub fn banner_blamed(class: Class, reason: &Term, call: Option<FailedCall<'_>>) 
         Class::Error => {
             let e = normalize(reason);
             let mut text = message(&e);
-            let is_arith = e.struct_name().is_some_and(|a| a.as_str() == "Elixir.ArithmeticError");
+            let is_arith = e
+                .struct_name()
+                .is_some_and(|a| a.as_str() == "Elixir.ArithmeticError");
             if let (true, Some(c)) = (is_arith && reason.is_atom_named("badarith"), call)
-                && c.module == "erlang" {
-                    text.push_str(": ");
-                    text.push_str(&blame_expression(c.function, c.args));
-                }
-            format!("** ({}) {text}", module_name(&Term::Atom(e.struct_name().unwrap_or(ATOMS.nil))))
+                && c.module == "erlang"
+            {
+                text.push_str(": ");
+                text.push_str(&blame_expression(c.function, c.args));
+            }
+            format!(
+                "** ({}) {text}",
+                module_name(&Term::Atom(e.struct_name().unwrap_or(ATOMS.nil)))
+            )
         }
     }
 }
@@ -439,20 +486,31 @@ fn blame_expression(function: &str, args: &[Term]) -> String {
 /// (see [`is_builtin`]) is not handled here: the VM calls its `exception/1`.
 pub fn make_exception(module_or_msg: &Term, opts: Option<&Term>) -> Result<Term, Raise> {
     match module_or_msg {
-        Term::Binary(_) if opts.is_none() => {
-            Ok(raw("RuntimeError", vec![("message", module_or_msg.clone())]))
-        }
+        Term::Binary(_) if opts.is_none() => Ok(raw(
+            "RuntimeError",
+            vec![("message", module_or_msg.clone())],
+        )),
         Term::Map(_) if opts.is_none() && module_or_msg.map_get_atom("__exception__").is_some() => {
             Ok(module_or_msg.clone())
         }
         Term::Atom(a) if is_builtin(*a) => {
             let module = a.as_str().trim_start_matches("Elixir.");
             let mut fields = builtin_fields(module).unwrap_or_default();
-            let given = opts.cloned().unwrap_or(Term::Nil);
-            let pairs = list(&given).ok_or_else(|| Raise::argument_error(format!(
-                "expected a keyword list as the second argument of raise, got: {}",
-                inspect(&given)
-            )))?;
+            let given = match opts {
+                // `raise ArgumentError, "msg"` is `ArgumentError.exception("msg")`, which
+                // the default implementation turns into `[message: "msg"]`.
+                Some(msg @ Term::Binary(_)) => {
+                    Term::list(vec![Term::pair(Term::Atom(ATOMS.message), msg.clone())])
+                }
+                Some(other) => other.clone(),
+                None => Term::Nil,
+            };
+            let pairs = list(&given).ok_or_else(|| {
+                Raise::argument_error(format!(
+                    "expected a keyword list as the second argument of raise, got: {}",
+                    inspect(&given)
+                ))
+            })?;
             for p in pairs {
                 match &p {
                     Term::Tuple(kv) if kv.len() == 2 => match kv[0].as_atom() {
@@ -519,18 +577,30 @@ fn normalize_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 fn top_call(stack: Option<&Term>) -> Option<(String, String, Vec<Term>)> {
     let first = stack?.list_iter().next()?;
     let t = super::argument::tuple(first).filter(|t| t.len() == 4)?;
-    Some((t[0].as_atom()?.as_str().to_string(), t[1].as_atom()?.as_str().to_string(), list(&t[2])?))
+    Some((
+        t[0].as_atom()?.as_str().to_string(),
+        t[1].as_atom()?.as_str().to_string(),
+        list(&t[2])?,
+    ))
 }
 fn format_banner_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let class = class_of(&a[0]).ok_or_else(|| function_clause("Exception", "format_banner", 3))?;
     let top = top_call(a.get(2));
-    let call = top.as_ref().map(|(m, f, args)| FailedCall { module: m, function: f, args });
+    let call = top.as_ref().map(|(m, f, args)| FailedCall {
+        module: m,
+        function: f,
+        args,
+    });
     Ok(Term::string(banner_blamed(class, &a[1], call)))
 }
 fn format_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let class = class_of(&a[0]).ok_or_else(|| function_clause("Exception", "format", 3))?;
     let top = top_call(a.get(2));
-    let call = top.as_ref().map(|(m, f, args)| FailedCall { module: m, function: f, args });
+    let call = top.as_ref().map(|(m, f, args)| FailedCall {
+        module: m,
+        function: f,
+        args,
+    });
     let mut out = banner_blamed(class, &a[1], call);
     if let Some(stack) = a.get(2) {
         for entry in stack.list_iter() {
@@ -549,7 +619,10 @@ fn format_mfa_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(format_mfa(&a[0], &a[1], &a[2])))
 }
 fn exception_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    Ok(a[0].map_get_atom("__exception__").is_some_and(Term::is_truthy).into())
+    Ok(a[0]
+        .map_get_atom("__exception__")
+        .is_some_and(Term::is_truthy)
+        .into())
 }
 /// `raise/1,2` for strings, exception structs and built-in modules.
 fn raise_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
@@ -588,64 +661,119 @@ mod tests {
         // Exception.message(Exception.normalize(:error, x)) in Elixir 1.14:
         assert_eq!(msg(a("badarg")), "argument error");
         assert_eq!(msg(a("badarith")), "bad argument in arithmetic expression");
-        assert_eq!(msg(t(vec![a("badmatch"), i(2)])), "no match of right hand side value: 2");
-        assert_eq!(msg(t(vec![a("badfun"), i(3)])), "expected a function, got: 3");
+        assert_eq!(
+            msg(t(vec![a("badmatch"), i(2)])),
+            "no match of right hand side value: 2"
+        );
+        assert_eq!(
+            msg(t(vec![a("badfun"), i(3)])),
+            "expected a function, got: 3"
+        );
         assert_eq!(msg(t(vec![a("badmap"), i(3)])), "expected a map, got: 3");
-        assert_eq!(msg(t(vec![a("case_clause"), i(3)])), "no case clause matching: 3");
-        assert_eq!(msg(t(vec![a("try_clause"), i(3)])), "no try clause matching: 3");
-        assert_eq!(msg(t(vec![a("with_clause"), i(3)])), "no with clause matching: 3");
-        assert_eq!(msg(a("cond_clause")), "no cond clause evaluated to a truthy value");
+        assert_eq!(
+            msg(t(vec![a("case_clause"), i(3)])),
+            "no case clause matching: 3"
+        );
+        assert_eq!(
+            msg(t(vec![a("try_clause"), i(3)])),
+            "no try clause matching: 3"
+        );
+        assert_eq!(
+            msg(t(vec![a("with_clause"), i(3)])),
+            "no with clause matching: 3"
+        );
+        assert_eq!(
+            msg(a("cond_clause")),
+            "no cond clause evaluated to a truthy value"
+        );
         assert_eq!(msg(a("system_limit")), "a system limit has been reached");
         assert_eq!(msg(t(vec![a("foo"), i(1)])), "Erlang error: {:foo, 1}");
         assert_eq!(msg(a("function_clause")), "no function clause matches");
         assert_eq!(msg(a("undef")), "undefined function");
-        assert_eq!(msg(t(vec![a("badkey"), a("email")])), "key :email not found");
+        assert_eq!(
+            msg(t(vec![a("badkey"), a("email")])),
+            "key :email not found"
+        );
     }
 
     #[test]
     fn function_errors_name_the_function() {
         let fce = with_defaults(
             "FunctionClauseError",
-            vec![("module", a("Elixir.Stack")), ("function", a("pop")), ("arity", i(1))],
+            vec![
+                ("module", a("Elixir.Stack")),
+                ("function", a("pop")),
+                ("arity", i(1)),
+            ],
         );
         assert_eq!(message(&fce), "no function clause matching in Stack.pop/1");
         let undef = |reason: Term| {
             with_defaults(
                 "UndefinedFunctionError",
-                vec![("module", a("Elixir.Foo")), ("function", a("bar")), ("arity", i(0)), ("reason", reason)],
+                vec![
+                    ("module", a("Elixir.Foo")),
+                    ("function", a("bar")),
+                    ("arity", i(0)),
+                    ("reason", reason),
+                ],
             )
         };
         assert_eq!(
             message(&undef(a("module could not be loaded"))),
             "function Foo.bar/0 is undefined (module Foo is not available)"
         );
-        assert_eq!(message(&undef(a("function not exported"))), "function Foo.bar/0 is undefined or private");
+        assert_eq!(
+            message(&undef(a("function not exported"))),
+            "function Foo.bar/0 is undefined or private"
+        );
     }
 
     #[test]
     fn banners_match_the_conformance_stderr() {
         // 002_match_error.stderr1
         let m = t(vec![a("badmatch"), t(vec![a("error"), a("not_found")])]);
-        assert_eq!(banner(Class::Error, &m), "** (MatchError) no match of right hand side value: {:error, :not_found}");
+        assert_eq!(
+            banner(Class::Error, &m),
+            "** (MatchError) no match of right hand side value: {:error, :not_found}"
+        );
         // 005_map_update_keyerror.stderr1
-        assert_eq!(banner(Class::Error, &t(vec![a("badkey"), a("email")])), "** (KeyError) key :email not found");
+        assert_eq!(
+            banner(Class::Error, &t(vec![a("badkey"), a("email")])),
+            "** (KeyError) key :email not found"
+        );
         // 019_arithmetic_error.stderr1: blamed with the failing call
         let args = [i(0), i(0)];
-        let call = FailedCall { module: "erlang", function: "div", args: &args };
+        let call = FailedCall {
+            module: "erlang",
+            function: "div",
+            args: &args,
+        };
         assert_eq!(
             banner_blamed(Class::Error, &a("badarith"), Some(call)),
             "** (ArithmeticError) bad argument in arithmetic expression: div(0, 0)"
         );
         let args = [i(1), a("a")];
-        let call = FailedCall { module: "erlang", function: "+", args: &args };
+        let call = FailedCall {
+            module: "erlang",
+            function: "+",
+            args: &args,
+        };
         assert_eq!(
             banner_blamed(Class::Error, &a("badarith"), Some(call)),
             "** (ArithmeticError) bad argument in arithmetic expression: 1 + :a"
         );
         // 092_job_failure_uncaught.stderr1
-        let e = make_exception(&s("Intentional job failure"), None).ok().unwrap_or(Term::Nil);
-        assert_eq!(banner(Class::Error, &e), "** (RuntimeError) Intentional job failure");
-        assert_eq!(banner(Class::Throw, &t(vec![a("a"), i(1)])), "** (throw) {:a, 1}");
+        let e = make_exception(&s("Intentional job failure"), None)
+            .ok()
+            .unwrap_or(Term::Nil);
+        assert_eq!(
+            banner(Class::Error, &e),
+            "** (RuntimeError) Intentional job failure"
+        );
+        assert_eq!(
+            banner(Class::Throw, &t(vec![a("a"), i(1)])),
+            "** (throw) {:a, 1}"
+        );
         assert_eq!(banner(Class::Exit, &a("normal")), "** (exit) normal");
     }
 
@@ -653,7 +781,11 @@ mod tests {
     fn exit_banners_from_calls() {
         // As 048_genserver_noproc_uncaught.stderr1 (+ the line Elixir prints after it),
         // with a plain atom name so the expectation does not depend on alias inspection.
-        let call = t(vec![a("Elixir.GenServer"), a("call"), l(vec![a("stack"), a("pop"), i(5000)])]);
+        let call = t(vec![
+            a("Elixir.GenServer"),
+            a("call"),
+            l(vec![a("stack"), a("pop"), i(5000)]),
+        ]);
         assert_eq!(
             banner(Class::Exit, &t(vec![a("noproc"), call.clone()])),
             "** (exit) exited in: GenServer.call(:stack, :pop, 5000)\n    ** (EXIT) no process: \
@@ -661,26 +793,45 @@ mod tests {
              name, possibly because its application isn't started"
         );
         assert_eq!(
-            banner(Class::Exit, &t(vec![t(vec![a("shutdown"), i(1)]), call.clone()])),
+            banner(
+                Class::Exit,
+                &t(vec![t(vec![a("shutdown"), i(1)]), call.clone()])
+            ),
             "** (exit) exited in: GenServer.call(:stack, :pop, 5000)\n    ** (EXIT) shutdown: 1"
         );
         // 037_async_stream_timeout_uncaught.stderr1
-        let stream = t(vec![a("Elixir.Task.Supervised"), a("stream"), l(vec![i(300)])]);
+        let stream = t(vec![
+            a("Elixir.Task.Supervised"),
+            a("stream"),
+            l(vec![i(300)]),
+        ]);
         assert_eq!(
             banner(Class::Exit, &t(vec![a("timeout"), stream])),
             "** (exit) exited in: Task.Supervised.stream(300)\n    ** (EXIT) time out"
         );
-        assert_eq!(banner(Class::Exit, &t(vec![a("foo"), a("bar")])), "** (exit) {:foo, :bar}");
+        assert_eq!(
+            banner(Class::Exit, &t(vec![a("foo"), a("bar")])),
+            "** (exit) {:foo, :bar}"
+        );
     }
 
     #[test]
     fn raise_builds_builtin_exceptions() {
-        let e = make_exception(&a("Elixir.ArgumentError"), None).ok().unwrap_or(Term::Nil);
+        let e = make_exception(&a("Elixir.ArgumentError"), None)
+            .ok()
+            .unwrap_or(Term::Nil);
         assert_eq!(message(&e), "argument error");
         let opts = kw(vec![("message", s("bad"))]);
-        let e = make_exception(&a("Elixir.ArgumentError"), Some(&opts)).ok().unwrap_or(Term::Nil);
+        let e = make_exception(&a("Elixir.ArgumentError"), Some(&opts))
+            .ok()
+            .unwrap_or(Term::Nil);
         assert_eq!(message(&e), "bad");
         assert!(make_exception(&i(5), None).is_err());
+        // raise RuntimeError, "boom" => %RuntimeError{message: "boom"}
+        let e = make_exception(&a("Elixir.RuntimeError"), Some(&s("boom")))
+            .ok()
+            .unwrap_or(Term::Nil);
+        assert_eq!(banner(Class::Error, &e), "** (RuntimeError) boom");
         assert!(is_builtin(crate::term::Atom::new("Elixir.KeyError")));
         assert!(!is_builtin(crate::term::Atom::new("Elixir.MyError")));
     }

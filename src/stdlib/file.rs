@@ -38,7 +38,9 @@ fn gate(path: &str) -> Result<PathBuf, Posix> {
     if let Some(roots) = ROOTS.read().as_ref() {
         let absolute = std::path::absolute(&p).map_err(|_| "eacces")?;
         // Lexical check: `..` components are rejected rather than resolved.
-        let escapes = absolute.components().any(|c| matches!(c, std::path::Component::ParentDir));
+        let escapes = absolute
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
         if escapes || !roots.iter().any(|r| absolute.starts_with(r)) {
             return Err("eacces");
         }
@@ -91,7 +93,10 @@ pub fn error_message(e: &Term) -> String {
         None => crate::term::inspect::inspect(&reason),
     };
     let path = crate::term::inspect::inspect(&get("path"));
-    format!("could not {} {path}: {reason_text}", get("action").as_str().unwrap_or(""))
+    format!(
+        "could not {} {path}: {reason_text}",
+        get("action").as_str().unwrap_or("")
+    )
 }
 
 fn file_error(reason: Posix, action: &str, path: &str) -> Control {
@@ -106,7 +111,8 @@ fn file_error(reason: Posix, action: &str, path: &str) -> Control {
 }
 
 fn path_arg<'t>(t: &'t Term, name: &str, arity: u32) -> Result<&'t str, Control> {
-    t.as_str().ok_or_else(|| function_clause("File", name, arity))
+    t.as_str()
+        .ok_or_else(|| function_clause("File", name, arity))
 }
 
 fn do_read(path: &str) -> Result<Vec<u8>, Posix> {
@@ -154,14 +160,18 @@ fn read(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn read_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "read!", 1)?;
-    do_read(path).map(Term::bytes).map_err(|r| file_error(r, "read file", path))
+    do_read(path)
+        .map(Term::bytes)
+        .map_err(|r| file_error(r, "read file", path))
 }
 fn write_args(a: &[Term], name: &str) -> Result<(String, Vec<u8>, bool), Control> {
     let arity = a.len() as u32;
     let path = path_arg(&a[0], name, arity)?.to_string();
     let mut data = Vec::new();
     iolist_bytes(&a[1], &mut data).ok_or_else(|| function_clause("File", name, arity))?;
-    let append = a.get(2).is_some_and(|modes| modes.list_iter().any(|m| m.is_atom_named("append")));
+    let append = a
+        .get(2)
+        .is_some_and(|modes| modes.list_iter().any(|m| m.is_atom_named("append")));
     Ok((path, data, append))
 }
 fn write(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -173,7 +183,9 @@ fn write(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn write_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (path, data, append) = write_args(a, "write!")?;
-    do_write(&path, &data, append).map(|()| Term::ok()).map_err(|r| file_error(r, "write to file", &path))
+    do_write(&path, &data, append)
+        .map(|()| Term::ok())
+        .map_err(|r| file_error(r, "write to file", &path))
 }
 fn exists(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "exists?", 1)?;
@@ -196,7 +208,9 @@ fn rm(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn rm_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rm!", 1)?;
-    do_rm(path).map(|()| Term::ok()).map_err(|r| file_error(r, "remove file", path))
+    do_rm(path)
+        .map(|()| Term::ok())
+        .map_err(|r| file_error(r, "remove file", path))
 }
 fn mkdir_p(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir_p", 1)?;
@@ -207,21 +221,33 @@ fn mkdir_p(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn mkdir_p_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir_p!", 1)?;
-    do_mkdir_p(path).map(|()| Term::ok()).map_err(|r| file_error(r, "make directory (with -p)", path))
+    do_mkdir_p(path)
+        .map(|()| Term::ok())
+        .map_err(|r| file_error(r, "make directory (with -p)", path))
 }
 fn names(list: Vec<String>) -> Term {
     Term::list(list.into_iter().map(Term::string).collect())
 }
 fn ls(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let path = a.first().map(|p| path_arg(p, "ls", 1)).transpose()?.unwrap_or(".");
+    let path = a
+        .first()
+        .map(|p| path_arg(p, "ls", 1))
+        .transpose()?
+        .unwrap_or(".");
     Ok(match do_ls(path) {
         Ok(list) => ok(names(list)),
         Err(r) => error(Term::atom(r)),
     })
 }
 fn ls_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let path = a.first().map(|p| path_arg(p, "ls!", 1)).transpose()?.unwrap_or(".");
-    do_ls(path).map(names).map_err(|r| file_error(r, "list directory", path))
+    let path = a
+        .first()
+        .map(|p| path_arg(p, "ls!", 1))
+        .transpose()?
+        .unwrap_or(".");
+    do_ls(path)
+        .map(names)
+        .map_err(|r| file_error(r, "list directory", path))
 }
 /// `File.stream!(path)`: the struct only; nothing is read until the prelude iterates.
 fn stream_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -231,7 +257,11 @@ fn stream_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         (Term::atom("line_or_bytes"), Term::atom("line")),
         (
             Term::atom("modes"),
-            Term::list(vec![Term::atom("raw"), Term::atom("read_ahead"), Term::atom("binary")]),
+            Term::list(vec![
+                Term::atom("raw"),
+                Term::atom("read_ahead"),
+                Term::atom("binary"),
+            ]),
         ),
         (Term::atom("path"), Term::string(path)),
         (Term::atom("raw"), Term::bool(true)),
@@ -241,7 +271,10 @@ fn stream_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn read_lines(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "stream!", 1)?;
     let bytes = do_read(path).map_err(|r| file_error(r, "stream", path))?;
-    let lines = bytes.split_inclusive(|b| *b == b'\n').map(|l| Term::bytes(l.to_vec())).collect();
+    let lines = bytes
+        .split_inclusive(|b| *b == b'\n')
+        .map(|l| Term::bytes(l.to_vec()))
+        .collect();
     Ok(Term::list(lines))
 }
 
@@ -290,7 +323,10 @@ mod tests {
         );
         assert!(call("Elixir.File", "rm!", vec![s(&path)]).is_atom_named("ok"));
         // File.rm(path) again => {:error, :enoent}
-        assert_eq!(call("Elixir.File", "rm", vec![s(&path)]), Term::pair(a("error"), a("enoent")));
+        assert_eq!(
+            call("Elixir.File", "rm", vec![s(&path)]),
+            Term::pair(a("error"), a("enoent"))
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

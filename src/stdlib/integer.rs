@@ -89,12 +89,22 @@ fn digits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
     // Integer.digits(-123) => [-1, -2, -3]
     Ok(Term::list(
-        ds.into_iter().map(|d| Term::Int(if negative { -i64::from(d) } else { i64::from(d) })).collect(),
+        ds.into_iter()
+            .map(|d| {
+                Term::Int(if negative {
+                    -i64::from(d)
+                } else {
+                    i64::from(d)
+                })
+            })
+            .collect(),
     ))
 }
 fn undigits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = base_of(a, "undigits")?;
-    let items = a[0].list_to_vec().ok_or_else(|| function_clause("Integer", "undigits", a.len() as u32))?;
+    let items = a[0]
+        .list_to_vec()
+        .ok_or_else(|| function_clause("Integer", "undigits", a.len() as u32))?;
     let mut acc = Term::Int(0);
     for d in items {
         match small_int(&d) {
@@ -102,10 +112,12 @@ fn undigits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
                 acc = arith::add(&arith::mul(&acc, &Term::Int(i64::from(base)))?, &d)?;
             }
             _ => {
-                return Err(crate::vm::Control::Raise(crate::vm::Raise::argument_error(format!(
-                    "invalid digit {} in base {base}",
-                    crate::term::inspect::inspect(&d)
-                ))));
+                return Err(crate::vm::Control::Raise(crate::vm::Raise::argument_error(
+                    format!(
+                        "invalid digit {} in base {base}",
+                        crate::term::inspect::inspect(&d)
+                    ),
+                )));
             }
         }
     }
@@ -155,9 +167,15 @@ mod tests {
         // Integer.to_string(255, 16) => "FF"; Integer.parse("12abc") => {12, "abc"}
         assert_eq!(integer("to_string", vec![i(255), i(16)]), s("FF"));
         assert_eq!(integer("parse", vec![s("12abc")]), t(vec![i(12), s("abc")]));
-        assert_eq!(integer("parse", vec![s("-12abc")]), t(vec![i(-12), s("abc")]));
+        assert_eq!(
+            integer("parse", vec![s("-12abc")]),
+            t(vec![i(-12), s("abc")])
+        );
         assert_eq!(integer("parse", vec![s("+")]), a("error"));
-        assert_eq!(integer("digits", vec![i(-123)]), l(vec![i(-1), i(-2), i(-3)]));
+        assert_eq!(
+            integer("digits", vec![i(-123)]),
+            l(vec![i(-1), i(-2), i(-3)])
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::argument::{function_clause, list};
 use super::kernel::{chardata_text, chars_text};
-use crate::term::inspect::{InspectOpts, inspect_with};
 use crate::term::Term;
+use crate::term::inspect::{InspectOpts, inspect_with};
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult};
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
@@ -38,9 +38,8 @@ fn emit(cx: &NativeCtx<'_>, dev: Device, text: &str) {
 /// The text of `IO.puts`/`IO.write`'s argument: chardata or any String.Chars term.
 fn printable_text(t: &Term) -> Result<String, Control> {
     match t {
-        Term::Nil | Term::Cons(_) => {
-            chardata_text(t).ok_or_else(|| super::argument::arg_error(1, "not valid character data"))
-        }
+        Term::Nil | Term::Cons(_) => chardata_text(t)
+            .ok_or_else(|| super::argument::arg_error(1, "not valid character data")),
         other => chars_text(other),
     }
 }
@@ -76,16 +75,22 @@ pub fn inspect_opts(opts: &Term, base: InspectOpts) -> Result<InspectOpts, Contr
 fn label_of(opts: &Term) -> Result<Option<String>, Control> {
     for p in opts.list_iter() {
         if let Term::Tuple(kv) = p
-            && kv.len() == 2 && kv[0].is_atom_named("label") {
-                return Ok(Some(chars_text(&kv[1])?));
-            }
+            && kv.len() == 2
+            && kv[0].is_atom_named("label")
+        {
+            return Ok(Some(chars_text(&kv[1])?));
+        }
     }
     Ok(None)
 }
 
 /// IO.inspect's text for `item`: `label: ` then the pretty (width 80) inspection.
 pub fn inspect_line(item: &Term, opts: &Term) -> Result<String, Control> {
-    let base = InspectOpts { pretty: true, width: 80, ..Default::default() };
+    let base = InspectOpts {
+        pretty: true,
+        width: 80,
+        ..Default::default()
+    };
     let parsed = inspect_opts(opts, base)?;
     let doc = inspect_with(item, &parsed);
     Ok(match label_of(opts)? {
@@ -133,7 +138,11 @@ fn warn(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 /// `IO.gets/1,2`: sessions have no interactive standard input, so it is at end of file.
 fn gets(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let prompt = a.last().map(printable_text).transpose()?.unwrap_or_default();
+    let prompt = a
+        .last()
+        .map(printable_text)
+        .transpose()?
+        .unwrap_or_default();
     emit(cx, Device::Stdout, &prompt);
     Ok(Term::atom("eof"))
 }
@@ -178,8 +187,12 @@ mod tests {
     fn puts_writes_text_and_newline() {
         // IO.puts("hi"); IO.puts(:ok); IO.puts(42); IO.puts(['a', "b"]) print:
         // hi / ok / 42 / ab
-        for (arg, want) in [(s("hi"), "hi\n"), (a("ok"), "ok\n"), (i(42), "42\n"),
-            (l(vec![i(97), s("b")]), "ab\n")] {
+        for (arg, want) in [
+            (s("hi"), "hi\n"),
+            (a("ok"), "ok\n"),
+            (i(42), "42\n"),
+            (l(vec![i(97), s("b")]), "ab\n"),
+        ] {
             let (r, out) = run("Elixir.IO", "puts", vec![arg]);
             assert!(matches!(r, Ok(ref t) if t.is_atom_named("ok")));
             assert_eq!(*out.stdout.lock(), want);
@@ -196,7 +209,11 @@ mod tests {
     #[test]
     fn inspect_returns_its_argument_and_prints_the_label() {
         // IO.inspect([1, 2], label: "xs") prints "xs: [1, 2]" and returns [1, 2]
-        let (r, out) = run("Elixir.IO", "inspect", vec![l(vec![i(1), i(2)]), kw(vec![("label", s("xs"))])]);
+        let (r, out) = run(
+            "Elixir.IO",
+            "inspect",
+            vec![l(vec![i(1), i(2)]), kw(vec![("label", s("xs"))])],
+        );
         assert!(matches!(r, Ok(ref t) if *t == l(vec![i(1), i(2)])));
         assert_eq!(*out.stdout.lock(), "xs: [1, 2]\n");
     }

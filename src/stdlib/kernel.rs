@@ -6,8 +6,8 @@ use super::argument::{badarg, index};
 use super::erlang;
 use super::float::float_to_text;
 use super::io::inspect_opts;
-use crate::term::inspect::{InspectOpts, inspect_with};
 use crate::term::Term;
+use crate::term::inspect::{InspectOpts, inspect_with};
 use crate::vm::raise::exception_struct;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
@@ -57,7 +57,9 @@ pub fn chars_text(t: &Term) -> Result<String, Control> {
         Term::Float(f) => Ok(float_to_text(*f)),
         Term::Atom(a) if a.as_str() == "nil" => Ok(String::new()),
         Term::Atom(a) => Ok(a.as_str().to_string()),
-        Term::Nil | Term::Cons(_) => chardata_text(t).ok_or_else(|| protocol_undefined("String.Chars", t)),
+        Term::Nil | Term::Cons(_) => {
+            chardata_text(t).ok_or_else(|| protocol_undefined("String.Chars", t))
+        }
         _ => Err(protocol_undefined("String.Chars", t)),
     }
 }
@@ -118,15 +120,26 @@ fn is_struct2(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if a[1].as_atom().is_none() {
         return Err(badarg());
     }
-    Ok(Term::bool(a[0].struct_name().is_some_and(|n| Some(n) == a[1].as_atom())))
+    Ok(Term::bool(
+        a[0].struct_name()
+            .is_some_and(|n| Some(n) == a[1].as_atom()),
+    ))
 }
 fn is_exception(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::bool(a[0].struct_name().is_some() && a[0].map_get_atom("__exception__").is_some_and(Term::is_truthy)))
+    Ok(Term::bool(
+        a[0].struct_name().is_some()
+            && a[0]
+                .map_get_atom("__exception__")
+                .is_some_and(Term::is_truthy),
+    ))
 }
 fn not(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match &a[0] {
         t if t.is_boolean() => Ok(Term::bool(!t.is_truthy())),
-        other => Err(Control::Raise(Raise::error(Term::pair(Term::atom("badarg"), other.clone())))),
+        other => Err(Control::Raise(Raise::error(Term::pair(
+            Term::atom("badarg"),
+            other.clone(),
+        )))),
     }
 }
 fn concat(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -201,7 +214,11 @@ pub fn register(reg: &mut NativeRegistry) {
         ("exit", "exit", 1),
     ];
     for (elixir, bif, arity) in renamed {
-        if let Some(f) = bifs.get(crate::term::Atom::new("erlang"), crate::term::Atom::new(bif), arity) {
+        if let Some(f) = bifs.get(
+            crate::term::Atom::new("erlang"),
+            crate::term::Atom::new(bif),
+            arity,
+        ) {
             reg.add(k, elixir, arity, f);
         }
     }
@@ -229,31 +246,65 @@ mod tests {
     #[test]
     fn to_string_follows_string_chars() {
         // to_string(:atom) <> to_string(12) <> to_string(1.0) => "atom121.0"
-        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("atom")]), s("atom"));
-        assert_eq!(call("Elixir.Kernel", "to_string", vec![Term::Float(1.0)]), s("1.0"));
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![a("atom")]),
+            s("atom")
+        );
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![Term::Float(1.0)]),
+            s("1.0")
+        );
         // to_string(String) => "Elixir.String"; to_string(nil) => ""
-        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("Elixir.String")]), s("Elixir.String"));
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![a("Elixir.String")]),
+            s("Elixir.String")
+        );
         assert_eq!(call("Elixir.Kernel", "to_string", vec![a("nil")]), s(""));
         // to_string([?a, "bc", [?d]]) => "abcd"
-        assert_eq!(call("Elixir.Kernel", "to_string", vec![l(vec![i(97), s("bc"), l(vec![i(100)])])]), s("abcd"));
+        assert_eq!(
+            call(
+                "Elixir.Kernel",
+                "to_string",
+                vec![l(vec![i(97), s("bc"), l(vec![i(100)])])]
+            ),
+            s("abcd")
+        );
         // to_string({1, 2}) => protocol String.Chars not implemented for {1, 2} of type Tuple
         assert_eq!(
             raised_message("Elixir.Kernel", "to_string", vec![t(vec![i(1), i(2)])]),
             "protocol String.Chars not implemented for {1, 2} of type Tuple"
         );
         // to_charlist("hé") => [104, 233]
-        assert_eq!(call("Elixir.Kernel", "to_charlist", vec![s("hé")]), l(vec![i(104), i(233)]));
+        assert_eq!(
+            call("Elixir.Kernel", "to_charlist", vec![s("hé")]),
+            l(vec![i(104), i(233)])
+        );
     }
 
     #[test]
     fn tuple_access_and_operators() {
-        assert_eq!(call("Elixir.Kernel", "elem", vec![t(vec![a("a"), a("b")]), i(1)]), a("b"));
-        assert_eq!(raised("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]), a("badarg"));
-        assert_eq!(call("Elixir.Kernel", "put_elem", vec![t(vec![i(1)]), i(0), i(2)]), t(vec![i(2)]));
+        assert_eq!(
+            call("Elixir.Kernel", "elem", vec![t(vec![a("a"), a("b")]), i(1)]),
+            a("b")
+        );
+        assert_eq!(
+            raised("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]),
+            a("badarg")
+        );
+        assert_eq!(
+            call("Elixir.Kernel", "put_elem", vec![t(vec![i(1)]), i(0), i(2)]),
+            t(vec![i(2)])
+        );
         // Kernel.+(1, 2) => 3; Kernel.!=(1, 1.0) => false; Kernel.<>("a", "b") => "ab"
         assert_eq!(call("Elixir.Kernel", "+", vec![i(1), i(2)]), i(3));
-        assert_eq!(call("Elixir.Kernel", "!=", vec![i(1), Term::Float(1.0)]), a("false"));
+        assert_eq!(
+            call("Elixir.Kernel", "!=", vec![i(1), Term::Float(1.0)]),
+            a("false")
+        );
         assert_eq!(call("Elixir.Kernel", "<>", vec![s("a"), s("b")]), s("ab"));
-        assert_eq!(call("Elixir.Kernel", "inspect", vec![l(vec![i(1), i(2)])]), s("[1, 2]"));
+        assert_eq!(
+            call("Elixir.Kernel", "inspect", vec![l(vec![i(1), i(2)])]),
+            s("[1, 2]")
+        );
     }
 }

@@ -32,7 +32,10 @@ fn first(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn last(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let xs = items(&a[0], "last", 2)?;
-    Ok(xs.last().cloned().unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)))
+    Ok(xs
+        .last()
+        .cloned()
+        .unwrap_or_else(|| a.get(1).cloned().unwrap_or_else(Term::nil)))
 }
 
 /// Flattens nested proper lists, iteratively (deep nesting cannot overflow).
@@ -58,7 +61,8 @@ pub fn flatten_into(t: &Term, out: &mut Vec<Term>) -> Option<()> {
 }
 fn flatten(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut out = Vec::new();
-    flatten_into(&a[0], &mut out).ok_or_else(|| function_clause("List", "flatten", a.len() as u32))?;
+    flatten_into(&a[0], &mut out)
+        .ok_or_else(|| function_clause("List", "flatten", a.len() as u32))?;
     let tail = match a.get(1) {
         Some(t) => Term::list(items(t, "flatten", 2)?),
         None => Term::Nil,
@@ -73,7 +77,9 @@ fn wrap(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     })
 }
 fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let n = index(&a[1]).filter(|n| *n < (1 << 26)).ok_or_else(|| function_clause("List", "duplicate", 2))?;
+    let n = index(&a[1])
+        .filter(|n| *n < (1 << 26))
+        .ok_or_else(|| function_clause("List", "duplicate", 2))?;
     Ok(Term::list(vec![a[0].clone(); n]))
 }
 fn insert_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -117,7 +123,10 @@ fn pop_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
             let v = xs.remove(p);
             Ok(Term::pair(v, Term::list(xs)))
         }
-        None => Ok(Term::pair(a.get(2).cloned().unwrap_or_else(Term::nil), a[0].clone())),
+        None => Ok(Term::pair(
+            a.get(2).cloned().unwrap_or_else(Term::nil),
+            a[0].clone(),
+        )),
     }
 }
 fn to_tuple(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -146,12 +155,17 @@ fn keyfind(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn keymember(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let pos = key_pos(&a[2], "keymember?", 3)?;
     let xs = items(&a[0], "keymember?", 3)?;
-    Ok(Term::bool(xs.iter().any(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1])))))
+    Ok(Term::bool(xs.iter().any(|x| {
+        key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1]))
+    })))
 }
 fn keydelete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let pos = key_pos(&a[2], "keydelete", 3)?;
     let mut xs = items(&a[0], "keydelete", 3)?;
-    if let Some(p) = xs.iter().position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1]))) {
+    if let Some(p) = xs
+        .iter()
+        .position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1])))
+    {
         xs.remove(p);
     }
     Ok(Term::list(xs))
@@ -159,7 +173,10 @@ fn keydelete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn keyreplace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let pos = key_pos(&a[2], "keyreplace", 4)?;
     let mut xs = items(&a[0], "keyreplace", 4)?;
-    if let Some(p) = xs.iter().position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1]))) {
+    if let Some(p) = xs
+        .iter()
+        .position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1])))
+    {
         xs[p] = a[3].clone();
     }
     Ok(Term::list(xs))
@@ -167,7 +184,10 @@ fn keyreplace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn keystore(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let pos = key_pos(&a[2], "keystore", 4)?;
     let mut xs = items(&a[0], "keystore", 4)?;
-    match xs.iter().position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1]))) {
+    match xs
+        .iter()
+        .position(|x| key_at(x, pos).is_some_and(|k| k.loose_eq(&a[1])))
+    {
         Some(p) => xs[p] = a[3].clone(),
         None => xs.push(a[3].clone()),
     }
@@ -180,18 +200,22 @@ fn zip(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         .collect::<Result<Vec<_>, _>>()?;
     let shortest = lists.iter().map(Vec::len).min().unwrap_or(0);
     Ok(Term::list(
-        (0..shortest).map(|i| Term::tuple(lists.iter().map(|l| l[i].clone()).collect())).collect(),
+        (0..shortest)
+            .map(|i| Term::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+            .collect(),
     ))
 }
 fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    chardata_text(&a[0]).map(Term::string).ok_or_else(|| {
-        super::argument::arg_error(1, "not valid character data (an iodata term)")
-    })
+    chardata_text(&a[0])
+        .map(Term::string)
+        .ok_or_else(|| super::argument::arg_error(1, "not valid character data (an iodata term)"))
 }
 fn starts_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let xs = items(&a[0], "starts_with?", 2)?;
     let prefix = items(&a[1], "starts_with?", 2)?;
-    Ok(Term::bool(prefix.len() <= xs.len() && xs.iter().zip(&prefix).all(|(x, p)| x == p)))
+    Ok(Term::bool(
+        prefix.len() <= xs.len() && xs.iter().zip(&prefix).all(|(x, p)| x == p),
+    ))
 }
 fn ascii_printable(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let xs = items(&a[0], "ascii_printable?", 2)?;
@@ -200,11 +224,15 @@ fn ascii_printable(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     })))
 }
 fn to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    chardata_text(&a[0]).map(|s| Term::atom(&s)).ok_or_else(super::argument::badarg)
+    chardata_text(&a[0])
+        .map(|s| Term::atom(&s))
+        .ok_or_else(super::argument::badarg)
 }
 fn to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = match a.get(1) {
-        Some(b) => small_int(b).filter(|b| (2..=36).contains(b)).ok_or_else(super::argument::badarg)? as u32,
+        Some(b) => small_int(b)
+            .filter(|b| (2..=36).contains(b))
+            .ok_or_else(super::argument::badarg)? as u32,
         None => 10,
     };
     super::erlang::charlist_text(&a[0])
@@ -268,34 +296,79 @@ mod tests {
     fn positional_edits_match_elixir() {
         let xs = ints(&[1, 2, 3]);
         // List.insert_at([1, 2, 3], -1, 0) => [1, 2, 3, 0]; 10 => [1, 2, 3, 0]; -10 => [0, 1, 2, 3]
-        assert_eq!(call("Elixir.List", "insert_at", vec![xs.clone(), i(-1), i(0)]), ints(&[1, 2, 3, 0]));
-        assert_eq!(call("Elixir.List", "insert_at", vec![xs.clone(), i(10), i(0)]), ints(&[1, 2, 3, 0]));
-        assert_eq!(call("Elixir.List", "insert_at", vec![xs.clone(), i(-10), i(0)]), ints(&[0, 1, 2, 3]));
+        assert_eq!(
+            call("Elixir.List", "insert_at", vec![xs.clone(), i(-1), i(0)]),
+            ints(&[1, 2, 3, 0])
+        );
+        assert_eq!(
+            call("Elixir.List", "insert_at", vec![xs.clone(), i(10), i(0)]),
+            ints(&[1, 2, 3, 0])
+        );
+        assert_eq!(
+            call("Elixir.List", "insert_at", vec![xs.clone(), i(-10), i(0)]),
+            ints(&[0, 1, 2, 3])
+        );
         // List.delete_at([1, 2, 3], -1) => [1, 2]; replace_at(-5) => unchanged
-        assert_eq!(call("Elixir.List", "delete_at", vec![xs.clone(), i(-1)]), ints(&[1, 2]));
-        assert_eq!(call("Elixir.List", "replace_at", vec![xs.clone(), i(-5), i(0)]), xs.clone());
+        assert_eq!(
+            call("Elixir.List", "delete_at", vec![xs.clone(), i(-1)]),
+            ints(&[1, 2])
+        );
+        assert_eq!(
+            call("Elixir.List", "replace_at", vec![xs.clone(), i(-5), i(0)]),
+            xs.clone()
+        );
         // List.pop_at([1, 2, 3], 1) => {2, [1, 3]}; pop_at(5, :none) => {:none, [1, 2, 3]}
-        assert_eq!(call("Elixir.List", "pop_at", vec![xs.clone(), i(1)]), t(vec![i(2), ints(&[1, 3])]));
-        assert_eq!(call("Elixir.List", "pop_at", vec![xs.clone(), i(5), a("none")]), t(vec![a("none"), xs]));
+        assert_eq!(
+            call("Elixir.List", "pop_at", vec![xs.clone(), i(1)]),
+            t(vec![i(2), ints(&[1, 3])])
+        );
+        assert_eq!(
+            call("Elixir.List", "pop_at", vec![xs.clone(), i(5), a("none")]),
+            t(vec![a("none"), xs])
+        );
     }
 
     #[test]
     fn flatten_keys_zip_and_text() {
         // List.flatten([1, [2, [3]], []], [4]) => [1, 2, 3, 4]
         let nested = l(vec![i(1), l(vec![i(2), l(vec![i(3)])]), l(vec![])]);
-        assert_eq!(call("Elixir.List", "flatten", vec![nested, ints(&[4])]), ints(&[1, 2, 3, 4]));
+        assert_eq!(
+            call("Elixir.List", "flatten", vec![nested, ints(&[4])]),
+            ints(&[1, 2, 3, 4])
+        );
         // List.keystore([a: 1], :b, 0, {:b, 2}) => [a: 1, b: 2]
-        let store = call("Elixir.List", "keystore", vec![kw(vec![("a", i(1))]), a("b"), i(0), t(vec![a("b"), i(2)])]);
+        let store = call(
+            "Elixir.List",
+            "keystore",
+            vec![kw(vec![("a", i(1))]), a("b"), i(0), t(vec![a("b"), i(2)])],
+        );
         assert_eq!(store, kw(vec![("a", i(1)), ("b", i(2))]));
         // List.zip([[1, 2], [:a, :b, :c]]) => [{1, :a}, {2, :b}]
-        let z = call("Elixir.List", "zip", vec![l(vec![ints(&[1, 2]), l(vec![a("a"), a("b"), a("c")])])]);
+        let z = call(
+            "Elixir.List",
+            "zip",
+            vec![l(vec![ints(&[1, 2]), l(vec![a("a"), a("b"), a("c")])])],
+        );
         assert_eq!(z, l(vec![t(vec![i(1), a("a")]), t(vec![i(2), a("b")])]));
         // List.to_string([104, "i", [?!]]) => "hi!"
-        assert_eq!(call("Elixir.List", "to_string", vec![l(vec![i(104), s("i"), l(vec![i(33)])])]), s("hi!"));
+        assert_eq!(
+            call(
+                "Elixir.List",
+                "to_string",
+                vec![l(vec![i(104), s("i"), l(vec![i(33)])])]
+            ),
+            s("hi!")
+        );
         // List.first([], :d) => :d ; List.wrap(nil) => []
-        assert_eq!(call("Elixir.List", "first", vec![l(vec![]), a("d")]), a("d"));
+        assert_eq!(
+            call("Elixir.List", "first", vec![l(vec![]), a("d")]),
+            a("d")
+        );
         assert_eq!(call("Elixir.List", "wrap", vec![a("nil")]), l(vec![]));
         // List.first(5) => FunctionClauseError List.first/2
-        assert_eq!(raised("Elixir.List", "first", vec![i(5)]).map_get_atom("arity"), Some(&i(2)));
+        assert_eq!(
+            raised("Elixir.List", "first", vec![i(5)]).map_get_atom("arity"),
+            Some(&i(2))
+        );
     }
 }

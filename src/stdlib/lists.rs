@@ -31,7 +31,10 @@ fn items(t: &Term, name: &str, arity: u32) -> Result<Vec<Term>, Control> {
 fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut xs = list(&a[0]).ok_or_else(badarg)?;
     xs.reverse();
-    Ok(Term::list_with_tail(xs, a.get(1).cloned().unwrap_or(Term::Nil)))
+    Ok(Term::list_with_tail(
+        xs,
+        a.get(1).cloned().unwrap_or(Term::Nil),
+    ))
 }
 fn sort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut xs = items(&a[0], "sort", 1)?;
@@ -61,12 +64,16 @@ fn seq(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if count > (1 << 26) {
         return Err(Control::Raise(Raise::error(Term::atom("system_limit"))));
     }
-    Ok(Term::list((0..count).map(|k| Term::Int(from + k * step)).collect()))
+    Ok(Term::list(
+        (0..count).map(|k| Term::Int(from + k * step)).collect(),
+    ))
 }
 fn nth(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[0]).ok_or_else(|| clause("nth", 2))?;
     let xs = items(&a[1], "nth", 2)?;
-    n.checked_sub(1).and_then(|i| xs.get(i).cloned()).ok_or_else(|| clause("nth", 2))
+    n.checked_sub(1)
+        .and_then(|i| xs.get(i).cloned())
+        .ok_or_else(|| clause("nth", 2))
 }
 fn nthtail(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[0]).ok_or_else(|| clause("nthtail", 2))?;
@@ -95,20 +102,29 @@ fn keymember(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::bool(!keyfind(cx, a)?.is_atom_named("false")))
 }
 fn keydelete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let pos = index(&a[1]).filter(|p| *p >= 1).ok_or_else(|| clause("keydelete", 3))?;
+    let pos = index(&a[1])
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| clause("keydelete", 3))?;
     let mut xs = items(&a[2], "keydelete", 3)?;
-    if let Some(i) = xs.iter().position(|x| matches!(x, Term::Tuple(t) if t.get(pos - 1).is_some_and(|k| k.loose_eq(&a[0])))) {
+    if let Some(i) = xs.iter().position(
+        |x| matches!(x, Term::Tuple(t) if t.get(pos - 1).is_some_and(|k| k.loose_eq(&a[0]))),
+    ) {
         xs.remove(i);
     }
     Ok(Term::list(xs))
 }
 fn keysort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let pos = index(&a[0]).filter(|p| *p >= 1).ok_or_else(|| clause("keysort", 2))?;
+    let pos = index(&a[0])
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| clause("keysort", 2))?;
     let xs = items(&a[1], "keysort", 2)?;
     let mut keyed = Vec::with_capacity(xs.len());
     for x in xs {
         let k = match &x {
-            Term::Tuple(t) => t.get(pos - 1).cloned().ok_or_else(|| clause("keysort", 2))?,
+            Term::Tuple(t) => t
+                .get(pos - 1)
+                .cloned()
+                .ok_or_else(|| clause("keysort", 2))?,
             _ => return Err(clause("keysort", 2)),
         };
         keyed.push((k, x));
@@ -118,7 +134,9 @@ fn keysort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::list(keyed.into_iter().map(|(_, x)| x).collect()))
 }
 fn last(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    items(&a[0], "last", 1)?.pop().ok_or_else(|| clause("last", 1))
+    items(&a[0], "last", 1)?
+        .pop()
+        .ok_or_else(|| clause("last", 1))
 }
 fn flatten(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut out = Vec::new();
@@ -127,7 +145,9 @@ fn flatten(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn append1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let lists = items(&a[0], "append", 1)?;
-    let Some((last, init)) = lists.split_last() else { return Ok(Term::Nil) };
+    let Some((last, init)) = lists.split_last() else {
+        return Ok(Term::Nil);
+    };
     let mut out = Vec::new();
     for l in init {
         out.extend(items(l, "append", 1)?);
@@ -147,7 +167,12 @@ fn delete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
     Ok(Term::list(xs))
 }
-fn fold_numbers(a: &Term, name: &str, start: Term, op: fn(&Term, &Term) -> Result<Term, Raise>) -> NativeResult {
+fn fold_numbers(
+    a: &Term,
+    name: &str,
+    start: Term,
+    op: fn(&Term, &Term) -> Result<Term, Raise>,
+) -> NativeResult {
     let mut acc = start;
     for x in items(a, name, 1)? {
         acc = op(&acc, &x)?;
@@ -159,21 +184,32 @@ fn sum(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn max(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let xs = items(&a[0], "max", 1)?;
-    xs.into_iter().reduce(|m, x| arith::max(&m, &x)).ok_or_else(|| clause("max", 1))
+    xs.into_iter()
+        .reduce(|m, x| arith::max(&m, &x))
+        .ok_or_else(|| clause("max", 1))
 }
 fn min(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let xs = items(&a[0], "min", 1)?;
-    xs.into_iter().reduce(|m, x| arith::min(&m, &x)).ok_or_else(|| clause("min", 1))
+    xs.into_iter()
+        .reduce(|m, x| arith::min(&m, &x))
+        .ok_or_else(|| clause("min", 1))
 }
 fn zip(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (xs, ys) = (items(&a[0], "zip", 2)?, items(&a[1], "zip", 2)?);
     if xs.len() != ys.len() {
         return Err(clause("zip", 2));
     }
-    Ok(Term::list(xs.into_iter().zip(ys).map(|(x, y)| Term::pair(x, y)).collect()))
+    Ok(Term::list(
+        xs.into_iter()
+            .zip(ys)
+            .map(|(x, y)| Term::pair(x, y))
+            .collect(),
+    ))
 }
 fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let n = index(&a[0]).filter(|n| *n < (1 << 26)).ok_or_else(|| clause("duplicate", 2))?;
+    let n = index(&a[0])
+        .filter(|n| *n < (1 << 26))
+        .ok_or_else(|| clause("duplicate", 2))?;
     Ok(Term::list(vec![a[1].clone(); n]))
 }
 fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -188,10 +224,16 @@ fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn sublist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let arity = a.len() as u32;
     let (xs, start, len) = match a {
-        [l, n] => (items(l, "sublist", 2)?, 1, index(n).ok_or_else(|| clause("sublist", 2))?),
+        [l, n] => (
+            items(l, "sublist", 2)?,
+            1,
+            index(n).ok_or_else(|| clause("sublist", 2))?,
+        ),
         [l, s, n] => (
             items(l, "sublist", 3)?,
-            index(s).filter(|s| *s >= 1).ok_or_else(|| clause("sublist", 3))?,
+            index(s)
+                .filter(|s| *s >= 1)
+                .ok_or_else(|| clause("sublist", 3))?,
             index(n).ok_or_else(|| clause("sublist", 3))?,
         ),
         _ => return Err(clause("sublist", arity)),
@@ -199,7 +241,9 @@ fn sublist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if start > xs.len() + 1 {
         return Err(clause("sublist", arity));
     }
-    Ok(Term::list(xs.into_iter().skip(start - 1).take(len).collect()))
+    Ok(Term::list(
+        xs.into_iter().skip(start - 1).take(len).collect(),
+    ))
 }
 
 /// Registers `:lists`.
@@ -245,14 +289,36 @@ mod tests {
     #[test]
     fn erlang_list_functions() {
         // :lists.seq(1, 5, 2) => [1, 3, 5]; :lists.sublist([1,2,3,4], 2, 2) => [2, 3]
-        assert_eq!(call("lists", "seq", vec![i(1), i(5), i(2)]), ints(&[1, 3, 5]));
-        assert_eq!(call("lists", "sublist", vec![ints(&[1, 2, 3, 4]), i(2), i(2)]), ints(&[2, 3]));
+        assert_eq!(
+            call("lists", "seq", vec![i(1), i(5), i(2)]),
+            ints(&[1, 3, 5])
+        );
+        assert_eq!(
+            call("lists", "sublist", vec![ints(&[1, 2, 3, 4]), i(2), i(2)]),
+            ints(&[2, 3])
+        );
         // :lists.split(2, [1,2,3]) => {[1, 2], [3]}; :lists.usort([3, 1, 2, 1]) => [1, 2, 3]
-        assert_eq!(call("lists", "split", vec![i(2), ints(&[1, 2, 3])]), t(vec![ints(&[1, 2]), ints(&[3])]));
-        assert_eq!(call("lists", "usort", vec![ints(&[3, 1, 2, 1])]), ints(&[1, 2, 3]));
+        assert_eq!(
+            call("lists", "split", vec![i(2), ints(&[1, 2, 3])]),
+            t(vec![ints(&[1, 2]), ints(&[3])])
+        );
+        assert_eq!(
+            call("lists", "usort", vec![ints(&[3, 1, 2, 1])]),
+            ints(&[1, 2, 3])
+        );
         // :lists.seq(1, 0) => []; :lists.keyfind(:b, 1, [a: 1]) => false
         assert_eq!(call("lists", "seq", vec![i(1), i(0)]), ints(&[]));
-        assert_eq!(call("lists", "keyfind", vec![a("b"), i(1), l(vec![t(vec![a("a"), i(1)])])]), a("false"));
-        assert_eq!(call("lists", "reverse", vec![ints(&[1, 2]), ints(&[3])]), ints(&[2, 1, 3]));
+        assert_eq!(
+            call(
+                "lists",
+                "keyfind",
+                vec![a("b"), i(1), l(vec![t(vec![a("a"), i(1)])])]
+            ),
+            a("false")
+        );
+        assert_eq!(
+            call("lists", "reverse", vec![ints(&[1, 2]), ints(&[3])]),
+            ints(&[2, 1, 3])
+        );
     }
 }

@@ -23,7 +23,9 @@ fn with(m: &TermMap, f: impl FnOnce(&mut TermMap)) -> Term {
 
 fn get(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[0])?;
-    Ok(m.get(&a[1]).cloned().unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)))
+    Ok(m.get(&a[1])
+        .cloned()
+        .unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)))
 }
 fn put(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[0])?;
@@ -54,7 +56,11 @@ fn values(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 /// `{k, v}` pairs in key order.
 pub fn pairs(m: &TermMap) -> Term {
-    Term::list(m.iter().map(|(k, v)| Term::pair(k.clone(), v.clone())).collect())
+    Term::list(
+        m.iter()
+            .map(|(k, v)| Term::pair(k.clone(), v.clone()))
+            .collect(),
+    )
 }
 fn to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(pairs(map_arg(&a[0])?))
@@ -73,7 +79,10 @@ fn fetch(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     })
 }
 fn fetch_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    map_arg(&a[0])?.get(&a[1]).cloned().ok_or_else(|| key_error(&a[1], &a[0]))
+    map_arg(&a[0])?
+        .get(&a[1])
+        .cloned()
+        .ok_or_else(|| key_error(&a[1], &a[0]))
 }
 fn key_list(t: &Term) -> Result<Vec<Term>, Control> {
     list(t).ok_or_else(badarg)
@@ -105,18 +114,27 @@ fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
             taken.insert(k, v);
         }
     }
-    Ok(Term::pair(Term::Map(Arc::new(taken)), Term::Map(Arc::new(rest))))
+    Ok(Term::pair(
+        Term::Map(Arc::new(taken)),
+        Term::Map(Arc::new(rest)),
+    ))
 }
 fn pop(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[0])?;
     match m.get(&a[1]) {
         Some(v) => {
             let v = v.clone();
-            Ok(Term::pair(v, with(m, |c| {
-                c.remove(&a[1]);
-            })))
+            Ok(Term::pair(
+                v,
+                with(m, |c| {
+                    c.remove(&a[1]);
+                }),
+            ))
         }
-        None => Ok(Term::pair(a.get(2).cloned().unwrap_or_else(Term::nil), a[0].clone())),
+        None => Ok(Term::pair(
+            a.get(2).cloned().unwrap_or_else(Term::nil),
+            a[0].clone(),
+        )),
     }
 }
 fn replace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -214,34 +232,68 @@ mod tests {
     fn basic_access() {
         let map = m(vec![("a", i(1)), ("b", i(2))]);
         assert_eq!(call("Elixir.Map", "get", vec![map.clone(), a("a")]), i(1));
-        assert_eq!(call("Elixir.Map", "get", vec![map.clone(), a("z"), i(0)]), i(0));
-        assert_eq!(call("Elixir.Map", "keys", vec![map.clone()]), l(vec![a("a"), a("b")]));
+        assert_eq!(
+            call("Elixir.Map", "get", vec![map.clone(), a("z"), i(0)]),
+            i(0)
+        );
+        assert_eq!(
+            call("Elixir.Map", "keys", vec![map.clone()]),
+            l(vec![a("a"), a("b")])
+        );
         // Map.split(%{a: 1, b: 2, c: 3}, [:a, :c, :z]) => {%{a: 1, c: 3}, %{b: 2}}
         let abc = m(vec![("a", i(1)), ("b", i(2)), ("c", i(3))]);
         assert_eq!(
-            call("Elixir.Map", "split", vec![abc, l(vec![a("a"), a("c"), a("z")])]),
-            t(vec![m(vec![("a", i(1)), ("c", i(3))]), m(vec![("b", i(2))])])
+            call(
+                "Elixir.Map",
+                "split",
+                vec![abc, l(vec![a("a"), a("c"), a("z")])]
+            ),
+            t(vec![
+                m(vec![("a", i(1)), ("c", i(3))]),
+                m(vec![("b", i(2))])
+            ])
         );
         // Map.pop(%{a: 1}, :b, 0) => {0, %{a: 1}}
         let one = m(vec![("a", i(1))]);
-        assert_eq!(call("Elixir.Map", "pop", vec![one.clone(), a("b"), i(0)]), t(vec![i(0), one.clone()]));
+        assert_eq!(
+            call("Elixir.Map", "pop", vec![one.clone(), a("b"), i(0)]),
+            t(vec![i(0), one.clone()])
+        );
         // Map.merge(%{a: 1}, %{a: 2, b: 3}) => %{a: 2, b: 3}
-        let merged = call("Elixir.Map", "merge", vec![one, m(vec![("a", i(2)), ("b", i(3))])]);
+        let merged = call(
+            "Elixir.Map",
+            "merge",
+            vec![one, m(vec![("a", i(2)), ("b", i(3))])],
+        );
         assert_eq!(merged, m(vec![("a", i(2)), ("b", i(3))]));
         // Map.new([{:a, 1}, {:a, 2}]) => %{a: 2}
         let pairs = l(vec![t(vec![a("a"), i(1)]), t(vec![a("a"), i(2)])]);
         assert_eq!(call("Elixir.Map", "new", vec![pairs]), m(vec![("a", i(2))]));
         // Map.equal?(%{a: 1}, %{a: 1.0}) => false
-        assert!(call("Elixir.Map", "equal?", vec![m(vec![("a", i(1))]), m(vec![("a", Term::Float(1.0))])]).is_atom_named("false"));
+        assert!(
+            call(
+                "Elixir.Map",
+                "equal?",
+                vec![m(vec![("a", i(1))]), m(vec![("a", Term::Float(1.0))])]
+            )
+            .is_atom_named("false")
+        );
     }
 
     #[test]
     fn errors() {
         // Map.fetch!(%{a: 1}, :email) => key :email not found in: %{a: 1}
-        let e = raised("Elixir.Map", "fetch!", vec![m(vec![("a", i(1))]), a("email")]);
+        let e = raised(
+            "Elixir.Map",
+            "fetch!",
+            vec![m(vec![("a", i(1))]), a("email")],
+        );
         assert_eq!(e.map_get_atom("key"), Some(&a("email")));
         // Map.get(5, :a) => expected a map, got: 5
-        assert_eq!(raised_message("Elixir.Map", "get", vec![i(5), a("a")]), "expected a map, got: 5");
+        assert_eq!(
+            raised_message("Elixir.Map", "get", vec![i(5), a("a")]),
+            "expected a map, got: 5"
+        );
         let e = raised("Elixir.Map", "replace!", vec![m(vec![]), a("a"), i(1)]);
         assert_eq!(e.struct_name().map(|n| n.as_str()), Some("Elixir.KeyError"));
         assert_eq!(e.map_get_atom("term"), Some(&m(vec![])));

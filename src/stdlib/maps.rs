@@ -27,7 +27,10 @@ fn get(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
 }
 fn find(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(map_arg(&a[1])?.get(&a[0]).map(|v| ok(v.clone())).unwrap_or_else(|| Term::atom("error")))
+    Ok(map_arg(&a[1])?
+        .get(&a[0])
+        .map(|v| ok(v.clone()))
+        .unwrap_or_else(|| Term::atom("error")))
 }
 fn put(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[2])?;
@@ -53,9 +56,12 @@ fn remove(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn take(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[1])?;
     match m.get(&a[0]) {
-        Some(v) => Ok(Term::pair(v.clone(), updated(m, |c| {
-            c.remove(&a[0]);
-        }))),
+        Some(v) => Ok(Term::pair(
+            v.clone(),
+            updated(m, |c| {
+                c.remove(&a[0]);
+            }),
+        )),
         None => Ok(Term::atom("error")),
     }
 }
@@ -144,8 +150,17 @@ mod tests {
     fn key_first_argument_order() {
         let map = m(vec![("a", i(1))]);
         // :maps.find(:a, %{a: 1}) => {:ok, 1}; :maps.get(:b, %{a: 1}) raises {:badkey, :b}
-        assert_eq!(call("maps", "find", vec![a("a"), map.clone()]), t(vec![a("ok"), i(1)]));
-        assert_eq!(raised("maps", "get", vec![a("b"), map.clone()]), t(vec![a("badkey"), a("b")]));
-        assert_eq!(call("maps", "take", vec![a("a"), map]), t(vec![i(1), m(vec![])]));
+        assert_eq!(
+            call("maps", "find", vec![a("a"), map.clone()]),
+            t(vec![a("ok"), i(1)])
+        );
+        assert_eq!(
+            raised("maps", "get", vec![a("b"), map.clone()]),
+            t(vec![a("badkey"), a("b")])
+        );
+        assert_eq!(
+            call("maps", "take", vec![a("a"), map]),
+            t(vec![i(1), m(vec![])])
+        );
     }
 }

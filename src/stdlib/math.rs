@@ -83,7 +83,10 @@ mod tests {
         assert_eq!(call("math", "pow", vec![i(2), i(10)]), Term::Float(1024.0));
         assert_eq!(call("math", "sqrt", vec![i(16)]), Term::Float(4.0));
         assert_eq!(call("math", "log2", vec![i(8)]), Term::Float(3.0));
-        assert_eq!(call("math", "floor", vec![Term::Float(2.5)]), Term::Float(2.0));
+        assert_eq!(
+            call("math", "floor", vec![Term::Float(2.5)]),
+            Term::Float(2.0)
+        );
         // :math.sqrt(-1) and :math.log(0) raise ArithmeticError
         assert_eq!(raised("math", "sqrt", vec![i(-1)]), a("badarith"));
         assert_eq!(raised("math", "log", vec![i(0)]), a("badarith"));

@@ -15,16 +15,23 @@ pub fn join2(left: &str, right: &str) -> String {
         format!("{left}/{right}")
     };
     let trimmed = joined.trim_end_matches('/');
-    if trimmed.is_empty() && joined.starts_with('/') { "/".into() } else { trimmed.to_string() }
+    if trimmed.is_empty() && joined.starts_with('/') {
+        "/".into()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 fn text<'t>(t: &'t Term, name: &str, arity: u32) -> Result<&'t str, crate::vm::Control> {
-    t.as_str().ok_or_else(|| function_clause("Path", name, arity))
+    t.as_str()
+        .ok_or_else(|| function_clause("Path", name, arity))
 }
 
 fn join(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let parts: Vec<Term> = match a {
-        [l] => list(l).filter(|p| !p.is_empty()).ok_or_else(|| function_clause("Path", "join", 1))?,
+        [l] => list(l)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| function_clause("Path", "join", 1))?,
         [x, y] => vec![x.clone(), y.clone()],
         _ => return Err(function_clause("Path", "join", a.len() as u32)),
     };
@@ -51,7 +58,11 @@ fn basename(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     match a.get(1) {
         Some(ext) => {
             let ext = text(ext, "basename", 2)?;
-            Ok(Term::string(name.strip_suffix(ext).filter(|_| !ext.is_empty()).unwrap_or(name)))
+            Ok(Term::string(
+                name.strip_suffix(ext)
+                    .filter(|_| !ext.is_empty())
+                    .unwrap_or(name),
+            ))
         }
         None => Ok(Term::string(name)),
     }

@@ -97,7 +97,10 @@ fn with_state<R>(pid: Pid, f: impl FnOnce(&mut Exsss) -> R) -> R {
 /// (Erlang's map also holds the algorithm's functions, which have no meaning here).
 fn state_term(s: Exsss) -> Term {
     Term::pair(
-        Term::map([(Term::atom("bits"), Term::Int(58)), (Term::atom("type"), Term::atom("exsss"))]),
+        Term::map([
+            (Term::atom("bits"), Term::Int(58)),
+            (Term::atom("type"), Term::atom("exsss")),
+        ]),
         Term::cons(Term::Int(s.0 as i64), Term::Int(s.1 as i64)),
     )
 }
@@ -136,8 +139,12 @@ fn uniform(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let pid = cx.process.pid();
     match a.first() {
         None => Ok(Term::Float(with_state(pid, Exsss::uniform_float))),
-        Some(Term::Int(n)) if *n >= 1 => Ok(Term::Int(with_state(pid, |s| s.uniform_int(*n as u64)) as i64)),
-        Some(_) => Err(Control::Raise(crate::vm::Raise::error(Term::atom("function_clause")))),
+        Some(Term::Int(n)) if *n >= 1 => Ok(Term::Int(
+            with_state(pid, |s| s.uniform_int(*n as u64)) as i64,
+        )),
+        Some(_) => Err(Control::Raise(crate::vm::Raise::error(Term::atom(
+            "function_clause",
+        )))),
     }
 }
 
@@ -155,7 +162,10 @@ mod tests {
     #[test]
     fn seeding_matches_erlang() {
         // :rand.seed(:exsss, 7) => {_, [273560573251292631 | 21458996443244060]}
-        assert_eq!(Exsss::from_integer(7), Exsss(273560573251292631, 21458996443244060));
+        assert_eq!(
+            Exsss::from_integer(7),
+            Exsss(273560573251292631, 21458996443244060)
+        );
     }
 
     #[test]
@@ -175,11 +185,20 @@ mod tests {
         let bench = crate::stdlib::test_bench::run(
             "rand",
             "seed",
-            vec![Term::atom("exsss"), Term::tuple(vec![Term::Int(1), Term::Int(2), Term::Int(3)])],
+            vec![
+                Term::atom("exsss"),
+                Term::tuple(vec![Term::Int(1), Term::Int(2), Term::Int(3)]),
+            ],
         );
-        let Ok(Term::Tuple(state)) = bench.0 else { panic!("seed failed") };
-        let Term::Cons(c) = &state[1] else { panic!("no state list") };
-        let (Term::Int(s0), Term::Int(s1)) = (&c.head, &c.tail) else { panic!("bad words") };
+        let Ok(Term::Tuple(state)) = bench.0 else {
+            panic!("seed failed")
+        };
+        let Term::Cons(c) = &state[1] else {
+            panic!("no state list")
+        };
+        let (Term::Int(s0), Term::Int(s1)) = (&c.head, &c.tail) else {
+            panic!("bad words")
+        };
         assert_eq!(Exsss(*s0 as u64, *s1 as u64).uniform_int(10), 7);
     }
 }

@@ -15,26 +15,39 @@ pub fn set_argv(args: Vec<String>) {
 }
 
 fn argv(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
-    Ok(Term::list(ARGV.read().iter().map(|s| Term::string(s.as_str())).collect()))
+    Ok(Term::list(
+        ARGV.read()
+            .iter()
+            .map(|s| Term::string(s.as_str()))
+            .collect(),
+    ))
 }
 fn set_argv_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let items = list(&a[0]).ok_or_else(|| function_clause("System", "argv", 1))?;
     let args = items
         .iter()
-        .map(|t| t.as_str().map(str::to_string).ok_or_else(|| function_clause("System", "argv", 1)))
+        .map(|t| {
+            t.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| function_clause("System", "argv", 1))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     set_argv(args);
     Ok(Term::ok())
 }
 fn get_env(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    let name = a[0].as_str().ok_or_else(|| function_clause("System", "get_env", 2))?;
+    let name = a[0]
+        .as_str()
+        .ok_or_else(|| function_clause("System", "get_env", 2))?;
     Ok(match std::env::var(name) {
         Ok(v) => Term::string(v),
         Err(_) => a.get(1).cloned().unwrap_or_else(Term::nil),
     })
 }
 fn fetch_env(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    let name = a[0].as_str().ok_or_else(|| function_clause("System", "fetch_env", 1))?;
+    let name = a[0]
+        .as_str()
+        .ok_or_else(|| function_clause("System", "fetch_env", 1))?;
     Ok(match std::env::var(name) {
         Ok(v) => super::argument::ok(Term::string(v)),
         Err(_) => Term::atom("error"),
@@ -50,7 +63,10 @@ fn otp_release(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
 /// session turns that into the script's exit status.
 fn halt(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let status = a.first().cloned().unwrap_or(Term::Int(0));
-    if !(matches!(status, Term::Int(0..=255)) || status.is_atom_named("abort") || status.as_str().is_some()) {
+    if !(matches!(status, Term::Int(0..=255))
+        || status.is_atom_named("abort")
+        || status.as_str().is_some())
+    {
         return Err(function_clause("System", "halt", 1));
     }
     Err(Control::Raise(Raise::exit(Term::pair(
@@ -60,7 +76,11 @@ fn halt(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 }
 
 fn schedulers_online(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
-    Ok(Term::Int(std::thread::available_parallelism().map(|n| n.get() as i64).unwrap_or(1)))
+    Ok(Term::Int(
+        std::thread::available_parallelism()
+            .map(|n| n.get() as i64)
+            .unwrap_or(1),
+    ))
 }
 /// `System.tmp_dir/0`: TMPDIR, TEMP or TMP if set, else `/tmp`.
 fn tmp_dir(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {

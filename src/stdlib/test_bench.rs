@@ -33,9 +33,18 @@ pub fn run(module: &str, name: &str, args: Vec<Term>) -> (NativeResult, Arc<Capt
     let mut process = ProcessContext::new(Pid(1), Runtime::new(sink.clone()));
     let arity = args.len() as u32;
     let f = REGISTRY
-        .get(crate::term::Atom::new(module), crate::term::Atom::new(name), arity)
+        .get(
+            crate::term::Atom::new(module),
+            crate::term::Atom::new(name),
+            arity,
+        )
         .unwrap_or_else(|| panic!("no native {module}.{name}/{arity}"));
-    let result = f(&mut NativeCtx { process: &mut process }, &args);
+    let result = f(
+        &mut NativeCtx {
+            process: &mut process,
+        },
+        &args,
+    );
     (result, sink)
 }
 
@@ -89,7 +98,12 @@ pub fn t(items: Vec<Term>) -> Term {
 
 /// Shorthand: a keyword list from `(key, value)` pairs.
 pub fn kw(pairs: Vec<(&str, Term)>) -> Term {
-    Term::list(pairs.into_iter().map(|(k, v)| Term::pair(Term::atom(k), v)).collect())
+    Term::list(
+        pairs
+            .into_iter()
+            .map(|(k, v)| Term::pair(Term::atom(k), v))
+            .collect(),
+    )
 }
 
 /// Shorthand: a map with atom keys.
