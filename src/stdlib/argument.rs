@@ -33,10 +33,15 @@ fn ordinal(n: usize) -> String {
 /// ArgumentError "errors were found at the given arguments:\n\n  * 1st argument: why\n",
 /// the message BEAM's extended error info gives a failing BIF.
 pub fn arg_error(position: usize, why: &str) -> Control {
-    Control::Raise(Raise::argument_error(format!(
+    Control::Raise(Raise::argument_error(arg_error_message(position, why)))
+}
+
+/// The text of [`arg_error`]'s message.
+pub fn arg_error_message(position: usize, why: &str) -> String {
+    format!(
         "errors were found at the given arguments:\n\n  * {} argument: {why}\n",
         ordinal(position)
-    )))
+    )
 }
 
 /// `%FunctionClauseError{module: M, function: f, arity: n}` for an Elixir function

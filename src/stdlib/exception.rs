@@ -187,6 +187,50 @@ fn with_defaults(module: &str, fields: Vec<(&str, Term)>) -> Term {
     raw(module, all)
 }
 
+/// BEAM's extended error info for a `:badarg` from an `:erlang` BIF: which argument
+/// was wrong and why (what `erl_erts_errors` reports and Elixir prints).
+fn badarg_detail(function: &str, args: &[Term]) -> Option<(usize, &'static str)> {
+    let not_tuple = |t: &Term| !matches!(t, Term::Tuple(_));
+    Some(match (function, args) {
+        ("hd" | "tl", _) => (1, "not a nonempty list"),
+        ("length" | "list_to_tuple", _) => (1, "not a list"),
+        ("element" | "setelement", [_, t, ..]) if not_tuple(t) => (2, "not a tuple"),
+        ("element" | "setelement", [n, ..]) if !n.is_integer() => (1, "not an integer"),
+        ("element" | "setelement", _) => (1, "out of range"),
+        ("tuple_size" | "tuple_to_list", _) => (1, "not a tuple"),
+        ("byte_size" | "bit_size", _) => (1, "not a bitstring"),
+        ("abs" | "round" | "trunc" | "float" | "floor" | "ceil", _) => (1, "not a number"),
+        ("integer_to_binary" | "integer_to_list", [n, ..]) if !n.is_integer() => {
+            (1, "not an integer")
+        }
+        ("atom_to_binary" | "atom_to_list", _) => (1, "not an atom"),
+        ("binary_to_atom" | "binary_to_existing_atom", [b, ..]) if b.as_bytes().is_none() => {
+            (1, "not a binary")
+        }
+        ("binary_to_existing_atom", _) => (1, "not an already existing atom"),
+        ("binary_to_integer", [b, ..]) if b.as_bytes().is_none() => (1, "not a binary"),
+        ("binary_to_integer", [_]) => (1, "not a textual representation of an integer"),
+        ("binary_to_float", [b]) if b.as_bytes().is_none() => (1, "not a binary"),
+        ("binary_to_float", [_]) => (1, "not a textual representation of a float"),
+        _ => return None,
+    })
+}
+
+/// `Exception.normalize(:error, reason, stacktrace)` when the failing call is known:
+/// a `:badarg` from an `:erlang` BIF gets BEAM's detailed message
+/// ("errors were found at the given arguments: ... not a nonempty list"), as
+/// Elixir shows for both rescued and uncaught errors; otherwise as [`normalize`].
+pub fn normalize_blamed(reason: &Term, call: Option<&FailedCall<'_>>) -> Term {
+    if let (true, Some(c)) = (reason.is_atom_named("badarg"), call)
+        && c.module == "erlang"
+        && let Some((position, why)) = badarg_detail(c.function, c.args)
+    {
+        let message = super::argument::arg_error_message(position, why);
+        return raw("ArgumentError", vec![("message", Term::string(message))]);
+    }
+    normalize(reason)
+}
+
 fn field<'t>(e: &'t Term, key: &str) -> &'t Term {
     static NIL: std::sync::LazyLock<Term> = std::sync::LazyLock::new(Term::nil);
     e.map_get_atom(key).unwrap_or(&NIL)
@@ -452,7 +496,7 @@ pub fn banner_blamed(class: Class, reason: &Term, call: Option<FailedCall<'_>>) 
         Class::Throw => format!("** (throw) {}", inspect(reason)),
         Class::Exit => format!("** (exit) {}", format_exit(reason)),
         Class::Error => {
-            let e = normalize(reason);
+            let e = normalize_blamed(reason, call.as_ref());
             let mut text = message(&e);
             let is_arith = e
                 .struct_name()
@@ -568,8 +612,14 @@ fn message_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(message(&a[0])))
 }
 fn normalize_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let top = top_call(a.get(2));
+    let call = top.as_ref().map(|(m, f, args)| FailedCall {
+        module: m,
+        function: f,
+        args,
+    });
     match class_of(&a[0]) {
-        Some(Class::Error) => Ok(normalize(&a[1])),
+        Some(Class::Error) => Ok(normalize_blamed(&a[1], call.as_ref())),
         Some(_) => Ok(a[1].clone()),
         None => Err(function_clause("Exception", "normalize", 3)),
     }
@@ -775,6 +825,43 @@ mod tests {
             "** (throw) {:a, 1}"
         );
         assert_eq!(banner(Class::Exit, &a("normal")), "** (exit) normal");
+    }
+
+    #[test]
+    fn badarg_from_a_bif_gets_the_detailed_message() {
+        // hd([]) rescued: "errors were found at the given arguments:\n\n  * 1st argument: not a nonempty list\n"
+        let args = [l(vec![])];
+        let call = FailedCall {
+            module: "erlang",
+            function: "hd",
+            args: &args,
+        };
+        assert_eq!(
+            message(&normalize_blamed(&a("badarg"), Some(&call))),
+            "errors were found at the given arguments:\n\n  * 1st argument: not a nonempty list\n"
+        );
+        // elem(5, 0) => :erlang.element(1, 5): "* 2nd argument: not a tuple"
+        let args = [i(1), i(5)];
+        let call = FailedCall {
+            module: "erlang",
+            function: "element",
+            args: &args,
+        };
+        assert_eq!(
+            banner_blamed(Class::Error, &a("badarg"), Some(call)),
+            "** (ArgumentError) errors were found at the given arguments:\n\n  * 2nd argument: not a tuple\n"
+        );
+        // 5 ++ [] => "argument error" (no detail for ++)
+        let args = [i(5), l(vec![])];
+        let call = FailedCall {
+            module: "erlang",
+            function: "++",
+            args: &args,
+        };
+        assert_eq!(
+            message(&normalize_blamed(&a("badarg"), Some(&call))),
+            "argument error"
+        );
     }
 
     #[test]
