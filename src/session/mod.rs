@@ -60,7 +60,7 @@ impl Session {
             Clock::Virtual => crate::runtime::Clock::Virtual,
         };
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
-        crate::stdlib::set_argv(config.argv);
+        crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
         let s = Session { runtime, modules, bindings: Vec::new() };
         for (name, source) in crate::stdlib::prelude_sources() {

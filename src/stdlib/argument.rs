@@ -33,10 +33,15 @@ fn ordinal(n: usize) -> String {
 /// ArgumentError "errors were found at the given arguments:\n\n  * 1st argument: why\n",
 /// the message BEAM's extended error info gives a failing BIF.
 pub fn arg_error(position: usize, why: &str) -> Control {
-    Control::Raise(Raise::argument_error(format!(
+    Control::Raise(Raise::argument_error(arg_error_message(position, why)))
+}
+
+/// The text of [`arg_error`]'s message.
+pub fn arg_error_message(position: usize, why: &str) -> String {
+    format!(
         "errors were found at the given arguments:\n\n  * {} argument: {why}\n",
         ordinal(position)
-    )))
+    )
 }
 
 /// `%FunctionClauseError{module: M, function: f, arity: n}` for an Elixir function
@@ -59,7 +64,11 @@ pub fn function_clause(module: &str, function: &str, arity: u32) -> Control {
 pub fn key_error(key: &Term, term: &Term) -> Control {
     Control::Raise(Raise::error(exception_struct(
         "KeyError",
-        vec![("key", key.clone()), ("term", term.clone()), ("message", Term::nil())],
+        vec![
+            ("key", key.clone()),
+            ("term", term.clone()),
+            ("message", Term::nil()),
+        ],
     )))
 }
 
@@ -131,7 +140,11 @@ pub fn error(reason: Term) -> Term {
 
 /// A float result, raising `:badarith` for the NaN and infinities BEAM never produces.
 pub fn finite(f: f64) -> Result<Term, Control> {
-    if f.is_finite() { Ok(Term::Float(f)) } else { Err(badarith()) }
+    if f.is_finite() {
+        Ok(Term::Float(f))
+    } else {
+        Err(badarith())
+    }
 }
 
 #[cfg(test)]

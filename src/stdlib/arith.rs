@@ -37,7 +37,10 @@ fn to_f64(t: &Term) -> Result<f64, Raise> {
     match t {
         Term::Int(i) => Ok(*i as f64),
         Term::Float(f) => Ok(*f),
-        Term::BigInt(b) => b.to_f64().filter(|f| f.is_finite()).ok_or_else(Raise::badarith),
+        Term::BigInt(b) => b
+            .to_f64()
+            .filter(|f| f.is_finite())
+            .ok_or_else(Raise::badarith),
         _ => Err(Raise::badarith()),
     }
 }
@@ -54,7 +57,11 @@ fn classify(a: &Term, b: &Term) -> Result<Pair, Raise> {
 }
 
 fn float(f: f64) -> Result<Term, Raise> {
-    if f.is_finite() { Ok(Term::Float(f)) } else { Err(Raise::badarith()) }
+    if f.is_finite() {
+        Ok(Term::Float(f))
+    } else {
+        Err(Raise::badarith())
+    }
 }
 
 /// Integer operands only (for `div`, `rem`, bit operations).
@@ -68,9 +75,10 @@ fn ints(a: &Term, b: &Term) -> Result<Pair, Raise> {
 /// `a + b`.
 pub fn add(a: &Term, b: &Term) -> Result<Term, Raise> {
     match classify(a, b)? {
-        Pair::Ints(x, y) => Ok(x.checked_add(y).map(Term::Int).unwrap_or_else(|| {
-            Term::from_bigint(BigInt::from(x) + BigInt::from(y))
-        })),
+        Pair::Ints(x, y) => Ok(x
+            .checked_add(y)
+            .map(Term::Int)
+            .unwrap_or_else(|| Term::from_bigint(BigInt::from(x) + BigInt::from(y)))),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x + y)),
         Pair::Floats(x, y) => float(x + y),
     }
@@ -79,9 +87,10 @@ pub fn add(a: &Term, b: &Term) -> Result<Term, Raise> {
 /// `a - b`.
 pub fn sub(a: &Term, b: &Term) -> Result<Term, Raise> {
     match classify(a, b)? {
-        Pair::Ints(x, y) => Ok(x.checked_sub(y).map(Term::Int).unwrap_or_else(|| {
-            Term::from_bigint(BigInt::from(x) - BigInt::from(y))
-        })),
+        Pair::Ints(x, y) => Ok(x
+            .checked_sub(y)
+            .map(Term::Int)
+            .unwrap_or_else(|| Term::from_bigint(BigInt::from(x) - BigInt::from(y)))),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x - y)),
         Pair::Floats(x, y) => float(x - y),
     }
@@ -90,9 +99,10 @@ pub fn sub(a: &Term, b: &Term) -> Result<Term, Raise> {
 /// `a * b`.
 pub fn mul(a: &Term, b: &Term) -> Result<Term, Raise> {
     match classify(a, b)? {
-        Pair::Ints(x, y) => Ok(x.checked_mul(y).map(Term::Int).unwrap_or_else(|| {
-            Term::from_bigint(BigInt::from(x) * BigInt::from(y))
-        })),
+        Pair::Ints(x, y) => Ok(x
+            .checked_mul(y)
+            .map(Term::Int)
+            .unwrap_or_else(|| Term::from_bigint(BigInt::from(x) * BigInt::from(y)))),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x * y)),
         Pair::Floats(x, y) => float(x * y),
     }
@@ -111,9 +121,10 @@ pub fn fdiv(a: &Term, b: &Term) -> Result<Term, Raise> {
 pub fn div(a: &Term, b: &Term) -> Result<Term, Raise> {
     match ints(a, b)? {
         Pair::Ints(_, 0) => Err(Raise::badarith()),
-        Pair::Ints(x, y) => Ok(x.checked_div(y).map(Term::Int).unwrap_or_else(|| {
-            Term::from_bigint(BigInt::from(x) / BigInt::from(y))
-        })),
+        Pair::Ints(x, y) => Ok(x
+            .checked_div(y)
+            .map(Term::Int)
+            .unwrap_or_else(|| Term::from_bigint(BigInt::from(x) / BigInt::from(y)))),
         Pair::Bigs(_, y) if y.is_zero() => Err(Raise::badarith()),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x / y)),
         Pair::Floats(..) => Err(Raise::badarith()),
@@ -135,8 +146,12 @@ pub fn rem(a: &Term, b: &Term) -> Result<Term, Raise> {
 pub fn floor_div(a: &Term, b: &Term) -> Result<Term, Raise> {
     match ints(a, b)? {
         Pair::Ints(_, 0) => Err(Raise::badarith()),
-        Pair::Ints(x, y) if !(x == i64::MIN && y == -1) => Ok(Term::Int(num_integer::Integer::div_floor(&x, &y))),
-        Pair::Ints(x, y) => Ok(Term::from_bigint(BigInt::from(x).div_floor(&BigInt::from(y)))),
+        Pair::Ints(x, y) if !(x == i64::MIN && y == -1) => {
+            Ok(Term::Int(num_integer::Integer::div_floor(&x, &y)))
+        }
+        Pair::Ints(x, y) => Ok(Term::from_bigint(
+            BigInt::from(x).div_floor(&BigInt::from(y)),
+        )),
         Pair::Bigs(_, y) if y.is_zero() => Err(Raise::badarith()),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x.div_floor(&y))),
         Pair::Floats(..) => Err(Raise::badarith()),
@@ -147,7 +162,9 @@ pub fn floor_div(a: &Term, b: &Term) -> Result<Term, Raise> {
 pub fn modulo(a: &Term, b: &Term) -> Result<Term, Raise> {
     match ints(a, b)? {
         Pair::Ints(_, 0) => Err(Raise::badarith()),
-        Pair::Ints(x, y) if !(x == i64::MIN && y == -1) => Ok(Term::Int(num_integer::Integer::mod_floor(&x, &y))),
+        Pair::Ints(x, y) if !(x == i64::MIN && y == -1) => {
+            Ok(Term::Int(num_integer::Integer::mod_floor(&x, &y)))
+        }
         Pair::Ints(..) => Ok(Term::Int(0)),
         Pair::Bigs(_, y) if y.is_zero() => Err(Raise::badarith()),
         Pair::Bigs(x, y) => Ok(Term::from_bigint(x.mod_floor(&y))),
@@ -166,7 +183,11 @@ pub fn neg(a: &Term) -> Result<Term, Raise> {
 
 /// Unary `+a` (the identity on numbers).
 pub fn plus(a: &Term) -> Result<Term, Raise> {
-    if a.is_number() { Ok(a.clone()) } else { Err(Raise::badarith()) }
+    if a.is_number() {
+        Ok(a.clone())
+    } else {
+        Err(Raise::badarith())
+    }
 }
 
 /// `abs(a)`. A non-number raises `:badarg` (it is a guard BIF, not an operator).
@@ -222,7 +243,10 @@ pub fn bnot(a: &Term) -> Result<Term, Raise> {
 /// Shifts left by `n` (negative `n` shifts right), arithmetic like Erlang.
 fn shift(value: BigInt, n: &BigInt) -> Result<Term, Raise> {
     // Shifts beyond a few million bits would exhaust memory; BEAM raises system_limit.
-    let n = n.to_i64().filter(|n| n.abs() < (1 << 24)).ok_or_else(Raise::badarith)?;
+    let n = n
+        .to_i64()
+        .filter(|n| n.abs() < (1 << 24))
+        .ok_or_else(Raise::badarith)?;
     if n >= 0 {
         Ok(Term::from_bigint(value << (n as usize)))
     } else {
@@ -291,12 +315,20 @@ pub fn ge(a: &Term, b: &Term) -> Term {
 
 /// `max(a, b)`: the larger in term order; `a` when equal (as Erlang).
 pub fn max(a: &Term, b: &Term) -> Term {
-    if a.loose_cmp(b) == Ordering::Less { b.clone() } else { a.clone() }
+    if a.loose_cmp(b) == Ordering::Less {
+        b.clone()
+    } else {
+        a.clone()
+    }
 }
 
 /// `min(a, b)`: the smaller in term order; `a` when equal.
 pub fn min(a: &Term, b: &Term) -> Term {
-    if b.loose_cmp(a) == Ordering::Less { b.clone() } else { a.clone() }
+    if b.loose_cmp(a) == Ordering::Less {
+        b.clone()
+    } else {
+        a.clone()
+    }
 }
 
 /// An integer power by squaring (`Integer.pow/2`, `**`); `exp` must be non-negative.
@@ -325,11 +357,19 @@ mod tests {
     #[test]
     fn integer_overflow_promotes_and_demotes() {
         // iex> 9223372036854775807 + 1  => 9223372036854775808
-        assert_eq!(s(add(&Term::Int(i64::MAX), &Term::Int(1))), "9223372036854775808");
-        let big = add(&Term::Int(i64::MAX), &Term::Int(1)).ok().unwrap_or(Term::Nil);
+        assert_eq!(
+            s(add(&Term::Int(i64::MAX), &Term::Int(1))),
+            "9223372036854775808"
+        );
+        let big = add(&Term::Int(i64::MAX), &Term::Int(1))
+            .ok()
+            .unwrap_or(Term::Nil);
         assert!(matches!(sub(&big, &Term::Int(1)), Ok(Term::Int(i64::MAX))));
         // iex> 4294967296 * 4294967296 => 18446744073709551616
-        assert_eq!(s(mul(&Term::Int(1 << 32), &Term::Int(1 << 32))), "18446744073709551616");
+        assert_eq!(
+            s(mul(&Term::Int(1 << 32), &Term::Int(1 << 32))),
+            "18446744073709551616"
+        );
     }
 
     #[test]
@@ -357,7 +397,10 @@ mod tests {
     #[test]
     fn bit_operations() {
         // bsl(1, 70) => 1180591620717411303424 ; bsr(-8, 1) => -4 ; bnot(5) => -6
-        assert_eq!(s(bsl(&Term::Int(1), &Term::Int(70))), "1180591620717411303424");
+        assert_eq!(
+            s(bsl(&Term::Int(1), &Term::Int(70))),
+            "1180591620717411303424"
+        );
         assert_eq!(s(bsr(&Term::Int(-8), &Term::Int(1))), "-4");
         assert_eq!(s(bnot(&Term::Int(5))), "-6");
         assert_eq!(s(bxor(&Term::Int(6), &Term::Int(3))), "5");
@@ -369,8 +412,14 @@ mod tests {
         assert_eq!(s(Ok(exact_eq(&Term::Int(1), &Term::Float(1.0)))), "false");
         assert_eq!(s(Ok(lt(&Term::Int(1), &Term::atom("a")))), "true");
         // Integer.pow(2, 100) => 1267650600228229401496703205376
-        assert_eq!(s(int_pow(&Term::Int(2), 100)), "1267650600228229401496703205376");
+        assert_eq!(
+            s(int_pow(&Term::Int(2), 100)),
+            "1267650600228229401496703205376"
+        );
         // max(1, 1.0) => 1
-        assert!(matches!(max(&Term::Int(1), &Term::Float(1.0)), Term::Int(1)));
+        assert!(matches!(
+            max(&Term::Int(1), &Term::Float(1.0)),
+            Term::Int(1)
+        ));
     }
 }

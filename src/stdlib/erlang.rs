@@ -255,8 +255,7 @@ pub fn integer_text(t: &Term, base: u32) -> Option<String> {
 /// `binary_to_integer` does.
 pub fn parse_integer(s: &str, base: u32) -> Option<Term> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) || !(2..=36).contains(&base)
-    {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) || !(2..=36).contains(&base) {
         return None;
     }
     let b = num_bigint::BigInt::parse_bytes(s.trim_start_matches('+').as_bytes(), base)?;
@@ -264,23 +263,34 @@ pub fn parse_integer(s: &str, base: u32) -> Option<Term> {
 }
 
 fn base_arg(t: &Term) -> Result<u32, Control> {
-    small_int(t).filter(|b| (2..=36).contains(b)).map(|b| b as u32).ok_or_else(badarg)
+    small_int(t)
+        .filter(|b| (2..=36).contains(b))
+        .map(|b| b as u32)
+        .ok_or_else(badarg)
 }
 fn integer_to_binary(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = if a.len() > 1 { base_arg(&a[1])? } else { 10 };
-    integer_text(&a[0], base).map(Term::string).ok_or_else(badarg)
+    integer_text(&a[0], base)
+        .map(Term::string)
+        .ok_or_else(badarg)
 }
 fn integer_to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = if a.len() > 1 { base_arg(&a[1])? } else { 10 };
-    integer_text(&a[0], base).map(|s| charlist(&s)).ok_or_else(badarg)
+    integer_text(&a[0], base)
+        .map(|s| charlist(&s))
+        .ok_or_else(badarg)
 }
 fn binary_to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = if a.len() > 1 { base_arg(&a[1])? } else { 10 };
-    text(&a[0]).and_then(|s| parse_integer(s, base)).ok_or_else(badarg)
+    text(&a[0])
+        .and_then(|s| parse_integer(s, base))
+        .ok_or_else(badarg)
 }
 fn list_to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = if a.len() > 1 { base_arg(&a[1])? } else { 10 };
-    charlist_text(&a[0]).and_then(|s| parse_integer(&s, base)).ok_or_else(badarg)
+    charlist_text(&a[0])
+        .and_then(|s| parse_integer(&s, base))
+        .ok_or_else(badarg)
 }
 fn float_to_binary(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match &a[0] {
@@ -394,21 +404,33 @@ fn iolist_size(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn binary_to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match &a[0] {
-        Term::Binary(b) => Ok(Term::list(b.iter().map(|x| Term::Int(i64::from(*x))).collect())),
+        Term::Binary(b) => Ok(Term::list(
+            b.iter().map(|x| Term::Int(i64::from(*x))).collect(),
+        )),
         _ => Err(badarg()),
     }
 }
 fn atom_to_binary(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    a[0].as_atom().map(|x| Term::string(x.as_str())).ok_or_else(badarg)
+    a[0].as_atom()
+        .map(|x| Term::string(x.as_str()))
+        .ok_or_else(badarg)
 }
 fn atom_to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    a[0].as_atom().map(|x| charlist(x.as_str())).ok_or_else(badarg)
+    a[0].as_atom()
+        .map(|x| charlist(x.as_str()))
+        .ok_or_else(badarg)
 }
 fn binary_to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    text(&a[0]).filter(|s| s.chars().count() <= 255).map(Term::atom).ok_or_else(badarg)
+    text(&a[0])
+        .filter(|s| s.chars().count() <= 255)
+        .map(Term::atom)
+        .ok_or_else(badarg)
 }
 fn list_to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    charlist_text(&a[0]).filter(|s| s.chars().count() <= 255).map(|s| Term::atom(&s)).ok_or_else(badarg)
+    charlist_text(&a[0])
+        .filter(|s| s.chars().count() <= 255)
+        .map(|s| Term::atom(&s))
+        .ok_or_else(badarg)
 }
 /// True if an atom named `name` was already created (`binary_to_existing_atom`).
 pub fn atom_exists(name: &str) -> bool {
@@ -425,7 +447,9 @@ fn list_to_tuple(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     list(&a[0]).map(Term::tuple).ok_or_else(badarg)
 }
 fn tuple_to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    super::argument::tuple(&a[0]).map(|t| Term::list(t.to_vec())).ok_or_else(badarg)
+    super::argument::tuple(&a[0])
+        .map(|t| Term::list(t.to_vec()))
+        .ok_or_else(badarg)
 }
 /// `a ++ b`: `a` must be a proper list; `b` may be anything (it becomes the tail).
 pub fn append(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -453,21 +477,33 @@ fn append_element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn delete_element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut items = super::argument::tuple(&a[1]).ok_or_else(badarg)?.to_vec();
-    let i = index(&a[0]).filter(|i| *i >= 1 && *i <= items.len()).ok_or_else(badarg)?;
+    let i = index(&a[0])
+        .filter(|i| *i >= 1 && *i <= items.len())
+        .ok_or_else(badarg)?;
     items.remove(i - 1);
     Ok(Term::tuple(items))
 }
 fn insert_element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut items = super::argument::tuple(&a[1]).ok_or_else(badarg)?.to_vec();
-    let i = index(&a[0]).filter(|i| *i >= 1 && *i <= items.len() + 1).ok_or_else(badarg)?;
+    let i = index(&a[0])
+        .filter(|i| *i >= 1 && *i <= items.len() + 1)
+        .ok_or_else(badarg)?;
     items.insert(i - 1, a[2].clone());
     Ok(Term::tuple(items))
 }
-fn binary_part(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+/// `binary_part(binary, start, length)`.
+pub fn binary_part(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let bytes = a[0].as_bytes().ok_or_else(badarg)?;
-    let (start, len) = (small_int(&a[1]).ok_or_else(badarg)?, small_int(&a[2]).ok_or_else(badarg)?);
+    let (start, len) = (
+        small_int(&a[1]).ok_or_else(badarg)?,
+        small_int(&a[2]).ok_or_else(badarg)?,
+    );
     // A negative length counts backwards from `start`.
-    let (from, to) = if len >= 0 { (start, start + len) } else { (start + len, start) };
+    let (from, to) = if len >= 0 {
+        (start, start + len)
+    } else {
+        (start + len, start)
+    };
     if from < 0 || to as usize > bytes.len() {
         return Err(badarg());
     }
@@ -485,21 +521,26 @@ fn exit(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 /// `apply(fun, args)`: the VM makes the call.
 fn apply2(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let args = list(&a[1]).ok_or_else(badarg)?;
-    Err(Control::Call { fun: a[0].clone(), args })
+    Err(Control::Call {
+        fun: a[0].clone(),
+        args,
+    })
 }
 /// `apply(module, name, args)`.
 fn apply3(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], &a[1], list(&a[2])) {
-        (Term::Atom(m), Term::Atom(f), Some(args)) => {
-            Err(Control::CallMfa { module: *m, name: *f, args })
-        }
+        (Term::Atom(m), Term::Atom(f), Some(args)) => Err(Control::CallMfa {
+            module: *m,
+            name: *f,
+            args,
+        }),
         _ => Err(badarg()),
     }
 }
 
 static UNIQUE: AtomicI64 = AtomicI64::new(1);
 /// `:erlang.unique_integer/0,1` (`[:positive]` and `[:monotonic]` both hold: it counts up from 1).
-fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+pub fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if let Some(opts) = a.first() {
         for o in list(opts).ok_or_else(badarg)? {
             if !(o.is_atom_named("positive") || o.is_atom_named("monotonic")) {
@@ -656,5 +697,103 @@ mod tests {
     fn charlists_decode() {
         assert_eq!(charlist_text(&charlist("héllo")).as_deref(), Some("héllo"));
         assert!(charlist_text(&Term::list(vec![Term::atom("a")])).is_none());
+    }
+}
+
+#[cfg(test)]
+mod native_tests {
+    use crate::stdlib::test_bench::{a, call, i, l, raised, s, t};
+    use crate::term::Term;
+
+    #[test]
+    fn list_and_tuple_bifs() {
+        // length([1, 2]) => 2; hd([]) raises :badarg; [1] ++ 2 => [1 | 2]; [1, 2, 1] -- [1] => [2, 1]
+        assert_eq!(call("erlang", "length", vec![l(vec![i(1), i(2)])]), i(2));
+        assert_eq!(raised("erlang", "hd", vec![l(vec![])]), a("badarg"));
+        assert_eq!(
+            call("erlang", "++", vec![l(vec![i(1)]), i(2)]),
+            Term::list_with_tail(vec![i(1)], i(2))
+        );
+        assert_eq!(
+            call(
+                "erlang",
+                "--",
+                vec![l(vec![i(1), i(2), i(1)]), l(vec![i(1)])]
+            ),
+            l(vec![i(2), i(1)])
+        );
+        assert_eq!(
+            call("erlang", "element", vec![i(2), t(vec![a("a"), a("b")])]),
+            a("b")
+        );
+        assert_eq!(
+            raised("erlang", "element", vec![i(3), t(vec![a("a")])]),
+            a("badarg")
+        );
+        assert_eq!(
+            call(
+                "erlang",
+                "delete_element",
+                vec![i(1), t(vec![a("a"), a("b")])]
+            ),
+            t(vec![a("b")])
+        );
+        // map_size(5) raises {:badmap, 5}
+        assert_eq!(
+            raised("erlang", "map_size", vec![i(5)]),
+            t(vec![a("badmap"), i(5)])
+        );
+    }
+
+    #[test]
+    fn numbers_and_conversions() {
+        // round(2.5) => 3; round(-2.5) => -3; trunc(-2.7) => -2; :erlang.float(1) => 1.0
+        assert_eq!(call("erlang", "round", vec![Term::Float(2.5)]), i(3));
+        assert_eq!(call("erlang", "round", vec![Term::Float(-2.5)]), i(-3));
+        assert_eq!(call("erlang", "trunc", vec![Term::Float(-2.7)]), i(-2));
+        assert_eq!(call("erlang", "float", vec![i(1)]), Term::Float(1.0));
+        // :erlang.float_to_binary(1.5) => "1.50000000000000000000e+00"
+        assert_eq!(
+            call("erlang", "float_to_binary", vec![Term::Float(1.5)]),
+            s("1.50000000000000000000e+00")
+        );
+        // :erlang.float_to_binary(1.23456, decimals: 2) => "1.23"
+        let opts = l(vec![t(vec![a("decimals"), i(2)])]);
+        assert_eq!(
+            call(
+                "erlang",
+                "float_to_binary",
+                vec![Term::Float(1.23456), opts]
+            ),
+            s("1.23")
+        );
+        assert_eq!(call("erlang", "binary_to_integer", vec![s("-42")]), i(-42));
+        assert_eq!(
+            raised("erlang", "binary_to_integer", vec![s("4x")]),
+            a("badarg")
+        );
+        assert_eq!(
+            call("erlang", "binary_part", vec![s("hello"), i(1), i(3)]),
+            s("ell")
+        );
+        assert_eq!(
+            call("erlang", "and", vec![a("true"), a("false")]),
+            a("false")
+        );
+        assert_eq!(raised("erlang", "and", vec![i(1), a("true")]), a("badarg"));
+        assert_eq!(raised("erlang", "+", vec![i(1), a("a")]), a("badarith"));
+    }
+
+    #[test]
+    fn apply_hands_the_call_to_the_vm() {
+        let (r, _) = crate::stdlib::test_bench::run(
+            "erlang",
+            "apply",
+            vec![a("lists"), a("reverse"), l(vec![l(vec![])])],
+        );
+        assert!(
+            matches!(r, Err(crate::vm::Control::CallMfa { ref name, .. }) if name.as_str() == "reverse")
+        );
+        assert_eq!(raised("erlang", "throw", vec![a("x")]), a("x"));
     }
 }

@@ -9,7 +9,11 @@ use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
 /// `io_lib_format:fwrite_g/1` does (`1.0`, `0.1`, `1.0e6`, `1.2345678901234568e16`).
 pub fn float_to_text(f: f64) -> String {
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // Rust's `{:e}` prints the shortest round-trip digits: "6.666666666666666e-1".
     let sci = format!("{:e}", f.abs());
@@ -45,7 +49,11 @@ pub fn float_to_text(f: f64) -> String {
 
 fn with_exponent(digits: &str, exp: &str) -> String {
     let (first, rest) = digits.split_at(1);
-    if rest.is_empty() { format!("{first}.0e{exp}") } else { format!("{first}.{rest}e{exp}") }
+    if rest.is_empty() {
+        format!("{first}.0e{exp}")
+    } else {
+        format!("{first}.{rest}e{exp}")
+    }
 }
 
 /// Parses the longest float prefix of `s` as `Float.parse/1` does: digits, an optional
@@ -95,7 +103,10 @@ pub fn round_to(f: f64, digits: u32, mode: Rounding) -> f64 {
     // digits (f64 is exact in at most 1074 places; 40 beyond the target suffice to
     // see whether we are above, at or below the half).
     let exact = format!("{:.*}", digits as usize + 40, f.abs());
-    let cut = exact.find('.').map(|p| p + 1 + digits as usize).unwrap_or(exact.len());
+    let cut = exact
+        .find('.')
+        .map(|p| p + 1 + digits as usize)
+        .unwrap_or(exact.len());
     let (kept, rest) = exact.split_at(cut.min(exact.len()));
     let kept = kept.trim_end_matches('.');
     let truncated: f64 = kept.parse().unwrap_or(0.0);

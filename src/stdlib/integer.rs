@@ -1,6 +1,6 @@
 //! `Integer`: to_string/parse in any base, pow, floor_div, mod, digits, gcd, parity.
 
-use super::argument::{arg_error, bigint, function_clause, small_int, text};
+use super::argument::{bigint, function_clause, small_int, text};
 use super::arith;
 use super::erlang::{charlist, integer_text, parse_integer};
 use crate::term::Term;
@@ -52,7 +52,8 @@ fn parse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn pow(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], &a[1]) {
         (b, Term::Int(e)) if b.is_integer() && *e >= 0 => Ok(arith::int_pow(b, *e as u64)?),
-        (b, Term::Int(_)) if b.is_integer() => Err(arg_error(2, "out of range")),
+        // A negative exponent is an arithmetic error, as in Elixir 1.14.
+        (b, Term::Int(_)) if b.is_integer() => Err(super::argument::badarith()),
         _ => Err(function_clause("Integer", "pow", 2)),
     }
 }
@@ -88,12 +89,22 @@ fn digits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
     // Integer.digits(-123) => [-1, -2, -3]
     Ok(Term::list(
-        ds.into_iter().map(|d| Term::Int(if negative { -i64::from(d) } else { i64::from(d) })).collect(),
+        ds.into_iter()
+            .map(|d| {
+                Term::Int(if negative {
+                    -i64::from(d)
+                } else {
+                    i64::from(d)
+                })
+            })
+            .collect(),
     ))
 }
 fn undigits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = base_of(a, "undigits")?;
-    let items = a[0].list_to_vec().ok_or_else(|| function_clause("Integer", "undigits", a.len() as u32))?;
+    let items = a[0]
+        .list_to_vec()
+        .ok_or_else(|| function_clause("Integer", "undigits", a.len() as u32))?;
     let mut acc = Term::Int(0);
     for d in items {
         match small_int(&d) {
@@ -101,10 +112,12 @@ fn undigits(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
                 acc = arith::add(&arith::mul(&acc, &Term::Int(i64::from(base)))?, &d)?;
             }
             _ => {
-                return Err(crate::vm::Control::Raise(crate::vm::Raise::argument_error(format!(
-                    "invalid digit {} in base {base}",
-                    crate::term::inspect::inspect(&d)
-                ))));
+                return Err(crate::vm::Control::Raise(crate::vm::Raise::argument_error(
+                    format!(
+                        "invalid digit {} in base {base}",
+                        crate::term::inspect::inspect(&d)
+                    ),
+                )));
             }
         }
     }
@@ -139,4 +152,44 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "gcd", 2, gcd);
     reg.add(m, "is_even", 1, is_even);
     reg.add(m, "is_odd", 1, is_odd);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stdlib::test_bench::{a, call, i, l, raised_message, s, t};
+
+    fn integer(name: &str, args: Vec<crate::term::Term>) -> crate::term::Term {
+        call("Elixir.Integer", name, args)
+    }
+
+    #[test]
+    fn text_and_parsing() {
+        // Integer.to_string(255, 16) => "FF"; Integer.parse("12abc") => {12, "abc"}
+        assert_eq!(integer("to_string", vec![i(255), i(16)]), s("FF"));
+        assert_eq!(integer("parse", vec![s("12abc")]), t(vec![i(12), s("abc")]));
+        assert_eq!(
+            integer("parse", vec![s("-12abc")]),
+            t(vec![i(-12), s("abc")])
+        );
+        assert_eq!(integer("parse", vec![s("+")]), a("error"));
+        assert_eq!(
+            integer("digits", vec![i(-123)]),
+            l(vec![i(-1), i(-2), i(-3)])
+        );
+    }
+
+    #[test]
+    fn arithmetic_helpers() {
+        // Integer.pow(2, 10) => 1024; floor_div(-7, 2) => -4; mod(-7, 2) => 1; gcd(12, 18) => 6
+        assert_eq!(integer("pow", vec![i(2), i(10)]), i(1024));
+        assert_eq!(integer("floor_div", vec![i(-7), i(2)]), i(-4));
+        assert_eq!(integer("mod", vec![i(-7), i(2)]), i(1));
+        assert_eq!(integer("gcd", vec![i(12), i(18)]), i(6));
+        assert!(integer("is_even", vec![i(4)]).is_atom_named("true"));
+        // Integer.pow(2, -1) => ** (ArithmeticError) bad argument in arithmetic expression
+        assert_eq!(
+            raised_message("Elixir.Integer", "pow", vec![i(2), i(-1)]),
+            "bad argument in arithmetic expression"
+        );
+    }
 }

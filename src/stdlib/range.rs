@@ -35,17 +35,32 @@ impl Range {
     /// decreasing range with step -1 selects nothing; the start clamps at 0).
     pub fn pick_indices(&self, len: usize) -> Vec<usize> {
         let n = len as i64;
-        let step = if self.step == -1 && self.first > self.last { 1 } else { self.step };
+        let step = if self.step == -1 && self.first > self.last {
+            1
+        } else {
+            self.step
+        };
         if step < 0 {
             return Vec::new();
         }
-        let first = if self.first < 0 { (self.first + n).max(0) } else { self.first };
-        let last = if self.last < 0 { self.last + n } else { self.last };
+        let first = if self.first < 0 {
+            (self.first + n).max(0)
+        } else {
+            self.first
+        };
+        let last = if self.last < 0 {
+            self.last + n
+        } else {
+            self.last
+        };
         if first > last || first >= n {
             return Vec::new();
         }
         let last = last.min(n - 1);
-        (first..=last).step_by(step as usize).map(|i| i as usize).collect()
+        (first..=last)
+            .step_by(step as usize)
+            .map(|i| i as usize)
+            .collect()
     }
 }
 

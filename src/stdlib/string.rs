@@ -28,7 +28,11 @@ fn patterns(t: &Term, name: &str, arity: u32) -> Result<Vec<String>, Control> {
     let items = list(t).ok_or_else(|| function_clause("String", name, arity))?;
     items
         .iter()
-        .map(|p| text(p).map(str::to_string).ok_or_else(|| function_clause("String", name, arity)))
+        .map(|p| {
+            text(p)
+                .map(str::to_string)
+                .ok_or_else(|| function_clause("String", name, arity))
+        })
         .collect()
 }
 
@@ -57,7 +61,12 @@ fn option<'t>(opts: Option<&'t Term>, key: &str) -> Option<&'t Term> {
 
 fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "split", 1)?;
-    Ok(Term::list(s.split(char::is_whitespace).filter(|p| !p.is_empty()).map(Term::string).collect()))
+    Ok(Term::list(
+        s.split(char::is_whitespace)
+            .filter(|p| !p.is_empty())
+            .map(Term::string)
+            .collect(),
+    ))
 }
 
 fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -68,7 +77,9 @@ fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let parts = match option(opts, "parts") {
         None => usize::MAX,
         Some(t) if t.is_atom_named("infinity") => usize::MAX,
-        Some(t) => index(t).filter(|n| *n > 0).ok_or_else(|| function_clause("String", "split", 3))?,
+        Some(t) => index(t)
+            .filter(|n| *n > 0)
+            .ok_or_else(|| function_clause("String", "split", 3))?,
     };
     // Pieces between matches; an empty pattern matches between every grapheme.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
@@ -150,7 +161,9 @@ fn upcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(string_arg(&a[0], "upcase", 2)?.to_uppercase()))
 }
 fn downcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::string(string_arg(&a[0], "downcase", 2)?.to_lowercase()))
+    Ok(Term::string(
+        string_arg(&a[0], "downcase", 2)?.to_lowercase(),
+    ))
 }
 fn capitalize(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "capitalize", 2)?;
@@ -160,10 +173,14 @@ fn capitalize(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(first + &rest))
 }
 fn length(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::Int(string_arg(&a[0], "length", 1)?.graphemes(true).count() as i64))
+    Ok(Term::Int(
+        string_arg(&a[0], "length", 1)?.graphemes(true).count() as i64,
+    ))
 }
 fn byte_size(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    a[0].as_bytes().map(|b| Term::Int(b.len() as i64)).ok_or_else(super::argument::badarg)
+    a[0].as_bytes()
+        .map(|b| Term::Int(b.len() as i64))
+        .ok_or_else(super::argument::badarg)
 }
 fn contains(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "contains?", 2)?;
@@ -226,7 +243,11 @@ fn replace_affix(a: &[Term], name: &str, prefix: bool, all: bool) -> NativeResul
     let mut rest = s;
     let mut count = 0;
     loop {
-        let next = if prefix { rest.strip_prefix(m) } else { rest.strip_suffix(m) };
+        let next = if prefix {
+            rest.strip_prefix(m)
+        } else {
+            rest.strip_suffix(m)
+        };
         match next {
             Some(r) => {
                 rest = r;
@@ -239,7 +260,11 @@ fn replace_affix(a: &[Term], name: &str, prefix: bool, all: bool) -> NativeResul
         }
     }
     let reps = with.repeat(count);
-    Ok(Term::string(if prefix { reps + rest } else { rest.to_string() + &reps }))
+    Ok(Term::string(if prefix {
+        reps + rest
+    } else {
+        rest.to_string() + &reps
+    }))
 }
 fn replace_prefix(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     replace_affix(a, "replace_prefix", true, false)
@@ -268,7 +293,11 @@ fn pad(a: &[Term], name: &str, leading: bool) -> NativeResult {
     let have = s.graphemes(true).count();
     let need = count.saturating_sub(have);
     let fill: String = pad_gs.iter().cycle().take(need).copied().collect();
-    Ok(Term::string(if leading { fill + s } else { s.to_string() + &fill }))
+    Ok(Term::string(if leading {
+        fill + s
+    } else {
+        s.to_string() + &fill
+    }))
 }
 fn pad_leading(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     pad(a, "pad_leading", true)
@@ -277,10 +306,14 @@ fn pad_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     pad(a, "pad_trailing", false)
 }
 fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let s = a[0].as_bytes().ok_or_else(|| arg_error(1, "not a binary"))?;
+    let s = a[0]
+        .as_bytes()
+        .ok_or_else(|| arg_error(1, "not a binary"))?;
     let n = index(&a[1]).ok_or_else(|| arg_error(2, "out of range"))?;
     if s.len().saturating_mul(n) > (1 << 30) {
-        return Err(Control::Raise(crate::vm::Raise::error(Term::atom("system_limit"))));
+        return Err(Control::Raise(crate::vm::Raise::error(Term::atom(
+            "system_limit",
+        ))));
     }
     Ok(Term::bytes(s.repeat(n)))
 }
@@ -308,7 +341,9 @@ fn slice(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
     let range = Range::from_term(&a[1]).ok_or_else(|| function_clause("String", "slice", 2))?;
     let picked = range.pick_indices(gs.len());
-    Ok(Term::string(picked.into_iter().map(|i| gs[i]).collect::<String>()))
+    Ok(Term::string(
+        picked.into_iter().map(|i| gs[i]).collect::<String>(),
+    ))
 }
 fn at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "at", 2)?;
@@ -316,15 +351,25 @@ fn at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let gs = graphemes(s);
     let n = gs.len() as i64;
     let i = if i < 0 { n + i } else { i };
-    Ok(if (0..n).contains(&i) { Term::string(gs[i as usize]) } else { Term::nil() })
+    Ok(if (0..n).contains(&i) {
+        Term::string(gs[i as usize])
+    } else {
+        Term::nil()
+    })
 }
 fn first(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "first", 1)?;
-    Ok(s.graphemes(true).next().map(Term::string).unwrap_or_else(Term::nil))
+    Ok(s.graphemes(true)
+        .next()
+        .map(Term::string)
+        .unwrap_or_else(Term::nil))
 }
 fn last(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "last", 1)?;
-    Ok(s.graphemes(true).next_back().map(Term::string).unwrap_or_else(Term::nil))
+    Ok(s.graphemes(true)
+        .next_back()
+        .map(Term::string)
+        .unwrap_or_else(Term::nil))
 }
 fn split_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "split_at", 2)?;
@@ -332,12 +377,17 @@ fn split_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let gs = graphemes(s);
     let n = gs.len() as i64;
     let at = (if i < 0 { n + i } else { i }).clamp(0, n) as usize;
-    Ok(Term::pair(Term::string(gs[..at].concat()), Term::string(gs[at..].concat())))
+    Ok(Term::pair(
+        Term::string(gs[..at].concat()),
+        Term::string(gs[at..].concat()),
+    ))
 }
 fn to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
     if s.chars().count() > 255 {
-        return Err(Control::Raise(crate::vm::Raise::error(Term::atom("system_limit"))));
+        return Err(Control::Raise(crate::vm::Raise::error(Term::atom(
+            "system_limit",
+        ))));
     }
     Ok(Term::atom(s))
 }
@@ -374,10 +424,10 @@ pub fn parse_float_strict(s: &str) -> Option<f64> {
     if !digits(int) || !digits(frac) {
         return None;
     }
-    if let Some(e) = exp {
-        if !digits(e.strip_prefix(['+', '-']).unwrap_or(e)) {
-            return None;
-        }
+    if let Some(e) = exp
+        && !digits(e.strip_prefix(['+', '-']).unwrap_or(e))
+    {
+        return None;
     }
     s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
@@ -393,7 +443,9 @@ fn graphemes_fn(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn codepoints(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "codepoints", 1)?;
-    Ok(Term::list(s.chars().map(|c| Term::string(c.to_string())).collect()))
+    Ok(Term::list(
+        s.chars().map(|c| Term::string(c.to_string())).collect(),
+    ))
 }
 fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(charlist(string_arg(&a[0], "to_charlist", 1)?))
@@ -408,8 +460,10 @@ fn valid(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 /// Elixir's `String.printable?/1`: no control characters besides `\n\r\t\v\b\f\e\d\a`.
 pub fn printable(s: &str) -> bool {
     s.chars().all(|c| {
-        matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}')
-            || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))
+        matches!(
+            c,
+            '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}'
+        ) || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))
     })
 }
 fn printable_fn(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -480,4 +534,166 @@ pub fn register(reg: &mut NativeRegistry) {
         reg.add(m, name, 3, f);
     }
     reg.add(m, "replace", 4, replace);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_float_strict;
+    use crate::stdlib::test_bench::{a, call, i, kw, l, raised, raised_message, s, t};
+    use crate::term::Term;
+
+    fn strs(xs: &[&str]) -> Term {
+        l(xs.iter().map(|x| s(x)).collect())
+    }
+    fn string(name: &str, args: Vec<Term>) -> Term {
+        call("Elixir.String", name, args)
+    }
+
+    #[test]
+    fn split_variants() {
+        // String.split("a b  c") => ["a", "b", "c"]; String.split(" a  b \n") => ["a", "b"]
+        assert_eq!(string("split", vec![s("a b  c")]), strs(&["a", "b", "c"]));
+        assert_eq!(string("split", vec![s(" a  b \n")]), strs(&["a", "b"]));
+        // String.split("a,b,,c", ",") => ["a", "b", "", "c"]
+        assert_eq!(
+            string("split", vec![s("a,b,,c"), s(",")]),
+            strs(&["a", "b", "", "c"])
+        );
+        // String.split("a,b,c", ",", parts: 2) => ["a", "b,c"]
+        assert_eq!(
+            string("split", vec![s("a,b,c"), s(","), kw(vec![("parts", i(2))])]),
+            strs(&["a", "b,c"])
+        );
+        // String.split(",a,b,,c,", ",", trim: true, parts: 2) => ["a", "b,,c,"]
+        let opts = kw(vec![("trim", a("true")), ("parts", i(2))]);
+        assert_eq!(
+            string("split", vec![s(",a,b,,c,"), s(","), opts]),
+            strs(&["a", "b,,c,"])
+        );
+        // String.split("abc", "") => ["", "a", "b", "c", ""]; parts: 2 => ["", "abc"]
+        assert_eq!(
+            string("split", vec![s("abc"), s("")]),
+            strs(&["", "a", "b", "c", ""])
+        );
+        assert_eq!(
+            string("split", vec![s("abc"), s(""), kw(vec![("parts", i(2))])]),
+            strs(&["", "abc"])
+        );
+        // String.split("a-b_c", ["-", "_"]) => ["a", "b", "c"]
+        assert_eq!(
+            string("split", vec![s("a-b_c"), strs(&["-", "_"])]),
+            strs(&["a", "b", "c"])
+        );
+        // String.split("line one\n  line two\n", "\n", trim: true) => ["line one", "  line two"]
+        let heredoc = string(
+            "split",
+            vec![
+                s("line one\n  line two\n"),
+                s("\n"),
+                kw(vec![("trim", a("true"))]),
+            ],
+        );
+        assert_eq!(heredoc, strs(&["line one", "  line two"]));
+    }
+
+    #[test]
+    fn case_trim_pad_and_replace() {
+        assert_eq!(string("trim", vec![s("  \t padded \n")]), s("padded"));
+        assert_eq!(string("trim", vec![s("xxaxx"), s("x")]), s("a"));
+        assert_eq!(string("trim_leading", vec![s("ababc"), s("ab")]), s("c"));
+        assert_eq!(string("upcase", vec![s("shopping")]), s("SHOPPING"));
+        assert_eq!(
+            string("capitalize", vec![s("rock climbing")]),
+            s("Rock climbing")
+        );
+        assert_eq!(string("capitalize", vec![s("élan VITAL")]), s("Élan vital"));
+        assert_eq!(string("pad_leading", vec![s("7"), i(3), s("0")]), s("007"));
+        assert_eq!(
+            string("pad_leading", vec![s("abc"), i(6), s("12")]),
+            s("121abc")
+        );
+        assert_eq!(
+            string("pad_trailing", vec![s("abc"), i(7), s("12")]),
+            s("abc1212")
+        );
+        assert_eq!(
+            string("replace", vec![s("a-b-c"), s("-"), s("+")]),
+            s("a+b+c")
+        );
+        assert_eq!(
+            string("replace", vec![s("abc"), s(""), s("-")]),
+            s("-a-b-c-")
+        );
+        let once = kw(vec![("global", a("false"))]);
+        assert_eq!(
+            string("replace", vec![s("aaa"), s("a"), s("b"), once]),
+            s("baa")
+        );
+        assert_eq!(
+            string("replace_leading", vec![s("aaab"), s("a"), s("x")]),
+            s("xxxb")
+        );
+        assert_eq!(
+            string("replace_prefix", vec![s("aaab"), s("a"), s("x")]),
+            s("xaab")
+        );
+        assert_eq!(string("duplicate", vec![s("="), i(3)]), s("==="));
+    }
+
+    #[test]
+    fn graphemes_slices_and_positions() {
+        // String.length("héllo") => 5; String.length("e\u0301") => 1
+        assert_eq!(string("length", vec![s("héllo")]), i(5));
+        assert_eq!(string("length", vec![s("e\u{301}")]), i(1));
+        assert_eq!(string("reverse", vec![s("héllo")]), s("olléh"));
+        assert_eq!(string("slice", vec![s("elixir"), i(1), i(3)]), s("lix"));
+        assert_eq!(string("slice", vec![s("elixir"), i(-2), i(5)]), s("ir"));
+        assert_eq!(string("slice", vec![s("elixir"), i(7), i(1)]), s(""));
+        assert_eq!(string("at", vec![s("abc"), i(-1)]), s("c"));
+        assert!(string("at", vec![s("abc"), i(5)]).is_nil());
+        assert_eq!(
+            string("split_at", vec![s("abcdef"), i(-2)]),
+            t(vec![s("abcd"), s("ef")])
+        );
+        assert_eq!(string("codepoints", vec![s("hé")]), strs(&["h", "é"]));
+        assert!(string("first", vec![s("")]).is_nil());
+        assert!(string("contains?", vec![s("abc"), strs(&["x", "b"])]).is_atom_named("true"));
+        assert!(string("printable?", vec![s("a\u{1}")]).is_atom_named("false"));
+    }
+
+    #[test]
+    fn conversions_and_their_errors() {
+        assert_eq!(string("to_integer", vec![s("-15")]), i(-15));
+        assert_eq!(string("to_integer", vec![s("ff"), i(16)]), i(255));
+        assert_eq!(string("to_float", vec![s("3.25")]), Term::Float(3.25));
+        assert_eq!(string("to_float", vec![s("1.5e5")]), Term::Float(150000.0));
+        assert_eq!(parse_float_strict("1e5"), None);
+        assert_eq!(parse_float_strict(".5"), None);
+        assert_eq!(
+            raised_message("Elixir.String", "to_integer", vec![s("x")]),
+            "errors were found at the given arguments:\n\n  * 1st argument: not a textual representation of an integer\n"
+        );
+        assert_eq!(
+            raised_message("Elixir.String", "to_float", vec![s("1")]),
+            "errors were found at the given arguments:\n\n  * 1st argument: not a textual representation of a float\n"
+        );
+        assert_eq!(
+            raised_message(
+                "Elixir.String",
+                "to_existing_atom",
+                vec![s("zzz_never_made_atom_q")]
+            ),
+            "errors were found at the given arguments:\n\n  * 1st argument: not an already existing atom\n"
+        );
+        assert_eq!(
+            raised_message("Elixir.String", "duplicate", vec![s("a"), i(-1)]),
+            "errors were found at the given arguments:\n\n  * 2nd argument: out of range\n"
+        );
+        // String.upcase(5) => FunctionClauseError String.upcase/2
+        assert_eq!(
+            raised("Elixir.String", "upcase", vec![i(5)]).map_get_atom("arity"),
+            Some(&i(2))
+        );
+        assert_eq!(string("to_atom", vec![s("dynamic")]), a("dynamic"));
+    }
 }

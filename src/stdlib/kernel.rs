@@ -1,0 +1,310 @@
+//! `Kernel` functions that are plain functions (`elem`, `to_string`, `inspect`...)
+//! and `Kernel.+` etc. for captures like `&Kernel.+/2`. The operator and guard
+//! functions share their implementation with the `:erlang` BIFs.
+
+use super::argument::{badarg, index};
+use super::erlang;
+use super::float::float_to_text;
+use super::io::inspect_opts;
+use crate::term::Term;
+use crate::term::inspect::{InspectOpts, inspect_with};
+use crate::vm::raise::exception_struct;
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
+
+type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
+
+/// The `Protocol.UndefinedError` raised when `protocol` has no implementation for `value`.
+pub fn protocol_undefined(protocol: &str, value: &Term) -> Control {
+    Control::Raise(Raise::error(exception_struct(
+        "Protocol.UndefinedError",
+        vec![
+            ("protocol", Term::atom(&format!("Elixir.{protocol}"))),
+            ("value", value.clone()),
+            ("description", Term::string("")),
+        ],
+    )))
+}
+
+/// The text of chardata: binaries, code points and nested lists of them.
+pub fn chardata_text(t: &Term) -> Option<String> {
+    let mut out = String::new();
+    let mut stack = vec![t.clone()];
+    while let Some(cur) = stack.pop() {
+        match cur {
+            Term::Binary(b) => out.push_str(std::str::from_utf8(&b).ok()?),
+            Term::Nil => {}
+            Term::Cons(c) => {
+                stack.push(c.tail.clone());
+                match &c.head {
+                    Term::Int(i) => out.push(char::from_u32(u32::try_from(*i).ok()?)?),
+                    h @ (Term::Binary(_) | Term::Cons(_) | Term::Nil) => stack.push(h.clone()),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `to_string/1` (the String.Chars protocol): strings, numbers, atoms (`nil` is
+/// empty, aliases keep their `Elixir.` prefix) and chardata lists.
+pub fn chars_text(t: &Term) -> Result<String, Control> {
+    match t {
+        Term::Binary(b) => Ok(String::from_utf8_lossy(b).into_owned()),
+        Term::Int(i) => Ok(i.to_string()),
+        Term::BigInt(b) => Ok(b.to_string()),
+        Term::Float(f) => Ok(float_to_text(*f)),
+        Term::Atom(a) if a.as_str() == "nil" => Ok(String::new()),
+        Term::Atom(a) => Ok(a.as_str().to_string()),
+        Term::Nil | Term::Cons(_) => {
+            chardata_text(t).ok_or_else(|| protocol_undefined("String.Chars", t))
+        }
+        _ => Err(protocol_undefined("String.Chars", t)),
+    }
+}
+
+fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::string(chars_text(&a[0])?))
+}
+fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match &a[0] {
+        Term::Nil | Term::Cons(_) => Ok(erlang::charlist(
+            &chardata_text(&a[0]).ok_or_else(|| protocol_undefined("List.Chars", &a[0]))?,
+        )),
+        Term::Binary(_) | Term::Int(_) | Term::BigInt(_) | Term::Float(_) | Term::Atom(_) => {
+            Ok(erlang::charlist(&chars_text(&a[0])?))
+        }
+        other => Err(protocol_undefined("List.Chars", other)),
+    }
+}
+fn inspect(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let opts = match a.get(1) {
+        Some(o) => {
+            // inspect/2 stays on one line unless asked to be pretty.
+            let mut opts = inspect_opts(o, InspectOpts::default())?;
+            if !opts.pretty {
+                opts.width = usize::MAX;
+            }
+            opts
+        }
+        None => InspectOpts::default(),
+    };
+    Ok(Term::string(inspect_with(&a[0], &opts)))
+}
+/// `elem(tuple, index0)`.
+fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match (&a[0], index(&a[1])) {
+        (Term::Tuple(t), Some(i)) if i < t.len() => Ok(t[i].clone()),
+        _ => Err(badarg()),
+    }
+}
+/// `put_elem(tuple, index0, value)`.
+fn put_elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match (&a[0], index(&a[1])) {
+        (Term::Tuple(t), Some(i)) if i < t.len() => {
+            let mut items = (**t).clone();
+            items[i] = a[2].clone();
+            Ok(Term::tuple(items))
+        }
+        _ => Err(badarg()),
+    }
+}
+fn is_nil(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(a[0].is_nil()))
+}
+fn is_struct1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(a[0].struct_name().is_some()))
+}
+fn is_struct2(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    if a[1].as_atom().is_none() {
+        return Err(badarg());
+    }
+    Ok(Term::bool(
+        a[0].struct_name()
+            .is_some_and(|n| Some(n) == a[1].as_atom()),
+    ))
+}
+fn is_exception(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(
+        a[0].struct_name().is_some()
+            && a[0]
+                .map_get_atom("__exception__")
+                .is_some_and(Term::is_truthy),
+    ))
+}
+fn not(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    match &a[0] {
+        t if t.is_boolean() => Ok(Term::bool(!t.is_truthy())),
+        other => Err(Control::Raise(Raise::error(Term::pair(
+            Term::atom("badarg"),
+            other.clone(),
+        )))),
+    }
+}
+fn concat(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    // `<>` on non-binaries raises ArgumentError naming the operand.
+    match (&a[0], &a[1]) {
+        (Term::Binary(x), Term::Binary(y)) => {
+            let mut out = Vec::with_capacity(x.len() + y.len());
+            out.extend_from_slice(x);
+            out.extend_from_slice(y);
+            Ok(Term::bytes(out))
+        }
+        _ => Err(badarg()),
+    }
+}
+/// Registers `Kernel`.
+pub fn register(reg: &mut NativeRegistry) {
+    let k = "Elixir.Kernel";
+    // The operators and guards are the :erlang BIFs under Elixir's names.
+    let mut bifs = NativeRegistry::new();
+    erlang::register(&mut bifs);
+    let renamed = [
+        ("+", "+", 2),
+        ("-", "-", 2),
+        ("*", "*", 2),
+        ("/", "/", 2),
+        ("+", "+", 1),
+        ("-", "-", 1),
+        ("div", "div", 2),
+        ("rem", "rem", 2),
+        ("abs", "abs", 1),
+        ("==", "==", 2),
+        ("!=", "/=", 2),
+        ("===", "=:=", 2),
+        ("!==", "=/=", 2),
+        ("<", "<", 2),
+        (">", ">", 2),
+        ("<=", "=<", 2),
+        (">=", ">=", 2),
+        ("max", "max", 2),
+        ("min", "min", 2),
+        ("++", "++", 2),
+        ("--", "--", 2),
+        ("length", "length", 1),
+        ("hd", "hd", 1),
+        ("tl", "tl", 1),
+        ("tuple_size", "tuple_size", 1),
+        ("map_size", "map_size", 1),
+        ("byte_size", "byte_size", 1),
+        ("bit_size", "bit_size", 1),
+        ("round", "round", 1),
+        ("trunc", "trunc", 1),
+        ("floor", "floor", 1),
+        ("ceil", "ceil", 1),
+        ("is_atom", "is_atom", 1),
+        ("is_binary", "is_binary", 1),
+        ("is_bitstring", "is_bitstring", 1),
+        ("is_boolean", "is_boolean", 1),
+        ("is_float", "is_float", 1),
+        ("is_function", "is_function", 1),
+        ("is_function", "is_function", 2),
+        ("is_integer", "is_integer", 1),
+        ("is_list", "is_list", 1),
+        ("is_map", "is_map", 1),
+        ("is_map_key", "is_map_key", 2),
+        ("is_number", "is_number", 1),
+        ("is_pid", "is_pid", 1),
+        ("is_reference", "is_reference", 1),
+        ("is_tuple", "is_tuple", 1),
+        ("apply", "apply", 2),
+        ("apply", "apply", 3),
+        ("throw", "throw", 1),
+        ("exit", "exit", 1),
+    ];
+    for (elixir, bif, arity) in renamed {
+        if let Some(f) = bifs.get(
+            crate::term::Atom::new("erlang"),
+            crate::term::Atom::new(bif),
+            arity,
+        ) {
+            reg.add(k, elixir, arity, f);
+        }
+    }
+    reg.add(k, "elem", 2, elem);
+    reg.add(k, "put_elem", 3, put_elem);
+    reg.add(k, "to_string", 1, to_string);
+    reg.add(k, "to_charlist", 1, to_charlist);
+    reg.add(k, "inspect", 1, inspect);
+    reg.add(k, "inspect", 2, inspect);
+    reg.add(k, "is_nil", 1, is_nil);
+    reg.add(k, "is_struct", 1, is_struct1);
+    reg.add(k, "is_struct", 2, is_struct2);
+    reg.add(k, "is_exception", 1, is_exception);
+    reg.add(k, "not", 1, not);
+    reg.add(k, "binary_part", 3, erlang::binary_part);
+    reg.add(k, "<>", 2, concat);
+    reg.add("Elixir.String.Chars", "to_string", 1, to_string);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stdlib::test_bench::{a, call, i, l, raised, raised_message, s, t};
+    use crate::term::Term;
+
+    #[test]
+    fn to_string_follows_string_chars() {
+        // to_string(:atom) <> to_string(12) <> to_string(1.0) => "atom121.0"
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![a("atom")]),
+            s("atom")
+        );
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![Term::Float(1.0)]),
+            s("1.0")
+        );
+        // to_string(String) => "Elixir.String"; to_string(nil) => ""
+        assert_eq!(
+            call("Elixir.Kernel", "to_string", vec![a("Elixir.String")]),
+            s("Elixir.String")
+        );
+        assert_eq!(call("Elixir.Kernel", "to_string", vec![a("nil")]), s(""));
+        // to_string([?a, "bc", [?d]]) => "abcd"
+        assert_eq!(
+            call(
+                "Elixir.Kernel",
+                "to_string",
+                vec![l(vec![i(97), s("bc"), l(vec![i(100)])])]
+            ),
+            s("abcd")
+        );
+        // to_string({1, 2}) => protocol String.Chars not implemented for {1, 2} of type Tuple
+        assert_eq!(
+            raised_message("Elixir.Kernel", "to_string", vec![t(vec![i(1), i(2)])]),
+            "protocol String.Chars not implemented for {1, 2} of type Tuple"
+        );
+        // to_charlist("hé") => [104, 233]
+        assert_eq!(
+            call("Elixir.Kernel", "to_charlist", vec![s("hé")]),
+            l(vec![i(104), i(233)])
+        );
+    }
+
+    #[test]
+    fn tuple_access_and_operators() {
+        assert_eq!(
+            call("Elixir.Kernel", "elem", vec![t(vec![a("a"), a("b")]), i(1)]),
+            a("b")
+        );
+        assert_eq!(
+            raised("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]),
+            a("badarg")
+        );
+        assert_eq!(
+            call("Elixir.Kernel", "put_elem", vec![t(vec![i(1)]), i(0), i(2)]),
+            t(vec![i(2)])
+        );
+        // Kernel.+(1, 2) => 3; Kernel.!=(1, 1.0) => false; Kernel.<>("a", "b") => "ab"
+        assert_eq!(call("Elixir.Kernel", "+", vec![i(1), i(2)]), i(3));
+        assert_eq!(
+            call("Elixir.Kernel", "!=", vec![i(1), Term::Float(1.0)]),
+            a("false")
+        );
+        assert_eq!(call("Elixir.Kernel", "<>", vec![s("a"), s("b")]), s("ab"));
+        assert_eq!(
+            call("Elixir.Kernel", "inspect", vec![l(vec![i(1), i(2)])]),
+            s("[1, 2]")
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! Erlang's `:lists` (first-order functions). Bad arguments raise what Erlang
+//! raises: a FunctionClauseError naming `:lists.f/n`, or `:badarg`.
+
+use super::argument::{badarg, index, list, small_int};
+use super::arith;
+use crate::term::Term;
+use crate::vm::raise::exception_struct;
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
+
+type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
+
+/// FunctionClauseError for `:lists.name/arity`.
+fn clause(name: &str, arity: u32) -> Control {
+    Control::Raise(Raise::error(exception_struct(
+        "FunctionClauseError",
+        vec![
+            ("module", Term::atom("lists")),
+            ("function", Term::atom(name)),
+            ("arity", Term::Int(i64::from(arity))),
+            ("kind", Term::nil()),
+            ("args", Term::nil()),
+            ("clauses", Term::nil()),
+        ],
+    )))
+}
+
+fn items(t: &Term, name: &str, arity: u32) -> Result<Vec<Term>, Control> {
+    list(t).ok_or_else(|| clause(name, arity))
+}
+
+fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut xs = list(&a[0]).ok_or_else(badarg)?;
+    xs.reverse();
+    Ok(Term::list_with_tail(
+        xs,
+        a.get(1).cloned().unwrap_or(Term::Nil),
+    ))
+}
+fn sort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut xs = items(&a[0], "sort", 1)?;
+    xs.sort_by(|x, y| x.loose_cmp(y));
+    Ok(Term::list(xs))
+}
+fn usort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut xs = items(&a[0], "usort", 1)?;
+    xs.sort_by(|x, y| x.loose_cmp(y));
+    // usort drops elements that compare equal (==), keeping the first.
+    xs.dedup_by(|y, x| x.loose_eq(y));
+    Ok(Term::list(xs))
+}
+fn seq(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (from, to) = (small_int(&a[0]), small_int(&a[1]));
+    let step = a.get(2).map(small_int).unwrap_or(Some(1));
+    let (Some(from), Some(to), Some(step)) = (from, to, step) else {
+        return Err(clause("seq", a.len() as u32));
+    };
+    if step == 0 && from != to || (step > 0 && to < from - step) || (step < 0 && to > from - step) {
+        return Err(clause("seq", a.len() as u32));
+    }
+    if step == 0 {
+        return Ok(Term::list(vec![Term::Int(from)]));
+    }
+    let count = ((to - from) / step + 1).max(0);
+    if count > (1 << 26) {
+        return Err(Control::Raise(Raise::error(Term::atom("system_limit"))));
+    }
+    Ok(Term::list(
+        (0..count).map(|k| Term::Int(from + k * step)).collect(),
+    ))
+}
+fn nth(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let n = index(&a[0]).ok_or_else(|| clause("nth", 2))?;
+    let xs = items(&a[1], "nth", 2)?;
+    n.checked_sub(1)
+        .and_then(|i| xs.get(i).cloned())
+        .ok_or_else(|| clause("nth", 2))
+}
+fn nthtail(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let n = index(&a[0]).ok_or_else(|| clause("nthtail", 2))?;
+    let mut cur = a[1].clone();
+    for _ in 0..n {
+        cur = match &cur {
+            Term::Cons(c) => c.tail.clone(),
+            _ => return Err(clause("nthtail", 2)),
+        };
+    }
+    Ok(cur)
+}
+fn member(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let xs = list(&a[1]).ok_or_else(badarg)?;
+    Ok(Term::bool(xs.contains(&a[0])))
+}
+fn keyfind(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let pos = index(&a[1]).filter(|p| *p >= 1).ok_or_else(badarg)?;
+    let xs = list(&a[2]).ok_or_else(badarg)?;
+    Ok(xs
+        .into_iter()
+        .find(|x| matches!(x, Term::Tuple(t) if t.get(pos - 1).is_some_and(|k| k.loose_eq(&a[0]))))
+        .unwrap_or_else(|| Term::bool(false)))
+}
+fn keymember(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(!keyfind(cx, a)?.is_atom_named("false")))
+}
+fn keydelete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let pos = index(&a[1])
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| clause("keydelete", 3))?;
+    let mut xs = items(&a[2], "keydelete", 3)?;
+    if let Some(i) = xs.iter().position(
+        |x| matches!(x, Term::Tuple(t) if t.get(pos - 1).is_some_and(|k| k.loose_eq(&a[0]))),
+    ) {
+        xs.remove(i);
+    }
+    Ok(Term::list(xs))
+}
+fn keysort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let pos = index(&a[0])
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| clause("keysort", 2))?;
+    let xs = items(&a[1], "keysort", 2)?;
+    let mut keyed = Vec::with_capacity(xs.len());
+    for x in xs {
+        let k = match &x {
+            Term::Tuple(t) => t
+                .get(pos - 1)
+                .cloned()
+                .ok_or_else(|| clause("keysort", 2))?,
+            _ => return Err(clause("keysort", 2)),
+        };
+        keyed.push((k, x));
+    }
+    // Stable, like Erlang's keysort.
+    keyed.sort_by(|(k1, _), (k2, _)| k1.loose_cmp(k2));
+    Ok(Term::list(keyed.into_iter().map(|(_, x)| x).collect()))
+}
+fn last(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    items(&a[0], "last", 1)?
+        .pop()
+        .ok_or_else(|| clause("last", 1))
+}
+fn flatten(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut out = Vec::new();
+    super::list::flatten_into(&a[0], &mut out).ok_or_else(|| clause("flatten", 1))?;
+    Ok(Term::list(out))
+}
+fn append1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let lists = items(&a[0], "append", 1)?;
+    let Some((last, init)) = lists.split_last() else {
+        return Ok(Term::Nil);
+    };
+    let mut out = Vec::new();
+    for l in init {
+        out.extend(items(l, "append", 1)?);
+    }
+    Ok(Term::list_with_tail(out, last.clone()))
+}
+fn append2(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    super::erlang::append(cx, a)
+}
+fn subtract(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    super::erlang::subtract(cx, a)
+}
+fn delete(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut xs = items(&a[1], "delete", 2)?;
+    if let Some(p) = xs.iter().position(|x| *x == a[0]) {
+        xs.remove(p);
+    }
+    Ok(Term::list(xs))
+}
+fn fold_numbers(
+    a: &Term,
+    name: &str,
+    start: Term,
+    op: fn(&Term, &Term) -> Result<Term, Raise>,
+) -> NativeResult {
+    let mut acc = start;
+    for x in items(a, name, 1)? {
+        acc = op(&acc, &x)?;
+    }
+    Ok(acc)
+}
+fn sum(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    fold_numbers(&a[0], "sum", Term::Int(0), arith::add)
+}
+fn max(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let xs = items(&a[0], "max", 1)?;
+    xs.into_iter()
+        .reduce(|m, x| arith::max(&m, &x))
+        .ok_or_else(|| clause("max", 1))
+}
+fn min(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let xs = items(&a[0], "min", 1)?;
+    xs.into_iter()
+        .reduce(|m, x| arith::min(&m, &x))
+        .ok_or_else(|| clause("min", 1))
+}
+fn zip(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (xs, ys) = (items(&a[0], "zip", 2)?, items(&a[1], "zip", 2)?);
+    if xs.len() != ys.len() {
+        return Err(clause("zip", 2));
+    }
+    Ok(Term::list(
+        xs.into_iter()
+            .zip(ys)
+            .map(|(x, y)| Term::pair(x, y))
+            .collect(),
+    ))
+}
+fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let n = index(&a[0])
+        .filter(|n| *n < (1 << 26))
+        .ok_or_else(|| clause("duplicate", 2))?;
+    Ok(Term::list(vec![a[1].clone(); n]))
+}
+fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let n = index(&a[0]).ok_or_else(badarg)?;
+    let mut xs = list(&a[1]).ok_or_else(badarg)?;
+    if n > xs.len() {
+        return Err(badarg());
+    }
+    let rest = xs.split_off(n);
+    Ok(Term::pair(Term::list(xs), Term::list(rest)))
+}
+fn sublist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let arity = a.len() as u32;
+    let (xs, start, len) = match a {
+        [l, n] => (
+            items(l, "sublist", 2)?,
+            1,
+            index(n).ok_or_else(|| clause("sublist", 2))?,
+        ),
+        [l, s, n] => (
+            items(l, "sublist", 3)?,
+            index(s)
+                .filter(|s| *s >= 1)
+                .ok_or_else(|| clause("sublist", 3))?,
+            index(n).ok_or_else(|| clause("sublist", 3))?,
+        ),
+        _ => return Err(clause("sublist", arity)),
+    };
+    if start > xs.len() + 1 {
+        return Err(clause("sublist", arity));
+    }
+    Ok(Term::list(
+        xs.into_iter().skip(start - 1).take(len).collect(),
+    ))
+}
+
+/// Registers `:lists`.
+pub fn register(reg: &mut NativeRegistry) {
+    let m = "lists";
+    reg.add(m, "reverse", 1, reverse);
+    reg.add(m, "reverse", 2, reverse);
+    reg.add(m, "sort", 1, sort);
+    reg.add(m, "usort", 1, usort);
+    reg.add(m, "seq", 2, seq);
+    reg.add(m, "seq", 3, seq);
+    reg.add(m, "nth", 2, nth);
+    reg.add(m, "nthtail", 2, nthtail);
+    reg.add(m, "member", 2, member);
+    reg.add(m, "keyfind", 3, keyfind);
+    reg.add(m, "keymember", 3, keymember);
+    reg.add(m, "keydelete", 3, keydelete);
+    reg.add(m, "keysort", 2, keysort);
+    reg.add(m, "last", 1, last);
+    reg.add(m, "flatten", 1, flatten);
+    reg.add(m, "append", 1, append1);
+    reg.add(m, "append", 2, append2);
+    reg.add(m, "subtract", 2, subtract);
+    reg.add(m, "delete", 2, delete);
+    reg.add(m, "sum", 1, sum);
+    reg.add(m, "max", 1, max);
+    reg.add(m, "min", 1, min);
+    reg.add(m, "zip", 2, zip);
+    reg.add(m, "duplicate", 2, duplicate);
+    reg.add(m, "split", 2, split);
+    reg.add(m, "sublist", 2, sublist);
+    reg.add(m, "sublist", 3, sublist);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stdlib::test_bench::{a, call, i, l, t};
+
+    fn ints(xs: &[i64]) -> crate::term::Term {
+        l(xs.iter().map(|x| i(*x)).collect())
+    }
+
+    #[test]
+    fn erlang_list_functions() {
+        // :lists.seq(1, 5, 2) => [1, 3, 5]; :lists.sublist([1,2,3,4], 2, 2) => [2, 3]
+        assert_eq!(
+            call("lists", "seq", vec![i(1), i(5), i(2)]),
+            ints(&[1, 3, 5])
+        );
+        assert_eq!(
+            call("lists", "sublist", vec![ints(&[1, 2, 3, 4]), i(2), i(2)]),
+            ints(&[2, 3])
+        );
+        // :lists.split(2, [1,2,3]) => {[1, 2], [3]}; :lists.usort([3, 1, 2, 1]) => [1, 2, 3]
+        assert_eq!(
+            call("lists", "split", vec![i(2), ints(&[1, 2, 3])]),
+            t(vec![ints(&[1, 2]), ints(&[3])])
+        );
+        assert_eq!(
+            call("lists", "usort", vec![ints(&[3, 1, 2, 1])]),
+            ints(&[1, 2, 3])
+        );
+        // :lists.seq(1, 0) => []; :lists.keyfind(:b, 1, [a: 1]) => false
+        assert_eq!(call("lists", "seq", vec![i(1), i(0)]), ints(&[]));
+        assert_eq!(
+            call(
+                "lists",
+                "keyfind",
+                vec![a("b"), i(1), l(vec![t(vec![a("a"), i(1)])])]
+            ),
+            a("false")
+        );
+        assert_eq!(
+            call("lists", "reverse", vec![ints(&[1, 2]), ints(&[3])]),
+            ints(&[2, 1, 3])
+        );
+    }
+}
