@@ -9,7 +9,7 @@
 //!   `is_builtin` (user exception modules are the VM's to build).
 //! - [`date::date_from_iso`] for `~D[...]` literals.
 //! - [`system::set_argv`] for the CLI; [`file::restrict_to`] for the grader's sandbox;
-//!   `:otplab_file.read_lines/1` (in [`file`]) for the prelude's `File.Stream`.
+//!   `:otplab_file.read_lines/1` (in [`mod@file`]) for the prelude's `File.Stream`.
 //! - [`float::float_to_text`] (Erlang's shortest float text) and
 //!   [`kernel::chars_text`] (String.Chars) for interpolation.
 
