@@ -538,6 +538,37 @@ fn apply3(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
 }
 
+/// `:erlang.raise(class, reason, stacktrace)` (what `reraise` compiles to). The
+/// stacktrace argument must be a list; the VM records its own trace for the re-raise.
+fn raise3(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    if !a[2].is_list() {
+        return Err(badarg());
+    }
+    let reason = a[1].clone();
+    match a[0].as_atom().map(|c| c.as_str()) {
+        Some("error") => Err(Control::Raise(Raise::error(reason))),
+        Some("throw") => Err(Control::Raise(Raise::throw(reason))),
+        Some("exit") => Err(Control::Raise(Raise::exit(reason))),
+        _ => Err(badarg()),
+    }
+}
+/// `node/0`: a session is a single, non-distributed node.
+fn node(_: Cx<'_, '_>, _: &[Term]) -> NativeResult {
+    Ok(Term::atom("nonode@nohost"))
+}
+fn binary_to_float(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    text(&a[0])
+        .and_then(super::string::parse_float_strict)
+        .map(Term::Float)
+        .ok_or_else(badarg)
+}
+fn list_to_float(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    charlist_text(&a[0])
+        .and_then(|s| super::string::parse_float_strict(&s))
+        .map(Term::Float)
+        .ok_or_else(badarg)
+}
+
 static UNIQUE: AtomicI64 = AtomicI64::new(1);
 /// `:erlang.unique_integer/0,1` (`[:positive]` and `[:monotonic]` both hold: it counts up from 1).
 pub fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
@@ -661,6 +692,10 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "insert_element", 3, insert_element);
     reg.add(m, "binary_part", 3, binary_part);
     reg.add(m, "unique_integer", 0, unique_integer);
+    reg.add(m, "raise", 3, raise3);
+    reg.add(m, "node", 0, node);
+    reg.add(m, "binary_to_float", 1, binary_to_float);
+    reg.add(m, "list_to_float", 1, list_to_float);
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `File`: read, write, exists?, rm, mkdir_p, ls, stream!, with Elixir's
 //! `{:error, posix}` results and `File.Error` messages.
 //!
-//! Every file system access goes through [`gate`], the one place a session can
+//! Every file system access goes through `gate`, the one place a session can
 //! confine learner code to some directories ([`restrict_to`]); a path outside them
 //! fails with `:eacces` as if the OS had refused it.
 //!

@@ -212,6 +212,7 @@ pub fn register(reg: &mut NativeRegistry) {
         ("apply", "apply", 3),
         ("throw", "throw", 1),
         ("exit", "exit", 1),
+        ("node", "node", 0),
     ];
     for (elixir, bif, arity) in renamed {
         if let Some(f) = bifs.get(

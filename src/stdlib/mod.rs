@@ -1,6 +1,17 @@
 //! Layer 5 — the standard library: natives in Rust (one file per Elixir/Erlang
 //! module) and the prelude, Elixir sources compiled into the binary (Enum, Stream,
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
+//!
+//! Entry points other layers call directly (besides the registry):
+//! - [`arith`]: `add`, `sub`, `lt`... for the VM's operator fast path.
+//! - [`exception`]: `normalize`/`normalize_blamed` (raw error → struct), `message`,
+//!   `banner`/`banner_blamed` (the uncaught-error line), `make_exception` (`raise`),
+//!   `is_builtin` (user exception modules are the VM's to build).
+//! - [`date::date_from_iso`] for `~D[...]` literals.
+//! - [`system::set_argv`] for the CLI; [`file::restrict_to`] for the grader's sandbox;
+//!   `:otplab_file.read_lines/1` (in [`mod@file`]) for the prelude's `File.Stream`.
+//! - [`float::float_to_text`] (Erlang's shortest float text) and
+//!   [`kernel::chars_text`] (String.Chars) for interpolation.
 
 pub mod prelude;
 pub mod ets;
@@ -26,6 +37,7 @@ pub mod keyword;
 pub mod list;
 pub mod lists;
 pub mod map;
+pub mod map_set;
 pub mod maps;
 pub mod math;
 pub mod path;
@@ -59,6 +71,7 @@ pub fn natives() -> NativeRegistry {
     list::register(&mut reg);
     lists::register(&mut reg);
     map::register(&mut reg);
+    map_set::register(&mut reg);
     maps::register(&mut reg);
     math::register(&mut reg);
     path::register(&mut reg);
