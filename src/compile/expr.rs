@@ -120,6 +120,11 @@ impl<'m> Compiler<'m> {
                 }
                 self.tail(b, &items[items.len() - 1])
             }
+            NodeKind::Call { target: CallTarget::Local(n), args, .. } if n == "__MODULE__" && args.is_empty() => {
+                let v = self.expr(b, node)?;
+                b.emit(Instr::Return { src: v });
+                Ok(())
+            }
             NodeKind::Call { target, args, .. } => {
                 if let Some(()) = self.try_control(b, node, target, args, Dest::Tail)? {
                     return Ok(());

@@ -17,6 +17,9 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Code", "ensure_loaded?", 1, ensure_loaded);
     reg.add("Elixir.Range", "__default_step__", 2, default_step);
     reg.add("Elixir.Kernel", "__byte_to_binary__", 1, byte_to_binary);
+    reg.add("Elixir.Kernel", "struct", 1, struct1);
+    reg.add("Elixir.Kernel", "struct", 2, struct2);
+    reg.add("Elixir.Kernel", "struct!", 2, struct2);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
 }
 
@@ -165,4 +168,51 @@ fn codepoint_to_binary(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 /// True if `t` is a function value of `arity`.
 pub fn is_fun_of_arity(t: &Term, arity: u32) -> bool {
     matches!(t, Term::Fun(f) if f.arity == arity && matches!(f.kind, FunKind::Closure { .. } | FunKind::Export { .. }))
+}
+
+fn struct1(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    struct2(cx, &[args[0].clone(), Term::Nil])
+}
+
+/// `struct(Mod | %Mod{}, fields)`: the struct with `fields` applied; unknown keys
+/// are ignored, as Elixir's `struct/2` does.
+fn struct2(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let mut base: crate::term::TermMap = match &args[0] {
+        Term::Atom(m) => {
+            let Some(fields) = cx.modules.info(*m).and_then(|i| i.struct_fields) else {
+                return Err(Raise::argument_error(format!(
+                    "{} is not a struct",
+                    crate::term::inspect::inspect(&args[0])
+                ))
+                .into());
+            };
+            let mut map: crate::term::TermMap = fields.into_iter().map(|(k, v)| (Term::Atom(k), v)).collect();
+            map.insert(Term::Atom(ATOMS.struct_), Term::Atom(*m));
+            map
+        }
+        Term::Map(m) if args[0].struct_name().is_some() => (**m).clone(),
+        other => {
+            return Err(Raise::argument_error(format!(
+                "expected a struct name or a struct, got: {}",
+                crate::term::inspect::inspect(other)
+            ))
+            .into());
+        }
+    };
+    let pairs: Vec<(Term, Term)> = match &args[1] {
+        Term::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        other => other
+            .list_iter()
+            .filter_map(|t| match t {
+                Term::Tuple(p) if p.len() == 2 => Some((p[0].clone(), p[1].clone())),
+                _ => None,
+            })
+            .collect(),
+    };
+    for (k, v) in pairs {
+        if k != Term::Atom(ATOMS.struct_) && base.contains_key(&k) {
+            base.insert(k, v);
+        }
+    }
+    Ok(Term::Map(std::sync::Arc::new(base)))
 }

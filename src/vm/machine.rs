@@ -314,7 +314,13 @@ impl Machine {
                             Ok(v) => v,
                             Err(e) => {
                                 save_pc!(pc);
-                                return Err(e);
+                                let name = match op {
+                                    super::code::BinOp::Add => "+",
+                                    super::code::BinOp::Sub => "-",
+                                    super::code::BinOp::Mul => "*",
+                                    _ => "/",
+                                };
+                                return Err(e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()]));
                             }
                         },
                     };
@@ -664,7 +670,7 @@ impl Machine {
                         Some("exit") => Class::Exit,
                         _ => Class::Error,
                     };
-                    return Err(Raise { class, reason: reg!(*reason).clone() });
+                    return Err(Raise::new(class, reg!(*reason).clone()));
                 }
                 Instr::TryBegin { handler, class, reason } => {
                     self.handlers.push(Handler {
@@ -820,7 +826,7 @@ impl Machine {
                     self.push_frame(code.clone(), args, dst);
                     Ok(Flow::Continue)
                 }
-                Callable::Native(f) => self.call_native(cx, *f, args, dst, reds),
+                Callable::Native(f) => self.call_native(cx, *f, args, dst, reds, Some((target.module, target.name))),
             },
             None => Err(undefined(&self.modules, target.module, target.name, target.arity, false)),
         }
@@ -842,7 +848,7 @@ impl Machine {
                 self.push_frame(code, full, dst);
                 Ok(Flow::Continue)
             }
-            Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds),
+            Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds, None),
         }
     }
 
@@ -853,6 +859,7 @@ impl Machine {
         args: Vec<Term>,
         dst: Reg,
         reds: &mut i64,
+        who: Option<(Atom, Atom)>,
     ) -> Result<Flow, Raise> {
         let result = {
             let mut ncx = NativeCtx { process: cx, modules: &self.modules };
@@ -864,7 +871,10 @@ impl Machine {
                 self.regs[base + dst as usize] = v;
                 Ok(Flow::Continue)
             }
-            Err(Control::Raise(r)) => Err(r),
+            Err(Control::Raise(r)) => Err(match who {
+                Some((m, n)) => r.blaming(m, n, &args),
+                None => r,
+            }),
             Err(Control::Call { fun, args }) => self.call_value(cx, &fun, args, dst, reds),
             Err(Control::CallMfa { module, name, args }) => {
                 let target = self.modules.cell(module, name, args.len() as u32);
@@ -905,7 +915,7 @@ impl Machine {
         reds: &mut i64,
     ) -> Result<Flow, Raise> {
         self.mark_return_after_call(ret_reg);
-        self.call_native(cx, f, args, ret_reg, reds)
+        self.call_native(cx, f, args, ret_reg, reds, None)
     }
 
     /// Points the current frame at a synthetic `Return ret_reg` so that, once the call

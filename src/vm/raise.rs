@@ -33,12 +33,25 @@ pub struct Raise {
     pub class: Class,
     /// The payload.
     pub reason: Term,
+    /// The built-in call that failed (`div(0, 0)`), for Elixir's detailed banners.
+    pub blame: Option<std::sync::Arc<Blame>>,
+}
+
+/// A failed call of a native: module, function and arguments.
+#[derive(Debug, Clone)]
+pub struct Blame {
+    /// The module (`erlang`, `Elixir.Kernel`).
+    pub module: Atom,
+    /// The function name.
+    pub function: Atom,
+    /// The arguments it was given.
+    pub args: Vec<Term>,
 }
 
 impl Raise {
     /// An error with a raw reason (`:badarg`, `{:badmatch, v}`).
     pub fn error(reason: Term) -> Raise {
-        Raise { class: Class::Error, reason }
+        Raise { class: Class::Error, reason, blame: None }
     }
 
     /// An error with an Elixir exception struct `module` (e.g. `"ArgumentError"`,
@@ -62,14 +75,27 @@ impl Raise {
         Raise::error(Term::Atom(ATOMS.badarith))
     }
 
+    /// A raise of `class` with `reason`.
+    pub fn new(class: Class, reason: Term) -> Raise {
+        Raise { class, reason, blame: None }
+    }
+
+    /// The same raise, blaming the call `module.function(args)` unless one is blamed already.
+    pub fn blaming(mut self, module: Atom, function: Atom, args: &[Term]) -> Raise {
+        if self.blame.is_none() && self.class == Class::Error {
+            self.blame = Some(std::sync::Arc::new(Blame { module, function, args: args.to_vec() }));
+        }
+        self
+    }
+
     /// A throw.
     pub fn throw(value: Term) -> Raise {
-        Raise { class: Class::Throw, reason: value }
+        Raise { class: Class::Throw, reason: value, blame: None }
     }
 
     /// An exit.
     pub fn exit(reason: Term) -> Raise {
-        Raise { class: Class::Exit, reason }
+        Raise { class: Class::Exit, reason, blame: None }
     }
 }
 
