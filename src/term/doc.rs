@@ -278,6 +278,6 @@ mod tests {
         for _ in 0..200_000 {
             doc = Doc::group(Doc::nest(doc, 1));
         }
-        assert_eq!(render(&doc, Some(80)), "x");
+        assert_eq!(render(&doc, None), "x");
     }
 }

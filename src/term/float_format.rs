@@ -14,7 +14,7 @@ pub fn float_to_text(x: f64) -> String {
         return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     let (digits, place) = shortest_digits(x.abs());
-    let body = place_decimal_point(&digits, place);
+    let body = place_decimal_point(&digits, place, x.abs() >= 9_007_199_254_740_992.0);
     if x < 0.0 { format!("-{body}") } else { body }
 }
 
@@ -49,7 +49,8 @@ fn shortest_digits(x: f64) -> (String, i32) {
 }
 
 /// Erlang's `insert_decimal/3`: fixed notation unless the exponent form is shorter.
-fn place_decimal_point(digits: &str, place: i32) -> String {
+/// `beyond_exact_integers` is `|x| >= 2^53`, where Erlang never writes trailing zeros.
+fn place_decimal_point(digits: &str, place: i32, beyond_exact_integers: bool) -> String {
     let len = digits.len() as i32;
     if place == 0 {
         return format!("0.{digits}");
@@ -59,8 +60,9 @@ fn place_decimal_point(digits: &str, place: i32) -> String {
         return format!("{int_part}.{frac_part}");
     }
     let exp = (place - 1).to_string();
-    // The exponent form of a one-digit number needs ".0" (2 more characters).
-    let exp_dot = if len == 1 { 2 } else { 0 };
+    // Erlang's cost of the exponent form: the exponent, "e", and the dot (plus a
+    // "0" after it for a one-digit mantissa).
+    let exp_dot = if len == 1 { 2 } else { 1 };
     let exp_cost = exp.len() as i32 + 1 + exp_dot;
     if place < 0 {
         if 2 - place <= exp_cost {
@@ -68,7 +70,7 @@ fn place_decimal_point(digits: &str, place: i32) -> String {
         } else {
             exponent_form(digits, &exp)
         }
-    } else if place - len + 2 <= exp_cost {
+    } else if place - len + 2 <= exp_cost && !beyond_exact_integers {
         format!("{digits}{}.0", "0".repeat((place - len) as usize))
     } else {
         exponent_form(digits, &exp)
@@ -134,5 +136,26 @@ mod tests {
         assert_eq!(float_to_text(2.5e-5), "2.5e-5");
         assert_eq!(float_to_text(-0.0), "-0.0");
         assert_eq!(float_to_text(152.5), "152.5");
+        // Erlang's cost rule and its 2^53 cut-off for integral values.
+        let cases = [
+            (1000.0, "1.0e3"),
+            (150.0, "150.0"),
+            (1500.0, "1.5e3"),
+            (12345.0, "12345.0"),
+            (1234500.0, "1.2345e6"),
+            (9007199254740990.0, "9007199254740990.0"),
+            (9007199254740992.0, "9.007199254740992e15"),
+            (4503599627370497.0, "4503599627370497.0"),
+            (0.0025, "0.0025"),
+            (0.00025, "2.5e-4"),
+            (0.00125, "0.00125"),
+            (0.000125, "1.25e-4"),
+            (1.0e-4, "0.0001"),
+            (1.2e-4, "1.2e-4"),
+            (1.0e22, "1.0e22"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(float_to_text(x), want, "to_string of {x:e}");
+        }
     }
 }

@@ -39,8 +39,17 @@ pub enum Charlists {
     AsCharlists,
 }
 
+/// Where `inspect` learns the field order of user structs: Elixir 1.14 prints struct
+/// fields in `defstruct` order, which a map keyed in term order does not keep. The
+/// VM, which compiles `defstruct`, provides it.
+pub trait StructFields: Send + Sync {
+    /// The fields of `module`'s struct in definition order (without `__struct__`),
+    /// or `None` if `module` defines no struct.
+    fn fields(&self, module: Atom) -> Option<Vec<Atom>>;
+}
+
 /// Options of `inspect/2` and `IO.inspect/2`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct InspectOpts {
     /// Break long terms across lines at `width` (IO.inspect does; inspect/1 does not).
     pub pretty: bool,
@@ -52,11 +61,34 @@ pub struct InspectOpts {
     pub printable_limit: usize,
     /// How lists of integers are shown.
     pub charlists: Charlists,
+    /// Struct field order; without it, fields print in term order and every
+    /// `__struct__` map is assumed to be a valid struct.
+    pub struct_fields: Option<std::sync::Arc<dyn StructFields>>,
 }
 
 impl Default for InspectOpts {
     fn default() -> Self {
-        InspectOpts { pretty: false, width: 80, limit: 50, printable_limit: 4096, charlists: Charlists::Infer }
+        InspectOpts {
+            pretty: false,
+            width: 80,
+            limit: 50,
+            printable_limit: 4096,
+            charlists: Charlists::Infer,
+            struct_fields: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for InspectOpts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InspectOpts")
+            .field("pretty", &self.pretty)
+            .field("width", &self.width)
+            .field("limit", &self.limit)
+            .field("printable_limit", &self.printable_limit)
+            .field("charlists", &self.charlists)
+            .field("struct_fields", &self.struct_fields.is_some())
+            .finish()
     }
 }
 
@@ -310,7 +342,7 @@ fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
             slots.frame("{".into(), "}", BreakMode::Flex)
         }
         Term::Map(map) => match t.struct_name() {
-            Some(name) => structure(t, map, name, ctx),
+            Some(name) => structure(t, map, name, ctx, opts),
             None => map_container(map, "%{".into(), ctx, false),
         },
         Term::Pid(pid) => leaf(format!("#PID<0.{}.0>", pid.0)),
@@ -341,7 +373,8 @@ fn binary_doc(bytes: &[u8], limit: usize, printable_limit: usize) -> Doc {
         }
         remaining = decrement(remaining);
     }
-    Doc::group(Doc::concat(vec![Doc::text("<<"), Doc::nest(Doc::concat(parts), 1), Doc::text(">>")]))
+    // Continuation lines align under the first byte, past `<<`.
+    Doc::group(Doc::concat(vec![Doc::text("<<"), Doc::nest(Doc::concat(parts), 2), Doc::text(">>")]))
 }
 
 /// A non-empty list: charlist, keyword list, or plain (possibly improper) list.
@@ -467,7 +500,7 @@ fn map_container<'a>(map: &'a TermMap, left: String, ctx: Ctx, skip_struct_keys:
 }
 
 /// Structs: the special forms Elixir gives Range, Date and MapSet, else `%Name{...}`.
-fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx) -> Expanded<'a> {
+fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     match name.as_str() {
         "Elixir.Range" => {
             if let (Some(first @ Term::Int(f)), Some(last @ Term::Int(l)), Some(step @ Term::Int(s))) =
@@ -505,7 +538,37 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx) -> Expande
         }
         _ => {}
     }
-    map_container(map, format!("%{}{{", atom_literal(name.as_str())), ctx, true)
+    let left = format!("%{}{{", atom_literal(name.as_str()));
+    let Some(provider) = &opts.struct_fields else {
+        return map_container(map, left, ctx, true);
+    };
+    match provider.fields(name) {
+        Some(fields) if fields_match(map, &fields) => {
+            // `Inspect.Any` (1.14): the definition's fields, in its order, as keywords.
+            let mut slots = Slots::new(ctx);
+            for field in fields.iter().filter(|f| **f != ATOMS.exception) {
+                let Some(c) = slots.take() else { break };
+                if let Some(value) = map.get(&Term::Atom(*field)) {
+                    slots.push(Part::Keyword(atom_key(field.as_str())), &[value], c);
+                }
+            }
+            if slots.parts.is_empty() && !slots.truncated {
+                return leaf(format!("{left}}}"));
+            }
+            slots.frame(left, "}", BreakMode::Strict)
+        }
+        // Not a struct of a known module (or fields added/removed): a plain map.
+        _ => map_container(map, "%{".into(), ctx, false),
+    }
+}
+
+/// True when `map`'s keys are exactly the definition's `fields` (`__struct__` and
+/// `__exception__` aside, whether or not the definition lists the latter).
+fn fields_match(map: &TermMap, fields: &[Atom]) -> bool {
+    let exception = Term::Atom(ATOMS.exception);
+    let own = map.len() - 1 - usize::from(map.contains_key(&exception));
+    let defined: Vec<&Atom> = fields.iter().filter(|f| **f != ATOMS.exception).collect();
+    own == defined.len() && defined.iter().all(|f| map.contains_key(&Term::Atom(**f)))
 }
 
 /// A function value: `&Mod.fun/arity` or `#Function<index.hash/arity in Mod.fun/n>`.
@@ -540,3 +603,7 @@ fn module_hash(module: &str) -> u32 {
     }
     hash & ((1 << 27) - 1)
 }
+
+#[cfg(test)]
+#[path = "inspect_tests.rs"]
+mod tests;

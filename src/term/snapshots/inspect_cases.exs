@@ -58,7 +58,7 @@ cases = [
   {"pretty tuples list", :pretty, Enum.map(1..12, &{:item, &1, "value #{&1}"}), []},
   {"pretty width 20", :pretty, %{a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], b: {:ok, "text"}}, [width: 20]},
   {"pretty width 0", :pretty, [1, [2, 3], {4, 5}], [width: 0]},
-  {"pretty mapset", :pretty, MapSet.new(1..40), []},
+  {"pretty mapset", :pretty, MapSet.new(1..30), [width: 40]},
   {"pretty binary", :pretty, :binary.copy(<<1, 2, 3>>, 30), []},
   {"pretty string list", :pretty, List.duplicate("éééééééééé", 5), []},
   {"pretty deep", :pretty, Enum.reduce(1..6, :leaf, fn i, acc -> %{level: i, child: acc, tag: "level #{i}"} end), []}
