@@ -503,18 +503,16 @@ fn map_container<'a>(map: &'a TermMap, left: String, ctx: Ctx, skip_struct_keys:
 fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     match name.as_str() {
         "Elixir.Range" => {
-            if let (Some(first @ Term::Int(f)), Some(last @ Term::Int(l)), Some(step @ Term::Int(s))) =
-                (t.map_get_atom("first"), t.map_get_atom("last"), t.map_get_atom("step"))
+            if let (Some(first @ Term::Int(f)), Some(last @ Term::Int(l)), Some(step @ Term::Int(s)), 4) =
+                (t.map_get_atom("first"), t.map_get_atom("last"), t.map_get_atom("step"), map.len())
             {
-                if map.len() == 4 {
-                    let show_step = !(*s == 1 && l >= f);
-                    let inner = Ctx { limit: ctx.limit, charlists: ctx.charlists };
-                    return Expanded::Frame(Frame {
-                        slots: vec![(first, inner), (last, inner), (step, inner)],
-                        docs: Vec::new(),
-                        layout: Layout::Range { show_step },
-                    });
-                }
+                // `first..last` only for the default step of an ascending range.
+                let show_step = !(*s == 1 && l >= f);
+                return Expanded::Frame(Frame {
+                    slots: vec![(first, ctx), (last, ctx), (step, ctx)],
+                    docs: Vec::new(),
+                    layout: Layout::Range { show_step },
+                });
             }
         }
         "Elixir.Date" => {
