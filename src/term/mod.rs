@@ -4,9 +4,17 @@
 //! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
 //! - [`order`]: Erlang term order, `==` versus `===`.
 //! - [`inspect`]: `inspect/1,2` exactly as Elixir 1.14 prints, pretty-printing included.
+//! - [`doc`]: the pretty-printing algebra `inspect` renders with.
+//! - [`atom_syntax`], [`escape`], [`float_format`], [`date`]: how atoms, quoted text,
+//!   floats and dates are written.
 //! - [`text`]: `to_string/1` (String.Chars) for interpolation and `IO.puts`.
 
 pub mod atom;
+pub mod atom_syntax;
+pub mod date;
+pub mod doc;
+pub mod escape;
+pub mod float_format;
 pub mod inspect;
 pub mod order;
 pub mod text;
