@@ -74,8 +74,28 @@ impl Default for InspectOpts {
             limit: 50,
             printable_limit: 4096,
             charlists: Charlists::Infer,
-            struct_fields: None,
+            struct_fields: Some(std::sync::Arc::new(DefinedStructs)),
         }
+    }
+}
+
+/// Struct definitions known to the process, in `defstruct` order. Like the atom
+/// table they are global: a module compiled in any session defines its struct's
+/// shape for printing everywhere (the last definition wins, as on BEAM).
+static DEFINED_STRUCTS: std::sync::LazyLock<parking_lot::RwLock<std::collections::HashMap<Atom, Vec<Atom>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Records `module`'s struct fields (definition order) for `inspect`.
+pub fn define_struct(module: Atom, fields: Vec<Atom>) {
+    DEFINED_STRUCTS.write().insert(module, fields);
+}
+
+/// The default [`StructFields`] provider: every struct defined so far.
+pub struct DefinedStructs;
+
+impl StructFields for DefinedStructs {
+    fn fields(&self, module: Atom) -> Option<Vec<Atom>> {
+        DEFINED_STRUCTS.read().get(&module).cloned()
     }
 }
 

@@ -121,6 +121,12 @@ impl Modules {
                 }
             }
         }
+        if let Some(fields) = &info.struct_fields {
+            crate::term::inspect::define_struct(
+                module,
+                fields.iter().map(|(k, _)| *k).filter(|k| k.as_str() != "__exception__").collect(),
+            );
+        }
         self.infos.write().insert(module, info);
     }
 
