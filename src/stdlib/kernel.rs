@@ -60,7 +60,8 @@ pub fn chars_text(t: &Term) -> Result<String, Control> {
         Term::Nil | Term::Cons(_) => {
             chardata_text(t).ok_or_else(|| protocol_undefined("String.Chars", t))
         }
-        _ => Err(protocol_undefined("String.Chars", t)),
+        // Structs with a text form (Date...) are the term layer's business.
+        _ => crate::term::text::to_text(t).map_err(|_| protocol_undefined("String.Chars", t)),
     }
 }
 

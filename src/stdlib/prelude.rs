@@ -7,6 +7,7 @@
 /// modules that define structs (`MapSet`, `Stream`) come before the modules whose
 /// patterns name those structs (`Enumerable`, `Enum`).
 pub const SOURCES: &[(&str, &str)] = &[
+    ("exceptions.ex", include_str!("prelude/exceptions.ex")),
     ("function.ex", include_str!("prelude/function.ex")),
     ("range.ex", include_str!("prelude/range.ex")),
     ("map_set.ex", include_str!("prelude/map_set.ex")),

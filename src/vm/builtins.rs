@@ -17,6 +17,9 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Code", "ensure_loaded?", 1, ensure_loaded);
     reg.add("Elixir.Range", "__default_step__", 2, default_step);
     reg.add("Elixir.Kernel", "__byte_to_binary__", 1, byte_to_binary);
+    reg.add("otplab_logger", "set_level", 1, set_log_level);
+    reg.add("otplab_logger", "level", 0, log_level);
+    reg.add("Elixir.Module", "split", 1, module_split);
     reg.add("Elixir.Kernel", "struct", 1, struct1);
     reg.add("Elixir.Kernel", "struct", 2, struct2);
     reg.add("Elixir.Kernel", "struct!", 2, struct2);
@@ -215,4 +218,33 @@ fn struct2(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
         }
     }
     Ok(Term::Map(std::sync::Arc::new(base)))
+}
+
+fn set_log_level(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(level) = args[0].as_atom().and_then(|a| crate::runtime::LogLevel::from_name(a.as_str())) else {
+        return Err(Raise::argument_error(format!(
+            "invalid value for :level option: {}",
+            crate::term::inspect::inspect(&args[0])
+        ))
+        .into());
+    };
+    cx.process.runtime().set_log_level(level);
+    Ok(Term::ok())
+}
+
+fn log_level(cx: &mut NativeCtx<'_>, _args: &[Term]) -> NativeResult {
+    Ok(Term::atom(cx.process.runtime().log_level().name()))
+}
+
+/// `Module.split(Foo.Bar)` → `["Foo", "Bar"]`.
+fn module_split(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let name = match &args[0] {
+        Term::Atom(a) => a.as_str().to_string(),
+        Term::Binary(_) => args[0].as_str().unwrap_or_default().to_string(),
+        _ => return Err(Raise::error(Term::atom("function_clause")).into()),
+    };
+    let Some(rest) = name.strip_prefix("Elixir.") else {
+        return Err(Raise::argument_error(format!("expected an Elixir module, got: {}", crate::term::inspect::inspect(&args[0]))).into());
+    };
+    Ok(Term::list(rest.split('.').map(|s| Term::string(s)).collect()))
 }

@@ -290,12 +290,9 @@ impl Machine {
                     for (k, v) in pairs.iter() {
                         let key = reg!(*k).clone();
                         if *strict && !m.contains_key(&key) {
+                            // OTP 25 raises `{:badkey, key}` for `%{map | key: v}`.
                             save_pc!(pc);
-                            return Err(Raise::error(Term::tuple(vec![
-                                Term::atom("badkey"),
-                                key,
-                                reg!(*b).clone(),
-                            ])));
+                            return Err(Raise::error(Term::pair(Term::atom("badkey"), key)));
                         }
                         m.insert(key, reg!(*v).clone());
                     }
@@ -872,6 +869,8 @@ impl Machine {
                 Ok(Flow::Continue)
             }
             Err(Control::Raise(r)) => Err(match who {
+                // Kernel's arithmetic functions are Erlang BIFs: blame them as such.
+                Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, &args),
                 Some((m, n)) => r.blaming(m, n, &args),
                 None => r,
             }),

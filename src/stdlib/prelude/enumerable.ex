@@ -29,7 +29,7 @@ defmodule Enumerable do
 
   def reduce(%Stream{reduce: reducer}, acc, fun), do: reducer.(acc, fun)
   def reduce(%MapSet{map: map}, acc, fun), do: reduce_list(:maps.keys(map), acc, fun)
-  def reduce(%File.Stream{path: path}, acc, fun), do: reduce_list(File.__read_lines__(path), acc, fun)
+  def reduce(%File.Stream{path: path}, acc, fun), do: reduce_list(:otplab_file.read_lines(path), acc, fun)
 
   def reduce(%Date.Range{}, _acc, _fun) do
     raise ArgumentError, "enumerating a Date.Range is not supported by otplab"

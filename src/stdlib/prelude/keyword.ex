@@ -1,4 +1,14 @@
 defmodule Keyword do
+  @doc "Splits `keywords` into those whose key is in `keys` and the rest, keeping order."
+  def split(keywords, keys) when is_list(keywords) and is_list(keys) do
+    {taken, rest} =
+      List.foldl(keywords, {[], []}, fn {k, _} = pair, {taken, rest} ->
+        if k in keys, do: {[pair | taken], rest}, else: {taken, [pair | rest]}
+      end)
+
+    {:lists.reverse(taken), :lists.reverse(rest)}
+  end
+
   @moduledoc "The higher-order half of `Keyword` (the first-order functions are natives)."
 
   @doc """
