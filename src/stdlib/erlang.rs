@@ -192,6 +192,10 @@ fn is_map_key(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         other => Err(super::argument::badmap(other)),
     }
 }
+/// `Kernel.is_map_key(map, key)`: Elixir puts the map first, Erlang the key.
+pub(crate) fn kernel_is_map_key(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    is_map_key(cx, &[a[1].clone(), a[0].clone()])
+}
 fn map_get(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match &a[1] {
         Term::Map(m) => m.get(&a[0]).cloned().ok_or_else(|| {
@@ -584,6 +588,7 @@ pub fn unique_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 /// Registers every `:erlang` BIF of this file.
 pub fn register(reg: &mut NativeRegistry) {
+    reg.add("Elixir.Kernel", "is_map_key", 2, kernel_is_map_key);
     let m = "erlang";
     for (name, f) in [
         ("+", add as crate::vm::NativeFn),

@@ -204,7 +204,6 @@ pub fn register(reg: &mut NativeRegistry) {
         ("is_integer", "is_integer", 1),
         ("is_list", "is_list", 1),
         ("is_map", "is_map", 1),
-        ("is_map_key", "is_map_key", 2),
         ("is_number", "is_number", 1),
         ("is_pid", "is_pid", 1),
         ("is_reference", "is_reference", 1),
