@@ -482,7 +482,7 @@ fn describe(n: &Node) -> &'static str {
 }
 
 /// Fields of Elixir's own structs that code may build with `%Name{}`.
-fn builtin_struct_fields(module: Atom) -> Option<Vec<(Atom, Term)>> {
+pub fn builtin_struct_fields(module: Atom) -> Option<Vec<(Atom, Term)>> {
     let f = |names: &[&str]| Some(names.iter().map(|n| (Atom::new(n), Term::nil())).collect());
     // Elixir's own exceptions: `__exception__: true` plus their fields.
     let e = |names: &[(&str, Term)]| {
@@ -515,3 +515,13 @@ fn builtin_struct_fields(module: Atom) -> Option<Vec<(Atom, Term)>> {
         _ => None,
     }
 }
+
+/// Every built-in struct module [`builtin_struct_fields`] knows.
+pub const BUILTIN_STRUCTS: &[&str] = &[
+    "Elixir.Range", "Elixir.Date", "Elixir.RuntimeError", "Elixir.ArgumentError", "Elixir.ArithmeticError",
+    "Elixir.SystemLimitError", "Elixir.Enum.EmptyError", "Elixir.Enum.OutOfBoundsError", "Elixir.KeyError",
+    "Elixir.MatchError", "Elixir.CaseClauseError", "Elixir.WithClauseError", "Elixir.TryClauseError",
+    "Elixir.BadMapError", "Elixir.BadFunctionError", "Elixir.BadStructError", "Elixir.BadBooleanError",
+    "Elixir.BadArityError", "Elixir.CondClauseError", "Elixir.ErlangError", "Elixir.FunctionClauseError",
+    "Elixir.UndefinedFunctionError", "Elixir.Protocol.UndefinedError", "Elixir.File.Error",
+];

@@ -63,6 +63,14 @@ impl Session {
         crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
         let s = Session { runtime, modules, bindings: Vec::new() };
+        // Elixir's own structs print with their fields in definition order.
+        for name in crate::compile::pattern::BUILTIN_STRUCTS {
+            let module = crate::term::Atom::new(name);
+            if let Some(fields) = crate::compile::pattern::builtin_struct_fields(module) {
+                let names = fields.into_iter().map(|(k, _)| k).filter(|k| k.as_str() != "__exception__").collect();
+                crate::term::inspect::define_struct(module, names);
+            }
+        }
         for (name, source) in crate::stdlib::prelude_sources() {
             let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
             let program = compile_program(&nodes, &s.modules, &[], false)
