@@ -608,7 +608,11 @@ impl<'t> Parser<'t> {
                             let span = lhs.span;
                             lhs = self.remote_call(lhs, name.clone(), span)?;
                         }
-                        Tok::Op(op) if op.chars().all(char::is_alphabetic) => {
+                        // `Kernel.+(1, 2)`: an operator named as a function, only with parentheses.
+                        Tok::Op(op)
+                            if op.chars().all(char::is_alphabetic)
+                                || matches!(self.peek_at(1).kind, Tok::LParen) =>
+                        {
                             self.advance();
                             let span = lhs.span;
                             lhs = self.remote_call(lhs, op.to_string(), span)?;
