@@ -42,6 +42,7 @@ pub fn run(module: &str, name: &str, args: Vec<Term>) -> (NativeResult, Arc<Capt
     let result = f(
         &mut NativeCtx {
             process: &mut process,
+            modules: crate::vm::modules::empty_for_tests(),
         },
         &args,
     );

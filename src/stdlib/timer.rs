@@ -200,7 +200,7 @@ mod native_tests {
         let rt = Runtime::new(Arc::new(Silent));
         let mut p = ProcessContext::new(rt.new_pid(), rt.clone());
         let me = Term::Pid(p.pid());
-        let mut cx = NativeCtx { process: &mut p };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
         let t = send_after(&mut cx, &[me.clone(), Term::atom("tick"), Term::Int(50)]).unwrap_or(Term::Nil);
         assert!(matches!(read_timer(&mut cx, std::slice::from_ref(&t)), Ok(Term::Int(50))));
         assert!(matches!(cancel_timer(&mut cx, std::slice::from_ref(&t)), Ok(Term::Int(50))));

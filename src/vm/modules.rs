@@ -150,3 +150,9 @@ impl Modules {
         self.infos.read().keys().copied().collect()
     }
 }
+
+/// An empty module table shared by unit tests that call natives directly.
+pub fn empty_for_tests() -> &'static Arc<Modules> {
+    static EMPTY: std::sync::OnceLock<Arc<Modules>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::new(Modules::new(NativeRegistry::new())))
+}
