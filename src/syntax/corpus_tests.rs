@@ -47,14 +47,17 @@ fn every_conformance_script_parses() {
 /// The fenced code blocks of a seed document.
 fn code_blocks(text: &str) -> Vec<(usize, String)> {
     let mut blocks = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    let mut current: Option<(usize, String, bool)> = None;
     for (n, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
+        if let Some(fence) = line.trim_start().strip_prefix("```") {
             match current.take() {
-                Some(block) => blocks.push(block),
-                None => current = Some((n + 1, String::new())),
+                // Only blocks fenced as Elixir are code; bare fences hold diagrams
+                // and shell output.
+                Some((start, body, true)) => blocks.push((start, body)),
+                Some(_) => {}
+                None => current = Some((n + 1, String::new(), fence.trim() == "elixir")),
             }
-        } else if let Some((_, body)) = current.as_mut() {
+        } else if let Some((_, body, _)) = current.as_mut() {
             body.push_str(line);
             body.push('\n');
         }
