@@ -1,0 +1,86 @@
+//! Black-box tests of `otplab run` and `otplab eval` over fixture scripts.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn otplab() -> Command {
+    Command::cargo_bin("otplab").expect("the otplab binary is built for tests")
+}
+
+#[test]
+fn a_syntax_error_prints_elixirs_banner_with_line_and_column_and_exits_1() {
+    otplab()
+        .args(["run", "tests/fixtures/run/syntax_error.exs"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "** (TokenMissingError) tests/fixtures/run/syntax_error.exs:3:1: missing terminator: )",
+        ));
+}
+
+#[test]
+fn deep_non_tail_recursion_and_a_long_tail_loop_finish() {
+    otplab()
+        .args(["run", "tests/fixtures/run/deep_recursion.exs"])
+        .assert()
+        .success()
+        .stdout("500000500000\n10000000\n");
+}
+
+#[test]
+fn arguments_after_the_script_are_system_argv() {
+    otplab()
+        .args(["run", "tests/fixtures/run/argv.exs", "a", "--b"])
+        .assert()
+        .success()
+        .stdout("[\"a\", \"--b\"]\n");
+}
+
+#[test]
+fn the_virtual_clock_makes_sleeps_exact() {
+    otplab()
+        .args(["run", "--clock", "virtual", "tests/fixtures/run/virtual_clock.exs"])
+        .assert()
+        .success()
+        .stdout("parallel: 1000 ms\nsequential: 3000 ms\n");
+}
+
+#[test]
+fn an_uncaught_error_prints_the_banner_and_exits_1() {
+    otplab()
+        .args(["eval", "IO.puts(:before); {:ok, _} = {:error, :nope}"])
+        .assert()
+        .code(1)
+        .stdout("before\n")
+        .stderr(predicate::str::starts_with("** (MatchError) no match of right hand side value: {:error, :nope}"));
+}
+
+#[test]
+fn an_unsupported_form_says_so() {
+    otplab()
+        .args(["eval", "defmodule M do\n  defmacro m, do: 1\nend"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not supported by otplab"));
+}
+
+#[test]
+fn the_repl_keeps_bindings_across_an_error() {
+    otplab()
+        .write_stdin("x = 41\n1 / 0\nx + 1\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("41\n"))
+        .stdout(predicate::str::contains("42\n"))
+        .stderr(predicate::str::contains("** (ArithmeticError) bad argument in arithmetic expression"));
+}
+
+#[test]
+fn the_repl_continues_an_incomplete_entry_on_the_next_line() {
+    otplab()
+        .write_stdin("defmodule Two do\n  def two, do: 2\nend\nTwo.two() * 21\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("42\n"));
+}
