@@ -59,9 +59,9 @@ impl<'m> Compiler<'m> {
                         fails.push(b.emit(Instr::TestEq { a: subject, b: *prev, fail: FunBuilder::PENDING }));
                     }
                     None => {
-                        let r = b.reg();
-                        b.emit(Instr::Move { dst: r, src: subject });
-                        bound.insert(name.clone(), r);
+                        // Registers are written once (SSA), so the variable can
+                        // simply name the subject's register: no copy.
+                        bound.insert(name.clone(), subject);
                     }
                 }
                 Ok(())
