@@ -42,6 +42,11 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
                                 println!("{}", crate::term::inspect::inspect_with(&v, &opts));
                             }
                             Ok(Evaluation::Raised(r)) => eprintln!("{}", crate::stdlib::banner(&r)),
+                            Ok(Evaluation::ShellExited { pid, reason }) => eprintln!(
+                                "** (EXIT from {}) shell process exited with reason: {}",
+                                crate::term::inspect::inspect(&crate::term::Term::Pid(pid)),
+                                crate::stdlib::exception::format_exit(&reason)
+                            ),
                             Err(e) => eprintln!("{}", e.banner("iex")),
                         }
                         pending.clear();

@@ -24,6 +24,10 @@ fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyh
             eprintln!("{}", crate::stdlib::banner(&r));
             Ok(1)
         }
+        Ok(Evaluation::ShellExited { reason, .. }) => {
+            eprintln!("** (exit) {}", crate::stdlib::exception::format_exit(&reason));
+            Ok(1)
+        }
         Err(e) => {
             eprintln!("{}", e.banner(file));
             Ok(1)

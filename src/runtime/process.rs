@@ -143,6 +143,23 @@ impl ProcessEntry {
         true
     }
 
+    /// Wakes a waiting process without giving it a message (its body has new work
+    /// from outside the runtime, e.g. the REPL's next entry); false if it exited.
+    pub fn nudge(&self) -> bool {
+        let waker = {
+            let mut st = self.state.lock();
+            if st.dead {
+                return false;
+            }
+            st.fresh = true;
+            st.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        true
+    }
+
     /// Queues an exit signal; false if the process has already exited.
     pub fn signal(&self, sig: ExitSignal) -> bool {
         let waker = {

@@ -326,7 +326,14 @@ impl Runtime {
         Some(self.send(pid, msg))
     }
 
-    /// True while `pid` has not exited.
+    /// Wakes `pid` if it waits, without a message (work handed to its body from
+    /// outside the runtime); false if it has exited.
+    pub fn wake(&self, pid: Pid) -> bool {
+        let entry = self.inner.table.read().get(&pid).cloned();
+        entry.is_some_and(|e| e.nudge())
+    }
+
+    /// True if `pid` is a live process.
     pub fn is_alive(&self, pid: Pid) -> bool {
         self.inner.table.read().contains_key(&pid)
     }

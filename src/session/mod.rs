@@ -4,9 +4,11 @@
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
+//! - [`shell`]: the REPL's long-lived shell process.
 
 pub mod driver;
 pub mod error;
+pub mod shell;
 
 pub use error::SessionError;
 
@@ -43,6 +45,14 @@ pub enum Evaluation {
     Value(Term),
     /// It raised (or exited, or threw) and nothing caught it.
     Raised(crate::vm::Raise),
+    /// The shell process died while running it (a linked process crashed); a new
+    /// shell replaced it and the bindings are kept.
+    ShellExited {
+        /// The shell that died.
+        pid: crate::term::Pid,
+        /// Its exit reason.
+        reason: Term,
+    },
 }
 
 /// One evaluation context.
@@ -50,6 +60,7 @@ pub struct Session {
     runtime: Runtime,
     modules: Arc<Modules>,
     bindings: Vec<(String, Term)>,
+    shell: Option<shell::Shell>,
 }
 
 impl Session {
@@ -62,7 +73,7 @@ impl Session {
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
         crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
-        let s = Session { runtime, modules, bindings: Vec::new() };
+        let s = Session { runtime, modules, bindings: Vec::new(), shell: None };
         // Elixir's own structs print with their fields in definition order.
         for name in crate::compile::pattern::BUILTIN_STRUCTS {
             let module = crate::term::Atom::new(name);
@@ -104,15 +115,24 @@ impl Session {
         })
     }
 
-    /// Evaluates one REPL entry with the session's bindings; new bindings are kept
-    /// only when the entry succeeds (an error never loses what the learner had).
+    /// Evaluates one REPL entry in the shell process with the session's bindings;
+    /// new bindings are kept only when the entry succeeds (an error never loses what
+    /// the learner had, and neither does a crashed shell).
     pub fn eval(&mut self, source: &str) -> Result<Evaluation, SessionError> {
         let nodes = crate::syntax::parse(source)?;
         let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
         let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
         let program = compile_program(&nodes, &self.modules, &names, true)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, values);
-        Ok(match driver::run_to_end(&self.runtime, machine) {
+        let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime));
+        let outcome = match shell.run(&self.runtime, machine) {
+            shell::ShellResult::Finished(o) => o,
+            shell::ShellResult::ShellExited(pid, reason) => {
+                self.shell = None;
+                return Ok(Evaluation::ShellExited { pid, reason });
+            }
+        };
+        Ok(match outcome {
             Outcome::Returned(Term::Tuple(pair)) if pair.len() == 2 => {
                 if let Some(vals) = pair[1].list_to_vec() {
                     self.bindings = program.bindings_out.into_iter().zip(vals).collect();
