@@ -4,11 +4,14 @@
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
+//! - [`handle`]: [`SessionHandle`], watch or stop a session from another thread.
 
 pub mod driver;
 pub mod error;
+pub mod handle;
 
 pub use error::SessionError;
+pub use handle::SessionHandle;
 
 use crate::compile::compile_program;
 use crate::runtime::{OutputSink, Runtime};
@@ -43,6 +46,17 @@ pub enum Evaluation {
     Value(Term),
     /// It raised (or exited, or threw) and nothing caught it.
     Raised(crate::vm::Raise),
+}
+
+impl Evaluation {
+    /// The banner Elixir prints for an uncaught raise (`** (RuntimeError) boom`);
+    /// `None` for a value.
+    pub fn raised_banner(&self) -> Option<String> {
+        match self {
+            Evaluation::Value(_) => None,
+            Evaluation::Raised(r) => Some(crate::stdlib::banner(r)),
+        }
+    }
 }
 
 /// One evaluation context.
@@ -86,6 +100,11 @@ impl Session {
     /// The session's module table.
     pub fn modules(&self) -> &Arc<Modules> {
         &self.modules
+    }
+
+    /// A handle another thread can use to watch or stop this session.
+    pub fn handle(&self) -> SessionHandle {
+        SessionHandle::new(self.runtime.clone())
     }
 
     /// The session's runtime.
