@@ -73,9 +73,8 @@ pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points
         }
     };
     let mut fill = Fill { elapsed, ..Fill::default() };
-    match expectation(check, outcome, &mut fill) {
-        Some((kind, detail)) => return fail(unit, check, kind, detail, &fill, bonus_points),
-        None => {}
+    if let Some((kind, detail)) = expectation(check, outcome, &mut fill) {
+        return fail(unit, check, kind, detail, &fill, bonus_points);
     }
     if let Some((low, high)) = check.elapsed_ms {
         let detail = format!("took {elapsed} ms, window {low}..{high}");
@@ -124,7 +123,9 @@ pub fn judge_stopped(unit: &Unit, check: &Check, stopped: &Stopped, bonus_points
         ),
         Stopped::Broken { reason } => (FailureKind::Error, reason.clone()),
     };
-    let fill = Fill { elapsed: check.timeout_ms, reason: detail.clone(), ..Fill::default() };
+    // Only a timeout says something about time: the budget was spent.
+    let elapsed = if kind == FailureKind::Timeout { check.timeout_ms } else { 0 };
+    let fill = Fill { elapsed, reason: detail.clone(), ..Fill::default() };
     fail(unit, check, kind, detail, &fill, bonus_points)
 }
 
@@ -178,11 +179,12 @@ fn expected_text(expect: &Expect) -> String {
 
 /// `2 processes and 1 table`.
 fn leftover_text(procs: usize, tables: usize) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let processes = if procs == 1 { "1 process".to_string() } else { format!("{procs} processes") };
+    let tables_text = if tables == 1 { "1 table".to_string() } else { format!("{tables} tables") };
     match (procs, tables) {
-        (p, 0) => plural(p, "process").replace("processs", "processes"),
-        (0, t) => plural(t, "table"),
-        (p, t) => format!("{} and {}", plural(p, "process").replace("processs", "processes"), plural(t, "table")),
+        (_, 0) => processes,
+        (0, _) => tables_text,
+        _ => format!("{processes} and {tables_text}"),
     }
 }
 
