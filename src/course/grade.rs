@@ -16,7 +16,7 @@ use crate::session::{Clock, Evaluation};
 
 use super::capture::CapturedOutput;
 use super::catalog::Catalog;
-use super::probe::{probe_source, read_observation};
+use super::probe::{banner_in_run, probe_source, read_observation, run_first_line};
 use super::sandbox::{Finish, Guard, Sandbox};
 use super::unit::{Check, Unit};
 use super::verdict::{Stopped, Verdict, judge, judge_stopped};
@@ -207,7 +207,10 @@ fn run_check(sessions: &mut Sessions<'_>, check: &Check, points: u32, fixtures_d
         Finish::Done(Ok(raised)) => {
             Stopped::Broken { reason: format!("the check could not run: {}", raised.raised_banner().unwrap_or_default()) }
         }
-        Finish::Done(Err(e)) => Stopped::Broken { reason: format!("the check could not run: {}", e.banner("check")) },
+        Finish::Done(Err(e)) => {
+            let banner = banner_in_run(&e.banner("check"), "check", run_first_line(&source));
+            Stopped::Broken { reason: format!("the check could not run: {banner}") }
+        }
         Finish::TimedOut => {
             sessions.discard(clock);
             Stopped::WallClock { limit_ms: u64::try_from(wall.as_millis()).unwrap_or(u64::MAX) }

@@ -129,6 +129,31 @@ otplab_result__
     )
 }
 
+/// The text just before `run` in every probe.
+const RUN_MARKER: &str = "        value__ = (\n";
+
+/// The 1-based line of the probe on which the check's `run` starts.
+pub fn run_first_line(probe: &str) -> usize {
+    probe.find(RUN_MARKER).map(|at| probe[..at + RUN_MARKER.len()].matches('\n').count() + 1).unwrap_or(1)
+}
+
+/// Rewrites `file:LINE:` in an error banner about a probe so the line counts from
+/// the start of the check's `run` (what the course author wrote), as `run:LINE:`.
+/// Lines outside `run` (the expectation) keep the probe's numbering.
+pub fn banner_in_run(banner: &str, file: &str, first_line: usize) -> String {
+    let prefix = format!("{file}:");
+    let Some(at) = banner.find(&prefix) else { return banner.to_string() };
+    let digits_from = at + prefix.len();
+    let digits: String = banner[digits_from..].chars().take_while(char::is_ascii_digit).collect();
+    match digits.parse::<usize>() {
+        Ok(line) if line >= first_line => {
+            let shifted = line - first_line + 1;
+            format!("{}run:{shifted}{}", &banner[..at], &banner[digits_from + digits.len()..])
+        }
+        _ => banner.to_string(),
+    }
+}
+
 /// How the check's `run` ended, as the probe saw it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -290,6 +315,17 @@ mod tests {
         assert!(source.contains("match?({:ok, _}, value__)"));
         assert!(source.contains("700 -> {:timeout}"));
         assert!(source.contains("fixtures_dir = \"/f\""));
+    }
+
+    #[test]
+    fn banners_count_lines_from_run() {
+        let check: Check = ron::from_str(r#"(id: "c", description: "d", run: "a\nb")"#).expect("check");
+        let probe = probe_source(&check, Path::new("/f"), false);
+        let first = run_first_line(&probe);
+        assert_eq!(probe.lines().nth(first - 1), Some("a"));
+        let banner = format!("** (SyntaxError) check:{}:3: oops", first + 1);
+        assert_eq!(banner_in_run(&banner, "check", first), "** (SyntaxError) run:2:3: oops");
+        assert_eq!(banner_in_run("** (SyntaxError) check:2:3: x", "check", first), "** (SyntaxError) check:2:3: x");
     }
 
     #[test]
