@@ -62,6 +62,9 @@ pub fn human(report: &GradeReport) -> String {
     let mut out = format!("{} ({}) - {}\n", report.unit, report.title, report.answer);
     if let Some(error) = &report.error {
         out.push_str(&format!("  error: the answer could not be loaded\n  {}\n", error.replace('\n', "\n  ")));
+        if !report.output.is_empty() {
+            out.push_str(&format!("  it printed:\n  {}\n", report.output.trim_end().replace('\n', "\n  ")));
+        }
         return out;
     }
     for verdict in &report.verdicts {
@@ -153,6 +156,9 @@ fn junit(reports: &[GradeReport]) -> Result<String, ReportError> {
     let mut document = Report::new("otplab");
     for report in reports {
         let mut suite = TestSuite::new(format!("{}: {}", report.unit, report.answer));
+        if !report.output.is_empty() {
+            suite.set_system_out(report.output.as_str());
+        }
         if let Some(error) = &report.error {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status.set_message("the answer could not be loaded");
