@@ -39,6 +39,77 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ClockArg::Real)]
         clock: ClockArg,
     },
+    /// Grade an answer file against a course unit (exit 0 all passed, 1 some failed, 2 unusable).
+    Grade {
+        /// The unit id (e.g. `tasks-awaited`); with `--all`, the folder of answers.
+        #[arg(required_unless_present = "all")]
+        unit: Option<String>,
+        /// The answer file (`.exs`).
+        #[arg(required_unless_present = "all")]
+        answer: Option<String>,
+        /// Grade every `DIR/<unit-id>.exs` in this folder.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["unit", "answer"])]
+        all: Option<String>,
+        /// The report format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// Write the report to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+        /// The clock checks run on (ratio checks always use the real one).
+        #[arg(long, value_enum, default_value_t = ClockArg::Virtual)]
+        clock: ClockArg,
+    },
+    /// Check an answer to a unit and show the verdict (same as `grade`, human format).
+    Check {
+        /// The unit id.
+        unit: String,
+        /// The answer file.
+        file: String,
+    },
+    /// List the course's units with your progress.
+    Drills,
+    /// Commands for course authors.
+    Course {
+        /// What to do.
+        #[command(subcommand)]
+        action: CourseAction,
+    },
+}
+
+/// `otplab course ...`.
+#[derive(Subcommand, Debug)]
+pub enum CourseAction {
+    /// Verify the course on otplab's engine: every unit loads, every reference passes,
+    /// every starter fails, every sample answer gets its declared verdict.
+    Lint {
+        /// Lint only these unit ids.
+        units: Vec<String>,
+    },
+}
+
+/// `--format human|json|junit|exercism`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    /// Text for a person.
+    Human,
+    /// otplab's JSON schema (docs/grading.md).
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// Exercism test-runner results.json (version 3).
+    Exercism,
+}
+
+impl From<FormatArg> for crate::course::report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => crate::course::report::Format::Human,
+            FormatArg::Json => crate::course::report::Format::Json,
+            FormatArg::Junit => crate::course::report::Format::Junit,
+            FormatArg::Exercism => crate::course::report::Format::Exercism,
+        }
+    }
 }
 
 /// `--clock real|virtual`.

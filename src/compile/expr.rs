@@ -255,7 +255,10 @@ impl<'m> Compiler<'m> {
                 Ok(dst)
             }
             NodeKind::Fn(clauses) => self.closure(b, node.span, clauses),
-            NodeKind::Clauses(_) => Err(CompileError::invalid(node.span, "unexpected -> clauses")),
+            NodeKind::Clauses(_) => Err(CompileError::invalid(
+                node.span,
+                "clauses with -> are only allowed in fn, case, receive, cond and do blocks",
+            )),
             NodeKind::Block(items) => {
                 // A parenthesised block shares the enclosing scope.
                 self.block_value(b, items)

@@ -5,12 +5,15 @@
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
 //! - [`shell`]: the REPL's long-lived shell process.
+//! - [`handle`]: [`SessionHandle`], watch or stop a session from another thread.
 
 pub mod driver;
 pub mod error;
+pub mod handle;
 pub mod shell;
 
 pub use error::SessionError;
+pub use handle::SessionHandle;
 
 use crate::compile::compile_program;
 use crate::runtime::{OutputSink, Runtime};
@@ -55,6 +58,20 @@ pub enum Evaluation {
     },
 }
 
+impl Evaluation {
+    /// The banner Elixir prints for an uncaught raise (`** (RuntimeError) boom`);
+    /// `None` for a value.
+    pub fn raised_banner(&self) -> Option<String> {
+        match self {
+            Evaluation::Value(_) => None,
+            Evaluation::Raised(r) => Some(crate::stdlib::banner(r)),
+            Evaluation::ShellExited { reason, .. } => {
+                Some(format!("** (exit) {}", crate::stdlib::exception::format_exit(reason)))
+            }
+        }
+    }
+}
+
 /// One evaluation context.
 pub struct Session {
     runtime: Runtime,
@@ -97,6 +114,11 @@ impl Session {
     /// The session's module table.
     pub fn modules(&self) -> &Arc<Modules> {
         &self.modules
+    }
+
+    /// A handle another thread can use to watch or stop this session.
+    pub fn handle(&self) -> SessionHandle {
+        SessionHandle::new(self.runtime.clone())
     }
 
     /// The session's runtime.

@@ -727,10 +727,9 @@ impl<'t> Parser<'t> {
                             Ok(block(exprs, span))
                         }
                     }
-                    Body::Clauses(_) => Err(self.error(
-                        span,
-                        "clauses with -> are only allowed in fn, case, receive, cond and do blocks",
-                    )),
+                    // `receive do: (:done -> :ok)`: parenthesised clauses are a value
+                    // for `do:`; the compiler rejects them anywhere else.
+                    Body::Clauses(clauses) => Ok(node(NodeKind::Clauses(clauses), span)),
                 }
             }
             Tok::LBracket => {

@@ -1,0 +1,67 @@
+//! `otplab drills` (the units and the learner's progress) and `otplab course lint`
+//! (the course verified on otplab's own engine).
+
+use crate::course::grade::GradeOptions;
+use crate::course::lint::lint_unit;
+use crate::course::progress::Progress;
+
+use super::grade::load_catalog;
+
+/// `otplab drills`: every unit in course order, marked when passed.
+pub fn drills_command() -> anyhow::Result<i32> {
+    let catalog = match load_catalog() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("otplab: {e:#}");
+            return Ok(2);
+        }
+    };
+    let progress = Progress::default_path().map(|path| Progress::load(&path)).unwrap_or_default();
+    let mut done = 0;
+    for entry in catalog.entries() {
+        let unit = &entry.unit;
+        let passed = progress.passed.contains(&unit.id);
+        if passed {
+            done += 1;
+        }
+        let mark = if passed { "[x]" } else { "[ ]" };
+        println!("{mark} {:<24} {:<9} {}", unit.id, format!("{:?}", unit.kind), unit.title);
+    }
+    println!("{done}/{} units passed. Grade an answer with: otplab check UNIT FILE.exs", catalog.entries().len());
+    Ok(0)
+}
+
+/// `otplab course lint [UNIT...]`: exit 0 when every unit is sound, 1 otherwise.
+pub fn lint_command(only: &[String]) -> anyhow::Result<i32> {
+    let catalog = match load_catalog() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("otplab: {e:#}");
+            return Ok(1);
+        }
+    };
+    for id in only {
+        if catalog.get(id).is_none() {
+            eprintln!("otplab: unknown unit `{id}`");
+            return Ok(2);
+        }
+    }
+    let mut broken = 0;
+    for entry in catalog.entries().iter().filter(|e| only.is_empty() || only.contains(&e.unit.id)) {
+        let lint = lint_unit(&catalog, entry, GradeOptions::default());
+        let mark = if lint.problems.is_empty() { "ok  " } else { "FAIL" };
+        println!("{mark} {:<24} reference passes {}/{} checks", lint.unit, lint.reference_passed, lint.total);
+        for problem in &lint.problems {
+            println!("       - {problem}");
+        }
+        if !lint.problems.is_empty() {
+            broken += 1;
+        }
+    }
+    if broken > 0 {
+        println!("{broken} unit(s) with problems");
+        return Ok(1);
+    }
+    println!("the course is sound");
+    Ok(0)
+}

@@ -1,0 +1,156 @@
+//! `otplab grade` and `otplab check`: grade answer files and report the verdicts.
+//! Exit codes: 0 every check passed, 1 some check failed, 2 the input was unusable
+//! (unknown unit, unreadable file, an answer that does not load).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::course::catalog::Catalog;
+use crate::course::grade::{GradeOptions, GradeReport, Status, grade};
+use crate::course::progress::Progress;
+use crate::course::report::{Format, render};
+use crate::session::Clock;
+
+/// The options of `otplab grade`.
+pub struct GradeArgs {
+    /// The unit id (single-answer mode).
+    pub unit: Option<String>,
+    /// The answer file (single-answer mode).
+    pub answer: Option<String>,
+    /// The folder of `<unit-id>.exs` answers (`--all`).
+    pub all: Option<String>,
+    /// The report format.
+    pub format: Format,
+    /// Where to write the report (stdout when absent).
+    pub out: Option<String>,
+    /// The clock for checks without a ratio.
+    pub clock: Clock,
+}
+
+/// The folder holding `drills/`, `exercises/` and `fixtures/`: `OTPLAB_COURSE_DIR`
+/// when set, else the crate root this binary was built from (when it still holds
+/// the course), else the current directory.
+pub fn course_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OTPLAB_COURSE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if built_from.join("drills").is_dir() {
+        return built_from;
+    }
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Loads the course, explaining where it looked when that fails.
+pub fn load_catalog() -> anyhow::Result<Catalog> {
+    let root = course_root();
+    Catalog::load(&root).with_context(|| format!("could not load the course from {}", root.display()))
+}
+
+/// `otplab grade ...`.
+pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
+    let catalog = match load_catalog() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("otplab: {e:#}");
+            return Ok(2);
+        }
+    };
+    let options = GradeOptions { clock: args.clock, ..GradeOptions::default() };
+    let reports = match (&args.all, &args.unit, &args.answer) {
+        (Some(dir), _, _) => match grade_folder(&catalog, Path::new(dir), options) {
+            Ok(reports) => reports,
+            Err(message) => {
+                eprintln!("otplab: {message}");
+                return Ok(2);
+            }
+        },
+        (None, Some(unit), Some(answer)) => match grade_file(&catalog, unit, Path::new(answer), options) {
+            Ok(report) => vec![report],
+            Err(message) => {
+                eprintln!("otplab: {message}");
+                return Ok(2);
+            }
+        },
+        _ => {
+            eprintln!("otplab: grade needs UNIT and ANSWER, or --all DIR");
+            return Ok(2);
+        }
+    };
+    let text = render(&reports, args.format)?;
+    match &args.out {
+        Some(path) => std::fs::write(path, &text).with_context(|| format!("could not write {path}"))?,
+        None => print!("{text}"),
+    }
+    record_progress(&reports);
+    Ok(exit_code(&reports))
+}
+
+/// `otplab check ID FILE`: `grade` with the human report.
+pub fn check_command(unit: &str, file: &str) -> anyhow::Result<i32> {
+    grade_command(GradeArgs {
+        unit: Some(unit.to_string()),
+        answer: Some(file.to_string()),
+        all: None,
+        format: Format::Human,
+        out: None,
+        clock: Clock::Virtual,
+    })
+}
+
+/// Grades one answer file; `Err` says why the input is unusable.
+pub fn grade_file(catalog: &Catalog, unit: &str, path: &Path, options: GradeOptions) -> Result<GradeReport, String> {
+    let entry = catalog.get(unit).ok_or_else(|| {
+        let known: Vec<&str> = catalog.entries().iter().map(|e| e.unit.id.as_str()).collect();
+        format!("unknown unit `{unit}`; the units are: {}", known.join(", "))
+    })?;
+    let source = std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    Ok(grade(catalog, &entry.unit, &source, &name, options))
+}
+
+/// Grades every `DIR/<unit-id>.exs` that exists, in course order.
+fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<Vec<GradeReport>, String> {
+    if !dir.is_dir() {
+        return Err(format!("{} is not a folder", dir.display()));
+    }
+    let mut reports = Vec::new();
+    for entry in catalog.entries() {
+        let path = dir.join(format!("{}.exs", entry.unit.id));
+        if path.is_file() {
+            reports.push(grade_file(catalog, &entry.unit.id, &path, options)?);
+        }
+    }
+    if reports.is_empty() {
+        return Err(format!("{} holds no answer named after a unit (e.g. tasks-awaited.exs)", dir.display()));
+    }
+    Ok(reports)
+}
+
+/// 2 when an answer was unusable, else 1 when a check failed, else 0.
+fn exit_code(reports: &[GradeReport]) -> i32 {
+    if reports.iter().any(|r| r.status == Status::Error) {
+        2
+    } else if reports.iter().any(|r| r.status == Status::Fail) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Marks passed units in the progress file; a failure to save is only a warning.
+fn record_progress(reports: &[GradeReport]) {
+    let passed: Vec<&GradeReport> = reports.iter().filter(|r| r.status == Status::Pass).collect();
+    let Some(path) = Progress::default_path() else { return };
+    if passed.is_empty() {
+        return;
+    }
+    let mut progress = Progress::load(&path);
+    for report in passed {
+        progress.mark_passed(&report.unit);
+    }
+    if let Err(e) = progress.save(&path) {
+        eprintln!("otplab: warning: {e}");
+    }
+}

@@ -1,0 +1,179 @@
+//! A session on its own thread, so the grader can give up on it: an answer that
+//! spins (virtual time never advances while a process is runnable) or floods spawn
+//! must end as `timeout` or `limit`, never hang the grader.
+//!
+//! Invariant: once a guard has fired, the sandbox's runtime is stopped and the
+//! sandbox refuses further work ([`Finish::Unusable`]); the grader starts a new one.
+//! The worker thread of a stopped sandbox stays blocked and is abandoned (it holds
+//! no lock the grader needs and ends with the program).
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crate::runtime::OutputSink;
+use crate::session::{Clock, Evaluation, Session, SessionConfig, SessionError, SessionHandle};
+
+/// How often the guard looks at the clock and the process count.
+const POLL: Duration = Duration::from_millis(20);
+
+/// What one piece of work may cost before the sandbox is stopped.
+#[derive(Debug, Clone, Copy)]
+pub struct Guard {
+    /// Wall-clock time the work may take.
+    pub wall: Duration,
+    /// Live processes the runtime may hold at once.
+    pub max_processes: usize,
+}
+
+/// How a piece of work ended.
+#[derive(Debug)]
+pub enum Finish {
+    /// It ran to the end (or could not be compiled).
+    Done(Result<Evaluation, SessionError>),
+    /// The wall-clock guard fired; the sandbox is now stopped.
+    TimedOut,
+    /// Too many processes were alive at once; the sandbox is now stopped.
+    Limit(usize),
+    /// The sandbox was stopped earlier (or its thread died) and can do no work.
+    Unusable,
+}
+
+/// One piece of work for the worker thread.
+struct Job {
+    source: String,
+    reply: Sender<Result<Evaluation, SessionError>>,
+}
+
+/// A session living on a worker thread.
+pub struct Sandbox {
+    jobs: Sender<Job>,
+    handle: SessionHandle,
+    stopped: bool,
+}
+
+impl Sandbox {
+    /// Starts a session on `clock` writing to `output`, on a new thread.
+    pub fn start(clock: Clock, output: Arc<dyn OutputSink>) -> Result<Sandbox, SessionError> {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<SessionHandle, SessionError>>();
+        let spawned = std::thread::Builder::new().name("otplab-grader".into()).spawn(move || {
+            let session = Session::new(SessionConfig { clock, output, argv: vec![] });
+            match session {
+                Ok(session) => {
+                    if ready_tx.send(Ok(session.handle())).is_ok() {
+                        serve(session, inbox);
+                    }
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            return Err(SessionError::Prelude(format!("could not start the grader's thread: {e}")));
+        }
+        let handle = ready_rx
+            .recv()
+            .map_err(|_| SessionError::Prelude("the grader's session thread ended during start".into()))??;
+        Ok(Sandbox { jobs, handle, stopped: false })
+    }
+
+    /// Runs a script in the session under `guard`.
+    pub fn run(&mut self, source: &str, guard: Guard) -> Finish {
+        if self.stopped {
+            return Finish::Unusable;
+        }
+        let (reply, answer) = mpsc::channel();
+        if self.jobs.send(Job { source: source.to_string(), reply }).is_err() {
+            self.stopped = true;
+            return Finish::Unusable;
+        }
+        self.watch(&answer, guard)
+    }
+
+    /// Waits for the reply while enforcing the guard.
+    fn watch(&mut self, answer: &Receiver<Result<Evaluation, SessionError>>, guard: Guard) -> Finish {
+        let started = Instant::now();
+        loop {
+            match answer.recv_timeout(POLL) {
+                Ok(result) => return Finish::Done(result),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.stopped = true;
+                    return Finish::Unusable;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            let count = self.handle.process_count();
+            if count > guard.max_processes {
+                self.stop();
+                return Finish::Limit(count);
+            }
+            if started.elapsed() >= guard.wall {
+                self.stop();
+                return Finish::TimedOut;
+            }
+        }
+    }
+
+    /// Stops the runtime from a detached thread: stopping waits for the scheduler,
+    /// which a process stuck in a long native call could delay.
+    fn stop(&mut self) {
+        self.stopped = true;
+        let handle = self.handle.clone();
+        let _ = std::thread::Builder::new().name("otplab-grader-stop".into()).spawn(move || handle.stop());
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if !self.stopped {
+            // Closing the job channel ends the worker; stopping ends the runtime.
+            self.stop();
+        }
+    }
+}
+
+/// The worker loop: one job at a time until the grader drops its sender.
+fn serve(mut session: Session, inbox: Receiver<Job>) {
+    while let Ok(job) = inbox.recv() {
+        let result = session.run_script(&job.source);
+        if job.reply.send(result).is_err() {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::capture::CapturedOutput;
+
+    fn guard(ms: u64) -> Guard {
+        Guard { wall: Duration::from_millis(ms), max_processes: 2_000 }
+    }
+
+    #[test]
+    fn returns_a_value() {
+        let mut sandbox = Sandbox::start(Clock::Virtual, Arc::new(CapturedOutput::default())).expect("session");
+        match sandbox.run("1 + 2", guard(5_000)) {
+            Finish::Done(Ok(Evaluation::Value(v))) => assert_eq!(crate::term::inspect::inspect(&v), "3"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_spinning_process_times_out_and_the_sandbox_refuses_more_work() {
+        let mut sandbox = Sandbox::start(Clock::Virtual, Arc::new(CapturedOutput::default())).expect("session");
+        let spin = "defmodule Spin do\n def loop, do: loop()\nend\nSpin.loop()";
+        assert!(matches!(sandbox.run(spin, guard(300)), Finish::TimedOut));
+        assert!(matches!(sandbox.run("1", guard(300)), Finish::Unusable));
+    }
+
+    #[test]
+    fn a_spawn_flood_hits_the_limit() {
+        let mut sandbox = Sandbox::start(Clock::Virtual, Arc::new(CapturedOutput::default())).expect("session");
+        let flood = "defmodule Flood do\n def go, do: (spawn(fn -> go() end); Process.sleep(1000))\nend\nFlood.go()";
+        assert!(matches!(sandbox.run(flood, guard(10_000)), Finish::Limit(_)));
+    }
+}
