@@ -3,7 +3,7 @@
 
 use parking_lot::Mutex;
 
-use crate::runtime::OutputSink;
+use crate::session::OutputSink;
 
 /// The most bytes kept; an answer printing in a loop must not exhaust memory.
 const MAX_BYTES: usize = 64 * 1024;

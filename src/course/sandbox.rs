@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use crate::runtime::OutputSink;
+use crate::session::OutputSink;
 use crate::session::{Clock, Evaluation, Session, SessionConfig, SessionError, SessionHandle};
 
 /// How often the guard looks at the clock and the process count.

@@ -13,10 +13,12 @@ pub mod handle;
 pub mod shell;
 
 pub use error::SessionError;
+/// Where a session's output goes; re-exported so the course layer needs only `session`.
+pub use crate::runtime::OutputSink;
 pub use handle::SessionHandle;
 
 use crate::compile::compile_program;
-use crate::runtime::{OutputSink, Runtime};
+use crate::runtime::Runtime;
 use crate::term::Term;
 use crate::vm::machine::{Machine, Outcome};
 use crate::vm::modules::Modules;

@@ -27,6 +27,7 @@ pub use crate::vm::arith;
 pub mod atom;
 pub mod base;
 pub mod date;
+pub mod date_time;
 pub mod erlang;
 pub mod exception;
 pub mod file;
@@ -63,6 +64,7 @@ pub fn natives() -> NativeRegistry {
     atom::register(&mut reg);
     base::register(&mut reg);
     date::register(&mut reg);
+    date_time::register(&mut reg);
     exception::register(&mut reg);
     file::register(&mut reg);
     float::register(&mut reg);

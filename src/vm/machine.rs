@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// Deepest call stack a process may build before SystemLimitError (well past the
 /// 1,000,000-deep recursion the course promises).
-pub const MAX_FRAMES: usize = 10_000_000;
+pub const MAX_FRAMES: usize = 4_000_000;
 
 struct Frame {
     code: Arc<FunCode>,
