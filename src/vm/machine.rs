@@ -561,6 +561,14 @@ impl Machine {
                                 let v = reg!(*r).clone();
                                 self.scratch.push(v);
                             }
+                            if Arc::ptr_eq(callee, &code) {
+                                // A loop: same code, same window — only the arguments change.
+                                for (i, v) in self.scratch.drain(..).enumerate() {
+                                    self.regs[base + i] = v;
+                                }
+                                pc = 0;
+                                continue;
+                            }
                             let callee = callee.clone();
                             self.replace_frame(callee);
                             continue 'frame;
