@@ -13,7 +13,6 @@ use serde_json::Value;
 /// lacks. The test still runs them and insists they disagree in exactly this way,
 /// so the list shrinks (and must be edited) as soon as the engine catches up.
 const KNOWN_ENGINE_GAPS: &[(&str, &str, &str)] = &[
-    ("tasks-fire-and-forget", "correct_module_function.exs", "StringIO.open/1 is undefined"),
 ];
 
 fn root() -> PathBuf {

@@ -35,7 +35,7 @@ impl Harness {
             .unwrap_or_else(|| panic!(":ets.{name}/{} is not registered", args.len()));
         let mut contexts = self.contexts.borrow_mut();
         let process = contexts.entry(pid).or_insert_with(|| ProcessContext::new(pid, self.runtime.clone()));
-        let mut cx = NativeCtx { process, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         f(&mut cx, &args)
     }
 

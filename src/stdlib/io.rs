@@ -28,9 +28,9 @@ fn device(t: &Term, name: &str, arity: u32) -> Result<Device, Control> {
     }
 }
 
-fn emit(cx: &NativeCtx<'_>, dev: Device, text: &str) {
+fn emit(cx: &mut NativeCtx<'_>, dev: Device, text: &str) {
     match dev {
-        Device::Stdout => cx.process.write_stdout(text),
+        Device::Stdout => cx.write_stdout(text),
         Device::Stderr => cx.process.runtime().output().write_stderr(text),
     }
 }

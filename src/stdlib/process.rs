@@ -521,7 +521,7 @@ mod tests {
     fn send_to_self_and_unknown_names() {
         let (_rt, mut p) = process();
         let me = Term::Pid(p.pid());
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         assert!(matches!(send(&mut cx, &[me, Term::Int(1)]), Ok(Term::Int(1))));
         assert_eq!(cx.process.message_queue_len(), 1);
         assert_eq!(
@@ -535,7 +535,7 @@ mod tests {
         let (rt, mut p) = process();
         let me = Term::Pid(p.pid());
         let other = Term::Pid(ProcessContext::new(rt.new_pid(), rt.clone()).pid());
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         assert!(register_name(&mut cx, &[me.clone(), Term::atom("taken")]).is_ok());
         assert!(matches!(whereis(&mut cx, &[Term::atom("taken")]), Ok(Term::Pid(_))));
         let msg = message(register_name(&mut cx, &[other, Term::atom("taken")]));
@@ -556,7 +556,7 @@ mod tests {
     fn dictionary_flag_and_info() {
         let (_rt, mut p) = process();
         let me = Term::Pid(p.pid());
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         assert!(dict_put(&mut cx, &[Term::atom("a"), Term::Int(1)]).is_ok_and(|t| t.is_nil()));
         assert!(matches!(dict_put(&mut cx, &[Term::atom("a"), Term::Int(2)]), Ok(Term::Int(1))));
         assert!(matches!(dict_get(&mut cx, &[Term::atom("b"), Term::atom("dflt")]), Ok(t) if t.is_atom_named("dflt")));
@@ -573,7 +573,7 @@ mod tests {
     #[test]
     fn monitor_of_unknown_name_and_demonitor_flush() {
         let (rt, mut p) = process();
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         let r = monitor(&mut cx, &[Term::atom("ghost")]);
         assert!(matches!(r, Ok(Term::Ref(_))));
         assert_eq!(cx.process.message_queue_len(), 1, "DOWN :noproc is queued at once");
@@ -588,7 +588,7 @@ mod tests {
     #[test]
     fn memory_and_system_info() {
         let (_rt, mut p) = process();
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         let all = memory(&mut cx, &[]).ok().and_then(|t| t.list_to_vec()).unwrap_or_default();
         assert_eq!(all.len(), 9);
         assert!(matches!(memory(&mut cx, &[Term::atom("processes")]), Ok(Term::Int(n)) if n > 0));

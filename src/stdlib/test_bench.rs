@@ -43,6 +43,7 @@ pub fn run(module: &str, name: &str, args: Vec<Term>) -> (NativeResult, Arc<Capt
         &mut NativeCtx {
             process: &mut process,
             modules: crate::vm::modules::empty_for_tests(),
+            group_leader: &mut None,
         },
         &args,
     );

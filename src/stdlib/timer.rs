@@ -202,7 +202,7 @@ mod native_tests {
         let rt = Runtime::start(crate::runtime::Clock::Real, Arc::new(Silent)).expect("runtime starts");
         let mut p = ProcessContext::new(rt.new_pid(), rt.clone());
         let me = Term::Pid(p.pid());
-        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests() };
+        let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };
         let t = send_after(&mut cx, &[me.clone(), Term::atom("tick"), Term::Int(60_000)]).unwrap_or(Term::Nil);
         let left = |r: NativeResult| matches!(r, Ok(Term::Int(n)) if (59_000..=60_000).contains(&n));
         assert!(left(read_timer(&mut cx, std::slice::from_ref(&t))));

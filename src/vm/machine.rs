@@ -60,6 +60,8 @@ pub struct Machine {
     sleep_until: Option<u64>,
     outcome: Option<Outcome>,
     scratch: Vec<Term>,
+    /// Where `IO.puts` goes: `None` is standard output, else a device process.
+    group_leader: Option<crate::term::Pid>,
 }
 
 enum Flow {
@@ -102,7 +104,13 @@ impl Machine {
             sleep_until: None,
             outcome: None,
             scratch: Vec::new(),
+            group_leader: None,
         }
+    }
+
+    /// Sets the group leader (a device process) that output goes to.
+    pub fn set_group_leader(&mut self, device: Option<crate::term::Pid>) {
+        self.group_leader = device;
     }
 
     /// The shared module table.
@@ -867,7 +875,7 @@ impl Machine {
         who: Option<(Atom, Atom)>,
     ) -> Result<Flow, Raise> {
         let result = {
-            let mut ncx = NativeCtx { process: cx, modules: &self.modules };
+            let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
             f(&mut ncx, &args)
         };
         let base = self.frames.last().map(|f| f.base).unwrap_or(0);

@@ -55,6 +55,35 @@ pub struct NativeCtx<'a> {
     pub process: &'a mut ProcessContext,
     /// The session's module table (for `function_exported?`, spawning, `apply`).
     pub modules: &'a std::sync::Arc<super::modules::Modules>,
+    /// The process's group leader when it is a process (a `StringIO` device);
+    /// `None` means standard output. Spawned processes inherit it.
+    pub group_leader: &'a mut Option<crate::term::Pid>,
+}
+
+impl NativeCtx<'_> {
+    /// Writes `text` to the group leader: standard output, or an io-request to the
+    /// device process (sent without waiting for its reply, which it does not send
+    /// for the `:noreply` tag).
+    pub fn write_stdout(&mut self, text: &str) {
+        match *self.group_leader {
+            None => self.process.write_stdout(text),
+            Some(device) => {
+                let me = crate::term::Term::Pid(self.process.pid());
+                let request = crate::term::Term::tuple(vec![
+                    crate::term::Term::atom("put_chars"),
+                    crate::term::Term::atom("unicode"),
+                    crate::term::Term::string(text),
+                ]);
+                let msg = crate::term::Term::tuple(vec![
+                    crate::term::Term::atom("io_request"),
+                    me,
+                    crate::term::Term::atom("noreply"),
+                    request,
+                ]);
+                self.process.runtime().send(device, msg);
+            }
+        }
+    }
 }
 
 /// A function implemented in Rust. `args.len()` always equals the registered arity.

@@ -7,8 +7,12 @@ use super::raise::Raise;
 use crate::runtime::SpawnOpts;
 use crate::term::{Term, ATOMS};
 
-/// Registers spawn, spawn_link and spawn_monitor (arity 1 and 3, Kernel and :erlang).
+/// Registers spawn, spawn_link and spawn_monitor (arity 1 and 3, Kernel and :erlang),
+/// and `Process.group_leader/0,2`.
 pub fn register(reg: &mut NativeRegistry) {
+    reg.add("Elixir.Process", "group_leader", 0, group_leader0);
+    reg.add("Elixir.Process", "group_leader", 2, group_leader2);
+    reg.add("erlang", "group_leader", 0, group_leader0);
     for m in ["Elixir.Kernel", "erlang", "Elixir.Process"] {
         reg.add(m, "spawn", 1, spawn1);
         reg.add(m, "spawn", 3, spawn3);
@@ -46,7 +50,9 @@ fn machine_for(cx: &NativeCtx<'_>, args: &[Term]) -> Result<Machine, Raise> {
 }
 
 fn spawn_with(cx: &mut NativeCtx<'_>, args: &[Term], mode: Mode) -> NativeResult {
-    let machine = machine_for(cx, args)?;
+    let mut machine = machine_for(cx, args)?;
+    // A new process inherits its parent's group leader, as on BEAM.
+    machine.set_group_leader(*cx.group_leader);
     let me = cx.process.pid();
     let opts = match mode {
         Mode::Plain => SpawnOpts::default(),
@@ -82,4 +88,26 @@ fn spawn_monitor3(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 /// The atom `:normal` (exit reason of a process that returned).
 pub fn normal() -> Term {
     Term::Atom(ATOMS.normal)
+}
+
+/// `Process.group_leader/0`: the device process, or this process itself standing
+/// for standard output (otplab's standard output is not a process).
+fn group_leader0(cx: &mut NativeCtx<'_>, _args: &[Term]) -> NativeResult {
+    Ok(Term::Pid(cx.group_leader.unwrap_or_else(|| cx.process.pid())))
+}
+
+/// `Process.group_leader(self(), device)`: send this process's output to `device`.
+fn group_leader2(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match (&args[0], &args[1]) {
+        (Term::Pid(p), Term::Pid(device)) if *p == cx.process.pid() => {
+            *cx.group_leader = if *device == cx.process.pid() { None } else { Some(*device) };
+            Ok(Term::bool(true))
+        }
+        (Term::Pid(_), Term::Pid(_)) => Err(Raise::exception(
+            "ArgumentError",
+            "Process.group_leader/2 on another process is not supported by otplab (set it from the process itself)",
+        )
+        .into()),
+        _ => Err(Raise::badarg().into()),
+    }
 }
