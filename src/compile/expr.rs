@@ -156,6 +156,25 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// Compiles the key and value of each pair, in source order.
+    pub fn pair_regs(&mut self, b: &mut FunBuilder, pairs: &[(Node, Node)]) -> CResult<Vec<(Reg, Reg)>> {
+        let mut regs = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            let kr = self.expr(b, k)?;
+            let vr = self.expr(b, v)?;
+            regs.push((kr, vr));
+        }
+        Ok(regs)
+    }
+
+    /// `%{base | k => v}`: every key must already exist.
+    pub fn update_map(&mut self, b: &mut FunBuilder, base: &Node, pairs: Vec<(Reg, Reg)>) -> CResult<Reg> {
+        let br = self.expr(b, base)?;
+        let dst = b.reg();
+        b.emit(Instr::UpdateMap { dst, base: br, pairs: pairs.into(), strict: true });
+        Ok(dst)
+    }
+
     /// Compiles arguments into registers.
     pub fn node_args(&mut self, b: &mut FunBuilder, args: &[Node]) -> CResult<Vec<Reg>> {
         args.iter().map(|a| self.expr(b, a)).collect()
@@ -211,23 +230,15 @@ impl<'m> Compiler<'m> {
                 Ok(dst)
             }
             NodeKind::Map { base, pairs } => {
-                let mut regs = Vec::new();
-                for (k, v) in pairs {
-                    let kr = self.expr(b, k)?;
-                    let vr = self.expr(b, v)?;
-                    regs.push((kr, vr));
-                }
-                let dst = b.reg();
+                let regs = self.pair_regs(b, pairs)?;
                 match base {
-                    Some(base) => {
-                        let br = self.expr(b, base)?;
-                        b.emit(Instr::UpdateMap { dst, base: br, pairs: regs.into(), strict: true });
-                    }
+                    Some(base) => self.update_map(b, base, regs),
                     None => {
+                        let dst = b.reg();
                         b.emit(Instr::MakeMap { dst, pairs: regs.into() });
+                        Ok(dst)
                     }
                 }
-                Ok(dst)
             }
             NodeKind::Struct { name, base, pairs } => self.struct_literal(b, node.span, name, base.as_deref(), pairs),
             NodeKind::Bitstring(segs) => self.bitstring_value(b, node.span, segs),

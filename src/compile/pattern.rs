@@ -355,18 +355,10 @@ impl<'m> Compiler<'m> {
                 ));
             }
         }
-        let mut regs = Vec::new();
-        for (k, v) in pairs {
-            let kr = self.expr(b, k)?;
-            let vr = self.expr(b, v)?;
-            regs.push((kr, vr));
-        }
+        let regs = self.pair_regs(b, pairs)?;
         let dst = b.reg();
         match base {
-            Some(base) => {
-                let br = self.expr(b, base)?;
-                b.emit(Instr::UpdateMap { dst, base: br, pairs: regs.into(), strict: true });
-            }
+            Some(base) => return self.update_map(b, base, regs),
             None => {
                 let mut all = Vec::new();
                 let ks = self.constant(b, Term::Atom(ATOMS.struct_))?;
