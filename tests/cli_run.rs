@@ -84,3 +84,12 @@ fn the_repl_continues_an_incomplete_entry_on_the_next_line() {
         .success()
         .stdout(predicate::str::contains("42\n"));
 }
+
+#[test]
+fn the_shell_is_one_process_so_messages_wait_for_flush() {
+    otplab()
+        .write_stdin("send(self(), :first_entry)\nflush()\nflush()\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(":first_entry\n:first_entry\n:ok\n:ok\n"));
+}
