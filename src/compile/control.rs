@@ -134,15 +134,7 @@ impl<'m> Compiler<'m> {
                 let v = self.expr(b, &args[1])?;
                 let (pat, guard) = split_when(&args[0]);
                 let saved = b.scope.clone();
-                let mut fails = Vec::new();
-                let mut bound = HashMap::new();
-                self.pattern(b, pat, v, &mut fails, &mut bound)?;
-                for (n, r) in bound {
-                    b.scope.insert(n, r);
-                }
-                if let Some(g) = guard {
-                    self.guard(b, g, &mut fails)?;
-                }
+                let fails = self.clause_head(b, pat, guard, v)?;
                 b.scope = saved;
                 let r = b.reg();
                 b.emit(Instr::Const { dst: r, value: Term::bool(true) });
@@ -176,6 +168,22 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// Compiles a clause head — `pattern` against `subject`, then `guard` — binding
+    /// the pattern's variables in the current scope. Returns the jumps taken when
+    /// the head does not match (the caller points them at the next clause).
+    pub fn clause_head(&mut self, b: &mut FunBuilder, pattern: &Node, guard: Option<&Node>, subject: Reg) -> CResult<Vec<usize>> {
+        let mut fails = Vec::new();
+        let mut bound = HashMap::new();
+        self.pattern(b, pattern, subject, &mut fails, &mut bound)?;
+        for (n, r) in bound {
+            b.scope.insert(n, r);
+        }
+        if let Some(g) = guard {
+            self.guard(b, g, &mut fails)?;
+        }
+        Ok(fails)
+    }
+
     /// Puts a computed value where `dest` wants it.
     pub fn finish_value(&mut self, b: &mut FunBuilder, v: Reg, dest: Dest) {
         match dest {
@@ -196,16 +204,8 @@ impl<'m> Compiler<'m> {
         let mut ends = Vec::new();
         for c in clauses {
             b.line = c.span.line;
-            let mut fails = Vec::new();
-            let mut bound = HashMap::new();
             let Some(p) = c.args.first() else { continue };
-            self.pattern(b, p, subject, &mut fails, &mut bound)?;
-            for (n, r) in bound {
-                b.scope.insert(n, r);
-            }
-            if let Some(g) = &c.guard {
-                self.guard(b, g, &mut fails)?;
-            }
+            let fails = self.clause_head(b, p, c.guard.as_ref(), subject)?;
             self.to_dest(b, &c.body, dest)?;
             b.scope = saved.clone();
             ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
@@ -234,16 +234,7 @@ impl<'m> Compiler<'m> {
                     let v = self.expr(b, rhs)?;
                     b.emit(Instr::Move { dst: failed, src: v });
                     let (pat, guard) = split_when(lhs);
-                    let mut fails = Vec::new();
-                    let mut bound = HashMap::new();
-                    self.pattern(b, pat, v, &mut fails, &mut bound)?;
-                    for (n, r) in bound {
-                        b.scope.insert(n, r);
-                    }
-                    if let Some(g) = guard {
-                        self.guard(b, g, &mut fails)?;
-                    }
-                    to_else.extend(fails);
+                    to_else.extend(self.clause_head(b, pat, guard, v)?);
                 }
                 _ => {
                     self.expr(b, step)?;
@@ -274,16 +265,8 @@ impl<'m> Compiler<'m> {
         let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING });
         let mut ends = Vec::new();
         for c in &clauses {
-            let mut fails = Vec::new();
-            let mut bound = HashMap::new();
             let Some(p) = c.args.first() else { continue };
-            self.pattern(b, p, msg, &mut fails, &mut bound)?;
-            for (n, r) in bound {
-                b.scope.insert(n, r);
-            }
-            if let Some(g) = &c.guard {
-                self.guard(b, g, &mut fails)?;
-            }
+            let fails = self.clause_head(b, p, c.guard.as_ref(), msg)?;
             b.emit(Instr::RecvAccept);
             self.to_dest(b, &c.body, dest)?;
             b.scope = saved.clone();

@@ -648,7 +648,7 @@ impl<'m> Compiler<'m> {
         }
         // `expr.field` on something that is not a module name: map field access.
         if let CallTarget::Remote(left, name) = target {
-            if !parens && args.is_empty() && !is_module_expr(left) {
+            if !parens && args.is_empty() && !is_static_module(left) {
                 let m = self.expr(b, left)?;
                 b.emit(Instr::Field { dst, src: m, key: Atom::new(name) });
                 return Ok(dst);
@@ -879,9 +879,6 @@ pub fn is_static_module(n: &Node) -> bool {
         || matches!(&n.kind, NodeKind::Call { target: CallTarget::Local(v), args, .. } if v == "__MODULE__" && args.is_empty())
 }
 
-fn is_module_expr(n: &Node) -> bool {
-    is_static_module(n)
-}
 
 /// Collects every variable name mentioned in `n` (used to decide captures).
 pub fn collect_vars(n: &Node, out: &mut HashSet<String>) {

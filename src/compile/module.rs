@@ -55,8 +55,7 @@ impl<'m> Compiler<'m> {
             self.module.aliases.insert(segs[0].clone(), format!("{}.{}", outer.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
         }
         let result = self.module_body(b, span, full, &items);
-        let inner_aliases = std::mem::replace(&mut self.module, outer);
-        let _ = inner_aliases;
+        self.module = outer;
         if self.module.name.is_some() {
             self.module.aliases.insert(segs[0].clone(), format!("{}.{}", self.module.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
         }

@@ -3,7 +3,7 @@
 
 use super::native::{Control, NativeCtx, NativeRegistry, NativeResult};
 use super::raise::{Raise, exception_struct};
-use crate::term::{ATOMS, Atom, FunKind, Term};
+use crate::term::{ATOMS, Atom, Term};
 
 /// Registers the VM's own natives.
 pub fn register(reg: &mut NativeRegistry) {
@@ -169,10 +169,6 @@ fn codepoint_to_binary(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     }
 }
 
-/// True if `t` is a function value of `arity`.
-pub fn is_fun_of_arity(t: &Term, arity: u32) -> bool {
-    matches!(t, Term::Fun(f) if f.arity == arity && matches!(f.kind, FunKind::Closure { .. } | FunKind::Export { .. }))
-}
 
 fn struct1(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     struct2(cx, &[args[0].clone(), Term::Nil])

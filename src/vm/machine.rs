@@ -178,7 +178,7 @@ impl Machine {
                         Callable::Compiled(c) => Ok(Resolved::Code(c.clone(), args)),
                         Callable::Native(n) => Ok(Resolved::Native(*n, args)),
                     },
-                    found => Err(undefined(&self.modules, *module, *name, f.arity, found.is_some())),
+                    _ => Err(undefined(&self.modules, *module, *name, f.arity)),
                 }
             }
         }
@@ -829,7 +829,7 @@ impl Machine {
         let caller_module = self.frames.last().map(|f| f.code.module);
         match export.as_deref() {
             Some(e) if !e.public && caller_module != Some(target.module) => {
-                Err(undefined(&self.modules, target.module, target.name, target.arity, true))
+                Err(undefined(&self.modules, target.module, target.name, target.arity))
             }
             Some(e) => match &e.callable {
                 Callable::Compiled(code) => {
@@ -841,7 +841,7 @@ impl Machine {
                 }
                 Callable::Native(f) => self.call_native(cx, *f, args, dst, reds, Some((target.module, target.name))),
             },
-            None => Err(undefined(&self.modules, target.module, target.name, target.arity, false)),
+            None => Err(undefined(&self.modules, target.module, target.name, target.arity)),
         }
     }
 
@@ -988,11 +988,9 @@ fn stack_limit() -> Raise {
 }
 
 /// The UndefinedFunctionError for `module.name/arity`.
-pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32, exists_private: bool) -> Raise {
+pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Raise {
     let mname = crate::term::inspect::inspect(&Term::Atom(module));
     let loaded = modules.is_loaded(module);
-    let reason = if exists_private || loaded { "" } else { "" };
-    let _ = reason;
     let message = if !loaded {
         format!("function {mname}.{}/{arity} is undefined (module {mname} is not available)", name.as_str())
     } else {

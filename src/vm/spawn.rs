@@ -5,7 +5,7 @@ use super::native::{NativeCtx, NativeRegistry, NativeResult};
 use super::process::VmProcess;
 use super::raise::Raise;
 use crate::runtime::SpawnOpts;
-use crate::term::{Term, ATOMS};
+use crate::term::Term;
 
 /// Registers spawn, spawn_link and spawn_monitor (arity 1 and 3, Kernel and :erlang),
 /// and `Process.group_leader/0,2`.
@@ -85,10 +85,6 @@ fn spawn_monitor3(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     spawn_with(cx, a, Mode::Monitor)
 }
 
-/// The atom `:normal` (exit reason of a process that returned).
-pub fn normal() -> Term {
-    Term::Atom(ATOMS.normal)
-}
 
 /// `Process.group_leader/0`: the device process, or this process itself standing
 /// for standard output (otplab's standard output is not a process).
