@@ -19,6 +19,7 @@
 //!   nothing to take, a sleep) and resume later from the saved frames.
 
 use super::arith;
+use super::code_ref::CodeRef;
 use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg};
 use super::modules::{Callable, Export, ExportCell, Modules};
 use super::native::{Control, NativeCtx, NativeFn};
@@ -33,7 +34,7 @@ pub const MAX_FRAMES: usize = 4_000_000;
 
 /// A suspended caller: where to continue once the running function returns.
 struct Frame {
-    code: Arc<FunCode>,
+    code: CodeRef,
     /// The instruction to resume at (the one after the call).
     pc: usize,
     base: usize,
@@ -65,7 +66,7 @@ pub struct Machine {
     modules: Arc<Modules>,
     regs: Vec<Term>,
     /// The running function (`None` once the entry function has returned or raised).
-    code: Option<Arc<FunCode>>,
+    code: Option<CodeRef>,
     /// Its next instruction, as of the last time the loop saved it.
     pc: usize,
     /// Where its register window starts in `regs`.
@@ -100,7 +101,7 @@ impl Machine {
     /// A machine that will run `code` (a zero-arity function, e.g. a compiled script).
     pub fn for_code(modules: Arc<Modules>, code: Arc<FunCode>, args: Vec<Term>) -> Machine {
         let mut m = Machine::empty(modules);
-        m.push_frame(code, args, 0);
+        m.push_frame(CodeRef::Owned(code), args, 0);
         m
     }
 
@@ -155,9 +156,9 @@ impl Machine {
 
     /// Calls `code` with `args`: the running function (whose `pc` must already be its
     /// resume point) becomes a continuation that receives the result in `ret`.
-    fn push_frame(&mut self, code: Arc<FunCode>, args: Vec<Term>, ret: Reg) {
+    fn push_frame(&mut self, code: CodeRef, args: Vec<Term>, ret: Reg) {
         let base = self.top();
-        reserve(&mut self.regs, base + (code.nregs as usize).max(args.len()));
+        reserve(&mut self.regs, base + (code.get().nregs as usize).max(args.len()));
         for (i, v) in args.into_iter().enumerate() {
             put(&mut self.regs[base + i], v);
         }
@@ -167,7 +168,7 @@ impl Machine {
     /// End of the running function's window (see the invariants above).
     #[inline]
     fn top(&self) -> usize {
-        self.code.as_ref().map_or(0, |c| self.base + c.nregs as usize)
+        self.code.as_ref().map_or(0, |c| self.base + c.get().nregs as usize)
     }
 
 
@@ -179,7 +180,7 @@ impl Machine {
     }
 
     /// Makes `code`, whose window starts at `base`, the running function.
-    fn enter(&mut self, code: Arc<FunCode>, base: usize, ret: Reg) {
+    fn enter(&mut self, code: CodeRef, base: usize, ret: Reg) {
         if let Some(caller) = self.code.replace(code) {
             self.frames.push(Frame { code: caller, pc: self.pc, base: self.base, ret });
         }
@@ -191,7 +192,7 @@ impl Machine {
     fn enter_fun(&mut self, fun: &Term, args: Vec<Term>, ret: Reg) -> Result<(), Raise> {
         match self.resolve_fun(fun, args)? {
             Resolved::Code(code, full) => {
-                self.push_frame(code, full, ret);
+                self.push_frame(CodeRef::Owned(code), full, ret);
                 Ok(())
             }
             Resolved::Native(..) => {
@@ -298,7 +299,7 @@ impl Machine {
     /// Executes instructions until a call boundary, a stop, or an error.
     fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Flow, Raise> {
         'frame: loop {
-        let Some(code) = self.code.as_deref() else {
+        let Some(code) = self.code.as_ref().map(CodeRef::get) else {
             return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
         };
         let base = self.base;
@@ -623,7 +624,7 @@ impl Machine {
                                     let v = dup(&self.regs[base + *r as usize]);
                                     put(&mut self.regs[nb + i], v);
                                 }
-                                let (callee, dst) = (callee.clone(), *dst);
+                                let (callee, dst) = (CodeRef::named(callee), *dst);
                                 self.enter(callee, nb, dst);
                                 continue 'frame;
                             }
@@ -664,7 +665,7 @@ impl Machine {
                                 let v = dup(&reg!(*r));
                                 self.scratch.push(v);
                             }
-                            let callee = callee.clone();
+                            let callee = CodeRef::named(callee);
                             self.replace_frame(callee);
                             continue 'frame;
                         }
@@ -714,7 +715,7 @@ impl Machine {
                             put(&mut self.regs[nb + i], v);
                         }
                         let dst = *dst;
-                        self.enter(callee, nb, dst);
+                        self.enter(CodeRef::Owned(callee), nb, dst);
                         continue 'frame;
                     }
                     let f = reg!(*fun).clone();
@@ -729,7 +730,7 @@ impl Machine {
                     }
                     *reds -= 1;
                     if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args) {
-                        self.replace_frame(callee);
+                        self.replace_frame(CodeRef::Owned(callee));
                         continue 'frame;
                     }
                     let f = reg!(*fun).clone();
@@ -737,7 +738,7 @@ impl Machine {
                     match self.resolve_fun(&f, argv)? {
                         Resolved::Code(callee, full) => {
                             self.scratch = full;
-                            self.replace_frame(callee);
+                            self.replace_frame(CodeRef::Owned(callee));
                             continue 'frame;
                         }
                         Resolved::Native(n, argv) => {
@@ -892,9 +893,9 @@ impl Machine {
     /// Replaces the top frame with `callee`, its arguments taken from `scratch`.
     /// Registers past the arguments keep stale values: the compiler never reads a
     /// register before writing it, and not clearing them keeps a tail loop cheap.
-    fn replace_frame(&mut self, callee: Arc<FunCode>) {
+    fn replace_frame(&mut self, callee: CodeRef) {
         let base = self.base;
-        let n = (callee.nregs as usize).max(self.scratch.len());
+        let n = (callee.get().nregs as usize).max(self.scratch.len());
         reserve(&mut self.regs, base + n);
         for (i, v) in self.scratch.drain(..).enumerate() {
             put(&mut self.regs[base + i], v);
@@ -914,8 +915,12 @@ impl Machine {
         }
         let callee = code.clone().downcast::<FunCode>().ok()?;
         scratch.clear();
-        scratch.extend(env.iter().map(dup));
-        scratch.extend(args.iter().map(|r| dup(&window[*r as usize])));
+        for v in env {
+            scratch.push(dup(v));
+        }
+        for r in args {
+            scratch.push(dup(&window[*r as usize]));
+        }
         Some(callee)
     }
 
@@ -949,7 +954,7 @@ impl Machine {
         dst: Reg,
         reds: &mut i64,
     ) -> Result<Flow, Raise> {
-        let caller_module = self.code.as_ref().map(|c| c.module);
+        let caller_module = self.code.as_ref().map(|c| c.get().module);
         match target.get() {
             Some(e) if !e.public && caller_module != Some(target.module) => {
                 Err(undefined(&self.modules, target.module, target.name, target.arity))
@@ -959,7 +964,7 @@ impl Machine {
                     if self.frames.len() >= MAX_FRAMES {
                         return Err(stack_limit());
                     }
-                    self.push_frame(code.clone(), args, dst);
+                    self.push_frame(CodeRef::named(code), args, dst);
                     Ok(Flow::Continue)
                 }
                 Callable::Native(f) => self.call_native(cx, *f, args, dst, reds, Some((target.module, target.name))),
@@ -981,7 +986,7 @@ impl Machine {
                 if self.frames.len() >= MAX_FRAMES {
                     return Err(stack_limit());
                 }
-                self.push_frame(code, full, dst);
+                self.push_frame(CodeRef::Owned(code), full, dst);
                 Ok(Flow::Continue)
             }
             Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds, None),
@@ -1061,7 +1066,7 @@ impl Machine {
     /// `Return` of its last register for exactly this purpose (see the compiler).
     fn mark_return_after_call(&mut self, _ret_reg: Reg) {
         if let Some(c) = &self.code {
-            self.pc = c.code.len() - 1;
+            self.pc = c.get().code.len() - 1;
         }
     }
 }
