@@ -153,7 +153,7 @@ impl Timeline {
             let (mark, mark_role, note) = match &lane.end {
                 LaneEnd::Running => (">", Role::Alive, "running".to_string()),
                 LaneEnd::Normal => ("|", Role::Exit, "exited normally".to_string()),
-                LaneEnd::Crashed(reason) => ("X", Role::Crash, format!("crashed: {reason}")),
+                LaneEnd::Crashed(reason) => ("X", Role::Crash, format!("crashed: {}", shortened(reason))),
             };
             let start_mark = if lane.earlier { "<" } else { "" };
             let body = (until - from).saturating_sub(start_mark.len());
@@ -182,6 +182,18 @@ impl Timeline {
             })
             .collect()
     }
+}
+
+/// Characters of an exit reason shown after a lane.
+const REASON_CHARS: usize = 60;
+
+/// `reason`, cut to [`REASON_CHARS`] with `...` when longer.
+fn shortened(reason: &str) -> String {
+    if reason.chars().count() <= REASON_CHARS {
+        return reason.to_string();
+    }
+    let cut: String = reason.chars().take(REASON_CHARS).collect();
+    format!("{cut}...")
 }
 
 #[cfg(test)]
