@@ -5,9 +5,38 @@ use crate::session::{Clock, Evaluation, Session, SessionConfig};
 use rustyline::error::ReadlineError;
 use std::sync::Arc;
 
+/// Commands layered over the REPL (the drill's `check`, `hint`...): they see each
+/// line typed at a fresh prompt before it is evaluated.
+pub trait ReplCommands {
+    /// Called with the new session, at start and after every [`Command::Restart`].
+    fn begin(&mut self, session: &mut Session);
+    /// `Some` when `line` is one of the commands (it has been carried out).
+    fn command(&mut self, line: &str, session: &mut Session) -> Option<Command>;
+    /// Called after an entry was evaluated; `ok` is false when it raised.
+    fn evaluated(&mut self, entry: &str, ok: bool);
+}
+
+/// What the REPL does after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Read the next line.
+    Done,
+    /// Start a fresh session (bindings and processes gone), then read on.
+    Restart,
+}
+
 /// Runs the REPL until Ctrl-D; returns the exit status.
 pub fn start(clock: Clock) -> anyhow::Result<i32> {
-    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] })?;
+    start_with(clock, None)
+}
+
+/// Runs the REPL with `commands` seeing every line first.
+pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
+    let new_session = || Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] });
+    let mut session = new_session()?;
+    if let Some(c) = commands.as_mut() {
+        c.begin(&mut session);
+    }
     let config = rustyline::Config::builder()
         .auto_add_history(false)
         .max_history_size(1000)?
@@ -32,10 +61,25 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
                     pending.clear();
                     continue;
                 }
+                if let Some(c) = commands.as_mut()
+                    && !pending.contains('\n')
+                    && let Some(done) = c.command(pending.trim(), &mut session)
+                {
+                    let _ = editor.add_history_entry(pending.as_str());
+                    pending.clear();
+                    if done == Command::Restart {
+                        session = new_session()?;
+                        c.begin(&mut session);
+                    }
+                    continue;
+                }
                 match session.eval(&pending) {
                     Err(e) if e.is_incomplete() => continue,
                     result => {
                         let _ = editor.add_history_entry(pending.as_str());
+                        if let Some(c) = commands.as_mut() {
+                            c.evaluated(&pending, matches!(result, Ok(Evaluation::Value(_))));
+                        }
                         match result {
                             Ok(Evaluation::Value(v)) => {
                                 let opts = crate::term::inspect::InspectOpts { pretty: true, ..Default::default() };

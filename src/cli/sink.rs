@@ -21,3 +21,29 @@ impl OutputSink for TerminalSink {
         let _ = err.flush();
     }
 }
+
+/// Writes to the terminal like [`TerminalSink`] and keeps a copy of stdout and
+/// stderr text, so the step mode can show a step's output again.
+#[derive(Default)]
+pub struct RecordingSink {
+    kept: parking_lot::Mutex<String>,
+}
+
+impl RecordingSink {
+    /// What was written since the last call, and clears it.
+    pub fn take(&self) -> String {
+        std::mem::take(&mut *self.kept.lock())
+    }
+}
+
+impl OutputSink for RecordingSink {
+    fn write_stdout(&self, text: &str) {
+        TerminalSink.write_stdout(text);
+        self.kept.lock().push_str(text);
+    }
+
+    fn write_stderr(&self, text: &str) {
+        TerminalSink.write_stderr(text);
+        self.kept.lock().push_str(text);
+    }
+}

@@ -112,6 +112,7 @@ impl Runtime {
             )
         };
         self.inner.table.write().remove(&pid);
+        self.inner.journal.exited(pid, self.now_ms(), &reason, name);
         if let Some(name) = name {
             let mut names = self.inner.names.lock();
             if names.get(&name) == Some(&pid) {
