@@ -26,6 +26,7 @@ use super::native::{Control, NativeCtx, NativeFn};
 use super::raise::{Class, Raise, exception_struct};
 use crate::runtime::{ProcessContext, Step};
 use crate::term::{ATOMS, Atom, FunKind, Term};
+use crate::term::atom::CommonAtoms;
 use std::sync::Arc;
 
 /// Deepest call stack a process may build before SystemLimitError (well past the
@@ -180,6 +181,7 @@ impl Machine {
     }
 
     /// Makes `code`, whose window starts at `base`, the running function.
+    #[inline(always)]
     fn enter(&mut self, code: CodeRef, base: usize, ret: Reg) {
         if let Some(caller) = self.code.replace(code) {
             self.frames.push(Frame { code: caller, pc: self.pc, base: self.base, ret });
@@ -304,6 +306,7 @@ impl Machine {
         };
         let base = self.base;
         let mut pc = self.pc;
+        let atoms: &CommonAtoms = &ATOMS;
         // The running function's window, borrowed once per entry: indexing a local
         // slice spares reloading `self.regs` around every write.
         let w = &mut self.regs[base..base + code.nregs as usize];
@@ -334,7 +337,10 @@ impl Machine {
                     let v = reg!(*src).clone();
                     set!(*dst, v);
                 }
-                Instr::Const { dst, value } => set!(*dst, dup(value)),
+                Instr::Const { dst, value } => match value {
+                    Term::Int(i) => put_small(&mut reg!(*dst), Small::Int(*i), atoms),
+                    _ => set!(*dst, value.clone()),
+                },
                 Instr::MakeTuple { dst, items } => {
                     let v: Vec<Term> = items.iter().map(|r| reg!(*r).clone()).collect();
                     set!(*dst, Term::tuple(v));
@@ -374,36 +380,36 @@ impl Machine {
                     set!(*dst, Term::Map(Arc::new(m)));
                 }
                 Instr::Op { op, dst, a, b } => {
-                    let fast = match (&reg!(*a), &reg!(*b)) {
-                        (Term::Int(x), Term::Int(y)) => int_op(*op, *x, *y),
-                        _ => None,
-                    };
-                    let r = match fast {
-                        Some(v) => v,
-                        None => match arith::binop(*op, &reg!(*a), &reg!(*b)) {
+                    if let (Term::Int(x), Term::Int(y)) = (&reg!(*a), &reg!(*b)) {
+                        if let Some(r) = int_op(*op, *x, *y) {
+                            put_small(&mut reg!(*dst), r, atoms);
+                            pc += 1;
+                            continue;
+                        }
+                    }
+                    let r = match arith::binop(*op, &reg!(*a), &reg!(*b)) {
                             Ok(v) => v,
                             Err(e) => {
                                 save_pc!(pc);
                                 return Err(op_error(e, *op, &reg!(*a), &reg!(*b)));
                             }
-                        },
                     };
                     set!(*dst, r);
                 }
                 Instr::OpInt { op, dst, a, imm } => {
-                    let fast = match &reg!(*a) {
-                        Term::Int(x) => int_op(*op, *x, *imm),
-                        _ => None,
-                    };
-                    let r = match fast {
-                        Some(v) => v,
-                        None => match arith::binop(*op, &reg!(*a), &Term::Int(*imm)) {
+                    if let Term::Int(x) = &reg!(*a) {
+                        if let Some(r) = int_op(*op, *x, *imm) {
+                            put_small(&mut reg!(*dst), r, atoms);
+                            pc += 1;
+                            continue;
+                        }
+                    }
+                    let r = match arith::binop(*op, &reg!(*a), &Term::Int(*imm)) {
                             Ok(v) => v,
                             Err(e) => {
                                 save_pc!(pc);
                                 return Err(op_error(e, *op, &reg!(*a), &Term::Int(*imm)));
                             }
-                        },
                     };
                     set!(*dst, r);
                 }
@@ -749,7 +755,7 @@ impl Machine {
                     }
                 }
                 Instr::Return { src } => {
-                    let v = std::mem::replace(&mut reg!(*src), Term::Nil);
+                    let v = take(&mut reg!(*src));
                     self.pc = pc;
                     match self.do_return(v) {
                         Flow::Continue => continue 'frame,
@@ -924,6 +930,7 @@ impl Machine {
         Some(callee)
     }
 
+    #[inline(always)]
     fn do_return(&mut self, v: Term) -> Flow {
         self.code = None;
         match self.frames.pop() {
@@ -1071,22 +1078,42 @@ impl Machine {
     }
 }
 
+/// The result of an operator on small integers.
+#[derive(Clone, Copy)]
+enum Small {
+    Int(i64),
+    Bool(bool),
+}
+
 /// `x op y` on small integers when the result needs no general arithmetic: `None`
-/// for `/` (a float), an overflow into a bignum, and operators with no integer rule.
+/// for `/` (a float) and for an overflow into a bignum.
 #[inline(always)]
-fn int_op(op: BinOp, x: i64, y: i64) -> Option<Term> {
+fn int_op(op: BinOp, x: i64, y: i64) -> Option<Small> {
     Some(match op {
-        BinOp::Add => Term::Int(x.checked_add(y)?),
-        BinOp::Sub => Term::Int(x.checked_sub(y)?),
-        BinOp::Mul => Term::Int(x.checked_mul(y)?),
-        BinOp::Lt => Term::bool(x < y),
-        BinOp::Gt => Term::bool(x > y),
-        BinOp::Le => Term::bool(x <= y),
-        BinOp::Ge => Term::bool(x >= y),
-        BinOp::Eq | BinOp::StrictEq => Term::bool(x == y),
-        BinOp::Ne | BinOp::StrictNe => Term::bool(x != y),
+        BinOp::Add => Small::Int(x.checked_add(y)?),
+        BinOp::Sub => Small::Int(x.checked_sub(y)?),
+        BinOp::Mul => Small::Int(x.checked_mul(y)?),
+        BinOp::Lt => Small::Bool(x < y),
+        BinOp::Gt => Small::Bool(x > y),
+        BinOp::Le => Small::Bool(x <= y),
+        BinOp::Ge => Small::Bool(x >= y),
+        BinOp::Eq | BinOp::StrictEq => Small::Bool(x == y),
+        BinOp::Ne | BinOp::StrictNe => Small::Bool(x != y),
         BinOp::Div => return None,
     })
+}
+
+/// Stores a small result. When the register already holds a term of the same kind
+/// (the usual case in a loop) only the payload is written: storing a whole
+/// 16-byte term assembled in memory stalled on store forwarding.
+#[inline(always)]
+fn put_small(slot: &mut Term, r: Small, atoms: &CommonAtoms) {
+    match (slot, r) {
+        (Term::Int(old), Small::Int(x)) => *old = x,
+        (Term::Atom(old), Small::Bool(b)) => *old = if b { atoms.true_ } else { atoms.false_ },
+        (slot, Small::Int(x)) => put(slot, Term::Int(x)),
+        (slot, Small::Bool(b)) => put(slot, Term::Atom(if b { atoms.true_ } else { atoms.false_ })),
+    }
 }
 
 /// The error of a failed arithmetic operator, blamed on `:erlang` as BEAM reports it.
@@ -1118,6 +1145,18 @@ fn dup(t: &Term) -> Term {
         Term::Atom(a) => Term::Atom(*a),
         Term::Nil => Term::Nil,
         _ => t.clone(),
+    }
+}
+
+/// Moves a term out of a register. An immediate is read field by field and left
+/// in place (it needs no drop); reading it as one 16-byte copy right after an
+/// arithmetic instruction wrote its payload stalled on store forwarding.
+#[inline(always)]
+fn take(slot: &mut Term) -> Term {
+    match slot {
+        Term::Int(i) => Term::Int(*i),
+        Term::Atom(a) => Term::Atom(*a),
+        _ => std::mem::replace(slot, Term::Nil),
     }
 }
 
