@@ -3,12 +3,16 @@
 # Units are in the metric names: `_per_s` rates, `_ms` totals, `_us` per operation.
 # Every workload checks its own result, so a fast but wrong run raises instead.
 defmodule EtsBench.Clock do
-  # Microseconds taken by `fun`, the median of `runs` runs after one warm-up run.
-  def median_us(runs, fun) do
-    fun.()
-    times = for _ <- 1..runs, do: elem(:timer.tc(fun), 0)
+  # The median of `runs` runs of `workload` after one warm-up run. A workload returns
+  # the microseconds of its measured part (`time/1`), so creating and deleting its
+  # table stays outside the figure.
+  def median_us(runs, workload) do
+    workload.()
+    times = for _ <- 1..runs, do: workload.()
     times |> Enum.sort() |> Enum.at(div(runs, 2)) |> max(1)
   end
+
+  def time(fun), do: elem(:timer.tc(fun), 0)
 
   def rate(name, ops, us), do: IO.puts("#{name} #{div(ops * 1_000_000, us)}")
   def ms(name, us), do: IO.puts("#{name} #{Float.round(us / 1000, 2)}")
@@ -47,24 +51,34 @@ defmodule EtsBench do
   # Drill 7 as the course writes it: a comprehension doing insert + lookup per key.
   def drill7_ets do
     t = :ets.new(:drill7, [:set, :public, write_concurrency: true])
-    for i <- 1..@n do
-      :ets.insert(t, {i, i * 2})
-      :ets.lookup(t, i)
-    end
+
+    us =
+      Clock.time(fn ->
+        for i <- 1..@n do
+          :ets.insert(t, {i, i * 2})
+          :ets.lookup(t, i)
+        end
+      end)
 
     Clock.expect(:ets.lookup(t, @n) == [{@n, @n * 2}], "drill7_ets")
     :ets.delete(t)
+    us
   end
 
   def drill7_genserver do
     {:ok, pid} = Store.start()
-    for i <- 1..@n do
-      Store.put(pid, i, i * 2)
-      Store.get(pid, i)
-    end
+
+    us =
+      Clock.time(fn ->
+        for i <- 1..@n do
+          Store.put(pid, i, i * 2)
+          Store.get(pid, i)
+        end
+      end)
 
     Clock.expect(Store.get(pid, @n) == @n * 2, "drill7_genserver")
     GenServer.stop(pid)
+    us
   end
 
   def two_tasks do
@@ -78,17 +92,24 @@ defmodule EtsBench do
       :done
     end
 
-    [:done, :done] = [0, @n] |> Enum.map(&Task.async(fn -> work.(&1) end)) |> Enum.map(&Task.await(&1, :infinity))
+    us =
+      Clock.time(fn ->
+        tasks = Enum.map([0, @n], fn offset -> Task.async(fn -> work.(offset) end) end)
+        [:done, :done] = Enum.map(tasks, &Task.await(&1, :infinity))
+      end)
+
     Clock.expect(:ets.info(t, :size) == 2 * @n, "two_tasks")
     :ets.delete(t)
+    us
   end
 
   # Keys arrive out of order (i * 7919 mod a prime larger than @n is one-to-one).
   def ordered_insert do
     t = :ets.new(:ordered, [:ordered_set, :public])
-    fill_scrambled(t, 1)
+    us = Clock.time(fn -> fill_scrambled(t, 1) end)
     Clock.expect(:ets.info(t, :size) == @n and :ets.first(t) == 1, "ordered_insert")
     :ets.delete(t)
+    us
   end
 
   defp fill_scrambled(_t, i) when i > @n, do: :ok
@@ -101,9 +122,10 @@ defmodule EtsBench do
   # 100k bumps over 10 counters, created on first use by the default object.
   def counters do
     t = :ets.new(:counters, [:set, :public])
-    bump(t, 0)
+    us = Clock.time(fn -> bump(t, 0) end)
     Clock.expect(:ets.lookup(t, 3) == [{3, div(@n, 10)}], "counters")
     :ets.delete(t)
+    us
   end
 
   defp bump(_t, @n), do: :ok
@@ -162,13 +184,13 @@ defmodule EtsBench do
     Clock.ms("ets_update_counter_100k_ms", Clock.median_us(5, &counters/0))
 
     t = filled(:rows, @n)
-    Clock.ms("ets_lookup_missing_100k_ms", Clock.median_us(5, fn -> missing(t) end))
-    Clock.ms("ets_select_guard_100k_rows_ms", Clock.median_us(7, fn -> select_guard(t) end))
+    Clock.ms("ets_lookup_missing_100k_ms", Clock.median_us(5, fn -> Clock.time(fn -> missing(t) end) end))
+    Clock.ms("ets_select_guard_100k_rows_ms", Clock.median_us(7, fn -> Clock.time(fn -> select_guard(t) end) end))
     :ets.delete(t)
 
     big = filled(:big, @big)
-    Clock.per_op("ets_select_bound_key_1m_rows_us", @probes, Clock.median_us(5, fn -> bound_selects(big) end))
-    Clock.per_op("ets_lookup_1m_rows_us", @probes, Clock.median_us(5, fn -> lookups(big) end))
+    Clock.per_op("ets_select_bound_key_1m_rows_us", @probes, Clock.median_us(5, fn -> Clock.time(fn -> bound_selects(big) end) end))
+    Clock.per_op("ets_lookup_1m_rows_us", @probes, Clock.median_us(5, fn -> Clock.time(fn -> lookups(big) end) end))
     :ets.delete(big)
   end
 end
