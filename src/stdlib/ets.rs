@@ -145,7 +145,8 @@ fn match_object3(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     done(ets.match_limit(me, &a[0], &a[1], PatternBody::Object, &a[2]))
 }
 
-/// `select/1`, `match/1` and `match_object/1`: continuations carry their own spec.
+/// `select/1`, `select_reverse/1`, `match/1` and `match_object/1`: continuations
+/// carry their own spec and direction.
 fn continue1(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let (ets, me) = reg(cx);
     done(ets.select_continue(me, &a[0]))
@@ -164,6 +165,16 @@ fn select2(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 fn select3(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let (ets, me) = reg(cx);
     done(ets.select_limit(me, &a[0], &a[1], &a[2]))
+}
+
+fn select_reverse2(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let (ets, me) = reg(cx);
+    done(ets.select_reverse(me, &a[0], &a[1]))
+}
+
+fn select_reverse3(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let (ets, me) = reg(cx);
+    done(ets.select_reverse_limit(me, &a[0], &a[1], &a[2]))
 }
 
 fn select_count(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
@@ -312,6 +323,9 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "select", 1, continue1);
     reg.add(m, "select", 2, select2);
     reg.add(m, "select", 3, select3);
+    reg.add(m, "select_reverse", 1, continue1);
+    reg.add(m, "select_reverse", 2, select_reverse2);
+    reg.add(m, "select_reverse", 3, select_reverse3);
     reg.add(m, "select_count", 2, select_count);
     reg.add(m, "select_delete", 2, select_delete);
     reg.add(m, "select_replace", 2, select_replace);

@@ -334,6 +334,62 @@ fn select_specs_and_pages_068_069() {
     assert_eq!(h.ok("info", vec![tab, a("size")]), i(0));
 }
 
+/// Expected values: Elixir 1.14 on the same calls.
+#[test]
+fn select_reverse_goes_down_an_ordered_set_and_is_select_elsewhere() {
+    let h = Harness::new();
+    let tab = h.ok("new", vec![a("squares"), l(vec![a("ordered_set")])]);
+    h.ok("insert", vec![tab.clone(), l((1..=10).map(|k| t(vec![i(k), i(k * k)])).collect())]);
+    let keys = |guards: Vec<Term>| spec(t(vec![a("$1"), a("_")]), guards, vec![a("$1")]);
+    let over3 = keys(vec![t(vec![a(">"), a("$1"), i(3)])]);
+    assert_eq!(h.ok("select_reverse", vec![tab.clone(), over3]), l((4..=10).rev().map(i).collect()));
+
+    // Pages of 4 going down: [10..7], [6..3], then the last page with :"$end_of_table".
+    let mut pages = Vec::new();
+    let mut r = h.ok("select_reverse", vec![tab.clone(), keys(vec![]), i(4)]);
+    while let Term::Tuple(parts) = &r {
+        pages.push(parts[0].clone());
+        r = if parts[1] == a("$end_of_table") { parts[1].clone() } else { h.ok("select_reverse", vec![parts[1].clone()]) };
+    }
+    let down = |ks: &[i64]| l(ks.iter().map(|&k| i(k)).collect());
+    assert_eq!(pages, vec![down(&[10, 9, 8, 7]), down(&[6, 5, 4, 3]), down(&[2, 1])]);
+    assert_eq!(h.ok("select_reverse", vec![a("$end_of_table")]), a("$end_of_table"));
+    assert_eq!(h.err("select_reverse", vec![a("foo")]), arg_error("1st", "invalid continuation"));
+    assert_eq!(h.err("select_reverse", vec![tab.clone(), a("bad")]), arg_error("2nd", "not a valid match specification"));
+
+    // A tuple-key prefix narrows the range in either direction.
+    let pairs = h.ok("new", vec![a("pairs"), l(vec![a("ordered_set")])]);
+    for x in 1..=3 {
+        for y in 1..=3 {
+            h.ok("insert", vec![pairs.clone(), t(vec![t(vec![i(x), i(y)]), i(x * 10 + y)])]);
+        }
+    }
+    let row2 = spec(t(vec![t(vec![i(2), a("_")]), a("$1")]), vec![], vec![a("$1")]);
+    assert_eq!(h.ok("select_reverse", vec![pairs.clone(), row2.clone()]), l(vec![i(23), i(22), i(21)]));
+    assert_eq!(h.ok("select", vec![pairs, row2]), l(vec![i(21), i(22), i(23)]));
+
+    let set = h.ok("new", vec![a("plain"), l(vec![a("set")])]);
+    h.ok("insert", vec![set.clone(), l((1..=5).map(|k| t(vec![i(k), i(k)])).collect())]);
+    assert_eq!(h.ok("select_reverse", vec![set.clone(), keys(vec![])]), h.ok("select", vec![set, keys(vec![])]));
+}
+
+/// update_counter changes the stored row in place, but a row a process already
+/// looked up is its own copy and never changes under it.
+#[test]
+fn update_counter_never_changes_a_row_already_read() {
+    let h = Harness::new();
+    let tab = h.ok("new", vec![a("hits"), l(vec![a("set")])]);
+    assert_eq!(h.ok("update_counter", vec![tab.clone(), a("home"), t(vec![i(2), i(1)]), t(vec![a("home"), i(0)])]), i(1));
+    let seen = h.ok("lookup", vec![tab.clone(), a("home")]);
+    assert_eq!(h.ok("update_counter", vec![tab.clone(), a("home"), i(5)]), i(6));
+    assert_eq!(seen, l(vec![t(vec![a("home"), i(1)])]));
+    assert_eq!(h.ok("lookup", vec![tab.clone(), a("home")]), l(vec![t(vec![a("home"), i(6)])]));
+    // A failing operation in a list leaves the row as it was.
+    let ops = l(vec![t(vec![i(2), i(1)]), t(vec![i(3), i(1)])]);
+    assert_eq!(h.err("update_counter", vec![tab.clone(), a("home"), ops]), arg_error("3rd", "the position in the update operation is out of range"));
+    assert_eq!(h.ok("lookup", vec![tab, a("home")]), l(vec![t(vec![a("home"), i(6)])]));
+}
+
 #[test]
 fn access_modes_070_071() {
     let h = Harness::new();

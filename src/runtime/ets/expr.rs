@@ -8,10 +8,11 @@
 
 use super::pattern::{Variables, variable_number};
 use crate::term::order::compare;
-use crate::term::{Pid, Term};
+use crate::term::{ATOMS, Pid, Term};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// A guard function a match specification may call.
@@ -167,8 +168,8 @@ pub struct Fail;
 pub struct Scope<'a> {
     /// The matched object.
     pub object: &'a Term,
-    /// Slot values (all bound after a successful match).
-    pub bindings: &'a [Option<Term>],
+    /// Slot values, borrowed from the object (all bound after a successful match).
+    pub bindings: &'a [Option<&'a Term>],
     /// Slots in variable-number order, for `:"$$"`.
     pub number_order: &'a [usize],
     /// The calling process, for `self()`.
@@ -208,43 +209,62 @@ impl Expr {
 
     /// Evaluates the expression.
     pub fn eval(&self, s: &Scope<'_>) -> Result<Term, Fail> {
-        match self {
-            Expr::Var(slot) => s.bindings.get(*slot).cloned().flatten().ok_or(Fail),
-            Expr::Object => Ok(s.object.clone()),
-            Expr::Bindings => Ok(Term::list(
-                s.number_order.iter().filter_map(|&i| s.bindings.get(i).cloned().flatten()).collect(),
+        self.value(s).map(Cow::into_owned)
+    }
+
+    /// True when the expression evaluates to `true` (a guard that fails is false).
+    pub fn is_true(&self, s: &Scope<'_>) -> bool {
+        matches!(self.value(s).as_deref(), Ok(Term::Atom(a)) if *a == ATOMS.true_)
+    }
+
+    /// Evaluates the expression, borrowing variables, the object and constants instead
+    /// of copying them: a guard like `{:>, :"$2", 10}` then allocates and counts nothing.
+    fn value<'s>(&'s self, s: &Scope<'s>) -> Result<Cow<'s, Term>, Fail> {
+        Ok(match self {
+            Expr::Var(slot) => Cow::Borrowed(s.bindings.get(*slot).copied().flatten().ok_or(Fail)?),
+            Expr::Object => Cow::Borrowed(s.object),
+            Expr::Const(t) => Cow::Borrowed(t),
+            Expr::Bindings => Cow::Owned(Term::list(
+                s.number_order.iter().filter_map(|&i| s.bindings.get(i).copied().flatten().cloned()).collect(),
             )),
-            Expr::Const(t) => Ok(t.clone()),
-            Expr::Tuple(items) => Ok(Term::tuple(items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?)),
+            Expr::Tuple(items) => {
+                Cow::Owned(Term::tuple(items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?))
+            }
             Expr::List(items, tail) => {
                 let elems = items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?;
-                Ok(Term::list_with_tail(elems, tail.eval(s)?))
+                Cow::Owned(Term::list_with_tail(elems, tail.eval(s)?))
             }
-            Expr::Map(entries) => Ok(Term::map(
+            Expr::Map(entries) => Cow::Owned(Term::map(
                 entries.iter().map(|(k, v)| Ok((k.eval(s)?, v.eval(s)?))).collect::<Result<Vec<_>, Fail>>()?,
             )),
             Expr::AndAlso(items) => {
                 for e in items {
-                    match boolean(&e.eval(s)?)? {
-                        true => {}
-                        false => return Ok(Term::bool(false)),
+                    if !boolean(&*e.value(s)?)? {
+                        return Ok(Cow::Owned(Term::bool(false)));
                     }
                 }
-                Ok(Term::bool(true))
+                Cow::Owned(Term::bool(true))
             }
             Expr::OrElse(items) => {
                 for e in items {
-                    if boolean(&e.eval(s)?)? {
-                        return Ok(Term::bool(true));
+                    if boolean(&*e.value(s)?)? {
+                        return Ok(Cow::Owned(Term::bool(true)));
                     }
                 }
-                Ok(Term::bool(false))
+                Cow::Owned(Term::bool(false))
             }
-            Expr::Call(call) => {
-                let args = call.args.iter().map(|e| e.eval(s)).collect::<Result<Vec<_>, _>>()?;
-                apply(call.func, &args, s.caller)
-            }
-        }
+            // Guard functions take at most two arguments (see `lookup_func`), so the
+            // arguments live on the stack.
+            Expr::Call(call) => Cow::Owned(match call.args.as_slice() {
+                [] => apply(call.func, &[], s.caller)?,
+                [a] => apply(call.func, &[&*a.value(s)?], s.caller)?,
+                [a, b] => {
+                    let a = a.value(s)?;
+                    apply(call.func, &[&*a, &*b.value(s)?], s.caller)?
+                }
+                _ => return Err(Fail),
+            }),
+        })
     }
 }
 
@@ -270,15 +290,15 @@ fn compile_tuple(items: &[Term], vars: &Variables) -> Result<Expr, BadExpr> {
 
 fn boolean(t: &Term) -> Result<bool, Fail> {
     match t {
-        Term::Atom(a) if a.as_str() == "true" => Ok(true),
-        Term::Atom(a) if a.as_str() == "false" => Ok(false),
+        Term::Atom(a) if *a == ATOMS.true_ => Ok(true),
+        Term::Atom(a) if *a == ATOMS.false_ => Ok(false),
         _ => Err(Fail),
     }
 }
 
-fn apply(func: Func, args: &[Term], caller: Pid) -> Result<Term, Fail> {
+fn apply(func: Func, args: &[&Term], caller: Pid) -> Result<Term, Fail> {
     use Func::*;
-    let arg = |i: usize| args.get(i).ok_or(Fail);
+    let arg = |i: usize| args.get(i).copied().ok_or(Fail);
     match func {
         Cmp(op) => {
             let (a, b) = (arg(0)?, arg(1)?);
@@ -443,7 +463,7 @@ fn arith(func: Func, a: &Term, b: &Term) -> Result<Term, Fail> {
 mod tests {
     use super::*;
 
-    fn eval(expr: &Term, object: &Term, bindings: &[Option<Term>], vars: &Variables) -> Result<Term, Fail> {
+    fn eval(expr: &Term, object: &Term, bindings: &[Option<&Term>], vars: &Variables) -> Result<Term, Fail> {
         let e = Expr::compile(expr, vars).expect("compiles");
         let order = vars.in_number_order();
         e.eval(&Scope { object, bindings, number_order: &order, caller: Pid(1) })
@@ -493,7 +513,8 @@ mod tests {
         let mut vars = Variables::default();
         let head = Term::tuple(vec![Term::atom("$1")]);
         crate::runtime::ets::pattern::Pattern::compile(&head, &mut vars).expect("head");
-        let b = [Some(Term::Int(7))];
+        let seven = Term::Int(7);
+        let b = [Some(&seven)];
         let obj = Term::tuple(vec![Term::Int(7)]);
         let body = Term::tuple(vec![Term::tuple(vec![Term::atom("$1"), Term::atom("$_")])]);
         assert_eq!(eval(&body, &obj, &b, &vars), Ok(Term::pair(Term::Int(7), obj.clone())));

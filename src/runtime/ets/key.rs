@@ -26,6 +26,7 @@ impl Key {
 }
 
 impl PartialEq for Key {
+    #[inline]
     fn eq(&self, other: &Key) -> bool {
         self.cmp(other) == Ordering::Equal
     }
@@ -40,6 +41,7 @@ impl PartialOrd for Key {
 }
 
 impl Ord for Key {
+    #[inline]
     fn cmp(&self, other: &Key) -> Ordering {
         // Fast paths for the commonest keys; same answer as `compare` in either mode.
         match (&self.term, &other.term) {

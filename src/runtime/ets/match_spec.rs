@@ -5,7 +5,7 @@
 
 use super::expr::{Expr, Scope};
 use super::pattern::{KeyPattern, Pattern, Variables};
-use crate::term::{Pid, Term};
+use crate::term::{ATOMS, Pid, Term};
 
 /// One clause `{head, guards, body}`.
 #[derive(Debug, Clone)]
@@ -71,34 +71,55 @@ impl MatchSpec {
     /// all give `true` produces its last body expression's value (`:EXIT` if that
     /// fails). `None` when no clause applies.
     pub fn run(&self, object: &Term, caller: Pid) -> Option<Term> {
-        for clause in &self.clauses {
-            let mut bindings = vec![None; clause.vars.len()];
-            if !clause.head.matches(object, &mut bindings) {
-                continue;
-            }
-            let scope = Scope { object, bindings: &bindings, number_order: &clause.number_order, caller };
-            let guards_pass = clause
-                .guards
-                .iter()
-                .all(|g| matches!(g.eval(&scope), Ok(Term::Atom(a)) if a.as_str() == "true"));
-            if !guards_pass {
-                continue;
-            }
-            let mut value = Term::atom("EXIT");
-            for expr in &clause.body {
-                match expr.eval(&scope) {
-                    Ok(v) => value = v,
-                    Err(_) => return Some(Term::atom("EXIT")),
+        self.run_with(object, caller, |body, scope| {
+            let mut value = None;
+            for expr in body {
+                match expr.eval(scope) {
+                    Ok(v) => value = Some(v),
+                    Err(_) => return Some(Term::Atom(ATOMS.exit_)),
                 }
             }
-            return Some(value);
-        }
-        None
+            value
+        })
     }
 
     /// True when `run` gives exactly `true` (what select_count/select_delete count).
     pub fn selects_true(&self, object: &Term, caller: Pid) -> bool {
-        matches!(self.run(object, caller), Some(Term::Atom(a)) if a.as_str() == "true")
+        self.run_with(object, caller, |body, scope| {
+            let (last, before) = body.split_last()?;
+            // Every body expression runs (an earlier failure makes the result `:EXIT`).
+            if before.iter().any(|e| e.eval(scope).is_err()) {
+                return Some(false);
+            }
+            Some(last.is_true(scope))
+        }) == Some(true)
+    }
+
+    /// Finds the first clause that applies to `object` and hands its body and scope to
+    /// `body`. Bindings borrow from `object` and live on the stack for the usual few
+    /// variables, so testing a row allocates nothing.
+    fn run_with<R>(&self, object: &Term, caller: Pid, body: impl Fn(&[Expr], &Scope<'_>) -> Option<R>) -> Option<R> {
+        const INLINE: usize = 16;
+        for clause in &self.clauses {
+            let n = clause.vars.len();
+            let mut inline = [None; INLINE];
+            let mut spilled;
+            let bindings: &mut [Option<&Term>] = if n <= INLINE {
+                &mut inline[..n]
+            } else {
+                spilled = vec![None; n];
+                &mut spilled
+            };
+            if !clause.head.matches(object, bindings) {
+                continue;
+            }
+            let scope = Scope { object, bindings, number_order: &clause.number_order, caller };
+            if !clause.guards.iter().all(|g| g.is_true(&scope)) {
+                continue;
+            }
+            return body(&clause.body, &scope);
+        }
+        None
     }
 
     /// What a one-clause spec says about the key at `keypos`, so the table can look

@@ -14,7 +14,7 @@
 //! - [`objects`]: insert, lookup, delete, take, first/next/last/prev.
 //! - [`update`]: update_element and update_counter.
 //! - [`pattern`], [`expr`], [`match_spec`]: match patterns and specifications.
-//! - [`select`]: match/select/count/delete/replace with continuations.
+//! - [`select`]: match/select/select_reverse/count/delete/replace with continuations.
 //! - [`info`]: info/1,2, memory, and the REPL's summaries and rows.
 //! - [`persist`]: `tab2file` and `file2tab`.
 

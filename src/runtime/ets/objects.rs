@@ -5,7 +5,7 @@
 
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::registry::EtsRegistry;
-use super::table::{Access, Table, TableType};
+use super::table::{Access, Slot, Table, TableType};
 use crate::term::{Pid, Term};
 use std::ops::Bound;
 
@@ -34,6 +34,14 @@ impl EtsRegistry {
     /// `:ets.insert(tab, row_or_rows)`: stores the rows atomically. Returns `true`.
     pub fn insert(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Write)?;
+        // One row (the common case) needs no list of rows.
+        if let Term::Tuple(items) = objects
+            && !items.is_empty()
+        {
+            let key = table.key(table.key_of(objects)?);
+            table.rows.write().put(table.options.kind, key, objects.clone());
+            return Ok(Term::bool(true));
+        }
         let objects = objects_of(&table, objects)?;
         let mut rows = table.rows.write();
         for o in objects {
@@ -63,7 +71,11 @@ impl EtsRegistry {
     pub fn lookup(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
         let rows = table.rows.read();
-        Ok(Term::list(rows.map.get(&table.key(key)).map(|s| s.objects().to_vec()).unwrap_or_default()))
+        Ok(match rows.map.get(&table.key(key)) {
+            None => Term::Nil,
+            Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
+            Some(Slot::Many(rows)) => Term::list(rows.clone()),
+        })
     }
 
     /// `:ets.lookup_element(tab, key, pos)`: one field of the key's row (a list of
@@ -184,7 +196,7 @@ impl EtsRegistry {
 
 /// The key of the slot's first row (what Erlang returns: the stored key), or
 /// `:"$end_of_table"`.
-fn key_or_end(table: &Table, slot: Option<&super::table::Slot>) -> Term {
+fn key_or_end(table: &Table, slot: Option<&Slot>) -> Term {
     slot.and_then(|s| s.objects().first())
         .and_then(|o| table.key_of(o).ok().cloned())
         .unwrap_or_else(end_of_table)

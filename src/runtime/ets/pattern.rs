@@ -121,14 +121,15 @@ impl Pattern {
     }
 
     /// Matches `t`, binding slots in `bindings` (which has one entry per slot).
-    pub fn matches(&self, t: &Term, bindings: &mut [Option<Term>]) -> bool {
+    /// Bindings borrow from `t`: matching a row copies nothing.
+    pub fn matches<'t>(&self, t: &'t Term, bindings: &mut [Option<&'t Term>]) -> bool {
         match self {
             Pattern::Any => true,
             Pattern::Bind(slot) => {
-                bindings[*slot] = Some(t.clone());
+                bindings[*slot] = Some(t);
                 true
             }
-            Pattern::Same(slot) => bindings[*slot].as_ref().is_some_and(|b| b == t),
+            Pattern::Same(slot) => bindings[*slot].is_some_and(|b| b == t),
             Pattern::Const(c) => c == t,
             Pattern::Tuple(parts) => match t {
                 Term::Tuple(items) if items.len() == parts.len() => {
@@ -222,7 +223,7 @@ mod tests {
         let mut b = vec![None; vars.len()];
         let eve = Term::tuple(vec![Term::atom("eve"), Term::Int(25), Term::Int(25)]);
         assert!(p.matches(&eve, &mut b));
-        assert_eq!(b[0], Some(Term::Int(25)));
+        assert_eq!(b[0], Some(&Term::Int(25)));
         let mixed = Term::tuple(vec![Term::atom("x"), Term::Int(25), Term::Float(25.0)]);
         assert!(!p.matches(&mixed, &mut b));
     }

@@ -4,11 +4,15 @@
 //! is one lookup, a tuple key with constant leading elements on an ordered_set is a
 //! range of the map, anything else is a scan in table order.
 //!
-//! A continuation (from `select/3`, `match/3`) is the tuple
-//! `{:"$ets_select", tid, spec, resume_key, skip, limit}`: resume at `resume_key`,
-//! skipping its first `skip` rows (bags can stop mid-key). It is opaque to learners,
-//! as in Erlang; when a chunk reaches the end of the table the continuation is
-//! `:"$end_of_table"`, which `select/1` returns unchanged.
+//! `select_reverse` visits an ordered_set from its last key down; on the other table
+//! types it is `select`, as in Erlang.
+//!
+//! A continuation (from `select/3`, `select_reverse/3`, `match/3`) is the tuple
+//! `{tag, tid, spec, resume_key, skip, limit}` with tag `:"$ets_select"` (forward) or
+//! `:"$ets_select_reverse"`: resume at `resume_key`, skipping its first `skip` rows
+//! (bags can stop mid-key). It is opaque to learners, as in Erlang; when a chunk
+//! reaches the end of the table the continuation is `:"$end_of_table"`, which
+//! `select/1` returns unchanged.
 
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::key::Key;
@@ -21,6 +25,25 @@ use crate::term::{Pid, Term};
 use std::ops::{Bound, ControlFlow};
 
 const CONT_TAG: &str = "$ets_select";
+const REVERSE_CONT_TAG: &str = "$ets_select_reverse";
+
+/// The order rows are visited in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// Table order.
+    Forward,
+    /// Descending key order (ordered_set only; other tables stay `Forward`).
+    Reverse,
+}
+
+impl Direction {
+    fn tag(self) -> &'static str {
+        match self {
+            Direction::Forward => CONT_TAG,
+            Direction::Reverse => REVERSE_CONT_TAG,
+        }
+    }
+}
 
 /// Where a visit starts: a key and how many of its rows were already visited.
 #[derive(Clone)]
@@ -29,34 +52,40 @@ struct Position {
     skip: usize,
 }
 
-/// Visits rows that may match `spec`, from `from`, in table order. `f` receives each
-/// row with its position and may stop the visit.
+/// Visits rows that may match `spec`, from `from`, in table order (or descending key
+/// order for `Direction::Reverse`). `f` receives each row with its key and index among
+/// the key's rows, and may stop the visit.
 fn visit(
     table: &Table,
     rows: &Rows,
     spec: &MatchSpec,
     from: Option<&Position>,
-    mut f: impl FnMut(Position, &Term) -> ControlFlow<()>,
+    direction: Direction,
+    mut f: impl FnMut(&Key, usize, &Term) -> ControlFlow<()>,
 ) {
-    let start = match from {
-        Some(p) => Bound::Included(p.key.clone()),
-        None => Bound::Unbounded,
-    };
+    let reverse = direction == Direction::Reverse;
     let mut visit_slot = |key: &Key, objects: &[Term]| -> ControlFlow<()> {
         let skip = match from {
             Some(p) if p.key == *key => p.skip,
             _ => 0,
         };
         for (i, o) in objects.iter().enumerate().skip(skip) {
-            f(Position { key: key.clone(), skip: i }, o)?;
+            f(key, i, o)?;
         }
         ControlFlow::Continue(())
     };
+    // Keys not yet visited: at or after the resume key going forward, at or before it
+    // going back.
+    let ahead = |key: &Key| match from {
+        None => true,
+        Some(p) if reverse => *key <= p.key,
+        Some(p) => *key >= p.key,
+    };
     match spec.key_pattern(table.options.keypos) {
         KeyPattern::Bound(k) => {
-            let key = table.key(k);
-            let resumable = from.is_none_or(|p| p.key <= key);
-            if let (true, Some((key, slot))) = (resumable, rows.map.get_key_value(&key)) {
+            if let Some((key, slot)) = rows.map.get_key_value(&table.key(k))
+                && ahead(key)
+            {
                 let _ = visit_slot(key, slot.objects());
             }
         }
@@ -67,30 +96,45 @@ fn visit(
             let mut probe = prefix.clone();
             probe.resize(size, Term::Float(f64::NEG_INFINITY));
             let probe = table.key(&Term::tuple(probe));
-            let start = match start {
-                Bound::Included(k) if k > probe => Bound::Included(k),
-                _ => Bound::Included(probe),
+            let in_range = |key: &Key| {
+                matches!(&key.term, Term::Tuple(items)
+                    if items.len() == size && items.iter().zip(&prefix).all(|(a, b)| a.loose_eq(b)))
             };
-            for (key, slot) in rows.map.range((start, Bound::Unbounded)) {
-                let in_range = matches!(&key.term, Term::Tuple(items)
-                    if items.len() == size && items.iter().zip(&prefix).all(|(a, b)| a.loose_eq(b)));
-                if !in_range || visit_slot(key, slot.objects()).is_break() {
-                    break;
+            let range = rows.map.range((Bound::Included(probe), Bound::Unbounded)).take_while(|(k, _)| in_range(k));
+            if reverse {
+                let keys: Vec<_> = range.collect();
+                for (key, slot) in keys.into_iter().rev().filter(|(k, _)| ahead(k)) {
+                    if visit_slot(key, slot.objects()).is_break() {
+                        break;
+                    }
+                }
+            } else {
+                for (key, slot) in range.filter(|(k, _)| ahead(k)) {
+                    if visit_slot(key, slot.objects()).is_break() {
+                        break;
+                    }
                 }
             }
         }
         _ => {
-            for (key, slot) in rows.map.range((start, Bound::Unbounded)) {
-                if visit_slot(key, slot.objects()).is_break() {
-                    break;
-                }
-            }
+            let bound = from.map_or(Bound::Unbounded, |p| Bound::Included(p.key.clone()));
+            let flow = if reverse {
+                rows.map.range((Bound::Unbounded, bound)).rev().try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
+            } else {
+                rows.map.range((bound, Bound::Unbounded)).try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
+            };
+            let _ = flow;
         }
     }
 }
 
 fn compile(spec: &Term) -> EtsResult<MatchSpec> {
     MatchSpec::compile(spec).map_err(|_| EtsError::Arg(2, ArgReason::BadMatchSpec))
+}
+
+/// Only an ordered_set has an order to reverse.
+fn direction_for(table: &Table, direction: Direction) -> Direction {
+    if table.options.kind == TableType::OrderedSet { direction } else { Direction::Forward }
 }
 
 fn limit_of(limit: &Term) -> EtsResult<usize> {
@@ -103,11 +147,21 @@ fn limit_of(limit: &Term) -> EtsResult<usize> {
 impl EtsRegistry {
     /// `:ets.select(tab, spec)`: the body values of matching rows, in table order.
     pub fn select(&self, caller: Pid, tab: &Term, spec: &Term) -> EtsResult<Term> {
+        self.select_all(caller, tab, spec, Direction::Forward)
+    }
+
+    /// `:ets.select_reverse(tab, spec)`: `select/2` in descending key order on an
+    /// ordered_set (in table order on the other types).
+    pub fn select_reverse(&self, caller: Pid, tab: &Term, spec: &Term) -> EtsResult<Term> {
+        self.select_all(caller, tab, spec, Direction::Reverse)
+    }
+
+    fn select_all(&self, caller: Pid, tab: &Term, spec: &Term, direction: Direction) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
         let ms = compile(spec)?;
         let rows = table.rows.read();
         let mut out = Vec::new();
-        visit(&table, &rows, &ms, None, |_, o| {
+        visit(&table, &rows, &ms, None, direction_for(&table, direction), |_, _, o| {
             if let Some(v) = ms.run(o, caller) {
                 out.push(v);
             }
@@ -119,13 +173,24 @@ impl EtsRegistry {
     /// `:ets.select(tab, spec, limit)`: `{results, continuation}` with at most `limit`
     /// results, or `:"$end_of_table"` when nothing matched.
     pub fn select_limit(&self, caller: Pid, tab: &Term, spec: &Term, limit: &Term) -> EtsResult<Term> {
+        self.first_chunk(caller, tab, spec, limit, Direction::Forward)
+    }
+
+    /// `:ets.select_reverse(tab, spec, limit)`: `select/3` going down from the last key
+    /// of an ordered_set.
+    pub fn select_reverse_limit(&self, caller: Pid, tab: &Term, spec: &Term, limit: &Term) -> EtsResult<Term> {
+        self.first_chunk(caller, tab, spec, limit, Direction::Reverse)
+    }
+
+    fn first_chunk(&self, caller: Pid, tab: &Term, spec: &Term, limit: &Term, direction: Direction) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
         let ms = compile(spec)?;
         let limit = limit_of(limit)?;
-        Ok(self.chunk(&table, caller, &ms, spec, None, limit))
+        Ok(self.chunk(&table, caller, &ms, spec, None, limit, direction_for(&table, direction)))
     }
 
-    /// `:ets.select(continuation)` (and `match/1`): the next chunk.
+    /// `:ets.select(continuation)` (and `match/1`, `select_reverse/1`): the next chunk,
+    /// in the direction the continuation was made for.
     pub fn select_continue(&self, caller: Pid, cont: &Term) -> EtsResult<Term> {
         if cont.is_atom_named("$end_of_table") {
             return Ok(end_of_table());
@@ -133,22 +198,39 @@ impl EtsRegistry {
         let bad = EtsError::Arg(1, ArgReason::BadContinuation);
         let Term::Tuple(parts) = cont else { return Err(bad) };
         let [tag, tid, spec, key, Term::Int(skip), Term::Int(limit)] = parts.as_slice() else { return Err(bad) };
-        if !tag.is_atom_named(CONT_TAG) || *skip < 0 || *limit < 1 {
+        let direction = if tag.is_atom_named(CONT_TAG) {
+            Direction::Forward
+        } else if tag.is_atom_named(REVERSE_CONT_TAG) {
+            Direction::Reverse
+        } else {
+            return Err(bad);
+        };
+        if *skip < 0 || *limit < 1 {
             return Err(bad);
         }
         let table = self.open(caller, tid, Access::Read)?;
         let ms = MatchSpec::compile(spec).map_err(|_| bad)?;
         let from = Position { key: table.key(key), skip: *skip as usize };
-        Ok(self.chunk(&table, caller, &ms, spec, Some(&from), *limit as usize))
+        Ok(self.chunk(&table, caller, &ms, spec, Some(&from), *limit as usize, direction))
     }
 
-    fn chunk(&self, table: &Table, caller: Pid, ms: &MatchSpec, spec: &Term, from: Option<&Position>, limit: usize) -> Term {
+    #[allow(clippy::too_many_arguments)]
+    fn chunk(
+        &self,
+        table: &Table,
+        caller: Pid,
+        ms: &MatchSpec,
+        spec: &Term,
+        from: Option<&Position>,
+        limit: usize,
+        direction: Direction,
+    ) -> Term {
         let rows = table.rows.read();
         let mut out = Vec::new();
         let mut resume = None;
-        visit(table, &rows, ms, from, |pos, o| {
+        visit(table, &rows, ms, from, direction, |key, i, o| {
             if out.len() == limit {
-                resume = Some(pos);
+                resume = Some(Position { key: key.clone(), skip: i });
                 return ControlFlow::Break(());
             }
             if let Some(v) = ms.run(o, caller) {
@@ -161,7 +243,7 @@ impl EtsRegistry {
         }
         let cont = match resume {
             Some(p) => Term::tuple(vec![
-                Term::atom(CONT_TAG),
+                Term::atom(direction.tag()),
                 Term::Ref(table.id),
                 spec.clone(),
                 p.key.term,
@@ -179,7 +261,7 @@ impl EtsRegistry {
         let ms = compile(spec)?;
         let rows = table.rows.read();
         let mut n = 0i64;
-        visit(&table, &rows, &ms, None, |_, o| {
+        visit(&table, &rows, &ms, None, Direction::Forward, |_, _, o| {
             if ms.selects_true(o, caller) {
                 n += 1;
             }
@@ -199,9 +281,9 @@ impl EtsRegistry {
     fn delete_where(&self, table: &Table, ms: &MatchSpec, caller: Pid) -> usize {
         let mut rows = table.rows.write();
         let mut doomed = Vec::new();
-        visit(table, &rows, ms, None, |pos, o| {
+        visit(table, &rows, ms, None, Direction::Forward, |key, _, o| {
             if ms.selects_true(o, caller) {
-                doomed.push((pos.key, o.clone()));
+                doomed.push((key.clone(), o.clone()));
             }
             ControlFlow::Continue(())
         });
@@ -221,10 +303,10 @@ impl EtsRegistry {
         let mut rows = table.rows.write();
         let mut replacements = Vec::new();
         let mut key_changed = false;
-        visit(&table, &rows, &ms, None, |pos, o| {
+        visit(&table, &rows, &ms, None, Direction::Forward, |key, _, o| {
             if let Some(new) = ms.run(o, caller) {
                 match table.key_of(&new) {
-                    Ok(k) if table.key(k) == pos.key => replacements.push((pos.key, new)),
+                    Ok(k) if table.key(k) == *key => replacements.push((key.clone(), new)),
                     _ => {
                         key_changed = true;
                         return ControlFlow::Break(());

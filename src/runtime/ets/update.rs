@@ -105,12 +105,21 @@ impl EtsRegistry {
         }
         let keypos = table.options.keypos;
         let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
-        let (ops, as_list) = match ops {
-            i if i.is_integer() => (vec![CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None }], false),
-            Term::Tuple(_) => (vec![parse_counter_op(ops).ok_or(bad_op)?], false),
+        let single;
+        let many;
+        let (ops, as_list): (&[CounterOp], bool) = match ops {
+            i if i.is_integer() => {
+                single = CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None };
+                (std::slice::from_ref(&single), false)
+            }
+            Term::Tuple(_) => {
+                single = parse_counter_op(ops).ok_or(bad_op)?;
+                (std::slice::from_ref(&single), false)
+            }
             _ => {
                 let items = ops.list_to_vec().ok_or(bad_op)?;
-                (items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?, true)
+                many = items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?;
+                (&many[..], true)
             }
         };
         if let Some(d) = default
@@ -120,47 +129,65 @@ impl EtsRegistry {
         }
         let map_key = table.key(key);
         let mut rows = table.rows.write();
-        let current = match rows.map.get(&map_key) {
-            Some(Slot::One(row)) => row.clone(),
-            Some(Slot::Many(_)) => return Err(EtsError::Arg(1, ArgReason::WrongType)),
-            None => match default {
-                None => return Err(EtsError::Arg(2, ArgReason::KeyMissing)),
-                Some(Term::Tuple(items)) => {
-                    let mut row = (**items).clone();
-                    let slot = row.get_mut(keypos - 1).ok_or(EtsError::Badarg)?;
-                    *slot = key.clone();
-                    Term::tuple(row)
-                }
-                Some(_) => return Err(EtsError::Arg(4, ArgReason::NotTuple)),
-            },
-        };
-        let Term::Tuple(items) = &current else { return Err(EtsError::Badarg) };
-        let mut row = (**items).clone();
-        let mut results = Vec::with_capacity(ops.len());
-        for op in &ops {
-            if op.pos == keypos {
-                return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+        match rows.map.get_mut(&map_key) {
+            // The row is updated in place; `make_mut` copies it first only when a
+            // process still holds the old row (a lookup's result), which must not change.
+            Some(Slot::One(Term::Tuple(items))) => {
+                check_counter_ops(ops, items, keypos)?;
+                Ok(bump(std::sync::Arc::make_mut(items).as_mut_slice(), ops, as_list))
             }
-            let field = row.get(op.pos - 1).ok_or(EtsError::Arg(3, ArgReason::CounterPosOutOfRange))?;
-            if !field.is_integer() {
-                return Err(EtsError::Arg(3, ArgReason::NotInteger));
+            Some(Slot::One(_)) => Err(EtsError::Badarg),
+            Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
+            None => {
+                let Some(Term::Tuple(items)) = default else { return Err(EtsError::Arg(2, ArgReason::KeyMissing)) };
+                let mut row = (**items).clone();
+                *row.get_mut(keypos - 1).ok_or(EtsError::Badarg)? = key.clone();
+                check_counter_ops(ops, &row, keypos)?;
+                let result = bump(&mut row, ops, as_list);
+                rows.put(TableType::Set, map_key, Term::tuple(row));
+                Ok(result)
             }
-            let mut value = add_integers(field, &op.incr).ok_or(EtsError::Arg(3, ArgReason::NotInteger))?;
-            if let Some((threshold, set)) = &op.threshold {
-                let rising = op.incr.cmp(&Term::Int(0)) != Ordering::Less;
-                let crossed = if rising { value > *threshold } else { value < *threshold };
-                if crossed {
-                    value = set.clone();
-                }
-            }
-            row[op.pos - 1] = value.clone();
-            results.push(value);
-        }
-        rows.put(TableType::Set, map_key, Term::tuple(row));
-        if as_list {
-            Ok(Term::list(results))
-        } else {
-            results.into_iter().next().ok_or(bad_op)
         }
     }
+}
+
+/// Checks every operation against the row before anything is written, so a failing
+/// call changes nothing. Checking against the original row is exact: a field an
+/// earlier operation writes was already checked to hold an integer.
+fn check_counter_ops(ops: &[CounterOp], row: &[Term], keypos: usize) -> EtsResult<()> {
+    for op in ops {
+        if op.pos == keypos {
+            return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+        }
+        let field = row.get(op.pos - 1).ok_or(EtsError::Arg(3, ArgReason::CounterPosOutOfRange))?;
+        if !field.is_integer() {
+            return Err(EtsError::Arg(3, ArgReason::NotInteger));
+        }
+    }
+    Ok(())
+}
+
+/// Applies checked operations in order; returns the new value (a list of them when
+/// `as_list`).
+fn bump(row: &mut [Term], ops: &[CounterOp], as_list: bool) -> Term {
+    let mut results = Vec::new();
+    let mut last = Term::Nil;
+    for op in ops {
+        let field = &mut row[op.pos - 1];
+        let mut value = add_integers(field, &op.incr).unwrap_or_else(|| field.clone());
+        if let Some((threshold, set)) = &op.threshold {
+            let rising = op.incr.cmp(&Term::Int(0)) != Ordering::Less;
+            let crossed = if rising { value > *threshold } else { value < *threshold };
+            if crossed {
+                value = set.clone();
+            }
+        }
+        *field = value.clone();
+        if as_list {
+            results.push(value);
+        } else {
+            last = value;
+        }
+    }
+    if as_list { Term::list(results) } else { last }
 }
