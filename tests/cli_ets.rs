@@ -32,7 +32,7 @@ fn ets_tables_lists_every_table_in_aligned_columns() {
         "scores = :ets.new(:scores, [:named_table, :public])\n\
          :ets.insert(scores, [{:ann, 42}, {:bob, 7}])\n\
          sessions = :ets.new(:sessions, [:ordered_set])\n\
-         IEx.Helpers.ets_tables()\n",
+         ets_tables()\n",
     );
     let lines: Vec<&str> = out.lines().collect();
     let header = lines.iter().position(|l| l.starts_with("id ")).expect("a header line");
@@ -71,11 +71,11 @@ fn ets_rows_shows_a_tables_rows_and_respects_private_tables() {
     let out = repl(
         ":ets.new(:scores, [:named_table, :public])\n\
          :ets.insert(:scores, [{:ann, 42}, {:bob, 7}])\n\
-         IEx.Helpers.ets_rows(:scores)\n\
+         ets_rows(:scores)\n\
          spawn(fn -> :ets.new(:secret, [:named_table, :private]); receive do _ -> :ok end end)\n\
          Process.sleep(20)\n\
-         IEx.Helpers.ets_rows(:secret)\n\
-         IEx.Helpers.ets_rows(:missing)\n",
+         ets_rows(:secret)\n\
+         ets_rows(:missing)\n",
     );
     assert!(out.contains(":scores: set, public, 2 rows\n  {:ann, 42}\n  {:bob, 7}\n:ok\n"), "{out}");
     assert!(out.contains(":secret: set, private, 0 rows (private to #PID<"), "{out}");

@@ -742,7 +742,7 @@ impl<'m> Compiler<'m> {
 
     fn special_local(&self, name: &str, arity: u32) -> Option<&'static str> {
         match (name, arity) {
-            ("flush", 0) => Some("Elixir.IEx.Helpers"),
+            ("flush", 0) | ("ets_tables", 0) | ("ets_rows", 1) => Some("Elixir.IEx.Helpers"),
             _ => None,
         }
     }

@@ -260,7 +260,7 @@ fn read_outcome(term: &Term) -> Option<(Outcome, u64)> {
 
 fn tuple(term: &Term) -> Option<&[Term]> {
     match term {
-        Term::Tuple(items) => Some(items.as_slice()),
+        Term::Tuple(items) => Some(&items[..]),
         _ => None,
     }
 }

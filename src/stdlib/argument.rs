@@ -123,7 +123,7 @@ pub fn list(t: &Term) -> Option<Vec<Term>> {
 /// The elements of a tuple.
 pub fn tuple(t: &Term) -> Option<&[Term]> {
     match t {
-        Term::Tuple(items) => Some(items.as_slice()),
+        Term::Tuple(items) => Some(&items[..]),
         _ => None,
     }
 }

@@ -123,7 +123,7 @@ fn element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn setelement(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], &a[1]) {
         (Term::Int(i), Term::Tuple(t)) if *i >= 1 && (*i as usize) <= t.len() => {
-            let mut items = (**t).clone();
+            let mut items = t.to_vec();
             items[*i as usize - 1] = a[2].clone();
             Ok(Term::tuple(items))
         }

@@ -92,7 +92,7 @@ pub fn normalize(reason: &Term) -> Term {
         return reason.clone();
     }
     let tagged = |tag: &str| match reason {
-        Term::Tuple(t) if !t.is_empty() && t[0].is_atom_named(tag) => Some(t.as_slice()),
+        Term::Tuple(t) if !t.is_empty() && t[0].is_atom_named(tag) => Some(&t[..]),
         _ => None,
     };
     match reason {

@@ -104,7 +104,7 @@ fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn put_elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], index(&a[1])) {
         (Term::Tuple(t), Some(i)) if i < t.len() => {
-            let mut items = (**t).clone();
+            let mut items = t.to_vec();
             items[i] = a[2].clone();
             Ok(Term::tuple(items))
         }

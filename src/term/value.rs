@@ -28,7 +28,7 @@ pub enum Term {
     /// A list cell `[head | tail]` (tail may be any term: improper lists exist).
     Cons(Arc<Cons>),
     /// A tuple.
-    Tuple(Arc<Vec<Term>>),
+    Tuple(Arc<[Term]>),
     /// A binary (an Elixir string when it is valid UTF-8).
     Binary(Arc<Vec<u8>>),
     /// A map (structs are maps with a `__struct__` key).
@@ -141,7 +141,7 @@ impl Term {
 
     /// A tuple of `items`.
     pub fn tuple(items: Vec<Term>) -> Term {
-        Term::Tuple(Arc::new(items))
+        Term::Tuple(Arc::from(items))
     }
 
     /// `{a, b}`.

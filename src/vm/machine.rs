@@ -82,6 +82,8 @@ pub struct Machine {
     sleep_until: Option<u64>,
     outcome: Option<Outcome>,
     scratch: Vec<Term>,
+    /// Arguments of the native being called (reused: empty between calls).
+    native_args: Vec<Term>,
     /// Where `IO.puts` goes: `None` is standard output, else a device process.
     group_leader: Option<crate::term::Pid>,
 }
@@ -129,6 +131,7 @@ impl Machine {
             sleep_until: None,
             outcome: None,
             scratch: Vec::new(),
+            native_args: Vec::new(),
             group_leader: None,
         }
     }
@@ -342,8 +345,9 @@ impl Machine {
                     _ => set!(*dst, value.clone()),
                 },
                 Instr::MakeTuple { dst, items } => {
-                    let v: Vec<Term> = items.iter().map(|r| reg!(*r).clone()).collect();
-                    set!(*dst, Term::tuple(v));
+                    // Collected straight into the shared slice: one allocation per tuple.
+                    let v: Arc<[Term]> = items.iter().map(|r| dup(&reg!(*r))).collect();
+                    set!(*dst, Term::Tuple(v));
                 }
                 Instr::MakeList { dst, items, tail } => {
                     let mut acc = match tail {
@@ -634,6 +638,20 @@ impl Machine {
                                 self.enter(callee, nb, dst);
                                 continue 'frame;
                             }
+                        }
+                    }
+                    if let Some(Export { callable: Callable::Native(f), .. }) = target.get() {
+                        // A native reads its arguments from a reused buffer: no
+                        // allocation per call (natives are always public).
+                        let mut argv = std::mem::take(&mut self.native_args);
+                        argv.extend(args.iter().map(|r| dup(&reg!(*r))));
+                        let (f, dst, who) = (*f, *dst, (target.module, target.name));
+                        let flow = self.call_native(cx, f, &argv, dst, reds, Some(who));
+                        argv.clear();
+                        self.native_args = argv;
+                        match flow? {
+                            Flow::Continue => continue 'frame,
+                            stop => return Ok(stop),
                         }
                     }
                     let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
@@ -974,7 +992,7 @@ impl Machine {
                     self.push_frame(CodeRef::named(code), args, dst);
                     Ok(Flow::Continue)
                 }
-                Callable::Native(f) => self.call_native(cx, *f, args, dst, reds, Some((target.module, target.name))),
+                Callable::Native(f) => self.call_native(cx, *f, &args, dst, reds, Some((target.module, target.name))),
             },
             None => Err(undefined(&self.modules, target.module, target.name, target.arity)),
         }
@@ -996,7 +1014,7 @@ impl Machine {
                 self.push_frame(CodeRef::Owned(code), full, dst);
                 Ok(Flow::Continue)
             }
-            Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds, None),
+            Resolved::Native(f, args) => self.call_native(cx, f, &args, dst, reds, None),
         }
     }
 
@@ -1004,19 +1022,19 @@ impl Machine {
         &mut self,
         cx: &mut ProcessContext,
         f: NativeFn,
-        args: Vec<Term>,
+        args: &[Term],
         dst: Reg,
         reds: &mut i64,
         who: Option<(Atom, Atom)>,
     ) -> Result<Flow, Raise> {
         let result = {
             let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-            f(&mut ncx, &args)
+            f(&mut ncx, args)
         };
         let base = self.base;
         match result {
             Ok(v) => {
-                self.regs[base + dst as usize] = v;
+                put(&mut self.regs[base + dst as usize], v);
                 Ok(Flow::Continue)
             }
             Err(Control::Raise(r)) => Err(match who {
@@ -1065,7 +1083,7 @@ impl Machine {
         reds: &mut i64,
     ) -> Result<Flow, Raise> {
         self.mark_return_after_call(ret_reg);
-        self.call_native(cx, f, args, ret_reg, reds, None)
+        self.call_native(cx, f, &args, ret_reg, reds, None)
     }
 
     /// Points the current frame at a synthetic `Return ret_reg` so that, once the call

@@ -144,7 +144,7 @@ impl MatchSpec {
 
 fn compile_clause(t: &Term) -> Result<Clause, BadSpec> {
     let Term::Tuple(parts) = t else { return Err(BadSpec) };
-    let [head, guards, body] = parts.as_slice() else { return Err(BadSpec) };
+    let [head, guards, body] = &parts[..] else { return Err(BadSpec) };
     let mut vars = Variables::default();
     let head = Pattern::compile(head, &mut vars).map_err(|_| BadSpec)?;
     let compile_list = |l: &Term| -> Result<Vec<Expr>, BadSpec> {

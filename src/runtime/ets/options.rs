@@ -50,7 +50,7 @@ pub fn parse_options(options: &Term) -> EtsResult<TableOptions> {
 /// Parses `{:heir, pid, data}` or `{:heir, :none}`.
 pub fn parse_heir(item: &Term) -> Option<Heir> {
     let Term::Tuple(parts) = item else { return None };
-    match parts.as_slice() {
+    match &parts[..] {
         [tag, none] if tag.is_atom_named("heir") && none.is_atom_named("none") => Some(Heir::None),
         [tag, Term::Pid(pid), data] if tag.is_atom_named("heir") => Some(Heir::Pid(*pid, data.clone())),
         _ => None,

@@ -200,7 +200,7 @@ impl EtsRegistry {
         let mut reader = Reader { bytes: body };
         let header = reader.term()?;
         let Term::Tuple(parts) = &header else { return Err(badfile()) };
-        let [name, kind, protection, keypos, named, rows] = parts.as_slice() else { return Err(badfile()) };
+        let [name, kind, protection, keypos, named, rows] = &parts[..] else { return Err(badfile()) };
         let mut options = vec![kind.clone(), protection.clone(), Term::pair(Term::atom("keypos"), keypos.clone())];
         if named.is_atom_named("true") {
             options.push(Term::atom("named_table"));

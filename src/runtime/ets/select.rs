@@ -197,7 +197,7 @@ impl EtsRegistry {
         }
         let bad = EtsError::Arg(1, ArgReason::BadContinuation);
         let Term::Tuple(parts) = cont else { return Err(bad) };
-        let [tag, tid, spec, key, Term::Int(skip), Term::Int(limit)] = parts.as_slice() else { return Err(bad) };
+        let [tag, tid, spec, key, Term::Int(skip), Term::Int(limit)] = &parts[..] else { return Err(bad) };
         let direction = if tag.is_atom_named(CONT_TAG) {
             Direction::Forward
         } else if tag.is_atom_named(REVERSE_CONT_TAG) {

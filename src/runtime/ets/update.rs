@@ -26,7 +26,7 @@ fn as_pos(t: &Term) -> Option<usize> {
 
 fn parse_counter_op(t: &Term) -> Option<CounterOp> {
     let Term::Tuple(parts) = t else { return None };
-    match parts.as_slice() {
+    match &parts[..] {
         [pos, incr] if incr.is_integer() => Some(CounterOp { pos: as_pos(pos)?, incr: incr.clone(), threshold: None }),
         [pos, incr, th, set] if incr.is_integer() && th.is_integer() && set.is_integer() => {
             Some(CounterOp { pos: as_pos(pos)?, incr: incr.clone(), threshold: Some((th.clone(), set.clone())) })
@@ -64,7 +64,7 @@ impl EtsRegistry {
         let mut updates = Vec::with_capacity(items.len());
         for item in &items {
             let Term::Tuple(parts) = item else { return Err(bad_spec) };
-            let [pos, value] = parts.as_slice() else { return Err(bad_spec) };
+            let [pos, value] = &parts[..] else { return Err(bad_spec) };
             let pos = as_pos(pos).ok_or(bad_spec)?;
             if pos == table.options.keypos {
                 return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
@@ -134,13 +134,13 @@ impl EtsRegistry {
             // process still holds the old row (a lookup's result), which must not change.
             Some(Slot::One(Term::Tuple(items))) => {
                 check_counter_ops(ops, items, keypos)?;
-                Ok(bump(std::sync::Arc::make_mut(items).as_mut_slice(), ops, as_list))
+                Ok(bump(std::sync::Arc::make_mut(items), ops, as_list))
             }
             Some(Slot::One(_)) => Err(EtsError::Badarg),
             Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
             None => {
                 let Some(Term::Tuple(items)) = default else { return Err(EtsError::Arg(2, ArgReason::KeyMissing)) };
-                let mut row = (**items).clone();
+                let mut row = items.to_vec();
                 *row.get_mut(keypos - 1).ok_or(EtsError::Badarg)? = key.clone();
                 check_counter_ops(ops, &row, keypos)?;
                 let result = bump(&mut row, ops, as_list);
