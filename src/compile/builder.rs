@@ -97,6 +97,10 @@ impl FunBuilder {
     pub fn finish(mut self) -> FunCode {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
+        if std::env::var("OTPLAB_DISASM").is_ok_and(|v| v == self.name.as_str()) {
+            eprintln!("== {}/{} nregs={}", self.name.as_str(), self.arity, self.next_reg);
+            for (i, c) in self.code.iter().enumerate() { eprintln!("{i:3} {c:?}"); }
+        }
         FunCode {
             module: self.module,
             name: self.name,

@@ -57,7 +57,7 @@ fn start(clock: Clock) -> (Runtime, Arc<Captured>) {
 
 fn tuple_items(t: &Term) -> Vec<Term> {
     match t {
-        Term::Tuple(items) => items.as_ref().clone(),
+        Term::Tuple(items) => items.to_vec(),
         _ => Vec::new(),
     }
 }

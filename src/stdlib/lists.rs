@@ -29,12 +29,58 @@ fn items(t: &Term, name: &str, arity: u32) -> Result<Vec<Term>, Control> {
 }
 
 fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let mut xs = list(&a[0]).ok_or_else(badarg)?;
-    xs.reverse();
-    Ok(Term::list_with_tail(
-        xs,
-        a.get(1).cloned().unwrap_or(Term::Nil),
-    ))
+    // Walks the cells once, consing onto the tail: no intermediate vector.
+    let mut acc = a.get(1).cloned().unwrap_or(Term::Nil);
+    let mut cur = &a[0];
+    loop {
+        match cur {
+            Term::Cons(c) => {
+                acc = Term::cons(c.head.clone(), acc);
+                cur = &c.tail;
+            }
+            Term::Nil => return Ok(acc),
+            _ => return Err(badarg()),
+        }
+    }
+}
+
+/// `Enum.sum/1` on a list, as Elixir 1.14 computes it (`:lists.foldl(&+/2, 0, list)`):
+/// each step is `element + acc`, so a bad element is reported as `:a + 1`.
+fn sum_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut acc = Term::Int(0);
+    let mut cur = &a[0];
+    loop {
+        match cur {
+            Term::Cons(c) => {
+                acc = match (&c.head, &acc) {
+                    (Term::Int(x), Term::Int(y)) if x.checked_add(*y).is_some() => Term::Int(x + y),
+                    (x, y) => arith::binop(crate::vm::code::BinOp::Add, x, y).map_err(|e| {
+                        e.blaming(crate::term::Atom::new("erlang"), crate::term::Atom::new("+"), &[x.clone(), y.clone()])
+                    })?,
+                };
+                cur = &c.tail;
+            }
+            Term::Nil => return Ok(acc),
+            improper => {
+                return Err(Raise::error(exception_struct(
+                    "FunctionClauseError",
+                    vec![
+                        ("module", Term::atom("Elixir.Enum")),
+                        ("function", Term::atom("-sum/1-lists^foldl/2-0-")),
+                        ("arity", Term::Int(3)),
+                        ("kind", Term::nil()),
+                        ("args", Term::list(vec![Term::atom("&:erlang.+/2"), acc, improper.clone()])),
+                        ("clauses", Term::nil()),
+                        (
+                            "message",
+                            Term::string("no function clause matching in Enum.\"-sum/1-lists^foldl/2-0-\"/3"),
+                        ),
+                    ],
+                ))
+                .into());
+            }
+        }
+    }
 }
 fn sort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut xs = items(&a[0], "sort", 1)?;
@@ -251,6 +297,7 @@ pub fn register(reg: &mut NativeRegistry) {
     let m = "lists";
     reg.add(m, "reverse", 1, reverse);
     reg.add(m, "reverse", 2, reverse);
+    reg.add("otplab_enum", "sum_list", 1, sum_list);
     reg.add(m, "sort", 1, sort);
     reg.add(m, "usort", 1, usort);
     reg.add(m, "seq", 2, seq);

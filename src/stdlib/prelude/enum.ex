@@ -226,6 +226,8 @@ defmodule Enum do
   # ---------------------------------------------------------------- aggregates
 
   @doc "The sum of the elements (integers stay integers; any float makes a float)."
+  def sum(list) when is_list(list), do: :otplab_enum.sum_list(list)
+
   def sum(%Range{first: first, step: step} = range) do
     count = Range.size(range)
     if count == 0, do: 0, else: div(count * (first + first + (count - 1) * step), 2)
