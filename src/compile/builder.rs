@@ -76,6 +76,32 @@ impl FunBuilder {
         self.code.len() - 1
     }
 
+    /// Moves `srcs[i]` into register `i` for every `i`, as if all at once: sources
+    /// that a move would overwrite before they are read go through fresh registers.
+    pub fn emit_parallel_move(&mut self, srcs: &[Reg]) {
+        let n = srcs.len();
+        let in_place = srcs.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i);
+        if in_place {
+            for (i, r) in srcs.iter().enumerate() {
+                if *r as usize != i {
+                    self.emit(Instr::Move { dst: i as Reg, src: *r });
+                }
+            }
+        } else {
+            let temps: Vec<Reg> = srcs
+                .iter()
+                .map(|r| {
+                    let t = self.reg();
+                    self.emit(Instr::Move { dst: t, src: *r });
+                    t
+                })
+                .collect();
+            for (i, t) in temps.into_iter().enumerate() {
+                self.emit(Instr::Move { dst: i as Reg, src: t });
+            }
+        }
+    }
+
     /// The index the next instruction will have (a label target).
     pub fn here(&self) -> Label {
         self.code.len() as Label
@@ -97,10 +123,6 @@ impl FunBuilder {
     pub fn finish(mut self) -> FunCode {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
-        if std::env::var("OTPLAB_DISASM").is_ok_and(|v| v == self.name.as_str()) {
-            eprintln!("== {}/{} nregs={}", self.name.as_str(), self.arity, self.next_reg);
-            for (i, c) in self.code.iter().enumerate() { eprintln!("{i:3} {c:?}"); }
-        }
         FunCode {
             module: self.module,
             name: self.name,

@@ -131,7 +131,20 @@ impl<'m> Compiler<'m> {
                 }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
                     let regs = self.args(b, &argv)?;
-                    b.emit(Instr::TailCall { target: cell_target, args: regs.into() });
+                    let is_self = matches!(target, CallTarget::Local(_))
+                        && b.captured.is_empty()
+                        && cell_target.module == b.module
+                        && cell_target.name == b.name
+                        && cell_target.arity == b.arity;
+                    if is_self {
+                        // A local call stays in this module version (as on BEAM), so a
+                        // self tail call is a loop: move the arguments into the
+                        // parameter registers and jump back to the clause dispatch.
+                        b.emit_parallel_move(&regs);
+                        b.emit(Instr::Loop { to: 0 });
+                    } else {
+                        b.emit(Instr::TailCall { target: cell_target, args: regs.into() });
+                    }
                     return Ok(());
                 }
                 let v = self.expr(b, node)?;

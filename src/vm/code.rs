@@ -121,6 +121,10 @@ pub enum Instr {
 
     /// Jump.
     Jump { to: Label },
+    /// Jump back, counting a reduction: a self tail call compiled as a loop (the
+    /// arguments are already in the parameter registers). Yields when the budget is
+    /// spent, resuming at `to`.
+    Loop { to: Label },
     /// Jump unless `cond` is truthy.
     JumpIfFalsy { cond: Reg, to: Label },
     /// Jump unless `cond` is exactly `true` (guards).

@@ -503,6 +503,15 @@ impl Machine {
                     pc = *to as usize;
                     continue;
                 }
+                Instr::Loop { to } => {
+                    pc = *to as usize;
+                    if *reds <= 0 {
+                        save_pc!(pc);
+                        return Ok(Flow::Stop(Step::Yielded));
+                    }
+                    *reds -= 1;
+                    continue;
+                }
                 Instr::JumpIfFalsy { cond, to } => {
                     if !reg!(*cond).is_truthy() {
                         pc = *to as usize;
