@@ -959,7 +959,11 @@ impl Machine {
 
     #[inline(always)]
     fn do_return(&mut self, v: Term) -> Flow {
-        self.code = None;
+        // Only an owning handle has anything to release; matching here keeps the
+        // common (named) case free of a drop-glue call.
+        if let Some(CodeRef::Owned(code)) = self.code.take() {
+            drop(code);
+        }
         match self.frames.pop() {
             Some(caller) => {
                 // Handlers opened by the returning function cannot outlive it.
