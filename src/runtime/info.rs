@@ -92,13 +92,15 @@ impl Runtime {
         let st = entry.state.lock();
         let mut links = st.links.clone();
         links.sort();
+        let mut monitors = st.monitors.clone();
+        monitors.sort();
         let mut monitored_by: Vec<Pid> = st.watchers.iter().map(|(_, p)| *p).collect();
         monitored_by.sort();
         Some(ProcessInfo {
             status: st.status,
             message_queue_len: st.mailbox.len(),
             links,
-            monitors: st.monitors.clone(),
+            monitors,
             monitored_by,
             trap_exit: st.trap_exit,
             registered_name: st.name,

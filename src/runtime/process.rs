@@ -111,6 +111,32 @@ pub(crate) struct ProcessState {
     pub waker: Option<Waker>,
 }
 
+/// Removes the first element `is_it` picks, without keeping order: a process that
+/// owns thousands of tasks loses a link or monitor at each exit, and `swap_remove`
+/// keeps that O(position) with no shifting. (Listings sort, so order is not
+/// observable.)
+fn swap_out<T: Copy>(items: &mut Vec<T>, is_it: impl Fn(&T) -> bool) -> Option<T> {
+    let i = items.iter().position(is_it)?;
+    Some(items.swap_remove(i))
+}
+
+impl ProcessState {
+    /// Forgets the link to `other`; true if there was one.
+    pub fn drop_link(&mut self, other: Pid) -> bool {
+        swap_out(&mut self.links, |p| *p == other).is_some()
+    }
+
+    /// Forgets the monitor `r` this process holds; the watched pid if it was active.
+    pub fn drop_monitor(&mut self, r: Ref) -> Option<Pid> {
+        swap_out(&mut self.monitors, |(mr, _)| *mr == r).map(|(_, p)| p)
+    }
+
+    /// Forgets the monitor `r` another process holds on this one.
+    pub fn drop_watcher(&mut self, r: Ref) {
+        swap_out(&mut self.watchers, |(mr, _)| *mr == r);
+    }
+}
+
 /// One process's shared state. Lives in the process table while the process is alive.
 pub(crate) struct ProcessEntry {
     /// The process's pid.
@@ -134,6 +160,26 @@ impl ProcessEntry {
                 return false;
             }
             st.mailbox.push(msg);
+            st.fresh = true;
+            st.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        true
+    }
+
+    /// The monitor `r` this process holds has fired: forgets it and queues its
+    /// `:DOWN` message `down` in one step, so `demonitor` sees either the monitor or
+    /// the message, never neither. False if the process has already exited.
+    pub fn monitor_fired(&self, r: Ref, down: Term) -> bool {
+        let waker = {
+            let mut st = self.state.lock();
+            st.drop_monitor(r);
+            if st.dead {
+                return false;
+            }
+            st.mailbox.push(down);
             st.fresh = true;
             st.waker.take()
         };

@@ -275,7 +275,7 @@ impl Runtime {
         let pid = self.new_pid();
         let entry = self.register_entry(pid);
         if let Some(parent) = opts.link_to {
-            self.link_pair(pid, parent);
+            self.link_newborn(pid, parent);
         }
         let monitor = opts.monitor_by.map(|watcher| self.monitor_from(watcher, pid));
         (ProcessContext::attached(entry, self.clone()), monitor)
