@@ -109,6 +109,10 @@ pub(crate) struct ProcessState {
     pub fresh: bool,
     /// The driver task parked on this process, woken on arrival.
     pub waker: Option<Waker>,
+    /// Heap bytes of the process's scheduler task (see `info::task_cell_bytes`).
+    pub task_bytes: usize,
+    /// Heap bytes its body held when it last parked (see `ProcessBody::heap_bytes`).
+    pub body_bytes: usize,
 }
 
 /// Removes the first element `is_it` picks, without keeping order: a process that

@@ -266,8 +266,22 @@ impl Runtime {
     pub fn spawn(&self, body: Box<dyn ProcessBody>, opts: SpawnOpts) -> (Pid, Option<Ref>) {
         let (cx, monitor) = self.prepare(opts);
         let pid = cx.pid();
-        self.inner.handle.spawn(drive(body, cx));
+        self.launch(body, cx);
         (pid, monitor)
+    }
+
+    /// Starts the scheduler task that drives `body`, accounting its size to the
+    /// process (the body's own bytes are recorded each time it parks).
+    fn launch(&self, body: Box<dyn ProcessBody>, cx: ProcessContext) {
+        let body_bytes = body.heap_bytes();
+        let entry = cx.entry_arc();
+        let task = drive(body, cx);
+        {
+            let mut st = entry.state.lock();
+            st.task_bytes = super::info::task_cell_bytes(std::mem::size_of_val(&task));
+            st.body_bytes = body_bytes;
+        }
+        self.inner.handle.spawn(task);
     }
 
     /// Creates the process, its link and monitor, without starting a body.
@@ -298,7 +312,7 @@ impl Runtime {
         let pid = cx.pid();
         let (tx, rx) = oneshot::channel();
         self.inner.exit_waiters.lock().entry(pid).or_default().push(tx);
-        self.inner.handle.spawn(drive(body, cx));
+        self.launch(body, cx);
         (pid, rx)
     }
 

@@ -35,4 +35,8 @@ impl ProcessBody for VmProcess {
         }
         step
     }
+
+    fn heap_bytes(&self) -> usize {
+        crate::runtime::info::heap_chunk(std::mem::size_of::<VmProcess>()) + self.machine.heap_bytes()
+    }
 }
