@@ -1,13 +1,15 @@
 //! The interactive shell: iex-style prompts, continuation lines, history.
 
-use super::sink::TerminalSink;
-use crate::session::{Clock, Evaluation, Session, SessionConfig};
+use super::sink::PromptSink;
+use crate::session::{Clock, Evaluation, Interrupter, Session, SessionConfig};
 use rustyline::error::ReadlineError;
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 /// Runs the REPL until Ctrl-D; returns the exit status.
 pub fn start(clock: Clock) -> anyhow::Result<i32> {
-    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] })?;
+    let sink = Arc::new(PromptSink::default());
+    let mut session = Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] })?;
     let config = rustyline::Config::builder()
         .auto_add_history(false)
         .max_history_size(1000)?
@@ -17,12 +19,21 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        if let Ok(printer) = editor.create_external_printer() {
+            sink.attach(Box::new(printer));
+        }
+    }
+    watch_ctrl_c(session.interrupter());
     println!("otplab {} (Elixir subset on a BEAM-like runtime) - Ctrl-D to exit", env!("CARGO_PKG_VERSION"));
     let mut counter = 1;
     let mut pending = String::new();
     loop {
         let prompt = if pending.is_empty() { format!("iex({counter})> ") } else { format!("...({counter})> ") };
-        match editor.readline(&prompt) {
+        sink.set_prompting(true);
+        let read = editor.readline(&prompt);
+        sink.set_prompting(false);
+        match read {
             Ok(line) => {
                 if !pending.is_empty() {
                     pending.push('\n');
@@ -68,4 +79,21 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
         let _ = editor.save_history(h);
     }
     Ok(0)
+}
+
+/// Ctrl-C while an entry runs (the terminal is not in raw mode then, so it is a
+/// SIGINT) stops that entry instead of killing otplab; at the prompt rustyline
+/// reads it as a key. Without a signal handler, Ctrl-C keeps its default effect.
+fn watch_ctrl_c(interrupter: Interrupter) {
+    let watcher = std::thread::Builder::new().name("otplab-ctrl-c".into()).spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
+            return;
+        };
+        rt.block_on(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                interrupter.interrupt();
+            }
+        });
+    });
+    drop(watcher);
 }
