@@ -71,6 +71,7 @@ fn process_bytes(st: &ProcessState) -> usize {
         + heap_chunk(st.links.capacity() * 8)
         + heap_chunk(st.monitors.capacity() * pair)
         + heap_chunk(st.watchers.capacity() * pair)
+        + heap_chunk(st.aliases.capacity() * std::mem::size_of::<(Ref, super::aliases::AliasMode)>())
 }
 
 /// `:erlang.memory/0` categories in bytes.

@@ -14,6 +14,7 @@
 //! - [`process`]: the shared half of a process and the exit-signal rules.
 //! - [`signals`]: links, monitors, exit signals and the exit sequence.
 //! - [`names`]: registered names.
+//! - [`aliases`]: process aliases (replies that stop arriving once unwanted).
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
 //! - [`info`]: process info and memory accounting.
@@ -21,6 +22,7 @@
 //! - [`error`]: typed errors.
 //! - [`output`]: [`OutputSink`], where `IO.puts` from any process ends up.
 
+pub mod aliases;
 pub mod body;
 pub mod clock;
 pub mod context;
@@ -40,6 +42,7 @@ pub mod timers;
 #[cfg(test)]
 mod scenarios;
 
+pub use aliases::AliasMode;
 pub use body::{ProcessBody, Step};
 pub use clock::Clock;
 pub use context::ProcessContext;

@@ -109,6 +109,8 @@ pub(crate) struct ProcessState {
     pub fresh: bool,
     /// The driver task parked on this process, woken on arrival.
     pub waker: Option<Waker>,
+    /// Active aliases (see `super::aliases`).
+    pub aliases: Vec<(Ref, super::aliases::AliasMode)>,
     /// Heap bytes of the process's scheduler task (see `info::task_cell_bytes`).
     pub task_bytes: usize,
     /// Heap bytes its body held when it last parked (see `ProcessBody::heap_bytes`).
@@ -133,6 +135,13 @@ impl ProcessState {
     /// Forgets the monitor `r` this process holds; the watched pid if it was active.
     pub fn drop_monitor(&mut self, r: Ref) -> Option<Pid> {
         swap_out(&mut self.monitors, |(mr, _)| *mr == r).map(|(_, p)| p)
+    }
+
+    /// Deactivates the alias tied to monitor `r`, if any (`demonitor`, `:DOWN`);
+    /// true if there was one (the caller then drops it from the runtime's index).
+    pub fn drop_monitor_alias(&mut self, r: Ref) -> bool {
+        use super::aliases::AliasMode;
+        swap_out(&mut self.aliases, |(a, mode)| *a == r && *mode != AliasMode::ExplicitUnalias).is_some()
     }
 
     /// Forgets the monitor `r` another process holds on this one.
@@ -173,24 +182,25 @@ impl ProcessEntry {
         true
     }
 
-    /// The monitor `r` this process holds has fired: forgets it and queues its
-    /// `:DOWN` message `down` in one step, so `demonitor` sees either the monitor or
-    /// the message, never neither. False if the process has already exited.
+    /// The monitor `r` this process holds has fired: forgets it (and the alias tied
+    /// to it) and queues its `:DOWN` message `down` in one step, so `demonitor` sees
+    /// either the monitor or the message, never neither. True if an alias ended.
     pub fn monitor_fired(&self, r: Ref, down: Term) -> bool {
-        let waker = {
+        let (waker, alias) = {
             let mut st = self.state.lock();
             st.drop_monitor(r);
+            let alias = st.drop_monitor_alias(r);
             if st.dead {
-                return false;
+                return alias;
             }
             st.mailbox.push(down);
             st.fresh = true;
-            st.waker.take()
+            (st.waker.take(), alias)
         };
         if let Some(w) = waker {
             w.wake();
         }
-        true
+        alias
     }
 
     /// Wakes a waiting process without giving it a message (its body has new work

@@ -82,6 +82,7 @@ impl Runtime {
             None => false,
         };
         if !watching && let Some(ea) = self.entry(a) {
+            // A fresh monitor has no alias yet; `monitor_with_alias` ties one after.
             ea.monitor_fired(r, down_message(r, b, Term::Atom(ATOMS.noproc)));
         }
         r
@@ -108,7 +109,7 @@ impl Runtime {
     /// own monitors and wake anyone waiting for the exit.
     pub(crate) fn finish_process(&self, entry: &ProcessEntry, reason: Term, report: Option<&str>) {
         let pid = entry.pid;
-        let (links, monitors, watchers, name) = {
+        let (links, monitors, watchers, name, aliases) = {
             let mut st = entry.state.lock();
             st.dead = true;
             st.status = Status::Exiting;
@@ -119,8 +120,10 @@ impl Runtime {
                 std::mem::take(&mut st.monitors),
                 std::mem::take(&mut st.watchers),
                 st.name.take(),
+                std::mem::take(&mut st.aliases),
             )
         };
+        self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
         if let Some(name) = name {
             let mut names = self.inner.names.lock();
@@ -144,8 +147,10 @@ impl Runtime {
             }
         }
         for (r, watcher) in watchers {
-            if let Some(e) = self.entry(watcher) {
-                e.monitor_fired(r, down_message(r, pid, reason.clone()));
+            if let Some(e) = self.entry(watcher)
+                && e.monitor_fired(r, down_message(r, pid, reason.clone()))
+            {
+                self.forget_alias(r);
             }
         }
         for (r, target) in monitors {
@@ -199,6 +204,19 @@ impl ProcessContext {
         self.runtime().monitor_from(self.pid(), other)
     }
 
+    /// `:erlang.monitor(:process, pid, alias: mode)`: a monitor whose reference is
+    /// also an alias of this process. When `other` is already dead the `:DOWN` is
+    /// queued and the alias is not activated (it would end with the monitor anyway),
+    /// unless `mode` keeps it until `unalias`.
+    pub fn monitor_with_alias(&mut self, other: Pid, mode: super::aliases::AliasMode) -> Ref {
+        let r = self.runtime().monitor_from(self.pid(), other);
+        let active = self.entry().state.lock().monitors.iter().any(|(m, _)| *m == r);
+        if active || mode == super::aliases::AliasMode::ExplicitUnalias {
+            self.activate_alias(r, mode);
+        }
+        r
+    }
+
     /// `Process.demonitor(ref, flush?)`: removes the monitor; with `flush`, also the
     /// `{:DOWN, ref, ...}` already queued. True if the monitor was active.
     ///
@@ -211,6 +229,10 @@ impl ProcessContext {
             let target = st.drop_monitor(r);
             if flush && target.is_none() {
                 st.mailbox.remove_first(|m| is_down_for(m, r));
+            }
+            if st.drop_monitor_alias(r) {
+                drop(st);
+                self.runtime().forget_alias(r);
             }
             target
         };

@@ -56,6 +56,9 @@ pub(crate) struct Inner {
     pub(crate) table: RwLock<BTreeMap<Pid, Arc<ProcessEntry>>>,
     /// Registered names. Lock order: names before any process.
     pub(crate) names: Mutex<HashMap<Atom, Pid>>,
+    /// Which process each active alias belongs to (see `super::aliases`). Never
+    /// held while a process is locked.
+    pub(crate) aliases: Mutex<HashMap<Ref, Pid>>,
     pub(crate) timers: Arc<TimerService>,
     pub(crate) exit_hooks: RwLock<Vec<ExitHook>>,
     pub(crate) exit_waiters: Mutex<HashMap<Pid, Vec<oneshot::Sender<Term>>>>,
@@ -125,6 +128,7 @@ impl Runtime {
             stopping: AtomicBool::new(false),
             table: RwLock::new(BTreeMap::new()),
             names: Mutex::new(HashMap::new()),
+            aliases: Mutex::new(HashMap::new()),
             timers: timers.clone(),
             exit_hooks: RwLock::new(Vec::new()),
             exit_waiters: Mutex::new(HashMap::new()),
