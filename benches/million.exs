@@ -26,7 +26,7 @@ defmodule Million do
     receive do
       :finish ->
         Enum.each(crew, &send(&1, :finish))
-        await_crew(@crew_size)
+        await_all(:worker_done, @crew_size)
         send(boss, :crew_done)
     end
   end
@@ -37,11 +37,12 @@ defmodule Million do
     end
   end
 
-  defp await_crew(0), do: :ok
+  # Waits for `n` copies of `msg`.
+  defp await_all(_msg, 0), do: :ok
 
-  defp await_crew(n) do
+  defp await_all(msg, n) do
     receive do
-      :worker_done -> await_crew(n - 1)
+      ^msg -> await_all(msg, n - 1)
     end
   end
 
@@ -50,14 +51,6 @@ defmodule Million do
   defp collect_leads(n, leads) do
     receive do
       {:crew_up, lead} -> collect_leads(n - 1, [lead | leads])
-    end
-  end
-
-  defp await_leads(0), do: :ok
-
-  defp await_leads(n) do
-    receive do
-      :crew_done -> await_leads(n - 1)
     end
   end
 
@@ -79,7 +72,7 @@ defmodule Million do
     {finish_us, :ok} =
       :timer.tc(fn ->
         Enum.each(leads, &send(&1, :finish))
-        await_leads(@crews)
+        await_all(:crew_done, @crews)
       end)
 
     IO.puts("processes #{total}")
