@@ -66,9 +66,31 @@ pub enum Command {
         unit: String,
         /// The answer file.
         file: String,
+        /// Check again every time the file is saved (Ctrl-C stops).
+        #[arg(long)]
+        watch: bool,
+        /// With `--watch`: stop after this many checks.
+        #[arg(long, value_name = "N", requires = "watch")]
+        times: Option<u32>,
     },
     /// List the course's units with your progress.
     Drills,
+    /// Work on a unit: its summary and instructions, then the REPL with the unit
+    /// loaded (REPL commands: check, hint, next, solution, reset).
+    Drill {
+        /// The unit id (see `otplab drills`).
+        id: String,
+        /// Your answer file, loaded instead of the starter and re-read by `check`.
+        file: Option<String>,
+        /// Present the unit's walkthrough step by step instead (for instructors).
+        #[arg(long, conflicts_with = "file")]
+        step: bool,
+    },
+    /// Run a script step by step in front of a class: space/enter next, b back, q quit.
+    Present {
+        /// The script.
+        file: String,
+    },
     /// Commands for course authors.
     Course {
         /// What to do.

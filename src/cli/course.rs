@@ -27,7 +27,7 @@ pub fn drills_command() -> anyhow::Result<i32> {
         let mark = if passed { "[x]" } else { "[ ]" };
         println!("{mark} {:<24} {:<9} {}", unit.id, format!("{:?}", unit.kind), unit.title);
     }
-    println!("{done}/{} units passed. Grade an answer with: otplab check UNIT FILE.exs", catalog.entries().len());
+    println!("{done}/{} units passed. Work on one with: otplab drill UNIT", catalog.entries().len());
     Ok(0)
 }
 

@@ -129,7 +129,7 @@ fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<
 }
 
 /// 2 when an answer was unusable, else 1 when a check failed, else 0.
-fn exit_code(reports: &[GradeReport]) -> i32 {
+pub fn exit_code(reports: &[GradeReport]) -> i32 {
     if reports.iter().any(|r| r.status == Status::Error) {
         2
     } else if reports.iter().any(|r| r.status == Status::Fail) {
@@ -140,7 +140,7 @@ fn exit_code(reports: &[GradeReport]) -> i32 {
 }
 
 /// Marks passed units in the progress file; a failure to save is only a warning.
-fn record_progress(reports: &[GradeReport]) {
+pub fn record_progress(reports: &[GradeReport]) {
     let passed: Vec<&GradeReport> = reports.iter().filter(|r| r.status == Status::Pass).collect();
     let Some(path) = Progress::default_path() else { return };
     if passed.is_empty() {

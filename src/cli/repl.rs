@@ -2,14 +2,44 @@
 
 use super::sink::PromptSink;
 use crate::session::{Clock, Evaluation, Interrupter, Session, SessionConfig};
+use parking_lot::Mutex;
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
+/// Commands layered over the REPL (the drill's `check`, `hint`...): they see each
+/// line typed at a fresh prompt before it is evaluated.
+pub trait ReplCommands {
+    /// Called with the new session, at start and after every [`Command::Restart`].
+    fn begin(&mut self, session: &mut Session);
+    /// `Some` when `line` is one of the commands (it has been carried out).
+    fn command(&mut self, line: &str, session: &mut Session) -> Option<Command>;
+    /// Called after an entry was evaluated; `ok` is false when it raised.
+    fn evaluated(&mut self, entry: &str, ok: bool);
+}
+
+/// What the REPL does after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Read the next line.
+    Done,
+    /// Start a fresh session (bindings and processes gone), then read on.
+    Restart,
+}
+
 /// Runs the REPL until Ctrl-D; returns the exit status.
 pub fn start(clock: Clock) -> anyhow::Result<i32> {
+    start_with(clock, None)
+}
+
+/// Runs the REPL with `commands` seeing every line first.
+pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
     let sink = Arc::new(PromptSink::default());
-    let mut session = Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] })?;
+    let new_session = || Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] });
+    let mut session = new_session()?;
+    if let Some(c) = commands.as_mut() {
+        c.begin(&mut session);
+    }
     let config = rustyline::Config::builder()
         .auto_add_history(false)
         .max_history_size(1000)?
@@ -24,7 +54,8 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
             sink.attach(Box::new(printer));
         }
     }
-    watch_ctrl_c(session.interrupter());
+    let interrupter = Arc::new(Mutex::new(session.interrupter()));
+    watch_ctrl_c(interrupter.clone());
     println!("otplab {} (Elixir subset on a BEAM-like runtime) - Ctrl-D to exit", env!("CARGO_PKG_VERSION"));
     let mut counter = 1;
     let mut pending = String::new();
@@ -43,10 +74,26 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
                     pending.clear();
                     continue;
                 }
+                if let Some(c) = commands.as_mut()
+                    && !pending.contains('\n')
+                    && let Some(done) = c.command(pending.trim(), &mut session)
+                {
+                    let _ = editor.add_history_entry(pending.as_str());
+                    pending.clear();
+                    if done == Command::Restart {
+                        session = new_session()?;
+                        *interrupter.lock() = session.interrupter();
+                        c.begin(&mut session);
+                    }
+                    continue;
+                }
                 match session.eval(&pending) {
                     Err(e) if e.is_incomplete() => continue,
                     result => {
                         let _ = editor.add_history_entry(pending.as_str());
+                        if let Some(c) = commands.as_mut() {
+                            c.evaluated(&pending, matches!(result, Ok(Evaluation::Value(_))));
+                        }
                         match result {
                             Ok(Evaluation::Value(v)) => {
                                 let opts = crate::term::inspect::InspectOpts { pretty: true, ..Default::default() };
@@ -83,15 +130,16 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
 
 /// Ctrl-C while an entry runs (the terminal is not in raw mode then, so it is a
 /// SIGINT) stops that entry instead of killing otplab; at the prompt rustyline
-/// reads it as a key. Without a signal handler, Ctrl-C keeps its default effect.
-fn watch_ctrl_c(interrupter: Interrupter) {
+/// reads it as a key. `interrupter` follows the current session across restarts.
+/// Without a signal handler, Ctrl-C keeps its default effect.
+fn watch_ctrl_c(interrupter: Arc<Mutex<Interrupter>>) {
     let watcher = std::thread::Builder::new().name("otplab-ctrl-c".into()).spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
             return;
         };
         rt.block_on(async move {
             while tokio::signal::ctrl_c().await.is_ok() {
-                interrupter.interrupt();
+                interrupter.lock().interrupt();
             }
         });
     });

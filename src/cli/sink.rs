@@ -22,6 +22,32 @@ impl OutputSink for TerminalSink {
     }
 }
 
+/// Writes to the terminal like [`TerminalSink`] and keeps a copy of stdout and
+/// stderr text, so the step mode can show a step's output again.
+#[derive(Default)]
+pub struct RecordingSink {
+    kept: parking_lot::Mutex<String>,
+}
+
+impl RecordingSink {
+    /// What was written since the last call, and clears it.
+    pub fn take(&self) -> String {
+        std::mem::take(&mut *self.kept.lock())
+    }
+}
+
+impl OutputSink for RecordingSink {
+    fn write_stdout(&self, text: &str) {
+        TerminalSink.write_stdout(text);
+        self.kept.lock().push_str(text);
+    }
+
+    fn write_stderr(&self, text: &str) {
+        TerminalSink.write_stderr(text);
+        self.kept.lock().push_str(text);
+    }
+}
+
 /// The REPL's output: while the prompt waits for a line, what any process prints
 /// goes through rustyline's external printer, which writes it above the prompt and
 /// redraws the line being typed; the rest of the time it goes straight to the

@@ -454,6 +454,11 @@ impl<'m> Compiler<'m> {
         };
         if let Some(bop) = simple {
             let a = self.expr(b, lhs)?;
+            if let NodeKind::Int(imm) = rhs.kind {
+                let dst = b.reg();
+                b.emit(Instr::OpInt { op: bop, dst, a, imm });
+                return Ok(dst);
+            }
             let c = self.expr(b, rhs)?;
             let dst = b.reg();
             b.emit(Instr::Op { op: bop, dst, a, b: c });
@@ -502,7 +507,24 @@ impl<'m> Compiler<'m> {
             BinaryOp::And | BinaryOp::Or => {
                 let dst = b.reg();
                 let a = self.expr(b, lhs)?;
-                b.emit(Instr::CheckBool { src: a, op: Atom::new(op.as_str()) });
+                // A comparison always yields a boolean: no BadBooleanError check needed.
+                let boolean = matches!(
+                    lhs.kind,
+                    NodeKind::BinaryOp {
+                        op: BinaryOp::Eq
+                            | BinaryOp::Ne
+                            | BinaryOp::StrictEq
+                            | BinaryOp::StrictNe
+                            | BinaryOp::Lt
+                            | BinaryOp::Gt
+                            | BinaryOp::Le
+                            | BinaryOp::Ge,
+                        ..
+                    }
+                );
+                if !boolean {
+                    b.emit(Instr::CheckBool { src: a, op: Atom::new(op.as_str()) });
+                }
                 b.emit(Instr::Move { dst, src: a });
                 let j = if op == BinaryOp::And {
                     b.emit(Instr::JumpUnlessTrue { cond: a, to: FunBuilder::PENDING })

@@ -12,13 +12,14 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::session::{Clock, Evaluation};
+use crate::session::{Clock, Evaluation, JournalEntry, LifeEvent};
 
 use super::capture::CapturedOutput;
 use super::catalog::Catalog;
 use super::probe::{banner_in_run, probe_source, read_observation, run_first_line};
 use super::sandbox::{Finish, Guard, Sandbox};
-use super::unit::{Check, Unit};
+use super::timeline::Timeline;
+use super::unit::{Check, FailureKind, Unit};
 use super::verdict::{Stopped, Verdict, judge, judge_stopped};
 
 /// How to grade.
@@ -199,9 +200,23 @@ fn run_check(sessions: &mut Sessions<'_>, check: &Check, points: u32, fixtures_d
         Err(reason) => return judge_stopped(unit, check, &Stopped::Broken { reason }, points),
     };
     let source = probe_source(check, fixtures_dir, clock == Clock::Real);
-    let stopped = match sandbox.run(&source, guard) {
+    // Only timed checks record lifetimes: a failed window is explained with them.
+    let timed = check.elapsed_ms.is_some();
+    if timed {
+        sandbox.journal().start();
+    }
+    let finish = sandbox.run(&source, guard);
+    let journal = if timed { sandbox.journal().take() } else { Vec::new() };
+    sandbox.journal().stop();
+    let stopped = match finish {
         Finish::Done(Ok(Evaluation::Value(term))) => match read_observation(&term) {
-            Some(observation) => return judge(unit, check, &observation, points),
+            Some(observation) => {
+                let mut verdict = judge(unit, check, &observation, points);
+                if matches!(verdict.kind, Some(FailureKind::TooSlow | FailureKind::TooFast | FailureKind::Timeout)) {
+                    verdict.timeline = check_timeline(&journal, verdict.elapsed_ms);
+                }
+                return verdict;
+            }
             None => Stopped::Broken { reason: "the grader's probe returned an unexpected result".into() },
         },
         Finish::Done(Ok(raised)) => {
@@ -225,4 +240,21 @@ fn run_check(sessions: &mut Sessions<'_>, check: &Check, points: u32, fixtures_d
         }
     };
     judge_stopped(unit, check, &stopped, points)
+}
+
+/// The timeline of one check from the journal of its probe run: the probe's own
+/// top-level process is the first one spawned (`Session::run_script` starts it) and
+/// is left out; the next is the check's process, whose lane starts the axis. Events
+/// after `elapsed_ms` (the probe's settle and teardown) are left out too.
+fn check_timeline(journal: &[JournalEntry], elapsed_ms: u64) -> Option<Timeline> {
+    let mut spawns = journal.iter().enumerate().filter(|(_, e)| e.event == LifeEvent::Spawned);
+    let _probe = spawns.next()?;
+    let (first, check) = spawns.next()?;
+    let end = check.at_ms + elapsed_ms;
+    let shown: Vec<JournalEntry> = journal[first..].iter().filter(|e| e.at_ms <= end).cloned().collect();
+    let mut timeline = Timeline::from_journal(&shown, check.at_ms, end);
+    if let Some(lane) = timeline.lanes.first_mut() {
+        lane.label = "check".to_string();
+    }
+    Some(timeline)
 }

@@ -11,6 +11,7 @@
 //! - [`verdict`]: judging one check and filling in its explanation.
 //! - [`report`]: human, JSON, JUnit and Exercism reports.
 //! - [`capture`]: the output sink that keeps what an answer prints.
+//! - [`timeline`]: the processes a check ran, as lanes along a time axis.
 //! - [`progress`]: which units the learner has passed.
 //!
 //! `drills/README.md` documents the format for instructors.
@@ -24,6 +25,7 @@ pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod sandbox;
+pub mod timeline;
 pub mod unit;
 pub mod verdict;
 

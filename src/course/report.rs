@@ -15,6 +15,9 @@ use super::grade::{GradeReport, Status};
 /// The version of otplab's JSON report schema; bumped on any incompatible change.
 pub const JSON_SCHEMA: &str = "otplab-grade/1";
 
+/// Cells of the time axis of a timeline in the human report.
+pub const REPORT_TIMELINE_WIDTH: usize = 50;
+
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -77,6 +80,12 @@ pub fn human(report: &GradeReport) -> String {
             out.push_str(&format!("        {}\n", verdict.description));
             out.push_str(&format!("        {}\n", verdict.message));
             out.push_str(&format!("        ({})\n", verdict.detail));
+            if let Some(timeline) = &verdict.timeline {
+                out.push_str("        the processes it ran:\n");
+                for line in timeline.plain(REPORT_TIMELINE_WIDTH).lines() {
+                    out.push_str(&format!("        {line}\n"));
+                }
+            }
         }
     }
     out.push_str(&format!(

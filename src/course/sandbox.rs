@@ -79,6 +79,11 @@ impl Sandbox {
         Ok(Sandbox { jobs, handle, stopped: false })
     }
 
+    /// The session's record of process lifetimes (off until started).
+    pub fn journal(&self) -> &crate::session::Journal {
+        self.handle.journal()
+    }
+
     /// Runs a script in the session under `guard`.
     pub fn run(&mut self, source: &str, guard: Guard) -> Finish {
         if self.stopped {

@@ -28,6 +28,10 @@ pub struct Verdict {
     pub elapsed_ms: u64,
     /// Bonus points the check is worth (0 for a regular check).
     pub bonus_points: u32,
+    /// For a timed check that missed its window: the processes it ran, on the
+    /// check's clock (the human report draws it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<super::timeline::Timeline>,
 }
 
 /// Why a check could not be observed at all.
@@ -107,6 +111,7 @@ pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points
         detail: format!("passed in {elapsed} ms"),
         elapsed_ms: elapsed,
         bonus_points,
+        timeline: None,
     }
 }
 
@@ -212,6 +217,7 @@ fn fail(unit: &Unit, check: &Check, kind: FailureKind, detail: String, fill: &Fi
         detail,
         elapsed_ms: fill.elapsed,
         bonus_points,
+        timeline: None,
     }
 }
 

@@ -17,6 +17,7 @@
 //! - [`aliases`]: process aliases (replies that stop arriving once unwanted).
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
+//! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
 //! - [`info`]: process info and memory accounting.
 //! - [`logger`]: the Logger level and crash reports.
 //! - [`error`]: typed errors.
@@ -30,6 +31,7 @@ pub mod ets;
 pub mod driver;
 pub mod error;
 pub mod info;
+pub mod journal;
 pub mod logger;
 pub mod mailbox;
 pub mod names;
@@ -48,6 +50,7 @@ pub use clock::Clock;
 pub use context::ProcessContext;
 pub use ets::EtsRegistry;
 pub use error::{LinkError, NameError, RuntimeError};
+pub use journal::{Journal, JournalEntry, LifeEvent};
 pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
 pub use logger::LogLevel;
 pub use output::OutputSink;

@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     shell: AtomicU64,
     /// Every ETS table of this runtime.
     ets: super::ets::EtsRegistry,
+    /// Process lifetimes, recorded only while switched on.
+    pub(crate) journal: super::journal::Journal,
 }
 
 impl Drop for Inner {
@@ -136,6 +138,7 @@ impl Runtime {
             log_level: AtomicU8::new(LogLevel::Debug as u8),
             shell: AtomicU64::new(0),
             ets: super::ets::EtsRegistry::new(),
+            journal: super::journal::Journal::default(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -253,6 +256,11 @@ impl Runtime {
         self.inner.exit_hooks.write().push(hook);
     }
 
+    /// The record of process lifetimes (off until started).
+    pub fn journal(&self) -> &super::journal::Journal {
+        &self.inner.journal
+    }
+
     /// The live process `pid`.
     pub(crate) fn entry(&self, pid: Pid) -> Option<Arc<ProcessEntry>> {
         self.inner.table.read().get(&pid).cloned()
@@ -292,6 +300,7 @@ impl Runtime {
     fn prepare(&self, opts: SpawnOpts) -> (ProcessContext, Option<Ref>) {
         let pid = self.new_pid();
         let entry = self.register_entry(pid);
+        self.inner.journal.spawned(pid, self.now_ms());
         if let Some(parent) = opts.link_to {
             self.link_newborn(pid, parent);
         }

@@ -21,6 +21,11 @@ impl SessionHandle {
         self.runtime.process_count()
     }
 
+    /// The record of process lifetimes (off until started), for timelines.
+    pub fn journal(&self) -> &crate::runtime::Journal {
+        self.runtime.journal()
+    }
+
     /// Stops every process and the scheduler. Blocks until the scheduler thread has
     /// ended (at most about half a second after the processes last yield); call it
     /// from a thread that may wait. The session is unusable afterwards.

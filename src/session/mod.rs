@@ -15,6 +15,8 @@ pub mod shell;
 pub use error::SessionError;
 /// Where a session's output goes; re-exported so the course layer needs only `session`.
 pub use crate::runtime::OutputSink;
+/// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
+pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
 pub use handle::SessionHandle;
 pub use shell::Interrupter;
 

@@ -102,6 +102,9 @@ pub enum Instr {
     UpdateMap { dst: Reg, base: Reg, pairs: Box<[(Reg, Reg)]>, strict: bool },
     /// `dst = a op b` for arithmetic and comparisons.
     Op { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    /// `dst = a op imm`: [`Instr::Op`] with a small-integer literal on the right
+    /// (`n - 1`, `i < 10`), which skips a register load and a constant copy.
+    OpInt { op: BinOp, dst: Reg, a: Reg, imm: i64 },
     /// `dst = not src` with `src` a boolean (`not`) — raises BadBooleanError otherwise.
     Not { dst: Reg, src: Reg },
     /// `dst = !src` (truthiness negation).

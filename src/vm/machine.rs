@@ -1,16 +1,27 @@
 //! [`Machine`]: the interpreter loop over an explicit frame stack.
 //!
 //! Invariants:
-//! - `regs` is the concatenation of every frame's register window; the top frame's
-//!   window ends at `regs.len()`.
+//! - The running function is `code`/`pc`/`base`; `frames` holds the suspended
+//!   callers (return continuations), innermost last. Keeping the running function
+//!   out of `frames` means a call moves the caller's code handle instead of
+//!   cloning it, and a return moves it back.
+//! - `regs[..top]` is the concatenation of every function's register window,
+//!   callers first; the running function's window is `base .. top` (`top` = `base`
+//!   + its `nregs`). `regs[top..]` holds stale values of finished calls: a return
+//!   does not clear its window (dropping each register was most of a call's cost);
+//!   they are overwritten by the next call or dropped when the process parks
+//!   ([`Machine::trim`]). The compiler never reads a register before writing it, so
+//!   a stale value is never observed.
 //! - A call never recurses on the Rust stack: it pushes a [`Frame`]; a tail call
-//!   replaces the top frame, so a `loop()` that recurses forever runs in constant memory.
+//!   replaces the running function, so a `loop()` that recurses forever runs in
+//!   constant memory.
 //! - The machine can stop between any two instructions (budget spent, `receive` with
 //!   nothing to take, a sleep) and resume later from the saved frames.
 
 use super::arith;
-use super::code::{BitSeg, FunCode, Instr, Label, MatchFailure, Reg};
-use super::modules::{Callable, ExportCell, Modules};
+use super::code_ref::CodeRef;
+use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg};
+use super::modules::{Callable, Export, ExportCell, Modules};
 use super::native::{Control, NativeCtx, NativeFn};
 use super::raise::{Class, Raise, exception_struct};
 use crate::runtime::{ProcessContext, Step};
@@ -21,8 +32,10 @@ use std::sync::Arc;
 /// 1,000,000-deep recursion the course promises).
 pub const MAX_FRAMES: usize = 4_000_000;
 
+/// A suspended caller: where to continue once the running function returns.
 struct Frame {
-    code: Arc<FunCode>,
+    code: CodeRef,
+    /// The instruction to resume at (the one after the call).
     pc: usize,
     base: usize,
     /// Register in the caller's window that receives the return value.
@@ -30,7 +43,9 @@ struct Frame {
 }
 
 struct Handler {
-    /// Number of frames when the `try` began: unwinding truncates to this depth.
+    /// `frames.len()` when the `try` began: unwinding resumes the function that was
+    /// running then (the continuation at this index, or the running one if none is
+    /// deeper).
     depth: usize,
     label: Label,
     class: Reg,
@@ -50,6 +65,12 @@ pub enum Outcome {
 pub struct Machine {
     modules: Arc<Modules>,
     regs: Vec<Term>,
+    /// The running function (`None` once the entry function has returned or raised).
+    code: Option<CodeRef>,
+    /// Its next instruction, as of the last time the loop saved it.
+    pc: usize,
+    /// Where its register window starts in `regs`.
+    base: usize,
     frames: Vec<Frame>,
     handlers: Vec<Handler>,
     /// Deadline of the `receive ... after` being waited on.
@@ -80,7 +101,7 @@ impl Machine {
     /// A machine that will run `code` (a zero-arity function, e.g. a compiled script).
     pub fn for_code(modules: Arc<Modules>, code: Arc<FunCode>, args: Vec<Term>) -> Machine {
         let mut m = Machine::empty(modules);
-        m.push_frame(code, args, 0);
+        m.push_frame(CodeRef::Owned(code), args, 0);
         m
     }
 
@@ -110,7 +131,10 @@ impl Machine {
         Machine {
             modules,
             regs: Vec::with_capacity(16),
-            frames: Vec::with_capacity(4),
+            code: None,
+            pc: 0,
+            base: 0,
+            frames: Vec::new(),
             handlers: Vec::new(),
             recv_deadline: None,
             recv_waiting: false,
@@ -143,19 +167,45 @@ impl Machine {
             + std::mem::size_of::<Machine>()
     }
 
-    fn push_frame(&mut self, code: Arc<FunCode>, args: Vec<Term>, ret: Reg) {
-        let base = self.regs.len();
-        let n = code.nregs as usize;
-        self.regs.extend(args);
-        self.regs.resize(base + n.max(self.regs.len() - base), Term::Nil);
-        self.frames.push(Frame { code, pc: 0, base, ret });
+    /// Calls `code` with `args`: the running function (whose `pc` must already be its
+    /// resume point) becomes a continuation that receives the result in `ret`.
+    fn push_frame(&mut self, code: CodeRef, args: Vec<Term>, ret: Reg) {
+        let base = self.top();
+        reserve(&mut self.regs, base + (code.get().nregs as usize).max(args.len()));
+        for (i, v) in args.into_iter().enumerate() {
+            put(&mut self.regs[base + i], v);
+        }
+        self.enter(code, base, ret);
+    }
+
+    /// End of the running function's window (see the invariants above).
+    #[inline]
+    fn top(&self) -> usize {
+        self.code.as_ref().map_or(0, |c| self.base + c.get().nregs as usize)
+    }
+
+
+    /// Drops the stale values above the live windows (done when the process parks,
+    /// so an idle process holds only what it can still read).
+    fn trim(&mut self) {
+        let top = self.top();
+        self.regs.truncate(top);
+    }
+
+    /// Makes `code`, whose window starts at `base`, the running function.
+    fn enter(&mut self, code: CodeRef, base: usize, ret: Reg) {
+        if let Some(caller) = self.code.replace(code) {
+            self.frames.push(Frame { code: caller, pc: self.pc, base: self.base, ret });
+        }
+        self.pc = 0;
+        self.base = base;
     }
 
     /// Enters a function value as a new frame (used to start a process).
     fn enter_fun(&mut self, fun: &Term, args: Vec<Term>, ret: Reg) -> Result<(), Raise> {
         match self.resolve_fun(fun, args)? {
             Resolved::Code(code, full) => {
-                self.push_frame(code, full, ret);
+                self.push_frame(CodeRef::Owned(code), full, ret);
                 Ok(())
             }
             Resolved::Native(..) => {
@@ -212,9 +262,15 @@ impl Machine {
         loop {
             match self.step_many(cx, &mut reds) {
                 Ok(Flow::Continue) => continue,
-                Ok(Flow::Stop(step)) => return step,
+                Ok(Flow::Stop(step)) => {
+                    if !matches!(step, Step::Yielded) {
+                        self.trim();
+                    }
+                    return step;
+                }
                 Err(raise) => {
                     if let Some(step) = self.unwind(raise) {
+                        self.trim();
                         return step;
                     }
                 }
@@ -227,18 +283,22 @@ impl Machine {
         self.recv_deadline = None;
         self.recv_waiting = false;
         match self.handlers.pop() {
-            Some(h) if h.depth <= self.frames.len() && h.depth > 0 => {
-                self.frames.truncate(h.depth);
-                let top = self.frames.last_mut().expect("depth > 0");
-                let base = top.base;
-                top.pc = h.label as usize;
-                let end = base + top.code.nregs as usize;
-                self.regs.truncate(end);
+            Some(h) if h.depth <= self.frames.len() && self.code.is_some() => {
+                if h.depth < self.frames.len() {
+                    // The `try` is in a suspended caller: resume it, dropping deeper calls.
+                    self.frames.truncate(h.depth + 1);
+                    let f = self.frames.pop().expect("depth < len");
+                    self.code = Some(f.code);
+                    self.base = f.base;
+                }
+                let base = self.base;
+                self.pc = h.label as usize;
                 self.regs[base + h.class as usize] = Term::Atom(raise.class.atom());
                 self.regs[base + h.reason as usize] = raise.reason;
                 None
             }
             _ => {
+                self.code = None;
                 self.frames.clear();
                 self.regs.clear();
                 self.handlers.clear();
@@ -252,22 +312,29 @@ impl Machine {
     /// Executes instructions until a call boundary, a stop, or an error.
     fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Flow, Raise> {
         'frame: loop {
-        let Some(frame) = self.frames.last() else {
+        let Some(code) = self.code.as_ref().map(CodeRef::get) else {
             return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
         };
-        let code = frame.code.clone();
-        let base = frame.base;
-        let mut pc = frame.pc;
+        let base = self.base;
+        let mut pc = self.pc;
+        // The running function's window, borrowed once per entry: indexing a local
+        // slice spares reloading `self.regs` around every write.
+        let w = &mut self.regs[base..base + code.nregs as usize];
         macro_rules! reg {
             ($r:expr) => {
-                self.regs[base + $r as usize]
+                w[$r as usize]
             };
+        }
+        // Stores into a register without the drop glue call when it held an immediate.
+        macro_rules! set {
+            ($r:expr, $v:expr) => {{
+                let v = $v;
+                put(&mut w[$r as usize], v)
+            }};
         }
         macro_rules! save_pc {
             ($p:expr) => {
-                if let Some(f) = self.frames.last_mut() {
-                    f.pc = $p;
-                }
+                self.pc = $p
             };
         }
         loop {
@@ -278,12 +345,12 @@ impl Machine {
             match instr {
                 Instr::Move { dst, src } => {
                     let v = reg!(*src).clone();
-                    reg!(*dst) = v;
+                    set!(*dst, v);
                 }
-                Instr::Const { dst, value } => reg!(*dst) = value.clone(),
+                Instr::Const { dst, value } => set!(*dst, dup(value)),
                 Instr::MakeTuple { dst, items } => {
                     let v: Vec<Term> = items.iter().map(|r| reg!(*r).clone()).collect();
-                    reg!(*dst) = Term::tuple(v);
+                    set!(*dst, Term::tuple(v));
                 }
                 Instr::MakeList { dst, items, tail } => {
                     let mut acc = match tail {
@@ -293,14 +360,14 @@ impl Machine {
                     for r in items.iter().rev() {
                         acc = Term::cons(reg!(*r).clone(), acc);
                     }
-                    reg!(*dst) = acc;
+                    set!(*dst, acc);
                 }
                 Instr::MakeMap { dst, pairs } => {
                     let mut m = crate::term::TermMap::new();
                     for (k, v) in pairs.iter() {
                         m.insert(reg!(*k).clone(), reg!(*v).clone());
                     }
-                    reg!(*dst) = Term::Map(Arc::new(m));
+                    set!(*dst, Term::Map(Arc::new(m)));
                 }
                 Instr::UpdateMap { dst, base: b, pairs, strict } => {
                     let Term::Map(m) = &reg!(*b) else {
@@ -317,32 +384,41 @@ impl Machine {
                         }
                         m.insert(key, reg!(*v).clone());
                     }
-                    reg!(*dst) = Term::Map(Arc::new(m));
+                    set!(*dst, Term::Map(Arc::new(m)));
                 }
                 Instr::Op { op, dst, a, b } => {
-                    let r = match (op, &reg!(*a), &reg!(*b)) {
-                        (super::code::BinOp::Add, Term::Int(x), Term::Int(y)) if x.checked_add(*y).is_some() => Term::Int(x + y),
-                        (super::code::BinOp::Sub, Term::Int(x), Term::Int(y)) if x.checked_sub(*y).is_some() => Term::Int(x - y),
-                        (super::code::BinOp::Lt, Term::Int(x), Term::Int(y)) => Term::bool(x < y),
-                        (super::code::BinOp::Gt, Term::Int(x), Term::Int(y)) => Term::bool(x > y),
-                        (super::code::BinOp::Le, Term::Int(x), Term::Int(y)) => Term::bool(x <= y),
-                        (super::code::BinOp::Ge, Term::Int(x), Term::Int(y)) => Term::bool(x >= y),
-                        (super::code::BinOp::Eq | super::code::BinOp::StrictEq, Term::Int(x), Term::Int(y)) => Term::bool(x == y),
-                        (_, x, y) => match arith::binop(*op, x, y) {
+                    let fast = match (&reg!(*a), &reg!(*b)) {
+                        (Term::Int(x), Term::Int(y)) => int_op(*op, *x, *y),
+                        _ => None,
+                    };
+                    let r = match fast {
+                        Some(v) => v,
+                        None => match arith::binop(*op, &reg!(*a), &reg!(*b)) {
                             Ok(v) => v,
                             Err(e) => {
                                 save_pc!(pc);
-                                let name = match op {
-                                    super::code::BinOp::Add => "+",
-                                    super::code::BinOp::Sub => "-",
-                                    super::code::BinOp::Mul => "*",
-                                    _ => "/",
-                                };
-                                return Err(e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()]));
+                                return Err(op_error(e, *op, &reg!(*a), &reg!(*b)));
                             }
                         },
                     };
-                    reg!(*dst) = r;
+                    set!(*dst, r);
+                }
+                Instr::OpInt { op, dst, a, imm } => {
+                    let fast = match &reg!(*a) {
+                        Term::Int(x) => int_op(*op, *x, *imm),
+                        _ => None,
+                    };
+                    let r = match fast {
+                        Some(v) => v,
+                        None => match arith::binop(*op, &reg!(*a), &Term::Int(*imm)) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                save_pc!(pc);
+                                return Err(op_error(e, *op, &reg!(*a), &Term::Int(*imm)));
+                            }
+                        },
+                    };
+                    set!(*dst, r);
                 }
                 Instr::Not { dst, src } => {
                     let v = &reg!(*src);
@@ -351,11 +427,11 @@ impl Machine {
                         return Err(Raise::error(Term::pair(Term::atom("badarg"), v.clone())).with_badbool("not", v));
                     }
                     let r = Term::bool(!v.is_truthy());
-                    reg!(*dst) = r;
+                    set!(*dst, r);
                 }
                 Instr::Bang { dst, src } => {
                     let r = Term::bool(!reg!(*src).is_truthy());
-                    reg!(*dst) = r;
+                    set!(*dst, r);
                 }
                 Instr::CheckBool { src, op } => {
                     let v = &reg!(*src);
@@ -384,7 +460,7 @@ impl Machine {
                             }
                         },
                     };
-                    reg!(*dst) = r;
+                    set!(*dst, r);
                 }
                 Instr::Concat { dst, parts } => {
                     let mut out = Vec::new();
@@ -397,13 +473,13 @@ impl Machine {
                             }
                         }
                     }
-                    reg!(*dst) = Term::bytes(out);
+                    set!(*dst, Term::bytes(out));
                 }
                 Instr::Field { dst, src, key } => {
                     let v = reg!(*src).clone();
                     match &v {
                         Term::Map(m) => match m.get(&Term::Atom(*key)) {
-                            Some(x) => reg!(*dst) = x.clone(),
+                            Some(x) => set!(*dst, x.clone()),
                             None => {
                                 save_pc!(pc);
                                 return Err(Raise::error(Term::tuple(vec![
@@ -417,7 +493,8 @@ impl Machine {
                             // `Mod.fun` without parentheses on a module held in a variable.
                             save_pc!(pc + 1);
                             let target = self.modules.cell(*module, *key, 0);
-                            return self.call_cell(cx, &target, Vec::new(), *dst, reds);
+                            let dst = *dst;
+                            return self.call_cell(cx, &target, Vec::new(), dst, reds);
                         }
                         other => {
                             save_pc!(pc);
@@ -448,7 +525,12 @@ impl Machine {
                     }
                 }
                 Instr::TestConst { reg, value, fail } => {
-                    if reg!(*reg) != *value {
+                    let differs = match (&reg!(*reg), value) {
+                        (Term::Int(x), Term::Int(y)) => x != y,
+                        (Term::Atom(x), Term::Atom(y)) => x != y,
+                        (x, v) => x != v,
+                    };
+                    if differs {
                         pc = *fail as usize;
                         continue;
                     }
@@ -464,7 +546,7 @@ impl Machine {
                         Term::Tuple(t) => t[*index as usize].clone(),
                         _ => Term::Nil,
                     };
-                    reg!(*dst) = v;
+                    set!(*dst, v);
                 }
                 Instr::TestCons { reg, head, tail, fail } => {
                     let (h, t) = match &reg!(*reg) {
@@ -495,7 +577,7 @@ impl Machine {
                         _ => None,
                     };
                     match found {
-                        Some(v) => reg!(*dst) = v,
+                        Some(v) => set!(*dst, v),
                         None => {
                             pc = *fail as usize;
                             continue;
@@ -542,27 +624,28 @@ impl Machine {
                     }
                     *reds -= 1;
                     save_pc!(pc + 1);
-                    let export = target.current.load();
-                    if let Some(e) = export.as_deref() {
+                    if let Some(e) = target.get() {
                         if let Callable::Compiled(callee) = &e.callable {
                             if e.public || code.module == target.module {
                                 if self.frames.len() >= MAX_FRAMES {
                                     return Err(stack_limit());
                                 }
                                 // Fast path: copy the arguments straight into the new window.
-                                let nb = self.regs.len();
-                                for r in args.iter() {
-                                    let v = self.regs[base + *r as usize].clone();
-                                    self.regs.push(v);
+                                let nb = base + code.nregs as usize;
+                                reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
+                                for (i, r) in args.iter().enumerate() {
+                                    let v = dup(&self.regs[base + *r as usize]);
+                                    put(&mut self.regs[nb + i], v);
                                 }
-                                self.regs.resize(nb + (callee.nregs as usize).max(args.len()), Term::Nil);
-                                self.frames.push(Frame { code: callee.clone(), pc: 0, base: nb, ret: *dst });
+                                let (callee, dst) = (CodeRef::named(callee), *dst);
+                                self.enter(callee, nb, dst);
                                 continue 'frame;
                             }
                         }
                     }
                     let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
-                    match self.call_cell(cx, target, argv, *dst, reds)? {
+                    let (target, dst) = (target.clone(), *dst);
+                    match self.call_cell(cx, &target, argv, dst, reds)? {
                         Flow::Continue => continue 'frame,
                         stop => return Ok(stop),
                     }
@@ -573,34 +656,40 @@ impl Machine {
                         return Ok(Flow::Stop(Step::Yielded));
                     }
                     *reds -= 1;
-                    let export = target.current.load();
-                    match export.as_deref() {
-                        Some(e) if matches!(e.callable, Callable::Compiled(_)) => {
-                            let Callable::Compiled(callee) = &e.callable else { unreachable!() };
-                            self.scratch.clear();
-                            for r in args.iter() {
-                                let v = reg!(*r).clone();
-                                self.scratch.push(v);
-                            }
-                            if Arc::ptr_eq(callee, &code) {
-                                // A loop: same code, same window — only the arguments change.
-                                for (i, v) in self.scratch.drain(..).enumerate() {
-                                    self.regs[base + i] = v;
+                    match target.get() {
+                        Some(Export { callable: Callable::Compiled(callee), public })
+                            if *public || code.module == target.module =>
+                        {
+                            if std::ptr::eq(Arc::as_ptr(callee), code) && moves_in_place(args) {
+                                // A loop: same code, same window — only the arguments change,
+                                // and no argument is read from a register another one overwrites.
+                                for (i, r) in args.iter().enumerate() {
+                                    let r = *r as usize;
+                                    if r != i {
+                                        let v = dup(&w[r]);
+                                        put(&mut w[i], v);
+                                    }
                                 }
                                 pc = 0;
                                 continue;
                             }
-                            let callee = callee.clone();
+                            self.scratch.clear();
+                            for r in args.iter() {
+                                let v = dup(&reg!(*r));
+                                self.scratch.push(v);
+                            }
+                            let callee = CodeRef::named(callee);
                             self.replace_frame(callee);
                             continue 'frame;
                         }
                         _ => {
-                            // Natives and undefined functions: an ordinary call, then return.
+                            // Natives, private and undefined functions: an ordinary call
+                            // (which raises for the last two), then return its value.
                             let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                             let ret_reg = code.nregs.saturating_sub(1);
-                            // Execute as a call into a scratch register followed by Return.
                             save_pc!(pc);
-                            return self.tail_via_call(cx, target, argv, ret_reg, reds);
+                            let target = target.clone();
+                            return self.tail_via_call(cx, &target, argv, ret_reg, reds);
                         }
                     }
                 }
@@ -617,7 +706,8 @@ impl Machine {
                         return Err(Raise::error(Term::pair(Term::atom("badarg"), m)));
                     };
                     let target = self.modules.cell(m, *name, argv.len() as u32);
-                    return self.call_cell(cx, &target, argv, *dst, reds);
+                    let dst = *dst;
+                    return self.call_cell(cx, &target, argv, dst, reds);
                 }
                 Instr::CallFun { dst, fun, args } => {
                     if *reds <= 0 {
@@ -625,10 +715,26 @@ impl Machine {
                         return Ok(Flow::Stop(Step::Yielded));
                     }
                     *reds -= 1;
+                    save_pc!(pc + 1);
+                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args) {
+                        if self.frames.len() >= MAX_FRAMES {
+                            return Err(stack_limit());
+                        }
+                        // Fast path: a closure of the right arity; `scratch` holds its
+                        // captured values then the arguments.
+                        let nb = base + code.nregs as usize;
+                        reserve(&mut self.regs, nb + (callee.nregs as usize).max(self.scratch.len()));
+                        for (i, v) in self.scratch.drain(..).enumerate() {
+                            put(&mut self.regs[nb + i], v);
+                        }
+                        let dst = *dst;
+                        self.enter(CodeRef::Owned(callee), nb, dst);
+                        continue 'frame;
+                    }
                     let f = reg!(*fun).clone();
                     let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
-                    save_pc!(pc + 1);
-                    return self.call_value(cx, &f, argv, *dst, reds);
+                    let dst = *dst;
+                    return self.call_value(cx, &f, argv, dst, reds);
                 }
                 Instr::TailCallFun { fun, args } => {
                     if *reds <= 0 {
@@ -636,13 +742,17 @@ impl Machine {
                         return Ok(Flow::Stop(Step::Yielded));
                     }
                     *reds -= 1;
+                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args) {
+                        self.replace_frame(CodeRef::Owned(callee));
+                        continue 'frame;
+                    }
                     let f = reg!(*fun).clone();
                     let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                     match self.resolve_fun(&f, argv)? {
                         Resolved::Code(callee, full) => {
                             self.scratch = full;
-                            self.replace_frame(callee);
-                            return Ok(Flow::Continue);
+                            self.replace_frame(CodeRef::Owned(callee));
+                            continue 'frame;
                         }
                         Resolved::Native(n, argv) => {
                             save_pc!(pc);
@@ -653,6 +763,7 @@ impl Machine {
                 }
                 Instr::Return { src } => {
                     let v = std::mem::replace(&mut reg!(*src), Term::Nil);
+                    self.pc = pc;
                     match self.do_return(v) {
                         Flow::Continue => continue 'frame,
                         stop => return Ok(stop),
@@ -660,6 +771,7 @@ impl Machine {
                 }
                 Instr::MakeClosure { dst, lambda, captures } => {
                     let lam = code.lambdas[*lambda as usize].clone();
+                    let dst = *dst;
                     let env: Vec<Term> = captures.iter().map(|r| reg!(*r).clone()).collect();
                     let fun = crate::term::Fun {
                         arity: lam.arity,
@@ -671,7 +783,7 @@ impl Machine {
                             env,
                         },
                     };
-                    reg!(*dst) = Term::Fun(Arc::new(fun));
+                    set!(dst, Term::Fun(Arc::new(fun)));
                 }
                 Instr::MatchFail { kind, value } => {
                     let v = reg!(*value).clone();
@@ -710,7 +822,7 @@ impl Machine {
                     self.handlers.pop();
                 }
                 Instr::RecvPeek { dst, empty } => match cx.recv_peek() {
-                    Some(m) => reg!(*dst) = m,
+                    Some(m) => set!(*dst, m),
                     None => {
                         pc = *empty as usize;
                         continue;
@@ -794,36 +906,53 @@ impl Machine {
     /// Replaces the top frame with `callee`, its arguments taken from `scratch`.
     /// Registers past the arguments keep stale values: the compiler never reads a
     /// register before writing it, and not clearing them keeps a tail loop cheap.
-    fn replace_frame(&mut self, callee: Arc<FunCode>) {
-        let frame = self.frames.last_mut().expect("a frame is running");
-        let base = frame.base;
-        let n = (callee.nregs as usize).max(self.scratch.len());
-        if self.regs.len() < base + n {
-            self.regs.resize(base + n, Term::Nil);
-        } else {
-            self.regs.truncate(base + n);
-        }
+    fn replace_frame(&mut self, callee: CodeRef) {
+        let base = self.base;
+        let n = (callee.get().nregs as usize).max(self.scratch.len());
+        reserve(&mut self.regs, base + n);
         for (i, v) in self.scratch.drain(..).enumerate() {
-            self.regs[base + i] = v;
+            put(&mut self.regs[base + i], v);
         }
-        frame.code = callee;
-        frame.pc = 0;
+        self.code = Some(callee);
+        self.pc = 0;
+    }
+
+    /// Fills `scratch` with the captured values and arguments for calling the closure
+    /// in register `fun` with `args`, and returns its code; `None` (scratch untouched)
+    /// when `fun` is not a closure of that arity, for the general path to handle.
+    fn closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<Arc<FunCode>> {
+        let Term::Fun(f) = &window[fun as usize] else { return None };
+        let FunKind::Closure { code, env, .. } = &f.kind else { return None };
+        if f.arity as usize != args.len() {
+            return None;
+        }
+        let callee = code.clone().downcast::<FunCode>().ok()?;
+        scratch.clear();
+        for v in env {
+            scratch.push(dup(v));
+        }
+        for r in args {
+            scratch.push(dup(&window[*r as usize]));
+        }
+        Some(callee)
     }
 
     fn do_return(&mut self, v: Term) -> Flow {
-        let frame = self.frames.pop().expect("a frame is running");
-        // Handlers opened by the returning frame cannot outlive it.
-        while self.handlers.last().is_some_and(|h| h.depth > self.frames.len()) {
-            self.handlers.pop();
-        }
-        self.regs.truncate(frame.base);
-        match self.frames.last() {
+        self.code = None;
+        match self.frames.pop() {
             Some(caller) => {
-                let idx = caller.base + frame.ret as usize;
-                self.regs[idx] = v;
+                // Handlers opened by the returning function cannot outlive it.
+                while self.handlers.last().is_some_and(|h| h.depth > self.frames.len()) {
+                    self.handlers.pop();
+                }
+                put(&mut self.regs[caller.base + caller.ret as usize], v);
+                self.code = Some(caller.code);
+                self.pc = caller.pc;
+                self.base = caller.base;
                 Flow::Continue
             }
             None => {
+                self.handlers.clear();
                 self.outcome = Some(Outcome::Returned(v));
                 Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal)))
             }
@@ -838,9 +967,8 @@ impl Machine {
         dst: Reg,
         reds: &mut i64,
     ) -> Result<Flow, Raise> {
-        let export = target.current.load_full();
-        let caller_module = self.frames.last().map(|f| f.code.module);
-        match export.as_deref() {
+        let caller_module = self.code.as_ref().map(|c| c.get().module);
+        match target.get() {
             Some(e) if !e.public && caller_module != Some(target.module) => {
                 Err(undefined(&self.modules, target.module, target.name, target.arity))
             }
@@ -849,7 +977,7 @@ impl Machine {
                     if self.frames.len() >= MAX_FRAMES {
                         return Err(stack_limit());
                     }
-                    self.push_frame(code.clone(), args, dst);
+                    self.push_frame(CodeRef::named(code), args, dst);
                     Ok(Flow::Continue)
                 }
                 Callable::Native(f) => self.call_native(cx, *f, args, dst, reds, Some((target.module, target.name))),
@@ -871,7 +999,7 @@ impl Machine {
                 if self.frames.len() >= MAX_FRAMES {
                     return Err(stack_limit());
                 }
-                self.push_frame(code, full, dst);
+                self.push_frame(CodeRef::Owned(code), full, dst);
                 Ok(Flow::Continue)
             }
             Resolved::Native(f, args) => self.call_native(cx, f, args, dst, reds, None),
@@ -891,7 +1019,7 @@ impl Machine {
             let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
             f(&mut ncx, &args)
         };
-        let base = self.frames.last().map(|f| f.base).unwrap_or(0);
+        let base = self.base;
         match result {
             Ok(v) => {
                 self.regs[base + dst as usize] = v;
@@ -950,10 +1078,79 @@ impl Machine {
     /// in progress fills `ret_reg`, the frame returns it. Every function ends with
     /// `Return` of its last register for exactly this purpose (see the compiler).
     fn mark_return_after_call(&mut self, _ret_reg: Reg) {
-        if let Some(f) = self.frames.last_mut() {
-            f.pc = f.code.code.len() - 1;
+        if let Some(c) = &self.code {
+            self.pc = c.get().code.len() - 1;
         }
     }
+}
+
+/// `x op y` on small integers when the result needs no general arithmetic: `None`
+/// for `/` (a float), an overflow into a bignum, and operators with no integer rule.
+#[inline(always)]
+fn int_op(op: BinOp, x: i64, y: i64) -> Option<Term> {
+    Some(match op {
+        BinOp::Add => Term::Int(x.checked_add(y)?),
+        BinOp::Sub => Term::Int(x.checked_sub(y)?),
+        BinOp::Mul => Term::Int(x.checked_mul(y)?),
+        BinOp::Lt => Term::bool(x < y),
+        BinOp::Gt => Term::bool(x > y),
+        BinOp::Le => Term::bool(x <= y),
+        BinOp::Ge => Term::bool(x >= y),
+        BinOp::Eq | BinOp::StrictEq => Term::bool(x == y),
+        BinOp::Ne | BinOp::StrictNe => Term::bool(x != y),
+        BinOp::Div => return None,
+    })
+}
+
+/// The error of a failed arithmetic operator, blamed on `:erlang` as BEAM reports it.
+#[cold]
+fn op_error(e: Raise, op: BinOp, x: &Term, y: &Term) -> Raise {
+    let name = match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        _ => "/",
+    };
+    e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()])
+}
+
+/// Makes `regs` at least `len` long.
+#[inline]
+fn reserve(regs: &mut Vec<Term>, len: usize) {
+    if regs.len() < len {
+        regs.resize(len, Term::Nil);
+    }
+}
+
+/// Copies a term. Immediates (the common case in arithmetic loops) are copied
+/// inline instead of through the general clone.
+#[inline(always)]
+fn dup(t: &Term) -> Term {
+    match t {
+        Term::Int(i) => Term::Int(*i),
+        Term::Atom(a) => Term::Atom(*a),
+        Term::Nil => Term::Nil,
+        _ => t.clone(),
+    }
+}
+
+/// Stores `v` in `slot`. Overwriting an immediate needs no drop glue, so that case
+/// skips the out-of-line drop of a general term.
+#[inline(always)]
+fn put(slot: &mut Term, v: Term) {
+    if matches!(slot, Term::Int(_) | Term::Atom(_) | Term::Nil | Term::Float(_) | Term::Pid(_) | Term::Ref(_)) {
+        std::mem::forget(std::mem::replace(slot, v));
+    } else {
+        *slot = v;
+    }
+}
+
+/// True when a self tail call can move `args` into registers `0..n` one by one:
+/// no argument is read from a register below `n` other than its own target.
+#[inline]
+fn moves_in_place(args: &[Reg]) -> bool {
+    let n = args.len();
+    args.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i)
 }
 
 enum Resolved {

@@ -1,18 +1,27 @@
 //! Layer 4b — the virtual machine: explicit frames, proper tail calls, reductions,
 //! suspension at `receive` and sleeps.
 //!
+//! - [`code`]: the instruction set and compiled functions ([`code::FunCode`]).
+//! - [`code_ref`]: how frames hold code without a reference count per call.
+//! - [`modules`]: the shared table of modules and the export cells calls go through.
+//! - [`machine`]: [`machine::Machine`], the interpreter loop over an explicit frame stack.
+//! - [`arith`]: arithmetic and comparison with Erlang's rules.
 //! - [`raise`]: [`Raise`], a learner's exception in flight.
 //! - [`native`]: the contract for Rust-implemented functions.
+//! - [`builtins`]: natives that need the machine's modules (`apply`, `raise`, ...).
+//! - [`spawn`]: the spawn family of natives.
+//! - [`process`]: a machine as the runtime's process body.
 
+pub mod arith;
+pub mod builtins;
+pub mod code;
+pub(crate) mod code_ref;
+pub mod machine;
+pub mod modules;
 pub mod native;
+pub mod process;
 pub mod raise;
+pub mod spawn;
 
 pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult};
 pub use raise::{Class, Raise};
-pub mod arith;
-pub mod code;
-pub mod machine;
-pub mod modules;
-pub mod process;
-pub mod builtins;
-pub mod spawn;

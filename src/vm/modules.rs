@@ -3,14 +3,20 @@
 //! Call sites hold an [`ExportCell`] resolved once at compile time; redefining a
 //! module swaps the cells' contents, so every process sees the new code at its next
 //! call (as BEAM's code loading does for external calls).
+//!
+//! Reading a cell is on the interpreter's hottest path (every named call), so it is
+//! one plain atomic load: no reference count is touched. That is sound because a
+//! cell keeps every definition it ever held alive until the cell itself is dropped
+//! (see [`ExportCell::get`]); redefinitions are rare (a REPL re-entering a module),
+//! so the retained versions cost next to nothing.
 
 use super::code::FunCode;
 use super::native::{NativeFn, NativeRegistry};
 use crate::term::{Atom, Term};
-use arc_swap::ArcSwapOption;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// What a call resolves to.
 pub enum Callable {
@@ -36,8 +42,58 @@ pub struct ExportCell {
     pub name: Atom,
     /// The arity.
     pub arity: u32,
+    /// The current definition (null: undefined). Always null or a pointer into one of
+    /// `versions`' entries.
+    current: AtomicPtr<Export>,
+    /// Every definition stored in this cell, oldest first. Never shrinks, so whatever
+    /// `current` pointed to at any time outlives every `&self` borrow.
+    versions: Mutex<Vec<Arc<Export>>>,
+}
+
+impl ExportCell {
+    fn new(module: Atom, name: Atom, arity: u32, initial: Option<Arc<Export>>) -> ExportCell {
+        let cell = ExportCell {
+            module,
+            name,
+            arity,
+            current: AtomicPtr::new(std::ptr::null_mut()),
+            versions: Mutex::new(Vec::new()),
+        };
+        cell.store(initial);
+        cell
+    }
+
     /// The current definition, if any.
-    pub current: ArcSwapOption<Export>,
+    #[inline]
+    #[allow(unsafe_code)]
+    pub fn get(&self) -> Option<&Export> {
+        let p = self.current.load(Ordering::Acquire);
+        // SAFETY: `p` is null or points into an `Arc<Export>` held by `self.versions`,
+        // which only ever grows and lives as long as `self`; `Export` is never mutated.
+        unsafe { p.as_ref() }
+    }
+
+    /// The current definition as an owned handle (slower than [`ExportCell::get`]).
+    pub fn get_arc(&self) -> Option<Arc<Export>> {
+        let p = self.current.load(Ordering::Acquire);
+        let versions = self.versions.lock();
+        versions.iter().rev().find(|e| std::ptr::eq(Arc::as_ptr(e), p)).cloned()
+    }
+
+    /// Makes `export` the current definition (`None`: undefined).
+    fn store(&self, export: Option<Arc<Export>>) {
+        let mut versions = self.versions.lock();
+        let p = match export {
+            Some(e) => {
+                let p = Arc::as_ptr(&e) as *mut Export;
+                versions.push(e);
+                p
+            }
+            None => std::ptr::null_mut(),
+        };
+        // Release pairs with `get`'s Acquire: a reader that sees `p` sees the Export.
+        self.current.store(p, Ordering::Release);
+    }
 }
 
 impl std::fmt::Debug for ExportCell {
@@ -85,7 +141,7 @@ impl Modules {
                 let current = self.natives.get(module, name, arity).map(|f| {
                     Arc::new(Export { callable: Callable::Native(f), public: true })
                 });
-                Arc::new(ExportCell { module, name, arity, current: ArcSwapOption::new(current) })
+                Arc::new(ExportCell::new(module, name, arity, current))
             })
             .clone()
     }
@@ -93,7 +149,7 @@ impl Modules {
     /// Looks up a definition without creating a cell (for dynamic calls).
     pub fn lookup(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
         if let Some(c) = self.cells.read().get(&(module, name, arity)) {
-            return c.current.load_full();
+            return c.get_arc();
         }
         self.natives
             .get(module, name, arity)
@@ -108,7 +164,7 @@ impl Modules {
         for (name, arity, public, code) in functions {
             defined.insert((name, arity));
             let cell = self.cell(module, name, arity);
-            cell.current.store(Some(Arc::new(Export { callable: Callable::Compiled(code), public })));
+            cell.store(Some(Arc::new(Export { callable: Callable::Compiled(code), public })));
         }
         if let Some(old) = self.infos.read().get(&module) {
             for (name, arity) in &old.exports {
@@ -117,7 +173,7 @@ impl Modules {
                     let native = self.natives.get(module, *name, *arity).map(|f| {
                         Arc::new(Export { callable: Callable::Native(f), public: true })
                     });
-                    cell.current.store(native);
+                    cell.store(native);
                 }
             }
         }

@@ -28,16 +28,21 @@ defmodule Enum do
   defp reduce_list([], acc, _fun), do: acc
   defp reduce_list([head | tail], acc, fun), do: reduce_list(tail, fun.(head, acc), fun)
 
-  # Invariant: `first` has not passed `last` (the range is not empty).
-  defp reduce_range(first, last, step, acc, fun) do
+  # Invariant: `first` has not passed `last` (the range is not empty). The step's
+  # sign is settled once, so each element costs one comparison.
+  defp reduce_range(first, last, step, acc, fun) when step > 0, do: reduce_range_up(first, last, step, acc, fun)
+  defp reduce_range(first, last, step, acc, fun), do: reduce_range_down(first, last, step, acc, fun)
+
+  defp reduce_range_up(first, last, step, acc, fun) do
     acc = fun.(first, acc)
     next = first + step
+    if next > last, do: acc, else: reduce_range_up(next, last, step, acc, fun)
+  end
 
-    if (step > 0 and next > last) or (step < 0 and next < last) do
-      acc
-    else
-      reduce_range(next, last, step, acc, fun)
-    end
+  defp reduce_range_down(first, last, step, acc, fun) do
+    acc = fun.(first, acc)
+    next = first + step
+    if next < last, do: acc, else: reduce_range_down(next, last, step, acc, fun)
   end
 
   @doc "Folds with the first element as the accumulator; raises `Enum.EmptyError` when empty."

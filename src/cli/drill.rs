@@ -1,0 +1,252 @@
+//! `otplab drill ID`: the learner's way through a unit. It shows the summary and the
+//! instructions, then opens the REPL with the unit loaded (the starter, or the
+//! learner's own answer file) and adds the commands `check`, `hint`, `next`,
+//! `solution` and `reset`. `otplab drill ID --step` presents the unit's walkthrough
+//! (`drills/scripts/<id>.exs`) in the step mode instead.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::grade::load_catalog;
+use super::repl::{Command, ReplCommands, start_with};
+use crate::course::catalog::Catalog;
+use crate::course::grade::{GradeOptions, GradeReport, Status, grade};
+use crate::course::probe::elixir_string;
+use crate::course::progress::Progress;
+use crate::course::report::human;
+use crate::course::unit::{FailureKind, Unit};
+use crate::session::{Clock, Evaluation, Session};
+use crate::syntax::{CallTarget, NodeKind};
+
+/// The walkthrough script of unit `id`.
+fn walkthrough_path(catalog: &Catalog, id: &str) -> PathBuf {
+    catalog.root().join("drills").join("scripts").join(format!("{id}.exs"))
+}
+
+/// `otplab drill ID --step`: 2 when the unit is unknown or has no walkthrough.
+pub fn step_command(id: &str, clock: Clock) -> anyhow::Result<i32> {
+    let catalog = load_catalog()?;
+    if catalog.get(id).is_none() {
+        eprintln!("otplab: unknown unit `{id}`; `otplab drills` lists them");
+        return Ok(2);
+    }
+    let path = walkthrough_path(&catalog, id);
+    let Ok(source) = std::fs::read_to_string(&path) else {
+        let with: Vec<&str> = catalog
+            .entries()
+            .iter()
+            .map(|e| e.unit.id.as_str())
+            .filter(|u| walkthrough_path(&catalog, u).is_file())
+            .collect();
+        eprintln!("otplab: unit `{id}` has no walkthrough; these do: {}", with.join(", "));
+        return Ok(2);
+    };
+    let name = format!("drills/scripts/{id}.exs");
+    super::present::present(&name, &source, clock)
+}
+
+/// `otplab drill ID [FILE]`: the REPL with the unit loaded, until Ctrl-D.
+pub fn drill_command(id: &str, file: Option<&str>, clock: Clock) -> anyhow::Result<i32> {
+    let catalog = load_catalog()?;
+    let Some(index) = catalog.entries().iter().position(|e| e.unit.id == id) else {
+        eprintln!("otplab: unknown unit `{id}`; `otplab drills` lists them");
+        return Ok(2);
+    };
+    if let Some(file) = file
+        && !std::path::Path::new(file).is_file()
+    {
+        eprintln!("otplab: could not read {file}");
+        return Ok(2);
+    }
+    let mut drill = Drill {
+        catalog,
+        index,
+        file: file.map(PathBuf::from),
+        typed: Vec::new(),
+        failed: BTreeSet::new(),
+        solution_asked: false,
+    };
+    drill.introduce();
+    start_with(clock, Some(&mut drill))
+}
+
+/// The state of a drill session.
+struct Drill {
+    catalog: Catalog,
+    /// The unit's position in course order.
+    index: usize,
+    /// The learner's answer file, re-read by every `check`.
+    file: Option<PathBuf>,
+    /// `defmodule` entries typed in the REPL since the last reset, in order: they
+    /// are part of the answer a `check` grades.
+    typed: Vec<String>,
+    /// The failure kinds of the last check (empty before a check or after a pass).
+    failed: BTreeSet<FailureKind>,
+    /// `solution` was asked once before any failed check.
+    solution_asked: bool,
+}
+
+impl Drill {
+    fn unit(&self) -> &Unit {
+        &self.catalog.entries()[self.index].unit
+    }
+
+    /// The unit's header, summary and instructions, and the commands.
+    fn introduce(&self) {
+        let unit = self.unit();
+        let progress = Progress::default_path().map(|path| Progress::load(&path)).unwrap_or_default();
+        let passed = if progress.passed.contains(&unit.id) { " (passed)" } else { "" };
+        println!("== {} - {}{passed}", unit.id, unit.title);
+        println!("covers: {}\n", unit.seeds.join(", "));
+        println!("{}\n", unit.summary.trim());
+        println!("{}\n", unit.instructions.trim());
+        println!("an answer defines: {}", unit.requires.join(", "));
+        match &self.file {
+            Some(file) => println!("your answer: {} (edit it, then type `check`)", file.display()),
+            None => println!("the starter code is loaded; define or redefine modules here, then type `check`"),
+        }
+        println!("commands: check, hint, next, solution, reset (Ctrl-D leaves)\n");
+    }
+
+    /// The answer as it stands: the file (re-read) or the starter, then every
+    /// module typed since.
+    fn answer(&self) -> Result<(String, String), String> {
+        let (name, base) = match &self.file {
+            Some(path) => (
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))?,
+            ),
+            None => ("starter".to_string(), self.unit().starter.clone()),
+        };
+        let mut source = base;
+        for entry in &self.typed {
+            source.push_str("\n\n");
+            source.push_str(entry);
+        }
+        Ok((name, source))
+    }
+
+    fn check(&mut self) {
+        let (name, source) = match self.answer() {
+            Ok(answer) => answer,
+            Err(message) => {
+                eprintln!("otplab: {message}");
+                return;
+            }
+        };
+        let report: GradeReport = grade(&self.catalog, self.unit(), &source, &name, GradeOptions::default());
+        print!("{}", human(&report));
+        self.failed = report.verdicts.iter().filter_map(|v| v.kind).collect();
+        if report.status == Status::Error {
+            self.failed.insert(FailureKind::Error);
+        }
+        if report.status == Status::Pass {
+            self.record_pass();
+            println!("well done: type `next` for the next unit");
+        } else {
+            println!("type `hint` for a hint about how it failed");
+        }
+    }
+
+    fn record_pass(&self) {
+        let Some(path) = Progress::default_path() else { return };
+        let mut progress = Progress::load(&path);
+        progress.mark_passed(&self.unit().id);
+        if let Err(e) = progress.save(&path) {
+            eprintln!("otplab: warning: {e}");
+        }
+    }
+
+    fn hint(&self) {
+        if self.failed.is_empty() {
+            println!("no check has failed yet: type `check` first; hints are about how a check failed");
+            return;
+        }
+        for kind in &self.failed {
+            match self.unit().hints.get(kind) {
+                Some(hint) => println!("hint ({}): {}", kind.name(), hint.trim()),
+                None => println!("hint ({}): read the explanation under the failed check above", kind.name()),
+            }
+        }
+    }
+
+    fn solution(&mut self) {
+        if self.failed.is_empty() && !self.solution_asked {
+            self.solution_asked = true;
+            println!("warning: no check has failed yet, and reading a solution first teaches less.");
+            println!("type `solution` again to see it anyway");
+            return;
+        }
+        println!("warning: this is the reference solution; try writing your own version after reading it.");
+        println!("{}", self.unit().reference.trim_end());
+    }
+
+    /// Moves to the next unit; false at the end of the course.
+    fn next(&mut self) -> bool {
+        if self.index + 1 >= self.catalog.entries().len() {
+            println!("this is the last unit of the course");
+            return false;
+        }
+        self.index += 1;
+        // The answer file belonged to the previous unit.
+        self.file = None;
+        self.forget();
+        self.introduce();
+        true
+    }
+
+    fn forget(&mut self) {
+        self.typed.clear();
+        self.failed.clear();
+        self.solution_asked = false;
+    }
+}
+
+impl ReplCommands for Drill {
+    fn begin(&mut self, session: &mut Session) {
+        let fixtures = elixir_string(&self.catalog.fixtures_dir().to_string_lossy());
+        let mut sources = vec![("fixtures".to_string(), format!("fixtures_dir = {fixtures}"))];
+        match self.catalog.preload_sources(self.unit()) {
+            Ok(preloads) => sources.extend(preloads.into_iter().map(|(path, source)| (path.display().to_string(), source))),
+            Err(e) => eprintln!("otplab: {e}"),
+        }
+        match self.answer() {
+            Ok(answer) => sources.push(answer),
+            Err(message) => eprintln!("otplab: {message}"),
+        }
+        for (name, source) in sources {
+            match session.eval(&source) {
+                Ok(Evaluation::Value(_)) => {}
+                Ok(other) => eprintln!("{}", other.raised_banner().unwrap_or_default()),
+                Err(e) => eprintln!("{}", e.banner(&name)),
+            }
+        }
+    }
+
+    fn command(&mut self, line: &str, _session: &mut Session) -> Option<Command> {
+        match line {
+            "check" => self.check(),
+            "hint" => self.hint(),
+            "solution" => self.solution(),
+            "reset" => {
+                self.forget();
+                println!("reset: a fresh session with {} loaded", if self.file.is_some() { "your file" } else { "the starter" });
+                return Some(Command::Restart);
+            }
+            "next" => return Some(if self.next() { Command::Restart } else { Command::Done }),
+            _ => return None,
+        }
+        Some(Command::Done)
+    }
+
+    fn evaluated(&mut self, entry: &str, ok: bool) {
+        let defines_module = crate::syntax::parse(entry).is_ok_and(|nodes| {
+            nodes.iter().any(|node| {
+                matches!(&node.kind, NodeKind::Call { target: CallTarget::Local(name), .. } if name == "defmodule")
+            })
+        });
+        if ok && defines_module {
+            self.typed.push(entry.to_string());
+        }
+    }
+}
