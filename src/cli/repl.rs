@@ -49,10 +49,11 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        if let Ok(printer) = editor.create_external_printer() {
-            sink.attach(Box::new(printer));
-        }
+    if std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && let Ok(printer) = editor.create_external_printer()
+    {
+        sink.attach(Box::new(printer));
     }
     let interrupter = Arc::new(Mutex::new(session.interrupter()));
     watch_ctrl_c(interrupter.clone());

@@ -28,10 +28,10 @@ impl VmProcess {
 impl ProcessBody for VmProcess {
     fn run(&mut self, cx: &mut ProcessContext, budget: u32) -> Step {
         let step = self.machine.run(cx, budget);
-        if let Step::Exited(_) = &step {
-            if let (Some(f), Some(o)) = (self.on_finish.take(), self.machine.outcome().cloned()) {
-                f(o);
-            }
+        if let Step::Exited(_) = &step
+            && let (Some(f), Some(o)) = (self.on_finish.take(), self.machine.outcome().cloned())
+        {
+            f(o);
         }
         step
     }
