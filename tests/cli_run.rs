@@ -93,3 +93,14 @@ fn the_shell_is_one_process_so_messages_wait_for_flush() {
         .success()
         .stdout(predicate::str::contains(":first_entry\n:first_entry\n:ok\n:ok\n"));
 }
+
+#[test]
+fn a_reply_after_the_call_timed_out_is_dropped_as_on_elixir() {
+    // Expected output recorded from Elixir 1.14 / OTP 25 running the same script.
+    let expected = std::fs::read_to_string("tests/fixtures/run/late_reply.stdout").expect("recorded output");
+    otplab()
+        .args(["run", "--clock", "virtual", "tests/fixtures/run/late_reply.exs"])
+        .assert()
+        .success()
+        .stdout(expected);
+}

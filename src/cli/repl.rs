@@ -1,8 +1,10 @@
 //! The interactive shell: iex-style prompts, continuation lines, history.
 
-use super::sink::TerminalSink;
-use crate::session::{Clock, Evaluation, Session, SessionConfig};
+use super::sink::PromptSink;
+use crate::session::{Clock, Evaluation, Interrupter, Session, SessionConfig};
+use parking_lot::Mutex;
 use rustyline::error::ReadlineError;
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 /// Commands layered over the REPL (the drill's `check`, `hint`...): they see each
@@ -32,7 +34,8 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
 
 /// Runs the REPL with `commands` seeing every line first.
 pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
-    let new_session = || Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] });
+    let sink = Arc::new(PromptSink::default());
+    let new_session = || Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] });
     let mut session = new_session()?;
     if let Some(c) = commands.as_mut() {
         c.begin(&mut session);
@@ -46,12 +49,23 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
+    if std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && let Ok(printer) = editor.create_external_printer()
+    {
+        sink.attach(Box::new(printer));
+    }
+    let interrupter = Arc::new(Mutex::new(session.interrupter()));
+    watch_ctrl_c(interrupter.clone());
     println!("otplab {} (Elixir subset on a BEAM-like runtime) - Ctrl-D to exit", env!("CARGO_PKG_VERSION"));
     let mut counter = 1;
     let mut pending = String::new();
     loop {
         let prompt = if pending.is_empty() { format!("iex({counter})> ") } else { format!("...({counter})> ") };
-        match editor.readline(&prompt) {
+        sink.set_prompting(true);
+        let read = editor.readline(&prompt);
+        sink.set_prompting(false);
+        match read {
             Ok(line) => {
                 if !pending.is_empty() {
                     pending.push('\n');
@@ -69,6 +83,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                     pending.clear();
                     if done == Command::Restart {
                         session = new_session()?;
+                        *interrupter.lock() = session.interrupter();
                         c.begin(&mut session);
                     }
                     continue;
@@ -112,4 +127,22 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
         let _ = editor.save_history(h);
     }
     Ok(0)
+}
+
+/// Ctrl-C while an entry runs (the terminal is not in raw mode then, so it is a
+/// SIGINT) stops that entry instead of killing otplab; at the prompt rustyline
+/// reads it as a key. `interrupter` follows the current session across restarts.
+/// Without a signal handler, Ctrl-C keeps its default effect.
+fn watch_ctrl_c(interrupter: Arc<Mutex<Interrupter>>) {
+    let watcher = std::thread::Builder::new().name("otplab-ctrl-c".into()).spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
+            return;
+        };
+        rt.block_on(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                interrupter.lock().interrupt();
+            }
+        });
+    });
+    drop(watcher);
 }

@@ -25,4 +25,11 @@ pub enum Step {
 pub trait ProcessBody: Send + 'static {
     /// Runs for at most about `budget` reductions.
     fn run(&mut self, cx: &mut ProcessContext, budget: u32) -> Step;
+
+    /// Heap bytes the body holds, itself included (its box and the buffers it
+    /// owns), for `:erlang.memory(:processes)` and `Process.info(pid, :memory)`.
+    /// Asked each time the body parks, so it reads capacities, never walks data.
+    fn heap_bytes(&self) -> usize {
+        super::info::heap_chunk(std::mem::size_of_val(self))
+    }
 }

@@ -140,6 +140,11 @@ impl ProcessContext {
         &self.entry
     }
 
+    /// The shared entry, as a handle that outlives the context.
+    pub(crate) fn entry_arc(&self) -> Arc<ProcessEntry> {
+        self.entry.clone()
+    }
+
     /// Acts on pending exit signals; the reason to die with if one is fatal.
     pub fn check_signals(&mut self) -> Option<Term> {
         self.entry.take_fatal_signal()
@@ -152,9 +157,12 @@ impl ProcessContext {
         st.status = Status::Running;
     }
 
-    /// Records what the process does until its next run.
-    pub(crate) fn set_status(&mut self, status: Status) {
-        self.entry.state.lock().status = status;
+    /// Records what the process does until its next run and the heap bytes its
+    /// body (and, while it waits with a deadline, its timer) holds meanwhile.
+    pub(crate) fn park(&mut self, status: Status, body_bytes: usize) {
+        let mut st = self.entry.state.lock();
+        st.status = status;
+        st.body_bytes = body_bytes;
     }
 
     /// Exits the process with `reason`: unregisters it and tells its links and

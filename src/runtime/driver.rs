@@ -41,11 +41,12 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
         match step {
             Step::Exited(reason) => break (reason, false),
             Step::Yielded => {
-                cx.set_status(Status::Runnable);
+                cx.park(Status::Runnable, body.heap_bytes());
                 pause_after_slice(clock).await;
             }
             Step::Wait { deadline_ms } => {
-                cx.set_status(Status::Waiting);
+                let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
+                cx.park(Status::Waiting, body.heap_bytes() + timer);
                 wait(&cx, deadline_ms).await;
             }
         }
@@ -54,6 +55,9 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
     drop(body);
     cx.finish(reason, by_signal);
 }
+
+/// The boxed timer a wait with a deadline allocates (see [`wait`]).
+const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 
 /// Parks until a message or signal arrives, or `deadline_ms` passes.
 async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>) {

@@ -24,23 +24,63 @@ pub struct ProcessInfo {
     pub registered_name: Option<Atom>,
     /// The process dictionary, in term order.
     pub dictionary: Vec<(Term, Term)>,
-    /// Bytes the runtime accounts to the process (see [`PROCESS_BASE_BYTES`]).
+    /// Bytes the runtime accounts to the process (see `process_bytes`).
     pub memory: usize,
     /// The queued messages, front first.
     pub messages: Vec<Term>,
 }
 
-/// The fixed bytes one process costs the runtime: its shared entry, its table slot
-/// and its scheduler task (measured by the `idle_process_memory` test; the VM adds
-/// its frames on top).
-pub const PROCESS_BASE_BYTES: usize = std::mem::size_of::<ProcessEntry>() + 16 + 48 + 256;
+/// Bytes the allocator (mimalloc, the binary's global allocator) takes for a
+/// request of `n` bytes: its size class, with no per-block header (8-byte steps up
+/// to 64 bytes, then four classes per power of two); nothing for an empty request.
+/// Accounting in size classes rather than requested sizes keeps the figures close
+/// to what the process costs the OS (see benches/million.exs for the RSS check).
+pub fn heap_chunk(n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let n = n.next_multiple_of(8);
+    if n <= 64 {
+        return n;
+    }
+    let octave = usize::BITS - 1 - (n - 1).leading_zeros();
+    n.next_multiple_of(1 << (octave - 2))
+}
 
-/// Bytes accounted to a process's state beyond the base (mailbox and dictionary).
-fn state_bytes(st: &ProcessState) -> usize {
+/// The heap bytes of a tokio task driving a future of `future_bytes`: tokio's task
+/// cell (header, scheduler handle and id, stage tag, trailer with the join waker,
+/// owner list links and hooks) around the future, aligned to 128 bytes on x86-64.
+pub fn task_cell_bytes(future_bytes: usize) -> usize {
+    const HEADER: usize = 40;
+    const CORE: usize = 8 + 8 + 8;
+    const TRAILER: usize = 16 + 16 + 16;
+    heap_chunk((HEADER + CORE + future_bytes + TRAILER).next_multiple_of(128))
+}
+
+/// What one slot of the process table costs: the key and `Arc` pointer, over a
+/// B-tree node filled about half-way by ascending pids, plus the node's header.
+const TABLE_SLOT_BYTES: usize = 2 * 16 + 8;
+
+/// Every byte the runtime accounts to a process: its shared entry, its table slot,
+/// its scheduler task, its body (the VM machine as of its last park) and the
+/// buffers of its state (mailbox, dictionary, links, monitors). Message and
+/// register terms are reference-counted and shared between processes (a send does
+/// not copy), so their heaps belong to no single process and are not counted.
+fn process_bytes(st: &ProcessState) -> usize {
     let term = std::mem::size_of::<Term>();
-    st.mailbox.buffer_bytes()
-        + st.dictionary.len() * 2 * term
-        + (st.links.capacity() + st.monitors.capacity() * 2 + st.watchers.capacity() * 2) * 8
+    let pair = std::mem::size_of::<(Ref, Pid)>();
+    heap_chunk(std::mem::size_of::<ProcessEntry>() + 16)
+        + TABLE_SLOT_BYTES
+        + st.task_bytes
+        + st.body_bytes
+        + heap_chunk(st.mailbox.buffer_bytes())
+        + heap_chunk(st.signals.capacity() * std::mem::size_of::<super::process::ExitSignal>())
+        // B-tree nodes of {key, value} pairs, about two-thirds full.
+        + st.dictionary.len() * 2 * term * 3 / 2
+        + heap_chunk(st.links.capacity() * 8)
+        + heap_chunk(st.monitors.capacity() * pair)
+        + heap_chunk(st.watchers.capacity() * pair)
+        + heap_chunk(st.aliases.capacity() * std::mem::size_of::<(Ref, super::aliases::AliasMode)>())
 }
 
 /// `:erlang.memory/0` categories in bytes.
@@ -92,18 +132,20 @@ impl Runtime {
         let st = entry.state.lock();
         let mut links = st.links.clone();
         links.sort();
+        let mut monitors = st.monitors.clone();
+        monitors.sort();
         let mut monitored_by: Vec<Pid> = st.watchers.iter().map(|(_, p)| *p).collect();
         monitored_by.sort();
         Some(ProcessInfo {
             status: st.status,
             message_queue_len: st.mailbox.len(),
             links,
-            monitors: st.monitors.clone(),
+            monitors,
             monitored_by,
             trap_exit: st.trap_exit,
             registered_name: st.name,
             dictionary: st.dictionary.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            memory: PROCESS_BASE_BYTES + state_bytes(&st),
+            memory: process_bytes(&st),
             messages: st.mailbox.messages().cloned().collect(),
         })
     }
@@ -115,7 +157,7 @@ impl Runtime {
             .table
             .read()
             .values()
-            .map(|e| PROCESS_BASE_BYTES + state_bytes(&e.state.lock()))
+            .map(|e| process_bytes(&e.state.lock()))
             .sum();
         let atom = ustr::total_capacity();
         let atom_used = ustr::total_allocated();
@@ -136,5 +178,23 @@ impl Runtime {
             atom,
             atom_used,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heap_chunk;
+
+    #[test]
+    fn heap_chunks_follow_the_allocators_size_classes() {
+        assert_eq!(heap_chunk(0), 0);
+        assert_eq!(heap_chunk(1), 8);
+        assert_eq!(heap_chunk(64), 64);
+        assert_eq!(heap_chunk(65), 80);
+        assert_eq!(heap_chunk(128), 128);
+        assert_eq!(heap_chunk(129), 160);
+        assert_eq!(heap_chunk(296), 320);
+        assert_eq!(heap_chunk(512), 512);
+        assert_eq!(heap_chunk(513), 640);
     }
 }

@@ -14,6 +14,7 @@
 //! - [`process`]: the shared half of a process and the exit-signal rules.
 //! - [`signals`]: links, monitors, exit signals and the exit sequence.
 //! - [`names`]: registered names.
+//! - [`aliases`]: process aliases (replies that stop arriving once unwanted).
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
@@ -22,6 +23,7 @@
 //! - [`error`]: typed errors.
 //! - [`output`]: [`OutputSink`], where `IO.puts` from any process ends up.
 
+pub mod aliases;
 pub mod body;
 pub mod clock;
 pub mod context;
@@ -42,6 +44,7 @@ pub mod timers;
 #[cfg(test)]
 mod scenarios;
 
+pub use aliases::AliasMode;
 pub use body::{ProcessBody, Step};
 pub use clock::Clock;
 pub use context::ProcessContext;

@@ -109,6 +109,45 @@ pub(crate) struct ProcessState {
     pub fresh: bool,
     /// The driver task parked on this process, woken on arrival.
     pub waker: Option<Waker>,
+    /// Active aliases (see `super::aliases`).
+    pub aliases: Vec<(Ref, super::aliases::AliasMode)>,
+    /// Heap bytes of the process's scheduler task (see `info::task_cell_bytes`).
+    pub task_bytes: usize,
+    /// Heap bytes its body held when it last parked (see `ProcessBody::heap_bytes`).
+    pub body_bytes: usize,
+}
+
+/// Removes the first element `is_it` picks, without keeping order: a process that
+/// owns thousands of tasks loses a link or monitor at each exit, and `swap_remove`
+/// keeps that O(position) with no shifting. (Listings sort, so order is not
+/// observable.)
+fn swap_out<T: Copy>(items: &mut Vec<T>, is_it: impl Fn(&T) -> bool) -> Option<T> {
+    let i = items.iter().position(is_it)?;
+    Some(items.swap_remove(i))
+}
+
+impl ProcessState {
+    /// Forgets the link to `other`; true if there was one.
+    pub fn drop_link(&mut self, other: Pid) -> bool {
+        swap_out(&mut self.links, |p| *p == other).is_some()
+    }
+
+    /// Forgets the monitor `r` this process holds; the watched pid if it was active.
+    pub fn drop_monitor(&mut self, r: Ref) -> Option<Pid> {
+        swap_out(&mut self.monitors, |(mr, _)| *mr == r).map(|(_, p)| p)
+    }
+
+    /// Deactivates the alias tied to monitor `r`, if any (`demonitor`, `:DOWN`);
+    /// true if there was one (the caller then drops it from the runtime's index).
+    pub fn drop_monitor_alias(&mut self, r: Ref) -> bool {
+        use super::aliases::AliasMode;
+        swap_out(&mut self.aliases, |(a, mode)| *a == r && *mode != AliasMode::ExplicitUnalias).is_some()
+    }
+
+    /// Forgets the monitor `r` another process holds on this one.
+    pub fn drop_watcher(&mut self, r: Ref) {
+        swap_out(&mut self.watchers, |(mr, _)| *mr == r);
+    }
 }
 
 /// One process's shared state. Lives in the process table while the process is alive.
@@ -141,6 +180,27 @@ impl ProcessEntry {
             w.wake();
         }
         true
+    }
+
+    /// The monitor `r` this process holds has fired: forgets it (and the alias tied
+    /// to it) and queues its `:DOWN` message `down` in one step, so `demonitor` sees
+    /// either the monitor or the message, never neither. True if an alias ended.
+    pub fn monitor_fired(&self, r: Ref, down: Term) -> bool {
+        let (waker, alias) = {
+            let mut st = self.state.lock();
+            st.drop_monitor(r);
+            let alias = st.drop_monitor_alias(r);
+            if st.dead {
+                return alias;
+            }
+            st.mailbox.push(down);
+            st.fresh = true;
+            (st.waker.take(), alias)
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        alias
     }
 
     /// Wakes a waiting process without giving it a message (its body has new work

@@ -492,7 +492,11 @@ fn info_reports_queue_links_and_status() {
     assert_eq!(info.status, super::process::Status::Waiting);
     assert!(rt.processes().windows(2).all(|w| w[0] < w[1]), "sorted");
     assert!(rt.process_count() >= 2);
-    assert!(rt.memory().processes >= 2 * super::info::PROCESS_BASE_BYTES);
+    let b_info = rt.process_info(b).expect("alive");
+    assert!(info.memory > b_info.memory, "a's two queued messages cost a mailbox buffer");
+    let entry = std::mem::size_of::<super::process::ProcessEntry>();
+    assert!(b_info.memory >= super::info::task_cell_bytes(0) + entry);
+    assert!(rt.memory().processes >= info.memory + b_info.memory);
     rt.kill(a);
     assert!(Runtime::wait_blocking(a, rx).expect("exits").is_atom_named("killed"));
     // b was linked to a and does not trap exits: it dies with :killed too.
@@ -536,5 +540,41 @@ fn idle_process_memory() {
             a.saturating_sub(b) / N
         );
     }
+    rt.shutdown();
+}
+
+/// A body that grows a buffer every time it runs and parks, like a machine whose
+/// frames grow between receives.
+struct Growing(Vec<u64>);
+
+impl ProcessBody for Growing {
+    fn run(&mut self, _cx: &mut ProcessContext, _budget: u32) -> Step {
+        self.0.reserve(self.0.capacity() + 1000);
+        Step::Wait { deadline_ms: None }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        super::info::heap_chunk(std::mem::size_of::<Growing>()) + super::info::heap_chunk(self.0.capacity() * 8)
+    }
+}
+
+#[test]
+fn process_memory_counts_the_body_as_of_its_last_park() {
+    let (rt, _) = start(Clock::Virtual);
+    let (pid, _) = rt.spawn(Box::new(Growing(Vec::new())), SpawnOpts::default());
+    let settle = |rt: &Runtime| {
+        let _ = rt.spawn_and_wait(body(|cx| {
+            if cx.now_ms() < 1 { Step::Wait { deadline_ms: Some(1) } } else { Step::Exited(Term::atom("normal")) }
+        }));
+    };
+    settle(&rt);
+    let first = rt.process_info(pid).expect("alive").memory;
+    assert!(first >= 8000 + super::info::task_cell_bytes(0), "the body's buffer and the task are counted: {first}");
+    rt.wake(pid);
+    settle(&rt);
+    let second = rt.process_info(pid).expect("alive").memory;
+    assert!(second >= first + 8000, "the figure follows the body: {first} -> {second}");
+    assert!(rt.memory().processes >= second);
+    rt.kill(pid);
     rt.shutdown();
 }

@@ -21,12 +21,23 @@ impl Runtime {
     /// Links `a` (which must be alive, usually the caller) with `b`. If `b` is dead,
     /// `a` gets an exit signal with reason `:noproc` instead.
     pub(crate) fn link_pair(&self, a: Pid, b: Pid) {
+        self.link_with(a, b, false);
+    }
+
+    /// Links a process spawned this instant (`a`, not yet running) with `b`: neither
+    /// can hold the link already, so the duplicate scans are skipped (they cost
+    /// O(links) for a parent that has spawned thousands of linked tasks).
+    pub(crate) fn link_newborn(&self, a: Pid, b: Pid) {
+        self.link_with(a, b, true);
+    }
+
+    fn link_with(&self, a: Pid, b: Pid, newborn: bool) {
         if a == b {
             return;
         }
         if let Some(ea) = self.entry(a) {
             let mut st = ea.state.lock();
-            if !st.links.contains(&b) {
+            if newborn || !st.links.contains(&b) {
                 st.links.push(b);
             }
         }
@@ -36,7 +47,7 @@ impl Runtime {
                 if st.dead {
                     false
                 } else {
-                    if !st.links.contains(&a) {
+                    if newborn || !st.links.contains(&a) {
                         st.links.push(a);
                     }
                     true
@@ -45,7 +56,7 @@ impl Runtime {
             None => false,
         };
         if !linked && let Some(ea) = self.entry(a) {
-            ea.state.lock().links.retain(|p| *p != b);
+            ea.state.lock().drop_link(b);
             ea.signal(ExitSignal { from: b, reason: Term::Atom(ATOMS.noproc), untrappable: false });
         }
     }
@@ -71,8 +82,8 @@ impl Runtime {
             None => false,
         };
         if !watching && let Some(ea) = self.entry(a) {
-            ea.state.lock().monitors.retain(|(mr, _)| *mr != r);
-            ea.deliver(down_message(r, b, Term::Atom(ATOMS.noproc)));
+            // A fresh monitor has no alias yet; `monitor_with_alias` ties one after.
+            ea.monitor_fired(r, down_message(r, b, Term::Atom(ATOMS.noproc)));
         }
         r
     }
@@ -98,7 +109,7 @@ impl Runtime {
     /// own monitors and wake anyone waiting for the exit.
     pub(crate) fn finish_process(&self, entry: &ProcessEntry, reason: Term, report: Option<&str>) {
         let pid = entry.pid;
-        let (links, monitors, watchers, name) = {
+        let (links, monitors, watchers, name, aliases) = {
             let mut st = entry.state.lock();
             st.dead = true;
             st.status = Status::Exiting;
@@ -109,8 +120,10 @@ impl Runtime {
                 std::mem::take(&mut st.monitors),
                 std::mem::take(&mut st.watchers),
                 st.name.take(),
+                std::mem::take(&mut st.aliases),
             )
         };
+        self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
         self.inner.journal.exited(pid, self.now_ms(), &reason, name);
         if let Some(name) = name {
@@ -130,19 +143,20 @@ impl Runtime {
         }
         for other in links {
             if let Some(e) = self.entry(other) {
-                e.state.lock().links.retain(|p| *p != pid);
+                e.state.lock().drop_link(pid);
                 e.signal(ExitSignal { from: pid, reason: reason.clone(), untrappable: false });
             }
         }
         for (r, watcher) in watchers {
-            if let Some(e) = self.entry(watcher) {
-                e.state.lock().monitors.retain(|(mr, _)| *mr != r);
-                e.deliver(down_message(r, pid, reason.clone()));
+            if let Some(e) = self.entry(watcher)
+                && e.monitor_fired(r, down_message(r, pid, reason.clone()))
+            {
+                self.forget_alias(r);
             }
         }
         for (r, target) in monitors {
             if let Some(e) = self.entry(target) {
-                e.state.lock().watchers.retain(|(mr, _)| *mr != r);
+                e.state.lock().drop_watcher(r);
             }
         }
         // Drop the dead process's messages now rather than when the last Arc goes.
@@ -180,10 +194,9 @@ impl ProcessContext {
 
     /// `Process.unlink(pid)`: removes the link on both sides (no-op if none).
     pub fn unlink(&mut self, other: Pid) {
-        self.entry().state.lock().links.retain(|p| *p != other);
+        self.entry().state.lock().drop_link(other);
         if let Some(e) = self.runtime().entry(other) {
-            let me = self.pid();
-            e.state.lock().links.retain(|p| *p != me);
+            e.state.lock().drop_link(self.pid());
         }
     }
 
@@ -192,22 +205,42 @@ impl ProcessContext {
         self.runtime().monitor_from(self.pid(), other)
     }
 
-    /// `Process.demonitor(ref, flush?)`: removes the monitor; with `flush`, also any
+    /// `:erlang.monitor(:process, pid, alias: mode)`: a monitor whose reference is
+    /// also an alias of this process. When `other` is already dead the `:DOWN` is
+    /// queued and the alias is not activated (it would end with the monitor anyway),
+    /// unless `mode` keeps it until `unalias`.
+    pub fn monitor_with_alias(&mut self, other: Pid, mode: super::aliases::AliasMode) -> Ref {
+        let r = self.runtime().monitor_from(self.pid(), other);
+        let active = self.entry().state.lock().monitors.iter().any(|(m, _)| *m == r);
+        if active || mode == super::aliases::AliasMode::ExplicitUnalias {
+            self.activate_alias(r, mode);
+        }
+        r
+    }
+
+    /// `Process.demonitor(ref, flush?)`: removes the monitor; with `flush`, also the
     /// `{:DOWN, ref, ...}` already queued. True if the monitor was active.
+    ///
+    /// An active monitor has not queued its `:DOWN` (firing removes the monitor and
+    /// queues the message under one lock, see `ProcessEntry::monitor_fired`), so
+    /// only a monitor that already fired makes `flush` search the mailbox.
     pub fn demonitor(&mut self, r: Ref, flush: bool) -> bool {
         let target = {
             let mut st = self.entry().state.lock();
-            let target = st.monitors.iter().find(|(mr, _)| *mr == r).map(|(_, p)| *p);
-            st.monitors.retain(|(mr, _)| *mr != r);
-            if flush {
-                st.mailbox.remove_where(|m| is_down_for(m, r));
+            let target = st.drop_monitor(r);
+            if flush && target.is_none() {
+                st.mailbox.remove_first(|m| is_down_for(m, r));
+            }
+            if st.drop_monitor_alias(r) {
+                drop(st);
+                self.runtime().forget_alias(r);
             }
             target
         };
         if let Some(t) = target
             && let Some(e) = self.runtime().entry(t)
         {
-            e.state.lock().watchers.retain(|(mr, _)| *mr != r);
+            e.state.lock().drop_watcher(r);
         }
         target.is_some()
     }

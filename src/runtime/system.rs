@@ -56,6 +56,9 @@ pub(crate) struct Inner {
     pub(crate) table: RwLock<BTreeMap<Pid, Arc<ProcessEntry>>>,
     /// Registered names. Lock order: names before any process.
     pub(crate) names: Mutex<HashMap<Atom, Pid>>,
+    /// Which process each active alias belongs to (see `super::aliases`). Never
+    /// held while a process is locked.
+    pub(crate) aliases: Mutex<HashMap<Ref, Pid>>,
     pub(crate) timers: Arc<TimerService>,
     pub(crate) exit_hooks: RwLock<Vec<ExitHook>>,
     pub(crate) exit_waiters: Mutex<HashMap<Pid, Vec<oneshot::Sender<Term>>>>,
@@ -127,6 +130,7 @@ impl Runtime {
             stopping: AtomicBool::new(false),
             table: RwLock::new(BTreeMap::new()),
             names: Mutex::new(HashMap::new()),
+            aliases: Mutex::new(HashMap::new()),
             timers: timers.clone(),
             exit_hooks: RwLock::new(Vec::new()),
             exit_waiters: Mutex::new(HashMap::new()),
@@ -274,8 +278,22 @@ impl Runtime {
     pub fn spawn(&self, body: Box<dyn ProcessBody>, opts: SpawnOpts) -> (Pid, Option<Ref>) {
         let (cx, monitor) = self.prepare(opts);
         let pid = cx.pid();
-        self.inner.handle.spawn(drive(body, cx));
+        self.launch(body, cx);
         (pid, monitor)
+    }
+
+    /// Starts the scheduler task that drives `body`, accounting its size to the
+    /// process (the body's own bytes are recorded each time it parks).
+    fn launch(&self, body: Box<dyn ProcessBody>, cx: ProcessContext) {
+        let body_bytes = body.heap_bytes();
+        let entry = cx.entry_arc();
+        let task = drive(body, cx);
+        {
+            let mut st = entry.state.lock();
+            st.task_bytes = super::info::task_cell_bytes(std::mem::size_of_val(&task));
+            st.body_bytes = body_bytes;
+        }
+        self.inner.handle.spawn(task);
     }
 
     /// Creates the process, its link and monitor, without starting a body.
@@ -284,7 +302,7 @@ impl Runtime {
         let entry = self.register_entry(pid);
         self.inner.journal.spawned(pid, self.now_ms());
         if let Some(parent) = opts.link_to {
-            self.link_pair(pid, parent);
+            self.link_newborn(pid, parent);
         }
         let monitor = opts.monitor_by.map(|watcher| self.monitor_from(watcher, pid));
         (ProcessContext::attached(entry, self.clone()), monitor)
@@ -307,7 +325,7 @@ impl Runtime {
         let pid = cx.pid();
         let (tx, rx) = oneshot::channel();
         self.inner.exit_waiters.lock().entry(pid).or_default().push(tx);
-        self.inner.handle.spawn(drive(body, cx));
+        self.launch(body, cx);
         (pid, rx)
     }
 

@@ -18,6 +18,7 @@ pub use crate::runtime::OutputSink;
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
 pub use handle::SessionHandle;
+pub use shell::Interrupter;
 
 use crate::compile::compile_program;
 use crate::runtime::Runtime;
@@ -82,6 +83,7 @@ pub struct Session {
     modules: Arc<Modules>,
     bindings: Vec<(String, Term)>,
     shell: Option<shell::Shell>,
+    interrupts: Arc<shell::Interrupts>,
 }
 
 impl Session {
@@ -94,7 +96,7 @@ impl Session {
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
         crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
-        let s = Session { runtime, modules, bindings: Vec::new(), shell: None };
+        let s = Session { runtime, modules, bindings: Vec::new(), shell: None, interrupts: Arc::default() };
         // Elixir's own structs print with their fields in definition order.
         for name in crate::compile::pattern::BUILTIN_STRUCTS {
             let module = crate::term::Atom::new(name);
@@ -125,6 +127,12 @@ impl Session {
         SessionHandle::new(self.runtime.clone())
     }
 
+    /// Stops the REPL entry being evaluated, from another thread (Ctrl-C): the
+    /// entry ends as `exit(:interrupted)`; bindings and the shell process stay.
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter::new(self.interrupts.clone(), self.runtime.clone())
+    }
+
     /// The session's runtime.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
@@ -150,7 +158,7 @@ impl Session {
         let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
         let program = compile_program(&nodes, &self.modules, &names, true)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, values);
-        let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime));
+        let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime, self.interrupts.clone()));
         let outcome = match shell.run(&self.runtime, machine) {
             shell::ShellResult::Finished(o) => o,
             shell::ShellResult::ShellExited(pid, reason) => {

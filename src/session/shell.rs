@@ -1,6 +1,7 @@
 //! [`Shell`]: the REPL's long-lived process. Every entry runs inside it, so what an
 //! entry starts — linked tasks, owned ETS tables, monitors, its mailbox — is still
-//! there for the next entry, as in IEx.
+//! there for the next entry, as in IEx. An [`Interrupter`] stops the entry being
+//! run (the REPL's Ctrl-C) and leaves the shell, its links and its mailbox as they are.
 
 use crate::runtime::{ProcessBody, ProcessContext, Runtime, SpawnOpts, Step};
 use crate::term::{Pid, Term};
@@ -8,11 +9,55 @@ use crate::vm::machine::{Machine, Outcome};
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 struct Job {
     machine: Machine,
     reply: mpsc::Sender<Outcome>,
+    /// The entry's number (see [`Interrupts`]).
+    seq: u64,
+}
+
+/// What the shells of one session share with its [`Interrupter`]s: which entry
+/// runs, which one is asked to stop, and which process runs it.
+///
+/// Entries are numbered from 1; 0 means none. An interrupt names the entry it
+/// stops, so a Ctrl-C that lands just as an entry finishes cannot stop the next.
+#[derive(Default)]
+pub(crate) struct Interrupts {
+    next_seq: AtomicU64,
+    running: AtomicU64,
+    requested: AtomicU64,
+    shell: AtomicU64,
+}
+
+/// Stops the entry the session's shell is running, from any thread: the REPL's
+/// Ctrl-C. Cloneable; it follows the session to each new shell.
+#[derive(Clone)]
+pub struct Interrupter {
+    state: Arc<Interrupts>,
+    runtime: Runtime,
+}
+
+impl Interrupter {
+    pub(crate) fn new(state: Arc<Interrupts>, runtime: Runtime) -> Interrupter {
+        Interrupter { state, runtime }
+    }
+
+    /// Asks the shell to abandon the entry it is running (a busy loop, a `receive`
+    /// that never matches, a long sleep): the entry ends as `exit(:interrupted)` at
+    /// the shell's next slice. False when no entry is running.
+    pub fn interrupt(&self) -> bool {
+        let seq = self.state.running.load(Ordering::SeqCst);
+        if seq == 0 {
+            return false;
+        }
+        self.state.requested.store(seq, Ordering::SeqCst);
+        // A waiting entry must run to notice; a busy one notices when it yields.
+        self.runtime.wake(Pid(self.state.shell.load(Ordering::SeqCst)));
+        true
+    }
 }
 
 /// The body of the shell process: runs queued entries one after another and
@@ -20,6 +65,19 @@ struct Job {
 struct ShellBody {
     inbox: Arc<Mutex<VecDeque<Job>>>,
     current: Option<Job>,
+    interrupts: Arc<Interrupts>,
+}
+
+impl ShellBody {
+    /// Ends the current entry as `exit(:interrupted)` if an interrupt names it.
+    fn drop_interrupted(&mut self, cx: &mut ProcessContext) {
+        let asked = self.interrupts.requested.load(Ordering::SeqCst);
+        if let Some(job) = self.current.take_if(|job| job.seq == asked) {
+            // A `receive` in progress may have moved the save index.
+            cx.recv_reset();
+            let _ = job.reply.send(Outcome::Raised(crate::vm::Raise::exit(Term::atom("interrupted"))));
+        }
+    }
 }
 
 impl ProcessBody for ShellBody {
@@ -28,6 +86,7 @@ impl ProcessBody for ShellBody {
             if self.current.is_none() {
                 self.current = self.inbox.lock().pop_front();
             }
+            self.drop_interrupted(cx);
             let Some(job) = self.current.as_mut() else {
                 return Step::Wait { deadline_ms: None };
             };
@@ -59,16 +118,19 @@ pub struct Shell {
     pid: Pid,
     inbox: Arc<Mutex<VecDeque<Job>>>,
     exit: Option<tokio::sync::oneshot::Receiver<Term>>,
+    interrupts: Arc<Interrupts>,
 }
 
 impl Shell {
-    /// Starts a shell process in `runtime` and marks it as the shell.
-    pub fn start(runtime: &Runtime) -> Shell {
+    /// Starts a shell process in `runtime`, marks it as the shell and points the
+    /// session's interrupters at it.
+    pub(crate) fn start(runtime: &Runtime, interrupts: Arc<Interrupts>) -> Shell {
         let inbox = Arc::new(Mutex::new(VecDeque::new()));
-        let body = ShellBody { inbox: inbox.clone(), current: None };
+        let body = ShellBody { inbox: inbox.clone(), current: None, interrupts: interrupts.clone() };
         let (pid, exit) = runtime.spawn_watched(Box::new(body), SpawnOpts::default());
         runtime.set_shell(Some(pid));
-        Shell { pid, inbox, exit: Some(exit) }
+        interrupts.shell.store(pid.0, Ordering::SeqCst);
+        Shell { pid, inbox, exit: Some(exit), interrupts }
     }
 
     /// The shell's pid.
@@ -79,9 +141,13 @@ impl Shell {
     /// Runs `machine` inside the shell and waits for it.
     pub fn run(&mut self, runtime: &Runtime, machine: Machine) -> ShellResult {
         let (reply, rx) = mpsc::channel();
-        self.inbox.lock().push_back(Job { machine, reply });
+        let seq = self.interrupts.next_seq.fetch_add(1, Ordering::SeqCst) + 1;
+        self.interrupts.running.store(seq, Ordering::SeqCst);
+        self.inbox.lock().push_back(Job { machine, reply, seq });
         runtime.wake(self.pid);
-        match rx.recv() {
+        let result = rx.recv();
+        self.interrupts.running.store(0, Ordering::SeqCst);
+        match result {
             Ok(outcome) => ShellResult::Finished(outcome),
             Err(_) => {
                 // The body was dropped with the job: the shell process died.
@@ -93,5 +159,83 @@ impl Shell {
                 ShellResult::ShellExited(self.pid, reason)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::session::{Clock, Evaluation, Interrupter, Session, SessionConfig};
+    use crate::term::inspect::inspect;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    struct Quiet;
+    impl crate::runtime::OutputSink for Quiet {
+        fn write_stdout(&self, _: &str) {}
+        fn write_stderr(&self, _: &str) {}
+    }
+
+    fn session() -> Session {
+        Session::new(SessionConfig { clock: Clock::Real, output: Arc::new(Quiet), argv: vec![] }).expect("session")
+    }
+
+    fn value(s: &mut Session, src: &str) -> String {
+        match s.eval(src) {
+            Ok(Evaluation::Value(v)) => inspect(&v),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+
+    /// Evaluates `src` while another thread presses Ctrl-C until it returns (so
+    /// the press cannot come before the entry starts); the banner it ends with.
+    fn interrupted(s: &mut Session, src: &str) -> String {
+        let done = Arc::new(AtomicBool::new(false));
+        let (stop, flag): (Interrupter, _) = (s.interrupter(), done.clone());
+        let presser = std::thread::spawn(move || {
+            while !flag.load(Ordering::SeqCst) {
+                stop.interrupt();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        let result = s.eval(src);
+        done.store(true, Ordering::SeqCst);
+        let _ = presser.join();
+        match result {
+            Ok(e @ Evaluation::Raised(_)) => e.raised_banner().unwrap_or_default(),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_runaway_entry_and_keeps_bindings_and_shell() {
+        let mut s = session();
+        value(&mut s, "defmodule Spin do\n  def loop, do: loop()\nend");
+        value(&mut s, "x = 41");
+        let shell = value(&mut s, "self()");
+        assert_eq!(interrupted(&mut s, "Spin.loop()"), "** (exit) :interrupted");
+        assert_eq!(value(&mut s, "x + 1"), "42");
+        assert_eq!(value(&mut s, "self()"), shell, "the same shell process goes on");
+        assert!(!s.interrupter().interrupt(), "nothing runs between entries");
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_receive_and_leaves_the_mailbox_alone() {
+        let mut s = session();
+        value(&mut s, "send(self(), :kept)");
+        assert_eq!(interrupted(&mut s, "receive do\n  :never -> 1\nend"), "** (exit) :interrupted");
+        assert_eq!(interrupted(&mut s, "Process.sleep(:infinity)"), "** (exit) :interrupted");
+        assert_eq!(value(&mut s, "receive do\n  m -> m\nend"), ":kept");
+    }
+
+    #[test]
+    fn a_busy_background_process_stops_neither_timers_nor_other_processes() {
+        let mut s = session();
+        value(&mut s, "defmodule Spin do\n  def loop, do: loop()\nend");
+        value(&mut s, "busy = spawn(fn -> Spin.loop() end)");
+        value(&mut s, "Process.send_after(self(), :tick, 20)");
+        assert_eq!(value(&mut s, "receive do\n  :tick -> :ticked\nend"), ":ticked");
+        assert_eq!(value(&mut s, "Task.await(Task.async(fn -> 6 * 7 end))"), "42");
+        assert_eq!(value(&mut s, "Process.alive?(busy)"), "true");
+        value(&mut s, "Process.exit(busy, :kill)");
     }
 }

@@ -2,7 +2,7 @@
 //! `make_ref/0`, `node/0`, `exit/1`) and their `:erlang` counterparts.
 
 use crate::runtime::logger::pid_text;
-use crate::runtime::{Clock, NameError, ProcessInfo};
+use crate::runtime::{AliasMode, Clock, NameError, ProcessInfo};
 use crate::term::{ATOMS, Atom, Pid, Ref, Term};
 use crate::vm::raise::exception_struct;
 use crate::vm::{NativeCtx, NativeRegistry, NativeResult, Raise};
@@ -36,6 +36,10 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("erlang", "unlink", 1, unlink);
     reg.add(p, "monitor", 1, monitor);
     reg.add("erlang", "monitor", 2, erlang_monitor);
+    reg.add("erlang", "monitor", 3, erlang_monitor);
+    reg.add("erlang", "alias", 0, alias);
+    reg.add("erlang", "alias", 1, alias);
+    reg.add("erlang", "unalias", 1, unalias);
     reg.add(p, "demonitor", 1, demonitor);
     reg.add(p, "demonitor", 2, demonitor);
     reg.add("erlang", "demonitor", 1, demonitor);
@@ -139,6 +143,11 @@ fn destination(cx: &NativeCtx<'_>, dest: &Term) -> Result<Option<Pid>, Raise> {
 
 fn send(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let msg = args[1].clone();
+    if let Term::Ref(r) = &args[0] {
+        // An alias: delivered while active, silently dropped after.
+        cx.process.runtime().send_to_alias(*r, msg.clone());
+        return Ok(msg);
+    }
     match destination(cx, &args[0])? {
         Some(pid) => {
             cx.process.runtime().send(pid, msg.clone());
@@ -277,11 +286,62 @@ fn monitor(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     monitor_target(cx, &args[0], 1)
 }
 
+/// `:erlang.monitor/2,3`; of monitor/3's options only `alias: mode` is supported.
 fn erlang_monitor(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     if !args[0].is_atom_named("process") {
         return Err(bad_argument(1, "invalid monitor type").into());
     }
-    monitor_target(cx, &args[1], 2)
+    let mut alias = None;
+    if let Some(opts) = args.get(2) {
+        let items = opts.list_to_vec().ok_or_else(|| bad_argument(3, "not a list"))?;
+        for o in items {
+            match &o {
+                Term::Tuple(kv) if kv.len() == 2 && kv[0].is_atom_named("alias") => {
+                    alias = Some(alias_mode(&kv[1]).ok_or_else(|| bad_argument(3, "invalid option in list"))?);
+                }
+                Term::Tuple(kv) if kv.len() == 2 && kv[0].is_atom_named("tag") => {
+                    return Err(Raise::argument_error("the :tag monitor option is not supported by otplab").into());
+                }
+                _ => return Err(bad_argument(3, "invalid option in list").into()),
+            }
+        }
+    }
+    match (alias, &args[1]) {
+        (Some(mode), Term::Pid(p)) => Ok(Term::Ref(cx.process.monitor_with_alias(*p, mode))),
+        (Some(_), _) => Err(Raise::argument_error("an aliased monitor of a registered name is not supported by otplab").into()),
+        (None, target) => monitor_target(cx, target, 2),
+    }
+}
+
+fn alias_mode(t: &Term) -> Option<AliasMode> {
+    match t.as_atom()?.as_str() {
+        "explicit_unalias" => Some(AliasMode::ExplicitUnalias),
+        "demonitor" => Some(AliasMode::Demonitor),
+        "reply_demonitor" => Some(AliasMode::ReplyDemonitor),
+        _ => None,
+    }
+}
+
+/// `:erlang.alias/0,1`: `[:explicit_unalias]` (the default) or `[:reply]`.
+fn alias(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let mut mode = AliasMode::ExplicitUnalias;
+    if let Some(opts) = args.first() {
+        let items = opts.list_to_vec().ok_or_else(|| bad_argument(1, "not a list"))?;
+        for o in items {
+            match o.as_atom().map(|a| a.as_str()) {
+                Some("explicit_unalias") => mode = AliasMode::ExplicitUnalias,
+                Some("reply") => mode = AliasMode::ReplyDemonitor,
+                _ => return Err(bad_argument(1, "invalid option in list").into()),
+            }
+        }
+    }
+    Ok(Term::Ref(cx.process.alias(mode)))
+}
+
+/// `:erlang.unalias/1`: true if the alias was active.
+fn unalias(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let r = ref_arg(args, 0)?;
+    Ok(Term::bool(cx.process.unalias(r)))
 }
 
 /// `demonitor(ref)` and `demonitor(ref, opts)` with `:flush` and `:info`.

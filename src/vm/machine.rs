@@ -117,6 +117,19 @@ impl Machine {
         Machine::for_fun(modules, &fun, args)
     }
 
+    /// Heap bytes the machine holds outside its own struct: the allocated register,
+    /// frame, handler and scratch buffers (process memory accounting). The terms in
+    /// the registers are shared `Arc`s and the code is the module's, so neither is
+    /// counted; this reads capacities only, so parking may ask it every time.
+    pub fn heap_bytes(&self) -> usize {
+        use crate::runtime::info::heap_chunk;
+        use std::mem::size_of;
+        heap_chunk(self.regs.capacity() * size_of::<Term>())
+            + heap_chunk(self.frames.capacity() * size_of::<Frame>())
+            + heap_chunk(self.handlers.capacity() * size_of::<Handler>())
+            + heap_chunk(self.scratch.capacity() * size_of::<Term>())
+    }
+
     fn empty(modules: Arc<Modules>) -> Machine {
         Machine {
             modules,

@@ -28,11 +28,15 @@ impl VmProcess {
 impl ProcessBody for VmProcess {
     fn run(&mut self, cx: &mut ProcessContext, budget: u32) -> Step {
         let step = self.machine.run(cx, budget);
-        if let Step::Exited(_) = &step {
-            if let (Some(f), Some(o)) = (self.on_finish.take(), self.machine.outcome().cloned()) {
-                f(o);
-            }
+        if let Step::Exited(_) = &step
+            && let (Some(f), Some(o)) = (self.on_finish.take(), self.machine.outcome().cloned())
+        {
+            f(o);
         }
         step
+    }
+
+    fn heap_bytes(&self) -> usize {
+        crate::runtime::info::heap_chunk(std::mem::size_of::<VmProcess>()) + self.machine.heap_bytes()
     }
 }

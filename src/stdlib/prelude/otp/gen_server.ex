@@ -2,8 +2,9 @@ defmodule GenServer do
   @moduledoc """
   GenServer, written on spawn/send/receive/monitor with OTP's message protocol:
 
-    * calls are `{:"$gen_call", {caller_pid, tag}, request}`, answered with
-      `{tag, reply}` (the tag is the caller's monitor reference);
+    * calls are `{:"$gen_call", {caller_pid, [:alias | ref]}, request}`, answered
+      with `{[:alias | ref], reply}` sent to `ref`, the caller's monitor reference
+      and process alias (a reply after the caller gave up is dropped);
     * casts are `{:"$gen_cast", request}`;
     * system messages (`:sys`, `GenServer.stop/3`) are `{:system, from, request}`;
     * anything else goes to `handle_info/2`.
@@ -341,11 +342,13 @@ defmodule GenServer do
         {:error, :calling_self}
 
       pid ->
-        tag = Process.monitor(pid)
-        send(pid, {label, {self(), tag}, request})
+        # The monitor's reference is also an alias the reply goes to: once the
+        # demonitor below ends it, a late reply is dropped (OTP 25's gen:call).
+        tag = :erlang.monitor(:process, pid, alias: :demonitor)
+        send(pid, {label, {self(), [:alias | tag]}, request})
 
         receive do
-          {^tag, reply} ->
+          {[:alias | ^tag], reply} ->
             Process.demonitor(tag, [:flush])
             {:ok, reply}
 
@@ -370,8 +373,8 @@ defmodule GenServer do
   end
 
   @doc "Replies to a client from inside (or outside) a callback."
-  def reply({pid, [:alias | tag]}, reply) do
-    send(pid, {tag, reply})
+  def reply({_pid, [:alias | alias] = tag}, reply) do
+    send(alias, {tag, reply})
     :ok
   end
 
