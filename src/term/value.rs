@@ -28,7 +28,7 @@ pub enum Term {
     /// A list cell `[head | tail]` (tail may be any term: improper lists exist).
     Cons(Arc<Cons>),
     /// A tuple.
-    Tuple(Arc<[Term]>),
+    Tuple(Arc<TupleItems>),
     /// A binary (an Elixir string when it is valid UTF-8).
     Binary(Arc<Vec<u8>>),
     /// A map (structs are maps with a `__struct__` key).
@@ -40,6 +40,10 @@ pub enum Term {
     /// A function value.
     Fun(Arc<Fun>),
 }
+
+/// A tuple's items: up to three inline, so a pair or triple is one allocation
+/// (inside its `Arc`), and `Term` stays two words.
+pub type TupleItems = smallvec::SmallVec<[Term; 3]>;
 
 /// A list cell. Dropped iteratively so a million-cell list cannot overflow the stack.
 pub struct Cons {
@@ -141,7 +145,7 @@ impl Term {
 
     /// A tuple of `items`.
     pub fn tuple(items: Vec<Term>) -> Term {
-        Term::Tuple(Arc::from(items))
+        Term::Tuple(Arc::new(TupleItems::from_vec(items)))
     }
 
     /// `{a, b}`.
@@ -328,5 +332,17 @@ impl From<&str> for Term {
 impl std::fmt::Debug for Term {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&super::inspect::inspect(self))
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::Term;
+
+    /// Registers, list cells and map entries are all terms: the interpreter's memory
+    /// figures and its copying cost assume two words.
+    #[test]
+    fn a_term_is_two_words() {
+        assert_eq!(std::mem::size_of::<Term>(), 16);
     }
 }

@@ -359,8 +359,8 @@ impl Machine {
                 },
                 Instr::MakeTuple { dst, items } => {
                     // Collected straight into the shared slice: one allocation per tuple.
-                    let v: Arc<[Term]> = items.iter().map(|r| dup(&reg!(*r))).collect();
-                    set!(*dst, Term::Tuple(v));
+                    let v: crate::term::value::TupleItems = items.iter().map(|r| dup(&reg!(*r))).collect();
+                    set!(*dst, Term::Tuple(Arc::new(v)));
                 }
                 Instr::MakeList { dst, items, tail } => {
                     let mut acc = match tail {

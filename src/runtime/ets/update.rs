@@ -134,7 +134,7 @@ impl EtsRegistry {
             // process still holds the old row (a lookup's result), which must not change.
             Some(Slot::One(Term::Tuple(items))) => {
                 check_counter_ops(ops, items, keypos)?;
-                Ok(bump(std::sync::Arc::make_mut(items), ops, as_list))
+                Ok(bump(&mut std::sync::Arc::make_mut(items)[..], ops, as_list))
             }
             Some(Slot::One(_)) => Err(EtsError::Badarg),
             Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
