@@ -104,3 +104,10 @@ fn a_reply_after_the_call_timed_out_is_dropped_as_on_elixir() {
         .success()
         .stdout(expected);
 }
+
+#[test]
+fn self_tail_calls_shuffle_their_arguments_as_elixir_does() {
+    // Expected output recorded from Elixir 1.14 running the same script.
+    let expected = std::fs::read_to_string("tests/fixtures/run/tail_loops.stdout").expect("recorded output");
+    otplab().args(["run", "tests/fixtures/run/tail_loops.exs"]).assert().success().stdout(expected);
+}

@@ -130,7 +130,6 @@ impl<'m> Compiler<'m> {
                     return Ok(());
                 }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
-                    let regs = self.args(b, &argv)?;
                     let is_self = matches!(target, CallTarget::Local(_))
                         && b.captured.is_empty()
                         && cell_target.module == b.module
@@ -140,9 +139,11 @@ impl<'m> Compiler<'m> {
                         // A local call stays in this module version (as on BEAM), so a
                         // self tail call is a loop: move the arguments into the
                         // parameter registers and jump back to the clause dispatch.
+                        let regs = self.loop_args(b, &argv)?;
                         b.emit_parallel_move(&regs);
                         b.emit(Instr::Loop { to: 0 });
                     } else {
+                        let regs = self.args(b, &argv)?;
                         b.emit(Instr::TailCall { target: cell_target, args: regs.into() });
                     }
                     return Ok(());
@@ -167,6 +168,38 @@ impl<'m> Compiler<'m> {
                 Ok(())
             }
         }
+    }
+
+    /// Compiles the arguments of a self tail call. An argument that is one operator
+    /// (`n - 1`, `acc + x`) computes straight into its parameter register when no
+    /// later argument reads that parameter, which spares the move of the loop.
+    fn loop_args(&mut self, b: &mut FunBuilder, argv: &[Node]) -> CResult<Vec<Reg>> {
+        let mut regs = Vec::with_capacity(argv.len());
+        for (i, arg) in argv.iter().enumerate() {
+            let r = self.expr(b, arg)?;
+            let one_op = matches!(&arg.kind, NodeKind::BinaryOp { op, .. } if simple_binop(*op).is_some());
+            let param = i as Reg;
+            let later_reads_param = || {
+                let mut names = HashSet::new();
+                for later in &argv[i + 1..] {
+                    collect_vars(later, &mut names);
+                }
+                names.iter().any(|n| b.scope.get(n) == Some(&param))
+            };
+            // An earlier argument may be the parameter itself (`loop(acc, n + 1)` with
+            // `acc` in register 1): then register 1 must keep its value until the move.
+            let earlier_uses_param = regs.contains(&param);
+            match b.code.last_mut() {
+                Some(Instr::Op { dst, .. } | Instr::OpInt { dst, .. })
+                    if one_op && *dst == r && !earlier_uses_param && !later_reads_param() =>
+                {
+                    *dst = param;
+                    regs.push(param);
+                }
+                _ => regs.push(r),
+            }
+        }
+        Ok(regs)
     }
 
     /// Compiles the key and value of each pair, in source order.
@@ -450,21 +483,7 @@ impl<'m> Compiler<'m> {
     }
 
     fn binary(&mut self, b: &mut FunBuilder, span: Span, op: BinaryOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
-        let simple = match op {
-            BinaryOp::Add => Some(BinOp::Add),
-            BinaryOp::Sub => Some(BinOp::Sub),
-            BinaryOp::Mul => Some(BinOp::Mul),
-            BinaryOp::Div => Some(BinOp::Div),
-            BinaryOp::Eq => Some(BinOp::Eq),
-            BinaryOp::Ne => Some(BinOp::Ne),
-            BinaryOp::StrictEq => Some(BinOp::StrictEq),
-            BinaryOp::StrictNe => Some(BinOp::StrictNe),
-            BinaryOp::Lt => Some(BinOp::Lt),
-            BinaryOp::Gt => Some(BinOp::Gt),
-            BinaryOp::Le => Some(BinOp::Le),
-            BinaryOp::Ge => Some(BinOp::Ge),
-            _ => None,
-        };
+        let simple = simple_binop(op);
         if let Some(bop) = simple {
             let a = self.expr(b, lhs)?;
             if let NodeKind::Int(imm) = rhs.kind {
@@ -1137,5 +1156,24 @@ fn days_in_month(y: i64, m: i64) -> i64 {
         4 | 6 | 9 | 11 => 30,
         _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         _ => 28,
+    }
+}
+
+/// The VM operator for a source operator that compiles to one `Op` instruction.
+fn simple_binop(op: BinaryOp) -> Option<BinOp> {
+    match op {
+        BinaryOp::Add => Some(BinOp::Add),
+        BinaryOp::Sub => Some(BinOp::Sub),
+        BinaryOp::Mul => Some(BinOp::Mul),
+        BinaryOp::Div => Some(BinOp::Div),
+        BinaryOp::Eq => Some(BinOp::Eq),
+        BinaryOp::Ne => Some(BinOp::Ne),
+        BinaryOp::StrictEq => Some(BinOp::StrictEq),
+        BinaryOp::StrictNe => Some(BinOp::StrictNe),
+        BinaryOp::Lt => Some(BinOp::Lt),
+        BinaryOp::Gt => Some(BinOp::Gt),
+        BinaryOp::Le => Some(BinOp::Le),
+        BinaryOp::Ge => Some(BinOp::Ge),
+        _ => None,
     }
 }
