@@ -227,7 +227,18 @@ impl ProcessEntry {
             if st.dead {
                 return false;
             }
-            st.signals.push_back(sig);
+            // A trapped signal becomes its `{:EXIT, from, reason}` message now, in
+            // arrival order with ordinary messages: a server that traps exits must see
+            // a child's EXIT before a call sent after the child's `:DOWN` was seen
+            // elsewhere (Task.Supervisor.children/1 right after a crash). Earlier
+            // signals still queued keep their turn.
+            if st.signals.is_empty()
+                && let SignalEffect::Message(msg) = signal_effect(&sig, self.pid, st.trap_exit)
+            {
+                st.mailbox.push(msg);
+            } else {
+                st.signals.push_back(sig);
+            }
             st.fresh = true;
             st.waker.take()
         };
@@ -314,5 +325,19 @@ mod tests {
         assert_eq!(p.state.lock().mailbox.len(), 2);
         p.state.lock().dead = true;
         assert!(!p.deliver(Term::Int(1)), "dead processes take no mail");
+    }
+
+    #[test]
+    fn a_trapped_exit_keeps_its_place_among_messages() {
+        // A supervisor must see a child's EXIT before a call sent after the crash.
+        let p = ProcessEntry::new(Pid(1));
+        p.state.lock().trap_exit = true;
+        assert!(p.deliver(Term::atom("before")));
+        assert!(p.signal(sig(2, "boom", false)));
+        assert!(p.deliver(Term::atom("after")));
+        assert_eq!(p.take_fatal_signal(), None);
+        let st = p.state.lock();
+        let order: Vec<String> = st.mailbox.messages().map(crate::term::inspect::inspect).collect();
+        assert_eq!(order, [":before", "{:EXIT, #PID<0.2.0>, :boom}", ":after"]);
     }
 }
