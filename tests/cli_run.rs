@@ -111,3 +111,16 @@ fn self_tail_calls_shuffle_their_arguments_as_elixir_does() {
     let expected = std::fs::read_to_string("tests/fixtures/run/tail_loops.stdout").expect("recorded output");
     otplab().args(["run", "tests/fixtures/run/tail_loops.exs"]).assert().success().stdout(expected);
 }
+
+#[test]
+fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
+    // Expected output recorded from Elixir 1.14 running the same script.
+    let expected =
+        std::fs::read_to_string("tests/fixtures/run/shutdown_after_await_timeout.stdout").expect("recorded output");
+    otplab()
+        .args(["run", "--clock", "virtual", "tests/fixtures/run/shutdown_after_await_timeout.exs"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(expected);
+}

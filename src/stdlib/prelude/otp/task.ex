@@ -127,44 +127,51 @@ defmodule Task do
   @doc "Stops the task (`:shutdown`, or `:kill` on timeout / `:brutal_kill`)."
   def shutdown(task, shutdown \\ 5000)
 
+  # Shutdown watches the task through a monitor of its own: the task's monitor may
+  # already be gone (a timed-out `await` removes it), as in Elixir.
   def shutdown(%Task{pid: pid, ref: ref} = task, :brutal_kill) do
     check_owner(task, :shutdown)
+    mon = Process.monitor(pid)
     Process.unlink(pid)
     Process.exit(pid, :kill)
-    shutdown_result(task, shutdown_receive(ref, pid, :brutal_kill, :infinity), :brutal_kill)
+    shutdown_result(task, shutdown_receive(ref, mon, pid, :brutal_kill, :infinity), :brutal_kill)
   end
 
   def shutdown(%Task{pid: pid, ref: ref} = task, timeout) do
     check_owner(task, :shutdown)
+    mon = Process.monitor(pid)
     Process.unlink(pid)
     Process.exit(pid, :shutdown)
-    shutdown_result(task, shutdown_receive(ref, pid, :shutdown, timeout), timeout)
+    shutdown_result(task, shutdown_receive(ref, mon, pid, :shutdown, timeout), timeout)
   end
 
   defp shutdown_result(_task, {:down, reason}, _how), do: {:exit, reason}
   defp shutdown_result(_task, result, _how), do: result
 
-  defp shutdown_receive(ref, pid, type, timeout) do
+  defp shutdown_receive(ref, mon, pid, type, timeout) do
     receive do
-      {:DOWN, ^ref, _, _, :shutdown} when type in [:shutdown, :timeout_kill] ->
+      {:DOWN, ^mon, _, _, :shutdown} when type in [:shutdown, :timeout_kill] ->
         flush_reply(ref)
 
-      {:DOWN, ^ref, _, _, :killed} when type in [:brutal_kill, :timeout_kill] ->
+      {:DOWN, ^mon, _, _, :killed} when type in [:brutal_kill, :timeout_kill] ->
         flush_reply(ref)
 
-      {:DOWN, ^ref, _, _, :noproc} ->
+      {:DOWN, ^mon, _, _, :noproc} ->
         flush_reply(ref)
 
-      {:DOWN, ^ref, _, _, reason} ->
+      {:DOWN, ^mon, _, _, reason} ->
         flush_reply(ref) || {:down, reason}
     after
       timeout ->
         Process.exit(pid, :kill)
-        shutdown_receive(ref, pid, :timeout_kill, :infinity)
+        shutdown_receive(ref, mon, pid, :timeout_kill, :infinity)
     end
   end
 
   defp flush_reply(ref) do
+    # The task's own monitor (if still there) fired too: drop its :DOWN.
+    Process.demonitor(ref, [:flush])
+
     if Task.Supervised.forgotten?(ref) do
       nil
     else
