@@ -124,3 +124,10 @@ fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
         .success()
         .stdout(expected);
 }
+
+#[test]
+fn direct_recursion_with_handlers_matches_elixir() {
+    // Expected output recorded from Elixir 1.14 running the same script.
+    let expected = std::fs::read_to_string("tests/fixtures/run/direct_recursion.stdout").expect("recorded output");
+    otplab().args(["run", "tests/fixtures/run/direct_recursion.exs"]).assert().success().stdout(expected);
+}

@@ -320,12 +320,13 @@ impl Machine {
         let Some(code) = self.code.as_ref().map(CodeRef::get) else {
             return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
         };
-        let base = self.base;
+        let mut base = self.base;
         let mut pc = self.pc;
         let atoms: &CommonAtoms = &ATOMS;
         // The running function's window, borrowed once per entry: indexing a local
         // slice spares reloading `self.regs` around every write.
-        let w = &mut self.regs[base..base + code.nregs as usize];
+        let nregs = code.nregs as usize;
+        let mut w = &mut self.regs[base..base + nregs];
         macro_rules! reg {
             ($r:expr) => {
                 w[$r as usize]
@@ -656,6 +657,17 @@ impl Machine {
                                     let v = dup(&self.regs[base + *r as usize]);
                                     put(&mut self.regs[nb + i], v);
                                 }
+                                if std::ptr::eq(Arc::as_ptr(callee), code) {
+                                    // Direct recursion: the running code stays; only the
+                                    // window moves, so the loop goes on without reloading.
+                                    let caller = self.code.as_ref().map(CodeRef::duplicate).expect("running");
+                                    self.frames.push(Frame { code: caller, pc: pc + 1, base, ret: *dst });
+                                    base = nb;
+                                    self.base = base;
+                                    pc = 0;
+                                    w = &mut self.regs[base..base + nregs];
+                                    continue;
+                                }
                                 let (callee, dst) = (CodeRef::named(callee), *dst);
                                 self.enter(callee, nb, dst);
                                 continue 'frame;
@@ -749,19 +761,19 @@ impl Machine {
                     }
                     *reds -= 1;
                     save_pc!(pc + 1);
-                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args) {
+                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args, false) {
                         if self.frames.len() >= MAX_FRAMES {
                             return Err(stack_limit());
                         }
                         // Fast path: a closure of the right arity; `scratch` holds its
                         // captured values then the arguments.
                         let nb = base + code.nregs as usize;
-                        reserve(&mut self.regs, nb + (callee.nregs as usize).max(self.scratch.len()));
+                        reserve(&mut self.regs, nb + (callee.get().nregs as usize).max(self.scratch.len()));
                         for (i, v) in self.scratch.drain(..).enumerate() {
                             put(&mut self.regs[nb + i], v);
                         }
                         let dst = *dst;
-                        self.enter(CodeRef::Owned(callee), nb, dst);
+                        self.enter(callee, nb, dst);
                         continue 'frame;
                     }
                     let f = reg!(*fun).clone();
@@ -775,8 +787,8 @@ impl Machine {
                         return Ok(Flow::Stop(Step::Yielded));
                     }
                     *reds -= 1;
-                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args) {
-                        self.replace_frame(CodeRef::Owned(callee));
+                    if let Some(callee) = Machine::closure_args(w, &mut self.scratch, *fun, args, true) {
+                        self.replace_frame(callee);
                         continue 'frame;
                     }
                     let f = reg!(*fun).clone();
@@ -796,6 +808,21 @@ impl Machine {
                 }
                 Instr::Return { src } => {
                     let v = take(&mut reg!(*src));
+                    if let Some(caller) = self.frames.last()
+                        && std::ptr::eq(caller.code.get(), code)
+                    {
+                        // Back into the same code (direct recursion): stay in the loop.
+                        let caller = self.frames.pop().expect("checked");
+                        while self.handlers.last().is_some_and(|h| h.depth > self.frames.len()) {
+                            self.handlers.pop();
+                        }
+                        base = caller.base;
+                        self.base = base;
+                        pc = caller.pc;
+                        w = &mut self.regs[base..base + nregs];
+                        put(&mut w[caller.ret as usize], v);
+                        continue;
+                    }
                     self.pc = pc;
                     match self.do_return(v) {
                         Flow::Continue => continue 'frame,
@@ -953,13 +980,19 @@ impl Machine {
     /// Fills `scratch` with the captured values and arguments for calling the closure
     /// in register `fun` with `args`, and returns its code; `None` (scratch untouched)
     /// when `fun` is not a closure of that arity, for the general path to handle.
-    fn closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<Arc<FunCode>> {
+    /// `owned`: the frame must own its code (a tail call replaces the caller, whose
+    /// register held the closure); otherwise it borrows it from that register.
+    fn closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg], owned: bool) -> Option<CodeRef> {
         let Term::Fun(f) = &window[fun as usize] else { return None };
         let FunKind::Closure { code, env, .. } = &f.kind else { return None };
         if f.arity as usize != args.len() {
             return None;
         }
-        let callee = code.clone().downcast::<FunCode>().ok()?;
+        let callee = if owned {
+            CodeRef::Owned(code.clone().downcast::<FunCode>().ok()?)
+        } else {
+            CodeRef::held_by_caller(code.downcast_ref::<FunCode>()?)
+        };
         scratch.clear();
         for v in env {
             scratch.push(dup(v));
@@ -973,7 +1006,7 @@ impl Machine {
     #[inline(always)]
     fn do_return(&mut self, v: Term) -> Flow {
         // Only an owning handle has anything to release; matching here keeps the
-        // common (named) case free of a drop-glue call.
+        // common (borrowed) case free of a drop-glue call.
         if let Some(CodeRef::Owned(code)) = self.code.take() {
             drop(code);
         }
