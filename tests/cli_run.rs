@@ -131,3 +131,10 @@ fn direct_recursion_with_handlers_matches_elixir() {
     let expected = std::fs::read_to_string("tests/fixtures/run/direct_recursion.stdout").expect("recorded output");
     otplab().args(["run", "tests/fixtures/run/direct_recursion.exs"]).assert().success().stdout(expected);
 }
+
+#[test]
+fn lists_folds_and_ets_folds_match_elixir() {
+    // Expected output recorded from Elixir 1.14 running the same script.
+    let expected = std::fs::read_to_string("tests/fixtures/run/lists_higher_order.stdout").expect("recorded output");
+    otplab().args(["run", "tests/fixtures/run/lists_higher_order.exs"]).assert().success().stdout(expected);
+}

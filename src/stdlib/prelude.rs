@@ -9,6 +9,7 @@
 pub const SOURCES: &[(&str, &str)] = &[
     ("exceptions.ex", include_str!("prelude/exceptions.ex")),
     ("timer.ex", include_str!("prelude/timer.ex")),
+    ("lists.ex", include_str!("prelude/lists.ex")),
     ("string_io.ex", include_str!("prelude/string_io.ex")),
     ("iex_helpers.ex", include_str!("prelude/iex_helpers.ex")),
     ("function.ex", include_str!("prelude/function.ex")),
