@@ -6,8 +6,8 @@
 //!   out of `frames` means a call moves the caller's code handle instead of
 //!   cloning it, and a return moves it back.
 //! - `regs[..top]` is the concatenation of every function's register window,
-//!   callers first; the running function's window is `base .. top` (`top` = `base`
-//!   + its `nregs`). `regs[top..]` holds stale values of finished calls: a return
+//!   callers first; the running function's window is `base .. top` (`top` is `base`
+//!   plus its `nregs`). `regs[top..]` holds stale values of finished calls: a return
 //!   does not clear its window (dropping each register was most of a call's cost);
 //!   they are overwritten by the next call or dropped when the process parks
 //!   ([`Machine::trim`]). The compiler never reads a register before writing it, so
@@ -859,7 +859,7 @@ impl Machine {
                 Instr::FunctionClause => {
                     save_pc!(pc);
                     let args: Vec<Term> = (0..code.arity).map(|i| reg!(i + code.ncaptured).clone()).collect();
-                    return Err(function_clause(&code, args));
+                    return Err(function_clause(code, args));
                 }
                 Instr::RaiseReg { class, reason } => {
                     save_pc!(pc);
@@ -1098,8 +1098,8 @@ impl Machine {
             }
             Err(Control::Raise(r)) => Err(match who {
                 // Kernel's arithmetic functions are Erlang BIFs: blame them as such.
-                Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, &args),
-                Some((m, n)) => r.blaming(m, n, &args),
+                Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, args),
+                Some((m, n)) => r.blaming(m, n, args),
                 None => r,
             }),
             Err(Control::Call { fun, args }) => self.call_value(cx, &fun, args, dst, reds),
