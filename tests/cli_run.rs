@@ -94,31 +94,14 @@ fn the_shell_is_one_process_so_messages_wait_for_flush() {
         .stdout(predicate::str::contains(":first_entry\n:first_entry\n:ok\n:ok\n"));
 }
 
-#[test]
-fn a_reply_after_the_call_timed_out_is_dropped_as_on_elixir() {
-    // Expected output recorded from Elixir 1.14 / OTP 25 running the same script.
-    let expected = std::fs::read_to_string("tests/fixtures/run/late_reply.stdout").expect("recorded output");
+/// Runs `tests/fixtures/run/NAME.exs` with `flags` and checks its stdout against
+/// `NAME.stdout`, recorded from Elixir 1.14 / OTP 25 running the same script.
+fn matches_recorded_elixir(name: &str, flags: &[&str]) {
+    let expected = std::fs::read_to_string(format!("tests/fixtures/run/{name}.stdout")).expect("recorded output");
     otplab()
-        .args(["run", "--clock", "virtual", "tests/fixtures/run/late_reply.exs"])
-        .assert()
-        .success()
-        .stdout(expected);
-}
-
-#[test]
-fn self_tail_calls_shuffle_their_arguments_as_elixir_does() {
-    // Expected output recorded from Elixir 1.14 running the same script.
-    let expected = std::fs::read_to_string("tests/fixtures/run/tail_loops.stdout").expect("recorded output");
-    otplab().args(["run", "tests/fixtures/run/tail_loops.exs"]).assert().success().stdout(expected);
-}
-
-#[test]
-fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
-    // Expected output recorded from Elixir 1.14 running the same script.
-    let expected =
-        std::fs::read_to_string("tests/fixtures/run/shutdown_after_await_timeout.stdout").expect("recorded output");
-    otplab()
-        .args(["run", "--clock", "virtual", "tests/fixtures/run/shutdown_after_await_timeout.exs"])
+        .arg("run")
+        .args(flags)
+        .arg(format!("tests/fixtures/run/{name}.exs"))
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success()
@@ -126,15 +109,26 @@ fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
 }
 
 #[test]
+fn a_reply_after_the_call_timed_out_is_dropped_as_on_elixir() {
+    matches_recorded_elixir("late_reply", &["--clock", "virtual"]);
+}
+
+#[test]
+fn self_tail_calls_shuffle_their_arguments_as_elixir_does() {
+    matches_recorded_elixir("tail_loops", &[]);
+}
+
+#[test]
+fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
+    matches_recorded_elixir("shutdown_after_await_timeout", &["--clock", "virtual"]);
+}
+
+#[test]
 fn direct_recursion_with_handlers_matches_elixir() {
-    // Expected output recorded from Elixir 1.14 running the same script.
-    let expected = std::fs::read_to_string("tests/fixtures/run/direct_recursion.stdout").expect("recorded output");
-    otplab().args(["run", "tests/fixtures/run/direct_recursion.exs"]).assert().success().stdout(expected);
+    matches_recorded_elixir("direct_recursion", &[]);
 }
 
 #[test]
 fn lists_folds_and_ets_folds_match_elixir() {
-    // Expected output recorded from Elixir 1.14 running the same script.
-    let expected = std::fs::read_to_string("tests/fixtures/run/lists_higher_order.stdout").expect("recorded output");
-    otplab().args(["run", "tests/fixtures/run/lists_higher_order.exs"]).assert().success().stdout(expected);
+    matches_recorded_elixir("lists_higher_order", &[]);
 }

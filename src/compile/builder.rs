@@ -79,9 +79,7 @@ impl FunBuilder {
     /// Moves `srcs[i]` into register `i` for every `i`, as if all at once: sources
     /// that a move would overwrite before they are read go through fresh registers.
     pub fn emit_parallel_move(&mut self, srcs: &[Reg]) {
-        let n = srcs.len();
-        let in_place = srcs.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i);
-        if in_place {
+        if crate::vm::code::moves_in_place(srcs) {
             for (i, r) in srcs.iter().enumerate() {
                 if *r as usize != i {
                     self.emit(Instr::Move { dst: i as Reg, src: *r });

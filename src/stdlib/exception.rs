@@ -300,8 +300,8 @@ pub fn message(e: &Term) -> String {
                 module_name(m),
                 field(e, "function")
                     .as_atom()
-                    .map(|a| a.as_str())
-                    .unwrap_or(""),
+                    .map(|a| crate::term::atom_syntax::atom_remote_call(a.as_str()))
+                    .unwrap_or_default(),
                 inspect(field(e, "arity"))
             ),
         },
@@ -374,7 +374,7 @@ pub fn type_name(t: &Term) -> &'static str {
 
 /// `Exception.format_mfa/3`: `GenServer.call(StackServer, :pop, 5000)`.
 pub fn format_mfa(module: &Term, fun: &Term, args: &Term) -> String {
-    let name = fun.as_atom().map(|a| a.as_str()).unwrap_or("");
+    let name = fun.as_atom().map(|a| crate::term::atom_syntax::atom_remote_call(a.as_str())).unwrap_or_default();
     match (args, list(args)) {
         (_, Some(items)) => format!(
             "{}.{name}({})",

@@ -1,7 +1,7 @@
 //! Erlang's `:lists` (first-order functions). Bad arguments raise what Erlang
 //! raises: a FunctionClauseError naming `:lists.f/n`, or `:badarg`.
 
-use super::argument::{badarg, index, list, small_int};
+use super::argument::{badarg, function_clause, index, list, small_int};
 use super::arith;
 use crate::term::Term;
 use crate::vm::raise::exception_struct;
@@ -61,24 +61,9 @@ fn sum_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
                 cur = &c.tail;
             }
             Term::Nil => return Ok(acc),
-            improper => {
-                return Err(Raise::error(exception_struct(
-                    "FunctionClauseError",
-                    vec![
-                        ("module", Term::atom("Elixir.Enum")),
-                        ("function", Term::atom("-sum/1-lists^foldl/2-0-")),
-                        ("arity", Term::Int(3)),
-                        ("kind", Term::nil()),
-                        ("args", Term::list(vec![Term::atom("&:erlang.+/2"), acc, improper.clone()])),
-                        ("clauses", Term::nil()),
-                        (
-                            "message",
-                            Term::string("no function clause matching in Enum.\"-sum/1-lists^foldl/2-0-\"/3"),
-                        ),
-                    ],
-                ))
-                .into());
-            }
+            // Elixir's sum folds with an anonymous function of `Enum`; its clauses
+            // reject an improper tail.
+            _ => return Err(function_clause("Enum", "-sum/1-lists^foldl/2-0-", 3)),
         }
     }
 }

@@ -225,3 +225,11 @@ pub struct ModuleCode {
     /// True for `defexception`.
     pub is_exception: bool,
 }
+
+/// True when the values of `srcs` can be moved into registers `0..n` one by one,
+/// in order: no source below `n` is overwritten before it is read (a source may
+/// be its own target). Otherwise the moves need temporaries.
+pub fn moves_in_place(srcs: &[Reg]) -> bool {
+    let n = srcs.len();
+    srcs.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i)
+}

@@ -20,7 +20,7 @@
 
 use super::arith;
 use super::code_ref::CodeRef;
-use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg};
+use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg, moves_in_place};
 use super::modules::{Callable, Export, ExportCell, Modules};
 use super::native::{Control, NativeCtx, NativeFn};
 use super::raise::{Class, Raise, exception_struct};
@@ -1246,14 +1246,6 @@ fn put(slot: &mut Term, v: Term) {
     } else {
         *slot = v;
     }
-}
-
-/// True when a self tail call can move `args` into registers `0..n` one by one:
-/// no argument is read from a register below `n` other than its own target.
-#[inline]
-fn moves_in_place(args: &[Reg]) -> bool {
-    let n = args.len();
-    args.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i)
 }
 
 enum Resolved {
