@@ -3,6 +3,7 @@
 //! - [`atom`]: interned [`Atom`]s and the [`atom::ATOMS`] the runtime uses constantly.
 //! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
 //! - [`order`]: Erlang term order, `==` versus `===`.
+//! - [`hash`]: `Hash` for terms, consistent with `===` (ETS key indexes).
 //! - [`inspect`]: `inspect/1,2` exactly as Elixir 1.14 prints, pretty-printing included.
 //! - [`doc`]: the pretty-printing algebra `inspect` renders with.
 //! - [`atom_syntax`], [`escape`], [`float_format`], [`date`]: how atoms, quoted text,
@@ -15,6 +16,7 @@ pub mod date;
 pub mod doc;
 pub mod escape;
 pub mod float_format;
+pub mod hash;
 pub mod inspect;
 pub mod order;
 pub mod text;

@@ -66,7 +66,7 @@ fn memory_of(table: &Table) -> usize {
         _ => (305, 4),
     };
     let rows = table.rows.read();
-    base + rows.map.values().flat_map(|s| s.objects()).map(|o| per_row + term_words(o)).sum::<usize>()
+    base + rows.iter().flat_map(|(_, s)| s.objects()).map(|o| per_row + term_words(o)).sum::<usize>()
 }
 
 /// The info items of `info/1`, in the order Erlang lists them.
@@ -103,7 +103,7 @@ fn item(table: &Table, name: &str) -> Option<Term> {
             Heir::Pid(p, _) => Term::Pid(*p),
         },
         "name" => Term::Atom(table.name()),
-        "size" => Term::Int(table.rows.read().size as i64),
+        "size" => Term::Int(table.rows.read().size() as i64),
         "node" => Term::atom("nonode@nohost"),
         "named_table" => Term::bool(o.named),
         "type" => Term::atom(o.kind.name()),
@@ -151,7 +151,7 @@ impl EtsRegistry {
                 named: t.options.named,
                 kind: t.options.kind.name(),
                 protection: t.options.protection.name(),
-                size: t.rows.read().size,
+                size: t.rows.read().size(),
                 memory: memory_of(t),
                 owner: t.owner(),
             })

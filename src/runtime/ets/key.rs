@@ -4,11 +4,14 @@
 //! two keys, as with `=:=`); `ordered_set` compares with `==` (so `1.0` replaces `1`).
 //! A `BTreeMap` cannot take its ordering as a parameter, so every key carries the
 //! flag. Invariant: all keys of one map carry the same flag, so `Ord` is a total
-//! order within a map.
+//! order within a map. Only exact keys are ever hashed (the hash index of `set` and
+//! bag tables): `Hash` follows `===`, which is their equality, while `==` keys live
+//! in the ordered_set's tree.
 
 use crate::term::Term;
 use crate::term::order::compare;
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 
 /// A key in a table's map.
 #[derive(Clone, Debug)]
@@ -33,6 +36,14 @@ impl PartialEq for Key {
 }
 
 impl Eq for Key {}
+
+impl Hash for Key {
+    #[inline]
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        debug_assert!(self.exact, "ordered_set keys are never hashed");
+        self.term.hash(h)
+    }
+}
 
 impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Key) -> Option<Ordering> {

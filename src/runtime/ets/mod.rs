@@ -8,7 +8,8 @@
 //!
 //! - [`error`]: [`EtsError`], with Elixir 1.14's exact ArgumentError texts.
 //! - [`key`]: `Key`, exact order for set/bag, `==` order for ordered_set.
-//! - [`table`]: [`table::Table`], options, access checks and row storage.
+//! - [`table`]: [`table::Table`], options and access checks.
+//! - [`rows`]: [`rows::Rows`], row storage: a hash index (set, bags) or a tree (ordered_set).
 //! - [`options`]: parsing `new/2`'s option list.
 //! - [`registry`]: [`EtsRegistry`]: tables by id and name, ownership, heirs.
 //! - [`objects`]: insert, lookup, delete, take, first/next/last/prev.
@@ -28,6 +29,7 @@ pub mod options;
 pub mod pattern;
 pub mod persist;
 pub mod registry;
+pub mod rows;
 pub mod select;
 pub mod table;
 pub mod update;

@@ -5,7 +5,8 @@
 
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::registry::EtsRegistry;
-use super::table::{Access, Slot, Table, TableType};
+use super::rows::Slot;
+use super::table::{Access, Table, TableType};
 use crate::term::{Pid, Term};
 use std::ops::Bound;
 
@@ -39,14 +40,14 @@ impl EtsRegistry {
             && !items.is_empty()
         {
             let key = table.key(table.key_of(objects)?);
-            table.rows.write().put(table.options.kind, key, objects.clone());
+            table.rows.write().put(key, objects.clone());
             return Ok(Term::bool(true));
         }
         let objects = objects_of(&table, objects)?;
         let mut rows = table.rows.write();
         for o in objects {
             let key = table.key(table.key_of(&o)?);
-            rows.put(table.options.kind, key, o);
+            rows.put(key, o);
         }
         Ok(Term::bool(true))
     }
@@ -58,11 +59,11 @@ impl EtsRegistry {
         let objects = objects_of(&table, objects)?;
         let mut rows = table.rows.write();
         let keys = objects.iter().map(|o| table.key_of(o).map(|k| table.key(k))).collect::<EtsResult<Vec<_>>>()?;
-        if keys.iter().any(|k| rows.map.contains_key(k)) {
+        if keys.iter().any(|k| rows.contains(k)) {
             return Ok(Term::bool(false));
         }
         for (key, o) in keys.into_iter().zip(objects) {
-            rows.put(table.options.kind, key, o);
+            rows.put(key, o);
         }
         Ok(Term::bool(true))
     }
@@ -71,7 +72,7 @@ impl EtsRegistry {
     pub fn lookup(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
         let rows = table.rows.read();
-        Ok(match rows.map.get(&table.key(key)) {
+        Ok(match rows.get(&table.key(key)) {
             None => Term::Nil,
             Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
             Some(Slot::Many(rows)) => Term::list(rows.clone()),
@@ -87,7 +88,7 @@ impl EtsRegistry {
             _ => return Err(EtsError::Arg(3, ArgReason::OutOfRange)),
         };
         let rows = table.rows.read();
-        let slot = rows.map.get(&table.key(key)).ok_or(EtsError::Arg(2, ArgReason::KeyMissing))?;
+        let slot = rows.get(&table.key(key)).ok_or(EtsError::Arg(2, ArgReason::KeyMissing))?;
         let fields = slot
             .objects()
             .iter()
@@ -107,7 +108,7 @@ impl EtsRegistry {
     /// `:ets.member(tab, key)`.
     pub fn member(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
-        Ok(Term::bool(table.rows.read().map.contains_key(&table.key(key))))
+        Ok(Term::bool(table.rows.read().contains(&table.key(key))))
     }
 
     /// `:ets.delete(tab, key)`: removes the key's rows. Returns `true`.
@@ -152,7 +153,7 @@ impl EtsRegistry {
     pub fn first(&self, caller: Pid, tab: &Term) -> EtsResult<Term> {
         let table = self.open(caller, tab, Access::Read)?;
         let rows = table.rows.read();
-        Ok(key_or_end(&table, rows.map.values().next()))
+        Ok(key_or_end(&table, rows.iter().next().map(|(_, slot)| slot)))
     }
 
     /// `:ets.last(tab)`: the last key of an ordered_set; `first/1` for other types
@@ -163,7 +164,7 @@ impl EtsRegistry {
             return self.first(caller, tab);
         }
         let rows = table.rows.read();
-        Ok(key_or_end(&table, rows.map.values().next_back()))
+        Ok(key_or_end(&table, rows.iter().next_back().map(|(_, slot)| slot)))
     }
 
     /// `:ets.next(tab, key)`: the key after `key`. On an ordered_set `key` need not
@@ -182,13 +183,13 @@ impl EtsRegistry {
         let rows = table.rows.read();
         let k = table.key(key);
         let ordered = table.options.kind == TableType::OrderedSet;
-        if !ordered && !rows.map.contains_key(&k) {
+        if !ordered && !rows.contains(&k) {
             return Err(EtsError::Arg(2, ArgReason::KeyMissing));
         }
         let found = if forward || !ordered {
-            rows.map.range((Bound::Excluded(k), Bound::Unbounded)).next()
+            rows.range(Bound::Excluded(&k), Bound::Unbounded).next()
         } else {
-            rows.map.range((Bound::Unbounded, Bound::Excluded(k))).next_back()
+            rows.range(Bound::Unbounded, Bound::Excluded(&k)).next_back()
         };
         Ok(key_or_end(&table, found.map(|(_, slot)| slot)))
     }

@@ -10,8 +10,10 @@ use super::options::parse_options;
 use super::table::{Access, Heir, Table};
 use crate::term::{Atom, Pid, Ref, Term};
 use parking_lot::{Mutex, RwLock};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 
 /// The message `{:"ETS-TRANSFER", tid, from_pid, data}` the runtime must send to `to`
 /// when a table changes owner (give_away, or the owner exited and `to` is the heir).
@@ -41,12 +43,53 @@ struct Tables {
     by_name: HashMap<Atom, Ref>,
 }
 
-/// All ETS tables of one runtime. Thread-safe; cheap operations take one short lock
-/// on the directory and then the table's own row lock.
-#[derive(Default)]
+/// All ETS tables of one runtime. Thread-safe; an operation finds its table through
+/// the calling thread's [`Recent`] table or one short lock on the directory, then
+/// takes the table's own row lock.
 pub struct EtsRegistry {
     tables: RwLock<Tables>,
     outbox: Mutex<Vec<Transfer>>,
+    /// Tells this registry's tables apart from another runtime's in [`RECENT`].
+    serial: u64,
+    /// Bumped (under the directory's write lock) whenever a handle stops naming the
+    /// table it named: a table deleted or renamed. A [`Recent`] from an older epoch is
+    /// not trusted.
+    epoch: AtomicU64,
+}
+
+impl Default for EtsRegistry {
+    fn default() -> Self {
+        static SERIALS: AtomicU64 = AtomicU64::new(1);
+        EtsRegistry {
+            tables: RwLock::default(),
+            outbox: Mutex::default(),
+            serial: SERIALS.fetch_add(1, Ordering::Relaxed),
+            epoch: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The table a scheduler thread resolved last. A process hammering one table (the
+/// common case: a counter, a cache) then skips the directory lock and its lookup.
+/// Weak, so a deleted table's rows are freed at once.
+struct Recent {
+    serial: u64,
+    epoch: u64,
+    handle: Term,
+    table: Weak<Table>,
+}
+
+thread_local! {
+    static RECENT: RefCell<Option<Recent>> = const { RefCell::new(None) };
+}
+
+/// The same table handle: the same name, or the same reference.
+fn same_handle(a: &Term, b: &Term) -> bool {
+    match (a, b) {
+        (Term::Atom(x), Term::Atom(y)) => x == y,
+        (Term::Ref(x), Term::Ref(y)) => x == y,
+        _ => false,
+    }
 }
 
 impl std::fmt::Debug for EtsRegistry {
@@ -63,13 +106,29 @@ impl EtsRegistry {
 
     /// The table `tab` (an atom name or a ref) refers to; errors name argument 1.
     pub fn resolve(&self, tab: &Term) -> EtsResult<Arc<Table>> {
-        let tables = self.tables.read();
-        let found = match tab {
-            Term::Atom(name) => tables.by_name.get(name).and_then(|id| tables.by_id.get(id)),
-            Term::Ref(id) => tables.by_id.get(id),
-            _ => return Err(EtsError::Arg(1, ArgReason::NotTableId)),
+        // Read before the lookup: a deletion racing with it leaves a stale epoch behind.
+        let epoch = self.epoch.load(Ordering::Acquire);
+        let cached = RECENT.with_borrow(|recent| match recent {
+            Some(r) if r.serial == self.serial && r.epoch == epoch && same_handle(&r.handle, tab) => {
+                r.table.upgrade()
+            }
+            _ => None,
+        });
+        if let Some(table) = cached {
+            return Ok(table);
+        }
+        let table = {
+            let tables = self.tables.read();
+            let found = match tab {
+                Term::Atom(name) => tables.by_name.get(name).and_then(|id| tables.by_id.get(id)),
+                Term::Ref(id) => tables.by_id.get(id),
+                _ => return Err(EtsError::Arg(1, ArgReason::NotTableId)),
+            };
+            found.cloned().ok_or(EtsError::Arg(1, ArgReason::NoTable))?
         };
-        found.cloned().ok_or(EtsError::Arg(1, ArgReason::NoTable))
+        let recent = Recent { serial: self.serial, epoch, handle: tab.clone(), table: Arc::downgrade(&table) };
+        RECENT.set(Some(recent));
+        Ok(table)
     }
 
     /// Resolves `tab` and checks that `caller` may perform `access` on it.
@@ -106,6 +165,7 @@ impl EtsRegistry {
 
     fn remove(&self, table: &Table) {
         let mut tables = self.tables.write();
+        self.epoch.fetch_add(1, Ordering::Release);
         tables.by_id.remove(&table.id);
         if table.options.named {
             let name = table.name();
@@ -137,6 +197,7 @@ impl EtsRegistry {
         let new_name = name.as_atom().ok_or(EtsError::Arg(2, ArgReason::BadTableName))?;
         let table = self.open(caller, tab, Access::Write)?;
         let mut tables = self.tables.write();
+        self.epoch.fetch_add(1, Ordering::Release);
         if table.options.named {
             if tables.by_name.contains_key(&new_name) {
                 return Err(EtsError::Arg(2, ArgReason::NameExists));
@@ -252,6 +313,22 @@ mod tests {
         assert_eq!(reg.delete_table(Pid(1), &Term::atom("settings")), Ok(Term::bool(true)));
         assert_eq!(reg.delete_table(Pid(1), &Term::Ref(Ref(1))), Err(EtsError::Arg(1, ArgReason::NoTable)));
         assert_eq!(reg.resolve(&Term::Int(42)).err(), Some(EtsError::Arg(1, ArgReason::NotTableId)));
+    }
+
+    #[test]
+    fn a_name_reused_after_delete_reaches_the_new_table() {
+        let reg = EtsRegistry::new();
+        let named = opts(vec![Term::atom("named_table")]);
+        reg.new_table(Pid(1), &Term::atom("cache"), &named, Ref(1)).ok();
+        // Resolved once, so this thread remembers the first table.
+        assert_eq!(reg.resolve(&Term::atom("cache")).map(|t| t.id), Ok(Ref(1)));
+        reg.delete_table(Pid(1), &Term::atom("cache")).ok();
+        assert_eq!(reg.resolve(&Term::atom("cache")).err(), Some(EtsError::Arg(1, ArgReason::NoTable)));
+        reg.new_table(Pid(1), &Term::atom("cache"), &named, Ref(2)).ok();
+        assert_eq!(reg.resolve(&Term::atom("cache")).map(|t| t.id), Ok(Ref(2)));
+        // Another runtime's table with the same name and id is another table.
+        let other = EtsRegistry::new();
+        assert!(other.resolve(&Term::atom("cache")).is_err());
     }
 
     #[test]

@@ -20,7 +20,8 @@ use super::match_spec::{MatchSpec, PatternBody};
 use super::objects::end_of_table;
 use super::pattern::KeyPattern;
 use super::registry::EtsRegistry;
-use super::table::{Access, Rows, Table, TableType};
+use super::rows::Rows;
+use super::table::{Access, Table, TableType};
 use crate::term::{Pid, Term};
 use std::ops::{Bound, ControlFlow};
 
@@ -83,7 +84,7 @@ fn visit(
     };
     match spec.key_pattern(table.options.keypos) {
         KeyPattern::Bound(k) => {
-            if let Some((key, slot)) = rows.map.get_key_value(&table.key(k))
+            if let Some((key, slot)) = rows.get_key_value(&table.key(k))
                 && ahead(key)
             {
                 let _ = visit_slot(key, slot.objects());
@@ -100,7 +101,7 @@ fn visit(
                 matches!(&key.term, Term::Tuple(items)
                     if items.len() == size && items.iter().zip(&prefix).all(|(a, b)| a.loose_eq(b)))
             };
-            let range = rows.map.range((Bound::Included(probe), Bound::Unbounded)).take_while(|(k, _)| in_range(k));
+            let range = rows.range(Bound::Included(&probe), Bound::Unbounded).take_while(|(k, _)| in_range(k));
             if reverse {
                 let keys: Vec<_> = range.collect();
                 for (key, slot) in keys.into_iter().rev().filter(|(k, _)| ahead(k)) {
@@ -117,11 +118,11 @@ fn visit(
             }
         }
         _ => {
-            let bound = from.map_or(Bound::Unbounded, |p| Bound::Included(p.key.clone()));
+            let bound = from.map_or(Bound::Unbounded, |p| Bound::Included(&p.key));
             let flow = if reverse {
-                rows.map.range((Bound::Unbounded, bound)).rev().try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
+                rows.range(Bound::Unbounded, bound).rev().try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
             } else {
-                rows.map.range((bound, Bound::Unbounded)).try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
+                rows.range(bound, Bound::Unbounded).try_for_each(|(k, slot)| visit_slot(k, slot.objects()))
             };
             let _ = flow;
         }
@@ -320,7 +321,7 @@ impl EtsRegistry {
         }
         let n = replacements.len();
         for (key, new) in replacements {
-            rows.put(table.options.kind, key, new);
+            rows.put(key, new);
         }
         Ok(Term::Int(n as i64))
     }

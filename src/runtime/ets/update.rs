@@ -5,7 +5,8 @@
 
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::registry::EtsRegistry;
-use super::table::{Access, Slot, TableType};
+use super::rows::Slot;
+use super::table::Access;
 use crate::term::{Pid, Term};
 use num_bigint::BigInt;
 use std::cmp::Ordering;
@@ -75,7 +76,7 @@ impl EtsRegistry {
             return Err(EtsError::Arg(3, ArgReason::OutOfRange));
         }
         let mut rows = table.rows.write();
-        let Some(Slot::One(Term::Tuple(items))) = rows.map.get_mut(&table.key(key)) else {
+        let Some(Slot::One(Term::Tuple(items))) = rows.get_mut(&table.key(key)) else {
             return Ok(Term::bool(false));
         };
         if updates.iter().any(|(pos, _)| *pos > items.len()) {
@@ -129,7 +130,7 @@ impl EtsRegistry {
         }
         let map_key = table.key(key);
         let mut rows = table.rows.write();
-        match rows.map.get_mut(&map_key) {
+        match rows.get_mut(&map_key) {
             // The row is updated in place; `make_mut` copies it first only when a
             // process still holds the old row (a lookup's result), which must not change.
             Some(Slot::One(Term::Tuple(items))) => {
@@ -144,7 +145,7 @@ impl EtsRegistry {
                 *row.get_mut(keypos - 1).ok_or(EtsError::Badarg)? = key.clone();
                 check_counter_ops(ops, &row, keypos)?;
                 let result = bump(&mut row, ops, as_list);
-                rows.put(TableType::Set, map_key, Term::tuple(row));
+                rows.put(map_key, Term::tuple(row));
                 Ok(result)
             }
         }

@@ -1,0 +1,343 @@
+//! [`Rows`]: the stored rows of one table, and the index that finds them.
+//!
+//! Two layouts, chosen by the table type:
+//! - `ordered_set`: one `BTreeMap<Key, Slot>` (keys compared with `==`), as Erlang
+//!   keeps it in a tree; point operations are O(log n).
+//! - `set`, `bag`, `duplicate_bag`: an insertion-ordered hash map from key to slot
+//!   (O(1) point operations, as Erlang's hash tables), plus a `BTreeMap` from each key
+//!   to its position in that map for traversal. Erlang walks these tables in hash
+//!   order, which no program may rely on; otplab walks them in term order so that what
+//!   a learner sees is stable and reproducible. Slots live in one vector, so a scan of
+//!   rows inserted in key order reads memory in order.
+//!
+//! Invariant (hashed layout): `order` maps exactly the keys of `slots`, each to its
+//! index in `slots`.
+//! Invariant (both): a slot is never empty, and `size` is the number of rows.
+
+use super::key::Key;
+use super::table::TableType;
+use crate::term::Term;
+use indexmap::IndexMap;
+use indexmap::map::Entry as SlotEntry;
+use rustc_hash::FxBuildHasher;
+use std::collections::btree_map::{self, BTreeMap, Entry};
+use std::ops::Bound;
+
+/// The rows stored under one key. Invariant: never empty.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    /// set / ordered_set: the key's only row.
+    One(Term),
+    /// bag / duplicate_bag: the key's rows in insertion order.
+    Many(Vec<Term>),
+}
+
+impl Slot {
+    /// The rows of the slot, in insertion order.
+    pub fn objects(&self) -> &[Term] {
+        match self {
+            Slot::One(t) => std::slice::from_ref(t),
+            Slot::Many(v) => v,
+        }
+    }
+}
+
+type Slots = IndexMap<Key, Slot, FxBuildHasher>;
+
+#[derive(Debug)]
+enum Index {
+    Tree(BTreeMap<Key, Slot>),
+    Hashed { slots: Slots, order: BTreeMap<Key, usize> },
+}
+
+/// The rows of a table (bags hold several rows per key).
+#[derive(Debug)]
+pub struct Rows {
+    kind: TableType,
+    index: Index,
+    size: usize,
+}
+
+/// Rows in key order between two bounds, from either end.
+pub enum RowRange<'a> {
+    /// An ordered_set's range.
+    Tree(btree_map::Range<'a, Key, Slot>),
+    /// A hashed table's keys in order, each with its slot's position.
+    Hashed(btree_map::Range<'a, Key, usize>, &'a Slots),
+}
+
+impl<'a> RowRange<'a> {
+    fn slot_at(slots: &'a Slots, at: usize) -> (&'a Key, &'a Slot) {
+        // `order` holds each key's position in `slots` (module invariant).
+        slots.get_index(at).expect("ordered key without a slot")
+    }
+}
+
+impl<'a> Iterator for RowRange<'a> {
+    type Item = (&'a Key, &'a Slot);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            RowRange::Tree(r) => r.next(),
+            RowRange::Hashed(keys, slots) => keys.next().map(|(_, at)| RowRange::slot_at(slots, *at)),
+        }
+    }
+}
+
+impl DoubleEndedIterator for RowRange<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            RowRange::Tree(r) => r.next_back(),
+            RowRange::Hashed(keys, slots) => keys.next_back().map(|(_, at)| RowRange::slot_at(slots, *at)),
+        }
+    }
+}
+
+impl Rows {
+    /// No rows, laid out for a table of type `kind`.
+    pub fn new(kind: TableType) -> Rows {
+        let index = match kind {
+            TableType::OrderedSet => Index::Tree(BTreeMap::new()),
+            _ => Index::Hashed { slots: Slots::default(), order: BTreeMap::new() },
+        };
+        Rows { kind, index, size: 0 }
+    }
+
+    /// Number of rows (what `info(t, :size)` reports).
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The slot under `key`.
+    pub fn get(&self, key: &Key) -> Option<&Slot> {
+        match &self.index {
+            Index::Tree(map) => map.get(key),
+            Index::Hashed { slots, .. } => slots.get(key),
+        }
+    }
+
+    /// The stored key equal to `key` and its slot (an ordered_set's stored key may be
+    /// `1` when `key` is `1.0`).
+    pub fn get_key_value(&self, key: &Key) -> Option<(&Key, &Slot)> {
+        match &self.index {
+            Index::Tree(map) => map.get_key_value(key),
+            Index::Hashed { slots, .. } => slots.get_key_value(key),
+        }
+    }
+
+    /// The slot under `key`, to change its rows in place (not to empty it).
+    pub fn get_mut(&mut self, key: &Key) -> Option<&mut Slot> {
+        match &mut self.index {
+            Index::Tree(map) => map.get_mut(key),
+            Index::Hashed { slots, .. } => slots.get_mut(key),
+        }
+    }
+
+    /// True if some row has `key`.
+    pub fn contains(&self, key: &Key) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Rows whose keys lie between `lo` and `hi`, in key order.
+    pub fn range<'a>(&'a self, lo: Bound<&'a Key>, hi: Bound<&'a Key>) -> RowRange<'a> {
+        match &self.index {
+            Index::Tree(map) => RowRange::Tree(map.range::<Key, _>((lo, hi))),
+            Index::Hashed { slots, order } => RowRange::Hashed(order.range::<Key, _>((lo, hi)), slots),
+        }
+    }
+
+    /// Every slot in key order.
+    pub fn iter(&self) -> RowRange<'_> {
+        self.range(Bound::Unbounded, Bound::Unbounded)
+    }
+
+    /// Stores `object` under `key` with the table type's rules.
+    pub fn put(&mut self, key: Key, object: Term) {
+        let kind = self.kind;
+        match &mut self.index {
+            Index::Tree(map) => {
+                // An ordered_set's `1.0` replaces the stored key `1` too, which needs a
+                // re-insert; otherwise the existing entry just takes the new row.
+                let loose_key = key.term.clone();
+                match map.entry(key) {
+                    Entry::Vacant(e) => {
+                        e.insert(Slot::One(object));
+                        self.size += 1;
+                    }
+                    Entry::Occupied(mut e) => {
+                        if loose_key != e.key().term {
+                            e.remove_entry();
+                            map.insert(Key::new(loose_key, false), Slot::One(object));
+                        } else {
+                            e.insert(Slot::One(object));
+                        }
+                    }
+                }
+            }
+            Index::Hashed { slots, order } => match slots.entry(key) {
+                SlotEntry::Vacant(e) => {
+                    order.insert(e.key().clone(), e.index());
+                    e.insert(match kind {
+                        TableType::Set | TableType::OrderedSet => Slot::One(object),
+                        TableType::Bag | TableType::DuplicateBag => Slot::Many(vec![object]),
+                    });
+                    self.size += 1;
+                }
+                SlotEntry::Occupied(mut e) => match e.get_mut() {
+                    Slot::One(row) => *row = object,
+                    Slot::Many(rows) => {
+                        if kind == TableType::Bag && rows.iter().any(|r| r == &object) {
+                            return;
+                        }
+                        rows.push(object);
+                        self.size += 1;
+                    }
+                },
+            },
+        }
+    }
+
+    /// Removes the slot under `key` entirely.
+    fn take_slot(&mut self, key: &Key) -> Option<Slot> {
+        match &mut self.index {
+            Index::Tree(map) => map.remove(key),
+            Index::Hashed { slots, order } => {
+                // The last slot moves into the hole: its position in `order` follows.
+                let (at, _, slot) = slots.swap_remove_full(key)?;
+                order.remove(key);
+                if let Some((moved, _)) = slots.get_index(at) {
+                    *order.get_mut(moved).expect("every slot is ordered") = at;
+                }
+                Some(slot)
+            }
+        }
+    }
+
+    /// Removes every row under `key`; returns them.
+    pub fn remove_key(&mut self, key: &Key) -> Vec<Term> {
+        let rows = match self.take_slot(key) {
+            Some(Slot::One(t)) => vec![t],
+            Some(Slot::Many(v)) => v,
+            None => return Vec::new(),
+        };
+        self.size -= rows.len();
+        rows
+    }
+
+    /// Removes the rows under `key` that equal `object` exactly; returns how many.
+    pub fn remove_object(&mut self, key: &Key, object: &Term) -> usize {
+        let (removed, emptied) = match self.get_mut(key) {
+            None => return 0,
+            Some(Slot::One(t)) => {
+                let hit = usize::from(t == object);
+                (hit, hit == 1)
+            }
+            Some(Slot::Many(rows)) => {
+                let before = rows.len();
+                rows.retain(|r| r != object);
+                (before - rows.len(), rows.is_empty())
+            }
+        };
+        if emptied {
+            self.take_slot(key);
+        }
+        self.size -= removed;
+        removed
+    }
+
+    /// Every row in table order.
+    pub fn all(&self) -> Vec<Term> {
+        let mut out = Vec::with_capacity(self.size);
+        for (_, slot) in self.iter() {
+            out.extend_from_slice(slot.objects());
+        }
+        out
+    }
+
+    /// Removes every row.
+    pub fn clear(&mut self) {
+        match &mut self.index {
+            Index::Tree(map) => map.clear(),
+            Index::Hashed { slots, order } => {
+                slots.clear();
+                order.clear();
+            }
+        }
+        self.size = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(k: i64, v: &str) -> Term {
+        Term::pair(Term::Int(k), Term::atom(v))
+    }
+
+    fn exact(k: i64) -> Key {
+        Key::new(Term::Int(k), true)
+    }
+
+    #[test]
+    fn bag_keeps_insertion_order_and_drops_exact_duplicates() {
+        let mut rows = Rows::new(TableType::Bag);
+        for v in ["walk", "with", "me", "with"] {
+            rows.put(exact(1), row(1, v));
+        }
+        assert_eq!(rows.size(), 3);
+        assert_eq!(rows.all(), vec![row(1, "walk"), row(1, "with"), row(1, "me")]);
+    }
+
+    #[test]
+    fn duplicate_bag_keeps_copies_and_remove_object_drops_all_of_them() {
+        let mut rows = Rows::new(TableType::DuplicateBag);
+        let k = exact(1);
+        rows.put(k.clone(), row(1, "home"));
+        rows.put(k.clone(), row(1, "home"));
+        rows.put(k.clone(), row(1, "about"));
+        assert_eq!(rows.size(), 3);
+        assert_eq!(rows.remove_object(&k, &row(1, "home")), 2);
+        assert_eq!(rows.all(), vec![row(1, "about")]);
+        assert_eq!(rows.size(), 1);
+        assert_eq!(rows.remove_object(&k, &row(1, "about")), 1);
+        assert!(!rows.contains(&k));
+        assert_eq!(rows.iter().count(), 0);
+    }
+
+    #[test]
+    fn ordered_set_float_key_replaces_integer_key() {
+        let mut rows = Rows::new(TableType::OrderedSet);
+        rows.put(Key::new(Term::Int(10), false), row(10, "a"));
+        let float_row = Term::pair(Term::Float(10.0), Term::atom("f"));
+        rows.put(Key::new(Term::Float(10.0), false), float_row.clone());
+        assert_eq!(rows.size(), 1);
+        assert_eq!(rows.all(), vec![float_row]);
+        assert!(matches!(rows.iter().next().map(|(k, _)| &k.term), Some(Term::Float(_))));
+    }
+
+    #[test]
+    fn hashed_tables_walk_in_key_order_whatever_the_insertion_order() {
+        let mut rows = Rows::new(TableType::Set);
+        for k in [5, 3, 9, 1] {
+            rows.put(exact(k), row(k, "x"));
+        }
+        rows.put(exact(3), row(3, "y"));
+        assert_eq!(rows.size(), 4);
+        assert_eq!(rows.all(), vec![row(1, "x"), row(3, "y"), row(5, "x"), row(9, "x")]);
+        assert_eq!(rows.remove_key(&exact(5)), vec![row(5, "x")]);
+        let after_3: Vec<_> = rows.range(Bound::Excluded(&exact(3)), Bound::Unbounded).map(|(k, _)| k.term.clone()).collect();
+        assert_eq!(after_3, vec![Term::Int(9)]);
+        let back: Vec<_> = rows.iter().rev().map(|(k, _)| k.term.clone()).collect();
+        assert_eq!(back, vec![Term::Int(9), Term::Int(3), Term::Int(1)]);
+    }
+
+    #[test]
+    fn set_keys_compare_exactly_so_one_and_one_point_zero_are_two_rows() {
+        let mut rows = Rows::new(TableType::Set);
+        rows.put(exact(1), row(1, "int"));
+        rows.put(Key::new(Term::Float(1.0), true), Term::pair(Term::Float(1.0), Term::atom("float")));
+        assert_eq!(rows.size(), 2);
+        assert!(rows.contains(&Key::new(Term::Float(1.0), true)));
+    }
+}
