@@ -34,88 +34,94 @@ fn objects_of(table: &Table, arg: &Term) -> EtsResult<Vec<Term>> {
 impl EtsRegistry {
     /// `:ets.insert(tab, row_or_rows)`: stores the rows atomically. Returns `true`.
     pub fn insert(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        // One row (the common case) needs no list of rows.
-        if let Term::Tuple(items) = objects
-            && !items.is_empty()
-        {
-            let key = table.key(table.key_of(objects)?);
-            table.rows.write().put(key, objects.clone());
-            return Ok(Term::bool(true));
-        }
-        let objects = objects_of(&table, objects)?;
-        let mut rows = table.rows.write();
-        for o in objects {
-            let key = table.key(table.key_of(&o)?);
-            rows.put(key, o);
-        }
-        Ok(Term::bool(true))
+        self.with_open(caller, tab, Access::Write, |table| {
+            // One row (the common case) needs no list of rows.
+            if let Term::Tuple(items) = objects
+                && !items.is_empty()
+            {
+                let key = table.key(table.key_of(objects)?);
+                table.rows.write().put(key, objects.clone());
+                return Ok(Term::bool(true));
+            }
+            let objects = objects_of(table, objects)?;
+            let mut rows = table.rows.write();
+            for o in objects {
+                let key = table.key(table.key_of(&o)?);
+                rows.put(key, o);
+            }
+            Ok(Term::bool(true))
+        })
     }
 
     /// `:ets.insert_new(tab, row_or_rows)`: inserts only if no key is present yet
     /// (all or nothing). Returns `true` or `false`.
     pub fn insert_new(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        let objects = objects_of(&table, objects)?;
-        let mut rows = table.rows.write();
-        let keys = objects.iter().map(|o| table.key_of(o).map(|k| table.key(k))).collect::<EtsResult<Vec<_>>>()?;
-        if keys.iter().any(|k| rows.contains(k)) {
-            return Ok(Term::bool(false));
-        }
-        for (key, o) in keys.into_iter().zip(objects) {
-            rows.put(key, o);
-        }
-        Ok(Term::bool(true))
+        self.with_open(caller, tab, Access::Write, |table| {
+            let objects = objects_of(table, objects)?;
+            let mut rows = table.rows.write();
+            let keys = objects.iter().map(|o| table.key_of(o).map(|k| table.key(k))).collect::<EtsResult<Vec<_>>>()?;
+            if keys.iter().any(|k| rows.contains(k)) {
+                return Ok(Term::bool(false));
+            }
+            for (key, o) in keys.into_iter().zip(objects) {
+                rows.put(key, o);
+            }
+            Ok(Term::bool(true))
+        })
     }
 
     /// `:ets.lookup(tab, key)`: the key's rows (insertion order in bags), `[]` if none.
     pub fn lookup(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Read)?;
-        let rows = table.rows.read();
-        Ok(match rows.get(&table.key(key)) {
-            None => Term::Nil,
-            Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
-            Some(Slot::Many(rows)) => Term::list(rows.clone()),
+        self.with_open(caller, tab, Access::Read, |table| {
+            let rows = table.rows.read();
+            Ok(match rows.get(&table.key(key)) {
+                None => Term::Nil,
+                Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
+                Some(Slot::Many(rows)) => Term::list(rows.clone()),
+            })
         })
     }
 
     /// `:ets.lookup_element(tab, key, pos)`: one field of the key's row (a list of
     /// fields for bags).
     pub fn lookup_element(&self, caller: Pid, tab: &Term, key: &Term, pos: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Read)?;
-        let pos = match pos {
-            Term::Int(p) if *p >= 1 => *p as usize,
-            _ => return Err(EtsError::Arg(3, ArgReason::OutOfRange)),
-        };
-        let rows = table.rows.read();
-        let slot = rows.get(&table.key(key)).ok_or(EtsError::Arg(2, ArgReason::KeyMissing))?;
-        let fields = slot
-            .objects()
-            .iter()
-            .map(|o| match o {
-                Term::Tuple(items) => items.get(pos - 1).cloned(),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()
-            .ok_or(EtsError::Arg(3, ArgReason::PosGreaterThanSize))?;
-        if table.options.kind.is_set_like() {
-            fields.into_iter().next().ok_or(EtsError::Arg(2, ArgReason::KeyMissing))
-        } else {
-            Ok(Term::list(fields))
-        }
+        self.with_open(caller, tab, Access::Read, |table| {
+            let pos = match pos {
+                Term::Int(p) if *p >= 1 => *p as usize,
+                _ => return Err(EtsError::Arg(3, ArgReason::OutOfRange)),
+            };
+            let rows = table.rows.read();
+            let slot = rows.get(&table.key(key)).ok_or(EtsError::Arg(2, ArgReason::KeyMissing))?;
+            let fields = slot
+                .objects()
+                .iter()
+                .map(|o| match o {
+                    Term::Tuple(items) => items.get(pos - 1).cloned(),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .ok_or(EtsError::Arg(3, ArgReason::PosGreaterThanSize))?;
+            if table.options.kind.is_set_like() {
+                fields.into_iter().next().ok_or(EtsError::Arg(2, ArgReason::KeyMissing))
+            } else {
+                Ok(Term::list(fields))
+            }
+        })
     }
 
     /// `:ets.member(tab, key)`.
     pub fn member(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Read)?;
-        Ok(Term::bool(table.rows.read().contains(&table.key(key))))
+        self.with_open(caller, tab, Access::Read, |table| {
+            Ok(Term::bool(table.rows.read().contains(&table.key(key))))
+        })
     }
 
     /// `:ets.delete(tab, key)`: removes the key's rows. Returns `true`.
     pub fn delete_key(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        table.rows.write().remove_key(&table.key(key));
-        Ok(Term::bool(true))
+        self.with_open(caller, tab, Access::Write, |table| {
+            table.rows.write().remove_key(&table.key(key));
+            Ok(Term::bool(true))
+        })
     }
 
     /// `:ets.delete_object(tab, row)`: removes rows equal to `row` (every copy in a
@@ -139,8 +145,9 @@ impl EtsRegistry {
 
     /// `:ets.take(tab, key)`: removes and returns the key's rows.
     pub fn take(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        Ok(Term::list(table.rows.write().remove_key(&table.key(key))))
+        self.with_open(caller, tab, Access::Write, |table| {
+            Ok(Term::list(table.rows.write().remove_key(&table.key(key))))
+        })
     }
 
     /// `:ets.tab2list(tab)`: every row in table order.

@@ -13,7 +13,7 @@ use parking_lot::{Mutex, RwLock};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 /// The message `{:"ETS-TRANSFER", tid, from_pid, data}` the runtime must send to `to`
 /// when a table changes owner (give_away, or the owner exited and `to` is the heir).
@@ -70,13 +70,14 @@ impl Default for EtsRegistry {
 }
 
 /// The table a scheduler thread resolved last. A process hammering one table (the
-/// common case: a counter, a cache) then skips the directory lock and its lookup.
-/// Weak, so a deleted table's rows are freed at once.
+/// common case: a counter, a cache) then skips the directory lock and its lookup, and
+/// [`EtsRegistry::with_open`] even the reference count. A deleted table may stay
+/// remembered until the thread resolves another, so deletion empties it first.
 struct Recent {
     serial: u64,
     epoch: u64,
     handle: Term,
-    table: Weak<Table>,
+    table: Arc<Table>,
 }
 
 thread_local! {
@@ -104,15 +105,18 @@ impl EtsRegistry {
         EtsRegistry::default()
     }
 
+    /// True if `recent` is still what `tab` names in this registry at `epoch`.
+    fn remembers(&self, recent: &Recent, tab: &Term, epoch: u64) -> bool {
+        recent.serial == self.serial && recent.epoch == epoch && same_handle(&recent.handle, tab)
+    }
+
     /// The table `tab` (an atom name or a ref) refers to; errors name argument 1.
     pub fn resolve(&self, tab: &Term) -> EtsResult<Arc<Table>> {
         // Read before the lookup: a deletion racing with it leaves a stale epoch behind.
         let epoch = self.epoch.load(Ordering::Acquire);
-        let cached = RECENT.with_borrow(|recent| match recent {
-            Some(r) if r.serial == self.serial && r.epoch == epoch && same_handle(&r.handle, tab) => {
-                r.table.upgrade()
-            }
-            _ => None,
+        let cached = RECENT.with(|cell| {
+            let recent = cell.try_borrow().ok()?;
+            recent.as_ref().filter(|r| self.remembers(r, tab, epoch)).map(|r| r.table.clone())
         });
         if let Some(table) = cached {
             return Ok(table);
@@ -126,9 +130,38 @@ impl EtsRegistry {
             };
             found.cloned().ok_or(EtsError::Arg(1, ArgReason::NoTable))?
         };
-        let recent = Recent { serial: self.serial, epoch, handle: tab.clone(), table: Arc::downgrade(&table) };
-        RECENT.set(Some(recent));
+        RECENT.with(|cell| {
+            // Busy only inside `with_open`'s operation (a nested resolve): then skip.
+            if let Ok(mut recent) = cell.try_borrow_mut() {
+                *recent = Some(Recent { serial: self.serial, epoch, handle: tab.clone(), table: table.clone() });
+            }
+        });
         Ok(table)
+    }
+
+    /// Runs `f` on the table `tab` names once `caller` may perform `access` on it: the
+    /// hot operations' way in. On the thread's remembered table this takes no lock
+    /// and no reference count.
+    pub fn with_open<R>(
+        &self,
+        caller: Pid,
+        tab: &Term,
+        access: Access,
+        f: impl FnOnce(&Table) -> EtsResult<R>,
+    ) -> EtsResult<R> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        // `Err(f)` hands the operation back on a miss.
+        let outcome = RECENT.with(|cell| {
+            let Ok(recent) = cell.try_borrow() else { return Err(f) };
+            match recent.as_ref() {
+                Some(r) if self.remembers(r, tab, epoch) => Ok(r.table.check(caller, access).and_then(|()| f(&r.table))),
+                _ => Err(f),
+            }
+        });
+        match outcome {
+            Ok(result) => result,
+            Err(f) => f(&*self.open(caller, tab, access)?),
+        }
     }
 
     /// Resolves `tab` and checks that `caller` may perform `access` on it.
@@ -164,15 +197,20 @@ impl EtsRegistry {
     }
 
     fn remove(&self, table: &Table) {
-        let mut tables = self.tables.write();
-        self.epoch.fetch_add(1, Ordering::Release);
-        tables.by_id.remove(&table.id);
-        if table.options.named {
-            let name = table.name();
-            if tables.by_name.get(&name) == Some(&table.id) {
-                tables.by_name.remove(&name);
+        {
+            let mut tables = self.tables.write();
+            self.epoch.fetch_add(1, Ordering::Release);
+            tables.by_id.remove(&table.id);
+            if table.options.named {
+                let name = table.name();
+                if tables.by_name.get(&name) == Some(&table.id) {
+                    tables.by_name.remove(&name);
+                }
             }
         }
+        // Unreachable now, but a thread may still remember it (see `Recent`): its rows
+        // are freed here rather than whenever that thread moves on.
+        table.rows.write().clear();
     }
 
     /// `:ets.whereis(name)`: the ref of the named table, or `:undefined`.

@@ -56,37 +56,38 @@ impl EtsRegistry {
     /// `:ets.update_element(tab, key, {pos, value} | [{pos, value}])`: `true`, or
     /// `false` when the key is absent. Sets and ordered sets only.
     pub fn update_element(&self, caller: Pid, tab: &Term, key: &Term, spec: &Term) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        let bad_spec = EtsError::Arg(3, ArgReason::BadElementSpec);
-        let items = match spec {
-            Term::Tuple(_) => vec![spec.clone()],
-            _ => spec.list_to_vec().ok_or(bad_spec)?,
-        };
-        let mut updates = Vec::with_capacity(items.len());
-        for item in &items {
-            let Term::Tuple(parts) = item else { return Err(bad_spec) };
-            let [pos, value] = &parts[..] else { return Err(bad_spec) };
-            let pos = as_pos(pos).ok_or(bad_spec)?;
-            if pos == table.options.keypos {
-                return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+        self.with_open(caller, tab, Access::Write, |table| {
+            let bad_spec = EtsError::Arg(3, ArgReason::BadElementSpec);
+            let items = match spec {
+                Term::Tuple(_) => vec![spec.clone()],
+                _ => spec.list_to_vec().ok_or(bad_spec)?,
+            };
+            let mut updates = Vec::with_capacity(items.len());
+            for item in &items {
+                let Term::Tuple(parts) = item else { return Err(bad_spec) };
+                let [pos, value] = &parts[..] else { return Err(bad_spec) };
+                let pos = as_pos(pos).ok_or(bad_spec)?;
+                if pos == table.options.keypos {
+                    return Err(EtsError::Arg(3, ArgReason::SameAsKeypos));
+                }
+                updates.push((pos, value.clone()));
             }
-            updates.push((pos, value.clone()));
-        }
-        if !table.options.kind.is_set_like() {
-            return Err(EtsError::Arg(3, ArgReason::OutOfRange));
-        }
-        let mut rows = table.rows.write();
-        let Some(Slot::One(Term::Tuple(items))) = rows.get_mut(&table.key(key)) else {
-            return Ok(Term::bool(false));
-        };
-        if updates.iter().any(|(pos, _)| *pos > items.len()) {
-            return Err(EtsError::Arg(3, ArgReason::OutOfRange));
-        }
-        let row = std::sync::Arc::make_mut(items);
-        for (pos, value) in updates {
-            row[pos - 1] = value;
-        }
-        Ok(Term::bool(true))
+            if !table.options.kind.is_set_like() {
+                return Err(EtsError::Arg(3, ArgReason::OutOfRange));
+            }
+            let mut rows = table.rows.write();
+            let Some(Slot::One(Term::Tuple(items))) = rows.get_mut(&table.key(key)) else {
+                return Ok(Term::bool(false));
+            };
+            if updates.iter().any(|(pos, _)| *pos > items.len()) {
+                return Err(EtsError::Arg(3, ArgReason::OutOfRange));
+            }
+            let row = std::sync::Arc::make_mut(items);
+            for (pos, value) in updates {
+                row[pos - 1] = value;
+            }
+            Ok(Term::bool(true))
+        })
     }
 
     /// `:ets.update_counter(tab, key, ops)` and `/4` with a `default` row inserted
@@ -100,55 +101,56 @@ impl EtsRegistry {
         ops: &Term,
         default: Option<&Term>,
     ) -> EtsResult<Term> {
-        let table = self.open(caller, tab, Access::Write)?;
-        if !table.options.kind.is_set_like() {
-            return Err(EtsError::Arg(1, ArgReason::WrongType));
-        }
-        let keypos = table.options.keypos;
-        let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
-        let single;
-        let many;
-        let (ops, as_list): (&[CounterOp], bool) = match ops {
-            i if i.is_integer() => {
-                single = CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None };
-                (std::slice::from_ref(&single), false)
+        self.with_open(caller, tab, Access::Write, |table| {
+            if !table.options.kind.is_set_like() {
+                return Err(EtsError::Arg(1, ArgReason::WrongType));
             }
-            Term::Tuple(_) => {
-                single = parse_counter_op(ops).ok_or(bad_op)?;
-                (std::slice::from_ref(&single), false)
+            let keypos = table.options.keypos;
+            let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
+            let single;
+            let many;
+            let (ops, as_list): (&[CounterOp], bool) = match ops {
+                i if i.is_integer() => {
+                    single = CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None };
+                    (std::slice::from_ref(&single), false)
+                }
+                Term::Tuple(_) => {
+                    single = parse_counter_op(ops).ok_or(bad_op)?;
+                    (std::slice::from_ref(&single), false)
+                }
+                _ => {
+                    let items = ops.list_to_vec().ok_or(bad_op)?;
+                    many = items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?;
+                    (&many[..], true)
+                }
+            };
+            if let Some(d) = default
+                && !matches!(d, Term::Tuple(_))
+            {
+                return Err(EtsError::Arg(4, ArgReason::NotTuple));
             }
-            _ => {
-                let items = ops.list_to_vec().ok_or(bad_op)?;
-                many = items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?;
-                (&many[..], true)
+            let map_key = table.key(key);
+            let mut rows = table.rows.write();
+            match rows.get_mut(&map_key) {
+                // The row is updated in place; `make_mut` copies it first only when a
+                // process still holds the old row (a lookup's result), which must not change.
+                Some(Slot::One(Term::Tuple(items))) => {
+                    check_counter_ops(ops, items, keypos)?;
+                    Ok(bump(&mut std::sync::Arc::make_mut(items)[..], ops, as_list))
+                }
+                Some(Slot::One(_)) => Err(EtsError::Badarg),
+                Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
+                None => {
+                    let Some(Term::Tuple(items)) = default else { return Err(EtsError::Arg(2, ArgReason::KeyMissing)) };
+                    let mut row = items.to_vec();
+                    *row.get_mut(keypos - 1).ok_or(EtsError::Badarg)? = key.clone();
+                    check_counter_ops(ops, &row, keypos)?;
+                    let result = bump(&mut row, ops, as_list);
+                    rows.put(map_key, Term::tuple(row));
+                    Ok(result)
+                }
             }
-        };
-        if let Some(d) = default
-            && !matches!(d, Term::Tuple(_))
-        {
-            return Err(EtsError::Arg(4, ArgReason::NotTuple));
-        }
-        let map_key = table.key(key);
-        let mut rows = table.rows.write();
-        match rows.get_mut(&map_key) {
-            // The row is updated in place; `make_mut` copies it first only when a
-            // process still holds the old row (a lookup's result), which must not change.
-            Some(Slot::One(Term::Tuple(items))) => {
-                check_counter_ops(ops, items, keypos)?;
-                Ok(bump(&mut std::sync::Arc::make_mut(items)[..], ops, as_list))
-            }
-            Some(Slot::One(_)) => Err(EtsError::Badarg),
-            Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
-            None => {
-                let Some(Term::Tuple(items)) = default else { return Err(EtsError::Arg(2, ArgReason::KeyMissing)) };
-                let mut row = items.to_vec();
-                *row.get_mut(keypos - 1).ok_or(EtsError::Badarg)? = key.clone();
-                check_counter_ops(ops, &row, keypos)?;
-                let result = bump(&mut row, ops, as_list);
-                rows.put(map_key, Term::tuple(row));
-                Ok(result)
-            }
-        }
+        })
     }
 }
 
