@@ -683,6 +683,10 @@ impl Machine {
                             call_native_lent(&mut ncx, *f, w, args, &mut self.native_args)
                         };
                         match result {
+                            // A small integer is read straight out of the result
+                            // (see `put_small`): moving the whole term out of it
+                            // first stalled on store forwarding.
+                            Ok(Term::Int(x)) => put_small(&mut reg!(*dst), Small::Int(x), atoms),
                             Ok(v) => set!(*dst, v),
                             Err(c) => {
                                 let c = blame_lent(c, (target.module, target.name), w, args);
@@ -745,6 +749,7 @@ impl Machine {
                                 call_native_lent(&mut ncx, *f, w, args, &mut self.native_args)
                             };
                             match result {
+                                Ok(Term::Int(x)) => put_small(&mut reg!(ret_reg), Small::Int(x), atoms),
                                 Ok(v) => set!(ret_reg, v),
                                 Err(c) => {
                                     let c = blame_lent(c, (target.module, target.name), w, args);
