@@ -156,3 +156,8 @@ fn an_uncaught_rem_or_div_error_blames_the_call_as_elixir_does() {
             )));
     }
 }
+
+#[test]
+fn literal_collections_are_shared_values_that_match_elixir() {
+    matches_recorded_elixir("literal_collections", &[]);
+}

@@ -271,6 +271,11 @@ impl<'m> Compiler<'m> {
                 let a = alias_atom(&self.module, segs);
                 self.constant(b, Term::Atom(a))
             }
+            NodeKind::List { .. } | NodeKind::Tuple(_) | NodeKind::Map { base: None, .. }
+                if let Some(value) = literal_collection(node) =>
+            {
+                self.constant(b, value)
+            }
             NodeKind::List { items, tail } => {
                 let regs = self.args(b, items)?;
                 let t = match tail {
@@ -1197,6 +1202,24 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// The value of a list, tuple or map written with literals only (`{2, 1}`,
+/// `[:set, :public]`), built once at compile time: the code then shares it
+/// instead of allocating it anew on every run, as BEAM does with literals. `None`
+/// when any part is not a literal, or is an alias (which names a module only once
+/// the module's aliases are applied).
+fn literal_collection(n: &Node) -> Option<Term> {
+    fn alias_free(n: &Node) -> bool {
+        match &n.kind {
+            NodeKind::Alias(_) => false,
+            NodeKind::List { items, tail } => items.iter().all(alias_free) && tail.as_deref().is_none_or(alias_free),
+            NodeKind::Tuple(items) => items.iter().all(alias_free),
+            NodeKind::Map { pairs, .. } => pairs.iter().all(|(k, v)| alias_free(k) && alias_free(v)),
+            _ => true,
+        }
+    }
+    if alias_free(n) { super::pattern::literal_term(n) } else { None }
+}
+
 /// The VM operator for a call resolved to `cell`, when it is an arithmetic BIF that
 /// compiles to one `Op` instruction (`rem/2`, `div/2` of `Kernel` or `:erlang`).
 fn arith_bif(cell: &crate::vm::modules::ExportCell) -> Option<BinOp> {
@@ -1285,6 +1308,19 @@ mod tests {
         let g = function(src, "g");
         assert_eq!(ops(&g), [BinOp::Rem, BinOp::Eq, BinOp::Rem]);
         assert!(calls(&g).is_empty());
+    }
+
+    #[test]
+    fn literal_collections_are_constants_and_aliases_are_not() {
+        let src = "defmodule M do\n\
+                   alias Foo.Bar\n\
+                   def f(x), do: {{2, 1}, [:set, :public], %{a: [1]}, {Bar, 1}, {x, 0}}\n\
+                   end";
+        let f = function(src, "f");
+        let consts = f.code.iter().filter(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_), .. })).count();
+        let built = f.code.iter().filter(|i| matches!(i, Instr::MakeTuple { .. })).count();
+        // The three literals are constants; `{Bar, 1}`, `{x, 0}` and the outer tuple are built.
+        assert_eq!((consts, built), (3, 3));
     }
 
     #[test]
