@@ -82,7 +82,8 @@ pub struct Machine {
     sleep_until: Option<u64>,
     outcome: Option<Outcome>,
     scratch: Vec<Term>,
-    /// Arguments of the native being called (reused: empty between calls).
+    /// Arguments of the native being called (reused; between calls it holds only
+    /// stale immediates, see [`call_native_lent`]).
     native_args: Vec<Term>,
     /// Where `IO.puts` goes: `None` is standard output, else a device process.
     group_leader: Option<crate::term::Pid>,
