@@ -132,3 +132,32 @@ fn direct_recursion_with_handlers_matches_elixir() {
 fn lists_folds_and_ets_folds_match_elixir() {
     matches_recorded_elixir("lists_higher_order", &[]);
 }
+
+#[test]
+fn rem_and_div_match_elixir_and_lent_native_arguments_survive() {
+    matches_recorded_elixir("integer_division", &[]);
+}
+
+#[test]
+fn an_uncaught_rem_or_div_error_blames_the_call_as_elixir_does() {
+    // The banners Elixir 1.14 prints for the same expressions.
+    for (source, banner) in [
+        ("x = 1; rem(x, 0)", "rem(1, 0)"),
+        ("x = 7; :erlang.div(x, 0)", "div(7, 0)"),
+        ("x = 7.5; Kernel.rem(x, 2)", "rem(7.5, 2)"),
+        ("x = :a; div(x, 2)", "div(:a, 2)"),
+    ] {
+        otplab()
+            .args(["eval", source])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::starts_with(format!(
+                "** (ArithmeticError) bad argument in arithmetic expression: {banner}"
+            )));
+    }
+}
+
+#[test]
+fn literal_collections_are_shared_values_that_match_elixir() {
+    matches_recorded_elixir("literal_collections", &[]);
+}

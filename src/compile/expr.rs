@@ -129,6 +129,10 @@ impl<'m> Compiler<'m> {
                 if let Some(()) = self.try_control(b, node, target, args, Dest::Tail)? {
                     return Ok(());
                 }
+                if let Some(v) = self.arith_call(b, node, target, args)? {
+                    b.emit(Instr::Return { src: v });
+                    return Ok(());
+                }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
                     let is_self = matches!(target, CallTarget::Local(_))
                         && b.captured.is_empty()
@@ -177,7 +181,15 @@ impl<'m> Compiler<'m> {
         let mut regs = Vec::with_capacity(argv.len());
         for (i, arg) in argv.iter().enumerate() {
             let r = self.expr(b, arg)?;
-            let one_op = matches!(&arg.kind, NodeKind::BinaryOp { op, .. } if simple_binop(*op).is_some());
+            // One operator, or a `rem`/`div` call (an operator when `arith_call`
+            // inlined it: then the last instruction is its `Op`, checked below).
+            let one_op = match &arg.kind {
+                NodeKind::BinaryOp { op, .. } => simple_binop(*op).is_some(),
+                NodeKind::Call { target: CallTarget::Local(n) | CallTarget::Remote(_, n), args, .. } => {
+                    args.len() == 2 && (n == "rem" || n == "div")
+                }
+                _ => false,
+            };
             let param = i as Reg;
             let later_reads_param = || {
                 let mut names = HashSet::new();
@@ -258,6 +270,11 @@ impl<'m> Compiler<'m> {
             NodeKind::Alias(segs) => {
                 let a = alias_atom(&self.module, segs);
                 self.constant(b, Term::Atom(a))
+            }
+            NodeKind::List { .. } | NodeKind::Tuple(_) | NodeKind::Map { base: None, .. }
+                if let Some(value) = literal_collection(node) =>
+            {
+                self.constant(b, value)
             }
             NodeKind::List { items, tail } => {
                 let regs = self.args(b, items)?;
@@ -482,19 +499,42 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    fn binary(&mut self, b: &mut FunBuilder, span: Span, op: BinaryOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
-        let simple = simple_binop(op);
-        if let Some(bop) = simple {
-            let a = self.expr(b, lhs)?;
-            if let NodeKind::Int(imm) = rhs.kind {
-                let dst = b.reg();
-                b.emit(Instr::OpInt { op: bop, dst, a, imm });
-                return Ok(dst);
-            }
-            let c = self.expr(b, rhs)?;
+    /// Emits `lhs op rhs` as one `Op` (or `OpInt` for a small-integer literal on the
+    /// right); the last instruction emitted writes the returned register.
+    fn operator(&mut self, b: &mut FunBuilder, bop: BinOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
+        let a = self.expr(b, lhs)?;
+        if let NodeKind::Int(imm) = rhs.kind {
             let dst = b.reg();
-            b.emit(Instr::Op { op: bop, dst, a, b: c });
+            b.emit(Instr::OpInt { op: bop, dst, a, imm });
             return Ok(dst);
+        }
+        let c = self.expr(b, rhs)?;
+        let dst = b.reg();
+        b.emit(Instr::Op { op: bop, dst, a, b: c });
+        Ok(dst)
+    }
+
+    /// Compiles a call of `rem/2` or `div/2` that resolves to the BIF (`Kernel` or
+    /// `:erlang`) as an operator instead of a native call: `None` for any other call
+    /// (including a module's own `rem/2`). The VM's slow path runs the same
+    /// arithmetic and blames `:erlang.rem/2` / `div/2`, so errors read as the call's.
+    fn arith_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
+        let name = match target {
+            CallTarget::Local(n) | CallTarget::Remote(_, n) => n,
+        };
+        if args.len() != 2 || !(name == "rem" || name == "div") {
+            return Ok(None);
+        }
+        let Some((cell, argv)) = self.static_call_target(b, node, target, args)? else { return Ok(None) };
+        match arith_bif(&cell) {
+            Some(bop) => self.operator(b, bop, &argv[0], &argv[1]).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn binary(&mut self, b: &mut FunBuilder, span: Span, op: BinaryOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
+        if let Some(bop) = simple_binop(op) {
+            return self.operator(b, bop, lhs, rhs);
         }
         match op {
             BinaryOp::Match => self.match_expr(b, lhs, rhs),
@@ -696,6 +736,9 @@ impl<'m> Compiler<'m> {
     }
 
     fn call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node], parens: bool) -> CResult<Reg> {
+        if let Some(r) = self.arith_call(b, node, target, args)? {
+            return Ok(r);
+        }
         let dst = b.reg();
         if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
             return Ok(dst);
@@ -1159,6 +1202,37 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// The value of a list, tuple or map written with literals only (`{2, 1}`,
+/// `[:set, :public]`), built once at compile time: the code then shares it
+/// instead of allocating it anew on every run, as BEAM does with literals. `None`
+/// when any part is not a literal, or is an alias (which names a module only once
+/// the module's aliases are applied).
+fn literal_collection(n: &Node) -> Option<Term> {
+    fn alias_free(n: &Node) -> bool {
+        match &n.kind {
+            NodeKind::Alias(_) => false,
+            NodeKind::List { items, tail } => items.iter().all(alias_free) && tail.as_deref().is_none_or(alias_free),
+            NodeKind::Tuple(items) => items.iter().all(alias_free),
+            NodeKind::Map { pairs, .. } => pairs.iter().all(|(k, v)| alias_free(k) && alias_free(v)),
+            _ => true,
+        }
+    }
+    if alias_free(n) { super::pattern::literal_term(n) } else { None }
+}
+
+/// The VM operator for a call resolved to `cell`, when it is an arithmetic BIF that
+/// compiles to one `Op` instruction (`rem/2`, `div/2` of `Kernel` or `:erlang`).
+fn arith_bif(cell: &crate::vm::modules::ExportCell) -> Option<BinOp> {
+    if cell.arity != 2 || !matches!(cell.module.as_str(), "Elixir.Kernel" | "erlang") {
+        return None;
+    }
+    match cell.name.as_str() {
+        "rem" => Some(BinOp::Rem),
+        "div" => Some(BinOp::IntDiv),
+        _ => None,
+    }
+}
+
 /// The VM operator for a source operator that compiles to one `Op` instruction.
 fn simple_binop(op: BinaryOp) -> Option<BinOp> {
     match op {
@@ -1175,5 +1249,89 @@ fn simple_binop(op: BinaryOp) -> Option<BinOp> {
         BinaryOp::Le => Some(BinOp::Le),
         BinaryOp::Ge => Some(BinOp::Ge),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::code::{BinOp, FunCode, Instr};
+    use crate::vm::modules::Modules;
+    use crate::vm::NativeRegistry;
+
+    /// The code of `name` in the first module `source` defines.
+    fn function(source: &str, name: &str) -> std::sync::Arc<FunCode> {
+        let nodes = crate::syntax::parse(source).expect("parses");
+        let modules = Modules::new(NativeRegistry::new());
+        let program = super::super::compile_program(&nodes, &modules, &[], false).expect("compiles");
+        let module = program
+            .code
+            .code
+            .iter()
+            .find_map(|i| match i {
+                Instr::DefineModule { module, .. } => Some(module.clone()),
+                _ => None,
+            })
+            .expect("a defmodule");
+        let f = module.functions.iter().find(|f| f.0.as_str() == name).expect("the function");
+        f.3.clone()
+    }
+
+    fn ops(code: &FunCode) -> Vec<BinOp> {
+        code.code
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Op { op, .. } | Instr::OpInt { op, .. } => Some(*op),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn calls(code: &FunCode) -> Vec<String> {
+        code.code
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Call { target, .. } | Instr::TailCall { target, .. } => Some(target.name.as_str().to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rem_and_div_of_kernel_and_erlang_compile_to_operators() {
+        let src = "defmodule M do\n\
+                   def f(i, j), do: {rem(i, 10), div(i, j), Kernel.rem(i, j), :erlang.div(i, 3)}\n\
+                   def g(x) when rem(x, 2) == 0, do: :erlang.rem(x, 4)\n\
+                   end";
+        let f = function(src, "f");
+        assert_eq!(ops(&f), [BinOp::Rem, BinOp::IntDiv, BinOp::Rem, BinOp::IntDiv]);
+        assert!(calls(&f).is_empty(), "no native call left: {:?}", calls(&f));
+        let g = function(src, "g");
+        assert_eq!(ops(&g), [BinOp::Rem, BinOp::Eq, BinOp::Rem]);
+        assert!(calls(&g).is_empty());
+    }
+
+    #[test]
+    fn literal_collections_are_constants_and_aliases_are_not() {
+        let src = "defmodule M do\n\
+                   alias Foo.Bar\n\
+                   def f(x), do: {{2, 1}, [:set, :public], %{a: [1]}, {Bar, 1}, {x, 0}}\n\
+                   end";
+        let f = function(src, "f");
+        let consts = f.code.iter().filter(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_), .. })).count();
+        let built = f.code.iter().filter(|i| matches!(i, Instr::MakeTuple { .. })).count();
+        // The three literals are constants; `{Bar, 1}`, `{x, 0}` and the outer tuple are built.
+        assert_eq!((consts, built), (3, 3));
+    }
+
+    #[test]
+    fn a_modules_own_rem_stays_a_call() {
+        let src = "defmodule M do\n\
+                   def f(i), do: rem(i, 10) + M.div(i, 2)\n\
+                   def rem(a, b), do: {a, b}\n\
+                   def div(a, b), do: {a, b}\n\
+                   end";
+        let f = function(src, "f");
+        assert_eq!(ops(&f), [BinOp::Add]);
+        assert_eq!(calls(&f), ["rem", "div"]);
     }
 }

@@ -432,6 +432,8 @@ pub fn binop(op: BinOp, a: &Term, b: &Term) -> Result<Term, Raise> {
         BinOp::Sub => sub(a, b),
         BinOp::Mul => mul(a, b),
         BinOp::Div => fdiv(a, b),
+        BinOp::IntDiv => div(a, b),
+        BinOp::Rem => rem(a, b),
         BinOp::Eq => Ok(eq(a, b)),
         BinOp::Ne => Ok(ne(a, b)),
         BinOp::StrictEq => Ok(exact_eq(a, b)),

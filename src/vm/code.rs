@@ -52,6 +52,10 @@ pub enum BinOp {
     Mul,
     /// `/` (always a float)
     Div,
+    /// `div` (integer division truncating toward zero; `Kernel.div/2`, `:erlang.div/2`)
+    IntDiv,
+    /// `rem` (remainder with the sign of the dividend; `Kernel.rem/2`, `:erlang.rem/2`)
+    Rem,
     /// `==`
     Eq,
     /// `!=`

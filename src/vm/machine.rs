@@ -22,7 +22,7 @@ use super::arith;
 use super::code_ref::CodeRef;
 use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg, moves_in_place};
 use super::modules::{Callable, Export, ExportCell, Modules};
-use super::native::{Control, NativeCtx, NativeFn};
+use super::native::{Control, NativeCtx, NativeFn, NativeResult};
 use super::raise::{Class, Raise, exception_struct};
 use crate::runtime::{ProcessContext, Step};
 use crate::term::{ATOMS, Atom, FunKind, Term};
@@ -82,7 +82,8 @@ pub struct Machine {
     sleep_until: Option<u64>,
     outcome: Option<Outcome>,
     scratch: Vec<Term>,
-    /// Arguments of the native being called (reused: empty between calls).
+    /// Arguments of the native being called (reused; between calls it holds only
+    /// stale immediates, see [`call_native_lent`]).
     native_args: Vec<Term>,
     /// Where `IO.puts` goes: `None` is standard output, else a device process.
     group_leader: Option<crate::term::Pid>,
@@ -675,18 +676,30 @@ impl Machine {
                         }
                     }
                     if let Some(Export { callable: Callable::Native(f), .. }) = target.get() {
-                        // A native reads its arguments from a reused buffer: no
-                        // allocation per call (natives are always public).
-                        let mut argv = std::mem::take(&mut self.native_args);
-                        argv.extend(args.iter().map(|r| dup(&reg!(*r))));
-                        let (f, dst, who) = (*f, *dst, (target.module, target.name));
-                        let flow = self.call_native(cx, f, &argv, dst, reds, Some(who));
-                        argv.clear();
-                        self.native_args = argv;
-                        match flow? {
-                            Flow::Continue => continue 'frame,
-                            stop => return Ok(stop),
+                        // Natives are always public. The arguments are lent (no
+                        // allocation, no reference counting) and back in their
+                        // registers before the result is stored.
+                        let result = {
+                            let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
+                            call_native_lent(&mut ncx, *f, w, args, &mut self.native_args)
+                        };
+                        match result {
+                            // A small integer is read straight out of the result
+                            // (see `put_small`): moving the whole term out of it
+                            // first stalled on store forwarding.
+                            Ok(Term::Int(x)) => put_small(&mut reg!(*dst), Small::Int(x), atoms),
+                            Ok(v) => set!(*dst, v),
+                            Err(c) => {
+                                let c = blame_lent(c, (target.module, target.name), w, args);
+                                let dst = *dst;
+                                match self.native_control(cx, c, dst, reds)? {
+                                    Flow::Continue => continue 'frame,
+                                    stop => return Ok(stop),
+                                }
+                            }
                         }
+                        pc += 1;
+                        continue;
                     }
                     let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                     let (target, dst) = (target.clone(), *dst);
@@ -727,9 +740,30 @@ impl Machine {
                             self.replace_frame(callee);
                             continue 'frame;
                         }
+                        Some(Export { callable: Callable::Native(f), .. }) => {
+                            // As for `Call`, with the value then returned by the
+                            // function's final `Return` of its last register.
+                            save_pc!(pc);
+                            let ret_reg = code.nregs.saturating_sub(1);
+                            let result = {
+                                let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
+                                call_native_lent(&mut ncx, *f, w, args, &mut self.native_args)
+                            };
+                            match result {
+                                Ok(Term::Int(x)) => put_small(&mut reg!(ret_reg), Small::Int(x), atoms),
+                                Ok(v) => set!(ret_reg, v),
+                                Err(c) => {
+                                    let c = blame_lent(c, (target.module, target.name), w, args);
+                                    self.mark_return_after_call(ret_reg);
+                                    return self.native_control(cx, c, ret_reg, reds);
+                                }
+                            }
+                            pc = code.code.len() - 1;
+                            continue;
+                        }
                         _ => {
-                            // Natives, private and undefined functions: an ordinary call
-                            // (which raises for the last two), then return its value.
+                            // Private and undefined functions: an ordinary call (which
+                            // raises), then return its value.
                             let argv: Vec<Term> = args.iter().map(|r| reg!(*r).clone()).collect();
                             let ret_reg = code.nregs.saturating_sub(1);
                             save_pc!(pc);
@@ -1090,24 +1124,30 @@ impl Machine {
             let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
             f(&mut ncx, args)
         };
-        let base = self.base;
         match result {
             Ok(v) => {
+                let base = self.base;
                 put(&mut self.regs[base + dst as usize], v);
                 Ok(Flow::Continue)
             }
-            Err(Control::Raise(r)) => Err(match who {
-                // Kernel's arithmetic functions are Erlang BIFs: blame them as such.
-                Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, args),
-                Some((m, n)) => r.blaming(m, n, args),
-                None => r,
-            }),
-            Err(Control::Call { fun, args }) => self.call_value(cx, &fun, args, dst, reds),
-            Err(Control::CallMfa { module, name, args }) => {
+            Err(Control::Raise(r)) => Err(blame_native(r, who, args)),
+            Err(c) => self.native_control(cx, c, dst, reds),
+        }
+    }
+
+    /// Carries out what a native asked instead of returning a value, its result (if
+    /// any) going to register `dst` of the running function. A raise is passed on
+    /// as it is: blame it first ([`blame_native`]).
+    fn native_control(&mut self, cx: &mut ProcessContext, control: Control, dst: Reg, reds: &mut i64) -> Result<Flow, Raise> {
+        match control {
+            Control::Raise(r) => Err(r),
+            Control::Call { fun, args } => self.call_value(cx, &fun, args, dst, reds),
+            Control::CallMfa { module, name, args } => {
                 let target = self.modules.cell(module, name, args.len() as u32);
                 self.call_cell(cx, &target, args, dst, reds)
             }
-            Err(Control::SleepUntil { deadline_ms, value }) => {
+            Control::SleepUntil { deadline_ms, value } => {
+                let base = self.base;
                 self.regs[base + dst as usize] = value;
                 if cx.now_ms() < deadline_ms {
                     self.sleep_until = Some(deadline_ms);
@@ -1155,6 +1195,77 @@ impl Machine {
     }
 }
 
+/// Calls native `f` on the values of registers `args` of `window`, lent instead of
+/// copied: each boxed value is moved out of its register into `buf` (the machine's
+/// reused argument buffer) and moved back as soon as `f` returns, so passing a tuple
+/// or a binary costs no reference-count increment and decrement. Small integers and
+/// atoms are copied and never leave their register.
+///
+/// Invariants: while `f` runs, a lent register holds `Nil`, which nothing observes
+/// (a native cannot reach the machine's registers, and the lending ends before this
+/// returns). Every register is whole again before the caller sees the result, which
+/// may be stored into one of them; a raise is blamed with the arguments read back
+/// from the registers, and a handler may read them. A register named twice is lent
+/// once; its other occurrences are copies, dropped on return. Between calls `buf`
+/// holds no boxed term (only stale immediates, overwritten without a drop): each
+/// argument is written straight into its slot, as two plain stores that the native
+/// reads back field by field (assembling a term on the stack and copying it whole
+/// stalled on store forwarding).
+fn call_native_lent(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut [Term], args: &[Reg], buf: &mut Vec<Term>) -> NativeResult {
+    let n = args.len();
+    if buf.len() < n {
+        buf.resize(n, Term::Nil);
+    }
+    for (i, r) in args.iter().enumerate() {
+        match &mut window[*r as usize] {
+            Term::Int(x) => put(&mut buf[i], Term::Int(*x)),
+            Term::Atom(a) => put(&mut buf[i], Term::Atom(*a)),
+            slot => {
+                let v = match args[..i].iter().position(|q| q == r) {
+                    Some(j) => dup(&buf[j]),
+                    None => std::mem::replace(slot, Term::Nil),
+                };
+                put(&mut buf[i], v);
+            }
+        }
+    }
+    let result = f(ncx, &buf[..n]);
+    for (i, r) in args.iter().enumerate() {
+        let slot = &mut buf[i];
+        if !matches!(slot, Term::Int(_) | Term::Atom(_)) {
+            let v = std::mem::replace(slot, Term::Nil);
+            if !args[..i].contains(r) {
+                put(&mut window[*r as usize], v);
+            }
+        }
+    }
+    result
+}
+
+/// What a native called by [`call_native_lent`] asked for, its raise blamed on the
+/// call `who(args)` with the arguments read back from their registers.
+#[cold]
+fn blame_lent(control: Control, who: (Atom, Atom), window: &[Term], args: &[Reg]) -> Control {
+    match control {
+        Control::Raise(r) => {
+            let argv: Vec<Term> = args.iter().map(|r| window[*r as usize].clone()).collect();
+            Control::Raise(blame_native(r, Some(who), &argv))
+        }
+        other => other,
+    }
+}
+
+/// A native's raise, blamed on the call `who(args)` (`module`, `name`) when known.
+#[cold]
+fn blame_native(r: Raise, who: Option<(Atom, Atom)>, args: &[Term]) -> Raise {
+    match who {
+        // Kernel's arithmetic functions are Erlang BIFs: blame them as such.
+        Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, args),
+        Some((m, n)) => r.blaming(m, n, args),
+        None => r,
+    }
+}
+
 /// The result of an operator on small integers.
 #[derive(Clone, Copy)]
 enum Small {
@@ -1163,13 +1274,18 @@ enum Small {
 }
 
 /// `x op y` on small integers when the result needs no general arithmetic: `None`
-/// for `/` (a float) and for an overflow into a bignum.
+/// for `/` (a float), for an overflow into a bignum and for a zero divisor (the
+/// general path in [`arith::binop`] then promotes or raises, blamed by [`op_error`]).
 #[inline(always)]
 fn int_op(op: BinOp, x: i64, y: i64) -> Option<Small> {
     Some(match op {
         BinOp::Add => Small::Int(x.checked_add(y)?),
         BinOp::Sub => Small::Int(x.checked_sub(y)?),
         BinOp::Mul => Small::Int(x.checked_mul(y)?),
+        // `None` for a zero divisor and for `i64::MIN` by `-1`: the general path
+        // raises `:badarith` for the first and promotes (or gives 0) for the second.
+        BinOp::IntDiv => Small::Int(x.checked_div(y)?),
+        BinOp::Rem => Small::Int(x.checked_rem(y)?),
         BinOp::Lt => Small::Bool(x < y),
         BinOp::Gt => Small::Bool(x > y),
         BinOp::Le => Small::Bool(x <= y),
@@ -1200,6 +1316,8 @@ fn op_error(e: Raise, op: BinOp, x: &Term, y: &Term) -> Raise {
         BinOp::Add => "+",
         BinOp::Sub => "-",
         BinOp::Mul => "*",
+        BinOp::IntDiv => "div",
+        BinOp::Rem => "rem",
         _ => "/",
     };
     e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()])
