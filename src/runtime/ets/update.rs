@@ -106,24 +106,18 @@ impl EtsRegistry {
                 return Err(EtsError::Arg(1, ArgReason::WrongType));
             }
             let keypos = table.options.keypos;
-            let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
-            let single;
-            let many;
-            let (ops, as_list): (&[CounterOp], bool) = match ops {
-                i if i.is_integer() => {
-                    single = CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None };
-                    (std::slice::from_ref(&single), false)
-                }
-                Term::Tuple(_) => {
-                    single = parse_counter_op(ops).ok_or(bad_op)?;
-                    (std::slice::from_ref(&single), false)
-                }
-                _ => {
-                    let items = ops.list_to_vec().ok_or(bad_op)?;
-                    many = items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?;
-                    (&many[..], true)
-                }
+            // `n` or `{pos, n}` with a small `n`: the shape nearly every counter uses,
+            // served below without building the general operation list.
+            let plain = match ops {
+                Term::Int(n) => Some((keypos + 1, *n)),
+                Term::Tuple(parts) => match &parts[..] {
+                    [Term::Int(pos), Term::Int(n)] if *pos >= 1 => Some((*pos as usize, *n)),
+                    _ => None,
+                },
+                _ => None,
             };
+            // Operations are validated before the default row (Erlang's argument order).
+            let parsed = if plain.is_none() { Some(parse_counter_ops(ops, keypos)?) } else { None };
             if let Some(d) = default
                 && !matches!(d, Term::Tuple(_))
             {
@@ -131,6 +125,23 @@ impl EtsRegistry {
             }
             let map_key = table.key(key);
             let mut rows = table.rows.write();
+            if let Some((pos, n)) = plain
+                && pos != keypos
+                && let Some(Slot::One(Term::Tuple(items))) = rows.get_mut(&map_key)
+                && let Some(Term::Int(value)) = items.get(pos - 1)
+                && let Some(sum) = value.checked_add(n)
+            {
+                // In place, as below; every check the general path makes has passed.
+                if let Term::Int(field) = &mut std::sync::Arc::make_mut(items)[pos - 1] {
+                    *field = sum;
+                }
+                return Ok(Term::Int(sum));
+            }
+            let (ops, as_list) = match parsed {
+                Some(parsed) => parsed,
+                None => parse_counter_ops(ops, keypos)?,
+            };
+            let ops = &ops[..];
             match rows.get_mut(&map_key) {
                 // The row is updated in place; `make_mut` copies it first only when a
                 // process still holds the old row (a lookup's result), which must not change.
@@ -152,6 +163,20 @@ impl EtsRegistry {
             }
         })
     }
+}
+
+/// The operations `ops` asks for (an increment, one `{pos, incr...}` tuple or a list
+/// of them), and whether the caller gets a list of results.
+fn parse_counter_ops(ops: &Term, keypos: usize) -> EtsResult<(Vec<CounterOp>, bool)> {
+    let bad_op = EtsError::Arg(3, ArgReason::BadUpdateOp);
+    Ok(match ops {
+        i if i.is_integer() => (vec![CounterOp { pos: keypos + 1, incr: i.clone(), threshold: None }], false),
+        Term::Tuple(_) => (vec![parse_counter_op(ops).ok_or(bad_op)?], false),
+        _ => {
+            let items = ops.list_to_vec().ok_or(bad_op)?;
+            (items.iter().map(parse_counter_op).collect::<Option<Vec<_>>>().ok_or(bad_op)?, true)
+        }
+    })
 }
 
 /// Checks every operation against the row before anything is written, so a failing
