@@ -161,3 +161,8 @@ fn an_uncaught_rem_or_div_error_blames_the_call_as_elixir_does() {
 fn literal_collections_are_shared_values_that_match_elixir() {
     matches_recorded_elixir("literal_collections", &[]);
 }
+
+#[test]
+fn a_rebuilt_tuple_reuses_only_an_allocation_nobody_else_holds() {
+    matches_recorded_elixir("tuple_reuse", &[]);
+}

@@ -186,6 +186,19 @@ impl Term {
         }
     }
 
+    /// True if both are the same boxed term (one allocation, not merely equal).
+    #[inline]
+    pub fn is_same_box(&self, other: &Term) -> bool {
+        match (self, other) {
+            (Term::Tuple(a), Term::Tuple(b)) => Arc::ptr_eq(a, b),
+            (Term::Cons(a), Term::Cons(b)) => Arc::ptr_eq(a, b),
+            (Term::Map(a), Term::Map(b)) => Arc::ptr_eq(a, b),
+            (Term::Binary(a), Term::Binary(b)) => Arc::ptr_eq(a, b),
+            (Term::BigInt(a), Term::BigInt(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Truthiness: everything but `false` and `nil` is true.
     pub fn is_truthy(&self) -> bool {
         !matches!(self, Term::Atom(a) if *a == ATOMS.false_ || *a == ATOMS.nil)

@@ -357,12 +357,24 @@ impl Machine {
                 }
                 Instr::Const { dst, value } => match value {
                     Term::Int(i) => put_small(&mut reg!(*dst), Small::Int(*i), atoms),
+                    // In a loop the register still holds this very literal from the
+                    // last pass: leaving it spares a count up and a count down.
+                    _ if reg!(*dst).is_same_box(value) => {}
                     _ => set!(*dst, value.clone()),
                 },
                 Instr::MakeTuple { dst, items } => {
                     // Collected straight into the shared slice: one allocation per tuple.
                     let v: crate::term::value::TupleItems = items.iter().map(|r| dup(&reg!(*r))).collect();
-                    set!(*dst, Term::Tuple(Arc::new(v)));
+                    // A loop rebuilding a tuple each pass finds last pass's tuple in
+                    // `dst`, no longer shared: its allocation takes the new items.
+                    if let Term::Tuple(old) = &mut reg!(*dst)
+                        && old.len() == v.len()
+                        && let Some(slot) = Arc::get_mut(old)
+                    {
+                        *slot = v;
+                    } else {
+                        set!(*dst, Term::Tuple(Arc::new(v)));
+                    }
                 }
                 Instr::MakeList { dst, items, tail } => {
                     let mut acc = match tail {
