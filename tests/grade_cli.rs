@@ -110,15 +110,14 @@ fn redact_pids(text: &str) -> String {
         out.push_str(&rest[..i + 4]);
         rest = &rest[i + 4..];
         let (open, close) = if rest.starts_with("&lt;") { ("&lt;", "&gt;") } else { ("<", ">") };
-        if let Some(body) = rest.strip_prefix(open) {
-            if let Some(end) = body.find(close) {
+        if let Some(body) = rest.strip_prefix(open)
+            && let Some(end) = body.find(close) {
                 out.push_str(open);
                 out.push_str("0.X.0");
                 out.push_str(close);
                 rest = &body[end + close.len()..];
                 continue;
             }
-        }
     }
     out.push_str(rest);
     out

@@ -35,7 +35,7 @@ impl Keys {
     }
 
     /// Waits for the next key.
-    pub fn next(&mut self) -> Key {
+    pub fn next_key(&mut self) -> Key {
         match self {
             Keys::Terminal => terminal_key().unwrap_or(Key::Quit),
             Keys::Lines(input) => {

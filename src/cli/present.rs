@@ -53,7 +53,7 @@ pub fn present(name: &str, source: &str, clock: Clock) -> anyhow::Result<i32> {
     let mut index = 0;
     while index < total {
         show_code(&steps[index], index, total);
-        match keys.next() {
+        match keys.next_key() {
             Key::Next => {
                 shown.push(run_step(&mut session, &sink, &steps[index]));
                 index += 1;

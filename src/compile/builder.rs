@@ -153,9 +153,8 @@ fn patch_instr(instr: &mut Instr, target: Label) {
         RecvPeek { empty, .. } => Some(empty),
         _ => None,
     };
-    if let Some(s) = slot {
-        if *s == FunBuilder::PENDING {
+    if let Some(s) = slot
+        && *s == FunBuilder::PENDING {
             *s = target;
         }
-    }
 }

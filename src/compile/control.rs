@@ -162,7 +162,7 @@ impl<'m> Compiler<'m> {
                 Err(CompileError::invalid(span, format!("cannot invoke {name}/{} outside module", args.len())))
             }
             ("quote", _) | ("unquote", _) | ("defmacro", _) | ("defprotocol", _) | ("defimpl", _) => {
-                Err(CompileError::unsupported(span, format!("{name}")))
+                Err(CompileError::unsupported(span, name.to_string()))
             }
             _ => Ok(None),
         }

@@ -53,15 +53,14 @@ pub struct Compiler<'m> {
 /// The full atom of an alias, honouring `alias` directives.
 pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
     let joined = segments.join(".");
-    if let Some(first) = segments.first() {
-        if let Some(full) = ctx.aliases.get(first) {
+    if let Some(first) = segments.first()
+        && let Some(full) = ctx.aliases.get(first) {
             let rest = &segments[1..];
             if rest.is_empty() {
                 return Atom::new(full);
             }
             return Atom::new(&format!("{}.{}", full, rest.join(".")));
         }
-    }
     Atom::new(&format!("Elixir.{joined}"))
 }
 
@@ -729,7 +728,7 @@ impl<'m> Compiler<'m> {
             Some(n) => self.expr(b, &n),
             None if self.module.name.is_none() => Err(CompileError::invalid(
                 span,
-                format!("cannot invoke @/1 outside module"),
+                "cannot invoke @/1 outside module".to_string(),
             )),
             None => self.constant(b, Term::nil()),
         }
@@ -795,11 +794,10 @@ impl<'m> Compiler<'m> {
                 Ok(Some((self.modules.cell(m, Atom::new(name), arity), args.to_vec())))
             }
             CallTarget::Local(name) => {
-                if let Some(module) = self.module.name {
-                    if self.module.locals.contains_key(&(name.clone(), arity)) {
+                if let Some(module) = self.module.name
+                    && self.module.locals.contains_key(&(name.clone(), arity)) {
                         return Ok(Some((self.modules.cell(module, Atom::new(name), arity), args.to_vec())));
                     }
-                }
                 for m in self.module.imports.clone() {
                     if self.modules.is_exported(m, Atom::new(name), arity) {
                         return Ok(Some((self.modules.cell(m, Atom::new(name), arity), args.to_vec())));
@@ -906,8 +904,8 @@ impl<'m> Compiler<'m> {
 
     fn capture(&mut self, b: &mut FunBuilder, span: Span, inner: &Node) -> CResult<Reg> {
         // &Mod.fun/arity and &fun/arity
-        if let NodeKind::BinaryOp { op: BinaryOp::Div, lhs, rhs } = &inner.kind {
-            if let NodeKind::Int(arity) = rhs.kind {
+        if let NodeKind::BinaryOp { op: BinaryOp::Div, lhs, rhs } = &inner.kind
+            && let NodeKind::Int(arity) = rhs.kind {
                 let arity = arity as u32;
                 match &lhs.kind {
                     NodeKind::Call { target: CallTarget::Remote(m, name), args, .. } if args.is_empty() && is_static_module(m) => {
@@ -937,7 +935,6 @@ impl<'m> Compiler<'m> {
                     _ => {}
                 }
             }
-        }
         self.capture_expr(b, span, inner)
     }
 
@@ -1091,12 +1088,18 @@ pub fn visit_children(n: &Node, f: &mut dyn FnMut(&Node)) {
             }
         }
         NodeKind::List { items, tail } => {
-            items.iter().for_each(|i| f(i));
+            for i in items {
+                f(i);
+            }
             if let Some(t) = tail {
                 f(t);
             }
         }
-        NodeKind::Tuple(items) | NodeKind::Block(items) => items.iter().for_each(|i| f(i)),
+        NodeKind::Tuple(items) | NodeKind::Block(items) => {
+            for i in items {
+                f(i);
+            }
+        }
         NodeKind::Map { base, pairs } | NodeKind::Struct { base, pairs, .. } => {
             if let Some(bn) = base {
                 f(bn);
@@ -1115,11 +1118,15 @@ pub fn visit_children(n: &Node, f: &mut dyn FnMut(&Node)) {
             if let CallTarget::Remote(l, _) = target {
                 f(l);
             }
-            args.iter().for_each(|a| f(a));
+            for a in args {
+                f(a);
+            }
         }
         NodeKind::FunCall { fun, args } => {
             f(fun);
-            args.iter().for_each(|a| f(a));
+            for a in args {
+                f(a);
+            }
         }
         NodeKind::Access { container, key } => {
             f(container);

@@ -259,8 +259,9 @@ fn check_problems(unit: &Unit, check: &super::unit::Check) -> Vec<String> {
             problems.push("a check is timed on one clock: elapsed_ms (virtual) or ratio (real), not both".to_string());
         }
     }
+    // Written to reject NaN as well as numbers at or below 1.
     if let Some(ratio) = &check.ratio
-        && !(ratio.at_least > 1.0)
+        && ratio.at_least.partial_cmp(&1.0) != Some(std::cmp::Ordering::Greater)
     {
         problems.push(format!("ratio at_least {} must be above 1.0", ratio.at_least));
     }

@@ -241,14 +241,12 @@ mod tests {
 
     #[test]
     fn numbers_before_atoms_before_tuples_before_lists_before_binaries() {
-        let mut v = vec![
-            Term::string("bin"),
+        let mut v = [Term::string("bin"),
             Term::list(vec![Term::Int(1)]),
             Term::tuple(vec![Term::Int(1)]),
             Term::atom("atom"),
             Term::Float(2.5),
-            Term::Int(1),
-        ];
+            Term::Int(1)];
         v.sort_by(|a, b| a.loose_cmp(b));
         assert!(matches!(v[0], Term::Int(1)));
         assert!(matches!(v[1], Term::Float(_)));

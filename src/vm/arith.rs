@@ -340,6 +340,26 @@ pub fn int_pow(base: &Term, exp: u64) -> Result<Term, Raise> {
     Ok(Term::from_bigint(num_traits::pow::Pow::pow(b, e)))
 }
 
+/// Applies an arithmetic or comparison operator (the VM's `Op` instruction slow path).
+pub fn binop(op: BinOp, a: &Term, b: &Term) -> Result<Term, Raise> {
+    match op {
+        BinOp::Add => add(a, b),
+        BinOp::Sub => sub(a, b),
+        BinOp::Mul => mul(a, b),
+        BinOp::Div => fdiv(a, b),
+        BinOp::IntDiv => div(a, b),
+        BinOp::Rem => rem(a, b),
+        BinOp::Eq => Ok(eq(a, b)),
+        BinOp::Ne => Ok(ne(a, b)),
+        BinOp::StrictEq => Ok(exact_eq(a, b)),
+        BinOp::StrictNe => Ok(exact_ne(a, b)),
+        BinOp::Lt => Ok(lt(a, b)),
+        BinOp::Gt => Ok(gt(a, b)),
+        BinOp::Le => Ok(le(a, b)),
+        BinOp::Ge => Ok(ge(a, b)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,25 +442,5 @@ mod tests {
             max(&Term::Int(1), &Term::Float(1.0)),
             Term::Int(1)
         ));
-    }
-}
-
-/// Applies an arithmetic or comparison operator (the VM's `Op` instruction slow path).
-pub fn binop(op: BinOp, a: &Term, b: &Term) -> Result<Term, Raise> {
-    match op {
-        BinOp::Add => add(a, b),
-        BinOp::Sub => sub(a, b),
-        BinOp::Mul => mul(a, b),
-        BinOp::Div => fdiv(a, b),
-        BinOp::IntDiv => div(a, b),
-        BinOp::Rem => rem(a, b),
-        BinOp::Eq => Ok(eq(a, b)),
-        BinOp::Ne => Ok(ne(a, b)),
-        BinOp::StrictEq => Ok(exact_eq(a, b)),
-        BinOp::StrictNe => Ok(exact_ne(a, b)),
-        BinOp::Lt => Ok(lt(a, b)),
-        BinOp::Gt => Ok(gt(a, b)),
-        BinOp::Le => Ok(le(a, b)),
-        BinOp::Ge => Ok(ge(a, b)),
     }
 }

@@ -243,7 +243,7 @@ fn module_split(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let Some(rest) = name.strip_prefix("Elixir.") else {
         return Err(Raise::argument_error(format!("expected an Elixir module, got: {}", crate::term::inspect::inspect(&args[0]))).into());
     };
-    Ok(Term::list(rest.split('.').map(|s| Term::string(s)).collect()))
+    Ok(Term::list(rest.split('.').map(Term::string).collect()))
 }
 
 /// `Exception.format_stacktrace/1`: otplab keeps no stack frames in exit reasons
@@ -252,8 +252,8 @@ fn module_split(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 fn format_stacktrace(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let mut out = String::new();
     for entry in args[0].list_iter() {
-        if let Term::Tuple(t) = entry {
-            if t.len() >= 3 {
+        if let Term::Tuple(t) = entry
+            && t.len() >= 3 {
                 let arity = match &t[2] {
                     Term::Int(n) => n.to_string(),
                     other => other.list_iter().count().to_string(),
@@ -265,7 +265,6 @@ fn format_stacktrace(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
                     arity
                 ));
             }
-        }
     }
     Ok(Term::string(out))
 }

@@ -411,13 +411,12 @@ impl Machine {
                     set!(*dst, Term::Map(Arc::new(m)));
                 }
                 Instr::Op { op, dst, a, b } => {
-                    if let (Term::Int(x), Term::Int(y)) = (&reg!(*a), &reg!(*b)) {
-                        if let Some(r) = int_op(*op, *x, *y) {
+                    if let (Term::Int(x), Term::Int(y)) = (&reg!(*a), &reg!(*b))
+                        && let Some(r) = int_op(*op, *x, *y) {
                             put_small(&mut reg!(*dst), r, atoms);
                             pc += 1;
                             continue;
                         }
-                    }
                     let r = match arith::binop(*op, &reg!(*a), &reg!(*b)) {
                             Ok(v) => v,
                             Err(e) => {
@@ -428,13 +427,12 @@ impl Machine {
                     set!(*dst, r);
                 }
                 Instr::OpInt { op, dst, a, imm } => {
-                    if let Term::Int(x) = &reg!(*a) {
-                        if let Some(r) = int_op(*op, *x, *imm) {
+                    if let Term::Int(x) = &reg!(*a)
+                        && let Some(r) = int_op(*op, *x, *imm) {
                             put_small(&mut reg!(*dst), r, atoms);
                             pc += 1;
                             continue;
                         }
-                    }
                     let r = match arith::binop(*op, &reg!(*a), &Term::Int(*imm)) {
                             Ok(v) => v,
                             Err(e) => {
@@ -657,9 +655,9 @@ impl Machine {
                     }
                     *reds -= 1;
                     save_pc!(pc + 1);
-                    if let Some(e) = target.get() {
-                        if let Callable::Compiled(callee) = &e.callable {
-                            if e.public || code.module == target.module {
+                    if let Some(e) = target.get()
+                        && let Callable::Compiled(callee) = &e.callable
+                            && (e.public || code.module == target.module) {
                                 if self.frames.len() >= MAX_FRAMES {
                                     return Err(stack_limit());
                                 }
@@ -685,8 +683,6 @@ impl Machine {
                                 self.enter(callee, nb, dst);
                                 continue 'frame;
                             }
-                        }
-                    }
                     if let Some(Export { callable: Callable::Native(f), .. }) = target.get() {
                         // Natives are always public. The arguments are lent (no
                         // allocation, no reference counting) and back in their
@@ -972,14 +968,13 @@ impl Machine {
                             },
                         },
                     };
-                    if let Some(d) = deadline {
-                        if cx.now_ms() >= d {
+                    if let Some(d) = deadline
+                        && cx.now_ms() >= d {
                             self.recv_deadline = None;
                             cx.recv_reset();
                             pc = *expired as usize;
                             continue;
                         }
-                    }
                     self.recv_waiting = true;
                     save_pc!(pc);
                     return Ok(Flow::Stop(Step::Wait { deadline_ms: deadline }));
