@@ -348,3 +348,54 @@ impl EtsRegistry {
 fn pattern_spec(pattern: &Term, body: PatternBody) -> Term {
     MatchSpec::pattern_spec_term(pattern, body.term())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::ets::table::TableOptions;
+    use crate::term::{Atom, Ref};
+
+    fn table(kind: TableType, keys: impl Iterator<Item = Term>) -> Table {
+        let table = Table::new(Ref(1), Atom::new("t"), TableOptions { kind, ..TableOptions::default() }, Pid(1));
+        {
+            let mut rows = table.rows.write();
+            for k in keys {
+                rows.put(table.key(&k), Term::pair(k, Term::atom("v")));
+            }
+        }
+        table
+    }
+
+    fn spec(head: Term) -> MatchSpec {
+        MatchSpec::compile(&Term::list(vec![Term::tuple(vec![head, Term::Nil, Term::list(vec![Term::atom("$_")])])]))
+            .expect("valid spec")
+    }
+
+    /// How many rows `select` would test against `head`.
+    fn visited(table: &Table, head: Term) -> usize {
+        let mut n = 0;
+        visit(table, &table.rows.read(), &spec(head), None, Direction::Forward, |_, _, _| {
+            n += 1;
+            ControlFlow::Continue(())
+        });
+        n
+    }
+
+    #[test]
+    fn a_bound_key_is_one_lookup_not_a_scan() {
+        for kind in [TableType::Set, TableType::OrderedSet, TableType::Bag] {
+            let t = table(kind, (1..=10_000).map(Term::Int));
+            assert_eq!(visited(&t, Term::pair(Term::Int(5_000), Term::atom("_"))), 1, "{kind:?}");
+            assert_eq!(visited(&t, Term::pair(Term::Int(20_000), Term::atom("_"))), 0, "{kind:?}");
+            assert_eq!(visited(&t, Term::pair(Term::atom("$1"), Term::atom("_"))), 10_000, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_prefix_narrows_an_ordered_set_to_its_range() {
+        let keys = (1..=100).flat_map(|a| (1..=10).map(move |b| Term::pair(Term::Int(a), Term::Int(b))));
+        let t = table(TableType::OrderedSet, keys);
+        let head = Term::pair(Term::pair(Term::Int(42), Term::atom("$1")), Term::atom("_"));
+        assert_eq!(visited(&t, head), 10);
+    }
+}
