@@ -163,6 +163,11 @@ fn literal_collections_are_shared_values_that_match_elixir() {
 }
 
 #[test]
+fn defmodule_evaluates_to_its_last_form_and_an_empty_module_is_fine() {
+    matches_recorded_elixir("module_result", &[]);
+}
+
+#[test]
 fn a_rebuilt_tuple_reuses_only_an_allocation_nobody_else_holds() {
     matches_recorded_elixir("tuple_reuse", &[]);
 }

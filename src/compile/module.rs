@@ -30,6 +30,11 @@ const USABLE: &[&str] = &["GenServer", "Agent", "Task", "Supervisor", "DynamicSu
 impl<'m> Compiler<'m> {
     /// Compiles `defmodule name do body end`, emitting its installation into `b`.
     pub fn defmodule(&mut self, b: &mut FunBuilder, span: Span, name: &Node, kw: &Node) -> CResult<Reg> {
+        self.define_module(b, span, name, kw).map(|(dst, _)| dst)
+    }
+
+    /// [`Compiler::defmodule`], also handing back the module compiled.
+    fn define_module(&mut self, b: &mut FunBuilder, span: Span, name: &Node, kw: &Node) -> CResult<(Reg, Arc<ModuleCode>)> {
         let (full, segs) = match &name.kind {
             // `defmodule :sys do`: a module named by a plain atom.
             NodeKind::Atom(a) => (Atom::new(a), vec![a.clone()]),
@@ -45,6 +50,8 @@ impl<'m> Compiler<'m> {
         let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
         let items: Vec<Node> = match body.kind {
             NodeKind::Block(items) => items,
+            // `do end` (or `do nil end`): an empty module, whose body evaluates to nil.
+            NodeKind::Atom(a) if a == "nil" => vec![],
             _ => vec![body],
         };
 
@@ -59,10 +66,10 @@ impl<'m> Compiler<'m> {
         if self.module.name.is_some() {
             self.module.aliases.insert(segs[0].clone(), format!("{}.{}", self.module.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
         }
-        let code = result?;
+        let code = Arc::new(result?);
         let dst = b.reg();
-        b.emit(Instr::DefineModule { module: Arc::new(code), dst });
-        Ok(dst)
+        b.emit(Instr::DefineModule { module: code.clone(), dst });
+        Ok((dst, code))
     }
 
     fn module_body(&mut self, b: &mut FunBuilder, span: Span, full: Atom, items: &[Node]) -> CResult<ModuleCode> {
@@ -71,6 +78,8 @@ impl<'m> Compiler<'m> {
         let mut struct_fields: Option<Vec<(Atom, Term)>> = None;
         let mut is_exception = false;
         let mut uses: Vec<(String, Node)> = Vec::new();
+        // What the body evaluates to: its last form's value (see `ModuleCode::last`).
+        let mut last = Term::nil();
         for item in items {
             if let Some(c) = def_clause(item)? {
                 let (min, max) = arity_range(&c.params);
@@ -83,6 +92,7 @@ impl<'m> Compiler<'m> {
         // Pass 2: attributes, structs, directives, nested modules, in order.
         for item in items {
             b.line = item.span.line;
+            last = Term::atom("ok");
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {
@@ -90,7 +100,11 @@ impl<'m> Compiler<'m> {
                     }
                 }
                 NodeKind::Call { target: CallTarget::Local(n), args, .. } => match n.as_str() {
-                    "def" | "defp" => {}
+                    "def" | "defp" => {
+                        if let Some(c) = def_clause(item)? {
+                            last = Term::pair(Term::atom(&c.name), Term::Int(i64::from(arity_range(&c.params).1)));
+                        }
+                    }
                     "defstruct" | "defexception" => {
                         let fields = struct_field_list(item.span, args.first())?;
                         let mut fields = fields;
@@ -99,6 +113,12 @@ impl<'m> Compiler<'m> {
                             fields.insert(0, (Atom::new("__exception__"), Term::bool(true)));
                         }
                         self.structs.insert(full, fields.clone());
+                        if n == "defstruct" {
+                            // The struct with its defaults, as `%Name{...}`.
+                            let mut pairs = vec![(Term::atom("__struct__"), Term::Atom(full))];
+                            pairs.extend(fields.iter().map(|(k, v)| (Term::Atom(*k), v.clone())));
+                            last = Term::map(pairs);
+                        }
                         struct_fields = Some(fields);
                     }
                     "use" => {
@@ -116,9 +136,14 @@ impl<'m> Compiler<'m> {
                     "alias" | "import" | "require" => {
                         let mut scratch = FunBuilder::new(full, Atom::new("__directive__"), 0, 0);
                         self.try_control(&mut scratch, item, &CallTarget::Local(n.clone()), args, super::expr::Dest::Into(0))?;
+                        // A directive evaluates to the module it names.
+                        if let Some(NodeKind::Alias(segs)) = args.first().map(|a| &a.kind) {
+                            last = Term::Atom(alias_atom(&self.module, segs));
+                        }
                     }
                     "defmodule" if args.len() == 2 => {
-                        self.defmodule(b, item.span, &args[0], &args[1])?;
+                        let (_, nested) = self.define_module(b, item.span, &args[0], &args[1])?;
+                        last = nested.result();
                     }
                     "defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable" | "defguard" => {
                         return Err(CompileError::unsupported(item.span, n));
@@ -208,7 +233,7 @@ impl<'m> Compiler<'m> {
                 functions.push((name, k, public, Arc::new(code)));
             }
         }
-        Ok(ModuleCode { name: full, functions, struct_fields, is_exception })
+        Ok(ModuleCode { name: full, functions, struct_fields, is_exception, last })
     }
 
     fn function(&mut self, module: Atom, name: Atom, arity: u32, group: &[&DefClause]) -> CResult<FunCode> {

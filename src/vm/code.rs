@@ -228,6 +228,17 @@ pub struct ModuleCode {
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     /// True for `defexception`.
     pub is_exception: bool,
+    /// The value of the body's last form (`{:hi, 0}` after `def hi`, `:ok` after an
+    /// attribute or `use`, the struct after `defstruct`, `nil` for an empty body).
+    pub last: Term,
+}
+
+impl ModuleCode {
+    /// What `defmodule` evaluates to: `{:module, Name, bytecode, last}`. otplab has no
+    /// BEAM bytecode to show, so that element is an empty binary.
+    pub fn result(&self) -> Term {
+        Term::tuple(vec![Term::atom("module"), Term::Atom(self.name), Term::bytes(Vec::new()), self.last.clone()])
+    }
 }
 
 /// True when the values of `srcs` can be moved into registers `0..n` one by one,

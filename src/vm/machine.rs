@@ -991,12 +991,7 @@ impl Machine {
                             source: None,
                         },
                     );
-                    reg!(*dst) = Term::tuple(vec![
-                        Term::atom("module"),
-                        Term::Atom(module.name),
-                        Term::bytes(Vec::new()),
-                        Term::nil(),
-                    ]);
+                    reg!(*dst) = module.result();
                 }
             }
             pc += 1;
