@@ -5,10 +5,10 @@
 //!   keeps it in a tree; point operations are O(log n).
 //! - `set`, `bag`, `duplicate_bag`: a hash index over one vector of slots (O(1) point
 //!   operations, as Erlang's hash tables; a removal moves the last slot into the hole),
-//!   plus a `BTreeMap` from each key to its slot's position, for traversal. Erlang walks these tables in hash
-//!   order, which no program may rely on; otplab walks them in term order so that what
-//!   a learner sees is stable and reproducible. A scan of rows inserted in key order
-//!   reads the slot vector in memory order.
+//!   plus a `BTreeMap` from each key to its slot's position, for traversal. Erlang
+//!   walks these tables in hash order, which no program may rely on; otplab walks them
+//!   in term order so that what a learner sees is stable and reproducible. A scan of
+//!   rows inserted in key order reads the slot vector in memory order.
 //!
 //! Invariant (hashed layout): `order` maps exactly the keys of `slots`, each to its
 //! index in `slots`.
