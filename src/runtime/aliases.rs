@@ -84,11 +84,9 @@ impl ProcessEntry {
             }
             st.mailbox.push(msg);
             st.fresh = true;
-            (st.waker.take(), ended)
+            (st.take_waker(), ended)
         };
-        if let Some(w) = waker.0 {
-            w.wake();
-        }
+        self.wake(waker.0);
         (true, waker.1)
     }
 }

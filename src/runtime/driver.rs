@@ -2,7 +2,7 @@
 //! through run → yield / wait / exit.
 
 use super::body::{ProcessBody, Step};
-use super::clock::pause_after_slice;
+use super::clock::{Clock, pause_after_slice};
 use super::context::ProcessContext;
 use super::process::Status;
 use crate::term::Term;
@@ -11,12 +11,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Reductions per slice before a body must yield (BEAM's `CONTEXT_REDS`).
 pub const SLICE_REDUCTIONS: u32 = 4000;
 
+/// Slices a lone process may run back to back before yielding to tokio anyway.
+const SOLO_SLICES: u32 = 16;
+
 /// Runs a process to its end, then performs its exit sequence.
 ///
 /// Exit signals are acted on every time before the body resumes, so a process
 /// that never waits (a runaway loop) can still be killed between slices.
 pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext) {
     let clock = cx.runtime().clock();
+    let mut solo = 0u32;
     let (reason, by_signal) = loop {
         if let Some(reason) = cx.check_signals() {
             break (reason, true);
@@ -41,16 +45,29 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
         match step {
             Step::Exited(reason) => break (reason, false),
             Step::Yielded => {
+                // Alone, a process keeps its thread for a few slices (see
+                // `super::ready`); every `SOLO_SLICES`th slice it yields anyway, so
+                // tasks that are not processes (the timer service) still get a turn.
+                solo += 1;
+                if clock == Clock::Real && solo < SOLO_SLICES && cx.entry().ready.alone() {
+                    continue;
+                }
+                solo = 0;
                 cx.park(Status::Runnable, body.heap_bytes());
                 pause_after_slice(clock).await;
             }
             Step::Wait { deadline_ms } => {
+                solo = 0;
                 let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
                 cx.park(Status::Waiting, body.heap_bytes() + timer);
+                cx.entry().ready.down();
                 wait(&cx, deadline_ms).await;
+                cx.entry().resumed();
             }
         }
     };
+    // No longer running: uncounted before anyone hears of the exit.
+    cx.entry().ready.down();
     // Free the body (the VM's frames) before the exit signals go out.
     drop(body);
     cx.finish(reason, by_signal);

@@ -17,6 +17,7 @@
 //! - [`aliases`]: process aliases (replies that stop arriving once unwanted).
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
+//! - [`ready`]: how many processes are ready, so a lone one keeps its thread.
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
 //! - [`info`]: process info and memory accounting.
 //! - [`logger`]: the Logger level and crash reports.
@@ -37,6 +38,7 @@ pub mod mailbox;
 pub mod names;
 pub mod output;
 pub mod process;
+pub mod ready;
 pub mod signals;
 pub mod system;
 pub mod timers;

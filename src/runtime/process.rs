@@ -2,11 +2,13 @@
 //! monitors, flags), reachable from any thread through the process table.
 
 use super::mailbox::Mailbox;
+use super::ready::ReadyCount;
 use crate::term::{ATOMS, Atom, Pid, Ref, Term};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// What a process is doing, as `Process.info(pid, :status)` reports it.
@@ -109,6 +111,8 @@ pub(crate) struct ProcessState {
     pub fresh: bool,
     /// The driver task parked on this process, woken on arrival.
     pub waker: Option<Waker>,
+    /// Whoever took `waker` counted the process ready (see `super::ready`).
+    pub woken: bool,
     /// Active aliases (see `super::aliases`).
     pub aliases: Vec<(Ref, super::aliases::AliasMode)>,
     /// Heap bytes of the process's scheduler task (see `info::task_cell_bytes`).
@@ -156,12 +160,47 @@ pub(crate) struct ProcessEntry {
     pub pid: Pid,
     /// Everything mutable.
     pub state: Mutex<ProcessState>,
+    /// The runtime's count of ready processes (see `super::ready`).
+    pub ready: Arc<ReadyCount>,
+}
+
+impl ProcessState {
+    /// Takes the waker of a waiting process to wake it, marking it counted; the
+    /// caller must then call [`ReadyCount::up`] (after releasing the lock).
+    pub(crate) fn take_waker(&mut self) -> Option<Waker> {
+        let waker = self.waker.take();
+        if waker.is_some() {
+            self.woken = true;
+        }
+        waker
+    }
 }
 
 impl ProcessEntry {
     /// A fresh runnable process.
-    pub fn new(pid: Pid) -> ProcessEntry {
-        ProcessEntry { pid, state: Mutex::new(ProcessState::default()) }
+    pub fn new(pid: Pid, ready: Arc<ReadyCount>) -> ProcessEntry {
+        ProcessEntry { pid, state: Mutex::new(ProcessState::default()), ready }
+    }
+
+    /// Wakes the driver whose waker was taken with `take_waker`.
+    pub(crate) fn wake(&self, waker: Option<Waker>) {
+        if let Some(w) = waker {
+            self.ready.up();
+            w.wake();
+        }
+    }
+
+    /// The process resumes after waiting: counts it unless its waker did, and drops a
+    /// waker a timeout left behind (so nobody counts it twice).
+    pub fn resumed(&self) {
+        let counted = {
+            let mut st = self.state.lock();
+            st.waker = None;
+            std::mem::take(&mut st.woken)
+        };
+        if !counted {
+            self.ready.up();
+        }
     }
 
     /// Queues `msg`; false if the process has already exited (the message is dropped,
@@ -174,11 +213,9 @@ impl ProcessEntry {
             }
             st.mailbox.push(msg);
             st.fresh = true;
-            st.waker.take()
+            st.take_waker()
         };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.wake(waker);
         true
     }
 
@@ -195,11 +232,9 @@ impl ProcessEntry {
             }
             st.mailbox.push(down);
             st.fresh = true;
-            (st.waker.take(), alias)
+            (st.take_waker(), alias)
         };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.wake(waker);
         alias
     }
 
@@ -212,11 +247,9 @@ impl ProcessEntry {
                 return false;
             }
             st.fresh = true;
-            st.waker.take()
+            st.take_waker()
         };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.wake(waker);
         true
     }
 
@@ -240,11 +273,9 @@ impl ProcessEntry {
                 st.signals.push_back(sig);
             }
             st.fresh = true;
-            st.waker.take()
+            st.take_waker()
         };
-        if let Some(w) = waker {
-            w.wake();
-        }
+        self.wake(waker);
         true
     }
 
@@ -317,7 +348,7 @@ mod tests {
 
     #[test]
     fn trapped_signals_become_messages_in_arrival_order() {
-        let p = ProcessEntry::new(Pid(1));
+        let p = ProcessEntry::new(Pid(1), Arc::default());
         p.state.lock().trap_exit = true;
         assert!(p.signal(sig(2, "normal", false)));
         assert!(p.signal(sig(3, "boom", false)));
@@ -330,7 +361,7 @@ mod tests {
     #[test]
     fn a_trapped_exit_keeps_its_place_among_messages() {
         // A supervisor must see a child's EXIT before a call sent after the crash.
-        let p = ProcessEntry::new(Pid(1));
+        let p = ProcessEntry::new(Pid(1), Arc::default());
         p.state.lock().trap_exit = true;
         assert!(p.deliver(Term::atom("before")));
         assert!(p.signal(sig(2, "boom", false)));

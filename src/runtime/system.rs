@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     shell: AtomicU64,
     /// Every ETS table of this runtime.
     ets: super::ets::EtsRegistry,
+    /// Processes running or ready to run (see `super::ready`).
+    pub(crate) ready: Arc<super::ready::ReadyCount>,
     /// Process lifetimes, recorded only while switched on.
     pub(crate) journal: super::journal::Journal,
 }
@@ -138,6 +140,7 @@ impl Runtime {
             log_level: AtomicU8::new(LogLevel::Debug as u8),
             shell: AtomicU64::new(0),
             ets: super::ets::EtsRegistry::new(),
+            ready: Arc::default(),
             journal: super::journal::Journal::default(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
@@ -268,7 +271,7 @@ impl Runtime {
 
     /// Creates a live process entry for `pid` and puts it in the table.
     pub(crate) fn register_entry(&self, pid: Pid) -> Arc<ProcessEntry> {
-        let entry = Arc::new(ProcessEntry::new(pid));
+        let entry = Arc::new(ProcessEntry::new(pid, self.inner.ready.clone()));
         self.inner.table.write().insert(pid, entry.clone());
         entry
     }
@@ -288,6 +291,7 @@ impl Runtime {
         let body_bytes = body.heap_bytes();
         let entry = cx.entry_arc();
         let task = drive(body, cx);
+        self.inner.ready.up();
         {
             let mut st = entry.state.lock();
             st.task_bytes = super::info::task_cell_bytes(std::mem::size_of_val(&task));
