@@ -33,6 +33,11 @@ impl ReadyCount {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }
 
+    /// The count itself (for tests and tools).
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Acquire)
+    }
+
     /// True when no process but the caller (which is running) is ready.
     pub fn alone(&self) -> bool {
         self.0.load(Ordering::Acquire) <= 1

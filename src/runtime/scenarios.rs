@@ -578,3 +578,46 @@ fn process_memory_counts_the_body_as_of_its_last_park() {
     rt.kill(pid);
     rt.shutdown();
 }
+
+/// Workers woken by a message and workers woken by their own timeout all leave the
+/// ready count balanced: once their `:DOWN`s are in, only the root counts.
+#[test]
+fn the_ready_count_balances_over_wakes_timeouts_and_exits() {
+    for clock in [Clock::Virtual, Clock::Real] {
+        let (rt, _) = start(clock);
+        let mut workers: Option<Vec<Pid>> = None;
+        let mut downs = 0;
+        let reason = rt
+            .spawn_and_wait(body(move |cx| {
+                let me = cx.pid();
+                let pids = workers.get_or_insert_with(|| {
+                    let spawn = |cx: &mut ProcessContext, b| cx.runtime().spawn(b, SpawnOpts { link_to: None, monitor_by: Some(me) }).0;
+                    let mut pids = Vec::new();
+                    for i in 0..10 {
+                        pids.push(spawn(cx, if i % 2 == 0 { sleeper(me, 5) } else {
+                            body(|cx| match receive(cx, any) {
+                                Some(_) => Step::Exited(Term::atom("normal")),
+                                None => Step::Wait { deadline_ms: None },
+                            })
+                        }));
+                    }
+                    pids
+                });
+                for p in pids.iter().skip(1).step_by(2) {
+                    cx.runtime().send(*p, Term::atom("go"));
+                }
+                while let Some(msg) = receive(cx, any) {
+                    if matches!(tuple_items(&msg).first(), Some(Term::Atom(a)) if a.as_str() == "DOWN") {
+                        downs += 1;
+                    }
+                }
+                if downs < 10 {
+                    return Step::Wait { deadline_ms: None };
+                }
+                Step::Exited(Term::Int(cx.entry().ready.get() as i64))
+            }))
+            .expect("root exits");
+        assert!(matches!(reason, Term::Int(1)), "{clock:?}: ready count {reason:?} with only the root running");
+        rt.shutdown();
+    }
+}
