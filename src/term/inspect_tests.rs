@@ -455,6 +455,6 @@ fn long_and_deep_terms_do_not_overflow() {
     // Let the nested tuples go one level at a time (Term has no iterative drop for tuples).
     let mut cur = nested;
     while let Term::Tuple(mut items) = cur {
-        cur = Arc::get_mut(&mut items).and_then(|v| v.last_mut()).map(|t| std::mem::replace(t, Term::Nil)).unwrap_or(Term::Nil);
+        cur = crate::term::value::TupleArc::get_mut(&mut items).and_then(|v| v.last_mut()).map(|t| std::mem::replace(t, Term::Nil)).unwrap_or(Term::Nil);
     }
 }

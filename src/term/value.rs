@@ -28,7 +28,7 @@ pub enum Term {
     /// A list cell `[head | tail]` (tail may be any term: improper lists exist).
     Cons(Arc<Cons>),
     /// A tuple.
-    Tuple(Arc<TupleItems>),
+    Tuple(TupleArc),
     /// A binary (an Elixir string when it is valid UTF-8).
     Binary(Arc<Vec<u8>>),
     /// A map (structs are maps with a `__struct__` key).
@@ -44,6 +44,10 @@ pub enum Term {
 /// A tuple's items: up to three inline, so a pair or triple is one allocation
 /// (inside its `Arc`), and `Term` stays two words.
 pub type TupleItems = smallvec::SmallVec<[Term; 3]>;
+
+/// The shared box of a tuple. It has no weak references, so asking whether a tuple
+/// is held only here (to update it in place) is one load, not a compare-and-swap.
+pub type TupleArc = triomphe::Arc<TupleItems>;
 
 /// A list cell. Dropped iteratively so a million-cell list cannot overflow the stack.
 pub struct Cons {
@@ -145,7 +149,7 @@ impl Term {
 
     /// A tuple of `items`.
     pub fn tuple(items: Vec<Term>) -> Term {
-        Term::Tuple(Arc::new(TupleItems::from_vec(items)))
+        Term::Tuple(TupleArc::new(TupleItems::from_vec(items)))
     }
 
     /// `{a, b}`.
@@ -190,7 +194,7 @@ impl Term {
     #[inline]
     pub fn is_same_box(&self, other: &Term) -> bool {
         match (self, other) {
-            (Term::Tuple(a), Term::Tuple(b)) => Arc::ptr_eq(a, b),
+            (Term::Tuple(a), Term::Tuple(b)) => TupleArc::ptr_eq(a, b),
             (Term::Cons(a), Term::Cons(b)) => Arc::ptr_eq(a, b),
             (Term::Map(a), Term::Map(b)) => Arc::ptr_eq(a, b),
             (Term::Binary(a), Term::Binary(b)) => Arc::ptr_eq(a, b),

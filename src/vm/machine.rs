@@ -26,6 +26,7 @@ use super::native::{Control, NativeCtx, NativeFn, NativeResult};
 use super::raise::{Class, Raise, exception_struct};
 use crate::runtime::{ProcessContext, Step};
 use crate::term::{ATOMS, Atom, FunKind, Term};
+use crate::term::value::{TupleArc, TupleItems};
 use crate::term::atom::CommonAtoms;
 use std::sync::Arc;
 
@@ -363,17 +364,22 @@ impl Machine {
                     _ => set!(*dst, value.clone()),
                 },
                 Instr::MakeTuple { dst, items } => {
-                    // Collected straight into the shared slice: one allocation per tuple.
-                    let v: crate::term::value::TupleItems = items.iter().map(|r| dup(&reg!(*r))).collect();
                     // A loop rebuilding a tuple each pass finds last pass's tuple in
-                    // `dst`, no longer shared: its allocation takes the new items.
-                    if let Term::Tuple(old) = &mut reg!(*dst)
-                        && old.len() == v.len()
-                        && let Some(slot) = Arc::get_mut(old)
-                    {
-                        *slot = v;
+                    // `dst`; when nobody else holds it (and it is not one of the new
+                    // items), its items are overwritten in place: no allocation, and
+                    // no new item vector built and moved in.
+                    let d = *dst as usize;
+                    let reused = if items.contains(dst) { None } else { take_unshared_tuple(&mut w[d], items.len()) };
+                    if let Some(mut tuple) = reused {
+                        // Unshared, so `make_mut` hands back the same allocation.
+                        for (slot, r) in TupleArc::make_mut(&mut tuple).iter_mut().zip(items.iter()) {
+                            put(slot, dup(&w[*r as usize]));
+                        }
+                        put(&mut w[d], Term::Tuple(tuple));
                     } else {
-                        set!(*dst, Term::Tuple(Arc::new(v)));
+                        // Collected straight into the shared slice: one allocation per tuple.
+                        let v: TupleItems = items.iter().map(|r| dup(&reg!(*r))).collect();
+                        set!(*dst, Term::Tuple(TupleArc::new(v)));
                     }
                 }
                 Instr::MakeList { dst, items, tail } => {
@@ -1198,26 +1204,65 @@ impl Machine {
 }
 
 /// Calls native `f` on the values of registers `args` of `window`, lent instead of
-/// copied: each boxed value is moved out of its register into `buf` (the machine's
-/// reused argument buffer) and moved back as soon as `f` returns, so passing a tuple
-/// or a binary costs no reference-count increment and decrement. Small integers and
-/// atoms are copied and never leave their register.
+/// copied: each boxed value is swapped out of its register into `buf` (the machine's
+/// reused argument buffer) and swapped back as soon as `f` returns, so passing a
+/// tuple or a binary costs no reference-count increment and decrement. Small
+/// integers and atoms are copied and never leave their register.
 ///
-/// Invariants: while `f` runs, a lent register holds `Nil`, which nothing observes
-/// (a native cannot reach the machine's registers, and the lending ends before this
-/// returns). Every register is whole again before the caller sees the result, which
-/// may be stored into one of them; a raise is blamed with the arguments read back
-/// from the registers, and a handler may read them. A register named twice is lent
-/// once; its other occurrences are copies, dropped on return. Between calls `buf`
-/// holds no boxed term (only stale immediates, overwritten without a drop): each
-/// argument is written straight into its slot, as two plain stores that the native
-/// reads back field by field (assembling a term on the stack and copying it whole
-/// stalled on store forwarding).
+/// Invariants: while `f` runs, a lent register holds a stale immediate from `buf`,
+/// which nothing observes (a native cannot reach the machine's registers, and the
+/// lending ends before this returns). Every register is whole again before the
+/// caller sees the result, which may be stored into one of them; a raise is blamed
+/// with the arguments read back from the registers, and a handler may read them.
+/// Between calls `buf` holds no boxed term, only stale immediates, so a slot is
+/// overwritten without drop glue. Small integers and atoms are written field by
+/// field: reading one as a whole 16-byte term right after an arithmetic instruction
+/// wrote its payload stalled on store forwarding.
+#[inline]
 fn call_native_lent(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut [Term], args: &[Reg], buf: &mut Vec<Term>) -> NativeResult {
     let n = args.len();
     if buf.len() < n {
         buf.resize(n, Term::Nil);
     }
+    if !distinct_registers(args) {
+        return call_native_lent_repeated(ncx, f, window, args, buf);
+    }
+    let buf = &mut buf[..n];
+    for (slot, r) in buf.iter_mut().zip(args.iter()) {
+        let reg = &mut window[*r as usize];
+        match reg {
+            Term::Int(x) => std::mem::forget(std::mem::replace(slot, Term::Int(*x))),
+            Term::Atom(a) => std::mem::forget(std::mem::replace(slot, Term::Atom(*a))),
+            reg => std::mem::swap(slot, reg),
+        }
+    }
+    let result = f(ncx, buf);
+    // A slot holding anything but a copied integer or atom was swapped in.
+    for (slot, r) in buf.iter_mut().zip(args.iter()) {
+        if !matches!(slot, Term::Int(_) | Term::Atom(_)) {
+            std::mem::swap(slot, &mut window[*r as usize]);
+        }
+    }
+    result
+}
+
+/// True when no register appears twice in `args` (nearly every call).
+#[inline(always)]
+fn distinct_registers(args: &[Reg]) -> bool {
+    match args {
+        [] | [_] => true,
+        [a, b] => a != b,
+        [a, b, c] => a != b && a != c && b != c,
+        [a, b, c, d] => a != b && a != c && a != d && b != c && b != d && c != d,
+        _ => args.iter().enumerate().all(|(i, r)| !args[..i].contains(r)),
+    }
+}
+
+/// [`call_native_lent`] for arguments naming a register more than once (`f(x, x)`):
+/// the register is lent once; its other occurrences are copies, dropped on return.
+#[cold]
+fn call_native_lent_repeated(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut [Term], args: &[Reg], buf: &mut [Term]) -> NativeResult {
+    let n = args.len();
     for (i, r) in args.iter().enumerate() {
         match &mut window[*r as usize] {
             Term::Int(x) => put(&mut buf[i], Term::Int(*x)),
@@ -1342,6 +1387,18 @@ fn dup(t: &Term) -> Term {
         Term::Atom(a) => Term::Atom(*a),
         Term::Nil => Term::Nil,
         _ => t.clone(),
+    }
+}
+
+/// The tuple in `slot`, taken out (leaving `[]`), when it has `arity` items and no
+/// other holder: [`Instr::MakeTuple`] then overwrites its items in place.
+fn take_unshared_tuple(slot: &mut Term, arity: usize) -> Option<TupleArc> {
+    match slot {
+        Term::Tuple(t) if t.len() == arity && t.is_unique() => match std::mem::replace(slot, Term::Nil) {
+            Term::Tuple(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
