@@ -171,3 +171,8 @@ fn defmodule_evaluates_to_its_last_form_and_an_empty_module_is_fine() {
 fn a_rebuilt_tuple_reuses_only_an_allocation_nobody_else_holds() {
     matches_recorded_elixir("tuple_reuse", &[]);
 }
+
+#[test]
+fn lent_native_arguments_come_back_whole_and_rescue_sees_the_detailed_message() {
+    matches_recorded_elixir("native_arguments", &[]);
+}

@@ -319,13 +319,13 @@ impl<'m> Compiler<'m> {
 
         let (aclass, areason) = (b.reg(), b.reg());
         let after_try = if after.is_some() {
-            Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class: aclass, reason: areason }))
+            Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class: aclass, reason: areason, stack: None }))
         } else {
             None
         };
 
-        let (class, reason) = (b.reg(), b.reg());
-        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason });
+        let (class, reason, stack) = (b.reg(), b.reg(), b.reg());
+        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: Some(stack) });
         self.to_dest(b, &body, Dest::Into(result))?;
         b.emit(Instr::TryEnd);
         b.scope = saved.clone();
@@ -346,8 +346,8 @@ impl<'m> Compiler<'m> {
             let err_atom = self.constant(b, Term::atom("error"))?;
             b.emit(Instr::Op { op: crate::vm::code::BinOp::StrictEq, dst: is_error, a: class, b: err_atom });
             let skip = b.emit(Instr::JumpUnlessTrue { cond: is_error, to: FunBuilder::PENDING });
-            let exc = self.call_regs(b, "Elixir.Exception", "normalize", vec![class, reason, err_atom]);
-            // Exception.normalize/3 takes (kind, reason, stacktrace); stacktrace is unused.
+            // The stacktrace names a failed built-in call, for Elixir's detailed messages.
+            let exc = self.call_regs(b, "Elixir.Exception", "normalize", vec![class, reason, stack]);
             for c in &rescue {
                 let mut fails = Vec::new();
                 let Some(p) = c.args.first() else { continue };

@@ -178,8 +178,10 @@ pub enum Instr {
     RaiseReg { class: Reg, reason: Reg },
 
     /// Start a protected region: an exception unwinds to `handler` with its class and
-    /// reason in `class`/`reason`.
-    TryBegin { handler: Label, class: Reg, reason: Reg },
+    /// reason in `class`/`reason`, and (when `stack` names a register) its stacktrace as
+    /// far as otplab knows it: `[{module, function, args, []}]` for a failed built-in
+    /// call, which `Exception.normalize/3` reads for Elixir's detailed messages; else `[]`.
+    TryBegin { handler: Label, class: Reg, reason: Reg, stack: Option<Reg> },
     /// End the innermost protected region (normal exit).
     TryEnd,
 

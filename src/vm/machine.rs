@@ -52,6 +52,8 @@ struct Handler {
     label: Label,
     class: Reg,
     reason: Reg,
+    /// Receives the stacktrace, if the `try` asked for it (see [`Instr::TryBegin`]).
+    stack: Option<Reg>,
 }
 
 /// How a machine's run ended, once it has.
@@ -301,6 +303,9 @@ impl Machine {
                 let base = self.base;
                 self.pc = h.label as usize;
                 self.regs[base + h.class as usize] = Term::Atom(raise.class.atom());
+                if let Some(stack) = h.stack {
+                    self.regs[base + stack as usize] = stacktrace(&raise);
+                }
                 self.regs[base + h.reason as usize] = raise.reason;
                 None
             }
@@ -918,12 +923,13 @@ impl Machine {
                     };
                     return Err(Raise::new(class, reg!(*reason).clone()));
                 }
-                Instr::TryBegin { handler, class, reason } => {
+                Instr::TryBegin { handler, class, reason, stack } => {
                     self.handlers.push(Handler {
                         depth: self.frames.len(),
                         label: *handler,
                         class: *class,
                         reason: *reason,
+                        stack: *stack,
                     });
                 }
                 Instr::TryEnd => {
@@ -1287,6 +1293,21 @@ fn call_native_lent_repeated(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut 
         }
     }
     result
+}
+
+/// The stacktrace a handler sees for `raise`: the failed built-in call, if one is
+/// blamed, as Elixir's top entry `{module, function, args, []}`; otplab keeps no
+/// other frames.
+fn stacktrace(raise: &Raise) -> Term {
+    match &raise.blame {
+        Some(b) => Term::list(vec![Term::tuple(vec![
+            Term::Atom(b.module),
+            Term::Atom(b.function),
+            Term::list(b.args.clone()),
+            Term::Nil,
+        ])]),
+        None => Term::Nil,
+    }
 }
 
 /// What a native called by [`call_native_lent`] asked for, its raise blamed on the
