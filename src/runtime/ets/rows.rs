@@ -10,8 +10,12 @@
 //!   in term order so that what a learner sees is stable and reproducible. A scan of
 //!   rows inserted in key order reads the slot vector in memory order.
 //!
-//! Invariant (hashed layout): `order` maps exactly the keys of `slots`, each to its
-//! index in `slots`.
+//!   The key-order map is built by the first traversal (one sort, linear for keys
+//!   inserted in order) and from then on kept up to date by every change, so a table
+//!   only ever used by key (`insert`, `lookup`, `update_counter`) never pays for it.
+//!
+//! Invariant (hashed layout): `order`, once built, maps exactly the keys of `slots`,
+//! each to its index in `slots`.
 //! Invariant (both): a slot is never empty, and `size` is the number of rows.
 
 use super::key::Key;
@@ -22,6 +26,7 @@ use indexmap::map::Entry as SlotEntry;
 use rustc_hash::FxBuildHasher;
 use std::collections::btree_map::{self, BTreeMap, Entry};
 use std::ops::Bound;
+use std::sync::OnceLock;
 
 /// The rows stored under one key. Invariant: never empty.
 #[derive(Debug, Clone)]
@@ -44,10 +49,14 @@ impl Slot {
 
 type Slots = IndexMap<Key, Slot, FxBuildHasher>;
 
+/// Each key of a hashed table mapped to its slot's position, in key order; built on
+/// first use (a traversal holds only a shared borrow, hence the `OnceLock`).
+type Order = OnceLock<BTreeMap<Key, usize>>;
+
 #[derive(Debug)]
 enum Index {
     Tree(BTreeMap<Key, Slot>),
-    Hashed { slots: Slots, order: BTreeMap<Key, usize> },
+    Hashed { slots: Slots, order: Order },
 }
 
 /// The rows of a table (bags hold several rows per key).
@@ -93,12 +102,18 @@ impl DoubleEndedIterator for RowRange<'_> {
     }
 }
 
+/// The key order of `slots`, built now if no traversal has needed it yet. Slots
+/// inserted in key order are already sorted, which the sort notices (one pass).
+fn key_order<'a>(slots: &Slots, order: &'a Order) -> &'a BTreeMap<Key, usize> {
+    order.get_or_init(|| slots.keys().enumerate().map(|(at, key)| (key.clone(), at)).collect())
+}
+
 impl Rows {
     /// No rows, laid out for a table of type `kind`.
     pub fn new(kind: TableType) -> Rows {
         let index = match kind {
             TableType::OrderedSet => Index::Tree(BTreeMap::new()),
-            _ => Index::Hashed { slots: Slots::default(), order: BTreeMap::new() },
+            _ => Index::Hashed { slots: Slots::default(), order: Order::new() },
         };
         Rows { kind, index, size: 0 }
     }
@@ -142,7 +157,7 @@ impl Rows {
     pub fn range<'a>(&'a self, lo: Bound<&'a Key>, hi: Bound<&'a Key>) -> RowRange<'a> {
         match &self.index {
             Index::Tree(map) => RowRange::Tree(map.range::<Key, _>((lo, hi))),
-            Index::Hashed { slots, order } => RowRange::Hashed(order.range::<Key, _>((lo, hi)), slots),
+            Index::Hashed { slots, order } => RowRange::Hashed(key_order(slots, order).range::<Key, _>((lo, hi)), slots),
         }
     }
 
@@ -176,7 +191,9 @@ impl Rows {
             }
             Index::Hashed { slots, order } => match slots.entry(key) {
                 SlotEntry::Vacant(e) => {
-                    order.insert(e.key().clone(), e.index());
+                    if let Some(order) = order.get_mut() {
+                        order.insert(e.key().clone(), e.index());
+                    }
                     e.insert(match kind {
                         TableType::Set | TableType::OrderedSet => Slot::One(object),
                         TableType::Bag | TableType::DuplicateBag => Slot::Many(vec![object]),
@@ -204,9 +221,11 @@ impl Rows {
             Index::Hashed { slots, order } => {
                 // The last slot moves into the hole: its position in `order` follows.
                 let (at, _, slot) = slots.swap_remove_full(key)?;
-                order.remove(key);
-                if let Some((moved, _)) = slots.get_index(at) {
-                    *order.get_mut(moved).expect("every slot is ordered") = at;
+                if let Some(order) = order.get_mut() {
+                    order.remove(key);
+                    if let Some((moved, _)) = slots.get_index(at) {
+                        *order.get_mut(moved).expect("every slot is ordered") = at;
+                    }
                 }
                 Some(slot)
             }
@@ -260,7 +279,7 @@ impl Rows {
             Index::Tree(map) => map.clear(),
             Index::Hashed { slots, order } => {
                 slots.clear();
-                order.clear();
+                order.take();
             }
         }
         self.size = 0;
@@ -330,6 +349,47 @@ mod tests {
         assert_eq!(after_3, vec![Term::Int(9)]);
         let back: Vec<_> = rows.iter().rev().map(|(k, _)| k.term.clone()).collect();
         assert_eq!(back, vec![Term::Int(9), Term::Int(3), Term::Int(1)]);
+    }
+
+    /// The module invariant: a built order maps exactly the slots' keys to their positions.
+    fn assert_order_consistent(rows: &Rows) {
+        let Index::Hashed { slots, order } = &rows.index else { panic!("a hashed table") };
+        if let Some(order) = order.get() {
+            assert_eq!(order.len(), slots.len());
+            for (key, at) in order {
+                assert_eq!(slots.get_index(*at).map(|(k, _)| k), Some(key));
+            }
+        }
+    }
+
+    fn keys(rows: &Rows) -> Vec<i64> {
+        rows.iter().map(|(k, _)| if let Term::Int(i) = k.term { i } else { panic!("integer keys") }).collect()
+    }
+
+    #[test]
+    fn the_key_order_is_built_by_the_first_walk_and_kept_by_later_changes() {
+        let mut rows = Rows::new(TableType::Set);
+        for k in [5, 3, 9, 1] {
+            rows.put(exact(k), row(k, "x"));
+        }
+        // Removed before any walk: nothing to keep up to date yet.
+        rows.remove_key(&exact(9));
+        let Index::Hashed { order, .. } = &rows.index else { panic!("a hashed table") };
+        assert!(order.get().is_none(), "lookups and inserts alone never build the order");
+        assert_eq!(keys(&rows), vec![1, 3, 5]);
+        assert_order_consistent(&rows);
+        // After the walk: new keys, and a removal that moves the last slot into the hole.
+        for k in [4, 2, 8] {
+            rows.put(exact(k), row(k, "y"));
+        }
+        rows.remove_key(&exact(3));
+        assert_order_consistent(&rows);
+        assert_eq!(keys(&rows), vec![1, 2, 4, 5, 8]);
+        rows.clear();
+        assert_eq!(keys(&rows), Vec::<i64>::new());
+        rows.put(exact(7), row(7, "z"));
+        assert_eq!(keys(&rows), vec![7]);
+        assert_order_consistent(&rows);
     }
 
     #[test]
