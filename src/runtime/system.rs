@@ -12,7 +12,8 @@ use super::process::ProcessEntry;
 use super::timers::TimerService;
 use crate::term::{Atom, Pid, Ref, Term};
 use parking_lot::{Mutex, RwLock};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use tokio::runtime::Handle;
@@ -55,13 +56,13 @@ pub(crate) struct Inner {
     /// Live processes by pid (ordered, so listings are deterministic).
     pub(crate) table: RwLock<BTreeMap<Pid, Arc<ProcessEntry>>>,
     /// Registered names. Lock order: names before any process.
-    pub(crate) names: Mutex<HashMap<Atom, Pid>>,
+    pub(crate) names: Mutex<FxHashMap<Atom, Pid>>,
     /// Which process each active alias belongs to (see `super::aliases`). Never
     /// held while a process is locked.
-    pub(crate) aliases: Mutex<HashMap<Ref, Pid>>,
+    pub(crate) aliases: Mutex<FxHashMap<Ref, Pid>>,
     pub(crate) timers: Arc<TimerService>,
     pub(crate) exit_hooks: RwLock<Vec<ExitHook>>,
-    pub(crate) exit_waiters: Mutex<HashMap<Pid, Vec<oneshot::Sender<Term>>>>,
+    pub(crate) exit_waiters: Mutex<FxHashMap<Pid, Vec<oneshot::Sender<Term>>>>,
     pub(crate) memory_gauges: RwLock<Vec<(super::info::MemoryKind, super::info::MemoryGauge)>>,
     log_level: AtomicU8,
     /// The shell process's pid, 0 when none is marked.
@@ -131,11 +132,11 @@ impl Runtime {
             host: Mutex::new(Some(Host { stop, thread })),
             stopping: AtomicBool::new(false),
             table: RwLock::new(BTreeMap::new()),
-            names: Mutex::new(HashMap::new()),
-            aliases: Mutex::new(HashMap::new()),
+            names: Mutex::new(FxHashMap::default()),
+            aliases: Mutex::new(FxHashMap::default()),
             timers: timers.clone(),
             exit_hooks: RwLock::new(Vec::new()),
-            exit_waiters: Mutex::new(HashMap::new()),
+            exit_waiters: Mutex::new(FxHashMap::default()),
             memory_gauges: RwLock::new(Vec::new()),
             log_level: AtomicU8::new(LogLevel::Debug as u8),
             shell: AtomicU64::new(0),

@@ -5,7 +5,8 @@ use super::clock::ClockSource;
 use super::system::{Inner, Runtime};
 use crate::term::{Atom, Pid, Ref, Term};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Weak};
 use tokio::sync::Notify;
 
@@ -27,7 +28,7 @@ struct PendingTimer {
 struct TimerTable {
     /// Keyed by (deadline, ref): equal deadlines fire in creation order.
     by_deadline: BTreeMap<(u64, Ref), PendingTimer>,
-    deadline_of: HashMap<Ref, u64>,
+    deadline_of: FxHashMap<Ref, u64>,
 }
 
 /// The runtime's pending timers.

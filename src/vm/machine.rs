@@ -65,6 +65,10 @@ pub enum Outcome {
     Raised(Raise),
 }
 
+/// How many stale registers above the live windows a parked process may keep (see
+/// `Machine::trim`): 4 KiB of term slots.
+const STALE_KEPT: usize = 256;
+
 /// One process's execution state.
 pub struct Machine {
     modules: Arc<Modules>,
@@ -193,11 +197,17 @@ impl Machine {
     }
 
 
-    /// Drops the stale values above the live windows (done when the process parks,
-    /// so an idle process holds only what it can still read).
+    /// Drops the stale values above the live windows when the process parks, if
+    /// there are more than [`STALE_KEPT`] of them. Fewer are kept, as a BEAM process
+    /// keeps dead data on its heap until its next collection: a server parking after
+    /// every message would otherwise drop them and write them back as `[]` on every
+    /// request (a tenth of a `GenServer.call`'s instructions); a deep computation's
+    /// garbage is still released before the process goes idle.
     fn trim(&mut self) {
         let top = self.top();
-        self.regs.truncate(top);
+        if self.regs.len() > top + STALE_KEPT {
+            self.regs.truncate(top);
+        }
     }
 
     /// Makes `code`, whose window starts at `base`, the running function.

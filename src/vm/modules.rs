@@ -14,7 +14,8 @@ use super::code::FunCode;
 use super::native::{NativeFn, NativeRegistry};
 use crate::term::{Atom, Term};
 use parking_lot::{Mutex, RwLock};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -117,7 +118,9 @@ pub struct ModuleInfo {
 
 /// All modules of one session.
 pub struct Modules {
-    cells: RwLock<HashMap<(Atom, Atom, u32), Arc<ExportCell>>>,
+    // FxHash: a dynamic call (`mod.fun(args)`, every GenServer callback) hashes an
+    // (atom, atom, arity) key, for which SipHash cost more than the rest of the lookup.
+    cells: RwLock<FxHashMap<(Atom, Atom, u32), Arc<ExportCell>>>,
     infos: RwLock<BTreeMap<Atom, ModuleInfo>>,
     natives: NativeRegistry,
 }
@@ -125,7 +128,7 @@ pub struct Modules {
 impl Modules {
     /// A table whose unresolved calls fall back to `natives`.
     pub fn new(natives: NativeRegistry) -> Modules {
-        Modules { cells: RwLock::new(HashMap::new()), infos: RwLock::new(BTreeMap::new()), natives }
+        Modules { cells: RwLock::new(FxHashMap::default()), infos: RwLock::new(BTreeMap::new()), natives }
     }
 
     /// The cell for `module.name/arity`, created on first use (filled from the natives
