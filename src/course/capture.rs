@@ -8,7 +8,7 @@ use crate::session::OutputSink;
 /// The most bytes kept; an answer printing in a loop must not exhaust memory.
 const MAX_BYTES: usize = 64 * 1024;
 
-/// Collects stdout and stderr text, in order, up to [`MAX_BYTES`].
+/// Collects stdout and stderr text, in order, up to `MAX_BYTES`.
 #[derive(Default)]
 pub struct CapturedOutput {
     text: Mutex<String>,

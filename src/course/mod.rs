@@ -1,7 +1,7 @@
 //! The course: drills, exercises, the project units and the capstone, loaded from
 //! RON files (`drills/`, `exercises/`) with data and sample answers in `fixtures/`.
 //!
-//! - [`unit`]: the RON format (one [`unit::Unit`] per file, `format_version` 1).
+//! - [`unit`](mod@unit): the RON format (one [`unit::Unit`] per file, `format_version` 1).
 //! - [`catalog`]: loading every unit and enforcing the course rules.
 //! - [`answer`]: the sample answers in `fixtures/answers/` and their expected verdicts.
 //! - [`grade`]: grading an answer against a unit ([`grade::grade`]).

@@ -2,8 +2,8 @@
 //! timelines (the step mode draws one per step; the grader attaches one to a failed
 //! timed check).
 //!
-//! The runtime calls two hooks: [`Journal::spawned`] when a process is created and
-//! [`Journal::exited`] in its exit sequence. While the journal is off (the default)
+//! The runtime calls two hooks: `Journal::spawned` when a process is created and
+//! `Journal::exited` in its exit sequence. While the journal is off (the default)
 //! each hook costs one relaxed atomic load, so benchmarks that spawn millions of
 //! processes pay nothing measurable.
 //!

@@ -1,4 +1,4 @@
-//! [`ProcessEntry`]: the shared half of a process (mailbox, signal queue, links,
+//! `ProcessEntry`: the shared half of a process (mailbox, signal queue, links,
 //! monitors, flags), reachable from any thread through the process table.
 
 use super::mailbox::Mailbox;

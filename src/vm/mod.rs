@@ -2,7 +2,7 @@
 //! suspension at `receive` and sleeps.
 //!
 //! - [`code`]: the instruction set and compiled functions ([`code::FunCode`]).
-//! - [`code_ref`]: how frames hold code without a reference count per call.
+//! - `code_ref`: how frames hold code without a reference count per call.
 //! - [`modules`]: the shared table of modules and the export cells calls go through.
 //! - [`machine`]: [`machine::Machine`], the interpreter loop over an explicit frame stack.
 //! - [`arith`]: arithmetic and comparison with Erlang's rules.

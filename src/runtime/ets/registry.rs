@@ -44,7 +44,7 @@ struct Tables {
 }
 
 /// All ETS tables of one runtime. Thread-safe; an operation finds its table through
-/// the calling thread's [`Recent`] table or one short lock on the directory, then
+/// the calling thread's `Recent` table or one short lock on the directory, then
 /// takes the table's own row lock.
 pub struct EtsRegistry {
     tables: RwLock<Tables>,
