@@ -32,6 +32,7 @@ impl PartialOrd for Atom {
 }
 
 impl Ord for Atom {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         if self.0 == other.0 {
             std::cmp::Ordering::Equal

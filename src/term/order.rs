@@ -229,15 +229,42 @@ impl PartialOrd for Term {
 }
 
 impl Ord for Term {
-    /// Exact term order (integers before equal floats).
+    /// Exact term order (integers before equal floats). Atoms and small integers, the
+    /// usual map keys (a struct's fields, a GenServer's state), are compared here
+    /// without the general walk: every map lookup compares a few of them.
+    #[inline]
     fn cmp(&self, other: &Term) -> Ordering {
-        compare(self, other, true)
+        match (self, other) {
+            (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
+            (Term::Int(a), Term::Int(b)) => a.cmp(b),
+            _ => compare(self, other, true),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_paths_of_ord_agree_with_the_general_walk() {
+        let terms = [
+            Term::atom("zebra"),
+            Term::atom("apple"),
+            Term::atom("apple"),
+            Term::atom("nil"),
+            Term::Int(-3),
+            Term::Int(7),
+            Term::Int(i64::MAX),
+            Term::Float(7.0),
+            Term::tuple(vec![Term::atom("a")]),
+        ];
+        for a in &terms {
+            for b in &terms {
+                assert_eq!(a.cmp(b), compare(a, b, true), "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn numbers_before_atoms_before_tuples_before_lists_before_binaries() {
