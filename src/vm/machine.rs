@@ -10,8 +10,8 @@
 //!   plus its `nregs`). `regs[top..]` holds stale values of finished calls: a return
 //!   does not clear its window (dropping each register was most of a call's cost);
 //!   they are overwritten by the next call, or dropped when the process parks with
-//!   more than `STALE_KEPT` of them (`Machine::trim`). The compiler never reads a register before writing it, so
-//!   a stale value is never observed.
+//!   more than `STALE_KEPT` of them (`Machine::trim`). The compiler never reads a
+//!   register before writing it, so a stale value is never observed.
 //! - A call never recurses on the Rust stack: it pushes a `Frame`; a tail call
 //!   replaces the running function, so a `loop()` that recurses forever runs in
 //!   constant memory.
