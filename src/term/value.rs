@@ -118,6 +118,7 @@ pub enum FunKind {
 
 impl Term {
     /// The atom `true` or `false`.
+    #[inline]
     pub fn bool(b: bool) -> Term {
         Term::Atom(if b { ATOMS.true_ } else { ATOMS.false_ })
     }

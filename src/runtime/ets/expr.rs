@@ -298,6 +298,11 @@ fn boolean(t: &Term) -> Result<bool, Fail> {
 
 fn apply(func: Func, args: &[&Term], caller: Pid) -> Result<Term, Fail> {
     use Func::*;
+    if let [Term::Int(x), Term::Int(y)] = args
+        && let Some(t) = small_int_apply(func, *x, *y)
+    {
+        return Ok(t);
+    }
     let arg = |i: usize| args.get(i).copied().ok_or(Fail);
     match func {
         Cmp(op) => {
@@ -367,6 +372,30 @@ fn apply(func: Func, args: &[&Term], caller: Pid) -> Result<Term, Fail> {
         },
         SelfPid => Ok(Term::Pid(caller)),
     }
+}
+
+/// `func` on two small integers when the answer is a small integer or a boolean
+/// (the usual guard, `{:==, {:rem, :"$2", 3}, 0}`), without the general number
+/// tower; `None` (overflow, division by zero, another function) leaves it to `apply`.
+/// Erlang's `div` and `rem` truncate toward zero, as Rust's `/` and `%` do.
+#[inline]
+fn small_int_apply(func: Func, x: i64, y: i64) -> Option<Term> {
+    Some(match func {
+        Func::Cmp(op) => Term::bool(match op {
+            CmpOp::Eq | CmpOp::ExactEq => x == y,
+            CmpOp::Ne | CmpOp::ExactNe => x != y,
+            CmpOp::Lt => x < y,
+            CmpOp::Gt => x > y,
+            CmpOp::Le => x <= y,
+            CmpOp::Ge => x >= y,
+        }),
+        Func::Add => Term::Int(x.checked_add(y)?),
+        Func::Sub => Term::Int(x.checked_sub(y)?),
+        Func::Mul => Term::Int(x.checked_mul(y)?),
+        Func::Div => Term::Int(x.checked_div(y)?),
+        Func::Rem => Term::Int(x.checked_rem(y)?),
+        _ => return None,
+    })
 }
 
 fn type_test(test: TypeTest, t: &Term) -> bool {
@@ -467,6 +496,38 @@ mod tests {
         let e = Expr::compile(expr, vars).expect("compiles");
         let order = vars.in_number_order();
         e.eval(&Scope { object, bindings, number_order: &order, caller: Pid(1) })
+    }
+
+    #[test]
+    fn the_small_integer_path_agrees_with_the_general_one() {
+        let ints = [0, 1, -1, 3, -7, i64::MAX, i64::MIN];
+        let funcs = ["==", "/=", "=:=", "=/=", "<", ">", "=<", ">=", "+", "-", "*", "div", "rem"];
+        for name in funcs {
+            let func = lookup_func(name, 2).expect("a guard function");
+            for x in ints {
+                for y in ints {
+                    let (a, b) = (Term::Int(x), Term::Int(y));
+                    let general = match func {
+                        Func::Cmp(op) => Some(Term::bool(match op {
+                            CmpOp::Eq => a.loose_eq(&b),
+                            CmpOp::Ne => !a.loose_eq(&b),
+                            CmpOp::ExactEq => a == b,
+                            CmpOp::ExactNe => a != b,
+                            CmpOp::Lt => compare(&a, &b, false) == Ordering::Less,
+                            CmpOp::Gt => compare(&a, &b, false) == Ordering::Greater,
+                            CmpOp::Le => compare(&a, &b, false) != Ordering::Greater,
+                            CmpOp::Ge => compare(&a, &b, false) != Ordering::Less,
+                        })),
+                        _ => arith(func, &a, &b).ok(),
+                    };
+                    let fast = apply(func, &[&Term::Int(x), &Term::Int(y)], Pid(1)).ok();
+                    // Overflow and division by zero leave the fast path for the general one.
+                    if let Some(general) = general {
+                        assert_eq!(fast, Some(general), "{name}({x}, {y})");
+                    }
+                }
+            }
+        }
     }
 
     fn call(name: &str, args: Vec<Term>) -> Term {
