@@ -824,7 +824,8 @@ impl Machine {
                     }
                     *reds -= 1;
                     save_pc!(pc + 1);
-                    let closure = closure_parts(&reg!(*fun), args.len()).map(|(c, env)| (CodeRef::held_by_caller(c), env.len()));
+                    let closure = closure_parts(&reg!(*fun), args.len())
+                        .and_then(|(c, env)| Some((CodeRef::held_by_caller(c.downcast_ref::<FunCode>()?), env.len())));
                     if let Some((callee, captured)) = closure {
                         if self.frames.len() >= MAX_FRAMES {
                             return Err(stack_limit());
@@ -1035,11 +1036,7 @@ impl Machine {
     /// replaces the frame whose register held the closure); `None` (scratch
     /// untouched) when `fun` is not a closure of that arity, for the general path.
     fn tail_closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<CodeRef> {
-        let Term::Fun(f) = &window[fun as usize] else { return None };
-        let FunKind::Closure { code, env, .. } = &f.kind else { return None };
-        if f.arity as usize != args.len() {
-            return None;
-        }
+        let (code, env) = closure_parts(&window[fun as usize], args.len())?;
         let callee = CodeRef::Owned(code.clone().downcast::<FunCode>().ok()?);
         scratch.clear();
         for v in env {
@@ -1445,13 +1442,13 @@ fn closure_window(regs: &mut Vec<Term>, base: usize, nb: usize, nregs: usize, ca
 
 /// The code and captured values of `t` when it is a closure taking `arity` arguments.
 #[inline]
-fn closure_parts(t: &Term, arity: usize) -> Option<(&FunCode, &[Term])> {
+fn closure_parts(t: &Term, arity: usize) -> Option<(&Arc<dyn std::any::Any + Send + Sync>, &[Term])> {
     let Term::Fun(f) = t else { return None };
     let FunKind::Closure { code, env, .. } = &f.kind else { return None };
     if f.arity as usize != arity {
         return None;
     }
-    Some((code.downcast_ref::<FunCode>()?, env))
+    Some((code, env))
 }
 
 /// Moves a term out of a register. An immediate is read field by field and left
