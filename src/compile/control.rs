@@ -325,7 +325,9 @@ impl<'m> Compiler<'m> {
         };
 
         let (class, reason, stack) = (b.reg(), b.reg(), b.reg());
-        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: Some(stack) });
+        // Only `rescue` reads the stacktrace (to normalise a failed built-in's error).
+        let wants_stack = (!rescue.is_empty()).then_some(stack);
+        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: wants_stack });
         self.to_dest(b, &body, Dest::Into(result))?;
         b.emit(Instr::TryEnd);
         b.scope = saved.clone();
