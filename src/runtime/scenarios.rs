@@ -534,6 +534,9 @@ fn idle_process_memory() {
     assert_eq!(rt.process_count(), N);
     let after = resident_bytes();
     let accounted = (rt.memory().processes - accounted_before) / N;
+    // The accounting reads capacities, not the clock or the allocator: it is exact, and
+    // an idle process must stay below BEAM's ~2.7 KB (bench: about 1.5 KB).
+    assert!(accounted > 0 && accounted < 2_048, "an idle process accounts for {accounted} bytes");
     if let (Some(b), Some(a)) = (before, after) {
         println!(
             "{N} idle processes: ~{} bytes/process resident (runtime accounts {accounted}), spawned and parked in {spawn_time:?}",
