@@ -154,7 +154,8 @@ fn patch_instr(instr: &mut Instr, target: Label) {
         _ => None,
     };
     if let Some(s) = slot
-        && *s == FunBuilder::PENDING {
-            *s = target;
-        }
+        && *s == FunBuilder::PENDING
+    {
+        *s = target;
+    }
 }

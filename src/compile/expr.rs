@@ -54,13 +54,14 @@ pub struct Compiler<'m> {
 pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
     let joined = segments.join(".");
     if let Some(first) = segments.first()
-        && let Some(full) = ctx.aliases.get(first) {
-            let rest = &segments[1..];
-            if rest.is_empty() {
-                return Atom::new(full);
-            }
-            return Atom::new(&format!("{}.{}", full, rest.join(".")));
+        && let Some(full) = ctx.aliases.get(first)
+    {
+        let rest = &segments[1..];
+        if rest.is_empty() {
+            return Atom::new(full);
         }
+        return Atom::new(&format!("{}.{}", full, rest.join(".")));
+    }
     Atom::new(&format!("Elixir.{joined}"))
 }
 
@@ -795,9 +796,10 @@ impl<'m> Compiler<'m> {
             }
             CallTarget::Local(name) => {
                 if let Some(module) = self.module.name
-                    && self.module.locals.contains_key(&(name.clone(), arity)) {
-                        return Ok(Some((self.modules.cell(module, Atom::new(name), arity), args.to_vec())));
-                    }
+                    && self.module.locals.contains_key(&(name.clone(), arity))
+                {
+                    return Ok(Some((self.modules.cell(module, Atom::new(name), arity), args.to_vec())));
+                }
                 for m in self.module.imports.clone() {
                     if self.modules.is_exported(m, Atom::new(name), arity) {
                         return Ok(Some((self.modules.cell(m, Atom::new(name), arity), args.to_vec())));
@@ -905,36 +907,37 @@ impl<'m> Compiler<'m> {
     fn capture(&mut self, b: &mut FunBuilder, span: Span, inner: &Node) -> CResult<Reg> {
         // &Mod.fun/arity and &fun/arity
         if let NodeKind::BinaryOp { op: BinaryOp::Div, lhs, rhs } = &inner.kind
-            && let NodeKind::Int(arity) = rhs.kind {
-                let arity = arity as u32;
-                match &lhs.kind {
-                    NodeKind::Call { target: CallTarget::Remote(m, name), args, .. } if args.is_empty() && is_static_module(m) => {
-                        let module = match &m.kind {
-                            NodeKind::Alias(segs) => alias_atom(&self.module, segs),
-                            NodeKind::Atom(a) => Atom::new(a),
-                            _ => self.module.name.unwrap_or(ATOMS.nil),
-                        };
-                        return self.constant(b, export_fun(module, Atom::new(name), arity));
-                    }
-                    NodeKind::Var(name) | NodeKind::Call { target: CallTarget::Local(name), .. } => {
-                        if let Some(module) = self.module.name {
-                            match self.module.locals.get(&(name.clone(), arity)) {
-                                Some(true) => return self.constant(b, export_fun(module, Atom::new(name), arity)),
-                                Some(false) => {
-                                    // A private function: wrap it in a closure.
-                                    let params: Vec<Node> = (1..=arity).map(|i| Node::new(NodeKind::Var(format!("&{i}")), span)).collect();
-                                    let call = Node::new(NodeKind::Call { target: CallTarget::Local(name.clone()), args: params.clone(), parens: true }, span);
-                                    let clause = Clause { args: params, guard: None, body: call, span };
-                                    return self.closure(b, span, &[clause]);
-                                }
-                                None => {}
-                            }
-                        }
-                        return self.constant(b, export_fun(Atom::new("Elixir.Kernel"), Atom::new(name), arity));
-                    }
-                    _ => {}
+            && let NodeKind::Int(arity) = rhs.kind
+        {
+            let arity = arity as u32;
+            match &lhs.kind {
+                NodeKind::Call { target: CallTarget::Remote(m, name), args, .. } if args.is_empty() && is_static_module(m) => {
+                    let module = match &m.kind {
+                        NodeKind::Alias(segs) => alias_atom(&self.module, segs),
+                        NodeKind::Atom(a) => Atom::new(a),
+                        _ => self.module.name.unwrap_or(ATOMS.nil),
+                    };
+                    return self.constant(b, export_fun(module, Atom::new(name), arity));
                 }
+                NodeKind::Var(name) | NodeKind::Call { target: CallTarget::Local(name), .. } => {
+                    if let Some(module) = self.module.name {
+                        match self.module.locals.get(&(name.clone(), arity)) {
+                            Some(true) => return self.constant(b, export_fun(module, Atom::new(name), arity)),
+                            Some(false) => {
+                                // A private function: wrap it in a closure.
+                                let params: Vec<Node> = (1..=arity).map(|i| Node::new(NodeKind::Var(format!("&{i}")), span)).collect();
+                                let call = Node::new(NodeKind::Call { target: CallTarget::Local(name.clone()), args: params.clone(), parens: true }, span);
+                                let clause = Clause { args: params, guard: None, body: call, span };
+                                return self.closure(b, span, &[clause]);
+                            }
+                            None => {}
+                        }
+                    }
+                    return self.constant(b, export_fun(Atom::new("Elixir.Kernel"), Atom::new(name), arity));
+                }
+                _ => {}
             }
+        }
         self.capture_expr(b, span, inner)
     }
 

@@ -393,9 +393,10 @@ fn seg_spec(s: &BitSegment) -> CResult<SegKind> {
                 "integer" | "unsigned" | "big" => {}
                 "size" => {
                     if let NodeKind::Call { args, .. } = &spec.kind
-                        && let Some(NodeKind::Int(n)) = args.first().map(|a| &a.kind) {
-                            kind = SegKind::Int(*n as u32);
-                        }
+                        && let Some(NodeKind::Int(n)) = args.first().map(|a| &a.kind)
+                    {
+                        kind = SegKind::Int(*n as u32);
+                    }
                 }
                 other => return Err(CompileError::unsupported(spec.span, format!("the bitstring modifier {other}"))),
             },

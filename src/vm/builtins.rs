@@ -253,18 +253,19 @@ fn format_stacktrace(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let mut out = String::new();
     for entry in args[0].list_iter() {
         if let Term::Tuple(t) = entry
-            && t.len() >= 3 {
-                let arity = match &t[2] {
-                    Term::Int(n) => n.to_string(),
-                    other => other.list_iter().count().to_string(),
-                };
-                out.push_str(&format!(
-                    "    {}.{}/{}\n",
-                    crate::term::inspect::inspect(&t[0]),
-                    t[1].as_atom().map(|a| a.as_str()).unwrap_or("?"),
-                    arity
-                ));
-            }
+            && t.len() >= 3
+        {
+            let arity = match &t[2] {
+                Term::Int(n) => n.to_string(),
+                other => other.list_iter().count().to_string(),
+            };
+            out.push_str(&format!(
+                "    {}.{}/{}\n",
+                crate::term::inspect::inspect(&t[0]),
+                t[1].as_atom().map(|a| a.as_str()).unwrap_or("?"),
+                arity
+            ));
+        }
     }
     Ok(Term::string(out))
 }

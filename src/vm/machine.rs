@@ -433,33 +433,35 @@ impl Machine {
                 }
                 Instr::Op { op, dst, a, b } => {
                     if let (Term::Int(x), Term::Int(y)) = (&reg!(*a), &reg!(*b))
-                        && let Some(r) = int_op(*op, *x, *y) {
-                            put_small(&mut reg!(*dst), r, atoms);
-                            pc += 1;
-                            continue;
-                        }
+                        && let Some(r) = int_op(*op, *x, *y)
+                    {
+                        put_small(&mut reg!(*dst), r, atoms);
+                        pc += 1;
+                        continue;
+                    }
                     let r = match arith::binop(*op, &reg!(*a), &reg!(*b)) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                save_pc!(pc);
-                                return Err(op_error(e, *op, &reg!(*a), &reg!(*b)));
-                            }
+                        Ok(v) => v,
+                        Err(e) => {
+                            save_pc!(pc);
+                            return Err(op_error(e, *op, &reg!(*a), &reg!(*b)));
+                        }
                     };
                     set!(*dst, r);
                 }
                 Instr::OpInt { op, dst, a, imm } => {
                     if let Term::Int(x) = &reg!(*a)
-                        && let Some(r) = int_op(*op, *x, *imm) {
-                            put_small(&mut reg!(*dst), r, atoms);
-                            pc += 1;
-                            continue;
-                        }
+                        && let Some(r) = int_op(*op, *x, *imm)
+                    {
+                        put_small(&mut reg!(*dst), r, atoms);
+                        pc += 1;
+                        continue;
+                    }
                     let r = match arith::binop(*op, &reg!(*a), &Term::Int(*imm)) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                save_pc!(pc);
-                                return Err(op_error(e, *op, &reg!(*a), &Term::Int(*imm)));
-                            }
+                        Ok(v) => v,
+                        Err(e) => {
+                            save_pc!(pc);
+                            return Err(op_error(e, *op, &reg!(*a), &Term::Int(*imm)));
+                        }
                     };
                     set!(*dst, r);
                 }
@@ -987,12 +989,13 @@ impl Machine {
                         },
                     };
                     if let Some(d) = deadline
-                        && cx.now_ms() >= d {
-                            self.recv_deadline = None;
-                            cx.recv_reset();
-                            pc = *expired as usize;
-                            continue;
-                        }
+                        && cx.now_ms() >= d
+                    {
+                        self.recv_deadline = None;
+                        cx.recv_reset();
+                        pc = *expired as usize;
+                        continue;
+                    }
                     self.recv_waiting = true;
                     save_pc!(pc);
                     return Ok(Flow::Stop(Step::Wait { deadline_ms: deadline }));

@@ -8,6 +8,7 @@ use super::registry::EtsRegistry;
 use super::rows::Slot;
 use super::table::Access;
 use crate::term::{Pid, Term};
+use crate::term::value::TupleArc;
 use num_bigint::BigInt;
 use std::cmp::Ordering;
 
@@ -82,7 +83,7 @@ impl EtsRegistry {
             if updates.iter().any(|(pos, _)| *pos > items.len()) {
                 return Err(EtsError::Arg(3, ArgReason::OutOfRange));
             }
-            let row = crate::term::value::TupleArc::make_mut(items);
+            let row = TupleArc::make_mut(items);
             for (pos, value) in updates {
                 row[pos - 1] = value;
             }
@@ -132,7 +133,7 @@ impl EtsRegistry {
                 && let Some(sum) = value.checked_add(n)
             {
                 // In place, as below; every check the general path makes has passed.
-                if let Term::Int(field) = &mut crate::term::value::TupleArc::make_mut(items)[pos - 1] {
+                if let Term::Int(field) = &mut TupleArc::make_mut(items)[pos - 1] {
                     *field = sum;
                 }
                 return Ok(Term::Int(sum));
@@ -147,7 +148,7 @@ impl EtsRegistry {
                 // process still holds the old row (a lookup's result), which must not change.
                 Some(Slot::One(Term::Tuple(items))) => {
                     check_counter_ops(ops, items, keypos)?;
-                    Ok(bump(&mut crate::term::value::TupleArc::make_mut(items)[..], ops, as_list))
+                    Ok(bump(&mut TupleArc::make_mut(items)[..], ops, as_list))
                 }
                 Some(Slot::One(_)) => Err(EtsError::Badarg),
                 Some(Slot::Many(_)) => Err(EtsError::Arg(1, ArgReason::WrongType)),
