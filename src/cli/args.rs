@@ -107,6 +107,10 @@ pub enum CourseAction {
     Lint {
         /// Lint only these unit ids.
         units: Vec<String>,
+        /// Lint the course in this folder (holding `drills/`, `exercises/`, `fixtures/`)
+        /// instead of the one built into otplab.
+        #[arg(long, value_name = "DIR")]
+        course: Option<String>,
     },
 }
 

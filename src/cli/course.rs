@@ -1,11 +1,13 @@
 //! `otplab drills` (the units and the learner's progress) and `otplab course lint`
 //! (the course verified on otplab's own engine).
 
+use std::path::PathBuf;
+
 use crate::course::grade::GradeOptions;
 use crate::course::lint::lint_unit;
 use crate::course::progress::Progress;
 
-use super::grade::load_catalog;
+use super::grade::{load_catalog, load_catalog_from};
 
 /// `otplab drills`: every unit in course order, marked when passed.
 pub fn drills_command() -> anyhow::Result<i32> {
@@ -31,9 +33,14 @@ pub fn drills_command() -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// `otplab course lint [UNIT...]`: exit 0 when every unit is sound, 1 otherwise.
-pub fn lint_command(only: &[String]) -> anyhow::Result<i32> {
-    let catalog = match load_catalog() {
+/// `otplab course lint [UNIT...] [--course DIR]`: exit 0 when every unit is sound, 1
+/// otherwise. Without `--course`, the course built into otplab is linted.
+pub fn lint_command(only: &[String], dir: Option<&str>) -> anyhow::Result<i32> {
+    let loaded = match dir {
+        Some(dir) => load_catalog_from(PathBuf::from(dir)),
+        None => load_catalog(),
+    };
+    let catalog = match loaded {
         Ok(catalog) => catalog,
         Err(e) => {
             eprintln!("otplab: {e:#}");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::course::bundle;
 use crate::course::catalog::Catalog;
 use crate::course::grade::{GradeOptions, GradeReport, Status, grade};
 use crate::course::progress::Progress;
@@ -29,22 +30,22 @@ pub struct GradeArgs {
 }
 
 /// The folder holding `drills/`, `exercises/` and `fixtures/`: `OTPLAB_COURSE_DIR`
-/// when set, else the crate root this binary was built from (when it still holds
-/// the course), else the current directory.
-pub fn course_root() -> PathBuf {
+/// when set (an author's local course), else the course compiled into this binary,
+/// unpacked where checks can read its fixtures.
+pub fn course_root() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("OTPLAB_COURSE_DIR") {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
-    let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    if built_from.join("drills").is_dir() {
-        return built_from;
-    }
-    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    bundle::unpack().context("could not unpack the course built into otplab")
 }
 
 /// Loads the course, explaining where it looked when that fails.
 pub fn load_catalog() -> anyhow::Result<Catalog> {
-    let root = course_root();
+    load_catalog_from(course_root()?)
+}
+
+/// Loads the course under `root`, naming the folder when that fails.
+pub fn load_catalog_from(root: PathBuf) -> anyhow::Result<Catalog> {
     Catalog::load(&root).with_context(|| format!("could not load the course from {}", root.display()))
 }
 
@@ -58,9 +59,22 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
         }
     };
     let options = GradeOptions { clock: args.clock, ..GradeOptions::default() };
+    let mut skipped = 0;
+    let mut all_summary = false;
     let reports = match (&args.all, &args.unit, &args.answer) {
         (Some(dir), _, _) => match grade_folder(&catalog, Path::new(dir), options) {
-            Ok(reports) => reports,
+            Ok(folder) => {
+                for (path, closest) in &folder.skipped {
+                    let hint = match closest {
+                        Some(id) => format!("did you mean {id}.exs?"),
+                        None => "answers are named UNIT-ID.exs; `otplab drills` lists the ids".to_string(),
+                    };
+                    eprintln!("otplab: skipped {}: not named after a unit ({hint})", path.display());
+                }
+                skipped = folder.skipped.len();
+                all_summary = true;
+                folder.reports
+            }
             Err(message) => {
                 eprintln!("otplab: {message}");
                 return Ok(2);
@@ -84,6 +98,14 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
         None => print!("{text}"),
     }
     record_progress(&reports);
+    if all_summary {
+        // On stderr, so a JSON or JUnit report on stdout stays one document.
+        eprintln!("{}", summary_line(&reports, skipped));
+    }
+    // A skipped file is an answer that was not graded: CI must not go green on it.
+    if skipped > 0 {
+        return Ok(2);
+    }
     Ok(exit_code(&reports))
 }
 
@@ -110,11 +132,24 @@ pub fn grade_file(catalog: &Catalog, unit: &str, path: &Path, options: GradeOpti
     Ok(grade(catalog, &entry.unit, &source, &name, options))
 }
 
-/// Grades every `DIR/<unit-id>.exs` that exists, in course order.
-fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<Vec<GradeReport>, String> {
-    if !dir.is_dir() {
-        return Err(format!("{} is not a folder", dir.display()));
-    }
+/// What `--all` found in a folder: the reports of the answers named after units, and
+/// every other file, each with the unit it was probably meant for.
+pub struct FolderGrade {
+    /// One report per `<unit-id>.exs`, in course order.
+    pub reports: Vec<GradeReport>,
+    /// Files that are not named after a unit, with the unit id they were likely meant for.
+    pub skipped: Vec<(PathBuf, Option<String>)>,
+}
+
+/// Grades every `DIR/<unit-id>.exs` in course order and lists every other file.
+fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<FolderGrade, String> {
+    let listing = std::fs::read_dir(dir).map_err(|e| format!("could not read the folder {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = listing
+        .filter_map(|item| item.ok().map(|item| item.path()))
+        .filter(|path| path.is_file() && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    let ids: Vec<&str> = catalog.entries().iter().map(|e| e.unit.id.as_str()).collect();
     let mut reports = Vec::new();
     for entry in catalog.entries() {
         let path = dir.join(format!("{}.exs", entry.unit.id));
@@ -122,10 +157,39 @@ fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<
             reports.push(grade_file(catalog, &entry.unit.id, &path, options)?);
         }
     }
-    if reports.is_empty() {
+    let skipped: Vec<(PathBuf, Option<String>)> = files
+        .into_iter()
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            !ids.iter().any(|id| name == format!("{id}.exs"))
+        })
+        .map(|path| {
+            let closest = closest_unit(&path, &ids).map(str::to_string);
+            (path, closest)
+        })
+        .collect();
+    if reports.is_empty() && skipped.is_empty() {
         return Err(format!("{} holds no answer named after a unit (e.g. tasks-awaited.exs)", dir.display()));
     }
-    Ok(reports)
+    Ok(FolderGrade { reports, skipped })
+}
+
+/// The unit id nearest to a file's name (case, `_` and spaces ignored), by edit
+/// distance, when it is near enough to be a likely misspelling (at most a third of the
+/// id's letters differ).
+fn closest_unit<'a>(path: &Path, ids: &[&'a str]) -> Option<&'a str> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let stem = stem.replace(['_', ' '], "-");
+    let (distance, id) = ids.iter().map(|id| (strsim::levenshtein(&stem, id), *id)).min()?;
+    (distance <= id.len() / 3).then_some(id)
+}
+
+/// The closing line of `--all`: `12 passed, 1 failed, 1 skipped` (errors counted as
+/// failed, since they did not pass).
+fn summary_line(reports: &[GradeReport], skipped: usize) -> String {
+    let passed = reports.iter().filter(|r| r.status == Status::Pass).count();
+    let failed = reports.len() - passed;
+    format!("{passed} passed, {failed} failed, {skipped} skipped")
 }
 
 /// 2 when an answer was unusable, else 1 when a check failed, else 0.

@@ -44,7 +44,9 @@ pub fn main() -> i32 {
         Some(args::Command::Drill { id, step: true, .. }) => drill::step_command(&id, cli.clock.into()),
         Some(args::Command::Drill { id, file, step: false }) => drill::drill_command(&id, file.as_deref(), cli.clock.into()),
         Some(args::Command::Present { file }) => present::present_command(&file, cli.clock.into()),
-        Some(args::Command::Course { action: args::CourseAction::Lint { units } }) => course::lint_command(&units),
+        Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
+            course::lint_command(&units, dir.as_deref())
+        }
         None => repl::start(cli.clock.into()),
     };
     match result {

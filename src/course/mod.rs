@@ -2,6 +2,7 @@
 //! RON files (`drills/`, `exercises/`) with data and sample answers in `fixtures/`.
 //!
 //! - [`unit`](mod@unit): the RON format (one [`unit::Unit`] per file, `format_version` 1).
+//! - [`bundle`]: the course compiled into the binary, unpacked where checks can read it.
 //! - [`catalog`]: loading every unit and enforcing the course rules.
 //! - [`answer`]: the sample answers in `fixtures/answers/` and their expected verdicts.
 //! - [`grade`]: grading an answer against a unit ([`grade::grade`]).
@@ -17,6 +18,7 @@
 //! `drills/README.md` documents the format for instructors.
 
 pub mod answer;
+pub mod bundle;
 pub mod capture;
 pub mod catalog;
 pub mod grade;
