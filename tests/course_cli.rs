@@ -70,3 +70,41 @@ fn grade_all_names_every_file_it_skipped_and_exits_2() {
     assert!(stderr.lines().any(|line| line == "1 passed, 0 failed, 2 skipped"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn drill_creates_a_missing_answer_file_from_the_starter_and_names_missing_functions_first() {
+    let dir = scratch("drill");
+    let answer = dir.join("new.exs");
+    let out = Command::cargo_bin("otplab")
+        .expect("binary")
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("home"))
+        .args(["drill", "agent-counter"])
+        .arg(&answer)
+        .write_stdin("starter\n")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("created"), "{stdout}");
+    let written = std::fs::read_to_string(&answer).expect("the file was created");
+    assert!(written.contains("defmodule Counter"), "{written}");
+    // `starter` shows the starter again, and the intro has no internal seed names.
+    assert!(stdout.matches("defmodule Counter").count() >= 1, "{stdout}");
+    assert!(!stdout.contains("covers:"), "{stdout}");
+
+    let empty = dir.join("empty.exs");
+    std::fs::write(&empty, "\n").expect("write");
+    let out = Command::cargo_bin("otplab")
+        .expect("binary")
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("home"))
+        .args(["drill", "agent-counter"])
+        .arg(&empty)
+        .write_stdin("check\nhint\n")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("start here: define `Counter.start_link/1`"), "{stdout}");
+    assert!(stdout.contains("hint: the checks call `Counter.start_link/1`"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

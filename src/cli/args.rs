@@ -9,9 +9,10 @@ pub struct Cli {
     /// The command; without one, the interactive shell starts.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The clock for the shell.
-    #[arg(long, value_enum, default_value_t = ClockArg::Real, global = true)]
-    pub clock: ClockArg,
+    /// The clock: real for the shell, `drill` and `present` unless given; `check`
+    /// runs on the virtual clock unless `--clock real` is given.
+    #[arg(long, value_enum, global = true)]
+    pub clock: Option<ClockArg>,
 }
 
 /// The commands.

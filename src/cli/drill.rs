@@ -17,6 +17,8 @@ use crate::course::report::human;
 use crate::course::unit::{FailureKind, Unit};
 use crate::session::{Clock, Evaluation, Session};
 use crate::syntax::{CallTarget, NodeKind};
+use crate::term::Term;
+use crate::term::atom_syntax::atom_literal;
 
 /// The walkthrough script of unit `id`.
 fn walkthrough_path(catalog: &Catalog, id: &str) -> PathBuf {
@@ -53,10 +55,15 @@ pub fn drill_command(id: &str, file: Option<&str>, clock: Clock) -> anyhow::Resu
         return Ok(2);
     };
     if let Some(file) = file
-        && !std::path::Path::new(file).is_file()
+        && !std::path::Path::new(file).exists()
     {
-        eprintln!("otplab: could not read {file}");
-        return Ok(2);
+        // A new answer file starts as the starter, so the learner edits real code.
+        let starter = &catalog.entries()[index].unit.starter;
+        if let Err(e) = std::fs::write(file, starter) {
+            eprintln!("otplab: could not create {file}: {e}");
+            return Ok(2);
+        }
+        println!("created {file} from the starter");
     }
     let mut drill = Drill {
         catalog,
@@ -65,6 +72,7 @@ pub fn drill_command(id: &str, file: Option<&str>, clock: Clock) -> anyhow::Resu
         typed: Vec::new(),
         failed: BTreeSet::new(),
         solution_asked: false,
+        missing: Vec::new(),
     };
     drill.introduce();
     start_with(clock, Some(&mut drill))
@@ -84,6 +92,8 @@ struct Drill {
     failed: BTreeSet<FailureKind>,
     /// `solution` was asked once before any failed check.
     solution_asked: bool,
+    /// Required functions the last failed check found undefined: the first hint.
+    missing: Vec<String>,
 }
 
 impl Drill {
@@ -97,7 +107,6 @@ impl Drill {
         let progress = Progress::default_path().map(|path| Progress::load(&path)).unwrap_or_default();
         let passed = if progress.passed.contains(&unit.id) { " (passed)" } else { "" };
         println!("== {} - {}{passed}", unit.id, unit.title);
-        println!("covers: {}\n", unit.seeds.join(", "));
         println!("{}\n", unit.summary.trim());
         println!("{}\n", unit.instructions.trim());
         println!("an answer defines: {}", unit.requires.join(", "));
@@ -105,7 +114,7 @@ impl Drill {
             Some(file) => println!("your answer: {} (edit it, then type `check`)", file.display()),
             None => println!("the starter code is loaded; define or redefine modules here, then type `check`"),
         }
-        println!("commands: check, hint, next, solution, reset (Ctrl-D leaves)\n");
+        println!("commands: check, hint, starter, instructions, summary, next, solution, reset (Ctrl-D leaves)\n");
     }
 
     /// The answer as it stands: the file (re-read) or the starter, then every
@@ -116,7 +125,9 @@ impl Drill {
                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))?,
             ),
-            None => ("starter".to_string(), self.unit().starter.clone()),
+            None if self.typed.is_empty() => ("starter".to_string(), self.unit().starter.clone()),
+            // The starter with the learner's own modules typed over it.
+            None => ("your modules".to_string(), self.unit().starter.clone()),
         };
         let mut source = base;
         for entry in &self.typed {
@@ -126,7 +137,18 @@ impl Drill {
         Ok((name, source))
     }
 
-    fn check(&mut self) {
+    fn check(&mut self, session: &mut Session) {
+        if let Some(path) = &self.file {
+            // The REPL runs what is graded: the file as saved now.
+            match std::fs::read_to_string(path) {
+                Ok(source) => match session.eval(&source) {
+                    Ok(Evaluation::Value(_)) => println!("reloaded {}", path.display()),
+                    Ok(other) => eprintln!("{}", other.raised_banner().unwrap_or_default()),
+                    Err(e) => eprintln!("{}", e.banner(&path.display().to_string())),
+                },
+                Err(e) => eprintln!("otplab: could not read {}: {e}", path.display()),
+            }
+        }
         let (name, source) = match self.answer() {
             Ok(answer) => answer,
             Err(message) => {
@@ -143,9 +165,28 @@ impl Drill {
         if report.status == Status::Pass {
             self.record_pass();
             println!("well done: type `next` for the next unit");
-        } else {
-            println!("type `hint` for a hint about how it failed");
+            return;
         }
+        self.missing = self.missing_functions(session);
+        match self.missing.first() {
+            Some(first) => println!("start here: define `{first}` (the checks call it)"),
+            None => println!("type `hint` for a hint about how it failed"),
+        }
+    }
+
+    /// The functions the unit requires that the REPL's modules do not export, in the
+    /// order the instructions list them.
+    fn missing_functions(&self, session: &mut Session) -> Vec<String> {
+        let required = self.unit().requires.clone();
+        required
+            .into_iter()
+            .filter(|function| {
+                let Some((module, name_arity)) = function.rsplit_once('.') else { return false };
+                let Some((name, arity)) = name_arity.split_once('/') else { return false };
+                let probe = format!("function_exported?({module}, {}, {arity})", atom_literal(name));
+                !matches!(session.eval(&probe), Ok(Evaluation::Value(value)) if value == Term::atom("true"))
+            })
+            .collect()
     }
 
     fn record_pass(&self) {
@@ -158,6 +199,13 @@ impl Drill {
     }
 
     fn hint(&self) {
+        if let Some(first) = self.missing.first() {
+            println!("hint: the checks call `{first}`, and no module you loaded defines it yet.");
+            if self.missing.len() > 1 {
+                println!("      also missing: {}", self.missing[1..].join(", "));
+            }
+            return;
+        }
         if self.failed.is_empty() {
             println!("no check has failed yet: type `check` first; hints are about how a check failed");
             return;
@@ -196,6 +244,7 @@ impl Drill {
     }
 
     fn forget(&mut self) {
+        self.missing.clear();
         self.typed.clear();
         self.failed.clear();
         self.solution_asked = false;
@@ -223,9 +272,12 @@ impl ReplCommands for Drill {
         }
     }
 
-    fn command(&mut self, line: &str, _session: &mut Session) -> Option<Command> {
+    fn command(&mut self, line: &str, session: &mut Session) -> Option<Command> {
         match line {
-            "check" => self.check(),
+            "check" => self.check(session),
+            "starter" => println!("{}", self.unit().starter.trim_end()),
+            "instructions" => println!("{}", self.unit().instructions.trim()),
+            "summary" => println!("== {} - {}\n{}", self.unit().id, self.unit().title, self.unit().summary.trim()),
             "hint" => self.hint(),
             "solution" => self.solution(),
             "reset" => {

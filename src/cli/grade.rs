@@ -109,15 +109,15 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
     Ok(exit_code(&reports))
 }
 
-/// `otplab check ID FILE`: `grade` with the human report.
-pub fn check_command(unit: &str, file: &str) -> anyhow::Result<i32> {
+/// `otplab check ID FILE`: `grade` with the human report, on `clock`.
+pub fn check_command(unit: &str, file: &str, clock: Clock) -> anyhow::Result<i32> {
     grade_command(GradeArgs {
         unit: Some(unit.to_string()),
         answer: Some(file.to_string()),
         all: None,
         format: Format::Human,
         out: None,
-        clock: Clock::Virtual,
+        clock,
     })
 }
 

@@ -32,22 +32,25 @@ use clap::Parser;
 /// Parses the command line and runs the chosen command; returns the exit code.
 pub fn main() -> i32 {
     let cli = args::Cli::parse();
+    let clock: crate::session::Clock = cli.clock.unwrap_or(args::ClockArg::Real).into();
     let result = match cli.command {
         Some(args::Command::Run { file, args, clock }) => run::run_file(&file, args, clock.into()),
         Some(args::Command::Eval { expr, args, clock }) => run::eval_expr(&expr, args, clock.into()),
         Some(args::Command::Grade { unit, answer, all, format, out, clock }) => {
             grade::grade_command(grade::GradeArgs { unit, answer, all, format: format.into(), out, clock: clock.into() })
         }
-        Some(args::Command::Check { unit, file, watch: false, .. }) => grade::check_command(&unit, &file),
+        Some(args::Command::Check { unit, file, watch: false, .. }) => {
+            grade::check_command(&unit, &file, cli.clock.unwrap_or(args::ClockArg::Virtual).into())
+        }
         Some(args::Command::Check { unit, file, watch: true, times }) => watch::watch_command(&unit, &file, times),
         Some(args::Command::Drills) => course::drills_command(),
-        Some(args::Command::Drill { id, step: true, .. }) => drill::step_command(&id, cli.clock.into()),
-        Some(args::Command::Drill { id, file, step: false }) => drill::drill_command(&id, file.as_deref(), cli.clock.into()),
-        Some(args::Command::Present { file }) => present::present_command(&file, cli.clock.into()),
+        Some(args::Command::Drill { id, step: true, .. }) => drill::step_command(&id, clock),
+        Some(args::Command::Drill { id, file, step: false }) => drill::drill_command(&id, file.as_deref(), clock),
+        Some(args::Command::Present { file }) => present::present_command(&file, clock),
         Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
             course::lint_command(&units, dir.as_deref())
         }
-        None => repl::start(cli.clock.into()),
+        None => repl::start(clock),
     };
     match result {
         Ok(code) => code,
