@@ -44,10 +44,12 @@ fn redact_pids(text: &str) -> String {
 
 #[test]
 fn present_runs_each_step_on_a_key_shows_timelines_and_survives_errors() {
-    // Run 1, run 2, back, run 3, an unknown key, run 4 (raises), run 5, end.
+    // Run 1, run 2, back twice (step 1 again), forward twice (to pending step 3), run
+    // 3, an unknown key, jump to 5 (runs 4, which raises, on the way), run 5, end.
     let out = otplab("present")
         .args(["present", "--clock", "virtual", "tests/fixtures/present/timeline.exs"])
-        .write_stdin("\n\nb\n\nx\n\n\n")
+        .env("COLUMNS", "80")
+        .write_stdin("\n\nb\nb\nn\nn\n\nx\ng 5\n\n")
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));

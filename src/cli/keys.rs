@@ -14,6 +14,10 @@ pub enum Key {
     Next,
     /// Show the previous step again (`b`, left arrow).
     Back,
+    /// Go to step N (1-based): `g N` then enter.
+    Goto(usize),
+    /// Clear the screen and show the current step again (`c`).
+    Clear,
     /// Stop (`q`, Esc, Ctrl-C, end of input).
     Quit,
     /// Anything else.
@@ -24,7 +28,7 @@ pub enum Key {
 pub enum Keys {
     /// Key presses on the terminal.
     Terminal,
-    /// Lines of a non-terminal stdin.
+    /// Lines of a non-terminal stdin (`g N` for a jump).
     Lines(std::io::StdinLock<'static>),
 }
 
@@ -54,8 +58,12 @@ fn line_key(line: &str) -> Key {
     match line {
         "" | "n" | "next" => Key::Next,
         "b" | "back" => Key::Back,
+        "c" | "clear" => Key::Clear,
         "q" | "quit" => Key::Quit,
-        _ => Key::Other,
+        _ => match line.strip_prefix('g').map(|n| n.trim().parse::<usize>()) {
+            Some(Ok(n)) => Key::Goto(n),
+            _ => Key::Other,
+        },
     }
 }
 
@@ -69,6 +77,8 @@ fn terminal_key() -> Option<Key> {
                     KeyCode::Char('c') if press.modifiers.contains(KeyModifiers::CONTROL) => Key::Quit,
                     KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Char('n') | KeyCode::Right => Key::Next,
                     KeyCode::Char('b') | KeyCode::Left => Key::Back,
+                    KeyCode::Char('c') => Key::Clear,
+                    KeyCode::Char('g') => step_number().map_or(Key::Other, Key::Goto),
                     KeyCode::Char('q') | KeyCode::Esc => Key::Quit,
                     _ => Key::Other,
                 };
@@ -81,6 +91,41 @@ fn terminal_key() -> Option<Key> {
     Some(key)
 }
 
+/// The digits typed after `g` (shown as they are typed), ended by enter; `None` on
+/// Esc, on enter with no digits, or when the terminal cannot be read. Raw mode is on.
+fn step_number() -> Option<usize> {
+    use std::io::Write;
+    let mut digits = String::new();
+    let echo = |text: &str| {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    };
+    echo("\rgo to step: ");
+    loop {
+        let Event::Key(press) = crossterm::event::read().ok()? else { continue };
+        if press.kind == KeyEventKind::Release {
+            continue;
+        }
+        match press.code {
+            KeyCode::Char(d) if d.is_ascii_digit() && digits.len() < 6 => {
+                digits.push(d);
+                echo(&d.to_string());
+            }
+            KeyCode::Backspace if digits.pop().is_some() => echo("\u{8} \u{8}"),
+            KeyCode::Enter => {
+                echo("\r\n");
+                return digits.parse().ok();
+            }
+            KeyCode::Esc => {
+                echo("\r\n");
+                return None;
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +136,8 @@ mod tests {
         assert_eq!(line_key("b"), Key::Back);
         assert_eq!(line_key("q"), Key::Quit);
         assert_eq!(line_key("x"), Key::Other);
+        assert_eq!(line_key("g 12"), Key::Goto(12));
+        assert_eq!(line_key("g3"), Key::Goto(3));
+        assert_eq!(line_key("c"), Key::Clear);
     }
 }

@@ -12,6 +12,8 @@
 //! - [`present`]: `otplab present` and `otplab drill ID --step`, the step mode.
 //! - [`steps`]: cutting a script into steps.
 //! - [`keys`]: the step mode's keys (a terminal's key presses or stdin lines).
+//! - [`stage`]: the step mode's output, live during a step and held between steps.
+//! - [`screen`]: the screen's width and text wrapped to fit it.
 //! - [`timeline`]: a process timeline drawn on the terminal.
 
 pub mod args;
@@ -22,7 +24,9 @@ pub mod keys;
 pub mod present;
 pub mod repl;
 pub mod run;
+pub mod screen;
 pub mod sink;
+pub mod stage;
 pub mod steps;
 pub mod timeline;
 pub mod watch;

@@ -1,6 +1,7 @@
 //! Drawing a [`Timeline`] on the terminal: the course layer lays it out as pieces
 //! with roles; here each role gets a colour, and only when stdout is a terminal
-//! (piped output and tests get the plain characters).
+//! (piped output and tests get the plain characters). The bar shrinks so the drawing
+//! fits the screen's width.
 
 use std::io::{IsTerminal, Write};
 
@@ -8,23 +9,34 @@ use crossterm::style::{Color, Stylize};
 
 use crate::course::timeline::{Role, Timeline};
 
-/// Cells of the time axis when the terminal's width is unknown.
-const DEFAULT_WIDTH: usize = 50;
+/// The fewest cells a time axis gets, however narrow the screen.
+const MIN_AXIS: usize = 10;
 
-/// Writes `timeline` to stdout, indented by `indent` spaces.
-pub fn draw(timeline: &Timeline, indent: usize) {
+/// The most cells a time axis gets, however wide the screen.
+const MAX_AXIS: usize = 60;
+
+/// The widest axis whose drawing, indented by `indent`, fits in `screen` columns
+/// (labels and notes take what they need; the bar shrinks to make room).
+fn axis_width(timeline: &Timeline, indent: usize, screen: usize) -> usize {
+    let widest = |axis: usize| timeline.plain(axis).lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut axis = MAX_AXIS.min(screen.saturating_sub(indent)).max(MIN_AXIS);
+    while axis > MIN_AXIS && indent + widest(axis) > screen {
+        axis -= 1;
+    }
+    axis
+}
+
+/// Writes `timeline` to stdout, indented by `indent` spaces, fitting `screen` columns.
+pub fn draw(timeline: &Timeline, indent: usize, screen: usize) {
     let tty = std::io::stdout().is_terminal();
-    let width = if tty {
-        // Leave room for the labels and the note after each bar.
-        crossterm::terminal::size().map(|(cols, _)| (usize::from(cols) / 2).clamp(20, 80)).unwrap_or(DEFAULT_WIDTH)
-    } else {
-        DEFAULT_WIDTH
-    };
+    let width = axis_width(timeline, indent, screen);
+    let indented: String =
+        timeline.plain(width).lines().map(|line| format!("{:indent$}{line}\n", "")).collect();
+    let fits = indented.lines().all(|line| line.chars().count() <= screen);
     let mut out = std::io::stdout().lock();
-    if !tty {
-        for line in timeline.plain(width).lines() {
-            let _ = writeln!(out, "{:indent$}{line}", "");
-        }
+    if !tty || !fits {
+        // Plain characters, wrapped when even the narrowest bar leaves a line too long.
+        let _ = write!(out, "{}", super::screen::fit(&indented, screen));
         return;
     }
     for pieces in timeline.lines(width) {

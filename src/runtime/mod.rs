@@ -10,6 +10,7 @@
 //! - [`system`]: [`Runtime`], the shared process table, spawning, sending, the
 //!   scheduler thread(s).
 //! - [`clock`]: [`Clock`], real or virtual time.
+//! - [`hold`]: [`hold::Hold`], virtual time held still (the step mode between steps).
 //! - [`mailbox`]: [`mailbox::Mailbox`], the queue with its save index.
 //! - [`process`]: the shared half of a process and the exit-signal rules.
 //! - [`signals`]: links, monitors, exit signals and the exit sequence.
@@ -31,6 +32,7 @@ pub mod context;
 pub mod ets;
 pub mod driver;
 pub mod error;
+pub mod hold;
 pub mod info;
 pub mod journal;
 pub mod logger;

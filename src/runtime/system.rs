@@ -193,6 +193,11 @@ impl Runtime {
         &self.inner.output
     }
 
+    /// The tokio runtime the processes run on (for [`super::hold`]).
+    pub(crate) fn tokio_handle(&self) -> &Handle {
+        &self.inner.handle
+    }
+
     /// Which clock the runtime runs on.
     pub fn clock(&self) -> Clock {
         self.inner.clock.kind()

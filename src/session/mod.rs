@@ -152,6 +152,34 @@ impl Session {
     /// Evaluates one REPL entry in the shell process with the session's bindings;
     /// new bindings are kept only when the entry succeeds (an error never loses what
     /// the learner had, and neither does a crashed shell).
+    /// Asks the shell to hold the virtual clock the moment the next entry ends (see
+    /// [`crate::runtime::hold`]); [`Session::take_hold`] then hands the hold out. The
+    /// step mode uses it so no virtual time passes between two steps.
+    pub fn hold_after_next_entry(&self) {
+        self.interrupts.hold_after_entry.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Keeps `hold` until the next entry is queued in the shell, then releases it: the
+    /// entry is ready when the scheduler resumes, so no virtual time passes between the
+    /// hold and the entry.
+    pub fn release_hold_on_next_entry(&self, hold: crate::runtime::hold::Hold) {
+        *self.interrupts.release_on_entry.lock() = Some(hold);
+    }
+
+    /// Releases every hold the session keeps (one waiting for an entry that never came,
+    /// one taken at an entry's end): the runtime runs freely again.
+    pub fn release_holds(&self) {
+        self.interrupts.hold_after_entry.store(false, std::sync::atomic::Ordering::SeqCst);
+        drop(self.interrupts.release_on_entry.lock().take());
+        drop(self.interrupts.held.lock().take());
+    }
+
+    /// The hold taken at the end of the last entry, if one was asked for and taken.
+    pub fn take_hold(&self) -> Option<crate::runtime::hold::Hold> {
+        self.interrupts.hold_after_entry.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.interrupts.held.lock().take()
+    }
+
     pub fn eval(&mut self, source: &str) -> Result<Evaluation, SessionError> {
         let nodes = crate::syntax::parse(source)?;
         let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
@@ -176,5 +204,38 @@ impl Session {
             Outcome::Returned(v) => Evaluation::Value(v),
             Outcome::Raised(r) => Evaluation::Raised(r),
         })
+    }
+}
+
+#[cfg(test)]
+mod hold_tests {
+    use super::*;
+
+    struct Quiet;
+    impl OutputSink for Quiet {
+        fn write_stdout(&self, _: &str) {}
+        fn write_stderr(&self, _: &str) {}
+    }
+
+    #[test]
+    fn no_virtual_time_passes_after_an_entry_that_asked_for_a_hold() {
+        let mut session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv: vec![] })
+            .expect("session");
+        session
+            .eval("spawn(fn -> Enum.each(1..1_000_000, fn _ -> Process.sleep(100) end) end)")
+            .expect("spawns a ticker");
+        session.hold_after_next_entry();
+        session.eval("Process.sleep(1000)").expect("sleeps");
+        let hold = session.take_hold().expect("the entry ended with a hold");
+        assert!(hold.is_holding());
+        let at = session.runtime().now_ms();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert_eq!(session.runtime().now_ms(), at, "virtual time passed during the hold");
+        // Released by the next entry: it starts at the very millisecond the hold began.
+        session.release_hold_on_next_entry(hold);
+        match session.eval("System.monotonic_time(:millisecond)").expect("reads the clock") {
+            Evaluation::Value(Term::Int(now)) => assert_eq!(u64::try_from(now).ok(), Some(at)),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }

@@ -3,13 +3,14 @@
 //! there for the next entry, as in IEx. An [`Interrupter`] stops the entry being
 //! run (the REPL's Ctrl-C) and leaves the shell, its links and its mailbox as they are.
 
+use crate::runtime::hold::Hold;
 use crate::runtime::{ProcessBody, ProcessContext, Runtime, SpawnOpts, Step};
 use crate::term::{Pid, Term};
 use crate::vm::machine::{Machine, Outcome};
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 struct Job {
@@ -30,6 +31,14 @@ pub(crate) struct Interrupts {
     running: AtomicU64,
     requested: AtomicU64,
     shell: AtomicU64,
+    /// Set by [`crate::session::Session::hold_after_next_entry`]: the shell holds the
+    /// virtual clock the moment the entry ends, before it replies.
+    pub(crate) hold_after_entry: AtomicBool,
+    /// The hold taken at the end of an entry, until the session hands it out.
+    pub(crate) held: Mutex<Option<Hold>>,
+    /// A hold to release once the next entry is queued and its shell woken, so the
+    /// entry is ready before the scheduler resumes and no virtual time slips in between.
+    pub(crate) release_on_entry: Mutex<Option<Hold>>,
 }
 
 /// Stops the entry the session's shell is running, from any thread: the REPL's
@@ -95,6 +104,9 @@ impl ProcessBody for ShellBody {
                     // An entry that raised does not end the shell: report and go on.
                     if let Some(done) = self.current.take() {
                         let outcome = done.machine.outcome().cloned().unwrap_or(Outcome::Returned(Term::nil()));
+                        if self.interrupts.hold_after_entry.swap(false, Ordering::SeqCst) {
+                            *self.interrupts.held.lock() = Some(cx.runtime().hold_from_scheduler());
+                        }
                         let _ = done.reply.send(outcome);
                     }
                 }
@@ -145,6 +157,7 @@ impl Shell {
         self.interrupts.running.store(seq, Ordering::SeqCst);
         self.inbox.lock().push_back(Job { machine, reply, seq });
         runtime.wake(self.pid);
+        drop(self.interrupts.release_on_entry.lock().take());
         let result = rx.recv();
         self.interrupts.running.store(0, Ordering::SeqCst);
         match result {
