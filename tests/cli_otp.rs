@@ -30,3 +30,8 @@ fn via_and_global_names_work_wherever_a_name_is_accepted() {
     matches_recorded_elixir("via_names", &[]);
     matches_recorded_elixir("via_names", &["--clock", "virtual"]);
 }
+
+#[test]
+fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
+    matches_recorded_elixir("external_term", &[]);
+}

@@ -30,6 +30,7 @@ pub mod date;
 pub mod date_time;
 pub mod erlang;
 pub mod exception;
+pub mod external_term;
 pub mod file;
 pub mod float;
 pub mod global;
@@ -68,6 +69,7 @@ pub fn natives() -> NativeRegistry {
     date::register(&mut reg);
     date_time::register(&mut reg);
     exception::register(&mut reg);
+    external_term::register(&mut reg);
     file::register(&mut reg);
     float::register(&mut reg);
     global::register(&mut reg);

@@ -11,7 +11,7 @@
 //! The walk is iterative (an explicit stack), so a deep term cannot overflow.
 
 use super::argument::badarg;
-use crate::term::{Term, TermMap};
+use crate::term::{FunKind, Term, TermMap};
 use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
 use num_traits::Signed;
 
@@ -247,11 +247,15 @@ fn step<'a>(h: &mut Hasher, t: &'a Term, stack: &mut Vec<Work<'a>>) {
         }
         Term::Pid(p) => h.u32_1((p.0 & 0x7fff_ffff) as u32, HCONST_5),
         Term::Ref(r) => h.u32_1(r.0 as u32, HCONST_7),
-        Term::Fun(f) => {
-            // Fun identities differ between runs on BEAM too; hash what is stable.
-            h.u32_2(f.arity, 0, HCONST);
-            h.u32_1(0, HCONST_14);
-        }
+        Term::Fun(f) => match &f.kind {
+            FunKind::Export { module, name } => {
+                h.u32_2(f.arity, atom_hash(module.as_str()), HCONST);
+                h.u32_1(atom_hash(name.as_str()), HCONST_14);
+            }
+            // A closure's identity (its code's index and checksum) is per build on
+            // BEAM too; its arity is what stays stable.
+            _ => h.u32_2(f.arity, 0, HCONST),
+        },
     }
 }
 
