@@ -103,6 +103,8 @@ pub(crate) struct ProcessState {
     pub trap_exit: bool,
     /// The registered name, if any.
     pub name: Option<Atom>,
+    /// Names this process holds in the `:global` table (see `super::names`).
+    pub global_names: Vec<Term>,
     /// What the process is doing.
     pub status: Status,
     /// False once the process has exited; nothing is delivered after that.

@@ -109,7 +109,7 @@ impl Runtime {
     /// own monitors and wake anyone waiting for the exit.
     pub(crate) fn finish_process(&self, entry: &ProcessEntry, reason: Term, report: Option<&str>) {
         let pid = entry.pid;
-        let (links, monitors, watchers, name, aliases) = {
+        let (links, monitors, watchers, name, aliases, global_names) = {
             let mut st = entry.state.lock();
             st.dead = true;
             st.status = Status::Exiting;
@@ -121,8 +121,10 @@ impl Runtime {
                 std::mem::take(&mut st.watchers),
                 st.name.take(),
                 std::mem::take(&mut st.aliases),
+                std::mem::take(&mut st.global_names),
             )
         };
+        self.forget_global_names(pid, global_names);
         self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
         self.inner.journal.exited(pid, self.now_ms(), &reason, name);

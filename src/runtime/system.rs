@@ -57,6 +57,8 @@ pub(crate) struct Inner {
     pub(crate) table: RwLock<BTreeMap<Pid, Arc<ProcessEntry>>>,
     /// Registered names. Lock order: names before any process.
     pub(crate) names: Mutex<FxHashMap<Atom, Pid>>,
+    /// `:global` names (any term) of this one node. Lock order: before any process.
+    pub(crate) global_names: Mutex<FxHashMap<Term, Pid>>,
     /// Which process each active alias belongs to (see `super::aliases`). Never
     /// held while a process is locked.
     pub(crate) aliases: Mutex<FxHashMap<Ref, Pid>>,
@@ -133,6 +135,7 @@ impl Runtime {
             stopping: AtomicBool::new(false),
             table: RwLock::new(BTreeMap::new()),
             names: Mutex::new(FxHashMap::default()),
+            global_names: Mutex::new(FxHashMap::default()),
             aliases: Mutex::new(FxHashMap::default()),
             timers: timers.clone(),
             exit_hooks: RwLock::new(Vec::new()),

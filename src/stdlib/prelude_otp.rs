@@ -23,6 +23,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("otp/supervisor.ex", include_str!("prelude/otp/supervisor.ex")),
     ("otp/dynamic_supervisor.ex", include_str!("prelude/otp/dynamic_supervisor.ex")),
     ("otp/task_supervisor.ex", include_str!("prelude/otp/task_supervisor.ex")),
+    ("otp/registry.ex", include_str!("prelude/otp/registry.ex")),
 ];
 
 #[cfg(test)]
@@ -43,6 +44,7 @@ mod tests {
             ("otp/supervisor.ex", "defmodule Supervisor.Server do"),
             ("otp/dynamic_supervisor.ex", "defmodule DynamicSupervisor.Server do"),
             ("otp/task_supervisor.ex", "defmodule Task.Supervisor do"),
+            ("otp/registry.ex", "defmodule Registry.Partition do"),
         ];
         assert_eq!(SOURCES.len(), expected.len());
         for ((name, source), (want_name, want_def)) in SOURCES.iter().zip(expected) {

@@ -49,13 +49,8 @@ defmodule GenServer do
   defp validate_name(nil), do: nil
   defp validate_name(name) when is_atom(name), do: name
 
-  defp validate_name({:global, _} = name) do
-    raise ArgumentError, "otplab does not support {:global, term} names, got: #{inspect(name)}"
-  end
-
-  defp validate_name({:via, _, _} = name) do
-    raise ArgumentError, "otplab does not support {:via, module, term} names, got: #{inspect(name)}"
-  end
+  defp validate_name({:global, _} = name), do: name
+  defp validate_name({:via, module, _} = name) when is_atom(module), do: name
 
   defp validate_name(other) do
     raise ArgumentError,
@@ -97,12 +92,15 @@ defmodule GenServer do
           exit(reason)
       end
     else
-      send(parent, {ack, {:error, {:already_started, Process.whereis(name)}}})
+      send(parent, {ack, {:error, {:already_started, whereis(name)}}})
       exit(:normal)
     end
   end
 
   defp register(nil), do: true
+
+  defp register({:global, name}), do: :global.register_name(name, self()) == :yes
+  defp register({:via, module, name}), do: module.register_name(name, self()) == :yes
 
   defp register(name) do
     try do
@@ -114,6 +112,8 @@ defmodule GenServer do
   end
 
   defp unregister(nil), do: :ok
+  defp unregister({:global, name}), do: :global.unregister_name(name)
+  defp unregister({:via, module, name}), do: module.unregister_name(name)
   defp unregister(name), do: Process.unregister(name)
 
   @doc false
@@ -257,8 +257,14 @@ defmodule GenServer do
     }
   end
 
-  defp display_name(%{name: nil}), do: self()
-  defp display_name(%{name: name}), do: name
+  # As Elixir's default callbacks word it: the registered atom, else the pid.
+  defp display_name(%{name: name}) when is_atom(name) and name != nil, do: name
+  defp display_name(_server), do: self()
+
+  # As OTP's crash report names a server: the name inside {:global, _} and {:via, _, _}.
+  defp report_name(%{name: {:global, name}}), do: name
+  defp report_name(%{name: {:via, _, name}}), do: name
+  defp report_name(server), do: display_name(server)
 
   # Runs terminate/2 (when exported), logs abnormal stops, then exits.
   # `before_exit` sends the reply of a {:stop, reason, reply, state} return.
@@ -273,7 +279,7 @@ defmodule GenServer do
         reason
       end
 
-    Logger.Translator.genserver_terminating(display_name(server), reason, last, state, client)
+    Logger.Translator.genserver_terminating(report_name(server), reason, last, state, client)
     if before_exit, do: before_exit.()
     exit(reason)
   end
@@ -412,19 +418,25 @@ defmodule GenServer do
   def whereis(server) when is_pid(server), do: server
   def whereis(server) when is_atom(server), do: Process.whereis(server)
 
+  def whereis({:global, name}) do
+    case :global.whereis_name(name) do
+      pid when is_pid(pid) -> pid
+      :undefined -> nil
+    end
+  end
+
+  def whereis({:via, module, name}) do
+    case module.whereis_name(name) do
+      pid when is_pid(pid) -> pid
+      :undefined -> nil
+    end
+  end
+
   def whereis({name, node_name} = server) when is_atom(name) and is_atom(node_name) do
     if node_name == node() do
       Process.whereis(name)
     else
       raise ArgumentError, "otplab runs a single node, cannot reach #{inspect(server)}"
     end
-  end
-
-  def whereis({:global, _} = server) do
-    raise ArgumentError, "otplab does not support {:global, term} names, got: #{inspect(server)}"
-  end
-
-  def whereis({:via, _, _} = server) do
-    raise ArgumentError, "otplab does not support {:via, module, term} names, got: #{inspect(server)}"
   end
 end

@@ -1,0 +1,37 @@
+//! Black-box tests of OTP and runtime semantics: `otplab run` over the scripts in
+//! `tests/fixtures/otp/`, each checked against the stdout Elixir 1.14 (OTP 24)
+//! printed for the same script (`NAME.stdout`, recorded with `elixir NAME.exs`).
+
+use assert_cmd::Command;
+
+/// Runs `tests/fixtures/otp/NAME.exs` with `flags` and compares stdout with the
+/// recording.
+fn matches_recorded_elixir(name: &str, flags: &[&str]) {
+    let expected = std::fs::read_to_string(format!("tests/fixtures/otp/{name}.stdout")).expect("recorded output");
+    Command::cargo_bin("otplab")
+        .expect("the otplab binary is built for tests")
+        .arg("run")
+        .args(flags)
+        .arg(format!("tests/fixtures/otp/{name}.exs"))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(expected);
+}
+
+#[test]
+fn registry_unique_and_duplicate_keys_behave_as_elixirs() {
+    matches_recorded_elixir("registry_basics", &[]);
+    matches_recorded_elixir("registry_basics", &["--clock", "virtual"]);
+}
+
+#[test]
+fn via_and_global_names_work_wherever_a_name_is_accepted() {
+    matches_recorded_elixir("via_names", &[]);
+    matches_recorded_elixir("via_names", &["--clock", "virtual"]);
+}
+
+#[test]
+fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
+    matches_recorded_elixir("external_term", &[]);
+}
