@@ -47,28 +47,45 @@ impl<'m> Compiler<'m> {
             ),
             _ => return Err(CompileError::invalid(name.span, "invalid module name: expected an alias such as MyApp.Worker")),
         };
-        let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
-        let items: Vec<Node> = match body.kind {
-            NodeKind::Block(items) => items,
-            // `do end` (or `do nil end`): an empty module, whose body evaluates to nil.
-            NodeKind::Atom(a) if a == "nil" => vec![],
-            _ => vec![body],
-        };
+        let items = body_items(kw, span);
+        self.define_module_at(b, span, full, Some(&segs[0]), &items, Vec::new())
+    }
 
+    /// Compiles and installs module `full` from its body `items`. `short` is the first
+    /// segment of the name as written (a nested module is reachable from its parent by
+    /// it); `attributes` are set before the body runs (`@protocol`/`@for` of an impl).
+    pub fn define_module_at(
+        &mut self,
+        b: &mut FunBuilder,
+        span: Span,
+        full: Atom,
+        short: Option<&str>,
+        items: &[Node],
+        attributes: Vec<(String, Node)>,
+    ) -> CResult<(Reg, Arc<ModuleCode>)> {
         let outer = std::mem::take(&mut self.module);
         self.module = ModuleCtx { name: Some(full), aliases: outer.aliases.clone(), ..ModuleCtx::default() };
-        if outer.name.is_some() {
+        self.module.attributes.extend(attributes);
+        if let (Some(outer_name), Some(short)) = (outer.name, short) {
             // A nested module is reachable from its parent by its short name.
-            self.module.aliases.insert(segs[0].clone(), format!("{}.{}", outer.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
+            self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
-        let result = self.module_body(b, span, full, &items);
+        let result = self.module_body(b, span, full, items);
         self.module = outer;
-        if self.module.name.is_some() {
-            self.module.aliases.insert(segs[0].clone(), format!("{}.{}", self.module.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
+        if let (Some(outer_name), Some(short)) = (self.module.name, short) {
+            self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
         let code = Arc::new(result?);
+        let exports = code.functions.iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
+        self.compiled_exports.insert(full, exports);
         let dst = b.reg();
         b.emit(Instr::DefineModule { module: code.clone(), dst });
+        // `@derive` implementations need the struct, so they come after the module.
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut self.derives).into_iter().partition(|(m, _, _)| *m == full);
+        self.derives = others;
+        for (module, what, fields) in mine {
+            self.derive(b, span, module, &what, &fields)?;
+        }
         Ok((dst, code))
     }
 
@@ -78,6 +95,8 @@ impl<'m> Compiler<'m> {
         let mut struct_fields: Option<Vec<(Atom, Term)>> = None;
         let mut is_exception = false;
         let mut uses: Vec<(String, Node)> = Vec::new();
+        // The last `@derive` not yet consumed by a `defstruct`.
+        let mut derive: Option<Node> = None;
         // What the body evaluates to: its last form's value (see `ModuleCode::last`).
         let mut last = Term::nil();
         for item in items {
@@ -95,6 +114,9 @@ impl<'m> Compiler<'m> {
             last = Term::atom("ok");
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
+                    if name == "derive" {
+                        derive = Some((**v).clone());
+                    }
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {
                         self.module.attributes.insert(name.clone(), (**v).clone());
                     }
@@ -113,6 +135,10 @@ impl<'m> Compiler<'m> {
                             fields.insert(0, (Atom::new("__exception__"), Term::bool(true)));
                         }
                         self.structs.insert(full, fields.clone());
+                        if let Some(d) = derive.take() {
+                            let names = fields.iter().map(|(k, _)| *k).filter(|k| k.as_str() != "__exception__").collect();
+                            self.derives.push((full, d, names));
+                        }
                         if n == "defstruct" {
                             // The struct with its defaults, as `%Name{...}`.
                             let mut pairs = vec![(Term::atom("__struct__"), Term::Atom(full))];
@@ -145,7 +171,13 @@ impl<'m> Compiler<'m> {
                         let (_, nested) = self.define_module(b, item.span, &args[0], &args[1])?;
                         last = nested.result();
                     }
-                    "defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable" | "defguard" => {
+                    "defprotocol" if args.len() == 2 => {
+                        self.defprotocol(b, item.span, &args[0], &args[1])?;
+                    }
+                    "defimpl" => {
+                        self.defimpl(b, item.span, args)?;
+                    }
+                    "defmacro" | "defmacrop" | "defprotocol" | "defdelegate" | "defoverridable" | "defguard" => {
                         return Err(CompileError::unsupported(item.span, n));
                     }
                     _ => {
@@ -282,6 +314,17 @@ impl<'m> Compiler<'m> {
         let cell = self.modules.cell(module, name, head.params.len() as u32);
         fb.emit(Instr::TailCall { target: cell, args: args.into() });
         Ok(fb.finish())
+    }
+}
+
+/// The forms of a `do` block, one per element (an empty block has none).
+pub fn body_items(kw: &Node, span: Span) -> Vec<Node> {
+    let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
+    match body.kind {
+        NodeKind::Block(items) => items,
+        // `do end` (or `do nil end`): an empty module, whose body evaluates to nil.
+        NodeKind::Atom(a) if a == "nil" => vec![],
+        _ => vec![body],
     }
 }
 

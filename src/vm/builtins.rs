@@ -25,6 +25,47 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Kernel", "struct", 2, struct2);
     reg.add("Elixir.Kernel", "struct!", 2, struct2);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
+    reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
+}
+
+/// The name Elixir gives a built-in type in protocol dispatch (`defimpl P, for: Integer`).
+pub fn builtin_type_name(t: &Term) -> &'static str {
+    match t {
+        Term::Int(_) | Term::BigInt(_) => "Integer",
+        Term::Float(_) => "Float",
+        Term::Atom(_) => "Atom",
+        Term::Nil | Term::Cons(_) => "List",
+        Term::Tuple(_) => "Tuple",
+        Term::Binary(_) => "BitString",
+        Term::Map(_) => "Map",
+        Term::Pid(_) => "PID",
+        Term::Ref(_) => "Reference",
+        Term::Fun(_) => "Function",
+    }
+}
+
+/// `:otplab_protocol.impl_for(protocol, value, fallback_to_any)`: the implementation
+/// module of `protocol` for `value`, or nil. As in Elixir, a struct is served by the
+/// implementation for its own module (never by the `Map` one), then by `Any` when the
+/// protocol falls back to it; other values by their built-in type's implementation.
+fn protocol_impl_for(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(protocol) = args[0].as_atom() else { return Err(Raise::badarg().into()) };
+    let value = &args[1];
+    let target = match value.struct_name() {
+        Some(s) => s.as_str().strip_prefix("Elixir.").unwrap_or(s.as_str()).to_string(),
+        None => builtin_type_name(value).to_string(),
+    };
+    let mut candidates = vec![format!("{}.{target}", protocol.as_str())];
+    if args[2].is_truthy() {
+        candidates.push(format!("{}.Any", protocol.as_str()));
+    }
+    for c in candidates {
+        let module = Atom::new(&c);
+        if cx.modules.is_defined(module) {
+            return Ok(Term::Atom(module));
+        }
+    }
+    Ok(Term::nil())
 }
 
 /// Default messages of Elixir's built-in exceptions (`raise ArgumentError`).

@@ -487,6 +487,14 @@ impl Machine {
                 }
                 Instr::ToText { dst, src } => {
                     let v = &reg!(*src);
+                    if v.struct_name().is_some() {
+                        // A struct: the String.Chars protocol (prelude) finds its implementation.
+                        let argv = vec![v.clone()];
+                        save_pc!(pc + 1);
+                        let target = self.modules.cell(Atom::new("Elixir.String.Chars"), Atom::new("to_string"), 1);
+                        let dst = *dst;
+                        return self.call_cell(cx, &target, argv, dst, reds);
+                    }
                     let r = match v {
                         Term::Binary(_) => v.clone(),
                         other => match crate::term::text::to_text(other) {

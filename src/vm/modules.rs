@@ -194,6 +194,11 @@ impl Modules {
         self.infos.read().get(&module).cloned()
     }
 
+    /// True if `module` was defined in Elixir (cheaper than [`Modules::info`]).
+    pub fn is_defined(&self, module: Atom) -> bool {
+        self.infos.read().contains_key(&module)
+    }
+
     /// True if `module` is defined (in Elixir or by natives).
     pub fn is_loaded(&self, module: Atom) -> bool {
         self.infos.read().contains_key(&module) || self.natives.iter().any(|((m, _, _), _)| *m == module)
