@@ -31,3 +31,18 @@ fn user_structs_implement_string_chars_enumerable_and_collectable() {
 fn user_exceptions_override_message_and_exception() {
     matches_recorded_elixir("exceptions_user");
 }
+
+#[test]
+fn defguard_works_in_guards_of_the_module_and_of_others_and_as_a_function() {
+    matches_recorded_elixir("guards_defguard");
+}
+
+#[test]
+fn structs_enforce_keys_and_compute_defaults_that_are_not_literals() {
+    matches_recorded_elixir("structs_enforce_defaults");
+}
+
+#[test]
+fn module_bodies_run_code_compute_attributes_and_delegate() {
+    matches_recorded_elixir("module_body_code");
+}

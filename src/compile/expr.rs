@@ -54,6 +54,13 @@ pub struct Compiler<'m> {
     /// Public functions of the modules compiled in this unit (not installed until the
     /// code runs), for `@derive` of a protocol whose `Any` implementation is among them.
     pub compiled_exports: HashMap<Atom, Vec<(Atom, u32)>>,
+    /// Structs of this unit whose defaults are computed when their module is defined:
+    /// `%Name{}` reads the defaults at run time (`Kernel.struct/1`).
+    pub dynamic_structs: HashSet<Atom>,
+    /// Registers holding computed struct defaults, installed after their module.
+    pub struct_defaults: Vec<(Atom, Reg)>,
+    /// `@enforce_keys` of the structs compiled in this unit.
+    pub enforce_keys: HashMap<Atom, Vec<Atom>>,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -74,7 +81,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new() }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).

@@ -293,7 +293,7 @@ impl<'m> Compiler<'m> {
     /// otherwise. An error inside the guard makes it false, as in Elixir.
     pub fn guard(&mut self, b: &mut FunBuilder, g: &Node, fails: &mut Vec<usize>) -> CResult<()> {
         // `when a when b` (several guards) means a or b.
-        let protect = guard_may_raise(g);
+        let protect = guard_may_raise(g) || self.calls_local_function(g);
         let class = b.reg();
         let reason = b.reg();
         let t = if protect { Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: None })) } else { None };
@@ -309,6 +309,26 @@ impl<'m> Compiler<'m> {
         }
         fails.push(b.emit(Instr::JumpUnlessTrue { cond: v, to: FunBuilder::PENDING }));
         Ok(())
+    }
+
+    /// True if `g` calls a function of the module being compiled (a `defguard` is one:
+    /// its body may raise, which in a guard only means "no match").
+    fn calls_local_function(&self, g: &Node) -> bool {
+        let mut found = false;
+        let mut visit = |n: &Node| {
+            if let NodeKind::Call { target: CallTarget::Local(name), args, .. } = &n.kind
+                && self.module.locals.contains_key(&(name.clone(), args.len() as u32))
+            {
+                found = true;
+            }
+        };
+        visit(g);
+        super::expr::visit_children(g, &mut |c| {
+            if self.calls_local_function(c) {
+                found = true;
+            }
+        });
+        found
     }
 
     /// The module a struct name refers to.
@@ -355,10 +375,34 @@ impl<'m> Compiler<'m> {
                 ));
             }
         }
+        if base.is_none() {
+            let enforced = self
+                .enforce_keys
+                .get(&module)
+                .cloned()
+                .or_else(|| self.modules.info(module).map(|i| i.enforce_keys))
+                .unwrap_or_default();
+            let given: Vec<Atom> = pairs.iter().filter_map(|(k, _)| literal_term(k).and_then(|t| t.as_atom())).collect();
+            let missing: Vec<Term> = enforced.iter().filter(|k| !given.contains(k)).map(|k| Term::Atom(*k)).collect();
+            if !missing.is_empty() {
+                // Elixir refuses this when compiling; otplab raises the same error where it runs.
+                let message = crate::vm::builtins::enforce_message(module, &missing);
+                let exc = crate::vm::raise::exception_struct("ArgumentError", vec![("message", Term::string(message))]);
+                let class = self.constant(b, Term::atom("error"))?;
+                let reason = self.constant(b, exc)?;
+                b.emit(Instr::RaiseReg { class, reason });
+                return Ok(reason);
+            }
+        }
         let regs = self.pair_regs(b, pairs)?;
         let dst = b.reg();
         match base {
             Some(base) => return self.update_map(b, base, regs),
+            None if self.dynamic_structs.contains(&module) => {
+                let m = self.constant(b, Term::Atom(module))?;
+                let fresh = self.call_regs(b, "Elixir.Kernel", "struct", vec![m]);
+                b.emit(Instr::UpdateMap { dst, base: fresh, pairs: regs.into(), strict: true });
+            }
             None => {
                 let mut all = Vec::new();
                 let ks = self.constant(b, Term::Atom(ATOMS.struct_))?;

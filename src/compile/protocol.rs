@@ -294,7 +294,7 @@ fn inspect_derived(span: Span, opts: &Node, fields: &[Atom]) -> CResult<String> 
 
 /// Parses generated source, giving every node `span` (errors then point at the form
 /// that asked for the code).
-fn generated(src: &str, span: Span) -> CResult<Vec<Node>> {
+pub fn generated(src: &str, span: Span) -> CResult<Vec<Node>> {
     let nodes = crate::syntax::parse(src)
         .map_err(|e| CompileError::invalid(span, format!("internal error in generated code: {e:?}")))?;
     Ok(nodes.iter().map(|n| respan(n, span)).collect())

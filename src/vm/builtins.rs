@@ -23,7 +23,10 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Exception", "format_stacktrace", 1, format_stacktrace);
     reg.add("Elixir.Kernel", "struct", 1, struct1);
     reg.add("Elixir.Kernel", "struct", 2, struct2);
-    reg.add("Elixir.Kernel", "struct!", 2, struct2);
+    reg.add("Elixir.Kernel", "struct!", 2, struct_bang);
+    reg.add("Elixir.Code", "ensure_loaded", 1, ensure_loaded_tuple);
+    reg.add("Elixir.Code", "ensure_compiled", 1, ensure_loaded_tuple);
+    reg.add("otplab_module", "set_struct_defaults", 2, set_struct_defaults);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
     reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
 }
@@ -179,6 +182,67 @@ fn function_exported(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 
 fn ensure_loaded(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     Ok(Term::bool(args[0].as_atom().is_some_and(|m| cx.modules.is_loaded(m))))
+}
+
+/// `Code.ensure_loaded/1`: `{:module, m}` or `{:error, :nofile}`.
+fn ensure_loaded_tuple(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match args[0].as_atom() {
+        Some(m) if cx.modules.is_loaded(m) => Ok(Term::pair(Term::atom("module"), Term::Atom(m))),
+        Some(_) => Ok(Term::pair(Term::atom("error"), Term::atom("nofile"))),
+        None => Err(Raise::badarg().into()),
+    }
+}
+
+/// `:otplab_module.set_struct_defaults(module, [{field, value}])`: the defaults a
+/// `defstruct` computed when its module was defined (see `compile::module`).
+fn set_struct_defaults(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(module) = args[0].as_atom() else { return Err(Raise::badarg().into()) };
+    let fields = args[1]
+        .list_iter()
+        .filter_map(|t| match t {
+            Term::Tuple(p) if p.len() == 2 => Some((p[0].as_atom()?, p[1].clone())),
+            _ => None,
+        })
+        .collect();
+    cx.modules.set_struct_defaults(module, fields);
+    Ok(Term::atom("ok"))
+}
+
+/// `struct!(Mod, fields)`: as `struct/2`, but every `@enforce_keys` field must be given
+/// and an unknown key is a KeyError, as Elixir's `Mod.__struct__/1` checks.
+fn struct_bang(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    if let Term::Atom(m) = &args[0]
+        && let Some(info) = cx.modules.info(*m)
+        && let Some(fields) = &info.struct_fields
+    {
+        let given: Vec<Term> = match &args[1] {
+            Term::Map(map) => map.keys().cloned().collect(),
+            other => other
+                .list_iter()
+                .filter_map(|t| match t {
+                    Term::Tuple(p) if p.len() == 2 => Some(p[0].clone()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let missing: Vec<Term> = info.enforce_keys.iter().map(|k| Term::Atom(*k)).filter(|k| !given.contains(k)).collect();
+        if !missing.is_empty() {
+            return Err(Raise::argument_error(enforce_message(*m, &missing)).into());
+        }
+        if let Some(k) = given.iter().find(|k| !k.as_atom().is_some_and(|a| fields.iter().any(|(f, _)| *f == a))) {
+            return Err(Raise::exception("KeyError", format!("key {} not found", crate::term::inspect::inspect(k))).into());
+        }
+    }
+    struct2(cx, args)
+}
+
+/// Elixir's words for a struct built without its `@enforce_keys`.
+pub fn enforce_message(module: Atom, missing: &[Term]) -> String {
+    format!(
+        "the following keys must also be given when building struct {}: {}",
+        crate::term::inspect::inspect(&Term::Atom(module)),
+        crate::term::inspect::inspect(&Term::list(missing.to_vec()))
+    )
 }
 
 fn default_step(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {

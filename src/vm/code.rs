@@ -230,6 +230,8 @@ pub struct ModuleCode {
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     /// True for `defexception`.
     pub is_exception: bool,
+    /// `@enforce_keys`: fields every `%Name{}` and `struct!/2` must give.
+    pub enforce_keys: Vec<Atom>,
     /// The value of the body's last form (`{:hi, 0}` after `def hi`, `:ok` after an
     /// attribute or `use`, the struct after `defstruct`, `nil` for an empty body).
     pub last: Term,

@@ -1017,6 +1017,7 @@ impl Machine {
                             exports,
                             struct_fields: module.struct_fields.clone(),
                             is_exception: module.is_exception,
+                            enforce_keys: module.enforce_keys.clone(),
                             source: None,
                         },
                     );
