@@ -46,3 +46,8 @@ fn structs_enforce_keys_and_compute_defaults_that_are_not_literals() {
 fn module_bodies_run_code_compute_attributes_and_delegate() {
     matches_recorded_elixir("module_body_code");
 }
+
+#[test]
+fn bitstring_segments_have_sizes_units_types_signedness_and_endianness() {
+    matches_recorded_elixir("bitstrings_segments");
+}

@@ -29,6 +29,32 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("otplab_module", "set_struct_defaults", 2, set_struct_defaults);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
     reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
+    reg.add("otplab_bits", "build", 1, bits_build);
+}
+
+/// `:otplab_bits.build([{value, size | nil, {type, unit, signed, little}}])`: the
+/// binary of bitstring segments (what `<<...>>` compiles to for non-byte segments).
+fn bits_build(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    use super::bits::{BitSize, BitSpec, BitType};
+    let mut segs = Vec::new();
+    for item in args[0].list_iter() {
+        let Term::Tuple(t) = &item else { return Err(Raise::badarg().into()) };
+        let Term::Tuple(s) = &t[2] else { return Err(Raise::badarg().into()) };
+        let ty = match s[0].as_atom().map(|a| a.as_str()) {
+            Some("integer") => BitType::Integer,
+            Some("float") => BitType::Float,
+            Some("binary") => BitType::Binary,
+            Some("utf8") => BitType::Utf8,
+            Some("utf16") => BitType::Utf16,
+            Some("utf32") => BitType::Utf32,
+            _ => return Err(Raise::badarg().into()),
+        };
+        let Term::Int(unit) = s[1] else { return Err(Raise::badarg().into()) };
+        let spec = BitSpec { ty, size: BitSize::Default, unit: unit as u32, signed: s[2].is_truthy(), little: s[3].is_truthy() };
+        let size = if t[1].is_nil() { None } else { Some(t[1].clone()) };
+        segs.push((t[0].clone(), size, spec));
+    }
+    super::bits::build_bits(&segs).map_err(Into::into)
 }
 
 /// The name Elixir gives a built-in type in protocol dispatch (`defimpl P, for: Integer`).

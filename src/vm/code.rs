@@ -199,18 +199,7 @@ pub enum Instr {
     DefineModule { module: Arc<ModuleCode>, dst: Reg },
 }
 
-/// One segment of a bitstring pattern.
-#[derive(Debug, Clone)]
-pub enum BitSeg {
-    /// An 8-bit (or `size`-bit, multiple of 8) unsigned integer bound to `dst`.
-    Int { dst: Reg, bits: u32 },
-    /// A UTF-8 codepoint bound to `dst`.
-    Utf8 { dst: Reg },
-    /// The rest of the binary bound to `dst` (must be last).
-    Rest { dst: Reg },
-    /// Exactly these bytes (a literal string segment).
-    Bytes(Vec<u8>),
-}
+pub use super::bits::{BitSeg, BitSize, BitSpec, BitType};
 
 impl FunCode {
     /// The source line of instruction `pc` (0 when unknown).
