@@ -161,6 +161,16 @@ impl<'m> Compiler<'m> {
             ("def" | "defp" | "defmacro" | "defmacrop" | "defstruct" | "defexception" | "use", _) if self.module.name.is_none() => {
                 Err(CompileError::invalid(span, format!("cannot invoke {name}/{} outside module", args.len())))
             }
+            ("defprotocol", 2) => {
+                let r = self.defprotocol(b, span, &args[0], &args[1])?;
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
+            ("defimpl", n) if n >= 2 => {
+                let r = self.defimpl(b, span, args)?;
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
             ("quote", _) | ("unquote", _) | ("defmacro", _) | ("defprotocol", _) | ("defimpl", _) => {
                 Err(CompileError::unsupported(span, name.to_string()))
             }

@@ -48,6 +48,19 @@ pub struct Compiler<'m> {
     pub structs: HashMap<Atom, Vec<(Atom, Term)>>,
     /// Counter for fresh variable names.
     pub fresh: u32,
+    /// `@derive` requests of modules being compiled: (module, what to derive, struct fields),
+    /// carried out once the module is installed.
+    pub derives: Vec<(Atom, Node, Vec<Atom>)>,
+    /// Public functions of the modules compiled in this unit (not installed until the
+    /// code runs), for `@derive` of a protocol whose `Any` implementation is among them.
+    pub compiled_exports: HashMap<Atom, Vec<(Atom, u32)>>,
+    /// Structs of this unit whose defaults are computed when their module is defined:
+    /// `%Name{}` reads the defaults at run time (`Kernel.struct/1`).
+    pub dynamic_structs: HashSet<Atom>,
+    /// Registers holding computed struct defaults, installed after their module.
+    pub struct_defaults: Vec<(Atom, Reg)>,
+    /// `@enforce_keys` of the structs compiled in this unit.
+    pub enforce_keys: HashMap<Atom, Vec<Atom>>,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -68,7 +81,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0 }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).
@@ -741,6 +754,17 @@ impl<'m> Compiler<'m> {
         }
         let dst = b.reg();
         if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
+            return Ok(dst);
+        }
+        // Kernel's `to_string/1` is the String.Chars protocol, exactly what interpolation
+        // does: the VM converts built-in values itself and dispatches structs.
+        if let CallTarget::Local(n) = target
+            && n == "to_string"
+            && args.len() == 1
+            && !self.module.locals.contains_key(&(n.clone(), 1))
+        {
+            let v = self.expr(b, &args[0])?;
+            b.emit(Instr::ToText { dst, src: v });
             return Ok(dst);
         }
         // `expr.field` on something that is not a module name: map field access.

@@ -6,6 +6,7 @@
 //! - [`pattern`]: patterns (`=`, clause heads, `receive`), guards.
 //! - [`control`]: `case`, `cond`, `if`, `with`, `try`, `receive`, `for`.
 //! - [`module`]: `defmodule`, `def`/`defp`, attributes, structs, `use`.
+//! - [`protocol`]: `defprotocol`, `defimpl`, `@derive`.
 //!
 //! The entry point is [`compile_program`]: a script or REPL entry becomes one
 //! zero-arity [`FunCode`] whose `defmodule`s install their modules when reached.
@@ -17,6 +18,7 @@ pub mod error;
 pub mod expr;
 pub mod module;
 pub mod pattern;
+pub mod protocol;
 
 pub use error::{CResult, CompileError, CompileErrorKind};
 

@@ -47,28 +47,51 @@ impl<'m> Compiler<'m> {
             ),
             _ => return Err(CompileError::invalid(name.span, "invalid module name: expected an alias such as MyApp.Worker")),
         };
-        let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
-        let items: Vec<Node> = match body.kind {
-            NodeKind::Block(items) => items,
-            // `do end` (or `do nil end`): an empty module, whose body evaluates to nil.
-            NodeKind::Atom(a) if a == "nil" => vec![],
-            _ => vec![body],
-        };
+        let items = body_items(kw, span);
+        self.define_module_at(b, span, full, Some(&segs[0]), &items, Vec::new())
+    }
 
+    /// Compiles and installs module `full` from its body `items`. `short` is the first
+    /// segment of the name as written (a nested module is reachable from its parent by
+    /// it); `attributes` are set before the body runs (`@protocol`/`@for` of an impl).
+    pub fn define_module_at(
+        &mut self,
+        b: &mut FunBuilder,
+        span: Span,
+        full: Atom,
+        short: Option<&str>,
+        items: &[Node],
+        attributes: Vec<(String, Node)>,
+    ) -> CResult<(Reg, Arc<ModuleCode>)> {
         let outer = std::mem::take(&mut self.module);
         self.module = ModuleCtx { name: Some(full), aliases: outer.aliases.clone(), ..ModuleCtx::default() };
-        if outer.name.is_some() {
+        self.module.attributes.extend(attributes);
+        if let (Some(outer_name), Some(short)) = (outer.name, short) {
             // A nested module is reachable from its parent by its short name.
-            self.module.aliases.insert(segs[0].clone(), format!("{}.{}", outer.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
+            self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
-        let result = self.module_body(b, span, full, &items);
+        let result = self.module_body(b, span, full, items);
         self.module = outer;
-        if self.module.name.is_some() {
-            self.module.aliases.insert(segs[0].clone(), format!("{}.{}", self.module.name.map(|a| a.as_str()).unwrap_or(""), segs[0]));
+        if let (Some(outer_name), Some(short)) = (self.module.name, short) {
+            self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
         let code = Arc::new(result?);
+        let exports = code.functions.iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
+        self.compiled_exports.insert(full, exports);
         let dst = b.reg();
         b.emit(Instr::DefineModule { module: code.clone(), dst });
+        // Struct defaults computed by the body replace their placeholders.
+        if let Some(pos) = self.struct_defaults.iter().position(|(m, _)| *m == full) {
+            let (_, list) = self.struct_defaults.remove(pos);
+            let m = self.constant(b, Term::Atom(full))?;
+            self.call_regs(b, "otplab_module", "set_struct_defaults", vec![m, list]);
+        }
+        // `@derive` implementations need the struct, so they come after the module.
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut self.derives).into_iter().partition(|(m, _, _)| *m == full);
+        self.derives = others;
+        for (module, what, fields) in mine {
+            self.derive(b, span, module, &what, &fields)?;
+        }
         Ok((dst, code))
     }
 
@@ -78,9 +101,16 @@ impl<'m> Compiler<'m> {
         let mut struct_fields: Option<Vec<(Atom, Term)>> = None;
         let mut is_exception = false;
         let mut uses: Vec<(String, Node)> = Vec::new();
+        // The last `@derive` not yet consumed by a `defstruct`.
+        let mut derive: Option<Node> = None;
+        let mut enforce_keys: Vec<Atom> = Vec::new();
         // What the body evaluates to: its last form's value (see `ModuleCode::last`).
         let mut last = Term::nil();
         for item in items {
+            for c in delegate_clauses(item)? {
+                self.module.locals.insert((c.name.clone(), c.params.len() as u32), true);
+                clauses.push(c);
+            }
             if let Some(c) = def_clause(item)? {
                 let (min, max) = arity_range(&c.params);
                 for a in min..=max {
@@ -89,30 +119,50 @@ impl<'m> Compiler<'m> {
                 clauses.push(c);
             }
         }
-        // Pass 2: attributes, structs, directives, nested modules, in order.
+        // Pass 2: attributes, structs, directives, nested modules, in order. Variables
+        // bound by body code are the body's own.
+        let outer_scope = b.scope.clone();
         for item in items {
             b.line = item.span.line;
             last = Term::atom("ok");
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
+                    if name == "derive" {
+                        derive = Some((**v).clone());
+                    }
+                    if name == "enforce_keys" {
+                        enforce_keys = atom_list(v).ok_or_else(|| CompileError::invalid(v.span, "@enforce_keys expects a list of atoms"))?;
+                    }
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {
                         self.module.attributes.insert(name.clone(), (**v).clone());
                     }
                 }
                 NodeKind::Call { target: CallTarget::Local(n), args, .. } => match n.as_str() {
-                    "def" | "defp" => {
+                    "def" | "defp" | "defguard" | "defguardp" => {
                         if let Some(c) = def_clause(item)? {
                             last = Term::pair(Term::atom(&c.name), Term::Int(i64::from(arity_range(&c.params).1)));
                         }
                     }
                     "defstruct" | "defexception" => {
-                        let fields = struct_field_list(item.span, args.first())?;
+                        let (fields, dynamic) = self.struct_field_list(item.span, args.first())?;
                         let mut fields = fields;
+                        if let Some(list) = dynamic {
+                            // Defaults that are not literals are computed when the module is
+                            // defined (as Elixir does at compile time) and installed after it.
+                            let r = self.expr(b, &list)?;
+                            self.struct_defaults.push((full, r));
+                            self.dynamic_structs.insert(full);
+                        }
+                        self.enforce_keys.insert(full, enforce_keys.clone());
                         if n == "defexception" {
                             is_exception = true;
                             fields.insert(0, (Atom::new("__exception__"), Term::bool(true)));
                         }
                         self.structs.insert(full, fields.clone());
+                        if let Some(d) = derive.take() {
+                            let names = fields.iter().map(|(k, _)| *k).filter(|k| k.as_str() != "__exception__").collect();
+                            self.derives.push((full, d, names));
+                        }
                         if n == "defstruct" {
                             // The struct with its defaults, as `%Name{...}`.
                             let mut pairs = vec![(Term::atom("__struct__"), Term::Atom(full))];
@@ -145,22 +195,23 @@ impl<'m> Compiler<'m> {
                         let (_, nested) = self.define_module(b, item.span, &args[0], &args[1])?;
                         last = nested.result();
                     }
-                    "defmacro" | "defmacrop" | "defprotocol" | "defimpl" | "defdelegate" | "defoverridable" | "defguard" => {
+                    "defprotocol" if args.len() == 2 => {
+                        self.defprotocol(b, item.span, &args[0], &args[1])?;
+                    }
+                    "defimpl" => {
+                        self.defimpl(b, item.span, args)?;
+                    }
+                    "defdelegate" => {}
+                    "defmacro" | "defmacrop" | "defprotocol" | "defoverridable" => {
                         return Err(CompileError::unsupported(item.span, n));
                     }
-                    _ => {
-                        return Err(CompileError::unsupported(
-                            item.span,
-                            "code in a module body other than definitions and attributes",
-                        ));
-                    }
+                    _ => last = self.body_code(b, item)?,
                 },
                 NodeKind::Attribute { .. } => {}
-                _ => {
-                    return Err(CompileError::unsupported(item.span, "code in a module body other than definitions and attributes"));
-                }
+                _ => last = self.body_code(b, item)?,
             }
         }
+        b.scope = outer_scope;
         // `use Behaviour` injects child_spec/1 unless the module defines its own.
         for (behaviour, opts) in &uses {
             if !self.module.locals.contains_key(&("child_spec".to_string(), 1)) {
@@ -204,6 +255,39 @@ impl<'m> Compiler<'m> {
             }
         }
 
+        // `__struct__/0,1`, as Elixir defines them for every struct.
+        if struct_fields.is_some() {
+            for src in ["def __struct__(), do: Kernel.struct(__MODULE__)", "def __struct__(fields), do: Kernel.struct!(__MODULE__, fields)"] {
+                for node in super::protocol::generated(src, span)? {
+                    if let Some(c) = def_clause(&node)? {
+                        if !self.module.locals.contains_key(&(c.name.clone(), c.params.len() as u32)) {
+                            clauses.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        // `__info__/1`: the public functions (sorted, as Elixir gives them), no macros.
+        let mut public: Vec<(String, usize)> = clauses.iter().filter(|c| c.public).flat_map(|c| {
+            let (min, max) = arity_range(&c.params);
+            (min..=max).map(move |a| (c.name.clone(), a as usize))
+        }).collect();
+        public.sort();
+        public.dedup();
+        let listed: Vec<String> = public
+            .iter()
+            .map(|(n, a)| format!("{}: {a}", crate::term::inspect::inspect(&Term::atom(n)).trim_start_matches(':')))
+            .collect();
+        let info_src = format!(
+            "def __info__(:functions), do: [{}]\ndef __info__(:macros), do: []\ndef __info__(:module), do: __MODULE__\n",
+            listed.join(", ")
+        );
+        for node in super::protocol::generated(&info_src, span)? {
+            if let Some(c) = def_clause(&node)? {
+                clauses.push(c);
+            }
+        }
+
         // Group clauses by name/arity, keeping first-appearance order.
         let mut order: Vec<(String, usize)> = Vec::new();
         let mut groups: HashMap<(String, usize), Vec<DefClause>> = HashMap::new();
@@ -233,7 +317,7 @@ impl<'m> Compiler<'m> {
                 functions.push((name, k, public, Arc::new(code)));
             }
         }
-        Ok(ModuleCode { name: full, functions, struct_fields, is_exception, last })
+        Ok(ModuleCode { name: full, functions, struct_fields, is_exception, enforce_keys, last })
     }
 
     fn function(&mut self, module: Atom, name: Atom, arity: u32, group: &[&DefClause]) -> CResult<FunCode> {
@@ -285,6 +369,17 @@ impl<'m> Compiler<'m> {
     }
 }
 
+/// The forms of a `do` block, one per element (an empty block has none).
+pub fn body_items(kw: &Node, span: Span) -> Vec<Node> {
+    let body = kw_get(kw, "do").cloned().unwrap_or_else(|| Node::new(NodeKind::Block(vec![]), span));
+    match body.kind {
+        NodeKind::Block(items) => items,
+        // `do end` (or `do nil end`): an empty module, whose body evaluates to nil.
+        NodeKind::Atom(a) if a == "nil" => vec![],
+        _ => vec![body],
+    }
+}
+
 fn is_default(p: &Node) -> bool {
     matches!(&p.kind, NodeKind::BinaryOp { op: BinaryOp::Default, .. })
 }
@@ -305,6 +400,9 @@ fn arity_range(params: &[Node]) -> (u32, u32) {
 /// Recognises `def name(params) when guard, do: body` / `do ... end` in any form.
 fn def_clause(item: &Node) -> CResult<Option<DefClause>> {
     let NodeKind::Call { target: CallTarget::Local(kind), args, .. } = &item.kind else { return Ok(None) };
+    if kind == "defguard" || kind == "defguardp" {
+        return guard_clause(item, kind, args).map(Some);
+    }
     if kind != "def" && kind != "defp" {
         return Ok(None);
     }
@@ -338,28 +436,130 @@ fn def_clause(item: &Node) -> CResult<Option<DefClause>> {
     Ok(Some(DefClause { public, name, params, guard: guard.cloned(), body: Some(body), span: item.span }))
 }
 
-fn struct_field_list(span: Span, arg: Option<&Node>) -> CResult<Vec<(Atom, Term)>> {
-    let Some(arg) = arg else { return Ok(vec![]) };
-    let NodeKind::List { items, .. } = &arg.kind else {
-        return Err(CompileError::invalid(span, "defstruct expects a list of fields"));
+/// `defguard name(args) when expr` (or `defguardp`): a function whose body is the guard
+/// expression. A guard that calls it is compiled so that a raise inside means "no
+/// match", as when Elixir inlines the guard (see `Compiler::guard`).
+fn guard_clause(item: &Node, kind: &str, args: &[Node]) -> CResult<DefClause> {
+    let head = args.first().ok_or_else(|| CompileError::invalid(item.span, format!("{kind} expects name(args) when guard")))?;
+    let (call, Some(body)) = split_when(head) else {
+        return Err(CompileError::invalid(item.span, format!("{kind} expects a when clause: {kind} is_even(x) when rem(x, 2) == 0")));
+    };
+    let (name, params) = match &call.kind {
+        NodeKind::Call { target: CallTarget::Local(n), args, .. } => (n.clone(), args.clone()),
+        NodeKind::Var(n) => (n.clone(), vec![]),
+        _ => return Err(CompileError::invalid(call.span, format!("invalid {kind} head"))),
+    };
+    if let Some(p) = params.iter().find(|p| !matches!(p.kind, NodeKind::Var(_))) {
+        return Err(CompileError::invalid(p.span, format!("only variables are allowed as arguments of {kind}")));
+    }
+    Ok(DefClause { public: kind == "defguard", name, params, guard: None, body: Some(body.clone()), span: item.span })
+}
+
+/// A literal list of atoms (`@enforce_keys [:a, :b]`).
+fn atom_list(n: &Node) -> Option<Vec<Atom>> {
+    match &n.kind {
+        NodeKind::List { items, tail: None } => items
+            .iter()
+            .map(|i| match &i.kind {
+                NodeKind::Atom(a) => Some(Atom::new(a)),
+                _ => None,
+            })
+            .collect(),
+        NodeKind::Atom(a) => Some(vec![Atom::new(a)]),
+        _ => None,
+    }
+}
+
+/// `defdelegate f(a, b), to: Mod` (and `as: :g`): `def f(a, b), do: Mod.g(a, b)`.
+fn delegate_clauses(item: &Node) -> CResult<Vec<DefClause>> {
+    let NodeKind::Call { target: CallTarget::Local(kind), args, .. } = &item.kind else { return Ok(vec![]) };
+    if kind != "defdelegate" {
+        return Ok(vec![]);
+    }
+    let (Some(head), Some(opts)) = (args.first(), args.get(1)) else {
+        return Err(CompileError::invalid(item.span, "defdelegate expects a function head and to: Module"));
+    };
+    let Some(to) = kw_get(opts, "to") else {
+        return Err(CompileError::invalid(item.span, "defdelegate expects a :to option"));
+    };
+    let heads: Vec<&Node> = match &head.kind {
+        NodeKind::List { items, .. } => items.iter().collect(),
+        _ => vec![head],
     };
     let mut out = Vec::new();
-    for i in items {
-        match &i.kind {
-            NodeKind::Atom(a) => out.push((Atom::new(a), Term::nil())),
-            NodeKind::Tuple(p) if p.len() == 2 => {
-                let Some(k) = literal_term(&p[0]).and_then(|t| t.as_atom()) else {
-                    return Err(CompileError::invalid(i.span, "struct field names must be atoms"));
-                };
-                let Some(v) = literal_term(&p[1]).or_else(|| empty_collection(&p[1])) else {
-                    return Err(CompileError::unsupported(p[1].span, "a struct default that is not a literal"));
-                };
-                out.push((k, v));
-            }
-            _ => return Err(CompileError::invalid(i.span, "invalid struct field")),
-        }
+    for h in heads {
+        let (name, params) = match &h.kind {
+            NodeKind::Call { target: CallTarget::Local(n), args, .. } => (n.clone(), args.clone()),
+            NodeKind::Var(n) => (n.clone(), vec![]),
+            _ => return Err(CompileError::invalid(h.span, "invalid function head in defdelegate")),
+        };
+        let target_name = match kw_get(opts, "as") {
+            Some(Node { kind: NodeKind::Atom(a), .. }) => a.clone(),
+            _ => name.clone(),
+        };
+        let call_args: Vec<Node> = params.iter().map(strip_default).collect();
+        let body = Node::new(
+            NodeKind::Call { target: CallTarget::Remote(Box::new(to.clone()), target_name), args: call_args, parens: true },
+            h.span,
+        );
+        out.push(DefClause { public: true, name, params, guard: None, body: Some(body), span: item.span });
     }
     Ok(out)
+}
+
+impl<'m> Compiler<'m> {
+    /// A form in a module body that is not a definition (`IO.puts "loading"`, a
+    /// variable): it runs when the module is defined, before its functions exist, as
+    /// in Elixir. Its variables stay in the body (`module_body` restores the scope).
+    fn body_code(&mut self, b: &mut FunBuilder, item: &Node) -> CResult<Term> {
+        self.expr(b, item)?;
+        Ok(Term::nil())
+    }
+
+    /// The fields of `defstruct` with their defaults. Literal defaults (attributes
+    /// included) are known now; when some are not, the second result is a list
+    /// expression `[{field, default}, ...]` of every field, to run when the module is
+    /// defined (the placeholder for such a default is nil).
+    fn struct_field_list(&mut self, span: Span, arg: Option<&Node>) -> CResult<(Vec<(Atom, Term)>, Option<Node>)> {
+        let Some(arg) = arg else { return Ok((vec![], None)) };
+        let arg = self.inline_attributes(arg);
+        let NodeKind::List { items, .. } = &arg.kind else {
+            return Err(CompileError::invalid(span, "defstruct expects a list of fields"));
+        };
+        let mut out = Vec::new();
+        let mut pairs = Vec::new();
+        let mut dynamic = false;
+        for i in items {
+            match &i.kind {
+                NodeKind::Atom(a) => {
+                    out.push((Atom::new(a), Term::nil()));
+                    pairs.push(Node::new(NodeKind::Tuple(vec![i.clone(), Node::new(NodeKind::Atom("nil".into()), i.span)]), i.span));
+                }
+                NodeKind::Tuple(p) if p.len() == 2 => {
+                    let Some(k) = literal_term(&p[0]).and_then(|t| t.as_atom()) else {
+                        return Err(CompileError::invalid(i.span, "struct field names must be atoms"));
+                    };
+                    let v = literal_term(&p[1]).or_else(|| empty_collection(&p[1]));
+                    dynamic |= v.is_none();
+                    out.push((k, v.unwrap_or_else(Term::nil)));
+                    pairs.push(i.clone());
+                }
+                _ => return Err(CompileError::invalid(i.span, "invalid struct field")),
+            }
+        }
+        let list = dynamic.then(|| Node::new(NodeKind::List { items: pairs, tail: None }, arg.span));
+        Ok((out, list))
+    }
+
+    /// `node` with every `@attr` read replaced by the attribute's value expression.
+    fn inline_attributes(&self, node: &Node) -> Node {
+        if let NodeKind::Attribute { name, value: None } = &node.kind
+            && let Some(v) = self.module.attributes.get(name)
+        {
+            return self.inline_attributes(v);
+        }
+        super::expr::map_children(node, &|c| self.inline_attributes(c))
+    }
 }
 
 fn empty_collection(n: &Node) -> Option<Term> {

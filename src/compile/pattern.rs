@@ -10,7 +10,7 @@ use super::expr::{Compiler, alias_atom};
 use crate::syntax::ast::{BinaryOp, BitSegment, CallTarget, InterpPart, Node, NodeKind, UnaryOp};
 use crate::syntax::Span;
 use crate::term::{ATOMS, Atom, Term};
-use crate::vm::code::{BitSeg, Instr, MatchFailure, Reg};
+use crate::vm::code::{BitSeg, BitSize, BitSpec, BitType, Instr, MatchFailure, Reg};
 use std::collections::HashMap;
 
 impl<'m> Compiler<'m> {
@@ -238,7 +238,7 @@ impl<'m> Compiler<'m> {
     fn bits_pattern(
         &mut self,
         b: &mut FunBuilder,
-        span: Span,
+        _span: Span,
         segs: &[BitSegment],
         subject: Reg,
         fails: &mut Vec<usize>,
@@ -246,23 +246,39 @@ impl<'m> Compiler<'m> {
     ) -> CResult<()> {
         let mut out = Vec::new();
         let mut binds = Vec::new();
-        for (i, s) in segs.iter().enumerate() {
-            let spec = seg_spec(s)?;
-            if let NodeKind::Str(lit) = &s.value.kind {
+        // Variables bound by earlier segments of this pattern (usable in `size(n)`).
+        let mut here: HashMap<String, Reg> = HashMap::new();
+        for s in segs {
+            let (spec, size) = seg_spec(s)?;
+            if let NodeKind::Str(lit) = &s.value.kind
+                && matches!(spec.ty, BitType::Integer | BitType::Binary)
+                && spec.size == BitSize::Default
+                && size.is_none()
+            {
                 out.push(BitSeg::Bytes(lit.clone().into_bytes()));
                 continue;
             }
+            let size = match size {
+                None => spec.size,
+                Some(n) => match &n.kind {
+                    NodeKind::Var(v) => match here.get(v).or_else(|| bound.get(v)).or_else(|| b.scope.get(v)) {
+                        Some(r) => BitSize::Reg(*r),
+                        None => return Err(CompileError::invalid(n.span, format!("undefined variable \"{v}\" in bitstring segment size"))),
+                    },
+                    NodeKind::UnaryOp { op: UnaryOp::Pin, operand } => match &operand.kind {
+                        NodeKind::Var(v) if b.scope.contains_key(v) => BitSize::Reg(b.scope[v]),
+                        _ => return Err(CompileError::invalid(n.span, "a bitstring size must be an integer or a variable")),
+                    },
+                    _ => return Err(CompileError::unsupported(n.span, "a bitstring size that is an expression")),
+                },
+            };
             let r = b.reg();
-            match spec {
-                SegKind::Int(bits) => out.push(BitSeg::Int { dst: r, bits }),
-                SegKind::Utf8 => out.push(BitSeg::Utf8 { dst: r }),
-                SegKind::Binary => {
-                    if i + 1 != segs.len() {
-                        return Err(CompileError::unsupported(span, "a binary segment that is not last in a bitstring pattern"));
-                    }
-                    out.push(BitSeg::Rest { dst: r });
-                }
+            if let NodeKind::Var(v) = &s.value.kind
+                && !v.starts_with('_')
+            {
+                here.insert(v.clone(), r);
             }
+            out.push(BitSeg::Value { dst: r, spec: BitSpec { size, ..spec } });
             binds.push((r, &s.value));
         }
         fails.push(b.emit(Instr::TestBits { reg: subject, segs: out.into(), fail: FunBuilder::PENDING }));
@@ -272,28 +288,71 @@ impl<'m> Compiler<'m> {
         Ok(())
     }
 
-    /// Builds a bitstring value `<<a, b::binary>>`.
-    pub fn bitstring_value(&mut self, b: &mut FunBuilder, span: Span, segs: &[BitSegment]) -> CResult<Reg> {
-        let mut parts = Vec::new();
+    /// Builds a bitstring value `<<a, b::binary>>`. When every segment is a binary, a
+    /// string or a plain byte, the parts are concatenated; otherwise all segments go
+    /// to `:otplab_bits.build/1` together (fields narrower than a byte share bytes).
+    pub fn bitstring_value(&mut self, b: &mut FunBuilder, _span: Span, segs: &[BitSegment]) -> CResult<Reg> {
+        // `"é"::utf16`: a string literal with a utf type is one segment per code point.
+        let mut expanded = Vec::new();
         for s in segs {
-            let v = self.expr(b, &s.value)?;
-            match seg_spec(s)? {
-                SegKind::Binary => parts.push(v),
-                SegKind::Int(8) => parts.push(self.call_regs(b, "Elixir.Kernel", "__byte_to_binary__", vec![v])),
-                SegKind::Utf8 => parts.push(self.call_regs(b, "Elixir.Kernel", "__codepoint_to_binary__", vec![v])),
-                SegKind::Int(_) => return Err(CompileError::unsupported(span, "integer segments wider than 8 bits when building binaries")),
+            match &s.value.kind {
+                NodeKind::Str(text) if matches!(seg_spec(s)?.0.ty, BitType::Utf8 | BitType::Utf16 | BitType::Utf32) => {
+                    for c in text.chars() {
+                        expanded.push(BitSegment { value: Node::new(NodeKind::Int(c as i64), s.value.span), specs: s.specs.clone() });
+                    }
+                }
+                _ => expanded.push(s.clone()),
             }
         }
+        let segs = &expanded[..];
+        let mut specs = Vec::new();
+        for s in segs {
+            let (mut spec, size) = seg_spec(s)?;
+            // A string literal in a segment without a type is its bytes.
+            let is_text = matches!(s.value.kind, NodeKind::Str(_) | NodeKind::Interpolated { .. });
+            if is_text && spec.ty == BitType::Integer && spec.size == BitSize::Default && size.is_none() {
+                spec = BitSpec { ty: BitType::Binary, unit: 8, ..spec };
+            }
+            specs.push((spec, size));
+        }
+        let plain = |spec: &BitSpec, size: &Option<&Node>| {
+            size.is_none()
+                && spec.size == BitSize::Default
+                && ((spec.ty == BitType::Binary) || (spec.ty == BitType::Integer && spec.unit == 1 && !spec.little))
+        };
         let dst = b.reg();
-        b.emit(Instr::Concat { dst, parts: parts.into() });
-        Ok(dst)
+        if specs.iter().all(|(spec, size)| plain(spec, size)) {
+            let mut parts = Vec::new();
+            for (s, (spec, _)) in segs.iter().zip(&specs) {
+                let v = self.expr(b, &s.value)?;
+                parts.push(if spec.ty == BitType::Binary { v } else { self.call_regs(b, "Elixir.Kernel", "__byte_to_binary__", vec![v]) });
+            }
+            b.emit(Instr::Concat { dst, parts: parts.into() });
+            return Ok(dst);
+        }
+        let mut items = Vec::new();
+        for (s, (spec, size)) in segs.iter().zip(&specs) {
+            let v = self.expr(b, &s.value)?;
+            let size_reg = match (size, spec.size) {
+                (Some(n), _) => self.expr(b, n)?,
+                (None, BitSize::Const(n)) => self.constant(b, Term::Int(i64::from(n)))?,
+                (None, _) => self.constant(b, Term::nil())?,
+            };
+            let spec_reg = self.constant(b, spec_term(spec))?;
+            let seg = b.reg();
+            b.emit(Instr::MakeTuple { dst: seg, items: vec![v, size_reg, spec_reg].into() });
+            items.push(seg);
+        }
+        let list = b.reg();
+        b.emit(Instr::MakeList { dst: list, items: items.into(), tail: None });
+        Ok(self.call_regs(b, "otplab_bits", "build", vec![list]))
     }
 
     /// Compiles a guard: falls through when it is `true`, jumps to a fail label
     /// otherwise. An error inside the guard makes it false, as in Elixir.
     pub fn guard(&mut self, b: &mut FunBuilder, g: &Node, fails: &mut Vec<usize>) -> CResult<()> {
         // `when a when b` (several guards) means a or b.
-        let protect = guard_may_raise(g);
+        let protect = guard_may_raise(g) || self.calls_local_function(g);
         let class = b.reg();
         let reason = b.reg();
         let t = if protect { Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: None })) } else { None };
@@ -309,6 +368,26 @@ impl<'m> Compiler<'m> {
         }
         fails.push(b.emit(Instr::JumpUnlessTrue { cond: v, to: FunBuilder::PENDING }));
         Ok(())
+    }
+
+    /// True if `g` calls a function of the module being compiled (a `defguard` is one:
+    /// its body may raise, which in a guard only means "no match").
+    fn calls_local_function(&self, g: &Node) -> bool {
+        let mut found = false;
+        let mut visit = |n: &Node| {
+            if let NodeKind::Call { target: CallTarget::Local(name), args, .. } = &n.kind
+                && self.module.locals.contains_key(&(name.clone(), args.len() as u32))
+            {
+                found = true;
+            }
+        };
+        visit(g);
+        super::expr::visit_children(g, &mut |c| {
+            if self.calls_local_function(c) {
+                found = true;
+            }
+        });
+        found
     }
 
     /// The module a struct name refers to.
@@ -355,10 +434,34 @@ impl<'m> Compiler<'m> {
                 ));
             }
         }
+        if base.is_none() {
+            let enforced = self
+                .enforce_keys
+                .get(&module)
+                .cloned()
+                .or_else(|| self.modules.info(module).map(|i| i.enforce_keys))
+                .unwrap_or_default();
+            let given: Vec<Atom> = pairs.iter().filter_map(|(k, _)| literal_term(k).and_then(|t| t.as_atom())).collect();
+            let missing: Vec<Term> = enforced.iter().filter(|k| !given.contains(k)).map(|k| Term::Atom(*k)).collect();
+            if !missing.is_empty() {
+                // Elixir refuses this when compiling; otplab raises the same error where it runs.
+                let message = crate::vm::builtins::enforce_message(module, &missing);
+                let exc = crate::vm::raise::exception_struct("ArgumentError", vec![("message", Term::string(message))]);
+                let class = self.constant(b, Term::atom("error"))?;
+                let reason = self.constant(b, exc)?;
+                b.emit(Instr::RaiseReg { class, reason });
+                return Ok(reason);
+            }
+        }
         let regs = self.pair_regs(b, pairs)?;
         let dst = b.reg();
         match base {
             Some(base) => return self.update_map(b, base, regs),
+            None if self.dynamic_structs.contains(&module) => {
+                let m = self.constant(b, Term::Atom(module))?;
+                let fresh = self.call_regs(b, "Elixir.Kernel", "struct", vec![m]);
+                b.emit(Instr::UpdateMap { dst, base: fresh, pairs: regs.into(), strict: true });
+            }
             None => {
                 let mut all = Vec::new();
                 let ks = self.constant(b, Term::Atom(ATOMS.struct_))?;
@@ -377,34 +480,71 @@ impl<'m> Compiler<'m> {
     }
 }
 
-enum SegKind {
-    Int(u32),
-    Utf8,
-    Binary,
-}
-
-fn seg_spec(s: &BitSegment) -> CResult<SegKind> {
-    let mut kind = SegKind::Int(8);
-    for spec in &s.specs {
-        match &spec.kind {
-            NodeKind::Var(n) | NodeKind::Call { target: CallTarget::Local(n), .. } => match n.as_str() {
-                "binary" | "bytes" | "bitstring" | "bits" => kind = SegKind::Binary,
-                "utf8" => kind = SegKind::Utf8,
-                "integer" | "unsigned" | "big" => {}
-                "size" => {
-                    if let NodeKind::Call { args, .. } = &spec.kind
-                        && let Some(NodeKind::Int(n)) = args.first().map(|a| &a.kind)
-                    {
-                        kind = SegKind::Int(*n as u32);
+/// The spec of a segment and its `size(...)` expression when that is not a literal.
+fn seg_spec(s: &BitSegment) -> CResult<(BitSpec, Option<&Node>)> {
+    let mut spec = BitSpec { ty: BitType::Integer, size: BitSize::Default, unit: 0, signed: false, little: false };
+    let mut size_expr = None;
+    for m in &s.specs {
+        match &m.kind {
+            NodeKind::Var(n) | NodeKind::Call { target: CallTarget::Local(n), .. } => {
+                let arg = match &m.kind {
+                    NodeKind::Call { args, .. } => args.first(),
+                    _ => None,
+                };
+                match n.as_str() {
+                    "binary" | "bytes" => {
+                        spec.ty = BitType::Binary;
+                        if spec.unit == 0 {
+                            spec.unit = 8;
+                        }
                     }
+                    "bitstring" | "bits" => {
+                        spec.ty = BitType::Binary;
+                        spec.unit = 1;
+                    }
+                    "integer" => spec.ty = BitType::Integer,
+                    "float" => spec.ty = BitType::Float,
+                    "utf8" => spec.ty = BitType::Utf8,
+                    "utf16" => spec.ty = BitType::Utf16,
+                    "utf32" => spec.ty = BitType::Utf32,
+                    "signed" => spec.signed = true,
+                    "unsigned" => spec.signed = false,
+                    "big" => spec.little = false,
+                    // Every machine otplab runs on is little-endian.
+                    "little" | "native" => spec.little = true,
+                    "size" => match arg.map(|a| &a.kind) {
+                        Some(NodeKind::Int(k)) if *k >= 0 => spec.size = BitSize::Const(*k as u32),
+                        Some(_) => size_expr = arg,
+                        None => return Err(CompileError::invalid(m.span, "size/1 expects an argument")),
+                    },
+                    "unit" => match arg.map(|a| &a.kind) {
+                        Some(NodeKind::Int(k)) if (1..=256).contains(k) => spec.unit = *k as u32,
+                        _ => return Err(CompileError::invalid(m.span, "unit/1 expects an integer from 1 to 256")),
+                    },
+                    other => return Err(CompileError::unsupported(m.span, format!("the bitstring modifier {other}"))),
                 }
-                other => return Err(CompileError::unsupported(spec.span, format!("the bitstring modifier {other}"))),
-            },
-            NodeKind::Int(n) => kind = SegKind::Int(*n as u32),
-            _ => return Err(CompileError::unsupported(spec.span, "this bitstring modifier")),
+            }
+            NodeKind::Int(k) if *k >= 0 => spec.size = BitSize::Const(*k as u32),
+            _ => return Err(CompileError::unsupported(m.span, "this bitstring modifier")),
         }
     }
-    Ok(kind)
+    if spec.unit == 0 {
+        spec.unit = if spec.ty == BitType::Binary { 8 } else { 1 };
+    }
+    Ok((spec, size_expr))
+}
+
+/// A spec as the term `:otplab_bits.build/1` reads: `{type, unit, signed, little}`.
+fn spec_term(spec: &BitSpec) -> Term {
+    let ty = match spec.ty {
+        BitType::Integer => "integer",
+        BitType::Float => "float",
+        BitType::Binary => "binary",
+        BitType::Utf8 => "utf8",
+        BitType::Utf16 => "utf16",
+        BitType::Utf32 => "utf32",
+    };
+    Term::tuple(vec![Term::atom(ty), Term::Int(i64::from(spec.unit)), Term::bool(spec.signed), Term::bool(spec.little)])
 }
 
 fn is_wildcard(n: &Node) -> bool {

@@ -314,7 +314,11 @@ pub fn message(e: &Term) -> String {
                 "protocol {} not implemented for {} of type {}",
                 module_name(field(e, "protocol")),
                 inspect(value),
-                type_name(value)
+                match value.struct_name() {
+                    // Elixir 1.14 names a struct's own module: "of type User (a struct)".
+                    Some(s) => format!("{} (a struct)", module_name(&Term::Atom(s))),
+                    None => type_name(value).to_string(),
+                }
             );
             if let Some(d) = field(e, "description").as_str().filter(|d| !d.is_empty()) {
                 m.push_str(", ");
@@ -605,9 +609,16 @@ fn class_of(t: &Term) -> Option<Class> {
     }
 }
 
-fn message_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+fn message_native(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     if a[0].map_get_atom("__exception__").is_none() {
         return Err(function_clause("Exception", "message", 1));
+    }
+    // A `defexception` module's own message/1 (a learner's override included).
+    if let Some(module) = a[0].struct_name()
+        && cx.modules.is_defined(module)
+        && cx.modules.is_exported(module, crate::term::Atom::new("message"), 1)
+    {
+        return Err(crate::vm::Control::CallMfa { module, name: crate::term::Atom::new("message"), args: vec![a[0].clone()] });
     }
     Ok(Term::string(message(&a[0])))
 }

@@ -23,8 +23,78 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Exception", "format_stacktrace", 1, format_stacktrace);
     reg.add("Elixir.Kernel", "struct", 1, struct1);
     reg.add("Elixir.Kernel", "struct", 2, struct2);
-    reg.add("Elixir.Kernel", "struct!", 2, struct2);
+    reg.add("Elixir.Kernel", "struct!", 2, struct_bang);
+    reg.add("Elixir.Code", "ensure_loaded", 1, ensure_loaded_tuple);
+    reg.add("Elixir.Code", "ensure_compiled", 1, ensure_loaded_tuple);
+    reg.add("otplab_module", "set_struct_defaults", 2, set_struct_defaults);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
+    reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
+    reg.add("otplab_bits", "build", 1, bits_build);
+}
+
+/// `:otplab_bits.build([{value, size | nil, {type, unit, signed, little}}])`: the
+/// binary of bitstring segments (what `<<...>>` compiles to for non-byte segments).
+fn bits_build(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    use super::bits::{BitSize, BitSpec, BitType};
+    let mut segs = Vec::new();
+    for item in args[0].list_iter() {
+        let Term::Tuple(t) = &item else { return Err(Raise::badarg().into()) };
+        let Term::Tuple(s) = &t[2] else { return Err(Raise::badarg().into()) };
+        let ty = match s[0].as_atom().map(|a| a.as_str()) {
+            Some("integer") => BitType::Integer,
+            Some("float") => BitType::Float,
+            Some("binary") => BitType::Binary,
+            Some("utf8") => BitType::Utf8,
+            Some("utf16") => BitType::Utf16,
+            Some("utf32") => BitType::Utf32,
+            _ => return Err(Raise::badarg().into()),
+        };
+        let Term::Int(unit) = s[1] else { return Err(Raise::badarg().into()) };
+        let spec = BitSpec { ty, size: BitSize::Default, unit: unit as u32, signed: s[2].is_truthy(), little: s[3].is_truthy() };
+        let size = if t[1].is_nil() { None } else { Some(t[1].clone()) };
+        segs.push((t[0].clone(), size, spec));
+    }
+    super::bits::build_bits(&segs).map_err(Into::into)
+}
+
+/// The name Elixir gives a built-in type in protocol dispatch (`defimpl P, for: Integer`).
+pub fn builtin_type_name(t: &Term) -> &'static str {
+    match t {
+        Term::Int(_) | Term::BigInt(_) => "Integer",
+        Term::Float(_) => "Float",
+        Term::Atom(_) => "Atom",
+        Term::Nil | Term::Cons(_) => "List",
+        Term::Tuple(_) => "Tuple",
+        Term::Binary(_) => "BitString",
+        Term::Map(_) => "Map",
+        Term::Pid(_) => "PID",
+        Term::Ref(_) => "Reference",
+        Term::Fun(_) => "Function",
+    }
+}
+
+/// `:otplab_protocol.impl_for(protocol, value, fallback_to_any)`: the implementation
+/// module of `protocol` for `value`, or nil. As in Elixir, a struct is served by the
+/// implementation for its own module (never by the `Map` one), then by `Any` when the
+/// protocol falls back to it; other values by their built-in type's implementation.
+fn protocol_impl_for(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(protocol) = args[0].as_atom() else { return Err(Raise::badarg().into()) };
+    let value = &args[1];
+    let target = match value.struct_name() {
+        Some(s) => s.as_str().strip_prefix("Elixir.").unwrap_or(s.as_str()).to_string(),
+        None => builtin_type_name(value).to_string(),
+    };
+    let mut candidates = vec![format!("{}.{target}", protocol.as_str())];
+    if args[2].is_truthy() {
+        candidates.push(format!("{}.Any", protocol.as_str()));
+    }
+    for c in candidates {
+        let module = Atom::new(&c);
+        if cx.modules.is_defined(module) {
+            return Ok(Term::Atom(module));
+        }
+    }
+    Ok(Term::nil())
 }
 
 /// Default messages of Elixir's built-in exceptions (`raise ArgumentError`).
@@ -138,6 +208,67 @@ fn function_exported(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 
 fn ensure_loaded(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     Ok(Term::bool(args[0].as_atom().is_some_and(|m| cx.modules.is_loaded(m))))
+}
+
+/// `Code.ensure_loaded/1`: `{:module, m}` or `{:error, :nofile}`.
+fn ensure_loaded_tuple(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match args[0].as_atom() {
+        Some(m) if cx.modules.is_loaded(m) => Ok(Term::pair(Term::atom("module"), Term::Atom(m))),
+        Some(_) => Ok(Term::pair(Term::atom("error"), Term::atom("nofile"))),
+        None => Err(Raise::badarg().into()),
+    }
+}
+
+/// `:otplab_module.set_struct_defaults(module, [{field, value}])`: the defaults a
+/// `defstruct` computed when its module was defined (see `compile::module`).
+fn set_struct_defaults(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let Some(module) = args[0].as_atom() else { return Err(Raise::badarg().into()) };
+    let fields = args[1]
+        .list_iter()
+        .filter_map(|t| match t {
+            Term::Tuple(p) if p.len() == 2 => Some((p[0].as_atom()?, p[1].clone())),
+            _ => None,
+        })
+        .collect();
+    cx.modules.set_struct_defaults(module, fields);
+    Ok(Term::atom("ok"))
+}
+
+/// `struct!(Mod, fields)`: as `struct/2`, but every `@enforce_keys` field must be given
+/// and an unknown key is a KeyError, as Elixir's `Mod.__struct__/1` checks.
+fn struct_bang(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    if let Term::Atom(m) = &args[0]
+        && let Some(info) = cx.modules.info(*m)
+        && let Some(fields) = &info.struct_fields
+    {
+        let given: Vec<Term> = match &args[1] {
+            Term::Map(map) => map.keys().cloned().collect(),
+            other => other
+                .list_iter()
+                .filter_map(|t| match t {
+                    Term::Tuple(p) if p.len() == 2 => Some(p[0].clone()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let missing: Vec<Term> = info.enforce_keys.iter().map(|k| Term::Atom(*k)).filter(|k| !given.contains(k)).collect();
+        if !missing.is_empty() {
+            return Err(Raise::argument_error(enforce_message(*m, &missing)).into());
+        }
+        if let Some(k) = given.iter().find(|k| !k.as_atom().is_some_and(|a| fields.iter().any(|(f, _)| *f == a))) {
+            return Err(Raise::exception("KeyError", format!("key {} not found", crate::term::inspect::inspect(k))).into());
+        }
+    }
+    struct2(cx, args)
+}
+
+/// Elixir's words for a struct built without its `@enforce_keys`.
+pub fn enforce_message(module: Atom, missing: &[Term]) -> String {
+    format!(
+        "the following keys must also be given when building struct {}: {}",
+        crate::term::inspect::inspect(&Term::Atom(module)),
+        crate::term::inspect::inspect(&Term::list(missing.to_vec()))
+    )
 }
 
 fn default_step(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {

@@ -199,18 +199,7 @@ pub enum Instr {
     DefineModule { module: Arc<ModuleCode>, dst: Reg },
 }
 
-/// One segment of a bitstring pattern.
-#[derive(Debug, Clone)]
-pub enum BitSeg {
-    /// An 8-bit (or `size`-bit, multiple of 8) unsigned integer bound to `dst`.
-    Int { dst: Reg, bits: u32 },
-    /// A UTF-8 codepoint bound to `dst`.
-    Utf8 { dst: Reg },
-    /// The rest of the binary bound to `dst` (must be last).
-    Rest { dst: Reg },
-    /// Exactly these bytes (a literal string segment).
-    Bytes(Vec<u8>),
-}
+pub use super::bits::{BitSeg, BitSize, BitSpec, BitType};
 
 impl FunCode {
     /// The source line of instruction `pc` (0 when unknown).
@@ -230,6 +219,8 @@ pub struct ModuleCode {
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     /// True for `defexception`.
     pub is_exception: bool,
+    /// `@enforce_keys`: fields every `%Name{}` and `struct!/2` must give.
+    pub enforce_keys: Vec<Atom>,
     /// The value of the body's last form (`{:hi, 0}` after `def hi`, `:ok` after an
     /// attribute or `use`, the struct after `defstruct`, `nil` for an empty body).
     pub last: Term,

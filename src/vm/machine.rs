@@ -20,7 +20,7 @@
 
 use super::arith;
 use super::code_ref::CodeRef;
-use super::code::{BinOp, BitSeg, FunCode, Instr, Label, MatchFailure, Reg, moves_in_place};
+use super::code::{BinOp, FunCode, Instr, Label, MatchFailure, Reg, moves_in_place};
 use super::modules::{Callable, Export, ExportCell, Modules};
 use super::native::{Control, NativeCtx, NativeFn, NativeResult};
 use super::raise::{Class, Raise, exception_struct};
@@ -487,6 +487,14 @@ impl Machine {
                 }
                 Instr::ToText { dst, src } => {
                     let v = &reg!(*src);
+                    if v.struct_name().is_some() {
+                        // A struct: the String.Chars protocol (prelude) finds its implementation.
+                        let argv = vec![v.clone()];
+                        save_pc!(pc + 1);
+                        let target = self.modules.cell(Atom::new("Elixir.String.Chars"), Atom::new("to_string"), 1);
+                        let dst = *dst;
+                        return self.call_cell(cx, &target, argv, dst, reds);
+                    }
                     let r = match v {
                         Term::Binary(_) => v.clone(),
                         other => match crate::term::text::to_text(other) {
@@ -659,7 +667,8 @@ impl Machine {
                             continue;
                         }
                     };
-                    match match_bits(&bytes, segs) {
+                    let window: &[Term] = w;
+                    match super::bits::match_bits(&bytes, segs, &|r| window[r as usize].clone()) {
                         Some(binds) => {
                             for (r, v) in binds {
                                 reg!(r) = v;
@@ -1009,6 +1018,7 @@ impl Machine {
                             exports,
                             struct_fields: module.struct_fields.clone(),
                             is_exception: module.is_exception,
+                            enforce_keys: module.enforce_keys.clone(),
                             source: None,
                         },
                     );
@@ -1570,44 +1580,3 @@ pub fn exit_reason(raise: &Raise) -> Term {
     }
 }
 
-fn match_bits(bytes: &[u8], segs: &[BitSeg]) -> Option<Vec<(Reg, Term)>> {
-    let mut pos = 0usize;
-    let mut out = Vec::new();
-    for seg in segs {
-        match seg {
-            BitSeg::Int { dst, bits } => {
-                let n = (*bits / 8) as usize;
-                if *bits % 8 != 0 || pos + n > bytes.len() {
-                    return None;
-                }
-                let mut v: i64 = 0;
-                for b in &bytes[pos..pos + n] {
-                    v = (v << 8) | *b as i64;
-                }
-                pos += n;
-                out.push((*dst, Term::Int(v)));
-            }
-            BitSeg::Utf8 { dst } => {
-                let rest = &bytes[pos..];
-                let s = match std::str::from_utf8(rest) {
-                    Ok(s) => s,
-                    Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).ok()?,
-                };
-                let c = s.chars().next()?;
-                pos += c.len_utf8();
-                out.push((*dst, Term::Int(c as i64)));
-            }
-            BitSeg::Rest { dst } => {
-                out.push((*dst, Term::bytes(bytes[pos..].to_vec())));
-                pos = bytes.len();
-            }
-            BitSeg::Bytes(lit) => {
-                if !bytes[pos..].starts_with(lit) {
-                    return None;
-                }
-                pos += lit.len();
-            }
-        }
-    }
-    if pos == bytes.len() { Some(out) } else { None }
-}

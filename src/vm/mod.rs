@@ -6,6 +6,7 @@
 //! - [`modules`]: the shared table of modules and the export cells calls go through.
 //! - [`machine`]: [`machine::Machine`], the interpreter loop over an explicit frame stack.
 //! - [`arith`]: arithmetic and comparison with Erlang's rules.
+//! - [`bits`]: bitstring segments, matched and built.
 //! - [`raise`]: [`Raise`], a learner's exception in flight.
 //! - [`native`]: the contract for Rust-implemented functions.
 //! - [`builtins`]: natives that need the machine's modules (`apply`, `raise`, ...).
@@ -13,6 +14,7 @@
 //! - [`process`]: a machine as the runtime's process body.
 
 pub mod arith;
+pub mod bits;
 pub mod builtins;
 pub mod code;
 pub(crate) mod code_ref;

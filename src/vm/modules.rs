@@ -112,6 +112,8 @@ pub struct ModuleInfo {
     pub struct_fields: Option<Vec<(Atom, Term)>>,
     /// True for `defexception` modules.
     pub is_exception: bool,
+    /// `@enforce_keys` of the struct.
+    pub enforce_keys: Vec<Atom>,
     /// The Elixir source text of the module, when known (the REPL can show it).
     pub source: Option<Arc<str>>,
 }
@@ -192,6 +194,19 @@ impl Modules {
     /// What is known about `module`, if it was defined in Elixir.
     pub fn info(&self, module: Atom) -> Option<ModuleInfo> {
         self.infos.read().get(&module).cloned()
+    }
+
+    /// Replaces the defaults of `module`'s struct with the values its `defstruct`
+    /// computed when the module was defined (defaults that are not literals).
+    pub fn set_struct_defaults(&self, module: Atom, fields: Vec<(Atom, Term)>) {
+        if let Some(info) = self.infos.write().get_mut(&module) {
+            info.struct_fields = Some(fields);
+        }
+    }
+
+    /// True if `module` was defined in Elixir (cheaper than [`Modules::info`]).
+    pub fn is_defined(&self, module: Atom) -> bool {
+        self.infos.read().contains_key(&module)
     }
 
     /// True if `module` is defined (in Elixir or by natives).

@@ -696,9 +696,10 @@ defmodule Enum do
     reduce(enumerable, set, fn x, acc -> MapSet.put(acc, transform.(x)) end)
   end
 
-  def into(enumerable, %{__struct__: _} = struct, _transform) do
-    _ = enumerable
-    raise Protocol.UndefinedError, protocol: Collectable, value: struct
+  def into(enumerable, %{__struct__: _} = struct, transform) do
+    {initial, collector} = Collectable.into(struct)
+    acc = reduce(enumerable, initial, fn x, acc -> collector.(acc, {:cont, transform.(x)}) end)
+    collector.(acc, :done)
   end
 
   def into(enumerable, map, transform) when is_map(map) do

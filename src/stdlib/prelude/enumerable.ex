@@ -12,7 +12,9 @@ defmodule Enumerable do
 
   Supported: lists, maps (as `{key, value}` pairs in key order), ranges,
   `%MapSet{}`, `%Stream{}`, functions of arity 2 (reducer functions, as in Elixir)
-  and `%File.Stream{}` (its lines, read with the native `File.__read_lines__/1`).
+  and `%File.Stream{}` (its lines, read with the native `File.__read_lines__/1`),
+  and any struct with a `defimpl Enumerable, for: ...` (module `Enumerable.<Struct>`,
+  whose `count/1` and `member?/2` may answer `{:error, module}` to mean "walk it").
   Anything else raises `Protocol.UndefinedError`.
   """
 
@@ -35,7 +37,7 @@ defmodule Enumerable do
     raise ArgumentError, "enumerating a Date.Range is not supported by otplab"
   end
 
-  def reduce(%{__struct__: _} = struct, _acc, _fun), do: not_enumerable(struct)
+  def reduce(%{__struct__: _} = struct, acc, fun), do: impl_for!(struct).reduce(struct, acc, fun)
   def reduce(map, acc, fun) when is_map(map), do: reduce_list(:maps.to_list(map), acc, fun)
   def reduce(function, acc, fun) when is_function(function, 2), do: function.(acc, fun)
   def reduce(other, _acc, _fun), do: not_enumerable(other)
@@ -76,7 +78,12 @@ defmodule Enumerable do
   def count(%MapSet{map: map}), do: {:ok, map_size(map)}
   def count(%Stream{}), do: :unknown
   def count(%File.Stream{}), do: :unknown
-  def count(%{__struct__: _} = struct), do: not_enumerable(struct)
+  def count(%{__struct__: _} = struct) do
+    case impl_for!(struct).count(struct) do
+      {:ok, count} -> {:ok, count}
+      {:error, _module} -> :unknown
+    end
+  end
   def count(map) when is_map(map), do: {:ok, map_size(map)}
   def count(function) when is_function(function, 2), do: :unknown
   def count(other), do: not_enumerable(other)
@@ -96,7 +103,12 @@ defmodule Enumerable do
   def member?(%MapSet{map: map}, value), do: {:ok, :maps.is_key(value, map)}
   def member?(%Stream{}, _value), do: :unknown
   def member?(%File.Stream{}, _value), do: :unknown
-  def member?(%{__struct__: _} = struct, _value), do: not_enumerable(struct)
+  def member?(%{__struct__: _} = struct, value) do
+    case impl_for!(struct).member?(struct, value) do
+      {:ok, answer} -> {:ok, answer}
+      {:error, _module} -> :unknown
+    end
+  end
 
   def member?(map, {key, value}) when is_map(map) do
     case :maps.find(key, map) do
@@ -109,8 +121,53 @@ defmodule Enumerable do
   def member?(function, _value) when is_function(function, 2), do: :unknown
   def member?(other, _value), do: not_enumerable(other)
 
+  @doc """
+  The module implementing Enumerable for a struct (`defimpl Enumerable, for: MyStruct`),
+  or nil. Other values are enumerated by the clauses above.
+  """
+  def impl_for(%{__struct__: _} = struct) do
+    case :otplab_protocol.impl_for(Enumerable, struct, false) do
+      nil -> nil
+      impl -> impl.__impl__(:target)
+    end
+  end
+
+  def impl_for(_other), do: nil
+
+  defp impl_for!(struct) do
+    case impl_for(struct) do
+      nil -> not_enumerable(struct)
+      impl -> impl
+    end
+  end
+
   @doc "Raises the error Elixir raises for a value that is not enumerable."
   def not_enumerable(value) do
     raise Protocol.UndefinedError, protocol: Enumerable, value: value
   end
+end
+
+# The implementations for built-in types under their Elixir names, so that a learner's
+# implementation can delegate (`Enumerable.List.reduce(list, acc, fun)`).
+defimpl Enumerable, for: List do
+  def count(list), do: {:ok, length(list)}
+  def member?(list, value), do: {:ok, :lists.member(value, list)}
+  def reduce(list, acc, fun), do: Enumerable.reduce_list(list, acc, fun)
+  def slice(_list), do: {:error, __MODULE__}
+end
+
+defimpl Enumerable, for: Map do
+  def count(map), do: {:ok, map_size(map)}
+  def member?(map, value), do: Enumerable.member?(map, value)
+  def reduce(map, acc, fun), do: Enumerable.reduce_list(:maps.to_list(map), acc, fun)
+  def slice(_map), do: {:error, __MODULE__}
+end
+
+defimpl Enumerable, for: [Range, MapSet, Stream, Function] do
+  def count(enumerable), do: Enumerable.count(enumerable) |> unknown_as_error()
+  def member?(enumerable, value), do: Enumerable.member?(enumerable, value) |> unknown_as_error()
+  def reduce(enumerable, acc, fun), do: Enumerable.reduce(enumerable, acc, fun)
+  def slice(_enumerable), do: {:error, __MODULE__}
+  defp unknown_as_error(:unknown), do: {:error, __MODULE__}
+  defp unknown_as_error(answer), do: answer
 end
