@@ -45,6 +45,8 @@ pub mod math;
 pub mod path;
 pub mod rand;
 pub mod range;
+pub mod regex;
+pub mod function;
 pub mod string;
 pub mod process;
 pub mod timer;
@@ -78,6 +80,8 @@ pub fn natives() -> NativeRegistry {
     maps::register(&mut reg);
     math::register(&mut reg);
     path::register(&mut reg);
+    regex::register(&mut reg);
+    function::register(&mut reg);
     rand::register(&mut reg);
     string::register(&mut reg);
     ets::register(&mut reg);

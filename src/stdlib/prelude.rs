@@ -23,6 +23,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("keyword.ex", include_str!("prelude/keyword.ex")),
     ("access.ex", include_str!("prelude/access.ex")),
     ("kernel.ex", include_str!("prelude/kernel.ex")),
+    ("regex.ex", include_str!("prelude/regex.ex")),
 ];
 
 #[cfg(test)]

@@ -71,6 +71,11 @@ fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "split", 3)?;
+    if super::regex::is_regex_term(&a[1]) {
+        let c = super::regex::compiled_of(&a[1], "split", 3)?;
+        let pieces = super::regex::split_text(&c, s, a.get(2))?;
+        return Ok(Term::list(pieces.into_iter().map(Term::string).collect()));
+    }
     let pats = patterns(&a[1], "split", 3)?;
     let opts = a.get(2);
     let trim = option(opts, "trim").is_some_and(Term::is_truthy);
@@ -200,6 +205,32 @@ fn ends_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 fn replace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "replace", 4)?;
+    if super::regex::is_regex_term(&a[1]) {
+        let mut args = vec![a[1].clone(), a[0].clone(), a[2].clone()];
+        args.extend(a.get(3).cloned());
+        return Err(Control::CallMfa { module: Atom::new("Elixir.Regex"), name: Atom::new("replace"), args });
+    }
+    if matches!(a[2], Term::Fun(_)) {
+        // Learner code runs for each match: String.__replace_with__/3 in the prelude
+        // (Regex's) gets the text between matches and each match.
+        let pats = patterns(&a[1], "replace", 4)?;
+        let global = option(a.get(3), "global").is_none_or(Term::is_truthy);
+        let (mut gaps, mut found, mut from) = (Vec::new(), Vec::new(), 0);
+        while let Some((at, len)) = find_any(s, &pats, from).filter(|(_, len)| *len > 0) {
+            gaps.push(Term::string(&s[from..at]));
+            found.push(Term::list(vec![Term::string(&s[at..at + len])]));
+            from = at + len;
+            if !global {
+                break;
+            }
+        }
+        gaps.push(Term::string(&s[from..]));
+        return Err(Control::CallMfa {
+            module: Atom::new("Elixir.Regex"),
+            name: Atom::new("__replace_with__"),
+            args: vec![Term::list(gaps), Term::list(found), a[2].clone()],
+        });
+    }
     let pats = patterns(&a[1], "replace", 4)?;
     // A function replacement must run learner code: the prelude handles it.
     let with = string_arg(&a[2], "replace", 4)?;

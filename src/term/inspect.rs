@@ -540,6 +540,11 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
                 return leaf(format!("~D[{text}]"));
             }
         }
+        "Elixir.Regex" => {
+            if let Some(doc) = regex_doc(t, opts) {
+                return Expanded::Leaf(doc);
+            }
+        }
         "Elixir.MapSet" => {
             if let Some(Term::Map(members)) = t.map_get_atom("map") {
                 if members.is_empty() {
@@ -578,6 +583,44 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
         // Not a struct of a known module (or fields added/removed): a plain map.
         _ => map_container(map, "%{".into(), ctx, false),
     }
+}
+
+/// `Inspect.Regex` (1.14): `~r/source/opts`, or `Regex.compile!(source, [opts])` when
+/// the options are a list of `:re` atoms.
+fn regex_doc(t: &Term, opts: &InspectOpts) -> Option<Doc> {
+    let source = t.map_get_atom("source")?.as_str()?;
+    let options = t.map_get_atom("opts")?;
+    if options.is_list() {
+        let source_doc = binary_doc(source.as_bytes(), opts.limit, opts.printable_limit);
+        let opts_text = inspect_with(options, &InspectOpts::default());
+        return Some(Doc::concat(vec![
+            Doc::text("Regex.compile!("),
+            source_doc,
+            Doc::text(format!(", {opts_text})")),
+        ]));
+    }
+    let modifiers = options.as_str()?;
+    let mut out = String::from("~r/");
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'/') => {
+                chars.next();
+                out.push_str("\\/");
+            }
+            '/' => out.push_str("\\/"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{0B}' => out.push_str("\\v"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\u{07}' => out.push_str("\\a"),
+            other => out.push(other),
+        }
+    }
+    out.push('/');
+    out.push_str(modifiers);
+    Some(Doc::text(out))
 }
 
 /// True when `map`'s keys are exactly the definition's `fields` (`__struct__` and
