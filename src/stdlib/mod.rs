@@ -46,6 +46,8 @@ pub mod path;
 pub mod rand;
 pub mod range;
 pub mod regex;
+pub mod calendar_iso;
+pub mod naive_date_time;
 pub mod function;
 pub mod string;
 pub mod process;
@@ -81,6 +83,8 @@ pub fn natives() -> NativeRegistry {
     math::register(&mut reg);
     path::register(&mut reg);
     regex::register(&mut reg);
+    calendar_iso::register(&mut reg);
+    naive_date_time::register(&mut reg);
     function::register(&mut reg);
     rand::register(&mut reg);
     string::register(&mut reg);

@@ -540,6 +540,29 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
                 return leaf(format!("~D[{text}]"));
             }
         }
+        "Elixir.NaiveDateTime" => {
+            if let Some(text) = super::date::iso_naive_datetime(t) {
+                return leaf(format!("~N[{text}]"));
+            }
+        }
+        "Elixir.Time" => {
+            if let Some(text) = super::date::iso_time(t) {
+                return leaf(format!("~T[{text}]"));
+            }
+        }
+        "Elixir.DateTime" => {
+            if let Some((text, utc)) = super::date::iso_datetime(t) {
+                return leaf(if utc { format!("~U[{text}]") } else { format!("#DateTime<{text}>") });
+            }
+        }
+        "Elixir.Date.Range" => {
+            if let (Some(first), Some(last), Some(Term::Int(step))) =
+                (t.map_get_atom("first").and_then(iso_date), t.map_get_atom("last").and_then(iso_date), t.map_get_atom("step"))
+            {
+                let step_text = if *step == 1 { String::new() } else { format!(", {step}") };
+                return leaf(format!("Date.range(~D[{first}], ~D[{last}]{step_text})"));
+            }
+        }
         "Elixir.Regex" => {
             if let Some(doc) = regex_doc(t, opts) {
                 return Expanded::Leaf(doc);
