@@ -24,6 +24,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("access.ex", include_str!("prelude/access.ex")),
     ("kernel.ex", include_str!("prelude/kernel.ex")),
     ("regex.ex", include_str!("prelude/regex.ex")),
+    ("string.ex", include_str!("prelude/string.ex")),
 ];
 
 #[cfg(test)]
