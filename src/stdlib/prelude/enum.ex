@@ -814,8 +814,8 @@ defmodule Enum do
   def reverse_slice(enumerable, start_index, count)
       when is_integer(start_index) and start_index >= 0 and is_integer(count) and count >= 0 do
     list = to_list(enumerable)
-    {front, rest} = :lists.split(min(start_index, length(list)), list)
-    {middle, back} = :lists.split(min(count, length(rest)), rest)
+    {front, rest} = :lists.split(:erlang.min(start_index, length(list)), list)
+    {middle, back} = :lists.split(:erlang.min(count, length(rest)), rest)
     front ++ :lists.reverse(middle) ++ back
   end
 
@@ -830,12 +830,12 @@ defmodule Enum do
       first > last or first >= size -> list
       insertion >= first and insertion <= last -> list
       true ->
-        last = min(last, size - 1)
+        last = :erlang.min(last, size - 1)
         {front, rest} = :lists.split(first, list)
         {moved, back} = :lists.split(last - first + 1, rest)
         remaining = front ++ back
         at = if insertion < first, do: insertion, else: insertion - (last - first)
-        {before, later} = :lists.split(min(max(at, 0), length(remaining)), remaining)
+        {before, later} = :lists.split(:erlang.min(:erlang.max(at, 0), length(remaining)), remaining)
         before ++ moved ++ later
     end
   end
