@@ -84,6 +84,7 @@ fn inspect(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         Some(o) => {
             // inspect/2 stays on one line unless asked to be pretty.
             let mut opts = inspect_opts(o, InspectOpts::default())?;
+            render_options(o, &mut opts);
             if !opts.pretty {
                 opts.width = usize::MAX;
             }
@@ -93,6 +94,50 @@ fn inspect(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     };
     Ok(Term::string(inspect_with(&a[0], &opts)))
 }
+/// The `inspect/2` options about how numbers, binaries and charlists are written.
+fn render_options(o: &Term, opts: &mut InspectOpts) {
+    use crate::term::inspect::{Binaries, Charlists};
+    for p in o.list_iter() {
+        let Term::Tuple(kv) = p else { continue };
+        if kv.len() != 2 {
+            continue;
+        }
+        let value = kv[1].as_atom().map(|a| a.as_str().to_string()).unwrap_or_default();
+        match kv[0].as_atom().map(|a| a.as_str().to_string()).as_deref() {
+            Some("base") => {
+                opts.base = match value.as_str() {
+                    "binary" => 2,
+                    "octal" => 8,
+                    "hex" => 16,
+                    _ => 10,
+                }
+            }
+            Some("binaries") => {
+                opts.binaries = match value.as_str() {
+                    "as_strings" => Binaries::AsStrings,
+                    "as_binaries" => Binaries::AsBinaries,
+                    _ => Binaries::Infer,
+                }
+            }
+            Some("charlists") => {
+                opts.charlists = match value.as_str() {
+                    "as_lists" | "as_list" => Charlists::AsLists,
+                    "as_charlists" | "as_charlist" => Charlists::AsCharlists,
+                    _ => Charlists::Infer,
+                }
+            }
+            Some("printable_limit") => {
+                if let Some(n) = index(&kv[1]) {
+                    opts.printable_limit = n;
+                } else if kv[1].is_atom_named("infinity") {
+                    opts.printable_limit = usize::MAX;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// `elem(tuple, index0)`.
 fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], index(&a[1])) {

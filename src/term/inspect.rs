@@ -64,6 +64,21 @@ pub struct InspectOpts {
     /// Struct field order; without it, fields print in term order and every
     /// `__struct__` map is assumed to be a valid struct.
     pub struct_fields: Option<std::sync::Arc<dyn StructFields>>,
+    /// The radix integers print in (`base:` — 2, 8, 10 or 16, with `0b`/`0o`/`0x`).
+    pub base: u32,
+    /// How binaries are shown (`binaries:`).
+    pub binaries: Binaries,
+}
+
+/// How binaries are shown (Elixir's `:binaries` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binaries {
+    /// A string when printable, else `<<...>>`.
+    Infer,
+    /// Always a string, escaping what is not printable.
+    AsStrings,
+    /// Always `<<...>>`.
+    AsBinaries,
 }
 
 impl Default for InspectOpts {
@@ -75,6 +90,8 @@ impl Default for InspectOpts {
             printable_limit: 4096,
             charlists: Charlists::Infer,
             struct_fields: Some(std::sync::Arc::new(DefinedStructs)),
+            base: 10,
+            binaries: Binaries::Infer,
         }
     }
 }
@@ -343,11 +360,20 @@ fn leaf(s: impl Into<String>) -> Expanded<'static> {
 
 fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     match t {
-        Term::Int(i) => leaf(i.to_string()),
-        Term::BigInt(b) => leaf(b.to_string()),
+        Term::Int(i) if opts.base == 10 => leaf(i.to_string()),
+        Term::Int(i) => leaf(radix_text(&num_bigint::BigInt::from(*i), opts.base)),
+        Term::BigInt(b) if opts.base == 10 => leaf(b.to_string()),
+        Term::BigInt(b) => leaf(radix_text(b, opts.base)),
         Term::Float(f) => leaf(float_inspect(*f)),
         Term::Atom(a) => leaf(atom_literal(a.as_str())),
-        Term::Binary(bytes) => Expanded::Leaf(binary_doc(bytes, ctx.limit, opts.printable_limit)),
+        Term::Binary(bytes) => Expanded::Leaf(match opts.binaries {
+            Binaries::Infer => binary_doc(bytes, ctx.limit, opts.printable_limit),
+            Binaries::AsStrings => {
+                let (escaped, more) = escape(bytes, b'"', opts.printable_limit);
+                Doc::text(format!("\"{escaped}\"{}", if more { " <> ..." } else { "" }))
+            }
+            Binaries::AsBinaries => bytes_doc(bytes, ctx.limit),
+        }),
         Term::Nil => leaf("[]"),
         Term::Cons(_) => list(t, ctx, opts),
         Term::Tuple(items) => {
@@ -371,6 +397,18 @@ fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     }
 }
 
+/// An integer in base 2, 8 or 16 with Elixir's prefix (`-0x64`).
+fn radix_text(i: &num_bigint::BigInt, base: u32) -> String {
+    let prefix = match base {
+        2 => "0b",
+        8 => "0o",
+        _ => "0x",
+    };
+    let digits = i.magnitude().to_str_radix(base).to_uppercase();
+    let sign = if i.sign() == num_bigint::Sign::Minus { "-" } else { "" };
+    format!("{sign}{prefix}{digits}")
+}
+
 /// A binary: a quoted string when printable, `<<1, 2, 3>>` otherwise.
 fn binary_doc(bytes: &[u8], limit: usize, printable_limit: usize) -> Doc {
     if is_printable_string(bytes, printable_limit) {
@@ -378,6 +416,11 @@ fn binary_doc(bytes: &[u8], limit: usize, printable_limit: usize) -> Doc {
         let suffix = if more { " <> ..." } else { "" };
         return Doc::text(format!("\"{escaped}\"{suffix}"));
     }
+    bytes_doc(bytes, limit)
+}
+
+/// A binary as `<<1, 2, 3>>`, whatever its bytes.
+fn bytes_doc(bytes: &[u8], limit: usize) -> Doc {
     // `each_bit`: bytes flex-glued, `...` once the limit is spent.
     let mut parts = Vec::new();
     let mut remaining = limit;
