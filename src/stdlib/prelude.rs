@@ -25,6 +25,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("kernel.ex", include_str!("prelude/kernel.ex")),
     ("regex.ex", include_str!("prelude/regex.ex")),
     ("string.ex", include_str!("prelude/string.ex")),
+    ("uri.ex", include_str!("prelude/uri.ex")),
 ];
 
 #[cfg(test)]

@@ -606,6 +606,18 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
                 return leaf(format!("Date.range(~D[{first}], ~D[{last}]{step_text})"));
             }
         }
+        "Elixir.URI" if t.map_get_atom("authority").is_some_and(Term::is_nil) && map.len() == 9 => {
+            // Elixir 1.14 hides the deprecated `authority` field when it is nil.
+            let fields = ["scheme", "userinfo", "host", "port", "path", "query", "fragment"];
+            let mut slots = Slots::new(ctx);
+            for field in fields {
+                let Some(c) = slots.take() else { break };
+                if let Some(value) = t.map_get_atom(field) {
+                    slots.push(Part::Keyword(atom_key(field)), &[value], c);
+                }
+            }
+            return slots.frame("%URI{".into(), "}", BreakMode::Strict);
+        }
         "Elixir.Regex" => {
             if let Some(doc) = regex_doc(t, opts) {
                 return Expanded::Leaf(doc);
