@@ -564,7 +564,7 @@ impl<'m> Compiler<'m> {
             }
             BinaryOp::Concat => self.call_mfa(b, "erlang", "++", &[lhs, rhs]),
             BinaryOp::Subtract => self.call_mfa(b, "erlang", "--", &[lhs, rhs]),
-            BinaryOp::Pow => self.call_mfa(b, "Elixir.Integer", "pow", &[lhs, rhs]),
+            BinaryOp::Pow => self.call_mfa(b, "Elixir.Kernel", "**", &[lhs, rhs]),
             BinaryOp::Range => {
                 let a = self.expr(b, lhs)?;
                 let c = self.expr(b, rhs)?;

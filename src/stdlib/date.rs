@@ -8,46 +8,16 @@ use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
+use super::calendar_iso::{date_from_gregorian_days, day_of_week_from, days_in_month, gregorian_days, is_leap, valid_date as valid};
 
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-fn valid(y: i64, m: i64, d: i64) -> bool {
-    (-9999..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+/// Days since 1970-01-01.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    gregorian_days(y, m, d) - 719_528
 }
 
 /// The inverse of [`days_from_civil`].
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    date_from_gregorian_days(z + 719_528)
 }
 
 /// A `%Date{}` term.
@@ -66,6 +36,11 @@ pub fn date_term(y: i64, m: i64, d: i64) -> Term {
 fn ymd(t: &Term) -> Option<(i64, i64, i64)> {
     let f = |k: &str| t.map_get_atom(k).and_then(small_int);
     Some((f("year")?, f("month")?, f("day")?))
+}
+
+/// The year, month and day of a `%Date{}`, `%NaiveDateTime{}` or `%DateTime{}`.
+pub fn ymd_of(t: &Term) -> Option<(i64, i64, i64)> {
+    ymd(t)
 }
 
 fn date_arg(t: &Term, name: &str, arity: u32) -> Result<(i64, i64, i64), Control> {
@@ -94,7 +69,7 @@ impl IsoError {
 pub fn parse_iso(s: &str) -> Result<(i64, i64, i64), IsoError> {
     let (neg, body) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, s),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     let b = body.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -197,7 +172,8 @@ fn from_iso8601(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = a[0]
         .as_str()
         .ok_or_else(|| function_clause("Date", "from_iso8601", 2))?;
-    Ok(match parse_iso(s) {
+    let basic = a.get(1).is_some_and(|f| f.is_atom_named("basic"));
+    Ok(match super::calendar_iso::parse_date(s, basic) {
         Ok((y, m, d)) => ok(date_term(y, m, d)),
         Err(e) => super::argument::error(e.atom()),
     })
@@ -210,9 +186,8 @@ fn from_iso8601_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 /// `Date.day_of_week/1`: 1 = Monday ... 7 = Sunday.
 fn day_of_week(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let (y, m, d) = date_arg(&a[0], "day_of_week", 2)?;
-    // 1970-01-01 was a Thursday (4).
-    Ok(Term::Int((days_from_civil(y, m, d) + 3).rem_euclid(7) + 1))
+    let ((_, _, _), dow) = week_start(a, "day_of_week")?;
+    Ok(Term::Int(dow))
 }
 fn leap_year(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (y, _, _) = date_arg(&a[0], "leap_year?", 1)?;
@@ -248,6 +223,152 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "leap_year?", 1, leap_year);
     reg.add(m, "days_in_month", 1, days_in_month_fn);
     reg.add(m, "utc_today", 0, utc_today);
+    reg.add(m, "new", 4, new);
+    reg.add(m, "day_of_week", 2, day_of_week);
+    reg.add(m, "days_in_month", 1, days_in_month_fn);
+    reg.add(m, "day_of_era", 1, day_of_era);
+    reg.add(m, "day_of_year", 1, day_of_year);
+    reg.add(m, "quarter_of_year", 1, quarter_of_year);
+    reg.add(m, "year_of_era", 1, year_of_era);
+    reg.add(m, "months_in_year", 1, months_in_year);
+    reg.add(m, "from_erl", 1, from_erl);
+    reg.add(m, "from_erl", 2, from_erl);
+    reg.add(m, "from_erl!", 1, from_erl_bang);
+    reg.add(m, "from_erl!", 2, from_erl_bang);
+    reg.add(m, "to_erl", 1, to_erl);
+    reg.add(m, "from_gregorian_days", 1, from_gregorian_days);
+    reg.add(m, "from_gregorian_days", 2, from_gregorian_days);
+    reg.add(m, "to_gregorian_days", 1, to_gregorian_days);
+    reg.add(m, "to_iso8601", 2, to_iso8601);
+    reg.add(m, "from_iso8601", 2, from_iso8601);
+    reg.add(m, "from_iso8601!", 2, from_iso8601_bang);
+    reg.add(m, "beginning_of_week", 1, beginning_of_week);
+    reg.add(m, "beginning_of_week", 2, beginning_of_week);
+    reg.add(m, "end_of_week", 1, end_of_week);
+    reg.add(m, "end_of_week", 2, end_of_week);
+    reg.add(m, "beginning_of_month", 1, beginning_of_month);
+    reg.add(m, "end_of_month", 1, end_of_month);
+    reg.add(m, "range", 2, range);
+    reg.add(m, "range", 3, range);
+    reg.add(m, "before?", 2, before);
+    reg.add(m, "after?", 2, after);
+}
+
+fn day_of_era(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = date_arg(&a[0], "day_of_era", 1)?;
+    let (n, era) = super::calendar_iso::day_of_era(y, m, d);
+    Ok(Term::pair(Term::Int(n), Term::Int(era)))
+}
+fn day_of_year(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = date_arg(&a[0], "day_of_year", 1)?;
+    Ok(Term::Int(super::calendar_iso::day_of_year(y, m, d)))
+}
+fn quarter_of_year(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (_, m, _) = date_arg(&a[0], "quarter_of_year", 1)?;
+    Ok(Term::Int((m - 1) / 3 + 1))
+}
+fn year_of_era(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, _, _) = date_arg(&a[0], "year_of_era", 1)?;
+    let (n, era) = super::calendar_iso::year_of_era(y);
+    Ok(Term::pair(Term::Int(n), Term::Int(era)))
+}
+fn months_in_year(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    date_arg(&a[0], "months_in_year", 1)?;
+    Ok(Term::Int(12))
+}
+fn erl_triple(t: &Term) -> Option<(i64, i64, i64)> {
+    match t {
+        Term::Tuple(p) if p.len() == 3 => Some((small_int(&p[0])?, small_int(&p[1])?, small_int(&p[2])?)),
+        _ => None,
+    }
+}
+fn from_erl(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = erl_triple(&a[0]).ok_or_else(|| function_clause("Date", "from_erl", 2))?;
+    Ok(if valid(y, m, d) { ok(date_term(y, m, d)) } else { super::argument::error(Term::atom("invalid_date")) })
+}
+fn from_erl_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = erl_triple(&a[0]).ok_or_else(|| function_clause("Date", "from_erl!", 2))?;
+    if valid(y, m, d) {
+        Ok(date_term(y, m, d))
+    } else {
+        Err(Control::Raise(Raise::argument_error(format!(
+            "cannot convert {} to date, reason: :invalid_date",
+            crate::term::inspect::inspect(&a[0])
+        ))))
+    }
+}
+fn to_erl(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = date_arg(&a[0], "to_erl", 1)?;
+    Ok(Term::tuple(vec![Term::Int(y), Term::Int(m), Term::Int(d)]))
+}
+fn from_gregorian_days(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let n = small_int(&a[0]).ok_or_else(|| function_clause("Date", "from_gregorian_days", 2))?;
+    let (y, m, d) = date_from_gregorian_days(n);
+    Ok(date_term(y, m, d))
+}
+fn to_gregorian_days(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = date_arg(&a[0], "to_gregorian_days", 1)?;
+    Ok(Term::Int(gregorian_days(y, m, d)))
+}
+fn to_iso8601(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, d) = date_arg(&a[0], "to_iso8601", 2)?;
+    let basic = a.get(1).is_some_and(|f| f.is_atom_named("basic"));
+    Ok(Term::string(super::calendar_iso::date_text(y, m, d, basic)))
+}
+fn week_start(a: &[Term], name: &str) -> Result<((i64, i64, i64), i64), Control> {
+    let date = date_arg(&a[0], name, 2)?;
+    let start = a.get(1).and_then(Term::as_atom).map_or("default".to_string(), |x| x.as_str().to_string());
+    let dow = day_of_week_from(date.0, date.1, date.2, &start).ok_or_else(|| function_clause("Date", name, 2))?;
+    Ok((date, dow))
+}
+fn beginning_of_week(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let ((y, m, d), dow) = week_start(a, "beginning_of_week")?;
+    let (y, m, d) = date_from_gregorian_days(gregorian_days(y, m, d) - (dow - 1));
+    Ok(date_term(y, m, d))
+}
+fn end_of_week(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let ((y, m, d), dow) = week_start(a, "end_of_week")?;
+    let (y, m, d) = date_from_gregorian_days(gregorian_days(y, m, d) + (7 - dow));
+    Ok(date_term(y, m, d))
+}
+fn beginning_of_month(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, _) = date_arg(&a[0], "beginning_of_month", 1)?;
+    Ok(date_term(y, m, 1))
+}
+fn end_of_month(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y, m, _) = date_arg(&a[0], "end_of_month", 1)?;
+    Ok(date_term(y, m, days_in_month(y, m)))
+}
+fn before(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(date_arg(&a[0], "before?", 2)? < date_arg(&a[1], "before?", 2)?))
+}
+fn after(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    Ok(Term::bool(date_arg(&a[0], "after?", 2)? > date_arg(&a[1], "after?", 2)?))
+}
+
+/// `Date.range/2,3`: `%Date.Range{first:, last:, first_in_iso_days:, last_in_iso_days:, step:}`.
+fn range(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let (y1, m1, d1) = date_arg(&a[0], "range", a.len() as u32)?;
+    let (y2, m2, d2) = date_arg(&a[1], "range", a.len() as u32)?;
+    let (first, last) = (gregorian_days(y1, m1, d1), gregorian_days(y2, m2, d2));
+    let step = match a.get(2) {
+        None => if first <= last { 1 } else { -1 },
+        Some(Term::Int(s)) if *s != 0 => *s,
+        Some(other) => {
+            return Err(Control::Raise(Raise::argument_error(format!(
+                "the step must be a non-zero integer, got: {}",
+                crate::term::inspect::inspect(other)
+            ))))
+        }
+    };
+    Ok(Term::map([
+        (Term::atom("__struct__"), Term::atom("Elixir.Date.Range")),
+        (Term::atom("first"), date_term(y1, m1, d1)),
+        (Term::atom("last"), date_term(y2, m2, d2)),
+        (Term::atom("first_in_iso_days"), Term::Int(first)),
+        (Term::atom("last_in_iso_days"), Term::Int(last)),
+        (Term::atom("step"), Term::Int(step)),
+    ]))
 }
 
 #[cfg(test)]

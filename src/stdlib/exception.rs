@@ -691,9 +691,45 @@ fn raise_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Err(Control::Raise(Raise::error(e)))
 }
 
+/// `Exception.format_file_line/2,3` and `format_file_line_column/3,4`: `file:line:col:`
+/// with the parts that are known (a column only after a line), then the suffix.
+fn format_file_line(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    file_line_text(a, false)
+}
+fn format_file_line_column(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    file_line_text(a, true)
+}
+fn file_line_text(a: &[Term], with_column: bool) -> NativeResult {
+    let (line, column, suffix) = if with_column {
+        (&a[1], Some(&a[2]), a.get(3))
+    } else {
+        (&a[1], None, a.get(2))
+    };
+    let suffix = suffix.and_then(Term::as_str).unwrap_or("");
+    let Some(file) = a[0].as_str() else { return Ok(Term::string("")) };
+    let mut out = format!("{file}:");
+    if let Term::Int(l) = line {
+        out.push_str(&format!("{l}:"));
+        if let Some(Term::Int(c)) = column {
+            out.push_str(&format!("{c}:"));
+        }
+    }
+    if !suffix.is_empty() {
+        out.push(' ');
+        out.push_str(suffix);
+    }
+    Ok(Term::string(out))
+}
+
 /// Registers `Exception` and `Kernel.raise/1,2` (for built-in exceptions).
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.Exception";
+    for arity in [2, 3] {
+        reg.add(m, "format_file_line", arity, format_file_line);
+    }
+    for arity in [3, 4] {
+        reg.add(m, "format_file_line_column", arity, format_file_line_column);
+    }
     reg.add(m, "message", 1, message_native);
     reg.add(m, "normalize", 2, normalize_native);
     reg.add(m, "normalize", 3, normalize_native);

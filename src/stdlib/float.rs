@@ -176,9 +176,59 @@ fn to_string(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     }
 }
 
+fn max_finite(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    Ok(Term::Float(f64::MAX))
+}
+fn min_finite(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    Ok(Term::Float(f64::MIN))
+}
+/// `Float.pow/2`: a float base to an integer or float exponent.
+fn pow(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let Term::Float(base) = a[0] else { return Err(function_clause("Float", "pow", 2)) };
+    match &a[1] {
+        Term::Int(e) => finite(base.powi(i32::try_from(*e).map_err(|_| super::argument::badarith())?)),
+        Term::Float(e) if base < 0.0 && e.fract() != 0.0 => Err(super::argument::badarith()),
+        Term::Float(e) => finite(base.powf(*e)),
+        _ => Err(function_clause("Float", "pow", 2)),
+    }
+}
+/// `Float.ratio/1`: the exact `{numerator, denominator}` of a float, in lowest terms.
+fn ratio(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    use num_bigint::BigInt;
+    let Term::Float(f) = a[0] else { return Err(function_clause("Float", "ratio", 1)) };
+    if f == 0.0 {
+        return Ok(Term::pair(Term::Int(0), Term::Int(1)));
+    }
+    let bits = f.to_bits();
+    let sign: i64 = if bits >> 63 == 1 { -1 } else { 1 };
+    let raw_exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    // f = mantissa * 2^exp
+    let (mut mantissa, mut exp) = if raw_exp == 0 { (frac, -1074) } else { (frac | (1 << 52), raw_exp - 1075) };
+    while exp < 0 && mantissa % 2 == 0 {
+        mantissa /= 2;
+        exp += 1;
+    }
+    let num = BigInt::from(sign) * BigInt::from(mantissa);
+    Ok(if exp >= 0 {
+        Term::pair(Term::from_bigint(num << exp as usize), Term::Int(1))
+    } else {
+        Term::pair(Term::from_bigint(num), Term::from_bigint(BigInt::from(1) << (-exp) as usize))
+    })
+}
+fn to_charlist(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let Term::Float(f) = a[0] else { return Err(function_clause("Float", "to_charlist", 1)) };
+    Ok(Term::list(float_to_text(f).chars().map(|c| Term::Int(c as i64)).collect()))
+}
+
 /// Registers `Float`.
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.Float";
+    reg.add(m, "max_finite", 0, max_finite);
+    reg.add(m, "min_finite", 0, min_finite);
+    reg.add(m, "pow", 2, pow);
+    reg.add(m, "ratio", 1, ratio);
+    reg.add(m, "to_charlist", 1, to_charlist);
     reg.add(m, "round", 1, round);
     reg.add(m, "round", 2, round);
     reg.add(m, "ceil", 1, ceil);

@@ -136,9 +136,39 @@ fn is_odd(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     parity(&a[0], "is_odd", false)
 }
 
+/// `Integer.extended_gcd/2`: `{gcd, s, t}` with `a*s + b*t == gcd`, Elixir's iteration.
+fn extended_gcd(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    use num_bigint::BigInt;
+    let (Some(x), Some(y)) = (bigint(&a[0]), bigint(&a[1])) else {
+        return Err(function_clause("Integer", "extended_gcd", 2));
+    };
+    let zero = BigInt::from(0);
+    if x == zero && y == zero {
+        return Ok(Term::tuple(vec![Term::Int(0), Term::Int(0), Term::Int(0)]));
+    }
+    // extended_gcd(r1, r0, s1, s0, t1, t0) as in Elixir's Integer.
+    let (mut r1, mut r0) = (y, x);
+    let (mut s1, mut s0) = (BigInt::from(0), BigInt::from(1));
+    let (mut t1, mut t0) = (BigInt::from(1), BigInt::from(0));
+    while r1 != zero {
+        let q = &r0 / &r1;
+        let r2 = &r0 - &q * &r1;
+        let s2 = &s0 - &q * &s1;
+        let t2 = &t0 - &q * &t1;
+        (r0, r1) = (r1, r2);
+        (s0, s1) = (s1, s2);
+        (t0, t1) = (t1, t2);
+    }
+    if r0 < zero {
+        (r0, s0, t0) = (-r0, -s0, -t0);
+    }
+    Ok(Term::tuple(vec![Term::from_bigint(r0), Term::from_bigint(s0), Term::from_bigint(t0)]))
+}
+
 /// Registers `Integer`.
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.Integer";
+    reg.add(m, "extended_gcd", 2, extended_gcd);
     for arity in [1, 2] {
         reg.add(m, "to_string", arity, to_string);
         reg.add(m, "to_charlist", arity, to_charlist);

@@ -84,6 +84,7 @@ fn inspect(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         Some(o) => {
             // inspect/2 stays on one line unless asked to be pretty.
             let mut opts = inspect_opts(o, InspectOpts::default())?;
+            render_options(o, &mut opts);
             if !opts.pretty {
                 opts.width = usize::MAX;
             }
@@ -93,6 +94,50 @@ fn inspect(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     };
     Ok(Term::string(inspect_with(&a[0], &opts)))
 }
+/// The `inspect/2` options about how numbers, binaries and charlists are written.
+fn render_options(o: &Term, opts: &mut InspectOpts) {
+    use crate::term::inspect::{Binaries, Charlists};
+    for p in o.list_iter() {
+        let Term::Tuple(kv) = p else { continue };
+        if kv.len() != 2 {
+            continue;
+        }
+        let value = kv[1].as_atom().map(|a| a.as_str().to_string()).unwrap_or_default();
+        match kv[0].as_atom().map(|a| a.as_str().to_string()).as_deref() {
+            Some("base") => {
+                opts.base = match value.as_str() {
+                    "binary" => 2,
+                    "octal" => 8,
+                    "hex" => 16,
+                    _ => 10,
+                }
+            }
+            Some("binaries") => {
+                opts.binaries = match value.as_str() {
+                    "as_strings" => Binaries::AsStrings,
+                    "as_binaries" => Binaries::AsBinaries,
+                    _ => Binaries::Infer,
+                }
+            }
+            Some("charlists") => {
+                opts.charlists = match value.as_str() {
+                    "as_lists" | "as_list" => Charlists::AsLists,
+                    "as_charlists" | "as_charlist" => Charlists::AsCharlists,
+                    _ => Charlists::Infer,
+                }
+            }
+            Some("printable_limit") => {
+                if let Some(n) = index(&kv[1]) {
+                    opts.printable_limit = n;
+                } else if kv[1].is_atom_named("infinity") {
+                    opts.printable_limit = usize::MAX;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// `elem(tuple, index0)`.
 fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], index(&a[1])) {
@@ -155,9 +200,81 @@ fn concat(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         _ => Err(badarg()),
     }
 }
+/// `base ** exponent`: `Integer.pow/2` for integers with a non-negative exponent,
+/// else `:math.pow/2` (a float), as Elixir 1.14's `Kernel.**/2`.
+fn power(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    if a[0].is_integer() && matches!(a[1], Term::Int(e) if e >= 0) {
+        let Term::Int(e) = a[1] else { return Err(badarg()) };
+        return Ok(crate::vm::arith::int_pow(&a[0], e as u64)?);
+    }
+    match (super::argument::float(&a[0]), super::argument::float(&a[1])) {
+        (Some(b), Some(e)) if a[0].is_number() && a[1].is_number() => super::argument::finite(b.powf(e)),
+        _ => Err(super::argument::badarith()),
+    }
+}
+
+/// `binary_slice/2,3`: bytes by range, or by start and size (negative starts count
+/// from the end).
+fn binary_slice(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let bad = || super::argument::function_clause("Kernel", "binary_slice", a.len() as u32);
+    let bytes = a[0].as_bytes().ok_or_else(bad)?;
+    if let Some(size) = a.get(2) {
+        let start = super::argument::small_int(&a[1]).ok_or_else(bad)?;
+        let size = index(size).ok_or_else(bad)?;
+        let total = bytes.len() as i64;
+        let start = if start < 0 { (total + start).max(0) } else { start };
+        if start >= total {
+            return Ok(Term::bytes(Vec::new()));
+        }
+        let end = (start as usize).saturating_add(size).min(bytes.len());
+        return Ok(Term::bytes(bytes[start as usize..end].to_vec()));
+    }
+    let range = super::range::Range::from_term(&a[1]).ok_or_else(bad)?;
+    Ok(Term::bytes(range.pick_indices(bytes.len()).into_iter().map(|i| bytes[i]).collect()))
+}
+
+/// `is_exception/2`: a struct of `module` with `__exception__: true`.
+fn is_exception2(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let exception = a[0].map_get_atom("__exception__").is_some_and(|e| e.is_atom_named("true"));
+    let name_ok = match a.get(1) {
+        Some(m) => a[0].struct_name().is_some_and(|n| m.as_atom() == Some(n)),
+        None => a[0].struct_name().is_some(),
+    };
+    Ok(Term::bool(exception && name_ok))
+}
+
+/// `macro_exported?/3`: Kernel's macros (the forms otplab's compiler implements);
+/// other modules export no macros at run time.
+fn macro_exported(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    const KERNEL_MACROS: &[(&str, i64)] = &[
+        ("use", 1), ("use", 2), ("def", 1), ("def", 2), ("defp", 1), ("defp", 2), ("defmodule", 2),
+        ("defmacro", 1), ("defmacro", 2), ("defstruct", 1), ("defexception", 1), ("defprotocol", 2),
+        ("defimpl", 2), ("defimpl", 3), ("defdelegate", 2), ("defguard", 1), ("defguardp", 1),
+        ("if", 2), ("unless", 2), ("and", 2), ("or", 2), ("!", 1), ("&&", 2), ("||", 2), ("|>", 2),
+        ("..", 0), ("..", 2), ("..//", 3), ("in", 2), ("is_exception", 1), ("is_exception", 2),
+        ("is_struct", 1), ("is_struct", 2), ("raise", 1), ("raise", 2), ("reraise", 2), ("reraise", 3),
+        ("sigil_r", 2), ("sigil_w", 2), ("sigil_s", 2), ("sigil_c", 2), ("sigil_D", 2), ("sigil_N", 2),
+        ("sigil_T", 2), ("sigil_U", 2), ("to_string", 1), ("to_charlist", 1), ("then", 2), ("tap", 2),
+        ("get_in", 2), ("put_in", 2), ("update_in", 2), ("pop_in", 1), ("get_and_update_in", 2),
+        ("match?", 2), ("binding", 0), ("binding", 1), ("var!", 1), ("var!", 2), ("destructure", 2),
+        ("@", 1), ("alias!", 1), ("defoverridable", 1),
+    ];
+    let module = a[0].as_atom().ok_or_else(badarg)?;
+    let name = a[1].as_atom().ok_or_else(badarg)?;
+    let arity = super::argument::small_int(&a[2]).ok_or_else(badarg)?;
+    Ok(Term::bool(
+        module.as_str() == "Elixir.Kernel" && KERNEL_MACROS.iter().any(|(n, ar)| *n == name.as_str() && *ar == arity),
+    ))
+}
+
 /// Registers `Kernel`.
 pub fn register(reg: &mut NativeRegistry) {
     let k = "Elixir.Kernel";
+    reg.add(k, "**", 2, power);
+    reg.add(k, "binary_slice", 2, binary_slice);
+    reg.add(k, "binary_slice", 3, binary_slice);
+    reg.add(k, "is_exception", 2, is_exception2);
+    reg.add(k, "macro_exported?", 3, macro_exported);
     // The operators and guards are the :erlang BIFs under Elixir's names.
     let mut bifs = NativeRegistry::new();
     erlang::register(&mut bifs);

@@ -217,11 +217,88 @@ fn starts_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         prefix.len() <= xs.len() && xs.iter().zip(&prefix).all(|(x, p)| x == p),
     ))
 }
+/// `List.ascii_printable?/1,2`: the first `limit` elements are printable ASCII; an
+/// improper tail or a non-character before the limit makes it false.
 fn ascii_printable(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let xs = items(&a[0], "ascii_printable?", 2)?;
-    Ok(Term::bool(xs.iter().all(|x| {
-        matches!(small_int(x), Some(c) if (32..127).contains(&c) || [7, 8, 9, 10, 11, 12, 13, 27].contains(&c))
-    })))
+    let limit = match a.get(1) {
+        None => usize::MAX,
+        Some(l) if l.is_atom_named("infinity") => usize::MAX,
+        Some(l) => index(l).ok_or_else(|| function_clause("List", "ascii_printable?", 2))?,
+    };
+    if !a[0].is_list() {
+        return Err(function_clause("List", "ascii_printable?", 2));
+    }
+    let mut cur = &a[0];
+    let mut seen = 0;
+    loop {
+        if seen == limit {
+            return Ok(Term::bool(true));
+        }
+        match cur {
+            Term::Nil => return Ok(Term::bool(true)),
+            Term::Cons(cell) => {
+                let ok = matches!(small_int(&cell.head), Some(c) if (32..127).contains(&c) || [7, 8, 9, 10, 11, 12, 13, 27].contains(&c));
+                if !ok {
+                    return Ok(Term::bool(false));
+                }
+                seen += 1;
+                cur = &cell.tail;
+            }
+            _ => return Ok(Term::bool(false)),
+        }
+    }
+}
+fn improper(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    if !matches!(a[0], Term::Cons(_)) {
+        return Err(function_clause("List", "improper?", 1));
+    }
+    let mut cur = &a[0];
+    while let Term::Cons(cell) = cur {
+        cur = &cell.tail;
+    }
+    Ok(Term::bool(!matches!(cur, Term::Nil)))
+}
+/// The tuple whose element `pos` equals `key` (`==`), with its index.
+fn key_position(list_t: &[Term], key: &Term, pos: usize) -> Option<usize> {
+    list_t.iter().position(|t| matches!(t, Term::Tuple(items) if items.get(pos).is_some_and(|k| crate::term::order::compare(k, key, false).is_eq())))
+}
+fn keyfind_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let xs = items(&a[0], "keyfind!", 3)?;
+    let pos = index(&a[2]).ok_or_else(|| function_clause("List", "keyfind!", 3))?;
+    match key_position(&xs, &a[1], pos) {
+        Some(i) => Ok(xs[i].clone()),
+        None => Err(Control::Raise(crate::vm::Raise::exception(
+            "KeyError",
+            format!(
+                "key {} at position {pos} not found in: {}",
+                crate::term::inspect::inspect(&a[1]),
+                crate::term::inspect::inspect(&a[0])
+            ),
+        ))),
+    }
+}
+fn keytake(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let mut xs = items(&a[0], "keytake", 3)?;
+    let pos = index(&a[2]).ok_or_else(|| function_clause("List", "keytake", 3))?;
+    Ok(match key_position(&xs, &a[1], pos) {
+        Some(i) => {
+            let found = xs.remove(i);
+            Term::pair(found, Term::list(xs))
+        }
+        None => Term::nil(),
+    })
+}
+fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let text = chardata_text(&a[0]).ok_or_else(super::argument::badarg)?;
+    Ok(Term::list(text.chars().map(|c| Term::Int(c as i64)).collect()))
+}
+fn to_existing_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let text = chardata_text(&a[0]).ok_or_else(super::argument::badarg)?;
+    if super::erlang::atom_exists(&text) {
+        Ok(Term::atom(&text))
+    } else {
+        Err(super::argument::arg_error(1, "not an already existing atom"))
+    }
 }
 fn to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     chardata_text(&a[0])
@@ -281,6 +358,12 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "to_float", 1, to_float);
     reg.add(m, "starts_with?", 2, starts_with);
     reg.add(m, "ascii_printable?", 1, ascii_printable);
+    reg.add(m, "ascii_printable?", 2, ascii_printable);
+    reg.add(m, "improper?", 1, improper);
+    reg.add(m, "keyfind!", 3, keyfind_bang);
+    reg.add(m, "keytake", 3, keytake);
+    reg.add(m, "to_charlist", 1, to_charlist);
+    reg.add(m, "to_existing_atom", 1, to_existing_atom);
     reg.add(m, "iodata_length", 1, iodata_length);
 }
 

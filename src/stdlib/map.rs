@@ -195,9 +195,16 @@ fn from_struct(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
 }
 
+/// `Map.from_keys/2`: every key mapped to the same value.
+fn from_keys(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let keys = list(&a[0]).ok_or_else(|| super::argument::function_clause("Map", "from_keys", 2))?;
+    Ok(Term::map(keys.into_iter().map(|k| (k, a[1].clone()))))
+}
+
 /// Registers `Map`.
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.Map";
+    reg.add(m, "from_keys", 2, from_keys);
     reg.add(m, "get", 2, get);
     reg.add(m, "get", 3, get);
     reg.add(m, "put", 3, put);

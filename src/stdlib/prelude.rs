@@ -25,6 +25,9 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("keyword.ex", include_str!("prelude/keyword.ex")),
     ("access.ex", include_str!("prelude/access.ex")),
     ("kernel.ex", include_str!("prelude/kernel.ex")),
+    ("regex.ex", include_str!("prelude/regex.ex")),
+    ("string.ex", include_str!("prelude/string.ex")),
+    ("uri.ex", include_str!("prelude/uri.ex")),
 ];
 
 #[cfg(test)]

@@ -62,7 +62,8 @@ fn option<'t>(opts: Option<&'t Term>, key: &str) -> Option<&'t Term> {
 fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "split", 1)?;
     Ok(Term::list(
-        s.split(char::is_whitespace)
+        // Unicode whitespace except the non-breaking spaces, as Elixir's split/1.
+        s.split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
             .filter(|p| !p.is_empty())
             .map(Term::string)
             .collect(),
@@ -71,6 +72,11 @@ fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "split", 3)?;
+    if super::regex::is_regex_term(&a[1]) {
+        let c = super::regex::compiled_of(&a[1], "split", 3)?;
+        let pieces = super::regex::split_text(&c, s, a.get(2))?;
+        return Ok(Term::list(pieces.into_iter().map(Term::string).collect()));
+    }
     let pats = patterns(&a[1], "split", 3)?;
     let opts = a.get(2);
     let trim = option(opts, "trim").is_some_and(Term::is_truthy);
@@ -157,18 +163,60 @@ fn trim_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     trim_with(a, "trim_trailing", false, true)
 }
 
+/// The mode of `upcase/2` and `downcase/2`.
+fn case_mode(a: &[Term], name: &str) -> Result<&'static str, Control> {
+    match a.get(1) {
+        None => Ok("default"),
+        Some(m) => ["default", "ascii", "greek", "turkic"]
+            .into_iter()
+            .find(|x| m.is_atom_named(x))
+            .ok_or_else(|| function_clause("String", name, 2)),
+    }
+}
 fn upcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::string(string_arg(&a[0], "upcase", 2)?.to_uppercase()))
+    let s = string_arg(&a[0], "upcase", 2)?;
+    Ok(Term::string(match case_mode(a, "upcase")? {
+        "ascii" => s.to_ascii_uppercase(),
+        "turkic" => s.chars().flat_map(|c| match c {
+            'i' => vec!['İ'],
+            'ı' => vec!['I'],
+            other => other.to_uppercase().collect(),
+        }).collect(),
+        _ => s.to_uppercase(),
+    }))
 }
 fn downcase(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::string(
-        string_arg(&a[0], "downcase", 2)?.to_lowercase(),
-    ))
+    let s = string_arg(&a[0], "downcase", 2)?;
+    Ok(Term::string(match case_mode(a, "downcase")? {
+        "ascii" => s.to_ascii_lowercase(),
+        // Only :greek applies the final-sigma rule (Rust's str::to_lowercase does).
+        "greek" => s.to_lowercase(),
+        "turkic" => s.chars().flat_map(|c| match c {
+            'I' => vec!['ı'],
+            'İ' => vec!['i'],
+            other => other.to_lowercase().collect(),
+        }).collect(),
+        _ => s.chars().flat_map(char::to_lowercase).collect(),
+    }))
 }
 fn capitalize(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "capitalize", 2)?;
     let mut gs = s.graphemes(true);
-    let first = gs.next().map(str::to_uppercase).unwrap_or_default();
+    // Title case for the first grapheme: a multi-letter upper case (ligatures such as
+    // "ﬁ" → "FI") keeps only its first letter upper ("Fi").
+    let first = gs
+        .next()
+        .map(|g| {
+            let upper = g.to_uppercase();
+            let mut chars = upper.chars();
+            let head: String = chars.next().into_iter().collect();
+            if g.chars().count() == 1 && upper.chars().count() > 1 {
+                head + &chars.as_str().to_lowercase()
+            } else {
+                upper
+            }
+        })
+        .unwrap_or_default();
     let rest: String = gs.collect::<String>().to_lowercase();
     Ok(Term::string(first + &rest))
 }
@@ -200,6 +248,32 @@ fn ends_with(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 fn replace(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = string_arg(&a[0], "replace", 4)?;
+    if super::regex::is_regex_term(&a[1]) {
+        let mut args = vec![a[1].clone(), a[0].clone(), a[2].clone()];
+        args.extend(a.get(3).cloned());
+        return Err(Control::CallMfa { module: Atom::new("Elixir.Regex"), name: Atom::new("replace"), args });
+    }
+    if matches!(a[2], Term::Fun(_)) {
+        // Learner code runs for each match: String.__replace_with__/3 in the prelude
+        // (Regex's) gets the text between matches and each match.
+        let pats = patterns(&a[1], "replace", 4)?;
+        let global = option(a.get(3), "global").is_none_or(Term::is_truthy);
+        let (mut gaps, mut found, mut from) = (Vec::new(), Vec::new(), 0);
+        while let Some((at, len)) = find_any(s, &pats, from).filter(|(_, len)| *len > 0) {
+            gaps.push(Term::string(&s[from..at]));
+            found.push(Term::list(vec![Term::string(&s[at..at + len])]));
+            from = at + len;
+            if !global {
+                break;
+            }
+        }
+        gaps.push(Term::string(&s[from..]));
+        return Err(Control::CallMfa {
+            module: Atom::new("Elixir.Regex"),
+            name: Atom::new("__replace_with__"),
+            args: vec![Term::list(gaps), Term::list(found), a[2].clone()],
+        });
+    }
     let pats = patterns(&a[1], "replace", 4)?;
     // A function replacement must run learner code: the prelude handles it.
     let with = string_arg(&a[2], "replace", 4)?;
@@ -238,7 +312,12 @@ fn replace_affix(a: &[Term], name: &str, prefix: bool, all: bool) -> NativeResul
     let m = string_arg(&a[1], name, 3)?;
     let with = string_arg(&a[2], name, 3)?;
     if m.is_empty() {
-        return Ok(Term::string(s));
+        // An empty prefix/suffix matches once; empty leading/trailing runs match none.
+        return Ok(Term::string(match (all, prefix) {
+            (true, _) => s.to_string(),
+            (false, true) => format!("{with}{s}"),
+            (false, false) => format!("{s}{with}"),
+        }));
     }
     let mut rest = s;
     let mut count = 0;
@@ -282,11 +361,18 @@ fn replace_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn pad(a: &[Term], name: &str, leading: bool) -> NativeResult {
     let s = string_arg(&a[0], name, 3)?;
     let count = index(&a[1]).ok_or_else(|| function_clause("String", name, 3))?;
-    let padding = match a.get(2) {
-        Some(p) => string_arg(p, name, 3)?,
-        None => " ",
+    // The padding is a string (cycled by graphemes) or a list of strings (cycled by item).
+    let pad_items: Vec<String>;
+    let pad_gs: Vec<&str> = match a.get(2) {
+        Some(p) if p.is_list() => {
+            pad_items = list(p)
+                .and_then(|xs| xs.iter().map(|x| text(x).map(str::to_string)).collect::<Option<Vec<String>>>())
+                .ok_or_else(|| function_clause("String", name, 3))?;
+            pad_items.iter().map(String::as_str).collect()
+        }
+        Some(p) => graphemes(string_arg(p, name, 3)?),
+        None => vec![" "],
     };
-    let pad_gs = graphemes(padding);
     if pad_gs.is_empty() {
         return Err(function_clause("String", name, 3));
     }
@@ -459,15 +545,32 @@ fn valid(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 
 /// Elixir's `String.printable?/1`: no control characters besides `\n\r\t\v\b\f\e\d\a`.
 pub fn printable(s: &str) -> bool {
+    // Elixir 1.14's String.printable?/2: the escapes it can print, plus these ranges.
     s.chars().all(|c| {
-        matches!(
-            c,
-            '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}'
-        ) || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))
+        matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{8}' | '\u{c}' | '\u{1b}' | '\u{7f}' | '\u{7}')
+            || matches!(c as u32, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff)
     })
 }
 fn printable_fn(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let limit = match a.get(1) {
+        None => usize::MAX,
+        Some(l) if l.is_atom_named("infinity") => usize::MAX,
+        Some(l) => index(l).ok_or_else(|| function_clause("String", "printable?", 2))?,
+    };
+    if limit == 0 && matches!(a[0], Term::Binary(_)) {
+        return Ok(Term::bool(true));
+    }
     match &a[0] {
+        Term::Binary(b) if limit < usize::MAX => {
+            // Only the first `limit` characters are looked at.
+            let valid = match std::str::from_utf8(b) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or(""),
+            };
+            let head: String = valid.chars().take(limit).collect();
+            let enough = head.chars().count() == limit || valid.len() == b.len();
+            Ok(Term::bool(enough && printable(&head)))
+        }
         Term::Binary(_) => Ok(Term::bool(text(&a[0]).is_some_and(printable))),
         _ => Err(function_clause("String", "printable?", 2)),
     }
@@ -534,6 +637,154 @@ pub fn register(reg: &mut NativeRegistry) {
         reg.add(m, name, 3, f);
     }
     reg.add(m, "replace", 4, replace);
+    reg.add(m, "printable?", 2, printable_fn);
+    reg.add(m, "normalize", 2, normalize);
+    reg.add(m, "equivalent?", 2, equivalent);
+    reg.add(m, "next_codepoint", 1, next_codepoint);
+    reg.add(m, "next_grapheme", 1, next_grapheme);
+    reg.add(m, "chunk", 2, chunk);
+    reg.add(m, "jaro_distance", 2, jaro_distance);
+    reg.add(m, "bag_distance", 2, bag_distance);
+    reg.add(m, "match?", 2, match_p);
+}
+
+/// `String.normalize/2` with `:nfd`, `:nfc`, `:nfkd` or `:nfkc`.
+fn normalize(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    use unicode_normalization::UnicodeNormalization;
+    let s = string_arg(&a[0], "normalize", 2)?;
+    let form = a[1].as_atom().map(|x| x.as_str().to_string()).unwrap_or_default();
+    Ok(Term::string(match form.as_str() {
+        "nfd" => s.nfd().collect::<String>(),
+        "nfc" => s.nfc().collect(),
+        "nfkd" => s.nfkd().collect(),
+        "nfkc" => s.nfkc().collect(),
+        _ => return Err(function_clause("String", "normalize", 2)),
+    }))
+}
+/// `String.equivalent?/2`: equal after canonical decomposition.
+fn equivalent(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    use unicode_normalization::UnicodeNormalization;
+    let x = string_arg(&a[0], "equivalent?", 2)?;
+    let y = string_arg(&a[1], "equivalent?", 2)?;
+    Ok(Term::bool(x.nfd().eq(y.nfd())))
+}
+/// `String.next_codepoint/1`: the first code point (or the first byte, when it does
+/// not start valid UTF-8) and the rest; nil for "".
+fn next_codepoint(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let b = a[0].as_bytes().ok_or_else(|| function_clause("String", "next_codepoint", 1))?;
+    if b.is_empty() {
+        return Ok(Term::nil());
+    }
+    let n = first_char_len(b).unwrap_or(1);
+    Ok(Term::pair(Term::bytes(b[..n].to_vec()), Term::bytes(b[n..].to_vec())))
+}
+/// The byte length of the UTF-8 character `b` starts with, if it starts with one.
+fn first_char_len(b: &[u8]) -> Option<usize> {
+    let n = match b.first()? {
+        0x00..=0x7f => 1,
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    std::str::from_utf8(b.get(..n)?).ok().map(|_| n)
+}
+fn next_grapheme(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "next_grapheme", 1)?;
+    Ok(match s.graphemes(true).next() {
+        None => Term::nil(),
+        Some(g) => Term::pair(Term::string(g), Term::string(&s[g.len()..])),
+    })
+}
+/// `String.chunk/2`: runs of valid (or printable) and invalid characters.
+fn chunk(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let b = a[0].as_bytes().ok_or_else(|| function_clause("String", "chunk", 2))?;
+    let printable_mode = if a[1].is_atom_named("printable") {
+        true
+    } else if a[1].is_atom_named("valid") {
+        false
+    } else {
+        return Err(function_clause("String", "chunk", 2));
+    };
+    let mut chunks: Vec<(bool, Vec<u8>)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let (len, kind) = match first_char_len(&b[i..]) {
+            Some(n) => {
+                let ok = !printable_mode || std::str::from_utf8(&b[i..i + n]).is_ok_and(printable);
+                (n, ok)
+            }
+            None => (1, false),
+        };
+        match chunks.last_mut() {
+            Some((k, bytes)) if *k == kind => bytes.extend_from_slice(&b[i..i + len]),
+            _ => chunks.push((kind, b[i..i + len].to_vec())),
+        }
+        i += len;
+    }
+    Ok(Term::list(chunks.into_iter().map(|(_, bytes)| Term::bytes(bytes)).collect()))
+}
+/// `String.jaro_distance/2`: the Jaro similarity of the two strings' graphemes.
+fn jaro_distance(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let x = graphemes(string_arg(&a[0], "jaro_distance", 2)?);
+    let y = graphemes(string_arg(&a[1], "jaro_distance", 2)?);
+    Ok(Term::Float(jaro(&x, &y)))
+}
+/// Jaro similarity: matches within half the longer length, minus half the transpositions.
+pub fn jaro(x: &[&str], y: &[&str]) -> f64 {
+    if x.is_empty() || y.is_empty() {
+        return if x.is_empty() && y.is_empty() { 1.0 } else { 0.0 };
+    }
+    if x == y {
+        return 1.0;
+    }
+    let window = (x.len().max(y.len()) / 2).saturating_sub(1);
+    let mut y_used = vec![false; y.len()];
+    let mut x_matches = Vec::new();
+    for (i, g) in x.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(y.len());
+        if let Some(j) = (lo..hi).find(|j| !y_used[*j] && y[*j] == *g) {
+            y_used[j] = true;
+            x_matches.push(*g);
+        }
+    }
+    let m = x_matches.len();
+    if m == 0 {
+        return 0.0;
+    }
+    let y_matches: Vec<&str> = y.iter().zip(&y_used).filter(|(_, u)| **u).map(|(g, _)| *g).collect();
+    let transpositions = x_matches.iter().zip(&y_matches).filter(|(p, q)| p != q).count() / 2;
+    let m = m as f64;
+    (m / x.len() as f64 + m / y.len() as f64 + (m - transpositions as f64) / m) / 3.0
+}
+/// `String.bag_distance/2`: 1 minus the larger one-sided grapheme-count difference
+/// over the longer length.
+fn bag_distance(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let x = graphemes(string_arg(&a[0], "bag_distance", 2)?);
+    let y = graphemes(string_arg(&a[1], "bag_distance", 2)?);
+    if x.is_empty() || y.is_empty() {
+        return Ok(Term::Float(0.0));
+    }
+    let bag = |gs: &[&str]| {
+        let mut m: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for g in gs {
+            *m.entry((*g).to_string()).or_default() += 1;
+        }
+        m
+    };
+    let (bx, by) = (bag(&x), bag(&y));
+    let diff = |p: &std::collections::HashMap<String, i64>, q: &std::collections::HashMap<String, i64>| {
+        p.iter().map(|(k, n)| (n - q.get(k).copied().unwrap_or(0)).max(0)).sum::<i64>()
+    };
+    let d = diff(&bx, &by).max(diff(&by, &bx)) as f64;
+    Ok(Term::Float(1.0 - d / x.len().max(y.len()) as f64))
+}
+/// `String.match?/2`: whether the regex matches anywhere in the string.
+fn match_p(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let s = string_arg(&a[0], "match?", 2)?;
+    let c = super::regex::compiled_of(&a[1], "match?", 2)?;
+    Ok(Term::bool(super::regex::is_match(&c, s)?))
 }
 
 #[cfg(test)]

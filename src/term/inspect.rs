@@ -64,6 +64,21 @@ pub struct InspectOpts {
     /// Struct field order; without it, fields print in term order and every
     /// `__struct__` map is assumed to be a valid struct.
     pub struct_fields: Option<std::sync::Arc<dyn StructFields>>,
+    /// The radix integers print in (`base:` — 2, 8, 10 or 16, with `0b`/`0o`/`0x`).
+    pub base: u32,
+    /// How binaries are shown (`binaries:`).
+    pub binaries: Binaries,
+}
+
+/// How binaries are shown (Elixir's `:binaries` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binaries {
+    /// A string when printable, else `<<...>>`.
+    Infer,
+    /// Always a string, escaping what is not printable.
+    AsStrings,
+    /// Always `<<...>>`.
+    AsBinaries,
 }
 
 impl Default for InspectOpts {
@@ -75,6 +90,8 @@ impl Default for InspectOpts {
             printable_limit: 4096,
             charlists: Charlists::Infer,
             struct_fields: Some(std::sync::Arc::new(DefinedStructs)),
+            base: 10,
+            binaries: Binaries::Infer,
         }
     }
 }
@@ -343,11 +360,20 @@ fn leaf(s: impl Into<String>) -> Expanded<'static> {
 
 fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     match t {
-        Term::Int(i) => leaf(i.to_string()),
-        Term::BigInt(b) => leaf(b.to_string()),
+        Term::Int(i) if opts.base == 10 => leaf(i.to_string()),
+        Term::Int(i) => leaf(radix_text(&num_bigint::BigInt::from(*i), opts.base)),
+        Term::BigInt(b) if opts.base == 10 => leaf(b.to_string()),
+        Term::BigInt(b) => leaf(radix_text(b, opts.base)),
         Term::Float(f) => leaf(float_inspect(*f)),
         Term::Atom(a) => leaf(atom_literal(a.as_str())),
-        Term::Binary(bytes) => Expanded::Leaf(binary_doc(bytes, ctx.limit, opts.printable_limit)),
+        Term::Binary(bytes) => Expanded::Leaf(match opts.binaries {
+            Binaries::Infer => binary_doc(bytes, ctx.limit, opts.printable_limit),
+            Binaries::AsStrings => {
+                let (escaped, more) = escape(bytes, b'"', opts.printable_limit);
+                Doc::text(format!("\"{escaped}\"{}", if more { " <> ..." } else { "" }))
+            }
+            Binaries::AsBinaries => bytes_doc(bytes, ctx.limit),
+        }),
         Term::Nil => leaf("[]"),
         Term::Cons(_) => list(t, ctx, opts),
         Term::Tuple(items) => {
@@ -371,6 +397,18 @@ fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
     }
 }
 
+/// An integer in base 2, 8 or 16 with Elixir's prefix (`-0x64`).
+fn radix_text(i: &num_bigint::BigInt, base: u32) -> String {
+    let prefix = match base {
+        2 => "0b",
+        8 => "0o",
+        _ => "0x",
+    };
+    let digits = i.magnitude().to_str_radix(base).to_uppercase();
+    let sign = if i.sign() == num_bigint::Sign::Minus { "-" } else { "" };
+    format!("{sign}{prefix}{digits}")
+}
+
 /// A binary: a quoted string when printable, `<<1, 2, 3>>` otherwise.
 fn binary_doc(bytes: &[u8], limit: usize, printable_limit: usize) -> Doc {
     if is_printable_string(bytes, printable_limit) {
@@ -378,6 +416,11 @@ fn binary_doc(bytes: &[u8], limit: usize, printable_limit: usize) -> Doc {
         let suffix = if more { " <> ..." } else { "" };
         return Doc::text(format!("\"{escaped}\"{suffix}"));
     }
+    bytes_doc(bytes, limit)
+}
+
+/// A binary as `<<1, 2, 3>>`, whatever its bytes.
+fn bytes_doc(bytes: &[u8], limit: usize) -> Doc {
     // `each_bit`: bytes flex-glued, `...` once the limit is spent.
     let mut parts = Vec::new();
     let mut remaining = limit;
@@ -540,6 +583,46 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
                 return leaf(format!("~D[{text}]"));
             }
         }
+        "Elixir.NaiveDateTime" => {
+            if let Some(text) = super::date::iso_naive_datetime(t) {
+                return leaf(format!("~N[{text}]"));
+            }
+        }
+        "Elixir.Time" => {
+            if let Some(text) = super::date::iso_time(t) {
+                return leaf(format!("~T[{text}]"));
+            }
+        }
+        "Elixir.DateTime" => {
+            if let Some((text, utc)) = super::date::iso_datetime(t) {
+                return leaf(if utc { format!("~U[{text}]") } else { format!("#DateTime<{text}>") });
+            }
+        }
+        "Elixir.Date.Range" => {
+            if let (Some(first), Some(last), Some(Term::Int(step))) =
+                (t.map_get_atom("first").and_then(iso_date), t.map_get_atom("last").and_then(iso_date), t.map_get_atom("step"))
+            {
+                let step_text = if *step == 1 { String::new() } else { format!(", {step}") };
+                return leaf(format!("Date.range(~D[{first}], ~D[{last}]{step_text})"));
+            }
+        }
+        "Elixir.URI" if t.map_get_atom("authority").is_some_and(Term::is_nil) && map.len() == 9 => {
+            // Elixir 1.14 hides the deprecated `authority` field when it is nil.
+            let fields = ["scheme", "userinfo", "host", "port", "path", "query", "fragment"];
+            let mut slots = Slots::new(ctx);
+            for field in fields {
+                let Some(c) = slots.take() else { break };
+                if let Some(value) = t.map_get_atom(field) {
+                    slots.push(Part::Keyword(atom_key(field)), &[value], c);
+                }
+            }
+            return slots.frame("%URI{".into(), "}", BreakMode::Strict);
+        }
+        "Elixir.Regex" => {
+            if let Some(doc) = regex_doc(t, opts) {
+                return Expanded::Leaf(doc);
+            }
+        }
         "Elixir.MapSet" => {
             if let Some(Term::Map(members)) = t.map_get_atom("map") {
                 if members.is_empty() {
@@ -578,6 +661,44 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
         // Not a struct of a known module (or fields added/removed): a plain map.
         _ => map_container(map, "%{".into(), ctx, false),
     }
+}
+
+/// `Inspect.Regex` (1.14): `~r/source/opts`, or `Regex.compile!(source, [opts])` when
+/// the options are a list of `:re` atoms.
+fn regex_doc(t: &Term, opts: &InspectOpts) -> Option<Doc> {
+    let source = t.map_get_atom("source")?.as_str()?;
+    let options = t.map_get_atom("opts")?;
+    if options.is_list() {
+        let source_doc = binary_doc(source.as_bytes(), opts.limit, opts.printable_limit);
+        let opts_text = inspect_with(options, &InspectOpts::default());
+        return Some(Doc::concat(vec![
+            Doc::text("Regex.compile!("),
+            source_doc,
+            Doc::text(format!(", {opts_text})")),
+        ]));
+    }
+    let modifiers = options.as_str()?;
+    let mut out = String::from("~r/");
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'/') => {
+                chars.next();
+                out.push_str("\\/");
+            }
+            '/' => out.push_str("\\/"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{0B}' => out.push_str("\\v"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\u{07}' => out.push_str("\\a"),
+            other => out.push(other),
+        }
+    }
+    out.push('/');
+    out.push_str(modifiers);
+    Some(Doc::text(out))
 }
 
 /// True when `map`'s keys are exactly the definition's `fields` (`__struct__` and

@@ -70,8 +70,59 @@ pub fn to_text_bytes(t: &Term) -> Result<Vec<u8>, NoTextForm> {
             Some(text) => Ok(text.into_bytes()),
             None => Err(not_implemented(t)),
         },
+        Term::Map(_) if t.struct_name().is_some() => {
+            let text = super::date::iso_naive_datetime(t)
+                .or_else(|| super::date::iso_time(t))
+                .or_else(|| super::date::iso_datetime(t).map(|(text, _)| text))
+                .or_else(|| uri_text(t));
+            text.map(String::into_bytes).ok_or_else(|| not_implemented(t))
+        }
         _ => Err(not_implemented(t)),
     }
+}
+
+/// `to_string(%URI{})`: the URI's parts joined back (`URI.to_string/1`).
+fn uri_text(t: &Term) -> Option<String> {
+    if !t.struct_name().is_some_and(|n| n.as_str() == "Elixir.URI") {
+        return None;
+    }
+    let part = |k: &str| t.map_get_atom(k).and_then(Term::as_str).map(str::to_string);
+    let mut out = String::new();
+    if let Some(scheme) = part("scheme") {
+        out.push_str(&scheme);
+        out.push(':');
+    }
+    if let Some(host) = part("host") {
+        out.push_str("//");
+        if let Some(userinfo) = part("userinfo") {
+            out.push_str(&userinfo);
+            out.push('@');
+        }
+        out.push_str(&host);
+        if let Some(Term::Int(port)) = t.map_get_atom("port") {
+            let default = match part("scheme").as_deref() {
+                Some("http") | Some("ws") => Some(80),
+                Some("https") | Some("wss") => Some(443),
+                Some("ftp") => Some(21),
+                _ => None,
+            };
+            if default != Some(*port) {
+                out.push_str(&format!(":{port}"));
+            }
+        }
+    }
+    if let Some(path) = part("path") {
+        out.push_str(&path);
+    }
+    if let Some(query) = part("query") {
+        out.push('?');
+        out.push_str(&query);
+    }
+    if let Some(fragment) = part("fragment") {
+        out.push('#');
+        out.push_str(&fragment);
+    }
+    Some(out)
 }
 
 fn not_implemented(t: &Term) -> NoTextForm {

@@ -192,4 +192,31 @@ defmodule Access do
   end
 
   defp filter_update([], _fun, _next, gets, updates), do: {:lists.reverse(gets), :lists.reverse(updates)}
+
+  @doc "Accessor for the list elements at the indices of `range` (a positive step)."
+  def slice(%Range{step: step} = range) when step > 0 do
+    fn
+      :get, data, next when is_list(data) -> Enum.map(Enum.slice(data, range), next)
+      :get_and_update, data, next when is_list(data) ->
+        picked = :maps.from_list(Enum.map(Enum.slice(Enum.with_index(data), range), fn {_, i} -> {i, true} end))
+        slice_update(data, 0, picked, next, [], [])
+    end
+  end
+
+  def slice(%Range{} = range) do
+    raise ArgumentError, "Access.slice/1 does not accept ranges with negative steps, got: #{inspect(range)}"
+  end
+
+  defp slice_update([head | tail], i, picked, next, gets, updates) do
+    if :maps.is_key(i, picked) do
+      case next.(head) do
+        {get, update} -> slice_update(tail, i + 1, picked, next, [get | gets], [update | updates])
+        :pop -> slice_update(tail, i + 1, picked, next, [head | gets], updates)
+      end
+    else
+      slice_update(tail, i + 1, picked, next, gets, [head | updates])
+    end
+  end
+
+  defp slice_update([], _i, _picked, _next, gets, updates), do: {:lists.reverse(gets), :lists.reverse(updates)}
 end

@@ -379,6 +379,7 @@ defmodule Enum do
   defp sort_fun({:asc, module}, _) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
   defp sort_fun({:desc, module}, _) when is_atom(module), do: fn a, b -> module.compare(a, b) != :lt end
   defp sort_fun(fun, _) when is_function(fun, 2), do: fun
+  defp sort_fun(module, :desc) when is_atom(module), do: fn a, b -> module.compare(a, b) != :lt end
   defp sort_fun(module, _) when is_atom(module), do: fn a, b -> module.compare(a, b) != :gt end
 
   # Bottom-up stable merge sort: runs of one element merged pairwise until one is left.
@@ -725,5 +726,143 @@ defmodule Enum do
 
   def into(_enumerable, other, _transform) do
     raise Protocol.UndefinedError, protocol: Collectable, value: other
+  end
+
+  # ---------------------------------------------------------------- 1.12-1.14 additions
+
+  @doc "Counts the elements, stopping at `limit`."
+  def count_until(enumerable, limit) when is_integer(limit) and limit > 0 do
+    count_until(enumerable, fn _ -> true end, limit)
+  end
+
+  @doc "Counts the elements for which `fun` is truthy, stopping at `limit`."
+  def count_until(enumerable, fun, limit) when is_integer(limit) and limit > 0 do
+    result =
+      Enumerable.reduce(enumerable, {:cont, 0}, fn x, n ->
+        cond do
+          not fun.(x) -> {:cont, n}
+          n + 1 == limit -> {:halt, n + 1}
+          true -> {:cont, n + 1}
+        end
+      end)
+
+    elem(result, 1)
+  end
+
+  @doc "Drops every `nth` element, starting with the first (0 drops none)."
+  def drop_every(enumerable, 0), do: to_list(enumerable)
+
+  def drop_every(enumerable, nth) when is_integer(nth) and nth > 0 do
+    {kept, _} = reduce(enumerable, {[], 0}, fn x, {acc, i} -> if rem(i, nth) == 0, do: {acc, i + 1}, else: {[x | acc], i + 1} end)
+    :lists.reverse(kept)
+  end
+
+  @doc "`fun.(x, acc)` returns `{list, acc}` (concatenated) or `{:halt, acc}`."
+  def flat_map_reduce(enumerable, acc, fun) do
+    {_, {lists, acc}} =
+      Enumerable.reduce(enumerable, {:cont, {[], acc}}, fn x, {lists, acc} ->
+        case fun.(x, acc) do
+          {:halt, acc} -> {:halt, {lists, acc}}
+          {list, acc} -> {:cont, {[to_list(list) | lists], acc}}
+        end
+      end)
+
+    {:lists.append(:lists.reverse(lists)), acc}
+  end
+
+  @doc "Maps with `mapper` and puts `separator` between the results."
+  def map_intersperse(enumerable, separator, mapper) do
+    reduce(enumerable, [], fn
+      x, [] -> [mapper.(x)]
+      x, acc -> [mapper.(x), separator | acc]
+    end)
+    |> :lists.reverse()
+  end
+
+  @doc "`{min, max}` of the elements by `fun`; see `min_max/2` and `max/3`. Ties keep the first."
+  def min_max_by(enumerable, fun, sorter_or_fallback \\ nil, fallback \\ &raise_empty/0)
+
+  def min_max_by(enumerable, fun, fallback, _) when is_function(fallback, 0),
+    do: min_max_by(enumerable, fun, nil, fallback)
+
+  def min_max_by(enumerable, fun, sorter, fallback) do
+    less? = min_max_sorter(sorter)
+
+    result =
+      reduce(enumerable, :__enum_empty__, fn
+        x, :__enum_empty__ ->
+          key = fun.(x)
+          {x, key, x, key}
+
+        x, {min, min_key, max, max_key} ->
+          key = fun.(x)
+          {min, min_key} = if less?.(key, min_key), do: {x, key}, else: {min, min_key}
+          {max, max_key} = if less?.(max_key, key), do: {x, key}, else: {max, max_key}
+          {min, min_key, max, max_key}
+      end)
+
+    case result do
+      {min, _, max, _} -> {min, max}
+      :__enum_empty__ -> fallback.()
+    end
+  end
+
+  defp min_max_sorter(nil), do: fn a, b -> a < b end
+  defp min_max_sorter(fun) when is_function(fun, 2), do: fun
+  defp min_max_sorter(module) when is_atom(module), do: fn a, b -> module.compare(a, b) == :lt end
+
+  @doc "Reverses `count` elements from `start_index` on."
+  def reverse_slice(enumerable, start_index, count)
+      when is_integer(start_index) and start_index >= 0 and is_integer(count) and count >= 0 do
+    list = to_list(enumerable)
+    {front, rest} = :lists.split(:erlang.min(start_index, length(list)), list)
+    {middle, back} = :lists.split(:erlang.min(count, length(rest)), rest)
+    front ++ :lists.reverse(middle) ++ back
+  end
+
+  @doc "Moves the element (or range of elements) at `range_or_index` to `insertion_index`."
+  def slide(enumerable, range_or_index, insertion_index) when is_integer(insertion_index) do
+    list = to_list(enumerable)
+    size = length(list)
+    {first, last} = slide_bounds(range_or_index, size)
+    insertion = if insertion_index < 0, do: insertion_index + size, else: insertion_index
+
+    cond do
+      first > last or first >= size -> list
+      insertion >= first and insertion <= last -> list
+      true ->
+        last = :erlang.min(last, size - 1)
+        {front, rest} = :lists.split(first, list)
+        {moved, back} = :lists.split(last - first + 1, rest)
+        remaining = front ++ back
+        at = if insertion < first, do: insertion, else: insertion - (last - first)
+        {before, later} = :lists.split(:erlang.min(:erlang.max(at, 0), length(remaining)), remaining)
+        before ++ moved ++ later
+    end
+  end
+
+  defp slide_bounds(index, size) when is_integer(index) do
+    i = if index < 0, do: index + size, else: index
+    {i, i}
+  end
+
+  defp slide_bounds(%Range{first: first, last: last, step: 1}, size) do
+    first = if first < 0, do: first + size, else: first
+    last = if last < 0, do: last + size, else: last
+    {first, last}
+  end
+
+  defp slide_bounds(%Range{first: first, last: last}, size) when first > last do
+    slide_bounds(%Range{first: first, last: last, step: 1}, size)
+  end
+
+  @doc "Reduces the zipped elements: `fun.(left, right, acc)`."
+  def zip_reduce(left, right, acc, fun) when is_function(fun, 3) do
+    reduce(zip(left, right), acc, fn {l, r}, acc -> fun.(l, r, acc) end)
+  end
+
+  @doc "Reduces the zipped elements of `enumerables`: `fun.(list_of_elements, acc)`."
+  def zip_reduce(enumerables, acc, fun) when is_function(fun, 2) do
+    reduce(zip(enumerables), acc, fn tuple, acc -> fun.(:erlang.tuple_to_list(tuple), acc) end)
   end
 end

@@ -33,8 +33,8 @@ defmodule Enumerable do
   def reduce(%MapSet{map: map}, acc, fun), do: reduce_list(:maps.keys(map), acc, fun)
   def reduce(%File.Stream{path: path}, acc, fun), do: reduce_list(:otplab_file.read_lines(path), acc, fun)
 
-  def reduce(%Date.Range{}, _acc, _fun) do
-    raise ArgumentError, "enumerating a Date.Range is not supported by otplab"
+  def reduce(%Date.Range{first_in_iso_days: first, last_in_iso_days: last, step: step}, acc, fun) do
+    reduce(%Range{first: first, last: last, step: step}, acc, fn day, acc -> fun.(Date.from_gregorian_days(day), acc) end)
   end
 
   def reduce(%{__struct__: _} = struct, acc, fun), do: impl_for!(struct).reduce(struct, acc, fun)
@@ -76,6 +76,8 @@ defmodule Enumerable do
   def count(list) when is_list(list), do: {:ok, length(list)}
   def count(%Range{} = range), do: {:ok, Range.size(range)}
   def count(%MapSet{map: map}), do: {:ok, map_size(map)}
+  def count(%Date.Range{first_in_iso_days: first, last_in_iso_days: last, step: step}),
+    do: {:ok, Range.size(%Range{first: first, last: last, step: step})}
   def count(%Stream{}), do: :unknown
   def count(%File.Stream{}), do: :unknown
   def count(%{__struct__: _} = struct) do
@@ -101,6 +103,12 @@ defmodule Enumerable do
 
   def member?(%Range{}, _value), do: {:ok, false}
   def member?(%MapSet{map: map}, value), do: {:ok, :maps.is_key(value, map)}
+
+  def member?(%Date.Range{first_in_iso_days: first, last_in_iso_days: last, step: step}, %Date{} = date) do
+    member?(%Range{first: first, last: last, step: step}, Date.to_gregorian_days(date))
+  end
+
+  def member?(%Date.Range{}, _value), do: {:ok, false}
   def member?(%Stream{}, _value), do: :unknown
   def member?(%File.Stream{}, _value), do: :unknown
   def member?(%{__struct__: _} = struct, value) do

@@ -19,9 +19,10 @@ defmodule Kernel do
   def get_in(data, keys) when is_list(keys), do: get_path(data, keys)
 
   defp get_path(data, []), do: data
+  # Nothing is found below nil, whatever the accessors (as Elixir's get_in).
+  defp get_path(nil, _keys), do: nil
   defp get_path(data, [accessor]) when is_function(accessor, 3), do: accessor.(:get, data, fn x -> x end)
   defp get_path(data, [accessor | rest]) when is_function(accessor, 3), do: accessor.(:get, data, fn x -> get_path(x, rest) end)
-  defp get_path(nil, [_ | rest]), do: get_path(nil, rest)
   defp get_path(data, [key | rest]), do: get_path(Access.get(data, key), rest)
 
   @doc "`fun.(current)` returns `{get, new}` or `:pop` at the nested `keys` path."

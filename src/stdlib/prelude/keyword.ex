@@ -111,4 +111,134 @@ defmodule Keyword do
 
     :lists.reverse(reversed)
   end
+
+  @doc "As `get_and_update/3`, raising KeyError when `key` is absent."
+  def get_and_update!(keywords, key, fun) when is_list(keywords) and is_atom(key) do
+    if Keyword.has_key?(keywords, key) do
+      get_and_update_loop(keywords, key, fun, [])
+    else
+      raise KeyError, key: key, term: keywords
+    end
+  end
+
+  @doc "Puts `fun.(value)` at the first `key` and drops its duplicates; unchanged when absent."
+  def replace_lazy(keywords, key, fun) when is_list(keywords) and is_atom(key) do
+    case Keyword.fetch(keywords, key) do
+      {:ok, _} -> update_loop(keywords, key, fun, [], fn -> [] end)
+      :error -> keywords
+    end
+  end
+
+  @doc "Puts `value` at the first `key` and drops its duplicates; unchanged when absent."
+  def replace(keywords, key, value) when is_list(keywords) and is_atom(key) do
+    replace_lazy(keywords, key, fn _ -> value end)
+  end
+
+  @doc "As `replace/3`, raising KeyError when `key` is absent."
+  def replace!(keywords, key, value) when is_list(keywords) and is_atom(key) do
+    update!(keywords, key, fn _ -> value end)
+  end
+
+  @doc "Deletes the first entry for `key` only."
+  def delete_first(keywords, key) when is_list(keywords) and is_atom(key) do
+    case :lists.keymember(key, 1, keywords) do
+      true -> :lists.keydelete(key, 1, keywords)
+      false -> keywords
+    end
+  end
+
+  @doc "`{first_value, keywords_without_that_entry}`; `default` when absent."
+  def pop_first(keywords, key, default \\ nil) when is_list(keywords) and is_atom(key) do
+    case :lists.keyfind(key, 1, keywords) do
+      {^key, value} -> {value, :lists.keydelete(key, 1, keywords)}
+      false -> {default, keywords}
+    end
+  end
+
+  @doc "`{all_values, keywords_without_key}`."
+  def pop_values(keywords, key) when is_list(keywords) and is_atom(key) do
+    {Keyword.get_values(keywords, key), Keyword.delete(keywords, key)}
+  end
+
+  @doc "`{first_value, keywords_without_key}`, raising KeyError when absent."
+  def pop!(keywords, key) when is_list(keywords) and is_atom(key) do
+    case Keyword.fetch(keywords, key) do
+      {:ok, value} -> {value, Keyword.delete(keywords, key)}
+      :error -> raise KeyError, key: key, term: keywords
+    end
+  end
+
+  @doc "Whether both hold the same entries in any order (values compared with `===`)."
+  def equal?(left, right) when is_list(left) and is_list(right) do
+    :lists.sort(left) === :lists.sort(right)
+  end
+
+  @doc "Every key of `keys` paired with `value`."
+  def from_keys(keys, value) when is_list(keys), do: :lists.map(fn key -> {key, value} end, keys)
+
+  @doc "The keyword list itself."
+  def to_list(keywords) when is_list(keywords), do: keywords
+
+  @doc """
+  Checks `keywords` against `values` (atoms, or `{key, default}` pairs): `{:ok, kw}`
+  with the defaults filled in, or `{:error, bad_keys}` for unknown or repeated keys.
+  The order of the result is Elixir's.
+  """
+  def validate(keywords, values) when is_list(keywords) and is_list(values) do
+    validate_loop(keywords, values, [], [], [])
+  end
+
+  @doc "As `validate/2`, raising ArgumentError on bad keys."
+  def validate!(keywords, values) when is_list(keywords) and is_list(values) do
+    case validate(keywords, values) do
+      {:ok, kw} ->
+        kw
+
+      {:error, bad_keys} ->
+        allowed =
+          :lists.map(
+            fn
+              {key, _} -> key
+              key -> key
+            end,
+            values
+          )
+
+        raise ArgumentError,
+              "unknown keys #{inspect(bad_keys)} in #{inspect(keywords)}, the allowed keys are: #{inspect(allowed)}"
+    end
+  end
+
+  # `pending` holds the allowed entries not yet visited; `skipped` those passed over
+  # (most recent first). A key found in neither is unknown or repeated.
+  defp validate_loop([{key, _} = pair | rest], pending, skipped, acc, bad) when is_atom(key) do
+    case validate_find(key, pending, skipped) do
+      {pending, skipped} -> validate_loop(rest, pending, skipped, [pair | acc], bad)
+      :error ->
+        case validate_take(key, skipped, []) do
+          {:ok, skipped} -> validate_loop(rest, pending, skipped, [pair | acc], bad)
+          :error -> validate_loop(rest, pending, skipped, acc, [key | bad])
+        end
+    end
+  end
+
+  defp validate_loop([], pending, skipped, acc, []) do
+    {:ok, validate_defaults(pending, validate_defaults(skipped, acc))}
+  end
+
+  defp validate_loop([], _pending, _skipped, _acc, bad), do: {:error, bad}
+
+  defp validate_find(key, [key | rest], skipped), do: {rest, skipped}
+  defp validate_find(key, [{key, _} | rest], skipped), do: {rest, skipped}
+  defp validate_find(key, [other | rest], skipped), do: validate_find(key, rest, [other | skipped])
+  defp validate_find(_key, [], _skipped), do: :error
+
+  defp validate_take(key, [key | rest], seen), do: {:ok, :lists.reverse(seen, rest)}
+  defp validate_take(key, [{key, _} | rest], seen), do: {:ok, :lists.reverse(seen, rest)}
+  defp validate_take(key, [other | rest], seen), do: validate_take(key, rest, [other | seen])
+  defp validate_take(_key, [], _seen), do: :error
+
+  defp validate_defaults([{key, _} = pair | rest], acc) when is_atom(key), do: validate_defaults(rest, [pair | acc])
+  defp validate_defaults([key | rest], acc) when is_atom(key), do: validate_defaults(rest, acc)
+  defp validate_defaults([], acc), do: acc
 end

@@ -155,6 +155,23 @@ defmodule Stream do
     end, nil)
   end
 
+  @doc "Lazily drops every `nth` element, starting with the first (0 drops none)."
+  def drop_every(enumerable, 0), do: map(enumerable, fn x -> x end)
+
+  def drop_every(enumerable, nth) when is_integer(nth) and nth > 0 do
+    stateful(enumerable, 0, fn x, acc, i, down ->
+      if rem(i, nth) == 0, do: {:cont, acc, i + 1}, else: tag3(down.(x, acc), i + 1)
+    end, nil)
+  end
+
+  @doc "Lazily puts `separator` between consecutive elements."
+  def intersperse(enumerable, separator) do
+    transform(enumerable, false, fn
+      x, false -> {[x], true}
+      x, true -> {[separator, x], true}
+    end)
+  end
+
   @doc "Lazily maps every `nth` element with `fun`, starting with the first."
   def map_every(enumerable, 0, _fun), do: map(enumerable, fn x -> x end)
 
