@@ -13,6 +13,7 @@
 //! - [`steps`]: cutting a script into steps.
 //! - [`keys`]: the step mode's keys (a terminal's key presses or stdin lines).
 //! - [`timeline`]: a process timeline drawn on the terminal.
+//! - [`test`]: `otplab test` (as `mix test`) and ExUnit at the end of `otplab run`.
 
 pub mod args;
 pub mod course;
@@ -24,6 +25,7 @@ pub mod repl;
 pub mod run;
 pub mod sink;
 pub mod steps;
+pub mod test;
 pub mod timeline;
 pub mod watch;
 
@@ -44,6 +46,11 @@ pub fn main() -> i32 {
         Some(args::Command::Drill { id, step: true, .. }) => drill::step_command(&id, cli.clock.into()),
         Some(args::Command::Drill { id, file, step: false }) => drill::drill_command(&id, file.as_deref(), cli.clock.into()),
         Some(args::Command::Present { file }) => present::present_command(&file, cli.clock.into()),
+        Some(args::Command::Test { paths, seed, trace, only, exclude, include, max_failures, clock }) => test::test_command(
+            &paths,
+            &test::TestOptions { seed, trace, only, exclude, include, max_failures },
+            clock.into(),
+        ),
         Some(args::Command::Course { action: args::CourseAction::Lint { units } }) => course::lint_command(&units),
         None => repl::start(cli.clock.into()),
     };

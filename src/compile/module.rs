@@ -69,10 +69,16 @@ impl<'m> Compiler<'m> {
         let code = Arc::new(result?);
         let dst = b.reg();
         b.emit(Instr::DefineModule { module: code.clone(), dst });
+        if super::ex_unit::is_case(&items) {
+            self.expr(b, &super::ex_unit::registration(full.as_str(), span))?;
+        }
         Ok((dst, code))
     }
 
     fn module_body(&mut self, b: &mut FunBuilder, span: Span, full: Atom, items: &[Node]) -> CResult<ModuleCode> {
+        // ExUnit's forms become plain definitions (see `ex_unit`).
+        let expanded = if super::ex_unit::wants_expansion(items) { Some(super::ex_unit::expand(items, span)?) } else { None };
+        let items = expanded.as_deref().unwrap_or(items);
         // Pass 1: which functions exist (so calls between them resolve locally).
         let mut clauses: Vec<DefClause> = Vec::new();
         let mut struct_fields: Option<Vec<(Atom, Term)>> = None;

@@ -23,6 +23,16 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("keyword.ex", include_str!("prelude/keyword.ex")),
     ("access.ex", include_str!("prelude/access.ex")),
     ("kernel.ex", include_str!("prelude/kernel.ex")),
+    ("ex_unit/assertion_error.ex", include_str!("prelude/ex_unit/assertion_error.ex")),
+    ("ex_unit/timeout_error.ex", include_str!("prelude/ex_unit/timeout_error.ex")),
+    ("ex_unit/server.ex", include_str!("prelude/ex_unit/server.ex")),
+    ("ex_unit/assertions.ex", include_str!("prelude/ex_unit/assertions.ex")),
+    ("ex_unit/callbacks.ex", include_str!("prelude/ex_unit/callbacks.ex")),
+    ("ex_unit/formatter.ex", include_str!("prelude/ex_unit/formatter.ex")),
+    ("ex_unit/runner.ex", include_str!("prelude/ex_unit/runner.ex")),
+    ("ex_unit/ex_unit.ex", include_str!("prelude/ex_unit/ex_unit.ex")),
+    ("ex_unit/capture_io.ex", include_str!("prelude/ex_unit/capture_io.ex")),
+    ("ex_unit/capture_log.ex", include_str!("prelude/ex_unit/capture_log.ex")),
 ];
 
 #[cfg(test)]
