@@ -381,11 +381,12 @@ fn metadata(suite: &Suite, span: Span) -> CResult<Node> {
 /// Rewrites every assertion form inside `n` (post-order, so assertions nested
 /// in closures and blocks are lowered too).
 pub fn lower(n: &Node) -> CResult<Node> {
-    rebuild(n, &mut |node| lower_form(node))
+    rebuild(n, &mut |original, node| lower_form(original, node))
 }
 
-/// Rebuilds `n` bottom-up, applying `f` to every node after its children.
-fn rebuild(n: &Node, f: &mut dyn FnMut(Node) -> CResult<Node>) -> CResult<Node> {
+/// Rebuilds `n` bottom-up, applying `f` to every node (as written, and with its
+/// children rebuilt) after its children.
+fn rebuild(n: &Node, f: &mut dyn FnMut(&Node, Node) -> CResult<Node>) -> CResult<Node> {
     let mut go = |x: &Node| rebuild(x, f);
     let kind = match &n.kind {
         NodeKind::Interpolated { parts, charlist } => NodeKind::Interpolated { parts: rebuild_parts(parts, &mut go)?, charlist: *charlist },
@@ -436,7 +437,7 @@ fn rebuild(n: &Node, f: &mut dyn FnMut(Node) -> CResult<Node>) -> CResult<Node> 
         NodeKind::Capture(i) => NodeKind::Capture(Box::new(go(i)?)),
         other => other.clone(),
     };
-    f(Node::new(kind, n.span))
+    f(n, Node::new(kind, n.span))
 }
 
 fn rebuild_parts(parts: &[InterpPart], go: &mut dyn FnMut(&Node) -> CResult<Node>) -> CResult<Vec<InterpPart>> {
@@ -471,7 +472,7 @@ fn template(src: &str, span: Span, nodes: &HashMap<&str, Node>) -> CResult<Node>
     let items = parse_template(src, span)?;
     let mut out = Vec::new();
     for item in &items {
-        out.push(rebuild(item, &mut |n| match &n.kind {
+        out.push(rebuild(item, &mut |_, n| match &n.kind {
             NodeKind::Var(v) if nodes.contains_key(v.as_str()) => Ok(nodes[v.as_str()].clone()),
             _ => Ok(Node { kind: n.kind, span }),
         })?);
@@ -505,10 +506,15 @@ fn int_node(i: u32, span: Span) -> Node {
 }
 
 /// Lowers `node` if it is an assertion form; otherwise returns it unchanged.
-fn lower_form(node: Node) -> CResult<Node> {
+/// `original` is the form as written (its text is what failures show).
+fn lower_form(original: &Node, node: Node) -> CResult<Node> {
     let NodeKind::Call { target: CallTarget::Local(name), args, .. } = &node.kind else { return Ok(node) };
+    let written: &[Node] = match &original.kind {
+        NodeKind::Call { args, .. } => args,
+        _ => &[],
+    };
     let span = node.span;
-    let code = str_node(code_text(&node), span);
+    let code = str_node(code_text(original), span);
     let line = int_node(span.line, span);
     let mut vars: HashMap<&str, Node> = HashMap::new();
     vars.insert("code__", code);
@@ -517,7 +523,7 @@ fn lower_form(node: Node) -> CResult<Node> {
         ("assert" | "refute", 1 | 2) => {
             let kind = name.clone();
             let message = args.get(1).cloned();
-            assertion(&kind, &args[0], message, vars, span)
+            assertion(&kind, &args[0], written.first().unwrap_or(&args[0]), message, vars, span)
         }
         ("assert_receive" | "assert_received" | "refute_receive" | "refute_received", 1..=3) => {
             let received = name.ends_with("ed");
@@ -528,8 +534,9 @@ fn lower_form(node: Node) -> CResult<Node> {
             let timeout = if received { None } else { args.get(1).cloned() };
             let message = if received { args.get(1) } else { args.get(2) };
             let (pat, guard) = super::control::split_when(&args[0]);
-            vars.insert("code__", str_node(format!("{name} {}", code_text(&args[0])), span));
-            vars.insert("pattext__", str_node(code_text(&args[0]), span));
+            let pattern_text = code_text(written.first().unwrap_or(&args[0]));
+            vars.insert("code__", str_node(format!("{name} {pattern_text}"), span));
+            vars.insert("pattext__", str_node(pattern_text, span));
             vars.insert("pat__", pat.clone());
             vars.insert("timeout__", timeout.unwrap_or_else(|| Node::new(NodeKind::Int(default_timeout), span)));
             vars.insert("message__", message.cloned().unwrap_or_else(|| Node::new(NodeKind::Atom("nil".into()), span)));
@@ -581,7 +588,7 @@ fn lower_form(node: Node) -> CResult<Node> {
 
 /// `assert`/`refute` of one expression: a comparison shows both operands, a match
 /// or `match?` shows the pattern, anything else is tested for truthiness.
-fn assertion(kind: &str, expr: &Node, message: Option<Node>, mut vars: HashMap<&'static str, Node>, span: Span) -> CResult<Node> {
+fn assertion(kind: &str, expr: &Node, written: &Node, message: Option<Node>, mut vars: HashMap<&'static str, Node>, span: Span) -> CResult<Node> {
     let assert = kind == "assert";
     vars.insert("kind__", Node::new(NodeKind::Atom(kind.into()), span));
     vars.insert("message__", message.clone().unwrap_or_else(|| Node::new(NodeKind::Atom("nil".into()), span)));
@@ -600,7 +607,11 @@ fn assertion(kind: &str, expr: &Node, message: Option<Node>, mut vars: HashMap<&
         NodeKind::BinaryOp { op: BinaryOp::Match, lhs, rhs } if assert => {
             let (pat, guard) = super::control::split_when(lhs);
             vars.insert("pat__", pat.clone());
-            vars.insert("pattext__", str_node(code_text(lhs), span));
+            let written_lhs = match &written.kind {
+                NodeKind::BinaryOp { lhs, .. } => lhs,
+                _ => lhs,
+            };
+            vars.insert("pattext__", str_node(code_text(written_lhs), span));
             vars.insert("right__", (**rhs).clone());
             let head = match guard {
                 Some(g) => {
@@ -619,7 +630,11 @@ fn assertion(kind: &str, expr: &Node, message: Option<Node>, mut vars: HashMap<&
         }
         NodeKind::Call { target: CallTarget::Local(m), args, .. } if m == "match?" && args.len() == 2 => {
             vars.insert("pat__", args[0].clone());
-            vars.insert("pattext__", str_node(code_text(&args[0]), span));
+            let written_pattern = match &written.kind {
+                NodeKind::Call { args: w, .. } if w.len() == 2 => &w[0],
+                _ => &args[0],
+            };
+            vars.insert("pattext__", str_node(code_text(written_pattern), span));
             vars.insert("right__", args[1].clone());
             let fail = format!("ExUnit.Assertions.__match_failed__(:\"{}\", pattext__, exu_right__, code__, line__, message__)", if assert { "match?" } else { "refute match?" });
             let (yes, no) = if assert { ("true".to_string(), fail) } else { (fail, "false".to_string()) };

@@ -173,6 +173,10 @@ defmodule ExUnit.Formatter do
     format_assertion(error, test, line) <> stacktrace(test, line)
   end
 
+  defp format_failure({{:EXIT, pid}, {%{__exception__: true} = error, stack}, _line}, _test) when is_list(stack) do
+    pad_lines("** (EXIT from #{inspect(pid)}) an exception was raised:\n    " <> banner(:error, error)) <> "\n"
+  end
+
   defp format_failure({{:EXIT, pid}, reason, _line}, _test) do
     pad_lines("** (EXIT from #{inspect(pid)}) " <> Exception.format_exit(reason)) <> "\n"
   end

@@ -40,7 +40,13 @@ defmodule ExUnit.Runner do
   defp run_group(modules, config, state, concurrent) do
     if concurrent do
       runner = self()
-      pids = Enum.map(modules, fn {m, file} -> spawn(fn -> run_module(m, file, config, runner) end) end)
+
+      pids =
+        Enum.map(modules, fn {m, file} ->
+          {pid, _ref} = spawn_monitor(fn -> run_module(m, file, config, runner) end)
+          pid
+        end)
+
       collect(pids, state)
     else
       Enum.reduce(modules, state, fn {m, file}, acc ->
@@ -48,7 +54,7 @@ defmodule ExUnit.Runner do
           acc
         else
           runner = self()
-          pid = spawn(fn -> run_module(m, file, config, runner) end)
+          {pid, _ref} = spawn_monitor(fn -> run_module(m, file, config, runner) end)
           collect([pid], acc)
         end
       end)
@@ -61,6 +67,14 @@ defmodule ExUnit.Runner do
     receive do
       {:ex_unit_module_done, pid} ->
         collect(List.delete(pids, pid), state)
+
+      # A module process that died (a linked process crashed in setup_all).
+      {:DOWN, _ref, :process, pid, reason} ->
+        if pid in pids and reason != :normal do
+          collect(List.delete(pids, pid), state)
+        else
+          collect(pids, state)
+        end
 
       {:ex_unit_event, _pid, event} ->
         state = handle_event(event, state)
@@ -146,39 +160,19 @@ defmodule ExUnit.Runner do
     end
   end
 
-  # setup_all runs in a process of its own, as in ExUnit; its on_exit callbacks
-  # are registered under the module's process, which runs them at the end.
+  # setup_all runs in the module's process, as in ExUnit: what it starts (an ETS
+  # table, a linked process) lives until the module's tests are done, and its
+  # on_exit callbacks run after them.
   defp run_setup_all(module, setups, context) do
-    parent = self()
-
-    {pid, ref} =
-      spawn_monitor(fn ->
-        result =
-          try do
-            ctx =
-              Enum.reduce(setups, context, fn fun, ctx ->
-                ExUnit.Callbacks.__merge__(module, ctx, apply(module, fun, [ctx]), "setup_all")
-              end)
-
-            {:ok, ctx}
-          catch
-            kind, reason -> {:error, [{kind, reason, Process.get(:"$ex_unit_line")}]}
-          end
-
-        Enum.each(Enum.reverse(ExUnit.Server.take_on_exit(self())), fn {name, fun} ->
-          ExUnit.Server.add_on_exit(parent, name, fun)
+    try do
+      ctx =
+        Enum.reduce(setups, context, fn fun, ctx ->
+          ExUnit.Callbacks.__merge__(module, ctx, apply(module, fun, [ctx]), "setup_all")
         end)
 
-        send(parent, {self(), :setup_all_done, result})
-      end)
-
-    receive do
-      {^pid, :setup_all_done, result} ->
-        Process.demonitor(ref, [:flush])
-        result
-
-      {:DOWN, ^ref, :process, ^pid, reason} ->
-        {:error, [{{:EXIT, pid}, reason, nil}]}
+      {:ok, ctx}
+    catch
+      kind, reason -> {:error, [{kind, reason, Process.get(:"$ex_unit_line")}]}
     end
   end
 
