@@ -52,6 +52,17 @@ pub fn autorun(session: &mut Session, overrides: &str) -> anyhow::Result<Option<
 /// the test at that line. Exit 0 when everything passed, 2 when a test failed.
 pub fn test_command(paths: &[String], options: &TestOptions, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv: vec![] })?;
+    // As mix compiles the project first: every `lib/**/*.ex`.
+    let mut sources = Vec::new();
+    if Path::new("lib").is_dir() {
+        collect(Path::new("lib"), &mut sources, ".ex").context("could not read lib")?;
+        sources.sort();
+    }
+    for source in &sources {
+        if let Some(code) = load(&mut session, source)? {
+            return Ok(code);
+        }
+    }
     let helper = Path::new("test/test_helper.exs");
     if helper.exists() {
         if let Some(code) = load(&mut session, helper)? {
@@ -71,7 +82,7 @@ pub fn test_command(paths: &[String], options: &TestOptions, clock: Clock) -> an
         if let Some(l) = line {
             lines.push(l);
         }
-        collect(Path::new(&path), &mut files).with_context(|| format!("could not read {path}"))?;
+        collect(Path::new(&path), &mut files, "_test.exs").with_context(|| format!("could not read {path}"))?;
     }
     files.sort();
     files.dedup();
@@ -102,14 +113,15 @@ fn load(session: &mut Session, path: &Path) -> anyhow::Result<Option<i32>> {
     }
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// The files under `path` whose names end with `suffix` (or `path` itself).
+fn collect(path: &Path, out: &mut Vec<PathBuf>, suffix: &str) -> std::io::Result<()> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for e in entries {
-            collect(&e, out)?;
+            collect(&e, out, suffix)?;
         }
-    } else if path.to_string_lossy().ends_with("_test.exs") {
+    } else if path.to_string_lossy().ends_with(suffix) {
         out.push(path.to_path_buf());
     } else if !path.exists() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"));
@@ -137,6 +149,9 @@ fn overrides(options: &TestOptions, lines: &[u32]) -> String {
     }
     for l in lines {
         include.push(format!("{{:line, \"{l}\"}}"));
+    }
+    if !lines.is_empty() {
+        kw.push("replace_filters: true".into());
     }
     if !include.is_empty() {
         kw.push(format!("include: [{}]", include.join(", ")));

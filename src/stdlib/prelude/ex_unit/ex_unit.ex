@@ -38,6 +38,25 @@ defmodule ExUnit do
   # autorun, else runs the suite and gives the exit status (0, or 2 on failures).
   def __autorun__(overrides) do
     if ExUnit.Server.started?() and Keyword.get(ExUnit.Server.config(), :autorun, true) do
+      # Tag filters from the command line come first, then those of
+      # ExUnit.start/1 that the command line does not include (as mix merges
+      # them); `path:line` filters replace them.
+      config = ExUnit.Server.config()
+      {replace, overrides} = Keyword.pop(overrides, :replace_filters, false)
+      cli_include = Keyword.get(overrides, :include, [])
+      cli_exclude = Keyword.get(overrides, :exclude, [])
+
+      overrides =
+        if replace or (cli_include == [] and cli_exclude == []) do
+          overrides
+        else
+          exclude = Enum.reject(Keyword.get(config, :exclude, []), fn f -> f in cli_include end)
+
+          overrides
+          |> Keyword.put(:include, Enum.uniq(cli_include ++ Keyword.get(config, :include, [])))
+          |> Keyword.put(:exclude, Enum.uniq(cli_exclude ++ exclude))
+        end
+
       ExUnit.Server.configure(overrides)
       stats = run()
       if stats.failures > 0 or Map.get(stats, :invalid, 0) > 0, do: 2, else: 0

@@ -293,13 +293,20 @@ defmodule ExUnit.Runner do
           {:failed, [{{:EXIT, pid}, reason, nil}]}
       after
         timeout ->
+          # Where the test was: the line its last statement recorded.
+          line =
+            case Process.info(pid, :dictionary) do
+              {:dictionary, dictionary} -> Keyword.get(dictionary, :"$ex_unit_line")
+              _ -> nil
+            end
+
           Process.exit(pid, :kill)
 
           receive do
             {:DOWN, ^ref, :process, ^pid, _} -> :ok
           end
 
-          {:failed, [{:error, %ExUnit.TimeoutError{timeout: timeout, type: "test"}, nil}]}
+          {:failed, [{:error, %ExUnit.TimeoutError{timeout: timeout, type: "test"}, line}]}
       end
 
     elapsed = System.monotonic_time(:microsecond) - start
