@@ -89,7 +89,11 @@ fn crashes_and_timeouts_fail_alone_with_the_same_verdict_as_elixir() {
 }
 
 fn mix_case(name: &str, args: &[&str]) {
-    let project = format!("{FIXTURES}/project");
+    mix_case_in("project", name, args);
+}
+
+fn mix_case_in(folder: &str, name: &str, args: &[&str]) {
+    let project = format!("{FIXTURES}/{folder}");
     let out = otplab().current_dir(&project).arg("test").args(args).output().expect("otplab runs");
     let (expected, expected_status) = recorded(Path::new(&format!("{project}/expected/{name}.stdout")));
     assert_eq!(normalise(&String::from_utf8_lossy(&out.stdout)), normalise(&expected), "otplab test {args:?}");
@@ -115,6 +119,23 @@ fn otplab_test_only_and_exclude_include_filter_by_tag_as_mix_test() {
 #[test]
 fn otplab_test_trace_prints_a_line_per_test() {
     mix_case("trace", &["--seed", "0", "--trace", "test/shop/cart_test.exs"]);
+}
+
+/// An exercism-style project: `ExUnit.configure(exclude: :pending, trace: true)`
+/// in the helper, an Agent-backed account hit by concurrent processes.
+#[test]
+fn the_helpers_configuration_applies_to_otplab_test() {
+    mix_case_in("bank", "trace_from_helper", &["--seed", "0"]);
+}
+
+/// The registry of Elixir's Mix & OTP guide: async modules interleave their
+/// dots, so the failing tests, the summary and the status are compared.
+#[test]
+fn a_registry_suite_with_supervised_children_gets_elixirs_verdict() {
+    let (stdout, status) = run_script("summary", "kv_test.exs");
+    let (expected, expected_status) = recorded(Path::new(&format!("{FIXTURES}/summary/kv_test.exs")));
+    assert_eq!(verdict(&stdout), verdict(&expected));
+    assert_eq!(status, expected_status);
 }
 
 #[test]

@@ -38,13 +38,14 @@ defmodule ExUnit.Runner do
 
   # Async modules start together; sync ones wait for each other.
   defp run_group(modules, config, state, concurrent) do
-    if concurrent do
+    # --trace runs one module at a time (ExUnit's max_cases: 1).
+    if concurrent and not Keyword.get(config, :trace, false) do
       runner = self()
 
       pids =
         Enum.map(modules, fn {m, file} ->
           {pid, _ref} = spawn_monitor(fn -> run_module(m, file, config, runner) end)
-          pid
+          {pid, m}
         end)
 
       collect(pids, state)
@@ -55,7 +56,7 @@ defmodule ExUnit.Runner do
         else
           runner = self()
           {pid, _ref} = spawn_monitor(fn -> run_module(m, file, config, runner) end)
-          collect([pid], acc)
+          collect([{pid, m}], acc)
         end
       end)
     end
@@ -66,14 +67,19 @@ defmodule ExUnit.Runner do
   defp collect(pids, state) do
     receive do
       {:ex_unit_module_done, pid} ->
-        collect(List.delete(pids, pid), state)
+        collect(List.keydelete(pids, pid, 0), state)
 
-      # A module process that died (a linked process crashed in setup_all).
+      # A module process that died (a linked process crashed in setup_all, or
+      # the module's metadata could not be read): its failure is reported.
       {:DOWN, _ref, :process, pid, reason} ->
-        if pid in pids and reason != :normal do
-          collect(List.delete(pids, pid), state)
-        else
-          collect(pids, state)
+        case List.keyfind(pids, pid, 0) do
+          {^pid, module} when reason != :normal ->
+            failure = %{name: module, state: {:failed, [{{:EXIT, pid}, reason, nil}]}}
+            state = handle_event({:module_finished, failure}, state)
+            collect(List.keydelete(pids, pid, 0), state)
+
+          _ ->
+            collect(pids, state)
         end
 
       {:ex_unit_event, _pid, event} ->
@@ -81,7 +87,7 @@ defmodule ExUnit.Runner do
         max = state.formatter.max_failures
 
         if max != :infinity and state.stats.failures >= max and not state.halted do
-          Enum.each(pids, fn p -> Process.exit(p, :kill) end)
+          Enum.each(pids, fn {p, _} -> Process.exit(p, :kill) end)
           %{state | halted: true}
         else
           collect(pids, state)

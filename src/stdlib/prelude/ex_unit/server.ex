@@ -72,6 +72,14 @@ defmodule ExUnit.Server do
   @doc "Forgets the test supervisor of `pid`, returning it (or nil)."
   def take_supervisor(pid), do: call({:take_supervisor, pid})
 
+  # `exclude: :pending` is `exclude: [:pending]`.
+  defp filters(options) do
+    Enum.map(options, fn
+      {key, value} when key in [:include, :exclude] and not is_list(value) -> {key, [value]}
+      other -> other
+    end)
+  end
+
   defp loop(state) do
     receive do
       {:ex_unit_server, from, ref, request} ->
@@ -87,9 +95,9 @@ defmodule ExUnit.Server do
   defp handle({:file, path}, state), do: {:ok, %{state | file: path}}
 
   defp handle({:start, options}, state),
-    do: {:ok, %{state | started: true, config: Keyword.merge(state.config, options)}}
+    do: {:ok, %{state | started: true, config: Keyword.merge(state.config, filters(options))}}
 
-  defp handle({:configure, options}, state), do: {:ok, %{state | config: Keyword.merge(state.config, options)}}
+  defp handle({:configure, options}, state), do: {:ok, %{state | config: Keyword.merge(state.config, filters(options))}}
   defp handle(:config, state), do: {state.config, state}
   defp handle(:started?, state), do: {state.started, state}
   defp handle(:take_modules, state), do: {Enum.reverse(state.modules), %{state | modules: []}}
