@@ -495,6 +495,7 @@ const COMPARISONS: &[BinaryOp] = &[
     BinaryOp::Ge,
     BinaryOp::In,
     BinaryOp::NotIn,
+    BinaryOp::Match_,
 ];
 
 fn str_node(s: String, span: Span) -> Node {
@@ -596,7 +597,12 @@ fn assertion(kind: &str, expr: &Node, written: &Node, message: Option<Node>, mut
         NodeKind::BinaryOp { op, lhs, rhs } if COMPARISONS.contains(op) && message.is_none() => {
             vars.insert("left__", (**lhs).clone());
             vars.insert("right__", (**rhs).clone());
-            let test = format!("exu_left__ {} exu_right__", op.as_str());
+            // `=~` is Kernel's string containment (the compiler has no regexes).
+            let test = if *op == BinaryOp::Match_ {
+                "ExUnit.Assertions.__contains__(exu_left__, exu_right__)".to_string()
+            } else {
+                format!("exu_left__ {} exu_right__", op.as_str())
+            };
             let (yes, no) = if assert {
                 ("true".to_string(), format!("ExUnit.Assertions.__compare_failed__(kind__, :\"{}\", exu_left__, exu_right__, code__, line__)", op.as_str()))
             } else {

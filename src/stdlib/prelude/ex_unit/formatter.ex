@@ -87,7 +87,7 @@ defmodule ExUnit.Formatter do
 
   @doc "The summary: times, counts, seed."
   def suite_finished(state, stats, times, halted) do
-    if halted, do: IO.write("\n--max-failures reached, aborting test suite")
+    if halted, do: IO.write("--max-failures reached, aborting test suite")
     IO.write("\n")
     IO.puts(format_times(times))
 
