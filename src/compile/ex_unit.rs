@@ -657,3 +657,68 @@ fn assertion(kind: &str, expr: &Node, written: &Node, message: Option<Node>, mut
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::NativeRegistry;
+    use crate::vm::code::Instr;
+    use crate::vm::modules::Modules;
+
+    /// The names of the functions the first module of `source` compiles to.
+    fn functions(source: &str) -> Vec<String> {
+        let nodes = crate::syntax::parse(source).expect("parses");
+        let modules = Modules::new(NativeRegistry::new());
+        let program = crate::compile::compile_program(&nodes, &modules, &[], false).expect("compiles");
+        let module = program
+            .code
+            .code
+            .iter()
+            .find_map(|i| match i {
+                Instr::DefineModule { module, .. } => Some(module.clone()),
+                _ => None,
+            })
+            .expect("a defmodule");
+        let mut names: Vec<String> = module.functions.iter().map(|f| format!("{}/{}", f.0.as_str(), f.1)).collect();
+        names.sort();
+        names
+    }
+
+    fn error(source: &str) -> String {
+        let nodes = crate::syntax::parse(source).expect("parses");
+        let modules = Modules::new(NativeRegistry::new());
+        match crate::compile::compile_program(&nodes, &modules, &[], false) {
+            Ok(_) => panic!("compiled: {source}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn tests_and_callbacks_become_functions_named_as_elixir_names_them() {
+        let src = "defmodule T do\n  use ExUnit.Case\n  setup_all do\n    :ok\n  end\n  setup :named\n  test \"a\", do: assert 1 == 1\n  describe \"d\" do\n    setup [:named, :named]\n    test \"b\", ctx do\n      assert ctx\n    end\n  end\n  test \"pending\"\n  defp named(_), do: :ok\nend";
+        assert_eq!(
+            functions(src),
+            [
+                "__ex_unit__/0",
+                "__ex_unit_setup_1/1",
+                "__ex_unit_setup_2/1",
+                "__ex_unit_setup_3/1",
+                "__ex_unit_setup_all_0/1",
+                "named/1",
+                "test a/1",
+                "test d b/1",
+            ]
+        );
+    }
+
+    #[test]
+    fn misplaced_forms_are_compile_errors() {
+        let nested = "defmodule T do\n  use ExUnit.Case\n  describe \"a\" do\n    describe \"b\" do\n    end\n  end\nend";
+        assert!(error(nested).contains("cannot call \"describe\" inside another \"describe\""), "{}", error(nested));
+        let tag = "defmodule T do\n  use ExUnit.Case\n  @describetag :x\n  test \"a\", do: :ok\nend";
+        assert!(error(tag).contains("@describetag must be set inside describe/2 blocks"));
+        let doc = "defmodule T do\n  use ExUnit.Case\n  doctest Enum\nend";
+        assert!(error(doc).contains("doctest is not supported by otplab"), "{}", error(doc));
+        let name = "defmodule T do\n  use ExUnit.Case\n  test name, do: :ok\nend";
+        assert!(error(name).contains("not a literal string"));
+    }
+}
