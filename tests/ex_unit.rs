@@ -74,6 +74,22 @@ fn agent_genserver_task_and_ets_tests_print_exactly_as_elixir_1_14() {
     assert_eq!(status, expected_status);
 }
 
+/// `doctest` of a module defined earlier in the file. `elixir` cannot run
+/// this (a script's modules keep no docs): `doctest_from_mix.stdout` is what
+/// `mix test` printed for the same module in a project, and
+/// `doctest_test.stdout` is otplab's output, checked against it by hand (the
+/// same blocks with this file's name and lines); the verdicts are compared here.
+#[test]
+fn doctests_print_as_mix_test_prints_them() {
+    let (stdout, status) = run_script("exact", "doctest_test.exs");
+    let (expected, expected_status) = recorded(Path::new(&format!("{FIXTURES}/exact/doctest_test.exs")));
+    assert_eq!(normalise(&stdout), normalise(&expected));
+    assert_eq!(status, expected_status);
+    let from_mix = std::fs::read_to_string(format!("{FIXTURES}/doctest_from_mix.stdout")).expect("recorded");
+    let (names, summary) = verdict(&from_mix);
+    assert_eq!(verdict(&stdout), (names.iter().map(|n| n.replace("ProjTest", "DoctestTest")).collect(), summary));
+}
+
 /// Crashes, timeouts, a broken setup_all and a failing on_exit: Elixir's
 /// stacktraces list frames otplab does not keep, so this compares the failing
 /// tests, the summary line and the exit status.

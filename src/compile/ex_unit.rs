@@ -19,6 +19,9 @@
 //! line (otplab keeps no stack frames, so the line travels with the failure).
 
 pub mod code_text;
+pub mod doc_test;
+
+pub use doc_test::{DocExamples, note_doc};
 
 use super::error::{CResult, CompileError};
 use crate::syntax::Span;
@@ -85,6 +88,10 @@ struct Suite {
     /// `async:` of `use ExUnit.Case`.
     async_opt: Option<Node>,
     counter: u32,
+    /// The documented examples `doctest` can turn into tests.
+    docs: Option<DocExamples>,
+    /// Doctests generated so far (they are numbered across the module).
+    doctests: u32,
 }
 
 /// The describe block being expanded.
@@ -97,8 +104,8 @@ struct Describe {
 }
 
 /// Rewrites a test module's body (or a helper module importing the assertions).
-pub fn expand(items: &[Node], span: Span) -> CResult<Vec<Node>> {
-    let mut suite = Suite::default();
+pub fn expand(items: &[Node], span: Span, docs: &DocExamples) -> CResult<Vec<Node>> {
+    let mut suite = Suite { docs: Some(docs.clone()), ..Suite::default() };
     let mut out = Vec::new();
     let case = is_case(items);
     // @moduletag applies to every test wherever it is written.
@@ -185,10 +192,7 @@ fn walk(suite: &mut Suite, items: &[Node], describe: &Describe, out: &mut Vec<No
                 let names = callback(suite, item, args, "setup_all")?;
                 suite.setup_alls.extend(names);
             }
-            Some(("doctest", _)) => {
-                // otplab's compiler does not keep @doc yet, so there is nothing to run.
-                return Err(CompileError::unsupported(item.span, "doctest"));
-            }
+            Some(("doctest", args)) => doc_test::doctest(suite, item, args)?,
             _ => out.push(lower(item)?),
         }
     }
@@ -300,7 +304,12 @@ fn test(suite: &mut Suite, item: &Node, args: &[Node], describe: &Describe) -> C
         Some(d) => format!("test {d} {name}"),
         None => format!("test {name}"),
     };
-    let (param, body) = match &args[1..] {
+    register_test(suite, span, &full, &args[1..], describe, "test")
+}
+
+/// Defines the test function `full` (unless it has no body) and its metadata.
+fn register_test(suite: &mut Suite, span: Span, full: &str, rest: &[Node], describe: &Describe, test_type: &str) -> CResult<()> {
+    let (param, body) = match rest {
         [] => (None, None),
         [kw] => (Some(Node::new(NodeKind::Var("_".into()), span)), super::control::kw_get(kw, "do").cloned()),
         [pat, kw] => (Some(pat.clone()), super::control::kw_get(kw, "do").cloned()),
@@ -311,7 +320,7 @@ fn test(suite: &mut Suite, item: &Node, args: &[Node], describe: &Describe) -> C
     }
     let implemented = body.is_some();
     if let (Some(p), Some(b)) = (param, body) {
-        suite.defs.push(def(&full, vec![p], located_statements(&lower(&b)?)?, span));
+        suite.defs.push(def(full, vec![p], located_statements(&lower(&b)?)?, span));
     }
     let tags = std::mem::take(&mut suite.pending_tags);
     let atom = |s: &str| Node::new(NodeKind::Atom(s.into()), span);
@@ -321,7 +330,8 @@ fn test(suite: &mut Suite, item: &Node, args: &[Node], describe: &Describe) -> C
         NodeKind::Map {
             base: None,
             pairs: vec![
-                (atom("name"), atom(&full)),
+                (atom("name"), atom(full)),
+                (atom("test_type"), atom(test_type)),
                 (atom("describe"), describe.name.as_deref().map(string).unwrap_or_else(|| atom("nil"))),
                 (atom("describe_line"), if describe.name.is_some() { Node::new(NodeKind::Int(i64::from(describe.line)), span) } else { atom("nil") }),
                 (atom("line"), Node::new(NodeKind::Int(i64::from(span.line)), span)),

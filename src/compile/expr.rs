@@ -48,6 +48,8 @@ pub struct Compiler<'m> {
     pub structs: HashMap<Atom, Vec<(Atom, Term)>>,
     /// Counter for fresh variable names.
     pub fresh: u32,
+    /// `@doc` examples of the modules compiled in this unit, for `doctest` (see `ex_unit`).
+    pub doc_examples: super::ex_unit::DocExamples,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -68,7 +70,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0 }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, doc_examples: Default::default() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).

@@ -77,7 +77,7 @@ impl<'m> Compiler<'m> {
 
     fn module_body(&mut self, b: &mut FunBuilder, span: Span, full: Atom, items: &[Node]) -> CResult<ModuleCode> {
         // ExUnit's forms become plain definitions (see `ex_unit`).
-        let expanded = if super::ex_unit::wants_expansion(items) { Some(super::ex_unit::expand(items, span)?) } else { None };
+        let expanded = if super::ex_unit::wants_expansion(items) { Some(super::ex_unit::expand(items, span, &self.doc_examples)?) } else { None };
         let items = expanded.as_deref().unwrap_or(items);
         // Pass 1: which functions exist (so calls between them resolve locally).
         let mut clauses: Vec<DefClause> = Vec::new();
@@ -86,6 +86,7 @@ impl<'m> Compiler<'m> {
         let mut uses: Vec<(String, Node)> = Vec::new();
         // What the body evaluates to: its last form's value (see `ModuleCode::last`).
         let mut last = Term::nil();
+        let mut pending_doc = None;
         for item in items {
             if let Some(c) = def_clause(item)? {
                 let (min, max) = arity_range(&c.params);
@@ -99,6 +100,7 @@ impl<'m> Compiler<'m> {
         for item in items {
             b.line = item.span.line;
             last = Term::atom("ok");
+            super::ex_unit::note_doc(&mut self.doc_examples, full, item, &mut pending_doc);
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {

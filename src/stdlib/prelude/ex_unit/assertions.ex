@@ -204,5 +204,42 @@ defmodule ExUnit.Assertions do
   end
 
   @doc false
+  def __doctest_failed__(actual, expected, doc, code, line, where) do
+    Process.put(:"$ex_unit_line", {line, where})
+    raise ExUnit.AssertionError, message: "Doctest failed", doctest: doc, expr: code, left: actual, right: expected
+  end
+
+  @doc false
+  def __doctest_raise__(result, exception, message, doc, code, line, where) do
+    text =
+      case result do
+        :exu_no_raise__ ->
+          "Doctest failed: expected exception #{exception} but nothing was raised"
+
+        {:exu_raised__, error} ->
+          actual = inspect(error.__struct__)
+          actual_message = Exception.message(error)
+
+          cond do
+            actual != exception ->
+              "Doctest failed: expected exception #{exception} but got #{actual} with message #{inspect(actual_message)}"
+
+            actual_message != message ->
+              "Doctest failed: wrong message for #{exception}\nexpected:\n  #{inspect(message)}\nactual:\n  #{inspect(actual_message)}"
+
+            true ->
+              nil
+          end
+      end
+
+    if text do
+      Process.put(:"$ex_unit_line", {line, where})
+      raise ExUnit.AssertionError, message: text, doctest: doc, expr: code
+    end
+
+    :ok
+  end
+
+  @doc false
   def no_value, do: @no_value
 end

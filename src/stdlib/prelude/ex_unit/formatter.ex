@@ -206,12 +206,15 @@ defmodule ExUnit.Formatter do
 
   defp stacktrace(nil, _line), do: ""
   defp stacktrace(_test, nil), do: ""
+  defp stacktrace(test, {line, where}), do: @pad <> "stacktrace:\n" <> @pad <> "  #{test.file}:#{line}: #{where}\n"
   defp stacktrace(test, line), do: @pad <> "stacktrace:\n" <> @pad <> "  #{test.file}:#{line}: (test)\n"
 
   # The line of the test file, trimmed, as ExUnit shows for failures that carry
   # no code of their own.
   defp source_line(nil, _line), do: nil
   defp source_line(_test, nil), do: nil
+
+  defp source_line(_test, {_line, _where}), do: nil
 
   defp source_line(test, line) do
     case File.read(test.file) do
@@ -231,6 +234,13 @@ defmodule ExUnit.Formatter do
     width = if has_right, do: 7, else: 6
 
     message = if error.message != @no_value, do: pad_lines(error.message) <> "\n", else: ""
+
+    doctest =
+      if error.doctest != @no_value do
+        @pad <> "doctest:\n" <> (error.doctest |> String.split("\n") |> Enum.map(fn l -> @pad <> "  " <> l end) |> Enum.join("\n")) <> "\n"
+      else
+        ""
+      end
 
     code =
       cond do
@@ -258,7 +268,7 @@ defmodule ExUnit.Formatter do
       end
 
     left = if match?({:mailbox, _}, error.context), do: "", else: left
-    message <> code <> left <> right <> mailbox
+    message <> doctest <> code <> left <> right <> mailbox
   end
 
   defp label(text, width), do: String.pad_trailing(text, width)

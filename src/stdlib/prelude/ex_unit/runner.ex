@@ -196,7 +196,7 @@ defmodule ExUnit.Runner do
         describe: t.describe,
         describe_line: t.describe_line,
         async: meta.async,
-        test_type: :test,
+        test_type: t.test_type,
         registered: %{}
       })
 
