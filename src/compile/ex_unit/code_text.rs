@@ -151,11 +151,12 @@ fn write_node(n: &Node, out: &mut String) {
             out.push(q);
         }
         NodeKind::Sigil { letter, parts, modifiers } => {
+            // Elixir 1.14 prints every sigil with double quotes: `~D"2018-12-20"`.
             out.push('~');
             out.push(*letter);
-            out.push('(');
+            out.push('"');
             write_parts(parts, out);
-            out.push(')');
+            out.push('"');
             out.push_str(modifiers);
         }
         NodeKind::Var(v) => out.push_str(v),

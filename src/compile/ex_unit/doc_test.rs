@@ -135,7 +135,7 @@ pub(super) fn doctest(suite: &mut Suite, item: &Node, args: &[Node]) -> CResult<
     let Some(mut docs) = suite.docs.as_ref().and_then(|d| d.get(&module)).cloned() else {
         return Err(CompileError::unsupported(
             span,
-            format!("doctest {shown}: otplab runs the doctests of modules defined earlier in the same file only, and {shown} is not one"),
+            format!("doctest of a module not defined earlier in the same file ({shown})"),
         ));
     };
     docs.sort_by(|a, b| (&a.name, a.arity).cmp(&(&b.name, b.arity)));
