@@ -280,7 +280,8 @@ defmodule ExUnit.Runner do
             kind, reason -> {:failed, [{kind, reason, Process.get(:"$ex_unit_line")}]}
           end
 
-        send(parent, {self(), :test_done, result})
+        {:links, links} = Process.info(self(), :links)
+        send(parent, {self(), :test_done, result, links})
         exit(:shutdown)
       end)
 
@@ -288,11 +289,12 @@ defmodule ExUnit.Runner do
 
     state =
       receive do
-        {^pid, :test_done, result} ->
+        {^pid, :test_done, result, links} ->
           receive do
             {:DOWN, ^ref, :process, ^pid, _} -> :ok
           end
 
+          await_linked(links -- [parent])
           result
 
         {:DOWN, ^ref, :process, ^pid, reason} ->
@@ -326,6 +328,24 @@ defmodule ExUnit.Runner do
       end
 
     %{test | state: state, time: elapsed}
+  end
+
+  # The processes the test linked to die with its `:shutdown` exit (unless
+  # they trap exits); wait for them (briefly) so that the next test does not
+  # find their registered names still taken, as it does not on BEAM.
+  defp await_linked(links) do
+    refs = for p <- links, is_pid(p), do: {p, Process.monitor(p)}
+    deadline = System.monotonic_time(:millisecond) + 100
+
+    Enum.each(refs, fn {p, ref} ->
+      left = max(deadline - System.monotonic_time(:millisecond), 0)
+
+      receive do
+        {:DOWN, ^ref, :process, ^p, _} -> :ok
+      after
+        left -> Process.demonitor(ref, [:flush])
+      end
+    end)
   end
 
   defp stop_supervisor(pid) do
