@@ -171,6 +171,26 @@ fn a_passing_suite_exits_0_with_singular_counts() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// On the virtual clock the times are exact: the two async modules sleep at the
+/// same time (0.5 s async), then the sync module's tests run one after the
+/// other (0.1 s until the timeout, then 0.5 s); the timed-out test fails alone.
+#[test]
+fn async_modules_run_concurrently_and_times_are_exact_on_the_virtual_clock() {
+    let out = otplab()
+        .current_dir(format!("{FIXTURES}/virtual"))
+        .args(["run", "--clock", "virtual", "async_test.exs"])
+        .output()
+        .expect("otplab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.starts_with("..\n\n  1) test c times out (SlowCTest)\n     async_test.exs:18\n     ** (ExUnit.TimeoutError) test timed out after 100ms."), "{stdout}");
+    assert!(stdout.contains("     code: Process.sleep(500)\n     stacktrace:\n       async_test.exs:19: (test)\n\n.\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("Finished in 1.1 seconds (0.00s on load, 0.5s async, 0.6s sync)\n4 tests, 1 failure\n\nRandomized with seed 0\n"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn normalise_replaces_only_times() {
     assert_eq!(
