@@ -92,6 +92,32 @@ pub enum Command {
         /// The script.
         file: String,
     },
+    /// Run the ExUnit tests of a project as `mix test` would (exit 2 when a test fails).
+    Test {
+        /// Test files or folders (default `test/`); `path:line` runs the test at that line.
+        paths: Vec<String>,
+        /// Order seed (0 runs tests in definition order).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// One line per test with its time.
+        #[arg(long)]
+        trace: bool,
+        /// Run only tests with this tag (`tag` or `tag:value`).
+        #[arg(long, value_name = "TAG")]
+        only: Vec<String>,
+        /// Skip tests with this tag.
+        #[arg(long, value_name = "TAG")]
+        exclude: Vec<String>,
+        /// Run tests with this tag even if excluded.
+        #[arg(long, value_name = "TAG")]
+        include: Vec<String>,
+        /// Stop after this many failures.
+        #[arg(long, value_name = "N")]
+        max_failures: Option<u64>,
+        /// Which clock sleeps and timers use.
+        #[arg(long, value_enum, default_value_t = ClockArg::Real)]
+        clock: ClockArg,
+    },
     /// Commands for course authors.
     Course {
         /// What to do.

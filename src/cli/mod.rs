@@ -15,6 +15,7 @@
 //! - [`stage`]: the step mode's output, live during a step and held between steps.
 //! - [`screen`]: the screen's width and text wrapped to fit it.
 //! - [`timeline`]: a process timeline drawn on the terminal.
+//! - [`test`]: `otplab test` (as `mix test`) and ExUnit at the end of `otplab run`.
 
 pub mod args;
 pub mod course;
@@ -28,6 +29,7 @@ pub mod screen;
 pub mod sink;
 pub mod stage;
 pub mod steps;
+pub mod test;
 pub mod timeline;
 pub mod watch;
 
@@ -51,6 +53,11 @@ pub fn main() -> i32 {
         Some(args::Command::Drill { id, step: true, .. }) => drill::step_command(&id, clock),
         Some(args::Command::Drill { id, file, step: false }) => drill::drill_command(&id, file.as_deref(), clock),
         Some(args::Command::Present { file }) => present::present_command(&file, clock),
+        Some(args::Command::Test { paths, seed, trace, only, exclude, include, max_failures, clock }) => test::test_command(
+            &paths,
+            &test::TestOptions { seed, trace, only, exclude, include, max_failures },
+            clock.into(),
+        ),
         Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
             course::lint_command(&units, dir.as_deref())
         }

@@ -61,6 +61,8 @@ pub struct Compiler<'m> {
     pub struct_defaults: Vec<(Atom, Reg)>,
     /// `@enforce_keys` of the structs compiled in this unit.
     pub enforce_keys: HashMap<Atom, Vec<Atom>>,
+    /// `@doc` examples of the modules compiled in this unit, for `doctest` (see `ex_unit`).
+    pub doc_examples: super::ex_unit::DocExamples,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -81,7 +83,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new() }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new(), doc_examples: Default::default() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).

@@ -15,6 +15,7 @@ pub mod builder;
 pub mod comprehension;
 pub mod control;
 pub mod error;
+pub mod ex_unit;
 pub mod expr;
 pub mod module;
 pub mod pattern;

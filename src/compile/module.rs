@@ -92,10 +92,16 @@ impl<'m> Compiler<'m> {
         for (module, what, fields) in mine {
             self.derive(b, span, module, &what, &fields)?;
         }
+        if super::ex_unit::is_case(items) {
+            self.expr(b, &super::ex_unit::registration(full.as_str(), span))?;
+        }
         Ok((dst, code))
     }
 
     fn module_body(&mut self, b: &mut FunBuilder, span: Span, full: Atom, items: &[Node]) -> CResult<ModuleCode> {
+        // ExUnit's forms become plain definitions (see `ex_unit`).
+        let expanded = if super::ex_unit::wants_expansion(items) { Some(super::ex_unit::expand(items, span, &self.doc_examples)?) } else { None };
+        let items = expanded.as_deref().unwrap_or(items);
         // Pass 1: which functions exist (so calls between them resolve locally).
         let mut clauses: Vec<DefClause> = Vec::new();
         let mut struct_fields: Option<Vec<(Atom, Term)>> = None;
@@ -106,6 +112,7 @@ impl<'m> Compiler<'m> {
         let mut enforce_keys: Vec<Atom> = Vec::new();
         // What the body evaluates to: its last form's value (see `ModuleCode::last`).
         let mut last = Term::nil();
+        let mut pending_doc = None;
         for item in items {
             for c in delegate_clauses(item)? {
                 self.module.locals.insert((c.name.clone(), c.params.len() as u32), true);
@@ -125,6 +132,7 @@ impl<'m> Compiler<'m> {
         for item in items {
             b.line = item.span.line;
             last = Term::atom("ok");
+            super::ex_unit::note_doc(&mut self.doc_examples, full, item, &mut pending_doc);
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
                     if name == "derive" {

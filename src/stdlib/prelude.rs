@@ -28,6 +28,16 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("regex.ex", include_str!("prelude/regex.ex")),
     ("string.ex", include_str!("prelude/string.ex")),
     ("uri.ex", include_str!("prelude/uri.ex")),
+    ("ex_unit/assertion_error.ex", include_str!("prelude/ex_unit/assertion_error.ex")),
+    ("ex_unit/timeout_error.ex", include_str!("prelude/ex_unit/timeout_error.ex")),
+    ("ex_unit/server.ex", include_str!("prelude/ex_unit/server.ex")),
+    ("ex_unit/assertions.ex", include_str!("prelude/ex_unit/assertions.ex")),
+    ("ex_unit/callbacks.ex", include_str!("prelude/ex_unit/callbacks.ex")),
+    ("ex_unit/formatter.ex", include_str!("prelude/ex_unit/formatter.ex")),
+    ("ex_unit/runner.ex", include_str!("prelude/ex_unit/runner.ex")),
+    ("ex_unit/ex_unit.ex", include_str!("prelude/ex_unit/ex_unit.ex")),
+    ("ex_unit/capture_io.ex", include_str!("prelude/ex_unit/capture_io.ex")),
+    ("ex_unit/capture_log.ex", include_str!("prelude/ex_unit/capture_log.ex")),
 ];
 
 #[cfg(test)]
