@@ -196,7 +196,26 @@ pub fn read_outcome(term: &Term) -> Option<Outcome> {
 /// process `check`) that were all alive together for at least `span_ms`, from
 /// the runtime's journal. A process still alive at the end counts as alive until
 /// `end_ms`. A sweep over interval ends: O(n log n).
+///
+/// A span of 0 asks only that the processes were alive at once, read from the
+/// journal's order (a process spawned after another exited, even in the same
+/// millisecond, never overlaps it).
 pub fn max_overlap(journal: &[JournalEntry], check: Pid, span_ms: u64, end_ms: u64) -> u32 {
+    if span_ms == 0 {
+        let (mut alive, mut best) = (std::collections::HashSet::new(), 0usize);
+        for entry in journal.iter().filter(|e| e.pid != check) {
+            match entry.event {
+                LifeEvent::Spawned => {
+                    alive.insert(entry.pid);
+                }
+                LifeEvent::Exited { .. } => {
+                    alive.remove(&entry.pid);
+                }
+            }
+            best = best.max(alive.len());
+        }
+        return u32::try_from(best).unwrap_or(u32::MAX);
+    }
     let mut born: std::collections::HashMap<Pid, u64> = std::collections::HashMap::new();
     let mut lives: Vec<(u64, u64)> = Vec::new();
     for entry in journal {
@@ -326,5 +345,10 @@ mod tests {
         assert_eq!(max_overlap(&brief, Pid(1), 900, 1000), 0);
         // A process still alive at the end lives until the end.
         assert_eq!(max_overlap(&[life(2, 0, true)], Pid(1), 900, 1000), 1);
+        // Span 0 reads the order: back to back in one millisecond is not together.
+        let chained = [life(2, 5, true), life(2, 5, false), life(3, 5, true), life(3, 5, false)];
+        assert_eq!(max_overlap(&chained, Pid(1), 0, 5), 1);
+        let together = [life(2, 5, true), life(3, 5, true), life(2, 5, false), life(3, 5, false)];
+        assert_eq!(max_overlap(&together, Pid(1), 0, 5), 2);
     }
 }

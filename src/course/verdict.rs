@@ -116,7 +116,11 @@ pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points
         passed: true,
         kind: None,
         message: String::new(),
-        detail: format!("passed in {elapsed} ms"),
+        detail: if fill.ratio.is_empty() {
+            format!("passed in {elapsed} ms")
+        } else {
+            format!("passed in {elapsed} ms, cost ratio {}", fill.ratio)
+        },
         elapsed_ms: elapsed,
         bonus_points,
         timeline: None,
