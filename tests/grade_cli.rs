@@ -168,7 +168,7 @@ fn unusable_input_exits_2() {
 }
 
 #[test]
-fn grade_all_takes_answers_named_by_unit_and_records_progress() {
+fn grade_all_takes_answers_named_by_unit_and_only_check_records_progress() {
     let dir = data_dir("all").join("answers");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::copy(root().join("fixtures/answers/tasks-awaited/correct_two_passes.exs"), dir.join("tasks-awaited.exs")).expect("copy");
@@ -183,6 +183,13 @@ fn grade_all_takes_answers_named_by_unit_and_records_progress() {
         .map(|r| (r["unit"].as_str().unwrap_or_default(), r["status"].as_str().unwrap_or_default()))
         .collect();
     assert_eq!(statuses, [("tasks-awaited", "pass"), ("leaderboard", "fail")]);
+    // `grade` is for CI: it never touches the learner's progress.
+    let listing = otplab("all").arg("drills").output().expect("run");
+    let text = String::from_utf8_lossy(&listing.stdout);
+    assert!(text.lines().any(|l| l.starts_with("[ ] tasks-awaited")), "{text}");
+    // `check` is the learner's command: a pass is recorded.
+    let out = otplab("all").args(["check", "tasks-awaited"]).arg(dir.join("tasks-awaited.exs")).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
     let listing = otplab("all").arg("drills").output().expect("run");
     let text = String::from_utf8_lossy(&listing.stdout);
     assert!(text.lines().any(|l| l.starts_with("[x] tasks-awaited")), "{text}");

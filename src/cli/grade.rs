@@ -49,8 +49,14 @@ pub fn load_catalog_from(root: PathBuf) -> anyhow::Result<Catalog> {
     Catalog::load(&root).with_context(|| format!("could not load the course from {}", root.display()))
 }
 
-/// `otplab grade ...`.
+/// `otplab grade ...`: reports only; it never records progress.
 pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
+    grade_and_report(args, false)
+}
+
+/// Grades and reports; `record` saves passed units to the learner's progress
+/// (`otplab check` does, `otplab grade` never).
+fn grade_and_report(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
     let catalog = match load_catalog() {
         Ok(catalog) => catalog,
         Err(e) => {
@@ -97,7 +103,9 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
         Some(path) => std::fs::write(path, &text).with_context(|| format!("could not write {path}"))?,
         None => print!("{text}"),
     }
-    record_progress(&reports);
+    if record {
+        record_progress(&reports);
+    }
     if all_summary {
         // On stderr, so a JSON or JUnit report on stdout stays one document.
         eprintln!("{}", summary_line(&reports, skipped));
@@ -111,14 +119,14 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
 
 /// `otplab check ID FILE`: `grade` with the human report, on `clock`.
 pub fn check_command(unit: &str, file: &str, clock: Clock) -> anyhow::Result<i32> {
-    grade_command(GradeArgs {
+    grade_and_report(GradeArgs {
         unit: Some(unit.to_string()),
         answer: Some(file.to_string()),
         all: None,
         format: Format::Human,
         out: None,
         clock,
-    })
+    }, true)
 }
 
 /// Grades one answer file; `Err` says why the input is unusable.

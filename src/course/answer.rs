@@ -102,6 +102,7 @@ pub fn kind_from_name(name: &str) -> Option<FailureKind> {
         FailureKind::Crashed,
         FailureKind::Timeout,
         FailureKind::LeakedProcess,
+        FailureKind::NotConcurrent,
         FailureKind::Limit,
         FailureKind::Error,
     ]

@@ -3,8 +3,8 @@
 //! a probe ([`super::probe`]) under a wall-clock and process-count guard
 //! ([`super::sandbox`]), and judge each one ([`super::verdict`]).
 //!
-//! A check with a `ratio` compares real running times, so it runs in a second
-//! session on the real clock (loaded the same way) when the default is virtual.
+//! A check with a `ratio` compares what two expressions cost, counted by the
+//! runtime (see [`super::unit::Ratio`]), so no verdict depends on the wall clock.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,14 +12,20 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::session::check::{CheckEnd, CheckRun};
 use crate::session::{Clock, Evaluation, JournalEntry, LifeEvent};
+use crate::term::inspect::inspect;
+use crate::term::{Pid, Term};
 
 use super::capture::CapturedOutput;
 use super::catalog::Catalog;
-use super::probe::{banner_in_run, probe_source, read_observation, run_first_line};
+use super::probe::{
+    Observation, Outcome, SETTLE_MS, banner_in_run, cost_source, exit_match_source, max_overlap, probe_source,
+    read_outcome, run_first_line,
+};
 use super::sandbox::{Finish, Guard, Sandbox};
 use super::timeline::Timeline;
-use super::unit::{Check, FailureKind, Unit};
+use super::unit::{Check, FailureKind, MESSAGE_COST, Unit};
 use super::verdict::{Stopped, Verdict, judge, judge_stopped};
 
 /// How to grade.
@@ -44,7 +50,7 @@ impl Default for GradeOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Every check (bonus checks included) passed.
+    /// Every regular check passed (bonus checks are counted, never required).
     Pass,
     /// Some check failed.
     Fail,
@@ -78,14 +84,22 @@ pub struct GradeReport {
     pub error: Option<String>,
     /// One verdict per check, regular checks first, then bonus checks.
     pub verdicts: Vec<Verdict>,
+    /// How many of `verdicts` are regular checks (the rest are bonus checks).
+    pub regular: usize,
     /// What the answer printed while loading and during the checks.
     pub output: String,
 }
 
 impl GradeReport {
-    /// How many checks passed.
+    /// How many checks passed (bonus checks included).
     pub fn passed(&self) -> usize {
         self.verdicts.iter().filter(|v| v.passed).count()
+    }
+
+    /// Bonus checks passed, and how many there are: `bonus 2/3` in a report.
+    pub fn bonus(&self) -> (usize, usize) {
+        let bonus = self.verdicts.get(self.regular..).unwrap_or_default();
+        (bonus.iter().filter(|v| v.passed).count(), bonus.len())
     }
 }
 
@@ -163,6 +177,7 @@ pub fn grade(catalog: &Catalog, unit: &Unit, answer: &str, answer_name: &str, op
         status: Status::Error,
         error: None,
         verdicts: Vec::new(),
+        regular: unit.checks.len(),
         output: String::new(),
     };
     // Load once up front: an unusable answer is an error, not a row of failures.
@@ -180,7 +195,9 @@ pub fn grade(catalog: &Catalog, unit: &Unit, answer: &str, answer_name: &str, op
     for (check, points) in checks {
         report.verdicts.push(run_check(&mut sessions, check, points, &fixtures_dir));
     }
-    report.status = if report.verdicts.iter().all(|v| v.passed) { Status::Pass } else { Status::Fail };
+    // A failed bonus check is reported, but an otherwise passing answer passes.
+    let regular_passed = report.verdicts[..report.regular.min(report.verdicts.len())].iter().all(|v| v.passed);
+    report.status = if regular_passed { Status::Pass } else { Status::Fail };
     report.output = output.take();
     report
 }
@@ -188,71 +205,105 @@ pub fn grade(catalog: &Catalog, unit: &Unit, answer: &str, answer_name: &str, op
 /// Runs and judges one check.
 fn run_check(sessions: &mut Sessions<'_>, check: &Check, points: u32, fixtures_dir: &Path) -> Verdict {
     let unit = sessions.unit;
-    let clock = if check.ratio.is_some() { Clock::Real } else { sessions.options.clock };
-    // On the real clock the check's own budget is real time too.
-    let wall = match clock {
-        Clock::Real => sessions.options.wall_limit + Duration::from_millis(check.timeout_ms),
-        Clock::Virtual => sessions.options.wall_limit,
+    let clock = sessions.options.clock;
+    let guard = Guard { wall: sessions.options.wall_limit, max_processes: sessions.options.max_processes };
+    let source = probe_source(check, fixtures_dir);
+    let run = match measure(sessions, clock, &source, check.timeout_ms, guard) {
+        Ok(run) => run,
+        Err(stopped) => return judge_stopped(unit, check, &stopped, points),
     };
-    let guard = Guard { wall, max_processes: sessions.options.max_processes };
-    let sandbox = match sessions.get(clock) {
-        Ok(sandbox) => sandbox,
-        Err(reason) => return judge_stopped(unit, check, &Stopped::Broken { reason }, points),
-    };
-    let source = probe_source(check, fixtures_dir, clock == Clock::Real);
-    // Only timed checks record lifetimes: a failed window is explained with them.
-    let timed = check.elapsed_ms.is_some();
-    if timed {
-        sandbox.journal().start();
-    }
-    let finish = sandbox.run(&source, guard);
-    let journal = if timed { sandbox.journal().take() } else { Vec::new() };
-    sandbox.journal().stop();
-    let stopped = match finish {
-        Finish::Done(Ok(Evaluation::Value(term))) => match read_observation(&term) {
-            Some(observation) => {
-                let mut verdict = judge(unit, check, &observation, points);
-                if matches!(verdict.kind, Some(FailureKind::TooSlow | FailureKind::TooFast | FailureKind::Timeout)) {
-                    verdict.timeline = check_timeline(&journal, verdict.elapsed_ms);
-                }
-                return verdict;
+    let end_ms = run.started_ms + run.elapsed_ms;
+    let outcome = match &run.ended {
+        CheckEnd::OutOfBudget => return judge(unit, check, &Observation::TimedOut, points),
+        CheckEnd::Returned(term) => match read_outcome(term) {
+            Some(outcome) => outcome,
+            None => {
+                let reason = "the grader's check program returned an unexpected result".to_string();
+                return judge_stopped(unit, check, &Stopped::Broken { reason }, points);
             }
-            None => Stopped::Broken { reason: "the grader's probe returned an unexpected result".into() },
         },
-        Finish::Done(Ok(raised)) => {
-            Stopped::Broken { reason: format!("the check could not run: {}", raised.raised_banner().unwrap_or_default()) }
-        }
-        Finish::Done(Err(e)) => {
-            let banner = banner_in_run(&e.banner("check"), "check", run_first_line(&source));
-            Stopped::Broken { reason: format!("the check could not run: {banner}") }
-        }
-        Finish::TimedOut => {
-            sessions.discard(clock);
-            Stopped::WallClock { limit_ms: u64::try_from(wall.as_millis()).unwrap_or(u64::MAX) }
-        }
-        Finish::Limit(count) => {
-            sessions.discard(clock);
-            Stopped::Processes { count }
-        }
-        Finish::Unusable => {
-            sessions.discard(clock);
-            Stopped::Broken { reason: "the grader's session stopped".into() }
+        CheckEnd::Died(reason) => {
+            let ok = match exit_match_source(check) {
+                Some(source) => matches_exit(sessions, clock, &source, reason, guard),
+                None => false,
+            };
+            Outcome::Exited { reason: inspect(reason), ok }
         }
     };
-    judge_stopped(unit, check, &stopped, points)
+    let outcome = match (outcome, &check.ratio) {
+        (Outcome::Value { value, ok: true, .. }, Some(ratio)) => {
+            match (cost(sessions, clock, &ratio.faster, fixtures_dir, guard), cost(sessions, clock, &ratio.slower, fixtures_dir, guard)) {
+                (Ok(faster), Ok(slower)) => Outcome::Value { value, ok: true, ratio: Some((faster, slower)) },
+                (Err(stopped), _) | (_, Err(stopped)) => return judge_stopped(unit, check, &stopped, points),
+            }
+        }
+        (outcome, _) => outcome,
+    };
+    let overlap = check.overlap.map_or(0, |(_, span)| max_overlap(&run.journal, run.check_pid, span, end_ms));
+    let observation = Observation::Finished {
+        outcome,
+        elapsed_ms: run.elapsed_ms,
+        leftover_processes: run.leftover_processes,
+        leftover_tables: run.leftover_tables,
+        overlap,
+    };
+    let mut verdict = judge(unit, check, &observation, points);
+    if matches!(verdict.kind, Some(FailureKind::TooSlow | FailureKind::TooFast | FailureKind::Timeout | FailureKind::NotConcurrent)) {
+        verdict.timeline = check_timeline(&run.journal, run.check_pid, verdict.elapsed_ms);
+    }
+    verdict
 }
 
-/// The timeline of one check from the journal of its probe run: the probe's own
-/// top-level process is the first one spawned (`Session::run_script` starts it) and
-/// is left out; the next is the check's process, whose lane starts the axis. Events
-/// after `elapsed_ms` (the probe's settle and teardown) are left out too.
-fn check_timeline(journal: &[JournalEntry], elapsed_ms: u64) -> Option<Timeline> {
-    let mut spawns = journal.iter().enumerate().filter(|(_, e)| e.event == LifeEvent::Spawned);
-    let _probe = spawns.next()?;
-    let (first, check) = spawns.next()?;
-    let end = check.at_ms + elapsed_ms;
+/// Runs one check program in the session on `clock`; `Err` says why it could not
+/// be observed (the sandbox is discarded when a guard stopped it).
+fn measure(sessions: &mut Sessions<'_>, clock: Clock, source: &str, budget_ms: u64, guard: Guard) -> Result<CheckRun, Stopped> {
+    let sandbox = sessions.get(clock).map_err(|reason| Stopped::Broken { reason })?;
+    let finish = sandbox.run_check(source, budget_ms, SETTLE_MS, guard);
+    let stopped = match finish {
+        Finish::Done(Ok(run)) => return Ok(run),
+        Finish::Done(Err(e)) => {
+            let banner = banner_in_run(&e.banner("check"), "check", run_first_line(source));
+            return Err(Stopped::Broken { reason: format!("the check could not run: {banner}") });
+        }
+        Finish::TimedOut => Stopped::WallClock { limit_ms: u64::try_from(guard.wall.as_millis()).unwrap_or(u64::MAX) },
+        Finish::Limit(count) => Stopped::Processes { count },
+        Finish::Unusable => Stopped::Broken { reason: "the grader's session stopped".into() },
+    };
+    sessions.discard(clock);
+    Err(stopped)
+}
+
+/// What `expression` costs (reductions plus [`MESSAGE_COST`] per message), run as
+/// a check of its own.
+fn cost(sessions: &mut Sessions<'_>, clock: Clock, expression: &str, fixtures_dir: &Path, guard: Guard) -> Result<u64, Stopped> {
+    let run = measure(sessions, clock, &cost_source(expression, fixtures_dir), 60_000, guard)?;
+    match run.ended.clone() {
+        CheckEnd::Returned(term) if matches!(read_outcome(&term), Some(Outcome::Value { .. })) => {
+            Ok(run.cost.reductions + MESSAGE_COST * run.cost.messages)
+        }
+        CheckEnd::Returned(term) => Err(Stopped::Broken { reason: format!("measuring `{expression}` failed: {}", inspect(&term)) }),
+        CheckEnd::Died(reason) => Err(Stopped::Broken { reason: format!("measuring `{expression}` exited: {}", inspect(&reason)) }),
+        CheckEnd::OutOfBudget => Err(Stopped::Broken { reason: format!("measuring `{expression}` did not finish") }),
+    }
+}
+
+/// True when the exit `reason` matches the check's `Exits` pattern (`source`).
+fn matches_exit(sessions: &mut Sessions<'_>, clock: Clock, source: &str, reason: &Term, guard: Guard) -> bool {
+    let Ok(sandbox) = sessions.get(clock) else { return false };
+    matches!(
+        sandbox.eval_with(source, vec![("reason__", reason.clone())], guard),
+        Finish::Done(Ok(Evaluation::Value(Term::Atom(a)))) if a.as_str() == "true"
+    )
+}
+
+/// The timeline of one check from its journal: the check's own process starts the
+/// axis; events after `elapsed_ms` (the settle and the clean-up) are left out.
+fn check_timeline(journal: &[JournalEntry], check: Pid, elapsed_ms: u64) -> Option<Timeline> {
+    let first = journal.iter().position(|e| e.pid == check && e.event == LifeEvent::Spawned)?;
+    let start = journal[first].at_ms;
+    let end = start + elapsed_ms;
     let shown: Vec<JournalEntry> = journal[first..].iter().filter(|e| e.at_ms <= end).cloned().collect();
-    let mut timeline = Timeline::from_journal(&shown, check.at_ms, end);
+    let mut timeline = Timeline::from_journal(&shown, start, end);
     if let Some(lane) = timeline.lanes.first_mut() {
         lane.label = "check".to_string();
     }

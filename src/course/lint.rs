@@ -113,6 +113,9 @@ pub fn producible_kinds(check: &Check) -> Vec<FailureKind> {
     if check.no_leftovers {
         kinds.push(FailureKind::LeakedProcess);
     }
+    if check.overlap.is_some() {
+        kinds.push(FailureKind::NotConcurrent);
+    }
     if matches!(check.expect, Expect::Returns | Expect::Value(_) | Expect::Match(_)) {
         kinds.push(FailureKind::Crashed);
     }

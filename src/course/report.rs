@@ -88,12 +88,18 @@ pub fn human(report: &GradeReport) -> String {
             }
         }
     }
+    let regular = &report.verdicts[..report.regular.min(report.verdicts.len())];
     out.push_str(&format!(
-        "{}: {}/{} checks passed\n",
+        "{}: {}/{} checks passed",
         report.status.name(),
-        report.passed(),
-        report.verdicts.len()
+        regular.iter().filter(|v| v.passed).count(),
+        regular.len()
     ));
+    let (bonus_passed, bonus_total) = report.bonus();
+    if bonus_total > 0 {
+        out.push_str(&format!(", bonus {bonus_passed}/{bonus_total}"));
+    }
+    out.push('\n');
     out
 }
 
@@ -123,6 +129,8 @@ fn json_value(report: &GradeReport) -> Value {
         "error": report.error,
         "passed": report.passed(),
         "total": report.verdicts.len(),
+        "bonus_passed": report.bonus().0,
+        "bonus_total": report.bonus().1,
         "checks": checks,
     })
 }

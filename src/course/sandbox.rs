@@ -9,6 +9,9 @@
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+
+use crate::session::check::CheckRun;
+use crate::term::Term;
 use std::time::{Duration, Instant};
 
 use crate::session::OutputSink;
@@ -28,9 +31,9 @@ pub struct Guard {
 
 /// How a piece of work ended.
 #[derive(Debug)]
-pub enum Finish {
+pub enum Finish<T = Result<Evaluation, SessionError>> {
     /// It ran to the end (or could not be compiled).
-    Done(Result<Evaluation, SessionError>),
+    Done(T),
     /// The wall-clock guard fired; the sandbox is now stopped.
     TimedOut,
     /// Too many processes were alive at once; the sandbox is now stopped.
@@ -39,11 +42,9 @@ pub enum Finish {
     Unusable,
 }
 
-/// One piece of work for the worker thread.
-struct Job {
-    source: String,
-    reply: Sender<Result<Evaluation, SessionError>>,
-}
+/// One piece of work for the worker thread: it runs on the session and sends its
+/// own reply.
+type Job = Box<dyn FnOnce(&mut Session) + Send>;
 
 /// A session living on a worker thread.
 pub struct Sandbox {
@@ -61,6 +62,7 @@ impl Sandbox {
             let session = Session::new(SessionConfig { clock, output, argv: vec![] });
             match session {
                 Ok(session) => {
+                    session.reserve_loaded_modules();
                     if ready_tx.send(Ok(session.handle())).is_ok() {
                         serve(session, inbox);
                     }
@@ -86,11 +88,32 @@ impl Sandbox {
 
     /// Runs a script in the session under `guard`.
     pub fn run(&mut self, source: &str, guard: Guard) -> Finish {
+        let source = source.to_string();
+        self.work(guard, move |session| session.run_script(&source))
+    }
+
+    /// Runs one check in the session under `guard` (see [`Session::run_check`]).
+    pub fn run_check(&mut self, source: &str, budget_ms: u64, settle_ms: u64, guard: Guard) -> Finish<Result<CheckRun, SessionError>> {
+        let source = source.to_string();
+        self.work(guard, move |session| session.run_check(&source, budget_ms, settle_ms))
+    }
+
+    /// Evaluates `source` with `bindings` under `guard` (see [`Session::eval_with`]).
+    pub fn eval_with(&mut self, source: &str, bindings: Vec<(&'static str, Term)>, guard: Guard) -> Finish {
+        let source = source.to_string();
+        self.work(guard, move |session| session.eval_with(&source, &bindings))
+    }
+
+    /// Hands `task` to the worker and waits for its result under `guard`.
+    fn work<T: Send + 'static>(&mut self, guard: Guard, task: impl FnOnce(&mut Session) -> T + Send + 'static) -> Finish<T> {
         if self.stopped {
             return Finish::Unusable;
         }
         let (reply, answer) = mpsc::channel();
-        if self.jobs.send(Job { source: source.to_string(), reply }).is_err() {
+        let job: Job = Box::new(move |session| {
+            let _ = reply.send(task(session));
+        });
+        if self.jobs.send(job).is_err() {
             self.stopped = true;
             return Finish::Unusable;
         }
@@ -98,7 +121,7 @@ impl Sandbox {
     }
 
     /// Waits for the reply while enforcing the guard.
-    fn watch(&mut self, answer: &Receiver<Result<Evaluation, SessionError>>, guard: Guard) -> Finish {
+    fn watch<T>(&mut self, answer: &Receiver<T>, guard: Guard) -> Finish<T> {
         let started = Instant::now();
         loop {
             match answer.recv_timeout(POLL) {
@@ -142,10 +165,7 @@ impl Drop for Sandbox {
 /// The worker loop: one job at a time until the grader drops its sender.
 fn serve(mut session: Session, inbox: Receiver<Job>) {
     while let Ok(job) = inbox.recv() {
-        let result = session.run_script(&job.source);
-        if job.reply.send(result).is_err() {
-            break;
-        }
+        job(&mut session);
     }
 }
 

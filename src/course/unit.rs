@@ -16,7 +16,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Placeholders an explanation template may use; the grader fills them in.
 pub const TEMPLATE_PLACEHOLDERS: &[&str] = &[
-    "elapsed", "window", "value", "expected", "ratio", "at_least", "reason", "leftover",
+    "elapsed", "window", "value", "expected", "ratio", "at_least", "reason", "leftover", "overlap",
 ];
 
 /// One drill or exercise: what it teaches, what the learner starts from, how an
@@ -92,9 +92,15 @@ pub struct Check {
     /// A virtual-time window `(min, max)` in ms that `run` must finish inside.
     #[serde(default)]
     pub elapsed_ms: Option<(u64, u64)>,
-    /// A speed comparison of two expressions on the real clock, run after `run`.
+    /// A cost comparison of two expressions (counted work, see [`Ratio`]), run
+    /// after `run`.
     #[serde(default)]
     pub ratio: Option<Ratio>,
+    /// `(count, span_ms)`: at least `count` processes started by the check must
+    /// have been alive together for `span_ms` (read from the runtime's journal), so
+    /// a check about parallel work cannot be passed by one process sleeping.
+    #[serde(default)]
+    pub overlap: Option<(u32, u64)>,
     /// When true, every process spawned and every ETS table created during the
     /// check must be gone once `run` has returned and the system has settled.
     #[serde(default)]
@@ -132,8 +138,16 @@ pub enum Expect {
     Exits(String),
 }
 
-/// Compare two expressions' real running times: `slower` must take at least
-/// `at_least` times as long as `faster`.
+/// Compare what two expressions cost: `slower` must cost at least `at_least` times
+/// as much as `faster`. The cost is counted by the runtime, never timed, so the
+/// verdict is the same on an idle and on a loaded machine: reductions run by every
+/// process plus [`MESSAGE_COST`] per message delivered (each expression runs as a
+/// check of its own, from a clean state).
+///
+/// Why that model: on BEAM, a process's reductions are the unit the scheduler
+/// bills work in, and a message costs a copy into the receiver's heap plus a
+/// context switch to run the receiver, which a reduction count alone (as the
+/// sender sees it) leaves out.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ratio {
@@ -144,6 +158,9 @@ pub struct Ratio {
     /// The minimum `slower / faster` quotient.
     pub at_least: f64,
 }
+
+/// The reductions a delivered message counts for in a [`Ratio`]'s cost.
+pub const MESSAGE_COST: u64 = 20;
 
 /// How a check failed; hints and explanations are keyed by it.
 #[derive(
@@ -164,6 +181,8 @@ pub enum FailureKind {
     Timeout,
     /// Left processes or tables behind.
     LeakedProcess,
+    /// Fewer processes ran at the same time than the check asks for.
+    NotConcurrent,
     /// Stopped by a resource limit (reductions, processes, memory).
     Limit,
     /// The answer could not be used (parse error, missing function).
@@ -180,6 +199,7 @@ impl FailureKind {
             FailureKind::Crashed => "crashed",
             FailureKind::Timeout => "timeout",
             FailureKind::LeakedProcess => "leaked_process",
+            FailureKind::NotConcurrent => "not_concurrent",
             FailureKind::Limit => "limit",
             FailureKind::Error => "error",
         }

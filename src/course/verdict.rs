@@ -62,18 +62,19 @@ struct Fill {
     reason: String,
     ratio: String,
     leftover: String,
+    overlap: String,
 }
 
 /// Judges a check the probe observed.
 pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points: u32) -> Verdict {
-    let (outcome, elapsed, procs, tables) = match observation {
+    let (outcome, elapsed, procs, tables, overlap) = match observation {
         Observation::TimedOut => {
             let fill = Fill { elapsed: check.timeout_ms, ..Fill::default() };
             let detail = format!("no result within {} ms", check.timeout_ms);
             return fail(unit, check, FailureKind::Timeout, detail, &fill, bonus_points);
         }
-        Observation::Finished { outcome, elapsed_ms, leftover_processes, leftover_tables } => {
-            (outcome, *elapsed_ms, *leftover_processes, *leftover_tables)
+        Observation::Finished { outcome, elapsed_ms, leftover_processes, leftover_tables, overlap } => {
+            (outcome, *elapsed_ms, *leftover_processes, *leftover_tables, *overlap)
         }
     };
     let mut fill = Fill { elapsed, ..Fill::default() };
@@ -89,11 +90,18 @@ pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points
             return fail(unit, check, FailureKind::TooFast, detail, &fill, bonus_points);
         }
     }
+    if let Some((count, span_ms)) = check.overlap
+        && overlap < count
+    {
+        fill.overlap = overlap.to_string();
+        let detail = format!("at most {overlap} of the processes it started ran together for {span_ms} ms, {count} expected");
+        return fail(unit, check, FailureKind::NotConcurrent, detail, &fill, bonus_points);
+    }
     if let (Some(ratio), Outcome::Value { ratio: Some((faster, slower)), .. }) = (&check.ratio, outcome) {
         let quotient = *slower as f64 / (*faster).max(1) as f64;
         fill.ratio = format!("{quotient:.2}");
         if quotient < ratio.at_least {
-            let detail = format!("ratio {:.2} below {}", quotient, ratio.at_least);
+            let detail = format!("cost ratio {:.2} below {} (costs {faster} and {slower})", quotient, ratio.at_least);
             return fail(unit, check, check.miss, detail, &fill, bonus_points);
         }
     }
@@ -108,7 +116,11 @@ pub fn judge(unit: &Unit, check: &Check, observation: &Observation, bonus_points
         passed: true,
         kind: None,
         message: String::new(),
-        detail: format!("passed in {elapsed} ms"),
+        detail: if fill.ratio.is_empty() {
+            format!("passed in {elapsed} ms")
+        } else {
+            format!("passed in {elapsed} ms, cost ratio {}", fill.ratio)
+        },
         elapsed_ms: elapsed,
         bonus_points,
         timeline: None,
@@ -208,6 +220,7 @@ fn fail(unit: &Unit, check: &Check, kind: FailureKind, detail: String, fill: &Fi
     values.insert("at_least", check.ratio.as_ref().map(|r| r.at_least.to_string()).unwrap_or_default());
     values.insert("reason", if fill.reason.is_empty() { detail.clone() } else { fill.reason.clone() });
     values.insert("leftover", fill.leftover.clone());
+    values.insert("overlap", fill.overlap.clone());
     Verdict {
         check_id: check.id.clone(),
         description: check.description.clone(),
@@ -271,7 +284,7 @@ mod tests {
     }
 
     fn finished(outcome: Outcome, elapsed_ms: u64, procs: usize) -> Observation {
-        Observation::Finished { outcome, elapsed_ms, leftover_processes: procs, leftover_tables: 0 }
+        Observation::Finished { outcome, elapsed_ms, leftover_processes: procs, leftover_tables: 0, overlap: 0 }
     }
 
     #[test]

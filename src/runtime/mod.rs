@@ -20,6 +20,8 @@
 //! - [`driver`]: the per-process tokio task.
 //! - [`ready`]: how many processes are ready, so a lone one keeps its thread.
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
+//! - [`meter`]: reductions and messages counted, the grader's cost model.
+//! - [`observer`]: waiting on the runtime's clock from outside (the grader's checks).
 //! - [`info`]: process info and memory accounting.
 //! - [`logger`]: the Logger level and crash reports.
 //! - [`error`]: typed errors.
@@ -37,7 +39,9 @@ pub mod info;
 pub mod journal;
 pub mod logger;
 pub mod mailbox;
+pub mod meter;
 pub mod names;
+pub mod observer;
 pub mod output;
 pub mod process;
 pub mod ready;
@@ -57,6 +61,7 @@ pub use error::{LinkError, NameError, RuntimeError};
 pub use journal::{Journal, JournalEntry, LifeEvent};
 pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
 pub use logger::LogLevel;
+pub use meter::{Meter, MeterReading};
 pub use output::OutputSink;
 pub use system::{ExitHook, Runtime, SpawnOpts};
 pub use timers::TimerDest;

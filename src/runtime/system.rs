@@ -50,7 +50,7 @@ pub(crate) struct Inner {
     next_ref: AtomicU64,
     output: Arc<dyn OutputSink>,
     pub(crate) clock: ClockSource,
-    handle: Handle,
+    pub(crate) handle: Handle,
     host: Mutex<Option<Host>>,
     pub(crate) stopping: AtomicBool,
     /// Live processes by pid (ordered, so listings are deterministic).
@@ -75,6 +75,8 @@ pub(crate) struct Inner {
     pub(crate) ready: Arc<super::ready::ReadyCount>,
     /// Process lifetimes, recorded only while switched on.
     pub(crate) journal: super::journal::Journal,
+    /// Reductions and messages, for the grader's cost model.
+    pub(crate) meter: super::meter::Meter,
 }
 
 impl Drop for Inner {
@@ -146,6 +148,7 @@ impl Runtime {
             ets: super::ets::EtsRegistry::new(),
             ready: Arc::default(),
             journal: super::journal::Journal::default(),
+            meter: super::meter::Meter::default(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -273,6 +276,11 @@ impl Runtime {
         &self.inner.journal
     }
 
+    /// Reductions and messages counted so far.
+    pub fn meter(&self) -> &super::meter::Meter {
+        &self.inner.meter
+    }
+
     /// The live process `pid`.
     pub(crate) fn entry(&self, pid: Pid) -> Option<Arc<ProcessEntry>> {
         self.inner.table.read().get(&pid).cloned()
@@ -353,6 +361,7 @@ impl Runtime {
     /// Delivers `msg` to `to`. Sending to a dead pid silently drops the message, as
     /// on BEAM; the result says whether it was queued.
     pub fn send(&self, to: Pid, msg: Term) -> bool {
+        self.inner.meter.add_message();
         match self.entry(to) {
             Some(entry) => entry.deliver(msg),
             None => false,

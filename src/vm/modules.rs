@@ -125,12 +125,24 @@ pub struct Modules {
     cells: RwLock<FxHashMap<(Atom, Atom, u32), Arc<ExportCell>>>,
     infos: RwLock<BTreeMap<Atom, ModuleInfo>>,
     natives: NativeRegistry,
+    /// Modules no code may define any more (see [`Modules::reserve_loaded`]).
+    reserved: RwLock<std::collections::HashSet<Atom>>,
 }
+
+/// A `defmodule` of a reserved module was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot define module {}: it belongs to otplab's standard library, which graded code may not replace", crate::term::inspect::inspect(&Term::Atom(*.0)))]
+pub struct ReservedModule(pub Atom);
 
 impl Modules {
     /// A table whose unresolved calls fall back to `natives`.
     pub fn new(natives: NativeRegistry) -> Modules {
-        Modules { cells: RwLock::new(FxHashMap::default()), infos: RwLock::new(BTreeMap::new()), natives }
+        Modules {
+            cells: RwLock::new(FxHashMap::default()),
+            infos: RwLock::new(BTreeMap::new()),
+            natives,
+            reserved: RwLock::default(),
+        }
     }
 
     /// The cell for `module.name/arity`, created on first use (filled from the natives
@@ -164,7 +176,16 @@ impl Modules {
     /// Installs a module: its functions replace earlier definitions; functions of an
     /// earlier version that the new one lacks become undefined again (natives of the
     /// same name come back).
-    pub fn install(&self, module: Atom, functions: Vec<(Atom, u32, bool, Arc<FunCode>)>, info: ModuleInfo) {
+    /// Refuses a reserved module (nothing changes then).
+    pub fn install(
+        &self,
+        module: Atom,
+        functions: Vec<(Atom, u32, bool, Arc<FunCode>)>,
+        info: ModuleInfo,
+    ) -> Result<(), ReservedModule> {
+        if self.reserved.read().contains(&module) {
+            return Err(ReservedModule(module));
+        }
         let mut defined = std::collections::HashSet::new();
         for (name, arity, public, code) in functions {
             defined.insert((name, arity));
@@ -189,6 +210,17 @@ impl Modules {
             );
         }
         self.infos.write().insert(module, info);
+        Ok(())
+    }
+
+    /// Reserves every module defined so far (the prelude's and the natives'): a
+    /// later `defmodule` of one of them fails with [`ReservedModule`]. The grader
+    /// calls it once the prelude is loaded, so an answer cannot replace `System`,
+    /// `Process`, `Enum`, `GenServer`, `:ets`... under the checks that use them.
+    pub fn reserve_loaded(&self) {
+        let mut reserved = self.reserved.write();
+        reserved.extend(self.infos.read().keys().copied());
+        reserved.extend(self.natives.iter().map(|((module, _, _), _)| *module));
     }
 
     /// What is known about `module`, if it was defined in Elixir.
