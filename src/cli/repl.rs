@@ -47,8 +47,19 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     let mut editor: rustyline::DefaultEditor = rustyline::Editor::with_config(config)?;
     let history = dirs::data_dir().map(|d| d.join("otplab").join("history.txt"));
     if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         let _ = editor.load_history(h);
     }
+    // Each accepted entry is appended to the file at once: a terminal closed or
+    // killed mid-session loses nothing.
+    let remember = |editor: &mut rustyline::DefaultEditor, entry: &str| {
+        let _ = editor.add_history_entry(entry);
+        if let Some(h) = &history {
+            let _ = editor.append_history(h);
+        }
+    };
     if std::io::stdin().is_terminal()
         && std::io::stdout().is_terminal()
         && let Ok(printer) = editor.create_external_printer()
@@ -79,7 +90,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                     && !pending.contains('\n')
                     && let Some(done) = c.command(pending.trim(), &mut session)
                 {
-                    let _ = editor.add_history_entry(pending.as_str());
+                    remember(&mut editor, pending.as_str());
                     pending.clear();
                     if done == Command::Restart {
                         session = new_session()?;
@@ -91,7 +102,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                 match session.eval(&pending) {
                     Err(e) if e.is_incomplete() => continue,
                     result => {
-                        let _ = editor.add_history_entry(pending.as_str());
+                        remember(&mut editor, pending.as_str());
                         if let Some(c) = commands.as_mut() {
                             c.evaluated(&pending, matches!(result, Ok(Evaluation::Value(_))));
                         }
@@ -101,11 +112,9 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                                 println!("{}", crate::term::inspect::inspect_with(&v, &opts));
                             }
                             Ok(Evaluation::Raised(r)) => eprintln!("{}", crate::stdlib::banner(&r)),
-                            Ok(Evaluation::ShellExited { pid, reason }) => eprintln!(
-                                "** (EXIT from {}) shell process exited with reason: {}",
-                                crate::term::inspect::inspect(&crate::term::Term::Pid(pid)),
-                                crate::stdlib::exception::format_exit(&reason)
-                            ),
+                            Ok(Evaluation::ShellExited { pid, reason }) => {
+                                eprintln!("{}", crate::session::exit_banner(pid, &reason))
+                            }
                             Err(e) => eprintln!("{}", e.banner("iex")),
                         }
                         pending.clear();
@@ -120,26 +129,32 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
             Err(e) => return Err(e.into()),
         }
     }
-    if let Some(h) = &history {
-        if let Some(dir) = h.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = editor.save_history(h);
-    }
     Ok(0)
 }
 
 /// Ctrl-C while an entry runs (the terminal is not in raw mode then, so it is a
 /// SIGINT) stops that entry instead of killing otplab; at the prompt rustyline
 /// reads it as a key. `interrupter` follows the current session across restarts.
+///
+/// The handler is installed here, before the first prompt, not lazily on the
+/// watcher thread: rustyline saves the SIGINT action it finds when a prompt opens
+/// and puts it back when the line is read, so a handler installed while a prompt
+/// waits would be undone by the next Enter (and Ctrl-C would kill otplab again).
 /// Without a signal handler, Ctrl-C keeps its default effect.
 fn watch_ctrl_c(interrupter: Arc<Mutex<Interrupter>>) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
+        return;
+    };
+    let registered = {
+        let _inside = rt.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+    };
+    let Ok(mut sigint) = registered else {
+        return;
+    };
     let watcher = std::thread::Builder::new().name("otplab-ctrl-c".into()).spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
-            return;
-        };
         rt.block_on(async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
+            while sigint.recv().await.is_some() {
                 interrupter.lock().interrupt();
             }
         });

@@ -18,7 +18,7 @@ pub use crate::runtime::OutputSink;
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
 pub use handle::SessionHandle;
-pub use shell::Interrupter;
+pub use shell::{Interrupter, exit_banner};
 
 use crate::compile::compile_program;
 use crate::runtime::Runtime;
@@ -157,13 +157,31 @@ impl Session {
         let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
         let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
         let program = compile_program(&nodes, &self.modules, &names, true)?;
-        let machine = Machine::for_code(self.modules.clone(), program.code, values);
-        let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime, self.interrupts.clone()));
-        let outcome = match shell.run(&self.runtime, machine) {
-            shell::ShellResult::Finished(o) => o,
-            shell::ShellResult::ShellExited(pid, reason) => {
-                self.shell = None;
-                return Ok(Evaluation::ShellExited { pid, reason });
+        let mut machine = Machine::for_code(self.modules.clone(), program.code, values);
+        let outcome = loop {
+            let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime, self.interrupts.clone()));
+            match shell.run(&self.runtime, machine) {
+                shell::ShellResult::Finished(o) => {
+                    // Killed just as the entry ended: the banner follows its result.
+                    if let Some(banner) = shell.unannounced_death() {
+                        self.shell = None;
+                        self.runtime.output().write_stderr(&format!("{banner}\n"));
+                    }
+                    break o;
+                }
+                shell::ShellResult::ShellExited(pid, reason) => {
+                    self.shell = None;
+                    return Ok(Evaluation::ShellExited { pid, reason });
+                }
+                shell::ShellResult::Gone(unrun) => {
+                    // It died at the prompt: say so if the watcher has not, and run
+                    // the entry in a fresh shell with the same bindings.
+                    if let Some(banner) = shell.unannounced_death() {
+                        self.runtime.output().write_stderr(&format!("{banner}\n"));
+                    }
+                    self.shell = None;
+                    machine = unrun;
+                }
             }
         };
         Ok(match outcome {
