@@ -35,7 +35,11 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
 /// Runs the REPL with `commands` seeing every line first.
 pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
     let sink = Arc::new(PromptSink::default());
-    let new_session = || Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] });
+    let new_session = || {
+        let session = Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] })?;
+        session.set_source_file("iex");
+        Ok::<Session, crate::session::SessionError>(session)
+    };
     let mut session = new_session()?;
     if let Some(c) = commands.as_mut() {
         c.begin(&mut session);

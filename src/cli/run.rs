@@ -18,10 +18,14 @@ pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<
 
 fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+    session.set_source_file(file);
     match session.run_script(source) {
         Ok(Evaluation::Value(_)) => Ok(0),
         Ok(Evaluation::Raised(r)) => {
             eprintln!("{}", crate::stdlib::banner(&r));
+            for line in session.stacktrace() {
+                eprintln!("{line}");
+            }
             Ok(1)
         }
         Ok(Evaluation::ShellExited { reason, .. }) => {

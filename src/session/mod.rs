@@ -84,6 +84,8 @@ pub struct Session {
     bindings: Vec<(String, Term)>,
     shell: Option<shell::Shell>,
     interrupts: Arc<shell::Interrupts>,
+    /// The stacktrace of the last uncaught error of [`Session::run_script`].
+    last_trace: Term,
 }
 
 impl Session {
@@ -96,7 +98,15 @@ impl Session {
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
         crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
-        let s = Session { runtime, modules, bindings: Vec::new(), shell: None, interrupts: Arc::default() };
+        crate::vm::process::set_crash_format(crate::stdlib::exception::crash_detail);
+        let s = Session {
+            runtime,
+            modules,
+            bindings: Vec::new(),
+            shell: None,
+            interrupts: Arc::default(),
+            last_trace: Term::Nil,
+        };
         // Elixir's own structs print with their fields in definition order.
         for name in crate::compile::pattern::BUILTIN_STRUCTS {
             let module = crate::term::Atom::new(name);
@@ -106,6 +116,7 @@ impl Session {
             }
         }
         for (name, source) in crate::stdlib::prelude_sources() {
+            s.modules.set_source_file(&format!("lib/otplab/{name}"));
             let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
             let program = compile_program(&nodes, &s.modules, &[], false)
                 .map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
@@ -114,6 +125,7 @@ impl Session {
                 return Err(SessionError::Prelude(format!("{name}: raised {:?}", r.reason)));
             }
         }
+        s.modules.set_source_file("nofile");
         Ok(s)
     }
 
@@ -138,12 +150,29 @@ impl Session {
         &self.runtime
     }
 
+    /// Names the file the code evaluated from now on comes from (`st.exs`; the
+    /// REPL's `iex`): stacktraces say `st.exs:3: A.g/1`.
+    pub fn set_source_file(&self, file: &str) {
+        self.modules.set_source_file(file);
+    }
+
+    /// The stacktrace lines (`    st.exs:3: A.g/1`) of the error that ended the
+    /// last [`Session::run_script`], empty if none.
+    pub fn stacktrace(&self) -> Vec<String> {
+        crate::stdlib::exception::stacktrace_lines(&self.last_trace)
+    }
+
     /// Runs a whole script as `elixir FILE` would.
     pub fn run_script(&mut self, source: &str) -> Result<Evaluation, SessionError> {
         let nodes = crate::syntax::parse(source)?;
         let program = compile_program(&nodes, &self.modules, &[], false)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, vec![]);
-        Ok(match driver::run_to_end(&self.runtime, machine) {
+        let (outcome, reason) = driver::run_to_end_with_reason(&self.runtime, machine);
+        self.last_trace = match reason {
+            Term::Tuple(t) if t.len() == 2 => t[1].clone(),
+            _ => Term::Nil,
+        };
+        Ok(match outcome {
             Outcome::Returned(v) => Evaluation::Value(v),
             Outcome::Raised(r) => Evaluation::Raised(r),
         })

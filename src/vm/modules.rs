@@ -123,12 +123,20 @@ pub struct Modules {
     cells: RwLock<FxHashMap<(Atom, Atom, u32), Arc<ExportCell>>>,
     infos: RwLock<BTreeMap<Atom, ModuleInfo>>,
     natives: NativeRegistry,
+    /// The source file of each installed module, and of the code being loaded now
+    /// (the `file:` of stacktrace entries; read only when a process dies raising).
+    files: RwLock<(FxHashMap<Atom, Arc<str>>, Arc<str>)>,
 }
 
 impl Modules {
     /// A table whose unresolved calls fall back to `natives`.
     pub fn new(natives: NativeRegistry) -> Modules {
-        Modules { cells: RwLock::new(FxHashMap::default()), infos: RwLock::new(BTreeMap::new()), natives }
+        Modules {
+            cells: RwLock::new(FxHashMap::default()),
+            infos: RwLock::new(BTreeMap::new()),
+            natives,
+            files: RwLock::new((FxHashMap::default(), Arc::from("nofile"))),
+        }
     }
 
     /// The cell for `module.name/arity`, created on first use (filled from the natives
@@ -187,6 +195,22 @@ impl Modules {
             );
         }
         self.infos.write().insert(module, info);
+        let mut files = self.files.write();
+        let current = files.1.clone();
+        files.0.insert(module, current);
+    }
+
+    /// Names the file whose code is compiled and run from now on (`st.exs`, `iex`):
+    /// modules installed meanwhile, and top-level code, report it in stacktraces.
+    pub fn set_source_file(&self, file: &str) {
+        self.files.write().1 = Arc::from(file);
+    }
+
+    /// The file `module` was defined in; for `nil` (top-level code) or an unknown
+    /// module, the file being loaded now.
+    pub fn source_file(&self, module: Atom) -> Arc<str> {
+        let files = self.files.read();
+        files.0.get(&module).cloned().unwrap_or_else(|| files.1.clone())
     }
 
     /// What is known about `module`, if it was defined in Elixir.
