@@ -11,6 +11,7 @@
 //! - [`watch`]: `otplab check ID FILE --watch`, re-checking on save.
 //! - [`present`]: `otplab present` and `otplab drill ID --step`, the step mode.
 //! - [`steps`]: cutting a script into steps.
+//! - [`stdin`]: standard input for `IO.gets`, exit for `System.halt`.
 //! - [`keys`]: the step mode's keys (a terminal's key presses or stdin lines).
 //! - [`timeline`]: a process timeline drawn on the terminal.
 
@@ -24,6 +25,7 @@ pub mod repl;
 pub mod run;
 pub mod sink;
 pub mod steps;
+pub mod stdin;
 pub mod timeline;
 pub mod watch;
 

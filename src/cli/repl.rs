@@ -38,6 +38,8 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     let new_session = || {
         let session = Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] })?;
         session.set_source_file("iex");
+        session.set_input(Arc::new(super::stdin::StdinLines));
+        session.on_halt(super::stdin::halt_hook());
         Ok::<Session, crate::session::SessionError>(session)
     };
     let mut session = new_session()?;

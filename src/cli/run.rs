@@ -19,6 +19,8 @@ pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<
 fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
     session.set_source_file(file);
+    session.set_input(Arc::new(super::stdin::StdinLines));
+    session.on_halt(super::stdin::halt_hook());
     match session.run_script(source) {
         Ok(Evaluation::Value(_)) => Ok(0),
         Ok(Evaluation::Raised(r)) => {

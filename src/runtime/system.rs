@@ -73,6 +73,10 @@ pub(crate) struct Inner {
     pub(crate) ready: Arc<super::ready::ReadyCount>,
     /// Process lifetimes, recorded only while switched on.
     pub(crate) journal: super::journal::Journal,
+    /// Standard input for `IO.gets`, when the hosting program gives one.
+    input: RwLock<Option<Arc<dyn super::input::InputSource>>>,
+    /// What `System.halt/1` calls, when the hosting program gives it.
+    halt: RwLock<Option<super::input::HaltHook>>,
 }
 
 impl Drop for Inner {
@@ -143,6 +147,8 @@ impl Runtime {
             ets: super::ets::EtsRegistry::new(),
             ready: Arc::default(),
             journal: super::journal::Journal::default(),
+            input: RwLock::new(None),
+            halt: RwLock::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -239,6 +245,35 @@ impl Runtime {
     /// Sets the Logger level (`Logger.configure(level: _)`).
     pub fn set_log_level(&self, level: LogLevel) {
         self.inner.log_level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// Gives `IO.gets` a standard input to read.
+    pub fn set_input(&self, input: Arc<dyn super::input::InputSource>) {
+        *self.inner.input.write() = Some(input);
+    }
+
+    /// The next line of standard input; `None` at its end or when there is none.
+    pub fn read_line(&self) -> Option<String> {
+        let input = self.inner.input.read().clone();
+        input.and_then(|i| i.read_line())
+    }
+
+    /// Installs what `System.halt/1` calls to end the hosting program.
+    pub fn set_halt_hook(&self, hook: super::input::HaltHook) {
+        *self.inner.halt.write() = Some(hook);
+    }
+
+    /// Halts the hosting program with `status`; false (and nothing happens) when
+    /// it installed no halt hook.
+    pub fn halt(&self, status: i32) -> bool {
+        let hook = self.inner.halt.read().clone();
+        match hook {
+            Some(h) => {
+                h(status);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Marks `pid` as the shell process (the one a REPL interrupt kills).

@@ -15,6 +15,8 @@ pub mod shell;
 pub use error::SessionError;
 /// Where a session's output goes; re-exported so the course layer needs only `session`.
 pub use crate::runtime::OutputSink;
+/// Standard input and halting, provided by the hosting program.
+pub use crate::runtime::{HaltHook, InputSource};
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
 pub use handle::SessionHandle;
@@ -148,6 +150,16 @@ impl Session {
     /// The session's runtime.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
+    }
+
+    /// Gives `IO.gets` the program's standard input.
+    pub fn set_input(&self, input: Arc<dyn crate::runtime::InputSource>) {
+        self.runtime.set_input(input);
+    }
+
+    /// Lets `System.halt/1` end the program through `hook` (called with the status).
+    pub fn on_halt(&self, hook: crate::runtime::HaltHook) {
+        self.runtime.set_halt_hook(hook);
     }
 
     /// Names the file the code evaluated from now on comes from (`st.exs`; the
