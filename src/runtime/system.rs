@@ -77,6 +77,12 @@ pub(crate) struct Inner {
     input: RwLock<Option<Arc<dyn super::input::InputSource>>>,
     /// What `System.halt/1` calls, when the hosting program gives it.
     halt: RwLock<Option<super::input::HaltHook>>,
+    /// Processes waiting with a deadline (a sleep, `receive ... after`): time will
+    /// wake them, so the node is not deadlocked while any does.
+    pub(crate) timed_waits: AtomicU64,
+    /// Slices run so far: two deadlock probes that see the same count saw no
+    /// process run in between.
+    pub(crate) slices: AtomicU64,
 }
 
 impl Drop for Inner {
@@ -149,6 +155,8 @@ impl Runtime {
             journal: super::journal::Journal::default(),
             input: RwLock::new(None),
             halt: RwLock::new(None),
+            timed_waits: AtomicU64::new(0),
+            slices: AtomicU64::new(0),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -274,6 +282,42 @@ impl Runtime {
             }
             None => false,
         }
+    }
+
+    /// On the virtual clock, a sign that nothing can ever happen again: no process
+    /// runs or is ready, none waits with a deadline, no timer is pending, yet some
+    /// process is alive (so each waits for a message nobody will send). Returns
+    /// the number of slices run so far; the node is deadlocked when two probes a
+    /// little apart both return the same `Some` (nothing ran in between). `None`
+    /// on the real clock, where the outside world (a person) may still act.
+    pub fn deadlock_probe(&self) -> Option<u64> {
+        let slices = self.inner.slices.load(Ordering::SeqCst);
+        let stalled = self.clock() == Clock::Virtual
+            && self.inner.ready.get() == 0
+            && self.inner.timed_waits.load(Ordering::SeqCst) == 0
+            && self.pending_timers() == 0
+            && self.process_count() > 0;
+        (stalled && self.inner.slices.load(Ordering::SeqCst) == slices).then_some(slices)
+    }
+
+    /// What each live process waits for, for a deadlock report: one line per
+    /// process (`#PID<0.125.0> waits in receive, 0 messages queued, linked to ...`).
+    pub fn waiting_processes(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for pid in self.processes() {
+            let Some(info) = self.process_info(pid) else { continue };
+            let mut line = super::logger::pid_text(pid);
+            if let Some(name) = info.registered_name {
+                line.push_str(&format!(" ({})", crate::term::inspect::inspect(&Term::Atom(name))));
+            }
+            line.push_str(&format!(" waits in receive with {} message(s) queued", info.message_queue_len));
+            if !info.links.is_empty() {
+                let links: Vec<String> = info.links.iter().map(|p| super::logger::pid_text(*p)).collect();
+                line.push_str(&format!(", linked to {}", links.join(", ")));
+            }
+            lines.push(line);
+        }
+        lines
     }
 
     /// Marks `pid` as the shell process (the one a REPL interrupt kills).

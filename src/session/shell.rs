@@ -30,6 +30,8 @@ pub(crate) struct Interrupts {
     running: AtomicU64,
     requested: AtomicU64,
     shell: AtomicU64,
+    /// What the interrupted entry raises; `exit(:interrupted)` when none is set.
+    cause: Mutex<Option<crate::vm::Raise>>,
 }
 
 /// Stops the entry the session's shell is running, from any thread: the REPL's
@@ -75,7 +77,9 @@ impl ShellBody {
         if let Some(job) = self.current.take_if(|job| job.seq == asked) {
             // A `receive` in progress may have moved the save index.
             cx.recv_reset();
-            let _ = job.reply.send(Outcome::Raised(crate::vm::Raise::exit(Term::atom("interrupted"))));
+            let cause = self.interrupts.cause.lock().take();
+            let raise = cause.unwrap_or_else(|| crate::vm::Raise::exit(Term::atom("interrupted")));
+            let _ = job.reply.send(Outcome::Raised(raise));
         }
     }
 }
@@ -210,12 +214,20 @@ impl Shell {
         runtime.wake(self.pid);
         // A shell that dies drops the entry it runs (closing `rx`); one that died
         // just before taking it leaves it queued, which only its death tells.
+        let mut probe = None;
         let finished = loop {
             match rx.recv_timeout(DEATH_POLL) {
                 Ok(outcome) => break Some(outcome),
                 Err(mpsc::RecvTimeoutError::Disconnected) => break None,
                 Err(mpsc::RecvTimeoutError::Timeout) if self.life.lock().dead.is_some() => break None,
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // On the virtual clock an entry nothing can wake is stopped, as
+                    // Ctrl-C would, with the deadlock report as its error.
+                    if let Some(raise) = super::driver::deadlock(runtime, &mut probe) {
+                        *self.interrupts.cause.lock() = Some(raise);
+                        Interrupter::new(self.interrupts.clone(), runtime.clone()).interrupt();
+                    }
+                }
             }
         };
         if let Some(outcome) = finished {
