@@ -128,3 +128,28 @@ fn a_spawned_process_that_raises_logs_a_crash_report() {
     p.exp_string("** (RuntimeError) oops").expect("the exception");
     enter(&mut p, ":still_here", ":still_here");
 }
+
+#[test]
+fn tab_completes_module_functions_and_lists_candidates_on_a_second_tab() {
+    let data = data_dir("tab");
+    let mut p = repl(&data, &[]);
+    p.send("Enum.redu\t").expect("type and Tab");
+    p.flush().expect("flush");
+    p.exp_string("reduce").expect("completed to reduce");
+    p.send("\t").expect("second Tab");
+    p.flush().expect("flush");
+    p.exp_string("reduce/3").expect("candidates listed with arities");
+    // The line now reads `Enum.reduce`; finish the call.
+    enter(&mut p, "([40, 2], 0, fn x, acc -> x + acc end)", "42");
+}
+
+#[test]
+fn helpers_h_i_and_v_answer_in_the_shell() {
+    let data = data_dir("helpers");
+    let mut p = repl(&data, &[]);
+    enter(&mut p, "h Enum.map", "def map(enumerable, fun)");
+    enter(&mut p, "i 42", "Data type");
+    p.exp_string("Integer").expect("the type");
+    enter(&mut p, "20 + 1", "21");
+    enter(&mut p, "v() * 2", "42");
+}

@@ -4,6 +4,7 @@
 //! - [`args`]: the commands and options.
 //! - [`run`]: `otplab run FILE` and `otplab eval EXPR`.
 //! - [`repl`]: the interactive shell.
+//! - [`completion`]: Tab completion in the REPL.
 //! - [`sink`]: output sinks that write to the terminal.
 //! - [`grade`]: `otplab grade` and `otplab check`.
 //! - [`course`]: `otplab drills` and `otplab course lint`.
@@ -16,6 +17,7 @@
 //! - [`timeline`]: a process timeline drawn on the terminal.
 
 pub mod args;
+pub mod completion;
 pub mod course;
 pub mod drill;
 pub mod grade;

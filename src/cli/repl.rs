@@ -1,11 +1,15 @@
 //! The interactive shell: iex-style prompts, continuation lines, history.
 
+use super::completion::{ReplHelper, Vocabulary};
 use super::sink::PromptSink;
 use crate::session::{Clock, Evaluation, Interrupter, Session, SessionConfig};
 use parking_lot::Mutex;
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
 use std::sync::Arc;
+
+/// The line editor, with completion and a history file.
+type Editor = rustyline::Editor<ReplHelper, rustyline::history::FileHistory>;
 
 /// Commands layered over the REPL (the drill's `check`, `hint`...): they see each
 /// line typed at a fresh prompt before it is evaluated.
@@ -49,8 +53,11 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     let config = rustyline::Config::builder()
         .auto_add_history(false)
         .max_history_size(1000)?
+        .completion_type(rustyline::CompletionType::List)
         .build();
-    let mut editor: rustyline::DefaultEditor = rustyline::Editor::with_config(config)?;
+    let mut editor: Editor = rustyline::Editor::with_config(config)?;
+    let vocabulary = Arc::new(parking_lot::RwLock::new(Vocabulary::of(&session)));
+    editor.set_helper(Some(ReplHelper { vocabulary: vocabulary.clone() }));
     let history = dirs::data_dir().map(|d| d.join("otplab").join("history.txt"));
     if let Some(h) = &history {
         if let Some(dir) = h.parent() {
@@ -60,7 +67,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
     }
     // Each accepted entry is appended to the file at once: a terminal closed or
     // killed mid-session loses nothing.
-    let remember = |editor: &mut rustyline::DefaultEditor, entry: &str| {
+    let remember = |editor: &mut Editor, entry: &str| {
         let _ = editor.add_history_entry(entry);
         if let Some(h) = &history {
             let _ = editor.append_history(h);
@@ -101,6 +108,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                     if done == Command::Restart {
                         session = new_session()?;
                         *interrupter.lock() = session.interrupter();
+                        *vocabulary.write() = Vocabulary::of(&session);
                         c.begin(&mut session);
                     }
                     continue;
@@ -113,6 +121,8 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                             c.evaluated(&pending, matches!(result, Ok(Evaluation::Value(_))));
                         }
                         match result {
+                            // IEx's helpers that print (i/1, h/1) return this to show nothing more.
+                            Ok(Evaluation::Value(v)) if v.is_atom_named("do not show this result in output") => {}
                             Ok(Evaluation::Value(v)) => {
                                 let opts = crate::term::inspect::InspectOpts { pretty: true, ..Default::default() };
                                 println!("{}", crate::term::inspect::inspect_with(&v, &opts));
@@ -125,6 +135,7 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                         }
                         pending.clear();
                         counter += 1;
+                        *vocabulary.write() = Vocabulary::of(&session);
                     }
                 }
             }

@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     /// Slices run so far: two deadlock probes that see the same count saw no
     /// process run in between.
     pub(crate) slices: AtomicU64,
+    /// The value of each REPL entry, by entry number from 1 (`None`: it raised or
+    /// did not compile), for `v/1`.
+    shell_results: Mutex<Vec<Option<Term>>>,
 }
 
 impl Drop for Inner {
@@ -157,6 +160,7 @@ impl Runtime {
             halt: RwLock::new(None),
             timed_waits: AtomicU64::new(0),
             slices: AtomicU64::new(0),
+            shell_results: Mutex::new(Vec::new()),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -318,6 +322,23 @@ impl Runtime {
             lines.push(line);
         }
         lines
+    }
+
+    /// Records the value of the next REPL entry (`None` when it had none).
+    pub fn record_shell_result(&self, value: Option<Term>) {
+        self.inner.shell_results.lock().push(value);
+    }
+
+    /// `v(n)`: the value of REPL entry `n` (from 1), or counting back when `n` is
+    /// negative (`v(-1)` is the latest recorded entry, the one before the entry
+    /// asking). `None` when there is no such entry or it had no value.
+    pub fn shell_result(&self, n: i64) -> Option<Term> {
+        let results = self.inner.shell_results.lock();
+        let index = match n {
+            1.. => usize::try_from(n - 1).ok()?,
+            _ => results.len().checked_sub(usize::try_from(n.unsigned_abs().max(1)).ok()?)?,
+        };
+        results.get(index).cloned().flatten()
     }
 
     /// Marks `pid` as the shell process (the one a REPL interrupt kills).

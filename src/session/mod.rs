@@ -3,10 +3,12 @@
 //! the step mode all evaluate code through a [`Session`].
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
+//! - [`doc_request`]: `h Enum.map` quoted, as IEx's `h` macro does.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
 //! - [`shell`]: the REPL's long-lived shell process.
 //! - [`handle`]: [`SessionHandle`], watch or stop a session from another thread.
 
+pub mod doc_request;
 pub mod driver;
 pub mod error;
 pub mod handle;
@@ -152,6 +154,11 @@ impl Session {
         &self.runtime
     }
 
+    /// The names bound in the shell, in binding order.
+    pub fn binding_names(&self) -> Vec<String> {
+        self.bindings.iter().map(|(n, _)| n.clone()).collect()
+    }
+
     /// Gives `IO.gets` the program's standard input.
     pub fn set_input(&self, input: Arc<dyn crate::runtime::InputSource>) {
         self.runtime.set_input(input);
@@ -194,7 +201,20 @@ impl Session {
     /// new bindings are kept only when the entry succeeds (an error never loses what
     /// the learner had, and neither does a crashed shell).
     pub fn eval(&mut self, source: &str) -> Result<Evaluation, SessionError> {
-        let nodes = crate::syntax::parse(source)?;
+        let result = self.eval_entry(source);
+        // Every entry that was not incomplete has a number (its prompt's), for `v/1`.
+        match &result {
+            Err(e) if e.is_incomplete() => {}
+            Ok(Evaluation::Value(v)) => self.runtime.record_shell_result(Some(v.clone())),
+            _ => self.runtime.record_shell_result(None),
+        }
+        result
+    }
+
+    fn eval_entry(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        let parsed = crate::syntax::parse(source)?;
+        let module_sources = doc_request::module_sources(&parsed, source);
+        let nodes = doc_request::quote_h_arguments(parsed);
         let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
         let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
         let program = compile_program(&nodes, &self.modules, &names, true)?;
@@ -227,6 +247,9 @@ impl Session {
         };
         Ok(match outcome {
             Outcome::Returned(Term::Tuple(pair)) if pair.len() == 2 => {
+                for (module, text) in &module_sources {
+                    self.modules.attach_source(crate::term::Atom::new(&format!("Elixir.{module}")), text);
+                }
                 if let Some(vals) = pair[1].list_to_vec() {
                     self.bindings = program.bindings_out.into_iter().zip(vals).collect();
                 }

@@ -200,6 +200,26 @@ impl Modules {
         files.0.insert(module, current);
     }
 
+    /// Every callable function as (module, name, arity): public compiled functions
+    /// and natives, unordered (the REPL's completion lists them).
+    pub fn functions(&self) -> Vec<(Atom, Atom, u32)> {
+        let mut out: Vec<(Atom, Atom, u32)> = self.natives.iter().map(|(key, _)| *key).collect();
+        for (key, cell) in self.cells.read().iter() {
+            if cell.get().is_some_and(|e| e.public) {
+                out.push(*key);
+            }
+        }
+        out
+    }
+
+    /// Keeps `source` as the text of `module` (for `h/1` to read its `@doc`s), if
+    /// the module is defined.
+    pub fn attach_source(&self, module: Atom, source: &str) {
+        if let Some(info) = self.infos.write().get_mut(&module) {
+            info.source = Some(Arc::from(source));
+        }
+    }
+
     /// Names the file whose code is compiled and run from now on (`st.exs`, `iex`):
     /// modules installed meanwhile, and top-level code, report it in stacktraces.
     pub fn set_source_file(&self, file: &str) {
