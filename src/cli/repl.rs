@@ -127,7 +127,13 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
                                 let opts = crate::term::inspect::InspectOpts { pretty: true, ..Default::default() };
                                 println!("{}", crate::term::inspect::inspect_with(&v, &opts));
                             }
-                            Ok(Evaluation::Raised(r)) => eprintln!("{}", crate::stdlib::banner(&r)),
+                            Ok(Evaluation::Raised(r)) => {
+                                // The terminal echoed `^C` without a newline.
+                                if r.reason.is_atom_named("interrupted") && std::io::stdin().is_terminal() {
+                                    eprintln!();
+                                }
+                                eprintln!("{}", crate::stdlib::banner(&r))
+                            }
                             Ok(Evaluation::ShellExited { pid, reason }) => {
                                 eprintln!("{}", crate::session::exit_banner(pid, &reason))
                             }

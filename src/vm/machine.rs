@@ -1619,7 +1619,12 @@ fn trace_entry(modules: &Modules, code: &FunCode, pc: usize) -> Term {
     } else {
         (code.module, code.name)
     };
-    let arity = if name.as_str() == "__FILE__" { 1 } else { code.arity };
+    // A closure's BEAM function takes its captured values before its parameters.
+    let arity = match name.as_str() {
+        "__FILE__" => 1,
+        n if n.starts_with('-') => code.arity + code.ncaptured,
+        _ => code.arity,
+    };
     let mut location = vec![Term::pair(Term::atom("file"), Term::list(file.chars().map(|c| Term::Int(c as i64)).collect()))];
     if line > 0 {
         location.push(Term::pair(Term::atom("line"), Term::Int(i64::from(line))));
