@@ -4,6 +4,7 @@
 //! - [`args`]: the commands and options.
 //! - [`run`]: `otplab run FILE` and `otplab eval EXPR`.
 //! - [`repl`]: the interactive shell.
+//! - [`completion`]: Tab completion in the REPL.
 //! - [`sink`]: output sinks that write to the terminal.
 //! - [`grade`]: `otplab grade` and `otplab check`.
 //! - [`course`]: `otplab drills` and `otplab course lint`.
@@ -11,6 +12,7 @@
 //! - [`watch`]: `otplab check ID FILE --watch`, re-checking on save.
 //! - [`present`]: `otplab present` and `otplab drill ID --step`, the step mode.
 //! - [`steps`]: cutting a script into steps.
+//! - [`stdin`]: standard input for `IO.gets`, exit for `System.halt`.
 //! - [`keys`]: the step mode's keys (a terminal's key presses or stdin lines).
 //! - [`stage`]: the step mode's output, live during a step and held between steps.
 //! - [`screen`]: the screen's width and text wrapped to fit it.
@@ -18,6 +20,7 @@
 //! - [`test`]: `otplab test` (as `mix test`) and ExUnit at the end of `otplab run`.
 
 pub mod args;
+pub mod completion;
 pub mod course;
 pub mod drill;
 pub mod grade;
@@ -30,6 +33,7 @@ pub mod sink;
 pub mod stage;
 pub mod steps;
 pub mod test;
+pub mod stdin;
 pub mod timeline;
 pub mod watch;
 

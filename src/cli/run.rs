@@ -18,12 +18,18 @@ pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<
 
 fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+    session.set_source_file(file);
+    session.set_input(Arc::new(super::stdin::StdinLines));
+    session.on_halt(super::stdin::halt_hook());
     super::test::announce_file(&mut session, file)?;
     match session.run_script(source) {
         // A script that started ExUnit runs its tests when it ends.
         Ok(Evaluation::Value(_)) => Ok(super::test::autorun(&mut session, "[]")?.unwrap_or(0)),
         Ok(Evaluation::Raised(r)) => {
             eprintln!("{}", crate::stdlib::banner(&r));
+            for line in session.stacktrace() {
+                eprintln!("{line}");
+            }
             Ok(1)
         }
         Ok(Evaluation::ShellExited { reason, .. }) => {

@@ -329,15 +329,28 @@ impl<'m> Compiler<'m> {
 
         let (aclass, areason) = (b.reg(), b.reg());
         let after_try = if after.is_some() {
-            Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class: aclass, reason: areason, stack: None }))
+            Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class: aclass, reason: areason, stack: None, frames: false }))
         } else {
             None
         };
 
         let (class, reason, stack) = (b.reg(), b.reg(), b.reg());
-        // Only `rescue` reads the stacktrace (to normalise a failed built-in's error).
-        let wants_stack = (!rescue.is_empty()).then_some(stack);
-        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: wants_stack });
+        // `rescue` reads the stacktrace's blamed call (to normalise a failed built-in's
+        // error); a clause reading `__STACKTRACE__` asks for the frames as well.
+        let frames = rescue.iter().chain(catch.iter()).any(|c| {
+            let mut used = std::collections::HashSet::new();
+            super::expr::collect_vars(&c.body, &mut used);
+            used.contains("__STACKTRACE__")
+        });
+        let wants_stack = (!rescue.is_empty() || frames).then_some(stack);
+        let t = b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: wants_stack, frames });
+        let saved = {
+            let mut scope = saved;
+            if frames {
+                scope.insert("__STACKTRACE__".to_string(), stack);
+            }
+            scope
+        };
         self.to_dest(b, &body, Dest::Into(result))?;
         b.emit(Instr::TryEnd);
         b.scope = saved.clone();

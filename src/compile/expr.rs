@@ -371,8 +371,8 @@ impl<'m> Compiler<'m> {
         if name == "__STACKTRACE__" {
             return self.constant(b, Term::Nil);
         }
-        // A zero-arity local function called without parentheses.
-        if self.module.locals.contains_key(&(name.to_string(), 0)) {
+        // A zero-arity local function (or shell helper, `h`) called without parentheses.
+        if self.module.locals.contains_key(&(name.to_string(), 0)) || self.special_local(name, 0).is_some() {
             let call = Node::new(
                 NodeKind::Call { target: CallTarget::Local(name.to_string()), args: vec![], parens: true },
                 span,
@@ -841,11 +841,10 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// The shell helpers (`flush/0`, `i/1`, `v/1`...) are callable without a module.
     fn special_local(&self, name: &str, arity: u32) -> Option<&'static str> {
-        match (name, arity) {
-            ("flush", 0) | ("ets_tables", 0) | ("ets_rows", 1) => Some("Elixir.IEx.Helpers"),
-            _ => None,
-        }
+        let helpers = "Elixir.IEx.Helpers";
+        self.modules.is_exported(Atom::new(helpers), Atom::new(name), arity).then_some(helpers)
     }
 
     /// Compiles an anonymous function.

@@ -355,7 +355,7 @@ impl<'m> Compiler<'m> {
         let protect = guard_may_raise(g) || self.calls_local_function(g);
         let class = b.reg();
         let reason = b.reg();
-        let t = if protect { Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: None })) } else { None };
+        let t = if protect { Some(b.emit(Instr::TryBegin { handler: FunBuilder::PENDING, class, reason, stack: None, frames: false })) } else { None };
         let v = self.expr(b, g)?;
         if let Some(t) = t {
             b.emit(Instr::TryEnd);

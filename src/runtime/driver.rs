@@ -26,6 +26,7 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
             break (reason, true);
         }
         cx.begin_slice();
+        cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // A panicking body is a bug in the VM; contain it to this process so the
         // session (and anyone awaiting the process) sees an exit instead of a hang.
         let step = match catch_unwind(AssertUnwindSafe(|| body.run(&mut cx, SLICE_REDUCTIONS))) {
@@ -61,8 +62,17 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
                 let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
                 cx.park(Status::Waiting, body.heap_bytes() + timer);
                 cx.entry().ready.down();
+                let timed = &cx.runtime().inner.timed_waits;
+                if deadline_ms.is_some() {
+                    timed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
                 wait(&cx, deadline_ms).await;
                 cx.entry().resumed();
+                // Uncounted only once counted ready again: a deadlock probe never
+                // sees the process as neither timed nor ready.
+                if deadline_ms.is_some() {
+                    cx.runtime().inner.timed_waits.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                }
             }
         }
     };

@@ -77,6 +77,19 @@ pub(crate) struct Inner {
     pub(crate) journal: super::journal::Journal,
     /// Reductions and messages, for the grader's cost model.
     pub(crate) meter: super::meter::Meter,
+    /// Standard input for `IO.gets`, when the hosting program gives one.
+    input: RwLock<Option<Arc<dyn super::input::InputSource>>>,
+    /// What `System.halt/1` calls, when the hosting program gives it.
+    halt: RwLock<Option<super::input::HaltHook>>,
+    /// Processes waiting with a deadline (a sleep, `receive ... after`): time will
+    /// wake them, so the node is not deadlocked while any does.
+    pub(crate) timed_waits: AtomicU64,
+    /// Slices run so far: two deadlock probes that see the same count saw no
+    /// process run in between.
+    pub(crate) slices: AtomicU64,
+    /// The value of each REPL entry, by entry number from 1 (`None`: it raised or
+    /// did not compile), for `v/1`.
+    shell_results: Mutex<Vec<Option<Term>>>,
 }
 
 impl Drop for Inner {
@@ -149,6 +162,11 @@ impl Runtime {
             ready: Arc::default(),
             journal: super::journal::Journal::default(),
             meter: super::meter::Meter::default(),
+            input: RwLock::new(None),
+            halt: RwLock::new(None),
+            timed_waits: AtomicU64::new(0),
+            slices: AtomicU64::new(0),
+            shell_results: Mutex::new(Vec::new()),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -250,6 +268,88 @@ impl Runtime {
     /// Sets the Logger level (`Logger.configure(level: _)`).
     pub fn set_log_level(&self, level: LogLevel) {
         self.inner.log_level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// Gives `IO.gets` a standard input to read.
+    pub fn set_input(&self, input: Arc<dyn super::input::InputSource>) {
+        *self.inner.input.write() = Some(input);
+    }
+
+    /// The next line of standard input; `None` at its end or when there is none.
+    pub fn read_line(&self) -> Option<String> {
+        let input = self.inner.input.read().clone();
+        input.and_then(|i| i.read_line())
+    }
+
+    /// Installs what `System.halt/1` calls to end the hosting program.
+    pub fn set_halt_hook(&self, hook: super::input::HaltHook) {
+        *self.inner.halt.write() = Some(hook);
+    }
+
+    /// Halts the hosting program with `status`; false (and nothing happens) when
+    /// it installed no halt hook.
+    pub fn halt(&self, status: i32) -> bool {
+        let hook = self.inner.halt.read().clone();
+        match hook {
+            Some(h) => {
+                h(status);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// On the virtual clock, a sign that nothing can ever happen again: no process
+    /// runs or is ready, none waits with a deadline, no timer is pending, yet some
+    /// process is alive (so each waits for a message nobody will send). Returns
+    /// the number of slices run so far; the node is deadlocked when two probes a
+    /// little apart both return the same `Some` (nothing ran in between). `None`
+    /// on the real clock, where the outside world (a person) may still act.
+    pub fn deadlock_probe(&self) -> Option<u64> {
+        let slices = self.inner.slices.load(Ordering::SeqCst);
+        let stalled = self.clock() == Clock::Virtual
+            && self.inner.ready.get() == 0
+            && self.inner.timed_waits.load(Ordering::SeqCst) == 0
+            && self.pending_timers() == 0
+            && self.process_count() > 0;
+        (stalled && self.inner.slices.load(Ordering::SeqCst) == slices).then_some(slices)
+    }
+
+    /// What each live process waits for, for a deadlock report: one line per
+    /// process (`#PID<0.125.0> waits in receive, 0 messages queued, linked to ...`).
+    pub fn waiting_processes(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for pid in self.processes() {
+            let Some(info) = self.process_info(pid) else { continue };
+            let mut line = super::logger::pid_text(pid);
+            if let Some(name) = info.registered_name {
+                line.push_str(&format!(" ({})", crate::term::inspect::inspect(&Term::Atom(name))));
+            }
+            line.push_str(&format!(" waits in receive with {} message(s) queued", info.message_queue_len));
+            if !info.links.is_empty() {
+                let links: Vec<String> = info.links.iter().map(|p| super::logger::pid_text(*p)).collect();
+                line.push_str(&format!(", linked to {}", links.join(", ")));
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Records the value of the next REPL entry (`None` when it had none).
+    pub fn record_shell_result(&self, value: Option<Term>) {
+        self.inner.shell_results.lock().push(value);
+    }
+
+    /// `v(n)`: the value of REPL entry `n` (from 1), or counting back when `n` is
+    /// negative (`v(-1)` is the latest recorded entry, the one before the entry
+    /// asking). `None` when there is no such entry or it had no value.
+    pub fn shell_result(&self, n: i64) -> Option<Term> {
+        let results = self.inner.shell_results.lock();
+        let index = match n {
+            1.. => usize::try_from(n - 1).ok()?,
+            _ => results.len().checked_sub(usize::try_from(n.unsigned_abs().max(1)).ok()?)?,
+        };
+        results.get(index).cloned().flatten()
     }
 
     /// Marks `pid` as the shell process (the one a REPL interrupt kills).

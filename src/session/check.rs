@@ -84,7 +84,7 @@ impl Session {
         let (ended, ended_at) = match (watched.reason, taken) {
             (None, _) => (CheckEnd::OutOfBudget, watched.started_ms + budget_ms),
             (Some(_), Some((Outcome::Returned(value), at))) => (CheckEnd::Returned(value), at),
-            (Some(_), Some((Outcome::Raised(raise), at))) => (CheckEnd::Died(exit_reason(&raise)), at),
+            (Some(_), Some((Outcome::Raised(raise), at))) => (CheckEnd::Died(exit_reason(&raise, Term::Nil)), at),
             (Some(reason), None) => (CheckEnd::Died(reason), watched.ended_ms),
         };
         let left = watched.new_processes;

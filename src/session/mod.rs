@@ -4,11 +4,13 @@
 //!
 //! - [`error`]: [`SessionError`], code that could not be read or compiled.
 //! - [`check`]: one graded check, measured in Rust out of the answer's reach.
+//! - [`doc_request`]: `h Enum.map` quoted, as IEx's `h` macro does.
 //! - [`driver`]: runs a machine as a process and waits for its outcome.
 //! - [`shell`]: the REPL's long-lived shell process.
 //! - [`handle`]: [`SessionHandle`], watch or stop a session from another thread.
 
 pub mod check;
+pub mod doc_request;
 pub mod driver;
 pub mod error;
 pub mod handle;
@@ -17,10 +19,12 @@ pub mod shell;
 pub use error::SessionError;
 /// Where a session's output goes; re-exported so the course layer needs only `session`.
 pub use crate::runtime::OutputSink;
+/// Standard input and halting, provided by the hosting program.
+pub use crate::runtime::{HaltHook, InputSource};
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
 pub use handle::SessionHandle;
-pub use shell::Interrupter;
+pub use shell::{Interrupter, exit_banner};
 
 use crate::compile::compile_program;
 use crate::runtime::Runtime;
@@ -86,6 +90,8 @@ pub struct Session {
     bindings: Vec<(String, Term)>,
     shell: Option<shell::Shell>,
     interrupts: Arc<shell::Interrupts>,
+    /// The stacktrace of the last uncaught error of [`Session::run_script`].
+    last_trace: Term,
 }
 
 impl Session {
@@ -98,7 +104,15 @@ impl Session {
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
         crate::stdlib::system::set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
-        let s = Session { runtime, modules, bindings: Vec::new(), shell: None, interrupts: Arc::default() };
+        crate::vm::process::set_crash_format(crate::stdlib::exception::crash_detail);
+        let s = Session {
+            runtime,
+            modules,
+            bindings: Vec::new(),
+            shell: None,
+            interrupts: Arc::default(),
+            last_trace: Term::Nil,
+        };
         // Elixir's own structs print with their fields in definition order.
         for name in crate::compile::pattern::BUILTIN_STRUCTS {
             let module = crate::term::Atom::new(name);
@@ -108,6 +122,7 @@ impl Session {
             }
         }
         for (name, source) in crate::stdlib::prelude_sources() {
+            s.modules.set_source_file(&format!("lib/otplab/{name}"));
             let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
             let program = compile_program(&nodes, &s.modules, &[], false)
                 .map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
@@ -116,6 +131,7 @@ impl Session {
                 return Err(SessionError::Prelude(format!("{name}: raised {:?}", r.reason)));
             }
         }
+        s.modules.set_source_file("nofile");
         Ok(s)
     }
 
@@ -147,12 +163,44 @@ impl Session {
         &self.runtime
     }
 
+    /// The names bound in the shell, in binding order.
+    pub fn binding_names(&self) -> Vec<String> {
+        self.bindings.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Gives `IO.gets` the program's standard input.
+    pub fn set_input(&self, input: Arc<dyn crate::runtime::InputSource>) {
+        self.runtime.set_input(input);
+    }
+
+    /// Lets `System.halt/1` end the program through `hook` (called with the status).
+    pub fn on_halt(&self, hook: crate::runtime::HaltHook) {
+        self.runtime.set_halt_hook(hook);
+    }
+
+    /// Names the file the code evaluated from now on comes from (`st.exs`; the
+    /// REPL's `iex`): stacktraces say `st.exs:3: A.g/1`.
+    pub fn set_source_file(&self, file: &str) {
+        self.modules.set_source_file(file);
+    }
+
+    /// The stacktrace lines (`    st.exs:3: A.g/1`) of the error that ended the
+    /// last [`Session::run_script`], empty if none.
+    pub fn stacktrace(&self) -> Vec<String> {
+        crate::stdlib::exception::stacktrace_lines(&self.last_trace)
+    }
+
     /// Runs a whole script as `elixir FILE` would.
     pub fn run_script(&mut self, source: &str) -> Result<Evaluation, SessionError> {
         let nodes = crate::syntax::parse(source)?;
         let program = compile_program(&nodes, &self.modules, &[], false)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, vec![]);
-        Ok(match driver::run_to_end(&self.runtime, machine) {
+        let (outcome, reason) = driver::run_to_end_with_reason(&self.runtime, machine);
+        self.last_trace = match reason {
+            Term::Tuple(t) if t.len() == 2 => t[1].clone(),
+            _ => Term::Nil,
+        };
+        Ok(match outcome {
             Outcome::Returned(v) => Evaluation::Value(v),
             Outcome::Raised(r) => Evaluation::Raised(r),
         })
@@ -190,21 +238,55 @@ impl Session {
     }
 
     pub fn eval(&mut self, source: &str) -> Result<Evaluation, SessionError> {
-        let nodes = crate::syntax::parse(source)?;
+        let result = self.eval_entry(source);
+        // Every entry that was not incomplete has a number (its prompt's), for `v/1`.
+        match &result {
+            Err(e) if e.is_incomplete() => {}
+            Ok(Evaluation::Value(v)) => self.runtime.record_shell_result(Some(v.clone())),
+            _ => self.runtime.record_shell_result(None),
+        }
+        result
+    }
+
+    fn eval_entry(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        let parsed = crate::syntax::parse(source)?;
+        let module_sources = doc_request::module_sources(&parsed, source);
+        let nodes = doc_request::quote_h_arguments(parsed);
         let names: Vec<String> = self.bindings.iter().map(|(n, _)| n.clone()).collect();
         let values: Vec<Term> = self.bindings.iter().map(|(_, v)| v.clone()).collect();
         let program = compile_program(&nodes, &self.modules, &names, true)?;
-        let machine = Machine::for_code(self.modules.clone(), program.code, values);
-        let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime, self.interrupts.clone()));
-        let outcome = match shell.run(&self.runtime, machine) {
-            shell::ShellResult::Finished(o) => o,
-            shell::ShellResult::ShellExited(pid, reason) => {
-                self.shell = None;
-                return Ok(Evaluation::ShellExited { pid, reason });
+        let mut machine = Machine::for_code(self.modules.clone(), program.code, values);
+        let outcome = loop {
+            let shell = self.shell.get_or_insert_with(|| shell::Shell::start(&self.runtime, self.interrupts.clone()));
+            match shell.run(&self.runtime, machine) {
+                shell::ShellResult::Finished(o) => {
+                    // Killed just as the entry ended: the banner follows its result.
+                    if let Some(banner) = shell.unannounced_death() {
+                        self.shell = None;
+                        self.runtime.output().write_stderr(&format!("{banner}\n"));
+                    }
+                    break o;
+                }
+                shell::ShellResult::ShellExited(pid, reason) => {
+                    self.shell = None;
+                    return Ok(Evaluation::ShellExited { pid, reason });
+                }
+                shell::ShellResult::Gone(unrun) => {
+                    // It died at the prompt: say so if the watcher has not, and run
+                    // the entry in a fresh shell with the same bindings.
+                    if let Some(banner) = shell.unannounced_death() {
+                        self.runtime.output().write_stderr(&format!("{banner}\n"));
+                    }
+                    self.shell = None;
+                    machine = unrun;
+                }
             }
         };
         Ok(match outcome {
             Outcome::Returned(Term::Tuple(pair)) if pair.len() == 2 => {
+                for (module, text) in &module_sources {
+                    self.modules.attach_source(crate::term::Atom::new(&format!("Elixir.{module}")), text);
+                }
                 if let Some(vals) = pair[1].list_to_vec() {
                     self.bindings = program.bindings_out.into_iter().zip(vals).collect();
                 }

@@ -39,6 +39,8 @@ pub(crate) struct Interrupts {
     /// A hold to release once the next entry is queued and its shell woken, so the
     /// entry is ready before the scheduler resumes and no virtual time slips in between.
     pub(crate) release_on_entry: Mutex<Option<Hold>>,
+    /// What the interrupted entry raises; `exit(:interrupted)` when none is set.
+    cause: Mutex<Option<crate::vm::Raise>>,
 }
 
 /// Stops the entry the session's shell is running, from any thread: the REPL's
@@ -84,7 +86,9 @@ impl ShellBody {
         if let Some(job) = self.current.take_if(|job| job.seq == asked) {
             // A `receive` in progress may have moved the save index.
             cx.recv_reset();
-            let _ = job.reply.send(Outcome::Raised(crate::vm::Raise::exit(Term::atom("interrupted"))));
+            let cause = self.interrupts.cause.lock().take();
+            let raise = cause.unwrap_or_else(|| crate::vm::Raise::exit(Term::atom("interrupted")));
+            let _ = job.reply.send(Outcome::Raised(raise));
         }
     }
 }
@@ -120,29 +124,75 @@ impl ProcessBody for ShellBody {
 pub enum ShellResult {
     /// The entry finished (returned or raised).
     Finished(Outcome),
-    /// The shell process itself died (a linked process crashed, or it was killed):
-    /// its exit reason. A new shell takes over for the next entry.
+    /// The shell process itself died while running the entry (a linked process
+    /// crashed, or it was killed): its exit reason. A new shell takes over.
     ShellExited(Pid, Term),
+    /// The shell had died before it took the entry (at the prompt); the entry is
+    /// handed back untouched, to run in a fresh shell.
+    Gone(Machine),
+}
+
+/// The banner IEx prints when its shell process dies:
+/// `** (EXIT from #PID<0.100.0>) shell process exited with reason: killed`.
+pub fn exit_banner(pid: Pid, reason: &Term) -> String {
+    format!(
+        "** (EXIT from {}) shell process exited with reason: {}",
+        crate::term::inspect::inspect(&Term::Pid(pid)),
+        crate::stdlib::exception::format_exit(reason)
+    )
+}
+
+/// What is known of a shell's death, shared by the [`Shell`] handle and the thread
+/// that waits for the shell's exit. Invariant: `announced` implies `dead`, and the
+/// banner of one death is printed exactly once — by the watcher when no entry was
+/// running, otherwise by whoever reports the entry's end.
+#[derive(Default)]
+struct Life {
+    dead: Option<Term>,
+    announced: bool,
 }
 
 /// A handle on the shell process.
 pub struct Shell {
     pid: Pid,
     inbox: Arc<Mutex<VecDeque<Job>>>,
-    exit: Option<tokio::sync::oneshot::Receiver<Term>>,
+    life: Arc<Mutex<Life>>,
     interrupts: Arc<Interrupts>,
 }
 
+/// How often a waiting entry looks whether its shell died before taking it.
+const DEATH_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
 impl Shell {
     /// Starts a shell process in `runtime`, marks it as the shell and points the
-    /// session's interrupters at it.
+    /// session's interrupters at it. A watcher thread waits for its exit: a shell
+    /// that dies while the prompt waits (a linked process crashed, a `:kill`) has
+    /// its banner printed at once through the session's output.
     pub(crate) fn start(runtime: &Runtime, interrupts: Arc<Interrupts>) -> Shell {
         let inbox = Arc::new(Mutex::new(VecDeque::new()));
         let body = ShellBody { inbox: inbox.clone(), current: None, interrupts: interrupts.clone() };
         let (pid, exit) = runtime.spawn_watched(Box::new(body), SpawnOpts::default());
         runtime.set_shell(Some(pid));
         interrupts.shell.store(pid.0, Ordering::SeqCst);
-        Shell { pid, inbox, exit: Some(exit), interrupts }
+        let life = Arc::new(Mutex::new(Life::default()));
+        let (watched, running, output) = (life.clone(), interrupts.clone(), runtime.output().clone());
+        let watcher = std::thread::Builder::new().name("otplab-shell-exit".into()).spawn(move || {
+            let reason = Runtime::wait_blocking(pid, exit);
+            let mut life = watched.lock();
+            // A stopped runtime is the session ending, not a death to announce.
+            life.announced = reason.is_err();
+            let reason = reason.unwrap_or_else(|_| Term::atom("shutdown"));
+            if !life.announced && running.running.load(Ordering::SeqCst) == 0 {
+                output.write_stderr(&format!("{}\n", exit_banner(pid, &reason)));
+                life.announced = true;
+            }
+            life.dead = Some(reason);
+        });
+        if watcher.is_err() {
+            // No thread to watch it: the shell is treated as gone at the next entry.
+            life.lock().dead = Some(Term::atom("noproc"));
+        }
+        Shell { pid, inbox, life, interrupts }
     }
 
     /// The shell's pid.
@@ -150,28 +200,70 @@ impl Shell {
         self.pid
     }
 
+    /// If the shell died and nobody printed its banner yet, the banner (once).
+    pub fn unannounced_death(&self) -> Option<String> {
+        let mut life = self.life.lock();
+        let reason = life.dead.clone()?;
+        if life.announced {
+            return None;
+        }
+        life.announced = true;
+        Some(exit_banner(self.pid, &reason))
+    }
+
     /// Runs `machine` inside the shell and waits for it.
     pub fn run(&mut self, runtime: &Runtime, machine: Machine) -> ShellResult {
         let (reply, rx) = mpsc::channel();
         let seq = self.interrupts.next_seq.fetch_add(1, Ordering::SeqCst) + 1;
-        self.interrupts.running.store(seq, Ordering::SeqCst);
-        self.inbox.lock().push_back(Job { machine, reply, seq });
+        {
+            let life = self.life.lock();
+            if life.dead.is_some() {
+                return ShellResult::Gone(machine);
+            }
+            self.interrupts.running.store(seq, Ordering::SeqCst);
+            self.inbox.lock().push_back(Job { machine, reply, seq });
+        }
         runtime.wake(self.pid);
         drop(self.interrupts.release_on_entry.lock().take());
-        let result = rx.recv();
-        self.interrupts.running.store(0, Ordering::SeqCst);
-        match result {
-            Ok(outcome) => ShellResult::Finished(outcome),
-            Err(_) => {
-                // The body was dropped with the job: the shell process died.
-                let reason = self
-                    .exit
-                    .take()
-                    .and_then(|rx| Runtime::wait_blocking(self.pid, rx).ok())
-                    .unwrap_or_else(|| Term::atom("killed"));
-                ShellResult::ShellExited(self.pid, reason)
+        // A shell that dies drops the entry it runs (closing `rx`); one that died
+        // just before taking it leaves it queued, which only its death tells.
+        let mut probe = None;
+        let finished = loop {
+            match rx.recv_timeout(DEATH_POLL) {
+                Ok(outcome) => break Some(outcome),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+                Err(mpsc::RecvTimeoutError::Timeout) if self.life.lock().dead.is_some() => break None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // On the virtual clock an entry nothing can wake is stopped, as
+                    // Ctrl-C would, with the deadlock report as its error.
+                    if let Some(raise) = super::driver::deadlock(runtime, &mut probe) {
+                        *self.interrupts.cause.lock() = Some(raise);
+                        Interrupter::new(self.interrupts.clone(), runtime.clone()).interrupt();
+                    }
+                }
             }
+        };
+        if let Some(outcome) = finished {
+            // Under the lock: a death from now on is the watcher's to announce.
+            let _life = self.life.lock();
+            self.interrupts.running.store(0, Ordering::SeqCst);
+            return ShellResult::Finished(outcome);
         }
+        // The watcher records the reason as soon as the runtime reports the exit.
+        let reason = loop {
+            if let Some(r) = self.life.lock().dead.clone() {
+                break r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let mut life = self.life.lock();
+        self.interrupts.running.store(0, Ordering::SeqCst);
+        if let Some(job) = self.inbox.lock().pop_front() {
+            // Never started: the death happened at the prompt.
+            return ShellResult::Gone(job.machine);
+        }
+        life.announced = true;
+        ShellResult::ShellExited(self.pid, reason)
     }
 }
 

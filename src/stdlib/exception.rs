@@ -389,10 +389,49 @@ pub fn format_mfa(module: &Term, fun: &Term, args: &Term) -> String {
     }
 }
 
+/// The lines Elixir prints under an uncaught error or in a crash report, one per
+/// entry of `trace`, each indented by four spaces (`    st.exs:3: A.g/1`).
+pub fn stacktrace_lines(trace: &Term) -> Vec<String> {
+    trace.list_iter().filter_map(format_stack_entry).map(|l| format!("    {l}")).collect()
+}
+
+/// The detail of the `[error] Process ... raised an exception` report: the banner
+/// as Elixir's logger words it (a throw is an `ErlangError` `{:nocatch, value}`),
+/// then the stacktrace carried by the process's `exit_reason`.
+pub fn crash_detail(raise: &crate::vm::Raise, exit_reason: &Term) -> String {
+    let mut text = match raise.class {
+        Class::Throw => banner(Class::Error, &Term::pair(Term::atom("nocatch"), raise.reason.clone())),
+        // The logger names no failed call (`: 1 / 0`), unlike the script banner.
+        class => banner(class, &raise.reason),
+    };
+    if let Term::Tuple(t) = exit_reason
+        && t.len() == 2
+    {
+        for line in stacktrace_lines(&t[1]) {
+            text.push('\n');
+            text.push_str(&line);
+        }
+    }
+    text
+}
+
+/// How Elixir names a stack entry's function: top-level code is `(file)`, an
+/// anonymous function `-f/2-fun-0-` is `anonymous fn/1 in M.f/2`.
+fn format_entry_mfa(module: &Term, fun: &Term, arity: &Term) -> String {
+    let name = fun.as_atom().map(|a| a.as_str()).unwrap_or_default();
+    if name == "__FILE__" {
+        return "(file)".to_string();
+    }
+    if let Some(outer) = name.strip_prefix('-').and_then(|n| n.rsplit_once("-fun-")).map(|(outer, _)| outer) {
+        return format!("anonymous fn/{} in {}.{outer}", inspect(arity), module_name(module));
+    }
+    format_mfa(module, fun, arity)
+}
+
 /// One stacktrace entry `{m, f, args_or_arity, location}` as Elixir formats it.
 fn format_stack_entry(entry: &Term) -> Option<String> {
     let t = super::argument::tuple(entry).filter(|t| t.len() == 4)?;
-    let mfa = format_mfa(&t[0], &t[1], &t[2]);
+    let mfa = format_entry_mfa(&t[0], &t[1], &t[2]);
     let file = t[3].list_iter().find_map(|kv| match kv {
         Term::Tuple(p) if p.len() == 2 && p[0].is_atom_named("file") => {
             super::erlang::charlist_text(&p[1]).or_else(|| p[1].as_str().map(str::to_string))
@@ -676,6 +715,16 @@ fn format_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
 fn format_exit_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(format_exit(&a[0])))
 }
+/// `Exception.format_stacktrace/1`: one `    file:line: M.f/a` line per entry.
+fn format_stacktrace_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let mut out = String::new();
+    for line in stacktrace_lines(&a[0]) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(Term::string(out))
+}
+
 fn format_mfa_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(Term::string(format_mfa(&a[0], &a[1], &a[2])))
 }
@@ -739,6 +788,7 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "format", 3, format_native);
     reg.add(m, "format_exit", 1, format_exit_native);
     reg.add(m, "format_mfa", 3, format_mfa_native);
+    reg.add(m, "format_stacktrace", 1, format_stacktrace_native);
     reg.add(m, "exception?", 1, exception_native);
     reg.add("Elixir.Kernel", "raise", 1, raise_native);
     reg.add("Elixir.Kernel", "raise", 2, raise_native);

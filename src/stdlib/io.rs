@@ -136,7 +136,9 @@ fn warn(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     emit(cx, Device::Stderr, &format!("warning: {text}\n"));
     Ok(Term::ok())
 }
-/// `IO.gets/1,2`: sessions have no interactive standard input, so it is at end of file.
+/// `IO.gets/1,2`: prints the prompt, then the next line of the program's standard
+/// input (the terminal, or piped stdin) with its newline; `:eof` at its end or in
+/// a session given no input (the grader).
 fn gets(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let prompt = a
         .last()
@@ -144,7 +146,10 @@ fn gets(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         .transpose()?
         .unwrap_or_default();
     emit(cx, Device::Stdout, &prompt);
-    Ok(Term::atom("eof"))
+    Ok(match cx.process.runtime().read_line() {
+        Some(line) => Term::string(line),
+        None => Term::atom("eof"),
+    })
 }
 fn iodata_to_binary(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     if let Term::Binary(_) = &a[0] {

@@ -59,6 +59,9 @@ pub mod string;
 pub mod process;
 pub mod timer;
 pub mod system;
+pub mod iex_shell;
+pub mod iex_docs;
+pub mod docs;
 #[cfg(test)]
 pub mod test_bench;
 pub mod tuple;
@@ -104,6 +107,8 @@ pub fn natives() -> NativeRegistry {
     process::register(&mut reg);
     timer::register(&mut reg);
     system::register(&mut reg);
+    iex_shell::register(&mut reg);
+    iex_docs::register(&mut reg);
     tuple::register(&mut reg);
     reg
 }

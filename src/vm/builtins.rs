@@ -20,7 +20,6 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("otplab_logger", "set_level", 1, set_log_level);
     reg.add("otplab_logger", "level", 0, log_level);
     reg.add("Elixir.Module", "split", 1, module_split);
-    reg.add("Elixir.Exception", "format_stacktrace", 1, format_stacktrace);
     reg.add("Elixir.Kernel", "struct", 1, struct1);
     reg.add("Elixir.Kernel", "struct", 2, struct2);
     reg.add("Elixir.Kernel", "struct!", 2, struct_bang);
@@ -377,26 +376,3 @@ fn module_split(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     Ok(Term::list(rest.split('.').map(Term::string).collect()))
 }
 
-/// `Exception.format_stacktrace/1`: otplab keeps no stack frames in exit reasons
-/// (stacktraces are `[]`), so there is nothing to list; an entry list is shown as
-/// `module.function/arity` lines for stacktraces built by hand.
-fn format_stacktrace(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
-    let mut out = String::new();
-    for entry in args[0].list_iter() {
-        if let Term::Tuple(t) = entry
-            && t.len() >= 3
-        {
-            let arity = match &t[2] {
-                Term::Int(n) => n.to_string(),
-                other => other.list_iter().count().to_string(),
-            };
-            out.push_str(&format!(
-                "    {}.{}/{}\n",
-                crate::term::inspect::inspect(&t[0]),
-                t[1].as_atom().map(|a| a.as_str()).unwrap_or("?"),
-                arity
-            ));
-        }
-    }
-    Ok(Term::string(out))
-}

@@ -181,7 +181,8 @@ pub enum Instr {
     /// reason in `class`/`reason`, and (when `stack` names a register) its stacktrace as
     /// far as otplab knows it: `[{module, function, args, []}]` for a failed built-in
     /// call, which `Exception.normalize/3` reads for Elixir's detailed messages; else `[]`.
-    TryBegin { handler: Label, class: Reg, reason: Reg, stack: Option<Reg> },
+    /// With `frames` (a clause reads `__STACKTRACE__`), the call stack's entries follow.
+    TryBegin { handler: Label, class: Reg, reason: Reg, stack: Option<Reg>, frames: bool },
     /// End the innermost protected region (normal exit).
     TryEnd,
 

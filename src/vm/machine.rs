@@ -54,6 +54,8 @@ struct Handler {
     reason: Reg,
     /// Receives the stacktrace, if the `try` asked for it (see [`Instr::TryBegin`]).
     stack: Option<Reg>,
+    /// The stacktrace lists the call stack's frames too (the `try` reads `__STACKTRACE__`).
+    frames: bool,
 }
 
 /// How a machine's run ended, once it has.
@@ -306,6 +308,8 @@ impl Machine {
         self.recv_waiting = false;
         match self.handlers.pop() {
             Some(h) if h.depth <= self.frames.len() && self.code.is_some() => {
+                // Taken before the unwinding drops the frames it lists.
+                let trace = h.stack.map(|_| stacktrace(&raise, if h.frames { self.trace() } else { Term::Nil }));
                 if h.depth < self.frames.len() {
                     // The `try` is in a suspended caller: resume it, dropping deeper calls.
                     self.frames.truncate(h.depth + 1);
@@ -316,22 +320,40 @@ impl Machine {
                 let base = self.base;
                 self.pc = h.label as usize;
                 self.regs[base + h.class as usize] = Term::Atom(raise.class.atom());
-                if let Some(stack) = h.stack {
-                    self.regs[base + stack as usize] = stacktrace(&raise);
+                if let (Some(stack), Some(trace)) = (h.stack, trace) {
+                    self.regs[base + stack as usize] = trace;
                 }
                 self.regs[base + h.reason as usize] = raise.reason;
                 None
             }
             _ => {
+                let trace = self.trace();
                 self.code = None;
                 self.frames.clear();
                 self.regs.clear();
                 self.handlers.clear();
-                let reason = exit_reason(&raise);
+                let reason = exit_reason(&raise, trace);
                 self.outcome = Some(Outcome::Raised(raise));
                 Some(Step::Exited(reason))
             }
         }
+    }
+
+    /// The stack where a raise escapes the process, innermost call first, as
+    /// Elixir's entries `{module, function, arity, [file: f, line: l]}` (at most
+    /// [`TRACE_DEPTH`], as BEAM's default `backtrace_depth`). Built only when a
+    /// process dies from an exception, so calls pay nothing for it; tail calls
+    /// leave no frame, as on BEAM.
+    fn trace(&self) -> Term {
+        let current = self.code.as_ref().map(|c| (c, self.pc));
+        let callers = self.frames.iter().rev().map(|f| (&f.code, f.pc));
+        let entries = current
+            .into_iter()
+            .chain(callers)
+            .take(TRACE_DEPTH)
+            .map(|(code, pc)| trace_entry(&self.modules, code.get(), pc))
+            .collect();
+        Term::list(entries)
     }
 
     /// Executes instructions until a call boundary, a stop, or an error.
@@ -943,13 +965,14 @@ impl Machine {
                     };
                     return Err(Raise::new(class, reg!(*reason).clone()));
                 }
-                Instr::TryBegin { handler, class, reason, stack } => {
+                Instr::TryBegin { handler, class, reason, stack, frames } => {
                     self.handlers.push(Handler {
                         depth: self.frames.len(),
                         label: *handler,
                         class: *class,
                         reason: *reason,
                         stack: *stack,
+                        frames: *frames,
                     });
                 }
                 Instr::TryEnd => {
@@ -1313,17 +1336,18 @@ fn call_native_lent_repeated(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut 
 }
 
 /// The stacktrace a handler sees for `raise`: the failed built-in call, if one is
-/// blamed, as Elixir's top entry `{module, function, args, []}`; otplab keeps no
-/// other frames.
-fn stacktrace(raise: &Raise) -> Term {
+/// blamed, as Elixir's top entry `{module, function, args, []}`, then `frames`
+/// (see [`Machine::trace`]).
+fn stacktrace(raise: &Raise, frames: Term) -> Term {
     match &raise.blame {
-        Some(b) => Term::list(vec![Term::tuple(vec![
-            Term::Atom(b.module),
-            Term::Atom(b.function),
-            Term::list(b.args.clone()),
-            Term::Nil,
-        ])]),
-        None => Term::Nil,
+        // BEAM compiles arithmetic operators inline: among real frames they leave no
+        // entry of their own (the blame-only list `rescue` reads keeps it).
+        Some(b) if matches!(frames, Term::Cons(_)) && b.module.as_str() == "erlang" && is_inline_operator(b.function) => frames,
+        Some(b) => Term::cons(
+            Term::tuple(vec![Term::Atom(b.module), Term::Atom(b.function), Term::list(b.args.clone()), Term::Nil]),
+            frames,
+        ),
+        None => frames,
     }
 }
 
@@ -1578,12 +1602,49 @@ fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
     ))
 }
 
-/// The exit reason of a process that died from `raise` (errors carry a stacktrace list).
-pub fn exit_reason(raise: &Raise) -> Term {
+/// The exit reason of a process that died from `raise`: errors and throws carry
+/// `trace` (see [`Machine::trace`]), exits are their reason alone.
+pub fn exit_reason(raise: &Raise, trace: Term) -> Term {
     match raise.class {
         Class::Exit => raise.reason.clone(),
-        Class::Error => Term::pair(raise.reason.clone(), Term::Nil),
-        Class::Throw => Term::pair(Term::pair(Term::atom("nocatch"), raise.reason.clone()), Term::Nil),
+        Class::Error => Term::pair(raise.reason.clone(), trace),
+        Class::Throw => Term::pair(Term::pair(Term::atom("nocatch"), raise.reason.clone()), trace),
     }
 }
 
+/// True for `:erlang` functions BEAM runs as inline instructions (arithmetic and
+/// bitwise operators), which never appear in a stacktrace.
+fn is_inline_operator(function: Atom) -> bool {
+    matches!(function.as_str(), "+" | "-" | "*" | "/" | "div" | "rem" | "band" | "bor" | "bxor" | "bsl" | "bsr" | "bnot")
+}
+
+/// Stack entries kept in an exit reason (BEAM's default `backtrace_depth`).
+const TRACE_DEPTH: usize = 8;
+
+/// One stacktrace entry for `code` stopped before instruction `pc`. Top-level
+/// code is named as Elixir names a script's: `:elixir_compiler_0.__FILE__/1`, and
+/// its anonymous functions `-__FILE__/1-fun-N-`.
+fn trace_entry(modules: &Modules, code: &FunCode, pc: usize) -> Term {
+    let line = code.lines.get(pc.saturating_sub(1)).copied().unwrap_or(0);
+    let file = modules.source_file(code.module);
+    let (module, name) = if code.module == ATOMS.nil {
+        let name = match code.name.as_str().strip_prefix("--fun-") {
+            Some(rest) => Atom::new(&format!("-__FILE__/1-fun-{rest}")),
+            None => Atom::new("__FILE__"),
+        };
+        (Atom::new("elixir_compiler_0"), name)
+    } else {
+        (code.module, code.name)
+    };
+    // A closure's BEAM function takes its captured values before its parameters.
+    let arity = match name.as_str() {
+        "__FILE__" => 1,
+        n if n.starts_with('-') => code.arity + code.ncaptured,
+        _ => code.arity,
+    };
+    let mut location = vec![Term::pair(Term::atom("file"), Term::list(file.chars().map(|c| Term::Int(c as i64)).collect()))];
+    if line > 0 {
+        location.push(Term::pair(Term::atom("line"), Term::Int(i64::from(line))));
+    }
+    Term::tuple(vec![Term::Atom(module), Term::Atom(name), Term::Int(i64::from(arity)), Term::list(location)])
+}

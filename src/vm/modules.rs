@@ -127,6 +127,9 @@ pub struct Modules {
     natives: NativeRegistry,
     /// Modules no code may define any more (see [`Modules::reserve_loaded`]).
     reserved: RwLock<std::collections::HashSet<Atom>>,
+    /// The source file of each installed module, and of the code being loaded now
+    /// (the `file:` of stacktrace entries; read only when a process dies raising).
+    files: RwLock<(FxHashMap<Atom, Arc<str>>, Arc<str>)>,
 }
 
 /// A `defmodule` of a reserved module was refused.
@@ -142,6 +145,7 @@ impl Modules {
             infos: RwLock::new(BTreeMap::new()),
             natives,
             reserved: RwLock::default(),
+            files: RwLock::new((FxHashMap::default(), Arc::from("nofile"))),
         }
     }
 
@@ -210,6 +214,9 @@ impl Modules {
             );
         }
         self.infos.write().insert(module, info);
+        let mut files = self.files.write();
+        let current = files.1.clone();
+        files.0.insert(module, current);
         Ok(())
     }
 
@@ -221,6 +228,39 @@ impl Modules {
         let mut reserved = self.reserved.write();
         reserved.extend(self.infos.read().keys().copied());
         reserved.extend(self.natives.iter().map(|((module, _, _), _)| *module));
+    }
+
+    /// Every callable function as (module, name, arity): public compiled functions
+    /// and natives, unordered (the REPL's completion lists them).
+    pub fn functions(&self) -> Vec<(Atom, Atom, u32)> {
+        let mut out: Vec<(Atom, Atom, u32)> = self.natives.iter().map(|(key, _)| *key).collect();
+        for (key, cell) in self.cells.read().iter() {
+            if cell.get().is_some_and(|e| e.public) {
+                out.push(*key);
+            }
+        }
+        out
+    }
+
+    /// Keeps `source` as the text of `module` (for `h/1` to read its `@doc`s), if
+    /// the module is defined.
+    pub fn attach_source(&self, module: Atom, source: &str) {
+        if let Some(info) = self.infos.write().get_mut(&module) {
+            info.source = Some(Arc::from(source));
+        }
+    }
+
+    /// Names the file whose code is compiled and run from now on (`st.exs`, `iex`):
+    /// modules installed meanwhile, and top-level code, report it in stacktraces.
+    pub fn set_source_file(&self, file: &str) {
+        self.files.write().1 = Arc::from(file);
+    }
+
+    /// The file `module` was defined in; for `nil` (top-level code) or an unknown
+    /// module, the file being loaded now.
+    pub fn source_file(&self, module: Atom) -> Arc<str> {
+        let files = self.files.read();
+        files.0.get(&module).cloned().unwrap_or_else(|| files.1.clone())
     }
 
     /// What is known about `module`, if it was defined in Elixir.

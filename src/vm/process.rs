@@ -7,6 +7,20 @@ use crate::runtime::{ProcessBody, ProcessContext, Step};
 /// of a script or REPL entry).
 pub type OnFinish = Box<dyn FnOnce(Outcome) + Send>;
 
+/// Formats the detail of the `[error] Process ... raised an exception` report from
+/// the raise and the exit reason (which carries the stacktrace). The VM cannot
+/// format exceptions itself (that is `stdlib`, a layer below), so `stdlib`
+/// registers its formatter here once at start-up.
+pub type CrashFormat = fn(&super::raise::Raise, &crate::term::Term) -> String;
+
+static CRASH_FORMAT: std::sync::OnceLock<CrashFormat> = std::sync::OnceLock::new();
+
+/// Registers how crash reports are worded (the first registration wins; every
+/// session registers the same function).
+pub fn set_crash_format(format: CrashFormat) {
+    let _ = CRASH_FORMAT.set(format);
+}
+
 /// A process running Elixir code.
 pub struct VmProcess {
     machine: Machine,
@@ -28,10 +42,19 @@ impl VmProcess {
 impl ProcessBody for VmProcess {
     fn run(&mut self, cx: &mut ProcessContext, budget: u32) -> Step {
         let step = self.machine.run(cx, budget);
-        if let Step::Exited(_) = &step
-            && let (Some(f), Some(o)) = (self.on_finish.take(), self.machine.outcome().cloned())
-        {
-            f(o);
+        if let Step::Exited(reason) = &step {
+            match (self.on_finish.take(), self.machine.outcome()) {
+                (Some(f), Some(o)) => f(o.clone()),
+                // A spawned process that raised or threw (not one that exited) is
+                // reported as Elixir's logger does; the runtime decides whether to
+                // print it (level, OTP-managed processes, deaths by signal).
+                (None, Some(Outcome::Raised(r))) if r.class != super::raise::Class::Exit => {
+                    if let Some(format) = CRASH_FORMAT.get() {
+                        cx.set_crash_report(format(r, reason));
+                    }
+                }
+                _ => {}
+            }
         }
         step
     }

@@ -65,6 +65,116 @@ defmodule IEx.Helpers do
     :ok
   end
 
+  @doc """
+  Prints the shell helpers and what each does. `h Enum.map` (or `h Enum.map/2`,
+  `h Enum`, `h MyModule.fun`) prints the documentation of one thing.
+  """
+  def h do
+    IO.puts("""
+    IEx helpers in otplab:
+
+      h/0          this list
+      h/1          documentation: h Enum, h Enum.map, h Enum.map/2, h MyModule.fun
+      i/1          what a term is: i 42, i self()
+      v/0, v/1     the value of an earlier entry: v(), v(3), v(-2)
+      flush/0      prints and removes every message in the shell's mailbox
+      ets_tables/0 lists every ETS table
+      ets_rows/1   prints the rows of an ETS table
+    """)
+
+    :"do not show this result in output"
+  end
+
+  @doc """
+  Prints what a term is, section by section: the term, its data type, facts
+  about it (a string's bytes, a process's links and mailbox, a function's arity)
+  and the modules whose functions work on it. `i(%{a: 1})` says it is a Map and
+  points at `Map`. The REPL shows no result after it.
+  """
+  def i(term) do
+    sections = [{"Term", inspect(term)}, {"Data type", data_type(term)}] ++ facts(term) ++ references(term)
+    Enum.each(sections, fn {title, body} -> IO.puts(title <> "\n  " <> body) end)
+    :"do not show this result in output"
+  end
+
+  defp data_type(term) when is_integer(term), do: "Integer"
+  defp data_type(term) when is_float(term), do: "Float"
+  defp data_type(term) when is_atom(term), do: "Atom"
+  defp data_type(term) when is_binary(term), do: "BitString"
+  defp data_type(term) when is_list(term), do: "List"
+  defp data_type(%{__struct__: module}) when is_atom(module), do: inspect(module)
+  defp data_type(term) when is_map(term), do: "Map"
+  defp data_type(term) when is_tuple(term), do: "Tuple"
+  defp data_type(term) when is_pid(term), do: "PID"
+  defp data_type(term) when is_function(term), do: "Function"
+  defp data_type(term) when is_reference(term), do: "Reference"
+  defp data_type(_), do: "Term"
+
+  defp facts(term) when is_binary(term) do
+    kind =
+      if String.valid?(term) and String.printable?(term),
+        do: "A string: UTF-8 encoded bytes, every code point printable, so it is shown in double quotes.",
+        else: "A binary that is not a printable UTF-8 string, so it is shown as its bytes."
+
+    [
+      {"Byte size", Integer.to_string(byte_size(term))},
+      {"Description", kind},
+      {"Raw representation", "<<" <> Enum.join(:erlang.binary_to_list(term), ", ") <> ">>"}
+    ]
+  end
+
+  defp facts([_ | _] = term) do
+    if List.ascii_printable?(term) do
+      [
+        {"Description", "A charlist: a list of integers shown in single quotes because each is a printable ASCII code point."},
+        {"Raw representation", "[" <> Enum.join(term, ", ") <> "]"}
+      ]
+    else
+      []
+    end
+  end
+
+  defp facts(term) when is_pid(term) do
+    case Process.info(term, [:registered_name, :links, :message_queue_len]) do
+      nil ->
+        [{"Alive", "false"}]
+
+      info ->
+        name = if info[:registered_name] in [nil, []], do: "not registered", else: inspect(info[:registered_name])
+        links = if info[:links] == [], do: "none", else: Enum.map_join(info[:links], ", ", &inspect/1)
+
+        [
+          {"Alive", "true"},
+          {"Name", name},
+          {"Links", links},
+          {"Message queue length", Integer.to_string(info[:message_queue_len])},
+          {"Description", "Process.info/1 tells more about this process."}
+        ]
+    end
+  end
+
+  defp facts(term) when is_function(term) do
+    arity = Enum.find(0..255, &is_function(term, &1))
+    [{"Arity", Integer.to_string(arity)}]
+  end
+
+  defp facts(term) when is_atom(term) and not is_boolean(term) and not is_nil(term) do
+    if Code.ensure_loaded?(term), do: [{"Description", "An atom naming a loaded module: its functions are called as Module.function(...)."}], else: []
+  end
+
+  defp facts(_), do: []
+
+  defp references(term) when is_integer(term), do: [{"Reference modules", "Integer"}]
+  defp references(term) when is_float(term), do: [{"Reference modules", "Float"}]
+  defp references(term) when is_atom(term), do: [{"Reference modules", "Atom"}]
+  defp references(term) when is_binary(term), do: [{"Reference modules", "String, :binary"}]
+  defp references(term) when is_list(term), do: [{"Reference modules", "List"}]
+  defp references(%{__struct__: module}) when is_atom(module), do: [{"Reference modules", inspect(module) <> ", Map"}]
+  defp references(term) when is_map(term), do: [{"Reference modules", "Map"}]
+  defp references(term) when is_tuple(term), do: [{"Reference modules", "Tuple"}]
+  defp references(term) when is_pid(term), do: [{"Reference modules", "Process"}]
+  defp references(_), do: []
+
   defp rows_text(1), do: "1 row"
   defp rows_text(n), do: "#{n} rows"
 
