@@ -18,7 +18,11 @@ pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<
 
 fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
-    super::test::announce_file(&mut session, file)?;
+    // Only a script that names ExUnit gets its server (ordinary scripts keep
+    // their process list as `elixir` gives it).
+    if source.contains("ExUnit") {
+        super::test::announce_file(&mut session, file)?;
+    }
     match session.run_script(source) {
         // A script that started ExUnit runs its tests when it ends.
         Ok(Evaluation::Value(_)) => Ok(super::test::autorun(&mut session, "[]")?.unwrap_or(0)),
