@@ -21,7 +21,11 @@ fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyh
     session.set_source_file(file);
     session.set_input(Arc::new(super::stdin::StdinLines));
     session.on_halt(super::stdin::halt_hook());
-    super::test::announce_file(&mut session, file)?;
+    // Only a script that names ExUnit gets its server (ordinary scripts keep
+    // their process list as `elixir` gives it).
+    if source.contains("ExUnit") {
+        super::test::announce_file(&mut session, file)?;
+    }
     match session.run_script(source) {
         // A script that started ExUnit runs its tests when it ends.
         Ok(Evaluation::Value(_)) => Ok(super::test::autorun(&mut session, "[]")?.unwrap_or(0)),

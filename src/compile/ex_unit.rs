@@ -118,7 +118,7 @@ pub fn expand(items: &[Node], span: Span, docs: &DocExamples) -> CResult<Vec<Nod
     }
     walk(&mut suite, items, &Describe::default(), &mut out)?;
     if case {
-        out.extend(suite.defs.drain(..));
+        out.append(&mut suite.defs);
         out.push(metadata(&suite, span)?);
     }
     Ok(out)

@@ -37,7 +37,8 @@ defmodule ExUnit do
   # What the CLI calls when a script ends: nil when ExUnit was not started with
   # autorun, else runs the suite and gives the exit status (0, or 2 on failures).
   def __autorun__(overrides) do
-    if ExUnit.Server.started?() and Keyword.get(ExUnit.Server.config(), :autorun, true) do
+    if Process.whereis(ExUnit.Server) != nil and ExUnit.Server.started?() and
+         Keyword.get(ExUnit.Server.config(), :autorun, true) do
       # Tag filters from the command line come first, then those of
       # ExUnit.start/1 that the command line does not include (as mix merges
       # them); `path:line` filters replace them.
