@@ -176,3 +176,28 @@ fn a_rebuilt_tuple_reuses_only_an_allocation_nobody_else_holds() {
 fn lent_native_arguments_come_back_whole_and_rescue_sees_the_detailed_message() {
     matches_recorded_elixir("native_arguments", &[]);
 }
+
+#[test]
+fn regex_natives_match_elixir() {
+    matches_recorded_elixir("stdlib_regex", &[]);
+}
+
+#[test]
+fn calendar_iso_dates_and_naive_datetimes_match_elixir() {
+    matches_recorded_elixir("stdlib_calendar", &[]);
+}
+
+#[test]
+fn base_string_keyword_enum_path_and_numbers_match_elixir() {
+    matches_recorded_elixir("stdlib_text", &[]);
+}
+
+#[test]
+fn uri_queue_and_binary_match_elixir() {
+    matches_recorded_elixir("stdlib_uri_queue_binary", &[]);
+}
+
+#[test]
+fn erlang_string_and_lists_match_elixir() {
+    matches_recorded_elixir("stdlib_erlang_modules", &[]);
+}

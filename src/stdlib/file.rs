@@ -212,6 +212,103 @@ fn rm_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         .map(|()| Term::ok())
         .map_err(|r| file_error(r, "remove file", path))
 }
+/// The current directory (through the gate: inside the sandbox or refused).
+fn do_cwd() -> Result<String, Posix> {
+    let dir = std::env::current_dir().map_err(|e| posix(&e))?;
+    let text = dir.to_string_lossy().into_owned();
+    gate(&text)?;
+    Ok(text)
+}
+fn cwd(_: Cx<'_, '_>, _: &[Term]) -> NativeResult {
+    Ok(match do_cwd() {
+        Ok(d) => ok(Term::string(d)),
+        Err(r) => error(Term::atom(r)),
+    })
+}
+fn cwd_bang(_: Cx<'_, '_>, _: &[Term]) -> NativeResult {
+    do_cwd().map(Term::string).map_err(|r| {
+        Control::Raise(Raise::exception("File.Error", format!("could not get current working directory: {}", posix_text(r))))
+    })
+}
+
+/// Removes `path` and everything below it; the removed paths, children first.
+/// A missing path removes nothing (`{:ok, []}`, as Elixir).
+fn do_rm_rf(path: &str) -> Result<Vec<String>, (Posix, String)> {
+    let p = gate(path).map_err(|r| (r, path.to_string()))?;
+    let meta = match std::fs::symlink_metadata(&p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err((posix(&e), path.to_string())),
+    };
+    let mut removed = Vec::new();
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(&p).map_err(|e| (posix(&e), path.to_string()))?;
+        let mut names: Vec<String> = entries.filter_map(Result::ok).map(|e| e.path().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for child in names {
+            removed.extend(do_rm_rf(&child)?);
+        }
+        std::fs::remove_dir(&p).map_err(|e| (posix(&e), path.to_string()))?;
+    } else {
+        std::fs::remove_file(&p).map_err(|e| (posix(&e), path.to_string()))?;
+    }
+    removed.push(path.to_string());
+    Ok(removed)
+}
+fn rm_rf(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let path = path_arg(&a[0], "rm_rf", 1)?;
+    Ok(match do_rm_rf(path) {
+        Ok(paths) => ok(Term::list(paths.into_iter().map(Term::string).collect())),
+        Err((r, at)) => Term::tuple(vec![Term::atom("error"), Term::atom(r), Term::string(at)]),
+    })
+}
+fn rm_rf_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let path = path_arg(&a[0], "rm_rf!", 1)?;
+    match do_rm_rf(path) {
+        Ok(paths) => Ok(Term::list(paths.into_iter().map(Term::string).collect())),
+        Err((r, _)) => Err(Control::Raise(Raise::exception(
+            "File.Error",
+            format!(
+                "could not remove files and directories recursively from {}: {}",
+                crate::term::inspect::inspect(&Term::string(path)),
+                posix_text(r)
+            ),
+        ))),
+    }
+}
+/// Runs one file system operation through the gate: `:ok` or `{:error, posix}`.
+fn simple(paths: &[&str], op: impl FnOnce(&[PathBuf]) -> std::io::Result<()>) -> Term {
+    let gated: Result<Vec<PathBuf>, Posix> = paths.iter().map(|p| gate(p)).collect();
+    match gated.and_then(|ps| op(&ps).map_err(|e| posix(&e))) {
+        Ok(()) => Term::ok(),
+        Err(r) => error(Term::atom(r)),
+    }
+}
+fn mkdir(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let path = path_arg(&a[0], "mkdir", 1)?;
+    Ok(simple(&[path], |p| std::fs::create_dir(&p[0])))
+}
+fn rmdir(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let path = path_arg(&a[0], "rmdir", 1)?;
+    Ok(simple(&[path], |p| std::fs::remove_dir(&p[0])))
+}
+fn rename(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let from = path_arg(&a[0], "rename", 2)?;
+    let to = path_arg(&a[1], "rename", 2)?;
+    Ok(simple(&[from, to], |p| std::fs::rename(&p[0], &p[1])))
+}
+fn cp(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let from = path_arg(&a[0], "cp", 3)?;
+    let to = path_arg(&a[1], "cp", 3)?;
+    Ok(simple(&[from, to], |p| std::fs::copy(&p[0], &p[1]).map(|_| ())))
+}
+fn touch(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    let path = path_arg(&a[0], "touch", 2)?;
+    Ok(simple(&[path], |p| {
+        std::fs::OpenOptions::new().create(true).append(true).open(&p[0]).map(|_| ())
+    }))
+}
+
 fn mkdir_p(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir_p", 1)?;
     Ok(match do_mkdir_p(path) {
@@ -281,6 +378,15 @@ fn read_lines(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 /// Registers `File` and the `:otplab_file` helper the prelude's File.Stream uses.
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.File";
+    reg.add(m, "cwd", 0, cwd);
+    reg.add(m, "cwd!", 0, cwd_bang);
+    reg.add(m, "rm_rf", 1, rm_rf);
+    reg.add(m, "rm_rf!", 1, rm_rf_bang);
+    reg.add(m, "mkdir", 1, mkdir);
+    reg.add(m, "rmdir", 1, rmdir);
+    reg.add(m, "rename", 2, rename);
+    reg.add(m, "cp", 2, cp);
+    reg.add(m, "touch", 1, touch);
     reg.add(m, "read", 1, read);
     reg.add(m, "read!", 1, read_bang);
     reg.add(m, "write", 2, write);

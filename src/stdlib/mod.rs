@@ -7,7 +7,12 @@
 //! - [`exception`]: `normalize`/`normalize_blamed` (raw error → struct), `message`,
 //!   `banner`/`banner_blamed` (the uncaught-error line), `make_exception` (`raise`),
 //!   `is_builtin` (user exception modules are the VM's to build).
-//! - [`date::date_from_iso`] for `~D[...]` literals.
+//! - [`date::date_from_iso`] for `~D[...]` literals; [`naive_date_time`]'s
+//!   `naive_datetime_from_iso`, `time_from_iso` and `utc_datetime_from_iso` build the
+//!   structs of `~N`, `~T` and `~U` (also reachable as `NaiveDateTime.from_iso8601!/1`,
+//!   `Time.from_iso8601!/1`, `DateTime.from_iso8601/1`).
+//! - [`regex`]: `Regex.compile!/2` is what the `~r` sigil compiles to; `Kernel.=~/2`.
+//! - [`calendar_iso`]: the one home of calendar arithmetic and ISO 8601 text.
 //! - [`system::set_argv`] for the CLI; [`file::restrict_to`] for the grader's sandbox;
 //!   `:otplab_file.read_lines/1` (in [`mod@file`]) for the prelude's `File.Stream`.
 //! - [`float::float_to_text`] (Erlang's shortest float text) and
@@ -54,6 +59,7 @@ pub mod naive_date_time;
 pub mod uri;
 pub mod binary;
 pub mod queue;
+pub mod erlang_string;
 pub mod function;
 pub mod string;
 pub mod process;
@@ -100,6 +106,7 @@ pub fn natives() -> NativeRegistry {
     uri::register(&mut reg);
     binary::register(&mut reg);
     queue::register(&mut reg);
+    erlang_string::register(&mut reg);
     function::register(&mut reg);
     rand::register(&mut reg);
     string::register(&mut reg);

@@ -745,14 +745,18 @@ pub fn split_text<'s>(c: &Compiled, s: &'s str, opts: Option<&Term>) -> Result<V
             continue;
         }
         let (part, matched) = (&s[offset..s_], &s[s_..e_]);
-        if !(part.is_empty() && trim) {
+        // A trimmed empty piece does not count towards `parts` (Elixir 1.14).
+        let trimmed = part.is_empty() && trim;
+        if !trimmed {
             out.push(part);
         }
         if with_captures {
             out.push(matched);
         }
+        if !trimmed || with_captures {
+            counter -= 1;
+        }
         offset = e_;
-        counter -= 1;
     }
     if trim && s.len() <= offset {
         return Ok(out);
