@@ -35,3 +35,9 @@ fn via_and_global_names_work_wherever_a_name_is_accepted() {
 fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
     matches_recorded_elixir("external_term", &[]);
 }
+
+#[test]
+fn exit_signals_to_oneself_and_demonitor_flush_act_as_on_beam() {
+    matches_recorded_elixir("exit_signals", &[]);
+    matches_recorded_elixir("exit_signals", &["--clock", "virtual"]);
+}

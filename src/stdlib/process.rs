@@ -5,7 +5,7 @@ use crate::runtime::logger::pid_text;
 use crate::runtime::{AliasMode, Clock, NameError, ProcessInfo};
 use crate::term::{ATOMS, Atom, Pid, Ref, Term};
 use crate::vm::raise::exception_struct;
-use crate::vm::{NativeCtx, NativeRegistry, NativeResult, Raise};
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 /// Registers the process natives.
 pub fn register(reg: &mut NativeRegistry) {
@@ -381,6 +381,11 @@ fn flag(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 fn exit_other(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let pid = pid_arg(args, 0)?;
     cx.process.exit(pid, args[1].clone());
+    if pid == cx.process.pid() && cx.process.fatal_signal_pending() {
+        // A fatal signal to oneself acts before the call returns: park the process
+        // so the driver's signal check ends it (a `try` cannot catch it).
+        return Err(Control::SleepUntil { deadline_ms: u64::MAX, value: Term::bool(true) });
+    }
     Ok(Term::bool(true))
 }
 
