@@ -41,3 +41,8 @@ fn exit_signals_to_oneself_and_demonitor_flush_act_as_on_beam() {
     matches_recorded_elixir("exit_signals", &[]);
     matches_recorded_elixir("exit_signals", &["--clock", "virtual"]);
 }
+
+#[test]
+fn a_crashed_call_exits_the_caller_with_beams_reason_and_exceptions_inspect_as_structs() {
+    matches_recorded_elixir("call_crash_reason", &[]);
+}
