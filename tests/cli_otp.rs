@@ -46,3 +46,9 @@ fn exit_signals_to_oneself_and_demonitor_flush_act_as_on_beam() {
 fn a_crashed_call_exits_the_caller_with_beams_reason_and_exceptions_inspect_as_structs() {
     matches_recorded_elixir("call_crash_reason", &[]);
 }
+
+#[test]
+fn timer_functions_task_completed_and_ignore_and_gen_server_reply_match_elixir() {
+    matches_recorded_elixir("timers", &[]);
+    matches_recorded_elixir("timers", &["--clock", "virtual"]);
+}
