@@ -18,6 +18,8 @@ pub fn register(reg: &mut NativeRegistry) {
         reg.add(m, "exit", 1, exit_self);
     }
     let p = "Elixir.Process";
+    reg.add(p, "send", 3, send_with_options);
+    reg.add("erlang", "send", 3, send_with_options);
     reg.add(p, "alive?", 1, alive);
     reg.add("erlang", "is_process_alive", 1, alive);
     reg.add(p, "register", 2, register_name);
@@ -156,6 +158,34 @@ fn send(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
         // A dead pid swallows the message; an unknown name is an error.
         None => Err(bad_argument(1, "invalid destination").into()),
     }
+}
+
+/// `Process.send/3` (`:erlang.send/3`): `send/2` with options; `:ok`, or
+/// `:noconnect` for another node's process with `[:noconnect]` (this node has no
+/// connections to make). `:nosuspend` never applies: no send blocks here.
+fn send_with_options(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let mut noconnect = false;
+    let mut opts = args[2].list_iter();
+    for opt in opts.by_ref() {
+        match opt.as_atom().map(|a| a.as_str()) {
+            Some("noconnect") => noconnect = true,
+            Some("nosuspend") => {}
+            _ => return Err(bad_argument(3, "invalid option in list").into()),
+        }
+    }
+    if !matches!(opts.rest(), Term::Nil) {
+        return Err(bad_argument(3, "not a list").into());
+    }
+    if let Term::Tuple(items) = &args[0]
+        && items.len() == 2
+        && items[0].as_atom().is_some()
+        && items[1].as_atom().is_some_and(|n| n.as_str() != "nonode@nohost")
+    {
+        // Another node: unreachable from this one, the message is dropped.
+        return Ok(Term::atom(if noconnect { "noconnect" } else { "ok" }));
+    }
+    send(cx, &args[..2])?;
+    Ok(Term::ok())
 }
 
 fn self_pid(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
