@@ -52,3 +52,9 @@ fn timer_functions_task_completed_and_ignore_and_gen_server_reply_match_elixir()
     matches_recorded_elixir("timers", &[]);
     matches_recorded_elixir("timers", &["--clock", "virtual"]);
 }
+
+#[test]
+fn the_books_process_registry_and_cache_run_as_on_elixir() {
+    matches_recorded_elixir("todo_system", &[]);
+    matches_recorded_elixir("todo_system", &["--clock", "virtual"]);
+}
