@@ -35,3 +35,26 @@ fn via_and_global_names_work_wherever_a_name_is_accepted() {
 fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
     matches_recorded_elixir("external_term", &[]);
 }
+
+#[test]
+fn exit_signals_to_oneself_and_demonitor_flush_act_as_on_beam() {
+    matches_recorded_elixir("exit_signals", &[]);
+    matches_recorded_elixir("exit_signals", &["--clock", "virtual"]);
+}
+
+#[test]
+fn a_crashed_call_exits_the_caller_with_beams_reason_and_exceptions_inspect_as_structs() {
+    matches_recorded_elixir("call_crash_reason", &[]);
+}
+
+#[test]
+fn timer_functions_task_completed_and_ignore_and_gen_server_reply_match_elixir() {
+    matches_recorded_elixir("timers", &[]);
+    matches_recorded_elixir("timers", &["--clock", "virtual"]);
+}
+
+#[test]
+fn the_books_process_registry_and_cache_run_as_on_elixir() {
+    matches_recorded_elixir("todo_system", &[]);
+    matches_recorded_elixir("todo_system", &["--clock", "virtual"]);
+}

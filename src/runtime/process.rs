@@ -227,9 +227,12 @@ impl ProcessEntry {
     pub fn monitor_fired(&self, r: Ref, down: Term) -> bool {
         let (waker, alias) = {
             let mut st = self.state.lock();
-            st.drop_monitor(r);
+            // A monitor the watcher dropped (`demonitor`) after the target took its
+            // watcher list, but before this call, must not deliver: BEAM never lets
+            // a `:DOWN` through once `demonitor` has returned.
+            let active = st.drop_monitor(r).is_some();
             let alias = st.drop_monitor_alias(r);
-            if st.dead {
+            if st.dead || !active {
                 return alias;
             }
             st.mailbox.push(down);
@@ -346,6 +349,20 @@ mod tests {
             trapped,
             SignalEffect::Message(Term::tuple(vec![Term::atom("EXIT"), Term::Pid(Pid(2)), Term::atom("kill")]))
         );
+    }
+
+    #[test]
+    fn a_monitor_dropped_before_it_fires_delivers_no_down() {
+        // The target's exit took its watcher list; the watcher's demonitor ran
+        // before the target got round to firing: no :DOWN may arrive after that.
+        let p = ProcessEntry::new(Pid(1), Arc::default());
+        let (kept, dropped) = (Ref(7), Ref(8));
+        p.state.lock().monitors.extend([(kept, Pid(2)), (dropped, Pid(2))]);
+        assert_eq!(p.state.lock().drop_monitor(dropped), Some(Pid(2)));
+        p.monitor_fired(dropped, Term::atom("late_down"));
+        assert_eq!(p.state.lock().mailbox.len(), 0);
+        p.monitor_fired(kept, Term::atom("down"));
+        assert_eq!(p.state.lock().mailbox.len(), 1);
     }
 
     #[test]

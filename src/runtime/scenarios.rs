@@ -437,6 +437,29 @@ fn names_register_and_vanish_with_their_process() {
 }
 
 #[test]
+fn global_names_take_any_term_several_per_process_and_vanish_at_exit() {
+    let (rt, _) = start(Clock::Virtual);
+    let (pid, rx) = rt.spawn_watched(body(|cx| match receive(cx, any) {
+        Some(_) => Step::Exited(Term::atom("normal")),
+        None => Step::Wait { deadline_ms: None },
+    }), SpawnOpts::default());
+    let (a, b) = (Term::tuple(vec![Term::atom("worker"), Term::Int(1)]), Term::string("b"));
+    assert!(rt.register_global(a.clone(), pid));
+    assert!(rt.register_global(b.clone(), pid), "a process may hold several global names");
+    assert!(!rt.register_global(a.clone(), pid), "a name is held once");
+    assert_eq!(rt.whereis_global(&a), Some(pid));
+    assert_eq!(rt.global_names(), vec![a.clone(), b.clone()]);
+    rt.unregister_global(&b);
+    assert_eq!(rt.whereis_global(&b), None);
+    rt.send(pid, Term::atom("stop"));
+    Runtime::wait_blocking(pid, rx).expect("exits");
+    assert_eq!(rt.whereis_global(&a), None, "names go with their process");
+    assert!(!rt.register_global(a, pid), "dead pids cannot register");
+    assert!(rt.global_names().is_empty());
+    rt.shutdown();
+}
+
+#[test]
 fn exit_hooks_run_before_down_and_crash_reports_respect_the_level() {
     let (rt, out) = start(Clock::Virtual);
     let seen: Arc<Mutex<Vec<Pid>>> = Arc::default();

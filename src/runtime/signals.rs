@@ -7,7 +7,7 @@
 use super::context::ProcessContext;
 use super::error::LinkError;
 use super::logger::{LogLevel, is_clean_exit, write_crash_report};
-use super::process::{ExitSignal, ProcessEntry, Status};
+use super::process::{ExitSignal, ProcessEntry, SignalEffect, Status, signal_effect};
 use super::system::Runtime;
 use crate::term::{ATOMS, Pid, Ref, Term};
 use std::sync::atomic::Ordering;
@@ -250,6 +250,15 @@ impl ProcessContext {
     /// `Process.exit(pid, reason)` from this process.
     pub fn exit(&mut self, to: Pid, reason: Term) -> bool {
         self.runtime().exit_signal(self.pid(), to, reason)
+    }
+
+    /// True when an exit signal queued for this process will end it at its next
+    /// resume. `Process.exit(self(), reason)` checks it: on BEAM a fatal signal to
+    /// oneself takes effect before the call returns, so the caller must stop
+    /// running at once rather than at the end of its slice.
+    pub fn fatal_signal_pending(&self) -> bool {
+        let st = self.entry().state.lock();
+        st.signals.iter().any(|sig| matches!(signal_effect(sig, self.pid(), st.trap_exit), SignalEffect::Die(_)))
     }
 }
 

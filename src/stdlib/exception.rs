@@ -228,6 +228,18 @@ pub fn normalize_blamed(reason: &Term, call: Option<&FailedCall<'_>>) -> Term {
         let message = super::argument::arg_error_message(position, why);
         return raw("ArgumentError", vec![("message", Term::string(message))]);
     }
+    // A raw `:function_clause` names its function through the stacktrace's top
+    // entry, as Elixir's `Exception.normalize/3` reads it.
+    if let (true, Some(c)) = (reason.is_atom_named("function_clause"), call) {
+        return with_defaults(
+            "FunctionClauseError",
+            vec![
+                ("module", Term::atom(c.module)),
+                ("function", Term::atom(c.function)),
+                ("arity", Term::Int(c.args.len() as i64)),
+            ],
+        );
+    }
     normalize(reason)
 }
 

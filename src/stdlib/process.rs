@@ -5,7 +5,7 @@ use crate::runtime::logger::pid_text;
 use crate::runtime::{AliasMode, Clock, NameError, ProcessInfo};
 use crate::term::{ATOMS, Atom, Pid, Ref, Term};
 use crate::vm::raise::exception_struct;
-use crate::vm::{NativeCtx, NativeRegistry, NativeResult, Raise};
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 /// Registers the process natives.
 pub fn register(reg: &mut NativeRegistry) {
@@ -18,6 +18,8 @@ pub fn register(reg: &mut NativeRegistry) {
         reg.add(m, "exit", 1, exit_self);
     }
     let p = "Elixir.Process";
+    reg.add(p, "send", 3, send_with_options);
+    reg.add("erlang", "send", 3, send_with_options);
     reg.add(p, "alive?", 1, alive);
     reg.add("erlang", "is_process_alive", 1, alive);
     reg.add(p, "register", 2, register_name);
@@ -156,6 +158,34 @@ fn send(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
         // A dead pid swallows the message; an unknown name is an error.
         None => Err(bad_argument(1, "invalid destination").into()),
     }
+}
+
+/// `Process.send/3` (`:erlang.send/3`): `send/2` with options; `:ok`, or
+/// `:noconnect` for another node's process with `[:noconnect]` (this node has no
+/// connections to make). `:nosuspend` never applies: no send blocks here.
+fn send_with_options(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let mut noconnect = false;
+    let mut opts = args[2].list_iter();
+    for opt in opts.by_ref() {
+        match opt.as_atom().map(|a| a.as_str()) {
+            Some("noconnect") => noconnect = true,
+            Some("nosuspend") => {}
+            _ => return Err(bad_argument(3, "invalid option in list").into()),
+        }
+    }
+    if !matches!(opts.rest(), Term::Nil) {
+        return Err(bad_argument(3, "not a list").into());
+    }
+    if let Term::Tuple(items) = &args[0]
+        && items.len() == 2
+        && items[0].as_atom().is_some()
+        && items[1].as_atom().is_some_and(|n| n.as_str() != "nonode@nohost")
+    {
+        // Another node: unreachable from this one, the message is dropped.
+        return Ok(Term::atom(if noconnect { "noconnect" } else { "ok" }));
+    }
+    send(cx, &args[..2])?;
+    Ok(Term::ok())
 }
 
 fn self_pid(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
@@ -381,6 +411,11 @@ fn flag(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 fn exit_other(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let pid = pid_arg(args, 0)?;
     cx.process.exit(pid, args[1].clone());
+    if pid == cx.process.pid() && cx.process.fatal_signal_pending() {
+        // A fatal signal to oneself acts before the call returns: park the process
+        // so the driver's signal check ends it (a `try` cannot catch it).
+        return Err(Control::SleepUntil { deadline_ms: u64::MAX, value: Term::bool(true) });
+    }
     Ok(Term::bool(true))
 }
 

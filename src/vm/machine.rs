@@ -1583,8 +1583,9 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
     ))
 }
 
+/// `%FunctionClauseError{}` with Elixir's fields only (its message is computed from
+/// them), so it inspects as the struct; `args` feeds the banner's argument list.
 fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
-    let mname = crate::term::inspect::inspect(&Term::Atom(code.module));
     Raise::error(exception_struct(
         "FunctionClauseError",
         vec![
@@ -1594,10 +1595,6 @@ fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
             ("kind", Term::nil()),
             ("args", Term::list(args)),
             ("clauses", Term::nil()),
-            (
-                "message",
-                Term::string(format!("no function clause matching in {mname}.{}/{}", code.name.as_str(), code.arity)),
-            ),
         ],
     ))
 }

@@ -124,10 +124,21 @@ defmodule GenServer do
       {:ok, apply(module, fun, args)}
     catch
       :throw, value -> {:ok, value}
-      :error, reason -> {:crash, {reason, __STACKTRACE__}}
+      :error, reason -> {:crash, erlang_error(reason, __STACKTRACE__)}
       :exit, reason -> {:crash, reason}
     end
   end
+
+  # The exit reason BEAM gives a crashed callback. A clause that did not match is
+  # the raw `:function_clause` with the failed call on top of the stacktrace
+  # (`{module, function, args, location}`), not an exception struct; callers see
+  # `{{:function_clause, [...]}, {GenServer, :call, [...]}}` as on BEAM.
+  defp erlang_error(%{__struct__: FunctionClauseError, module: m, function: f, args: args}, stack)
+       when is_list(args) do
+    {:function_clause, [{m, f, args, []} | stack]}
+  end
+
+  defp erlang_error(reason, stack), do: {reason, stack}
 
   # The receive loop. `timeout` is the idle timeout of the last callback.
   defp loop(server, state, timeout) do

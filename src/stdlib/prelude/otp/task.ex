@@ -118,6 +118,34 @@ defmodule Task do
     end
   end
 
+  @doc "A task that has already finished with `result`: its reply is in the caller's mailbox."
+  def completed(result) do
+    ref = make_ref()
+    send(self(), {ref, result})
+    %Task{mfa: {Task, :completed, 1}, owner: self(), pid: nil, ref: ref}
+  end
+
+  @doc "Stops watching a task that keeps running: `{:ok, reply}`, `{:exit, reason}` or nil."
+  def ignore(%Task{ref: ref, pid: pid} = task) do
+    check_owner(task, :ignore)
+
+    receive do
+      {^ref, reply} ->
+        Process.demonitor(ref, [:flush])
+        {:ok, reply}
+
+      {:DOWN, ^ref, _, _, reason} ->
+        {:exit, reason}
+    after
+      0 ->
+        Process.demonitor(ref, [:flush])
+        # Its late reply is discarded like that of a timed-out await.
+        Task.Supervised.forget(ref)
+        if is_pid(pid), do: Process.unlink(pid)
+        nil
+    end
+  end
+
   @doc "Yields every task within one overall timeout: `[{task, result | nil}]`."
   def yield_many(tasks, timeout \\ 5000) when is_list(tasks) do
     deadline = deadline(timeout)

@@ -28,16 +28,18 @@ defmodule Task.Supervised do
     receive do
       {^owner, ref} ->
         result = invoke_mfa(owner, mfa)
-        send(owner, {ref, result})
+        # To the owner's alias: dropped once the owner stopped waiting.
+        send(ref, {ref, result})
         :ok
     end
   end
 
   @doc false
   # Hands a started replying task its reference: monitors it (the monitor
-  # reference is the reply tag) and tells it to run. Returns the %Task{}.
+  # reference is the reply tag, and an alias the reply travels through, so a
+  # reply after demonitor is dropped, as in Elixir) and tells it to run.
   def connect(pid, owner, {module, fun, args}) do
-    ref = Process.monitor(pid)
+    ref = :erlang.monitor(:process, pid, alias: :demonitor)
     send(pid, {owner, ref})
     %Task{pid: pid, ref: ref, owner: owner, mfa: {module, fun, length(args)}}
   end
