@@ -51,3 +51,8 @@ fn module_bodies_run_code_compute_attributes_and_delegate() {
 fn bitstring_segments_have_sizes_units_types_signedness_and_endianness() {
     matches_recorded_elixir("bitstrings_segments");
 }
+
+#[test]
+fn sigils_interpolate_take_modifiers_and_build_calendar_structs() {
+    matches_recorded_elixir("sigils_all");
+}

@@ -421,25 +421,71 @@ impl<'m> Compiler<'m> {
             }
             Some(s)
         };
+        let text = Node::new(
+            match literal() {
+                Some(t) => NodeKind::Str(t),
+                None => NodeKind::Interpolated { parts: parts.to_vec(), charlist: false },
+            },
+            span,
+        );
+        let remote = |module: &str, name: &str, args: Vec<Node>| {
+            Node::new(
+                NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(module.split('.').map(String::from).collect()), span)), name.into()),
+                    args,
+                    parens: true,
+                },
+                span,
+            )
+        };
         match letter {
             's' | 'S' => self.interpolation(b, parts),
             'c' | 'C' => match literal() {
                 Some(s) => self.constant(b, Term::list(s.chars().map(|c| Term::Int(c as i64)).collect())),
-                None => Err(CompileError::unsupported(span, "~c with interpolation")),
+                None => self.expr(b, &remote("String", "to_charlist", vec![text])),
             },
             'w' | 'W' => {
-                let Some(s) = literal() else {
-                    return Err(CompileError::unsupported(span, "~w with interpolation"));
+                let convert = |w: &str| match modifiers {
+                    "a" => Ok(Term::atom(w)),
+                    "c" => Ok(Term::list(w.chars().map(|c| Term::Int(c as i64)).collect())),
+                    "s" | "" => Ok(Term::string(w)),
+                    other => Err(CompileError::invalid(span, format!("modifier must be one of: s, a, c (got: {other})"))),
                 };
-                let items: Vec<Term> = s
-                    .split_whitespace()
-                    .map(|w| match modifiers {
-                        "a" => Term::atom(w),
-                        "c" => Term::list(w.chars().map(|c| Term::Int(c as i64)).collect()),
-                        _ => Term::string(w),
-                    })
-                    .collect();
-                self.constant(b, Term::list(items))
+                if let Some(s) = literal() {
+                    let items = s.split_whitespace().map(convert).collect::<CResult<Vec<Term>>>()?;
+                    return self.constant(b, Term::list(items));
+                }
+                convert("")?;
+                let words = remote("String", "split", vec![text]);
+                let each = match modifiers {
+                    "a" => Some(("String", "to_atom")),
+                    "c" => Some(("String", "to_charlist")),
+                    _ => None,
+                };
+                match each {
+                    None => self.expr(b, &words),
+                    Some((m, f)) => {
+                        let capture = Node::new(
+                            NodeKind::Capture(Box::new(Node::new(
+                                NodeKind::BinaryOp {
+                                    op: crate::syntax::ast::BinaryOp::Div,
+                                    lhs: Box::new(Node::new(
+                                        NodeKind::Call {
+                                            target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(vec![m.into()]), span)), f.into()),
+                                            args: vec![],
+                                            parens: false,
+                                        },
+                                        span,
+                                    )),
+                                    rhs: Box::new(Node::new(NodeKind::Int(1), span)),
+                                },
+                                span,
+                            ))),
+                            span,
+                        );
+                        self.expr(b, &remote("Enum", "map", vec![words, capture]))
+                    }
+                }
             }
             'D' => {
                 let s = literal().unwrap_or_default();
@@ -448,7 +494,26 @@ impl<'m> Compiler<'m> {
                 })?;
                 self.constant(b, date)
             }
-            other => Err(CompileError::unsupported(span, format!("the ~{other} sigil"))),
+            'T' | 'N' | 'U' => {
+                let s = literal().unwrap_or_default();
+                let value = super::sigil::calendar_sigil(letter, &s)
+                    .ok_or_else(|| CompileError::invalid(span, format!("invalid ~{letter} sigil: {s}")))?;
+                self.constant(b, value)
+            }
+            // The regex engine is the stdlib's: ~r is `Regex.compile!(source, modifiers)`.
+            'r' | 'R' => {
+                let mods = Node::new(NodeKind::Str(modifiers.to_string()), span);
+                self.expr(b, &remote("Regex", "compile!", vec![text, mods]))
+            }
+            // A sigil of the learner's own: `sigil_x(text, modifiers)`, as Elixir expands it.
+            other => {
+                let mods = Node::new(NodeKind::Charlist(modifiers.to_string()), span);
+                let call = Node::new(
+                    NodeKind::Call { target: CallTarget::Local(format!("sigil_{other}")), args: vec![text, mods], parens: true },
+                    span,
+                );
+                self.expr(b, &call)
+            }
         }
     }
 
