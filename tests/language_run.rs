@@ -56,3 +56,8 @@ fn bitstring_segments_have_sizes_units_types_signedness_and_endianness() {
 fn sigils_interpolate_take_modifiers_and_build_calendar_structs() {
     matches_recorded_elixir("sigils_all");
 }
+
+#[test]
+fn stepped_ranges_build_and_match() {
+    matches_recorded_elixir("ranges_step");
+}
