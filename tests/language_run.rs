@@ -61,3 +61,8 @@ fn sigils_interpolate_take_modifiers_and_build_calendar_structs() {
 fn stepped_ranges_build_and_match() {
     matches_recorded_elixir("ranges_step");
 }
+
+#[test]
+fn put_in_update_in_pop_in_take_paths_through_fields_and_keys() {
+    matches_recorded_elixir("access_path_macros");
+}

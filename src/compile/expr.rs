@@ -821,6 +821,23 @@ impl<'m> Compiler<'m> {
         if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
             return Ok(dst);
         }
+        // `put_in(state.users[id].name, v)` and friends: the path macros become the
+        // function forms with a key list (`[Access.key!(:users), id, Access.key!(:name)]`).
+        if let CallTarget::Local(n) = target
+            && let Some(arity) = match n.as_str() {
+                "put_in" | "update_in" | "get_and_update_in" => Some(2),
+                "pop_in" => Some(1),
+                _ => None,
+            }
+            && args.len() == arity
+            && !self.module.locals.contains_key(&(n.clone(), arity as u32))
+            && let Some((root, keys)) = access_path(&args[0])
+        {
+            let mut argv = vec![root, Node::new(NodeKind::List { items: keys, tail: None }, args[0].span)];
+            argv.extend(args[1..].iter().cloned());
+            let call = Node::new(NodeKind::Call { target: CallTarget::Local(n.clone()), args: argv, parens: true }, node.span);
+            return self.expr(b, &call);
+        }
         // Kernel's `to_string/1` is the String.Chars protocol, exactly what interpolation
         // does: the VM converts built-in values itself and dispatches structs.
         if let CallTarget::Local(n) = target
@@ -1272,6 +1289,34 @@ pub fn map_children(n: &Node, f: &dyn Fn(&Node) -> Node) -> Node {
         other => other.clone(),
     };
     Node::new(kind, n.span)
+}
+
+/// The root and the keys of a path written for the path macros (`data[:a].b[k]`):
+/// `expr[key]` gives `key`, `expr.field` gives `Access.key!(:field)`. `None` when the
+/// expression is not such a path (then the call is the function form).
+fn access_path(n: &Node) -> Option<(Node, Vec<Node>)> {
+    let (container, key) = match &n.kind {
+        NodeKind::Access { container, key } => ((**container).clone(), (**key).clone()),
+        NodeKind::Call { target: CallTarget::Remote(left, field), args, parens: false } if args.is_empty() && !is_static_module(left) => {
+            let accessor = Node::new(
+                NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(vec!["Access".into()]), n.span)), "key!".into()),
+                    args: vec![Node::new(NodeKind::Atom(field.clone()), n.span)],
+                    parens: true,
+                },
+                n.span,
+            );
+            ((**left).clone(), accessor)
+        }
+        _ => return None,
+    };
+    match access_path(&container) {
+        Some((root, mut keys)) => {
+            keys.push(key);
+            Some((root, keys))
+        }
+        None => Some((container, vec![key])),
+    }
 }
 
 /// Parses `YYYY-MM-DD` into a `%Date{}` struct term.
