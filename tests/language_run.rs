@@ -66,3 +66,8 @@ fn stepped_ranges_build_and_match() {
 fn put_in_update_in_pop_in_take_paths_through_fields_and_keys() {
     matches_recorded_elixir("access_path_macros");
 }
+
+#[test]
+fn user_structs_implement_inspect_with_the_algebra_or_derive_it() {
+    matches_recorded_elixir("protocols_inspect");
+}

@@ -838,6 +838,24 @@ impl<'m> Compiler<'m> {
             let call = Node::new(NodeKind::Call { target: CallTarget::Local(n.clone()), args: argv, parens: true }, node.span);
             return self.expr(b, &call);
         }
+        // `inspect/1,2` and `IO.inspect/1,2` go through the Inspect protocol when the
+        // value holds a learner's struct with its own implementation (decided at run
+        // time by `:otplab_protocol.inspect/2`; anything else is inspected natively).
+        let inspect_target = match target {
+            CallTarget::Local(n) if n == "inspect" && !self.module.locals.contains_key(&(n.clone(), args.len() as u32)) => Some("inspect"),
+            CallTarget::Remote(m, n) if n == "inspect" && matches!(&m.kind, NodeKind::Alias(s) if s.len() == 1 && s[0] == "IO" && !self.module.aliases.contains_key("IO")) => Some("io_inspect"),
+            _ => None,
+        };
+        if let Some(native) = inspect_target
+            && (1..=2).contains(&args.len())
+            && self.module.name.is_none_or(|m| !m.as_str().starts_with("Elixir.Inspect"))
+        {
+            let mut regs = self.args(b, args)?;
+            if regs.len() == 1 {
+                regs.push(self.constant(b, Term::Nil)?);
+            }
+            return Ok(self.call_regs(b, "otplab_protocol", native, regs));
+        }
         // Kernel's `to_string/1` is the String.Chars protocol, exactly what interpolation
         // does: the VM converts built-in values itself and dispatches structs.
         if let CallTarget::Local(n) = target
