@@ -1540,7 +1540,7 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
     } else {
         format!("function {mname}.{}/{arity} is undefined or private", name.as_str())
     };
-    Raise::error(exception_struct(
+    let mut raise = Raise::error(exception_struct(
         "UndefinedFunctionError",
         vec![
             ("module", Term::Atom(module)),
@@ -1549,7 +1549,14 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
             ("reason", Term::nil()),
             ("message", Term::string(message)),
         ],
-    ))
+    ));
+    if loaded {
+        let hint = super::suggest::did_you_mean(name, &modules.exports_of(module));
+        if !hint.is_empty() {
+            raise.hint = Some(hint.into());
+        }
+    }
+    raise
 }
 
 fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
