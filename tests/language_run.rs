@@ -84,3 +84,8 @@ fn an_undefined_function_banner_suggests_close_names_as_elixir_does() {
         .code(1)
         .stderr(predicates::str::contains(expected));
 }
+
+#[test]
+fn records_build_read_update_and_match() {
+    matches_recorded_elixir("records");
+}

@@ -61,6 +61,8 @@ pub struct Compiler<'m> {
     pub struct_defaults: Vec<(Atom, Reg)>,
     /// `@enforce_keys` of the structs compiled in this unit.
     pub enforce_keys: HashMap<Atom, Vec<Atom>>,
+    /// `Record.defrecord` definitions of the module being compiled, by name.
+    pub records: HashMap<String, super::record::RecordDef>,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -81,7 +83,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new() }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new(), records: HashMap::new() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).
@@ -820,6 +822,9 @@ impl<'m> Compiler<'m> {
         let dst = b.reg();
         if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
             return Ok(dst);
+        }
+        if let Some(expanded) = self.record_expansion(node, false) {
+            return self.expr(b, &expanded?);
         }
         // `put_in(state.users[id].name, v)` and friends: the path macros become the
         // function forms with a key list (`[Access.key!(:users), id, Access.key!(:name)]`).

@@ -64,6 +64,7 @@ impl<'m> Compiler<'m> {
         attributes: Vec<(String, Node)>,
     ) -> CResult<(Reg, Arc<ModuleCode>)> {
         let outer = std::mem::take(&mut self.module);
+        let outer_records = std::mem::take(&mut self.records);
         self.module = ModuleCtx { name: Some(full), aliases: outer.aliases.clone(), ..ModuleCtx::default() };
         self.module.attributes.extend(attributes);
         if let (Some(outer_name), Some(short)) = (outer.name, short) {
@@ -72,6 +73,7 @@ impl<'m> Compiler<'m> {
         }
         let result = self.module_body(b, span, full, items);
         self.module = outer;
+        self.records = outer_records;
         if let (Some(outer_name), Some(short)) = (self.module.name, short) {
             self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
@@ -208,6 +210,7 @@ impl<'m> Compiler<'m> {
                     _ => last = self.body_code(b, item)?,
                 },
                 NodeKind::Attribute { .. } => {}
+                _ if self.define_record(item)? => {}
                 _ => last = self.body_code(b, item)?,
             }
         }

@@ -44,6 +44,9 @@ impl<'m> Compiler<'m> {
         fails: &mut Vec<usize>,
         bound: &mut HashMap<String, Reg>,
     ) -> CResult<()> {
+        if let Some(expanded) = self.record_expansion(p, true) {
+            return self.pattern(b, &expanded?, subject, fails, bound);
+        }
         match &p.kind {
             NodeKind::Var(name) => {
                 if name.starts_with('_') {
