@@ -51,3 +51,41 @@ fn module_bodies_run_code_compute_attributes_and_delegate() {
 fn bitstring_segments_have_sizes_units_types_signedness_and_endianness() {
     matches_recorded_elixir("bitstrings_segments");
 }
+
+#[test]
+fn sigils_interpolate_take_modifiers_and_build_calendar_structs() {
+    matches_recorded_elixir("sigils_all");
+}
+
+#[test]
+fn stepped_ranges_build_and_match() {
+    matches_recorded_elixir("ranges_step");
+}
+
+#[test]
+fn put_in_update_in_pop_in_take_paths_through_fields_and_keys() {
+    matches_recorded_elixir("access_path_macros");
+}
+
+#[test]
+fn user_structs_implement_inspect_with_the_algebra_or_derive_it() {
+    matches_recorded_elixir("protocols_inspect");
+}
+
+#[test]
+fn an_undefined_function_banner_suggests_close_names_as_elixir_does() {
+    // Elixir 1.14 prints these lines (then the stacktrace) for the fixture.
+    let expected = "** (UndefinedFunctionError) function A.helo/1 is undefined or private. Did you mean:\n\n      * hello/1\n      * hello/2\n      * help/2\n";
+    Command::cargo_bin("otplab")
+        .expect("the otplab binary is built for tests")
+        .args(["run", "tests/fixtures/run/did_you_mean.exs"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(expected));
+}
+
+#[test]
+fn records_build_read_update_and_match() {
+    matches_recorded_elixir("records");
+}

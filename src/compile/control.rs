@@ -161,6 +161,49 @@ impl<'m> Compiler<'m> {
             ("def" | "defp" | "defmacro" | "defmacrop" | "defstruct" | "defexception" | "use", _) if self.module.name.is_none() => {
                 Err(CompileError::invalid(span, format!("cannot invoke {name}/{} outside module", args.len())))
             }
+            ("destructure", 2) => {
+                // `destructure([a, b], list)`: `[a, b] = Enum.take((list || []) ++ [nil, nil], 2)`.
+                let NodeKind::List { items, tail: None } = &args[0].kind else {
+                    return Err(CompileError::invalid(span, "destructure expects a list of patterns on the left"));
+                };
+                let n = items.len();
+                let node = |kind| Node::new(kind, span);
+                let padded = node(NodeKind::BinaryOp {
+                    op: crate::syntax::ast::BinaryOp::Concat,
+                    lhs: Box::new(node(NodeKind::BinaryOp {
+                        op: crate::syntax::ast::BinaryOp::OrOr,
+                        lhs: Box::new(args[1].clone()),
+                        rhs: Box::new(node(NodeKind::List { items: vec![], tail: None })),
+                    })),
+                    rhs: Box::new(node(NodeKind::List { items: vec![node(NodeKind::Atom("nil".into())); n], tail: None })),
+                });
+                let take = node(NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(node(NodeKind::Alias(vec!["Enum".into()]))), "take".into()),
+                    args: vec![padded, node(NodeKind::Int(n as i64))],
+                    parens: true,
+                });
+                let assign = node(NodeKind::BinaryOp { op: crate::syntax::ast::BinaryOp::Match, lhs: Box::new(args[0].clone()), rhs: Box::new(take) });
+                let r = self.expr(b, &assign)?;
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
+            ("binding", 0) => {
+                // The variables in scope as a keyword list sorted by name (internal
+                // names, which hold `@`, are not the learner's).
+                let mut names: Vec<(String, u32)> = b.scope.iter().filter(|(k, _)| !k.contains('@')).map(|(k, v)| (k.clone(), *v)).collect();
+                names.sort();
+                let mut pairs = Vec::new();
+                for (name, reg) in names {
+                    let k = self.constant(b, Term::atom(&name))?;
+                    let t = b.reg();
+                    b.emit(Instr::MakeTuple { dst: t, items: vec![k, reg].into() });
+                    pairs.push(t);
+                }
+                let r = b.reg();
+                b.emit(Instr::MakeList { dst: r, items: pairs.into(), tail: None });
+                self.finish_value(b, r, dest);
+                Ok(Some(()))
+            }
             ("defprotocol", 2) => {
                 let r = self.defprotocol(b, span, &args[0], &args[1])?;
                 self.finish_value(b, r, dest);

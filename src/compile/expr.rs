@@ -63,6 +63,8 @@ pub struct Compiler<'m> {
     pub enforce_keys: HashMap<Atom, Vec<Atom>>,
     /// `@doc` examples of the modules compiled in this unit, for `doctest` (see `ex_unit`).
     pub doc_examples: super::ex_unit::DocExamples,
+    /// `Record.defrecord` definitions of the module being compiled, by name.
+    pub records: HashMap<String, super::record::RecordDef>,
 }
 
 /// The full atom of an alias, honouring `alias` directives.
@@ -83,7 +85,7 @@ pub fn alias_atom(ctx: &ModuleCtx, segments: &[String]) -> Atom {
 impl<'m> Compiler<'m> {
     /// A compiler for one unit.
     pub fn new(modules: &'m Modules) -> Compiler<'m> {
-        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new(), doc_examples: Default::default() }
+        Compiler { modules, module: ModuleCtx::default(), structs: HashMap::new(), fresh: 0, derives: Vec::new(), compiled_exports: HashMap::new(), dynamic_structs: HashSet::new(), struct_defaults: Vec::new(), enforce_keys: HashMap::new(), doc_examples: Default::default(), records: HashMap::new() }
     }
 
     /// A fresh internal variable name (cannot clash with user names).
@@ -423,25 +425,71 @@ impl<'m> Compiler<'m> {
             }
             Some(s)
         };
+        let text = Node::new(
+            match literal() {
+                Some(t) => NodeKind::Str(t),
+                None => NodeKind::Interpolated { parts: parts.to_vec(), charlist: false },
+            },
+            span,
+        );
+        let remote = |module: &str, name: &str, args: Vec<Node>| {
+            Node::new(
+                NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(module.split('.').map(String::from).collect()), span)), name.into()),
+                    args,
+                    parens: true,
+                },
+                span,
+            )
+        };
         match letter {
             's' | 'S' => self.interpolation(b, parts),
             'c' | 'C' => match literal() {
                 Some(s) => self.constant(b, Term::list(s.chars().map(|c| Term::Int(c as i64)).collect())),
-                None => Err(CompileError::unsupported(span, "~c with interpolation")),
+                None => self.expr(b, &remote("String", "to_charlist", vec![text])),
             },
             'w' | 'W' => {
-                let Some(s) = literal() else {
-                    return Err(CompileError::unsupported(span, "~w with interpolation"));
+                let convert = |w: &str| match modifiers {
+                    "a" => Ok(Term::atom(w)),
+                    "c" => Ok(Term::list(w.chars().map(|c| Term::Int(c as i64)).collect())),
+                    "s" | "" => Ok(Term::string(w)),
+                    other => Err(CompileError::invalid(span, format!("modifier must be one of: s, a, c (got: {other})"))),
                 };
-                let items: Vec<Term> = s
-                    .split_whitespace()
-                    .map(|w| match modifiers {
-                        "a" => Term::atom(w),
-                        "c" => Term::list(w.chars().map(|c| Term::Int(c as i64)).collect()),
-                        _ => Term::string(w),
-                    })
-                    .collect();
-                self.constant(b, Term::list(items))
+                if let Some(s) = literal() {
+                    let items = s.split_whitespace().map(convert).collect::<CResult<Vec<Term>>>()?;
+                    return self.constant(b, Term::list(items));
+                }
+                convert("")?;
+                let words = remote("String", "split", vec![text]);
+                let each = match modifiers {
+                    "a" => Some(("String", "to_atom")),
+                    "c" => Some(("String", "to_charlist")),
+                    _ => None,
+                };
+                match each {
+                    None => self.expr(b, &words),
+                    Some((m, f)) => {
+                        let capture = Node::new(
+                            NodeKind::Capture(Box::new(Node::new(
+                                NodeKind::BinaryOp {
+                                    op: crate::syntax::ast::BinaryOp::Div,
+                                    lhs: Box::new(Node::new(
+                                        NodeKind::Call {
+                                            target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(vec![m.into()]), span)), f.into()),
+                                            args: vec![],
+                                            parens: false,
+                                        },
+                                        span,
+                                    )),
+                                    rhs: Box::new(Node::new(NodeKind::Int(1), span)),
+                                },
+                                span,
+                            ))),
+                            span,
+                        );
+                        self.expr(b, &remote("Enum", "map", vec![words, capture]))
+                    }
+                }
             }
             'D' => {
                 let s = literal().unwrap_or_default();
@@ -450,7 +498,26 @@ impl<'m> Compiler<'m> {
                 })?;
                 self.constant(b, date)
             }
-            other => Err(CompileError::unsupported(span, format!("the ~{other} sigil"))),
+            'T' | 'N' | 'U' => {
+                let s = literal().unwrap_or_default();
+                let value = super::sigil::calendar_sigil(letter, &s)
+                    .ok_or_else(|| CompileError::invalid(span, format!("invalid ~{letter} sigil: {s}")))?;
+                self.constant(b, value)
+            }
+            // The regex engine is the stdlib's: ~r is `Regex.compile!(source, modifiers)`.
+            'r' | 'R' => {
+                let mods = Node::new(NodeKind::Str(modifiers.to_string()), span);
+                self.expr(b, &remote("Regex", "compile!", vec![text, mods]))
+            }
+            // A sigil of the learner's own: `sigil_x(text, modifiers)`, as Elixir expands it.
+            other => {
+                let mods = Node::new(NodeKind::Charlist(modifiers.to_string()), span);
+                let call = Node::new(
+                    NodeKind::Call { target: CallTarget::Local(format!("sigil_{other}")), args: vec![text, mods], parens: true },
+                    span,
+                );
+                self.expr(b, &call)
+            }
         }
     }
 
@@ -757,6 +824,44 @@ impl<'m> Compiler<'m> {
         let dst = b.reg();
         if let Some(()) = self.try_control(b, node, target, args, Dest::Into(dst))? {
             return Ok(dst);
+        }
+        if let Some(expanded) = self.record_expansion(node, false) {
+            return self.expr(b, &expanded?);
+        }
+        // `put_in(state.users[id].name, v)` and friends: the path macros become the
+        // function forms with a key list (`[Access.key!(:users), id, Access.key!(:name)]`).
+        if let CallTarget::Local(n) = target
+            && let Some(arity) = match n.as_str() {
+                "put_in" | "update_in" | "get_and_update_in" => Some(2),
+                "pop_in" => Some(1),
+                _ => None,
+            }
+            && args.len() == arity
+            && !self.module.locals.contains_key(&(n.clone(), arity as u32))
+            && let Some((root, keys)) = access_path(&args[0])
+        {
+            let mut argv = vec![root, Node::new(NodeKind::List { items: keys, tail: None }, args[0].span)];
+            argv.extend(args[1..].iter().cloned());
+            let call = Node::new(NodeKind::Call { target: CallTarget::Local(n.clone()), args: argv, parens: true }, node.span);
+            return self.expr(b, &call);
+        }
+        // `inspect/1,2` and `IO.inspect/1,2` go through the Inspect protocol when the
+        // value holds a learner's struct with its own implementation (decided at run
+        // time by `:otplab_protocol.inspect/2`; anything else is inspected natively).
+        let inspect_target = match target {
+            CallTarget::Local(n) if n == "inspect" && !self.module.locals.contains_key(&(n.clone(), args.len() as u32)) => Some("inspect"),
+            CallTarget::Remote(m, n) if n == "inspect" && matches!(&m.kind, NodeKind::Alias(s) if s.len() == 1 && s[0] == "IO" && !self.module.aliases.contains_key("IO")) => Some("io_inspect"),
+            _ => None,
+        };
+        if let Some(native) = inspect_target
+            && (1..=2).contains(&args.len())
+            && self.module.name.is_none_or(|m| !m.as_str().starts_with("Elixir.Inspect"))
+        {
+            let mut regs = self.args(b, args)?;
+            if regs.len() == 1 {
+                regs.push(self.constant(b, Term::Nil)?);
+            }
+            return Ok(self.call_regs(b, "otplab_protocol", native, regs));
         }
         // Kernel's `to_string/1` is the String.Chars protocol, exactly what interpolation
         // does: the VM converts built-in values itself and dispatches structs.
@@ -1208,6 +1313,34 @@ pub fn map_children(n: &Node, f: &dyn Fn(&Node) -> Node) -> Node {
         other => other.clone(),
     };
     Node::new(kind, n.span)
+}
+
+/// The root and the keys of a path written for the path macros (`data[:a].b[k]`):
+/// `expr[key]` gives `key`, `expr.field` gives `Access.key!(:field)`. `None` when the
+/// expression is not such a path (then the call is the function form).
+fn access_path(n: &Node) -> Option<(Node, Vec<Node>)> {
+    let (container, key) = match &n.kind {
+        NodeKind::Access { container, key } => ((**container).clone(), (**key).clone()),
+        NodeKind::Call { target: CallTarget::Remote(left, field), args, parens: false } if args.is_empty() && !is_static_module(left) => {
+            let accessor = Node::new(
+                NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(Node::new(NodeKind::Alias(vec!["Access".into()]), n.span)), "key!".into()),
+                    args: vec![Node::new(NodeKind::Atom(field.clone()), n.span)],
+                    parens: true,
+                },
+                n.span,
+            );
+            ((**left).clone(), accessor)
+        }
+        _ => return None,
+    };
+    match access_path(&container) {
+        Some((root, mut keys)) => {
+            keys.push(key);
+            Some((root, keys))
+        }
+        None => Some((container, vec![key])),
+    }
 }
 
 /// Parses `YYYY-MM-DD` into a `%Date{}` struct term.

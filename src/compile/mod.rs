@@ -7,6 +7,8 @@
 //! - [`control`]: `case`, `cond`, `if`, `with`, `try`, `receive`, `for`.
 //! - [`module`]: `defmodule`, `def`/`defp`, attributes, structs, `use`.
 //! - [`protocol`]: `defprotocol`, `defimpl`, `@derive`.
+//! - [`record`]: `Record.defrecord` and its macros in expressions and patterns.
+//! - [`sigil`]: the calendar sigils' values (`~T`, `~N`, `~U`).
 //!
 //! The entry point is [`compile_program`]: a script or REPL entry becomes one
 //! zero-arity [`FunCode`] whose `defmodule`s install their modules when reached.
@@ -20,6 +22,8 @@ pub mod expr;
 pub mod module;
 pub mod pattern;
 pub mod protocol;
+pub mod record;
+pub mod sigil;
 
 pub use error::{CResult, CompileError, CompileErrorKind};
 

@@ -64,6 +64,7 @@ impl<'m> Compiler<'m> {
         attributes: Vec<(String, Node)>,
     ) -> CResult<(Reg, Arc<ModuleCode>)> {
         let outer = std::mem::take(&mut self.module);
+        let outer_records = std::mem::take(&mut self.records);
         self.module = ModuleCtx { name: Some(full), aliases: outer.aliases.clone(), ..ModuleCtx::default() };
         self.module.attributes.extend(attributes);
         if let (Some(outer_name), Some(short)) = (outer.name, short) {
@@ -72,6 +73,7 @@ impl<'m> Compiler<'m> {
         }
         let result = self.module_body(b, span, full, items);
         self.module = outer;
+        self.records = outer_records;
         if let (Some(outer_name), Some(short)) = (self.module.name, short) {
             self.module.aliases.insert(short.to_string(), format!("{}.{}", outer_name.as_str(), short));
         }
@@ -216,6 +218,7 @@ impl<'m> Compiler<'m> {
                     _ => last = self.body_code(b, item)?,
                 },
                 NodeKind::Attribute { .. } => {}
+                _ if self.define_record(item)? => {}
                 _ => last = self.body_code(b, item)?,
             }
         }
@@ -267,10 +270,10 @@ impl<'m> Compiler<'m> {
         if struct_fields.is_some() {
             for src in ["def __struct__(), do: Kernel.struct(__MODULE__)", "def __struct__(fields), do: Kernel.struct!(__MODULE__, fields)"] {
                 for node in super::protocol::generated(src, span)? {
-                    if let Some(c) = def_clause(&node)? {
-                        if !self.module.locals.contains_key(&(c.name.clone(), c.params.len() as u32)) {
-                            clauses.push(c);
-                        }
+                    if let Some(c) = def_clause(&node)?
+                        && !self.module.locals.contains_key(&(c.name.clone(), c.params.len() as u32))
+                    {
+                        clauses.push(c);
                     }
                 }
             }
@@ -463,6 +466,10 @@ fn guard_clause(item: &Node, kind: &str, args: &[Node]) -> CResult<DefClause> {
     Ok(DefClause { public: kind == "defguard", name, params, guard: None, body: Some(body.clone()), span: item.span })
 }
 
+/// A struct's fields with their known defaults, and the expression computing all of
+/// them when some default is not a literal.
+type StructFields = (Vec<(Atom, Term)>, Option<Node>);
+
 /// A literal list of atoms (`@enforce_keys [:a, :b]`).
 fn atom_list(n: &Node) -> Option<Vec<Atom>> {
     match &n.kind {
@@ -528,7 +535,7 @@ impl<'m> Compiler<'m> {
     /// included) are known now; when some are not, the second result is a list
     /// expression `[{field, default}, ...]` of every field, to run when the module is
     /// defined (the placeholder for such a default is nil).
-    fn struct_field_list(&mut self, span: Span, arg: Option<&Node>) -> CResult<(Vec<(Atom, Term)>, Option<Node>)> {
+    fn struct_field_list(&mut self, span: Span, arg: Option<&Node>) -> CResult<StructFields> {
         let Some(arg) = arg else { return Ok((vec![], None)) };
         let arg = self.inline_attributes(arg);
         let NodeKind::List { items, .. } = &arg.kind else {

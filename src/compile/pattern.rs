@@ -44,6 +44,9 @@ impl<'m> Compiler<'m> {
         fails: &mut Vec<usize>,
         bound: &mut HashMap<String, Reg>,
     ) -> CResult<()> {
+        if let Some(expanded) = self.record_expansion(p, true) {
+            return self.pattern(b, &expanded?, subject, fails, bound);
+        }
         match &p.kind {
             NodeKind::Var(name) => {
                 if name.starts_with('_') {
@@ -173,12 +176,21 @@ impl<'m> Compiler<'m> {
                 fails.push(b.emit(Instr::TestPrefix { reg: subject, prefix: pr, rest, fail: FunBuilder::PENDING }));
                 self.pattern(b, rhs, rest, fails, bound)
             }
-            NodeKind::BinaryOp { op: BinaryOp::Range, lhs, rhs } => {
-                // first..last as a pattern: a Range struct.
-                let pairs = vec![
-                    (Node::new(NodeKind::Atom("first".into()), p.span), (**lhs).clone()),
-                    (Node::new(NodeKind::Atom("last".into()), p.span), (**rhs).clone()),
+            NodeKind::BinaryOp { op: op @ (BinaryOp::Range | BinaryOp::Step), lhs, rhs }
+                if *op == BinaryOp::Range || matches!(&lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Range, .. }) =>
+            {
+                // first..last (any step) or first..last//step as a pattern: a Range struct.
+                let (first, last, step) = match (&lhs.kind, op) {
+                    (NodeKind::BinaryOp { lhs: f, rhs: l, .. }, BinaryOp::Step) => (&**f, &**l, Some(&**rhs)),
+                    _ => (&**lhs, &**rhs, None),
+                };
+                let mut pairs = vec![
+                    (Node::new(NodeKind::Atom("first".into()), p.span), first.clone()),
+                    (Node::new(NodeKind::Atom("last".into()), p.span), last.clone()),
                 ];
+                if let Some(step) = step {
+                    pairs.push((Node::new(NodeKind::Atom("step".into()), p.span), step.clone()));
+                }
                 fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
                 let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
                 let v = b.reg();

@@ -127,12 +127,17 @@ pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
 
 /// The first stderr line Elixir prints for an uncaught exception in a script.
 pub fn banner(raise: &crate::vm::Raise) -> String {
-    match &raise.blame {
+    let text = match &raise.blame {
         Some(b) => exception::banner_blamed(
             raise.class,
             &raise.reason,
             Some(exception::FailedCall { module: b.module.as_str(), function: b.function.as_str(), args: &b.args }),
         ),
         None => exception::banner(raise.class, &raise.reason),
+    };
+    // "Did you mean:" after an UndefinedFunctionError's message.
+    match &raise.hint {
+        Some(hint) => text + hint,
+        None => text,
     }
 }

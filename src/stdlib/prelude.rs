@@ -19,6 +19,8 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("enumerable.ex", include_str!("prelude/enumerable.ex")),
     ("string_chars.ex", include_str!("prelude/string_chars.ex")),
     ("collectable.ex", include_str!("prelude/collectable.ex")),
+    ("inspect.ex", include_str!("prelude/inspect.ex")),
+    ("inspect_algebra.ex", include_str!("prelude/inspect_algebra.ex")),
     ("enum.ex", include_str!("prelude/enum.ex")),
     ("map.ex", include_str!("prelude/map.ex")),
     ("list.ex", include_str!("prelude/list.ex")),

@@ -201,7 +201,7 @@ pub fn build_bits(segs: &[(Term, Option<Term>, BitSpec)]) -> Result<Term, Raise>
                 let v = match value {
                     Term::Int(i) => BigInt::from(*i),
                     Term::BigInt(b) => (**b).clone(),
-                    Term::Float(_) | Term::Binary(_) | _ => return Err(bad_segment("an integer", value)),
+                    _ => return Err(bad_segment("an integer", value)),
                 };
                 w.push_int(&v, n, spec.little);
             }
@@ -228,7 +228,7 @@ pub fn build_bits(segs: &[(Term, Option<Term>, BitSpec)]) -> Result<Term, Raise>
                     None => w.push_bytes(b),
                     Some(s) => {
                         let n = s * unit;
-                        if n > b.len() * 8 || n % 8 != 0 {
+                        if n > b.len() * 8 || !n.is_multiple_of(8) {
                             return Err(bad_segment(&format!("a binary of at least {n} bits"), value));
                         }
                         w.push_bytes(&b[..n / 8]);
@@ -269,7 +269,7 @@ fn read_bytes(bytes: &[u8], pos: usize, n: usize) -> Option<Vec<u8>> {
     if pos + n > bytes.len() * 8 {
         return None;
     }
-    if pos % 8 == 0 {
+    if pos.is_multiple_of(8) {
         return Some(bytes[pos / 8..(pos + n) / 8].to_vec());
     }
     Some((0..n / 8).map(|i| read_uint_small(bytes, pos + i * 8, 8) as u8).collect())
@@ -369,7 +369,7 @@ impl BitWriter {
             padded.extend_from_slice(&be);
             be = padded;
         }
-        if little && n % 8 == 0 {
+        if little && n.is_multiple_of(8) {
             be.reverse();
             self.push_bytes(&be);
             return;

@@ -29,6 +29,9 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
     reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
     reg.add("otplab_bits", "build", 1, bits_build);
+    reg.add("otplab_protocol", "user_inspect?", 1, user_inspect);
+    reg.add("otplab_protocol", "inspect", 2, protocol_inspect);
+    reg.add("otplab_protocol", "io_inspect", 2, protocol_io_inspect);
 }
 
 /// `:otplab_bits.build([{value, size | nil, {type, unit, signed, little}}])`: the
@@ -54,6 +57,59 @@ fn bits_build(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
         segs.push((t[0].clone(), size, spec));
     }
     super::bits::build_bits(&segs).map_err(Into::into)
+}
+
+/// True if `t` holds (at any depth) a struct with its own `Inspect` implementation.
+fn holds_user_inspect(modules: &super::modules::Modules, t: &Term) -> bool {
+    let mut stack = vec![t];
+    while let Some(cur) = stack.pop() {
+        match cur {
+            Term::Map(m) => {
+                if let Some(s) = cur.struct_name() {
+                    let name = s.as_str().strip_prefix("Elixir.").unwrap_or(s.as_str());
+                    if modules.is_defined(Atom::new(&format!("Elixir.Inspect.{name}"))) {
+                        return true;
+                    }
+                }
+                for (k, v) in m.iter() {
+                    stack.push(k);
+                    stack.push(v);
+                }
+            }
+            Term::Tuple(items) => stack.extend(items.iter()),
+            Term::Cons(_) => {
+                let mut rest = cur;
+                while let Term::Cons(c) = rest {
+                    stack.push(&c.head);
+                    rest = &c.tail;
+                }
+                stack.push(rest);
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `:otplab_protocol.user_inspect?(term)`: see [`holds_user_inspect`].
+fn user_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    Ok(Term::bool(holds_user_inspect(cx.modules, &args[0])))
+}
+
+/// What `inspect(term, opts)` compiles to: the native `Kernel.inspect/2`, unless the
+/// term holds a learner's struct with an `Inspect` implementation (then the prelude's
+/// `Inspect.Algebra.__inspect__/2` renders it through the protocol).
+fn protocol_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let module = if holds_user_inspect(cx.modules, &args[0]) { "Elixir.Inspect.Algebra" } else { "Elixir.Kernel" };
+    let name = if module == "Elixir.Kernel" { "inspect" } else { "__inspect__" };
+    Err(Control::CallMfa { module: Atom::new(module), name: Atom::new(name), args: args.to_vec() })
+}
+
+/// What `IO.inspect(term, opts)` compiles to, as [`protocol_inspect`].
+fn protocol_io_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (module, name) =
+        if holds_user_inspect(cx.modules, &args[0]) { ("Elixir.Inspect.Algebra", "__io_inspect__") } else { ("Elixir.IO", "inspect") };
+    Err(Control::CallMfa { module: Atom::new(module), name: Atom::new(name), args: args.to_vec() })
 }
 
 /// The name Elixir gives a built-in type in protocol dispatch (`defimpl P, for: Integer`).

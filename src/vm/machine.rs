@@ -1571,7 +1571,7 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
     } else {
         format!("function {mname}.{}/{arity} is undefined or private", name.as_str())
     };
-    Raise::error(exception_struct(
+    let mut raise = Raise::error(exception_struct(
         "UndefinedFunctionError",
         vec![
             ("module", Term::Atom(module)),
@@ -1580,7 +1580,14 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
             ("reason", Term::nil()),
             ("message", Term::string(message)),
         ],
-    ))
+    ));
+    if loaded {
+        let hint = super::suggest::did_you_mean(name, &modules.exports_of(module));
+        if !hint.is_empty() {
+            raise.hint = Some(hint.into());
+        }
+    }
+    raise
 }
 
 /// `%FunctionClauseError{}` with Elixir's fields only (its message is computed from

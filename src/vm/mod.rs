@@ -11,6 +11,7 @@
 //! - [`native`]: the contract for Rust-implemented functions.
 //! - [`builtins`]: natives that need the machine's modules (`apply`, `raise`, ...).
 //! - [`spawn`]: the spawn family of natives.
+//! - [`suggest`]: "Did you mean:" for undefined functions (Jaro distance).
 //! - [`process`]: a machine as the runtime's process body.
 
 pub mod arith;
@@ -24,6 +25,7 @@ pub mod native;
 pub mod process;
 pub mod raise;
 pub mod spawn;
+pub mod suggest;
 
 pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult};
 pub use raise::{Class, Raise};

@@ -276,6 +276,15 @@ impl Modules {
         }
     }
 
+    /// Every public function of `module`, Elixir-defined or native.
+    pub fn exports_of(&self, module: Atom) -> Vec<(Atom, u32)> {
+        let mut out: Vec<(Atom, u32)> = self.infos.read().get(&module).map(|i| i.exports.clone()).unwrap_or_default();
+        out.extend(self.natives.iter().filter(|((m, _, _), _)| *m == module).map(|((_, n, a), _)| (*n, *a)));
+        out.sort_by(|x, y| x.0.as_str().cmp(y.0.as_str()).then(x.1.cmp(&y.1)));
+        out.dedup();
+        out
+    }
+
     /// True if `module` was defined in Elixir (cheaper than [`Modules::info`]).
     pub fn is_defined(&self, module: Atom) -> bool {
         self.infos.read().contains_key(&module)

@@ -35,6 +35,9 @@ pub struct Raise {
     pub reason: Term,
     /// The built-in call that failed (`div(0, 0)`), for Elixir's detailed banners.
     pub blame: Option<std::sync::Arc<Blame>>,
+    /// Text the uncaught-error banner adds after the message (the "Did you mean:"
+    /// list of an UndefinedFunctionError); never part of `Exception.message/1`.
+    pub hint: Option<std::sync::Arc<str>>,
 }
 
 /// A failed call of a native: module, function and arguments.
@@ -51,7 +54,7 @@ pub struct Blame {
 impl Raise {
     /// An error with a raw reason (`:badarg`, `{:badmatch, v}`).
     pub fn error(reason: Term) -> Raise {
-        Raise { class: Class::Error, reason, blame: None }
+        Raise { class: Class::Error, reason, blame: None, hint: None }
     }
 
     /// An error with an Elixir exception struct `module` (e.g. `"ArgumentError"`,
@@ -77,7 +80,7 @@ impl Raise {
 
     /// A raise of `class` with `reason`.
     pub fn new(class: Class, reason: Term) -> Raise {
-        Raise { class, reason, blame: None }
+        Raise { class, reason, blame: None, hint: None }
     }
 
     /// The same raise, blaming the call `module.function(args)` unless one is blamed already.
@@ -90,12 +93,12 @@ impl Raise {
 
     /// A throw.
     pub fn throw(value: Term) -> Raise {
-        Raise { class: Class::Throw, reason: value, blame: None }
+        Raise { class: Class::Throw, reason: value, blame: None, hint: None }
     }
 
     /// An exit.
     pub fn exit(reason: Term) -> Raise {
-        Raise { class: Class::Exit, reason, blame: None }
+        Raise { class: Class::Exit, reason, blame: None, hint: None }
     }
 }
 
