@@ -75,6 +75,8 @@ pub(crate) struct Inner {
     pub(crate) journal: super::journal::Journal,
     /// Reductions and messages, for the grader's cost model.
     pub(crate) meter: super::meter::Meter,
+    /// The largest binary code may build (the grader's memory limit).
+    max_binary: AtomicU64,
 }
 
 impl Drop for Inner {
@@ -146,6 +148,7 @@ impl Runtime {
             ready: Arc::default(),
             journal: super::journal::Journal::default(),
             meter: super::meter::Meter::default(),
+            max_binary: AtomicU64::new(u64::MAX),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -266,6 +269,16 @@ impl Runtime {
     /// The record of process lifetimes (off until started).
     pub fn journal(&self) -> &super::journal::Journal {
         &self.inner.journal
+    }
+
+    /// The largest binary code may build, in bytes (unbounded unless a limit is set).
+    pub fn max_binary_bytes(&self) -> u64 {
+        self.inner.max_binary.load(Ordering::Relaxed)
+    }
+
+    /// Caps the size of binaries code may build (a limit of the session).
+    pub fn set_max_binary_bytes(&self, bytes: u64) {
+        self.inner.max_binary.store(bytes, Ordering::Relaxed);
     }
 
     /// Reductions and messages counted so far.
