@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::session::check::{CheckEnd, CheckRun};
-use crate::session::{Clock, Evaluation, JournalEntry, LifeEvent};
+use crate::session::{Clock, Confinement, Evaluation, JournalEntry, LifeEvent};
 use crate::term::inspect::inspect;
 use crate::term::{Pid, Term};
 
@@ -177,6 +177,7 @@ impl Sessions<'_> {
         let mut sandbox = Sandbox::start(clock, self.output.clone()).map_err(|e| e.banner(self.answer_name))?;
         // Half the memory limit: building it copies both halves.
         sandbox.limit_binaries(self.options.limits.memory_bytes / 2);
+        sandbox.confine(fixture_access(&self.catalog.fixtures_dir()));
         let guard = self.options.limits.guard();
         let preloads = self.catalog.preload_sources(self.unit).map_err(|e| e.to_string())?;
         for (path, source) in &preloads {
@@ -186,6 +187,21 @@ impl Sessions<'_> {
         load_one(&mut sandbox, self.answer, self.answer_name, guard)?;
         Ok(sandbox)
     }
+}
+
+/// What an answer may touch: the course's fixtures, read-only, except the sample
+/// answers (an answer must not read another); nothing may be written.
+fn fixture_access(fixtures_dir: &Path) -> Confinement {
+    let readable = std::fs::read_dir(fixtures_dir)
+        .map(|listing| {
+            listing
+                .flatten()
+                .filter(|entry| entry.file_name() != "answers")
+                .filter_map(|entry| std::path::absolute(entry.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    Confinement { readable, writable: Vec::new() }
 }
 
 /// Runs one source file in the sandbox; `Err` carries the banner of its failure.

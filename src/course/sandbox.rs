@@ -121,6 +121,11 @@ impl Sandbox {
         self.handle.limit_binaries(bytes);
     }
 
+    /// Confines the answer's file access.
+    pub fn confine(&self, confinement: crate::session::Confinement) {
+        self.handle.confine(confinement);
+    }
+
     /// The session's record of process lifetimes (off until started).
     pub fn journal(&self) -> &crate::session::Journal {
         self.handle.journal()

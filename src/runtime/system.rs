@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub(crate) meter: super::meter::Meter,
     /// The largest binary code may build (the grader's memory limit).
     max_binary: AtomicU64,
+    /// Where the session's code may read and write (`None`: anywhere).
+    pub(crate) confinement: RwLock<Option<Arc<super::confinement::Confinement>>>,
 }
 
 impl Drop for Inner {
@@ -149,6 +151,7 @@ impl Runtime {
             journal: super::journal::Journal::default(),
             meter: super::meter::Meter::default(),
             max_binary: AtomicU64::new(u64::MAX),
+            confinement: RwLock::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));

@@ -36,6 +36,11 @@ impl SessionHandle {
         self.runtime.set_max_binary_bytes(bytes);
     }
 
+    /// Confines the session's file access (the grader: fixtures, read-only).
+    pub fn confine(&self, confinement: crate::runtime::Confinement) {
+        self.runtime.confine(confinement);
+    }
+
     /// The record of process lifetimes (off until started), for timelines.
     pub fn journal(&self) -> &crate::runtime::Journal {
         self.runtime.journal()

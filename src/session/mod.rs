@@ -19,6 +19,8 @@ pub use error::SessionError;
 pub use crate::runtime::OutputSink;
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
+/// File access rules for graded code; re-exported so the course layer needs only `session`.
+pub use crate::runtime::Confinement;
 pub use handle::SessionHandle;
 pub use shell::Interrupter;
 
