@@ -36,7 +36,8 @@ pub struct Guard {
     pub max_memory: u64,
     /// Reductions every process together may run during the work.
     pub max_reductions: u64,
-    /// Atoms that may exist (the atom table is shared by the whole program).
+    /// Atoms the session may create (the atom table is shared by the whole
+    /// program; BEAM's default limit is 1,048,576).
     pub max_atoms: usize,
 }
 
@@ -59,7 +60,7 @@ impl std::fmt::Display for LimitHit {
             LimitHit::Processes(n) => write!(f, "the process limit: {n} processes alive (--limit-processes)"),
             LimitHit::Memory(n) => write!(f, "the memory limit: {} MB in use (--limit-memory)", n / (1024 * 1024)),
             LimitHit::Reductions(n) => write!(f, "the reduction limit: {n} reductions run (--limit-reductions)"),
-            LimitHit::Atoms(n) => write!(f, "the atom limit: {n} atoms exist (--limit-atoms)"),
+            LimitHit::Atoms(n) => write!(f, "the atom limit: {n} atoms created (--limit-atoms)"),
         }
     }
 }
@@ -86,6 +87,9 @@ pub struct Sandbox {
     jobs: Sender<Job>,
     handle: SessionHandle,
     stopped: bool,
+    /// Atoms that existed when the sandbox started: the table is shared by the
+    /// whole program, so the limit counts the atoms this sandbox added.
+    atoms_at_start: usize,
 }
 
 impl Sandbox {
@@ -113,7 +117,7 @@ impl Sandbox {
         let handle = ready_rx
             .recv()
             .map_err(|_| SessionError::Prelude("the grader's session thread ended during start".into()))??;
-        Ok(Sandbox { jobs, handle, stopped: false })
+        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count() })
     }
 
     /// Caps the size of binaries the answer may build (see `Limits::memory_bytes`).
@@ -199,7 +203,7 @@ impl Sandbox {
         if reductions > guard.max_reductions {
             return Some(LimitHit::Reductions(reductions));
         }
-        let atoms = crate::term::Atom::count();
+        let atoms = crate::term::Atom::count().saturating_sub(self.atoms_at_start);
         if atoms > guard.max_atoms {
             return Some(LimitHit::Atoms(atoms));
         }
