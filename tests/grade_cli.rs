@@ -1,5 +1,6 @@
 //! Black-box tests of `otplab grade`, `check`, `drills` and `course lint`: the
-//! binary grades every sample answer in `fixtures/answers/` as its header says,
+//! binary grades every sample answer in `fixtures/answers/` (the attacks in
+//! `<unit>/adversarial/` included) as its header says,
 //! exit codes follow the contract, and each report format is pinned by a snapshot.
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,8 @@ fn agrees(expect: &ExpectedVerdict, code: i32, report: &Value) -> Result<(), Str
     match expect {
         ExpectedVerdict::Pass if code == 0 && report["status"] == "pass" => Ok(()),
         ExpectedVerdict::Pass => Err(format!("expected pass, exit {code}, failed: {failed:?} error: {}", report["error"])),
+        ExpectedVerdict::Error if code == 2 && report["status"] == "error" => Ok(()),
+        ExpectedVerdict::Error => Err(format!("expected an unusable answer (exit 2), exit {code}, failed: {failed:?}")),
         ExpectedVerdict::Fail { check, kind } => {
             let found = checks.iter().find(|c| c["id"] == check.as_str()).ok_or(format!("no check {check}: {report}"))?;
             if code != 1 || found["status"] != "fail" {
@@ -91,6 +94,9 @@ fn every_sample_answer_gets_its_declared_verdict() {
     }
     assert!(graded >= 10, "only {graded} sample answers found");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The adversarial answers tried to write these; grading confines them.
+    assert!(!root().join("src/otplab_adversarial_write.rs").exists());
+    assert!(!std::env::temp_dir().join("otplab_adversarial_write").exists());
 }
 
 #[test]

@@ -60,6 +60,9 @@ pub enum Command {
         /// The clock checks run on (ratio checks always use the real one).
         #[arg(long, value_enum, default_value_t = ClockArg::Virtual)]
         clock: ClockArg,
+        /// What one check may cost.
+        #[command(flatten)]
+        limits: super::grade::LimitArgs,
     },
     /// Check an answer to a unit and show the verdict (same as `grade`, human format).
     Check {

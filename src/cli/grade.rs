@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::course::bundle;
 use crate::course::catalog::Catalog;
-use crate::course::grade::{GradeOptions, GradeReport, Status, grade};
+use crate::course::grade::{GradeOptions, GradeReport, Limits, Status, grade};
 use crate::course::progress::Progress;
 use crate::course::report::{Format, render};
 use crate::session::Clock;
@@ -27,6 +27,40 @@ pub struct GradeArgs {
     pub out: Option<String>,
     /// The clock for checks without a ratio.
     pub clock: Clock,
+    /// What one check may cost.
+    pub limits: Limits,
+}
+
+/// The limit flags of `otplab grade` (defaults: [`Limits::default`]).
+#[derive(clap::Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Real seconds one check (or loading the answer) may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub limit_time: u64,
+    /// Megabytes the grading session may hold (process heaps, binaries, ETS, atoms).
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    pub limit_memory: u64,
+    /// Reductions all processes together may run in one check.
+    #[arg(long, value_name = "N", default_value_t = 500_000_000)]
+    pub limit_reductions: u64,
+    /// Processes alive at once.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub limit_processes: usize,
+    /// Atoms in the atom table (BEAM's default).
+    #[arg(long, value_name = "N", default_value_t = 1_048_576)]
+    pub limit_atoms: usize,
+}
+
+impl From<LimitArgs> for Limits {
+    fn from(args: LimitArgs) -> Limits {
+        Limits {
+            wall: std::time::Duration::from_secs(args.limit_time),
+            memory_bytes: args.limit_memory.saturating_mul(1024 * 1024),
+            reductions: args.limit_reductions,
+            processes: args.limit_processes,
+            atoms: args.limit_atoms,
+        }
+    }
 }
 
 /// The folder holding `drills/`, `exercises/` and `fixtures/`: `OTPLAB_COURSE_DIR`
@@ -54,9 +88,30 @@ pub fn grade_command(args: GradeArgs) -> anyhow::Result<i32> {
     grade_and_report(args, false)
 }
 
+/// The grading thread's stack: parsing and compiling an answer recurse over its
+/// syntax tree (only the pages touched are mapped).
+const GRADE_STACK: usize = 512 * 1024 * 1024;
+
+/// Grades and reports on a thread with a big stack; a grader that fails inside
+/// (a panic) reports exit 2 with a message, never a crash.
+fn grade_and_report(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
+    let worker = std::thread::Builder::new()
+        .name("otplab-grade".into())
+        .stack_size(GRADE_STACK)
+        .spawn(move || grade_and_report_here(args, record))
+        .context("could not start the grading thread")?;
+    match worker.join() {
+        Ok(result) => result,
+        Err(_) => {
+            eprintln!("otplab: the grader failed internally; no report was written");
+            Ok(2)
+        }
+    }
+}
+
 /// Grades and reports; `record` saves passed units to the learner's progress
 /// (`otplab check` does, `otplab grade` never).
-fn grade_and_report(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
+fn grade_and_report_here(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
     let catalog = match load_catalog() {
         Ok(catalog) => catalog,
         Err(e) => {
@@ -64,7 +119,7 @@ fn grade_and_report(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let options = GradeOptions { clock: args.clock, ..GradeOptions::default() };
+    let options = GradeOptions { clock: args.clock, limits: args.limits };
     let mut skipped = 0;
     let mut all_summary = false;
     let reports = match (&args.all, &args.unit, &args.answer) {
@@ -126,6 +181,7 @@ pub fn check_command(unit: &str, file: &str, clock: Clock) -> anyhow::Result<i32
         format: Format::Human,
         out: None,
         clock,
+        limits: Limits::default(),
     }, true)
 }
 

@@ -46,8 +46,9 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Some(args::Command::Run { file, args, clock }) => run::run_file(&file, args, clock.into()),
         Some(args::Command::Eval { expr, args, clock }) => run::eval_expr(&expr, args, clock.into()),
-        Some(args::Command::Grade { unit, answer, all, format, out, clock }) => {
-            grade::grade_command(grade::GradeArgs { unit, answer, all, format: format.into(), out, clock: clock.into() })
+        Some(args::Command::Grade { unit, answer, all, format, out, clock, limits }) => {
+            let limits = limits.into();
+            grade::grade_command(grade::GradeArgs { unit, answer, all, format: format.into(), out, clock: clock.into(), limits })
         }
         Some(args::Command::Check { unit, file, watch: false, .. }) => {
             grade::check_command(&unit, &file, cli.clock.unwrap_or(args::ClockArg::Virtual).into())

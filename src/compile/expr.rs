@@ -180,8 +180,10 @@ impl<'m> Compiler<'m> {
                 Ok(())
             }
             NodeKind::BinaryOp { op: BinaryOp::Pipe, lhs, rhs } => {
-                let call = self.pipe_into(lhs, rhs)?;
-                self.tail(b, &call)
+                let (call, hidden) = self.pipe_chain(b, lhs, rhs)?;
+                let done = self.tail(b, &call);
+                b.scope.remove(&hidden);
+                done
             }
             _ => {
                 let v = self.expr(b, node)?;
@@ -521,6 +523,33 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// Compiles every stage of `a |> f() |> ... |> lhs |> rhs` but the last, and
+    /// returns the last stage's call, whose first argument is a hidden variable
+    /// (the returned name, which the caller removes from scope afterwards) holding
+    /// the value of everything before it. Walking the chain instead of nesting
+    /// `pipe_into` keeps a 2,000-stage pipe linear in time, memory and stack.
+    fn pipe_chain(&mut self, b: &mut FunBuilder, lhs: &Node, rhs: &Node) -> CResult<(Node, String)> {
+        let mut stages = Vec::new();
+        let mut seed = lhs;
+        while let NodeKind::BinaryOp { op: BinaryOp::Pipe, lhs, rhs } = &seed.kind {
+            stages.push(rhs);
+            seed = lhs;
+        }
+        // No source text can name it: it starts with a NUL; the address keeps
+        // nested chains (a pipe inside a stage's arguments) apart.
+        let hidden = format!("\u{0}pipe{:p}", rhs);
+        let var = Node::new(NodeKind::Var(hidden.clone()), seed.span);
+        let mut value = self.expr(b, seed)?;
+        // `stages` holds the earlier stages last-first: run them first-first.
+        while let Some(stage) = stages.pop() {
+            b.scope.insert(hidden.clone(), value);
+            let call = self.pipe_into(&var, stage)?;
+            value = self.expr(b, &call)?;
+        }
+        b.scope.insert(hidden.clone(), value);
+        Ok((self.pipe_into(&var, rhs)?, hidden))
+    }
+
     /// Compiles `lhs |> rhs` into the call it stands for.
     pub fn pipe_into(&self, lhs: &Node, rhs: &Node) -> CResult<Node> {
         let lhs = lhs.clone();
@@ -621,8 +650,10 @@ impl<'m> Compiler<'m> {
         match op {
             BinaryOp::Match => self.match_expr(b, lhs, rhs),
             BinaryOp::Pipe => {
-                let call = self.pipe_into(lhs, rhs)?;
-                self.expr(b, &call)
+                let (call, hidden) = self.pipe_chain(b, lhs, rhs)?;
+                let value = self.expr(b, &call);
+                b.scope.remove(&hidden);
+                value
             }
             BinaryOp::StrConcat => {
                 let a = self.expr(b, lhs)?;

@@ -24,6 +24,9 @@ const MARKER: &str = "# otplab-expect:";
 pub enum ExpectedVerdict {
     /// Every check (bonus checks included) passes.
     Pass,
+    /// The answer cannot be used (it does not load: a reserved module, a limit
+    /// hit while loading); `grade` exits 2.
+    Error,
     /// The named check fails, with this kind when one is given.
     Fail {
         /// The check that catches the mistake.
@@ -44,10 +47,18 @@ pub struct AnswerFixture {
     pub expect: ExpectedVerdict,
 }
 
-/// Every sample answer for `unit_id` under `fixtures_dir`, sorted by file name;
-/// none when the unit has no folder.
+/// Every sample answer for `unit_id` under `fixtures_dir`, sorted by file name,
+/// then the attacks in its `adversarial/` folder; none when the unit has no folder.
 pub fn answer_fixtures(fixtures_dir: &Path, unit_id: &str) -> Result<Vec<AnswerFixture>, CatalogError> {
     let folder = fixtures_dir.join("answers").join(unit_id);
+    let mut all = fixtures_in(&folder)?;
+    all.extend(fixtures_in(&folder.join("adversarial"))?);
+    Ok(all)
+}
+
+/// The `.exs` answers directly in `folder`, sorted by file name.
+fn fixtures_in(folder: &Path) -> Result<Vec<AnswerFixture>, CatalogError> {
+    let folder = folder.to_path_buf();
     let listing = match fs::read_dir(&folder) {
         Ok(listing) => listing,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -84,12 +95,13 @@ pub fn parse_header(source: &str) -> Result<ExpectedVerdict, String> {
     let words: Vec<&str> = rest.split_whitespace().collect();
     match words.as_slice() {
         ["pass"] => Ok(ExpectedVerdict::Pass),
+        ["error"] => Ok(ExpectedVerdict::Error),
         ["fail", check] => Ok(ExpectedVerdict::Fail { check: (*check).to_string(), kind: None }),
         ["fail", check, kind] => {
             let kind = kind_from_name(kind).ok_or_else(|| format!("unknown failure kind `{kind}`"))?;
             Ok(ExpectedVerdict::Fail { check: (*check).to_string(), kind: Some(kind) })
         }
-        _ => Err(format!("expected `{MARKER} pass` or `{MARKER} fail CHECK-ID [KIND]`")),
+        _ => Err(format!("expected `{MARKER} pass`, `{MARKER} error` or `{MARKER} fail CHECK-ID [KIND]`")),
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::session::check::{CheckEnd, CheckRun};
-use crate::session::{Clock, Evaluation, JournalEntry, LifeEvent};
+use crate::session::{Clock, Confinement, Evaluation, JournalEntry, LifeEvent};
 use crate::term::inspect::inspect;
 use crate::term::{Pid, Term};
 
@@ -31,18 +31,58 @@ use super::verdict::{Stopped, Verdict, judge, judge_stopped};
 /// How to grade.
 #[derive(Debug, Clone, Copy)]
 pub struct GradeOptions {
-    /// The clock for checks without a `ratio` (virtual by default).
+    /// The clock for the checks (virtual by default).
     pub clock: Clock,
-    /// Real time one check (or loading the answer) may take beyond its own
-    /// budget before it is stopped as `timeout`.
-    pub wall_limit: Duration,
-    /// Live processes at which a check is stopped as `limit`.
-    pub max_processes: usize,
+    /// What one check, or loading the answer, may cost.
+    pub limits: Limits,
 }
 
 impl Default for GradeOptions {
     fn default() -> Self {
-        GradeOptions { clock: Clock::Virtual, wall_limit: Duration::from_secs(10), max_processes: 20_000 }
+        GradeOptions { clock: Clock::Virtual, limits: Limits::default() }
+    }
+}
+
+/// The limits of one grading session, each applied to every check and to loading
+/// the answer; a check that hits one fails as `limit` (or `timeout` for the wall
+/// clock) with the limit named, and the next check gets a fresh session. The
+/// README's "Grading limits" section documents them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Real time a check may take (`--limit-time`, seconds).
+    pub wall: Duration,
+    /// Bytes the session's runtime may account for (`--limit-memory`, MB).
+    pub memory_bytes: u64,
+    /// Reductions all processes together may run in one check (`--limit-reductions`).
+    pub reductions: u64,
+    /// Live processes (`--limit-processes`).
+    pub processes: usize,
+    /// Atoms in the table (`--limit-atoms`; BEAM's default limit).
+    pub atoms: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            wall: Duration::from_secs(10),
+            memory_bytes: 1024 * 1024 * 1024,
+            reductions: 500_000_000,
+            processes: 20_000,
+            atoms: 1_048_576,
+        }
+    }
+}
+
+impl Limits {
+    /// The sandbox guard enforcing these limits.
+    pub fn guard(&self) -> Guard {
+        Guard {
+            wall: self.wall,
+            max_processes: self.processes,
+            max_memory: self.memory_bytes,
+            max_reductions: self.reductions,
+            max_atoms: self.atoms,
+        }
     }
 }
 
@@ -135,7 +175,10 @@ impl Sessions<'_> {
 
     fn load(&self, clock: Clock) -> Result<Sandbox, String> {
         let mut sandbox = Sandbox::start(clock, self.output.clone()).map_err(|e| e.banner(self.answer_name))?;
-        let guard = Guard { wall: self.options.wall_limit, max_processes: self.options.max_processes };
+        // Half the memory limit: building it copies both halves.
+        sandbox.limit_binaries(self.options.limits.memory_bytes / 2);
+        sandbox.confine(fixture_access(&self.catalog.fixtures_dir()));
+        let guard = self.options.limits.guard();
         let preloads = self.catalog.preload_sources(self.unit).map_err(|e| e.to_string())?;
         for (path, source) in &preloads {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -146,6 +189,21 @@ impl Sessions<'_> {
     }
 }
 
+/// What an answer may touch: the course's fixtures, read-only, except the sample
+/// answers (an answer must not read another); nothing may be written.
+fn fixture_access(fixtures_dir: &Path) -> Confinement {
+    let readable = std::fs::read_dir(fixtures_dir)
+        .map(|listing| {
+            listing
+                .flatten()
+                .filter(|entry| entry.file_name() != "answers")
+                .filter_map(|entry| std::path::absolute(entry.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    Confinement { readable, writable: Vec::new() }
+}
+
 /// Runs one source file in the sandbox; `Err` carries the banner of its failure.
 fn load_one(sandbox: &mut Sandbox, source: &str, name: &str, guard: Guard) -> Result<(), String> {
     match sandbox.run(source, guard) {
@@ -153,7 +211,7 @@ fn load_one(sandbox: &mut Sandbox, source: &str, name: &str, guard: Guard) -> Re
         Finish::Done(Ok(raised)) => Err(raised.raised_banner().unwrap_or_default()),
         Finish::Done(Err(e)) => Err(e.banner(name)),
         Finish::TimedOut => Err(format!("{name}: loading did not finish within {} ms", guard.wall.as_millis())),
-        Finish::Limit(count) => Err(format!("{name}: loading started {count} processes")),
+        Finish::Limit(hit) => Err(format!("{name}: loading was stopped by {hit}")),
         Finish::Unusable => Err(format!("{name}: the session stopped while loading")),
     }
 }
@@ -206,7 +264,7 @@ pub fn grade(catalog: &Catalog, unit: &Unit, answer: &str, answer_name: &str, op
 fn run_check(sessions: &mut Sessions<'_>, check: &Check, points: u32, fixtures_dir: &Path) -> Verdict {
     let unit = sessions.unit;
     let clock = sessions.options.clock;
-    let guard = Guard { wall: sessions.options.wall_limit, max_processes: sessions.options.max_processes };
+    let guard = sessions.options.limits.guard();
     let source = probe_source(check, fixtures_dir);
     let run = match measure(sessions, clock, &source, check.timeout_ms, guard) {
         Ok(run) => run,
@@ -266,7 +324,7 @@ fn measure(sessions: &mut Sessions<'_>, clock: Clock, source: &str, budget_ms: u
             return Err(Stopped::Broken { reason: format!("the check could not run: {banner}") });
         }
         Finish::TimedOut => Stopped::WallClock { limit_ms: u64::try_from(guard.wall.as_millis()).unwrap_or(u64::MAX) },
-        Finish::Limit(count) => Stopped::Processes { count },
+        Finish::Limit(hit) => Stopped::Limit { hit },
         Finish::Unusable => Stopped::Broken { reason: "the grader's session stopped".into() },
     };
     sessions.discard(clock);

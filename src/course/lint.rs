@@ -63,10 +63,14 @@ pub fn verdict_agrees(expect: &ExpectedVerdict, report: &GradeReport) -> Result<
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if let Some(error) = &report.error {
-        return Err(format!("did not load: {error}"));
+    match (expect, &report.error) {
+        (ExpectedVerdict::Error, Some(_)) => return Ok(()),
+        (ExpectedVerdict::Error, None) => return Err(format!("expected it not to load, it was graded: {}", report.status.name())),
+        (_, Some(error)) => return Err(format!("did not load: {error}")),
+        (_, None) => {}
     }
     match expect {
+        ExpectedVerdict::Error => Ok(()),
         ExpectedVerdict::Pass if report.status == Status::Pass => Ok(()),
         ExpectedVerdict::Pass => Err(format!("expected pass, failed: {}", failures())),
         ExpectedVerdict::Fail { check, kind } => {

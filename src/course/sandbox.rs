@@ -20,6 +20,11 @@ use crate::session::{Clock, Evaluation, Session, SessionConfig, SessionError, Se
 /// How often the guard looks at the clock and the process count.
 const POLL: Duration = Duration::from_millis(20);
 
+/// The worker's stack: parsing and compiling recurse over the answer's syntax
+/// tree, so a 10,000-term operator chain needs more than a thread's default 2 MB.
+/// Only the pages touched are ever mapped.
+const WORKER_STACK: usize = 512 * 1024 * 1024;
+
 /// What one piece of work may cost before the sandbox is stopped.
 #[derive(Debug, Clone, Copy)]
 pub struct Guard {
@@ -27,6 +32,37 @@ pub struct Guard {
     pub wall: Duration,
     /// Live processes the runtime may hold at once.
     pub max_processes: usize,
+    /// Bytes the runtime may account for (process heaps, binaries, ETS, atoms).
+    pub max_memory: u64,
+    /// Reductions every process together may run during the work.
+    pub max_reductions: u64,
+    /// Atoms the session may create (the atom table is shared by the whole
+    /// program; BEAM's default limit is 1,048,576).
+    pub max_atoms: usize,
+}
+
+/// Which limit stopped a piece of work, and what was measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitHit {
+    /// Live processes.
+    Processes(usize),
+    /// Accounted bytes.
+    Memory(u64),
+    /// Reductions run.
+    Reductions(u64),
+    /// Atoms in the table.
+    Atoms(usize),
+}
+
+impl std::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitHit::Processes(n) => write!(f, "the process limit: {n} processes alive (--limit-processes)"),
+            LimitHit::Memory(n) => write!(f, "the memory limit: {} MB in use (--limit-memory)", n / (1024 * 1024)),
+            LimitHit::Reductions(n) => write!(f, "the reduction limit: {n} reductions run (--limit-reductions)"),
+            LimitHit::Atoms(n) => write!(f, "the atom limit: {n} atoms created (--limit-atoms)"),
+        }
+    }
 }
 
 /// How a piece of work ended.
@@ -36,8 +72,8 @@ pub enum Finish<T = Result<Evaluation, SessionError>> {
     Done(T),
     /// The wall-clock guard fired; the sandbox is now stopped.
     TimedOut,
-    /// Too many processes were alive at once; the sandbox is now stopped.
-    Limit(usize),
+    /// A resource limit was hit; the sandbox is now stopped.
+    Limit(LimitHit),
     /// The sandbox was stopped earlier (or its thread died) and can do no work.
     Unusable,
 }
@@ -51,6 +87,9 @@ pub struct Sandbox {
     jobs: Sender<Job>,
     handle: SessionHandle,
     stopped: bool,
+    /// Atoms that existed when the sandbox started: the table is shared by the
+    /// whole program, so the limit counts the atoms this sandbox added.
+    atoms_at_start: usize,
 }
 
 impl Sandbox {
@@ -58,7 +97,7 @@ impl Sandbox {
     pub fn start(clock: Clock, output: Arc<dyn OutputSink>) -> Result<Sandbox, SessionError> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SessionHandle, SessionError>>();
-        let spawned = std::thread::Builder::new().name("otplab-grader".into()).spawn(move || {
+        let spawned = std::thread::Builder::new().name("otplab-grader".into()).stack_size(WORKER_STACK).spawn(move || {
             let session = Session::new(SessionConfig { clock, output, argv: vec![] });
             match session {
                 Ok(session) => {
@@ -78,7 +117,17 @@ impl Sandbox {
         let handle = ready_rx
             .recv()
             .map_err(|_| SessionError::Prelude("the grader's session thread ended during start".into()))??;
-        Ok(Sandbox { jobs, handle, stopped: false })
+        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count() })
+    }
+
+    /// Caps the size of binaries the answer may build (see `Limits::memory_bytes`).
+    pub fn limit_binaries(&self, bytes: u64) {
+        self.handle.limit_binaries(bytes);
+    }
+
+    /// Confines the answer's file access.
+    pub fn confine(&self, confinement: crate::session::Confinement) {
+        self.handle.confine(confinement);
     }
 
     /// The session's record of process lifetimes (off until started).
@@ -123,6 +172,7 @@ impl Sandbox {
     /// Waits for the reply while enforcing the guard.
     fn watch<T>(&mut self, answer: &Receiver<T>, guard: Guard) -> Finish<T> {
         let started = Instant::now();
+        let reductions_before = self.handle.reductions();
         loop {
             match answer.recv_timeout(POLL) {
                 Ok(result) => return Finish::Done(result),
@@ -132,16 +182,36 @@ impl Sandbox {
                 }
                 Err(RecvTimeoutError::Timeout) => {}
             }
-            let count = self.handle.process_count();
-            if count > guard.max_processes {
+            if let Some(hit) = self.over_limit(guard, reductions_before) {
                 self.stop();
-                return Finish::Limit(count);
+                return Finish::Limit(hit);
             }
             if started.elapsed() >= guard.wall {
                 self.stop();
                 return Finish::TimedOut;
             }
         }
+    }
+
+    /// The first limit of `guard` the session is over, if any.
+    fn over_limit(&self, guard: Guard, reductions_before: u64) -> Option<LimitHit> {
+        let count = self.handle.process_count();
+        if count > guard.max_processes {
+            return Some(LimitHit::Processes(count));
+        }
+        let reductions = self.handle.reductions().saturating_sub(reductions_before);
+        if reductions > guard.max_reductions {
+            return Some(LimitHit::Reductions(reductions));
+        }
+        let atoms = crate::term::Atom::count().saturating_sub(self.atoms_at_start);
+        if atoms > guard.max_atoms {
+            return Some(LimitHit::Atoms(atoms));
+        }
+        let memory = self.handle.memory_bytes();
+        if memory > guard.max_memory {
+            return Some(LimitHit::Memory(memory));
+        }
+        None
     }
 
     /// Stops the runtime from a detached thread: stopping waits for the scheduler,
@@ -175,7 +245,13 @@ mod tests {
     use crate::course::capture::CapturedOutput;
 
     fn guard(ms: u64) -> Guard {
-        Guard { wall: Duration::from_millis(ms), max_processes: 2_000 }
+        Guard {
+            wall: Duration::from_millis(ms),
+            max_processes: 2_000,
+            max_memory: 1 << 30,
+            max_reductions: u64::MAX,
+            max_atoms: 1 << 20,
+        }
     }
 
     #[test]
@@ -199,6 +275,14 @@ mod tests {
     fn a_spawn_flood_hits_the_limit() {
         let mut sandbox = Sandbox::start(Clock::Virtual, Arc::new(CapturedOutput::default())).expect("session");
         let flood = "defmodule Flood do\n def go, do: (spawn(fn -> go() end); Process.sleep(1000))\nend\nFlood.go()";
-        assert!(matches!(sandbox.run(flood, guard(10_000)), Finish::Limit(_)));
+        assert!(matches!(sandbox.run(flood, guard(10_000)), Finish::Limit(LimitHit::Processes(_))));
+    }
+
+    #[test]
+    fn a_loop_in_a_module_body_hits_the_reduction_limit() {
+        let mut sandbox = Sandbox::start(Clock::Virtual, Arc::new(CapturedOutput::default())).expect("session");
+        let spin = "defmodule Spin do\n def loop(n), do: loop(n + 1)\nend\nSpin.loop(0)";
+        let tight = Guard { max_reductions: 2_000_000, ..guard(60_000) };
+        assert!(matches!(sandbox.run(spin, tight), Finish::Limit(LimitHit::Reductions(_))));
     }
 }

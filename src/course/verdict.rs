@@ -42,10 +42,10 @@ pub enum Stopped {
         /// The guard, in ms.
         limit_ms: u64,
     },
-    /// Too many live processes.
-    Processes {
-        /// How many were alive.
-        count: usize,
+    /// A resource limit (processes, memory, reductions, atoms).
+    Limit {
+        /// Which limit, and what was measured.
+        hit: super::sandbox::LimitHit,
     },
     /// The probe or the session failed (a bug or an unusable answer).
     Broken {
@@ -134,10 +134,7 @@ pub fn judge_stopped(unit: &Unit, check: &Check, stopped: &Stopped, bonus_points
             FailureKind::Timeout,
             format!("stopped after {limit_ms} ms of real time: a process kept running without ever waiting"),
         ),
-        Stopped::Processes { count } => (
-            FailureKind::Limit,
-            format!("stopped with {count} processes alive: processes were spawned without end"),
-        ),
+        Stopped::Limit { hit } => (FailureKind::Limit, format!("stopped by {hit}")),
         Stopped::Broken { reason } => (FailureKind::Error, reason.clone()),
     };
     // Only a timeout says something about time: the budget was spent.
@@ -164,6 +161,9 @@ fn expectation(check: &Check, outcome: &Outcome, fill: &mut Fill) -> Option<(Fai
             match (&check.expect, ok) {
                 (Expect::Raises(_), true) => None,
                 (Expect::Raises(_), false) => Some((check.miss, format!("raised {module} ({message}), expected {expected}"))),
+                // The session's own limits raise SystemLimitError (a binary over
+                // the memory limit): name the limit, not a crash of the answer.
+                _ if module == "SystemLimitError" => Some((FailureKind::Limit, format!("stopped by a limit: {message}"))),
                 _ => Some((FailureKind::Crashed, format!("raised {module}: {message}"))),
             }
         }
@@ -173,6 +173,10 @@ fn expectation(check: &Check, outcome: &Outcome, fill: &mut Fill) -> Option<(Fai
             match (&check.expect, ok) {
                 (Expect::Exits(_), true) => None,
                 (Expect::Exits(_), false) => Some((check.miss, format!("exited {reason}, expected {expected}"))),
+                _ if reason.starts_with("{:shutdown, {:halt,") => Some((
+                    FailureKind::Crashed,
+                    format!("the answer called System.halt ({reason}): grading ends the check instead of the program"),
+                )),
                 _ => Some((FailureKind::Crashed, format!("exited {reason}"))),
             }
         }

@@ -9,6 +9,7 @@
 //!   (selective receive, dictionary, flags).
 //! - [`system`]: [`Runtime`], the shared process table, spawning, sending, the
 //!   scheduler thread(s).
+//! - [`confinement`]: which directories a session's code may read and write.
 //! - [`clock`]: [`Clock`], real or virtual time.
 //! - [`hold`]: [`hold::Hold`], virtual time held still (the step mode between steps).
 //! - [`mailbox`]: [`mailbox::Mailbox`], the queue with its save index.
@@ -30,6 +31,7 @@
 pub mod aliases;
 pub mod body;
 pub mod clock;
+pub mod confinement;
 pub mod context;
 pub mod ets;
 pub mod driver;
@@ -56,6 +58,7 @@ mod scenarios;
 pub use aliases::AliasMode;
 pub use body::{ProcessBody, Step};
 pub use clock::Clock;
+pub use confinement::Confinement;
 pub use context::ProcessContext;
 pub use ets::EtsRegistry;
 pub use error::{LinkError, NameError, RuntimeError};

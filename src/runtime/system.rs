@@ -90,6 +90,10 @@ pub(crate) struct Inner {
     /// The value of each REPL entry, by entry number from 1 (`None`: it raised or
     /// did not compile), for `v/1`.
     shell_results: Mutex<Vec<Option<Term>>>,
+    /// The largest binary code may build (the grader's memory limit).
+    max_binary: AtomicU64,
+    /// Where the session's code may read and write (`None`: anywhere).
+    pub(crate) confinement: RwLock<Option<Arc<super::confinement::Confinement>>>,
 }
 
 impl Drop for Inner {
@@ -167,6 +171,8 @@ impl Runtime {
             timed_waits: AtomicU64::new(0),
             slices: AtomicU64::new(0),
             shell_results: Mutex::new(Vec::new()),
+            max_binary: AtomicU64::new(u64::MAX),
+            confinement: RwLock::new(None),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -374,6 +380,16 @@ impl Runtime {
     /// The record of process lifetimes (off until started).
     pub fn journal(&self) -> &super::journal::Journal {
         &self.inner.journal
+    }
+
+    /// The largest binary code may build, in bytes (unbounded unless a limit is set).
+    pub fn max_binary_bytes(&self) -> u64 {
+        self.inner.max_binary.load(Ordering::Relaxed)
+    }
+
+    /// Caps the size of binaries code may build (a limit of the session).
+    pub fn set_max_binary_bytes(&self, bytes: u64) {
+        self.inner.max_binary.store(bytes, Ordering::Relaxed);
     }
 
     /// Reductions and messages counted so far.

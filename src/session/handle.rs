@@ -21,6 +21,26 @@ impl SessionHandle {
         self.runtime.process_count()
     }
 
+    /// Reductions every process has run so far.
+    pub fn reductions(&self) -> u64 {
+        self.runtime.meter().read().reductions
+    }
+
+    /// Bytes the runtime accounts for (`:erlang.memory(:total)`).
+    pub fn memory_bytes(&self) -> u64 {
+        u64::try_from(self.runtime.memory().total).unwrap_or(u64::MAX)
+    }
+
+    /// Caps the size of binaries the session's code may build (its memory limit).
+    pub fn limit_binaries(&self, bytes: u64) {
+        self.runtime.set_max_binary_bytes(bytes);
+    }
+
+    /// Confines the session's file access (the grader: fixtures, read-only).
+    pub fn confine(&self, confinement: crate::runtime::Confinement) {
+        self.runtime.confine(confinement);
+    }
+
     /// The record of process lifetimes (off until started), for timelines.
     pub fn journal(&self) -> &crate::runtime::Journal {
         self.runtime.journal()

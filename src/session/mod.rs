@@ -23,6 +23,8 @@ pub use crate::runtime::OutputSink;
 pub use crate::runtime::{HaltHook, InputSource};
 /// Process lifetimes for timelines; re-exported so the course layer needs only `session`.
 pub use crate::runtime::{Journal, JournalEntry, LifeEvent};
+/// File access rules for graded code; re-exported so the course layer needs only `session`.
+pub use crate::runtime::Confinement;
 pub use handle::SessionHandle;
 pub use shell::{Interrupter, exit_banner};
 

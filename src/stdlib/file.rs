@@ -32,9 +32,15 @@ pub fn restrict_to(roots: Vec<PathBuf>) {
 /// A POSIX error name as Erlang's file module reports it (`enoent`...).
 type Posix = &'static str;
 
-/// The one gate: the path to use for `path`, or the POSIX error refusing it.
-fn gate(path: &str) -> Result<PathBuf, Posix> {
+/// The one gate: the path to use for `path` (`write`: to change it), or the POSIX
+/// error refusing it. The session's confinement (the grader's) applies first.
+fn gate(cx: &NativeCtx<'_>, path: &str, write: bool) -> Result<PathBuf, Posix> {
     let p = PathBuf::from(path);
+    if let Some(rules) = cx.process.runtime().confinement()
+        && !rules.allows(&p, write)
+    {
+        return Err("eacces");
+    }
     if let Some(roots) = ROOTS.read().as_ref() {
         let absolute = std::path::absolute(&p).map_err(|_| "eacces")?;
         // Lexical check: `..` components are rejected rather than resolved.
@@ -115,12 +121,12 @@ fn path_arg<'t>(t: &'t Term, name: &str, arity: u32) -> Result<&'t str, Control>
         .ok_or_else(|| function_clause("File", name, arity))
 }
 
-fn do_read(path: &str) -> Result<Vec<u8>, Posix> {
-    std::fs::read(gate(path)?).map_err(|e| posix(&e))
+fn do_read(cx: &NativeCtx<'_>, path: &str) -> Result<Vec<u8>, Posix> {
+    std::fs::read(gate(cx, path, false)?).map_err(|e| posix(&e))
 }
-fn do_write(path: &str, data: &[u8], append: bool) -> Result<(), Posix> {
+fn do_write(cx: &NativeCtx<'_>, path: &str, data: &[u8], append: bool) -> Result<(), Posix> {
     use std::io::Write;
-    let p = gate(path)?;
+    let p = gate(cx, path, true)?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -130,19 +136,19 @@ fn do_write(path: &str, data: &[u8], append: bool) -> Result<(), Posix> {
         .map_err(|e| posix(&e))?;
     f.write_all(data).map_err(|e| posix(&e))
 }
-fn do_rm(path: &str) -> Result<(), Posix> {
-    let p = gate(path)?;
+fn do_rm(cx: &NativeCtx<'_>, path: &str) -> Result<(), Posix> {
+    let p = gate(cx, path, true)?;
     if p.is_dir() {
         // Erlang's file:delete refuses directories with eperm on Linux.
         return Err("eperm");
     }
     std::fs::remove_file(p).map_err(|e| posix(&e))
 }
-fn do_mkdir_p(path: &str) -> Result<(), Posix> {
-    std::fs::create_dir_all(gate(path)?).map_err(|e| posix(&e))
+fn do_mkdir_p(cx: &NativeCtx<'_>, path: &str) -> Result<(), Posix> {
+    std::fs::create_dir_all(gate(cx, path, true)?).map_err(|e| posix(&e))
 }
-fn do_ls(path: &str) -> Result<Vec<String>, Posix> {
-    let entries = std::fs::read_dir(gate(path)?).map_err(|e| posix(&e))?;
+fn do_ls(cx: &NativeCtx<'_>, path: &str) -> Result<Vec<String>, Posix> {
+    let entries = std::fs::read_dir(gate(cx, path, false)?).map_err(|e| posix(&e))?;
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| posix(&e))?;
@@ -151,16 +157,16 @@ fn do_ls(path: &str) -> Result<Vec<String>, Posix> {
     Ok(names)
 }
 
-fn read(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn read(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "read", 1)?;
-    Ok(match do_read(path) {
+    Ok(match do_read(cx, path) {
         Ok(bytes) => ok(Term::bytes(bytes)),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn read_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn read_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "read!", 1)?;
-    do_read(path)
+    do_read(cx, path)
         .map(Term::bytes)
         .map_err(|r| file_error(r, "read file", path))
 }
@@ -174,67 +180,67 @@ fn write_args(a: &[Term], name: &str) -> Result<(String, Vec<u8>, bool), Control
         .is_some_and(|modes| modes.list_iter().any(|m| m.is_atom_named("append")));
     Ok((path, data, append))
 }
-fn write(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn write(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (path, data, append) = write_args(a, "write")?;
-    Ok(match do_write(&path, &data, append) {
+    Ok(match do_write(cx, &path, &data, append) {
         Ok(()) => Term::ok(),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn write_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn write_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (path, data, append) = write_args(a, "write!")?;
-    do_write(&path, &data, append)
+    do_write(cx, &path, &data, append)
         .map(|()| Term::ok())
         .map_err(|r| file_error(r, "write to file", &path))
 }
-fn exists(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn exists(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "exists?", 1)?;
-    Ok(Term::bool(gate(path).is_ok_and(|p| p.exists())))
+    Ok(Term::bool(gate(cx, path, false).is_ok_and(|p| p.exists())))
 }
-fn dir(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn dir(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "dir?", 1)?;
-    Ok(Term::bool(gate(path).is_ok_and(|p| p.is_dir())))
+    Ok(Term::bool(gate(cx, path, false).is_ok_and(|p| p.is_dir())))
 }
-fn regular(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn regular(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "regular?", 1)?;
-    Ok(Term::bool(gate(path).is_ok_and(|p| p.is_file())))
+    Ok(Term::bool(gate(cx, path, false).is_ok_and(|p| p.is_file())))
 }
-fn rm(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rm(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rm", 1)?;
-    Ok(match do_rm(path) {
+    Ok(match do_rm(cx, path) {
         Ok(()) => Term::ok(),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn rm_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rm_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rm!", 1)?;
-    do_rm(path)
+    do_rm(cx, path)
         .map(|()| Term::ok())
         .map_err(|r| file_error(r, "remove file", path))
 }
 /// The current directory (through the gate: inside the sandbox or refused).
-fn do_cwd() -> Result<String, Posix> {
+fn do_cwd(cx: &NativeCtx<'_>) -> Result<String, Posix> {
     let dir = std::env::current_dir().map_err(|e| posix(&e))?;
     let text = dir.to_string_lossy().into_owned();
-    gate(&text)?;
+    gate(cx, &text, false)?;
     Ok(text)
 }
-fn cwd(_: Cx<'_, '_>, _: &[Term]) -> NativeResult {
-    Ok(match do_cwd() {
+fn cwd(cx: Cx<'_, '_>, _: &[Term]) -> NativeResult {
+    Ok(match do_cwd(cx) {
         Ok(d) => ok(Term::string(d)),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn cwd_bang(_: Cx<'_, '_>, _: &[Term]) -> NativeResult {
-    do_cwd().map(Term::string).map_err(|r| {
+fn cwd_bang(cx: Cx<'_, '_>, _: &[Term]) -> NativeResult {
+    do_cwd(cx).map(Term::string).map_err(|r| {
         Control::Raise(Raise::exception("File.Error", format!("could not get current working directory: {}", posix_text(r))))
     })
 }
 
 /// Removes `path` and everything below it; the removed paths, children first.
 /// A missing path removes nothing (`{:ok, []}`, as Elixir).
-fn do_rm_rf(path: &str) -> Result<Vec<String>, (Posix, String)> {
-    let p = gate(path).map_err(|r| (r, path.to_string()))?;
+fn do_rm_rf(cx: &NativeCtx<'_>, path: &str) -> Result<Vec<String>, (Posix, String)> {
+    let p = gate(cx, path, true).map_err(|r| (r, path.to_string()))?;
     let meta = match std::fs::symlink_metadata(&p) {
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(vec![]),
@@ -246,7 +252,7 @@ fn do_rm_rf(path: &str) -> Result<Vec<String>, (Posix, String)> {
         let mut names: Vec<String> = entries.filter_map(Result::ok).map(|e| e.path().to_string_lossy().into_owned()).collect();
         names.sort();
         for child in names {
-            removed.extend(do_rm_rf(&child)?);
+            removed.extend(do_rm_rf(cx, &child)?);
         }
         std::fs::remove_dir(&p).map_err(|e| (posix(&e), path.to_string()))?;
     } else {
@@ -255,16 +261,16 @@ fn do_rm_rf(path: &str) -> Result<Vec<String>, (Posix, String)> {
     removed.push(path.to_string());
     Ok(removed)
 }
-fn rm_rf(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rm_rf(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rm_rf", 1)?;
-    Ok(match do_rm_rf(path) {
+    Ok(match do_rm_rf(cx, path) {
         Ok(paths) => ok(Term::list(paths.into_iter().map(Term::string).collect())),
         Err((r, at)) => Term::tuple(vec![Term::atom("error"), Term::atom(r), Term::string(at)]),
     })
 }
-fn rm_rf_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rm_rf_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rm_rf!", 1)?;
-    match do_rm_rf(path) {
+    match do_rm_rf(cx, path) {
         Ok(paths) => Ok(Term::list(paths.into_iter().map(Term::string).collect())),
         Err((r, _)) => Err(Control::Raise(Raise::exception(
             "File.Error",
@@ -276,73 +282,74 @@ fn rm_rf_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         ))),
     }
 }
-/// Runs one file system operation through the gate: `:ok` or `{:error, posix}`.
-fn simple(paths: &[&str], op: impl FnOnce(&[PathBuf]) -> std::io::Result<()>) -> Term {
-    let gated: Result<Vec<PathBuf>, Posix> = paths.iter().map(|p| gate(p)).collect();
+/// Runs one file system operation through the gate (each path with whether the
+/// operation changes it): `:ok` or `{:error, posix}`.
+fn simple(cx: &NativeCtx<'_>, paths: &[(&str, bool)], op: impl FnOnce(&[PathBuf]) -> std::io::Result<()>) -> Term {
+    let gated: Result<Vec<PathBuf>, Posix> = paths.iter().map(|(p, write)| gate(cx, p, *write)).collect();
     match gated.and_then(|ps| op(&ps).map_err(|e| posix(&e))) {
         Ok(()) => Term::ok(),
         Err(r) => error(Term::atom(r)),
     }
 }
-fn mkdir(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn mkdir(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir", 1)?;
-    Ok(simple(&[path], |p| std::fs::create_dir(&p[0])))
+    Ok(simple(cx, &[(path, true)], |p| std::fs::create_dir(&p[0])))
 }
-fn rmdir(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rmdir(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "rmdir", 1)?;
-    Ok(simple(&[path], |p| std::fs::remove_dir(&p[0])))
+    Ok(simple(cx, &[(path, true)], |p| std::fs::remove_dir(&p[0])))
 }
-fn rename(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn rename(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let from = path_arg(&a[0], "rename", 2)?;
     let to = path_arg(&a[1], "rename", 2)?;
-    Ok(simple(&[from, to], |p| std::fs::rename(&p[0], &p[1])))
+    Ok(simple(cx, &[(from, true), (to, true)], |p| std::fs::rename(&p[0], &p[1])))
 }
-fn cp(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn cp(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let from = path_arg(&a[0], "cp", 3)?;
     let to = path_arg(&a[1], "cp", 3)?;
-    Ok(simple(&[from, to], |p| std::fs::copy(&p[0], &p[1]).map(|_| ())))
+    Ok(simple(cx, &[(from, false), (to, true)], |p| std::fs::copy(&p[0], &p[1]).map(|_| ())))
 }
-fn touch(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn touch(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "touch", 2)?;
-    Ok(simple(&[path], |p| {
+    Ok(simple(cx, &[(path, true)], |p| {
         std::fs::OpenOptions::new().create(true).append(true).open(&p[0]).map(|_| ())
     }))
 }
 
-fn mkdir_p(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn mkdir_p(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir_p", 1)?;
-    Ok(match do_mkdir_p(path) {
+    Ok(match do_mkdir_p(cx, path) {
         Ok(()) => Term::ok(),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn mkdir_p_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn mkdir_p_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "mkdir_p!", 1)?;
-    do_mkdir_p(path)
+    do_mkdir_p(cx, path)
         .map(|()| Term::ok())
         .map_err(|r| file_error(r, "make directory (with -p)", path))
 }
 fn names(list: Vec<String>) -> Term {
     Term::list(list.into_iter().map(Term::string).collect())
 }
-fn ls(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn ls(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = a
         .first()
         .map(|p| path_arg(p, "ls", 1))
         .transpose()?
         .unwrap_or(".");
-    Ok(match do_ls(path) {
+    Ok(match do_ls(cx, path) {
         Ok(list) => ok(names(list)),
         Err(r) => error(Term::atom(r)),
     })
 }
-fn ls_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn ls_bang(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = a
         .first()
         .map(|p| path_arg(p, "ls!", 1))
         .transpose()?
         .unwrap_or(".");
-    do_ls(path)
+    do_ls(cx, path)
         .map(names)
         .map_err(|r| file_error(r, "list directory", path))
 }
@@ -365,9 +372,9 @@ fn stream_bang(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     ]))
 }
 /// `:otplab_file.read_lines(path)`: every line, newline kept, for `File.Stream`.
-fn read_lines(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn read_lines(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let path = path_arg(&a[0], "stream!", 1)?;
-    let bytes = do_read(path).map_err(|r| file_error(r, "stream", path))?;
+    let bytes = do_read(cx, path).map_err(|r| file_error(r, "stream", path))?;
     let lines = bytes
         .split_inclusive(|b| *b == b'\n')
         .map(|l| Term::bytes(l.to_vec()))

@@ -9,6 +9,12 @@ use ustr::Ustr;
 pub struct Atom(Ustr);
 
 impl Atom {
+    /// How many atoms exist (the table is shared by the whole program and never
+    /// shrinks, as on BEAM).
+    pub fn count() -> usize {
+        ustr::num_entries()
+    }
+
     /// Interns `name` (never collected, like BEAM's atom table).
     pub fn new(name: &str) -> Atom {
         Atom(Ustr::from(name))

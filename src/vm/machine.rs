@@ -541,6 +541,14 @@ impl Machine {
                     set!(*dst, r);
                 }
                 Instr::Concat { dst, parts } => {
+                    // A binary past the session's size cap (the grader's memory
+                    // limit) is refused before it is built: doubling a binary in a
+                    // loop must end in an error, not in gigabytes.
+                    let size: usize = parts.iter().map(|r| if let Term::Binary(b) = &reg!(*r) { b.len() } else { 0 }).sum();
+                    if u64::try_from(size).unwrap_or(u64::MAX) > cx.runtime().max_binary_bytes() {
+                        save_pc!(pc);
+                        return Err(Raise::exception("SystemLimitError", format!("a binary of {size} bytes is over the session's memory limit")));
+                    }
                     let mut out = Vec::new();
                     for r in parts.iter() {
                         match &reg!(*r) {
