@@ -148,6 +148,9 @@ fn verdict_problem(job: &Job, results: &BTreeMap<String, (bool, String, String)>
         Want::Fixture(ExpectedVerdict::Pass) if !failed.is_empty() => {
             Some(format!("should pass, but: {}", failed.join(" | ")))
         }
+        // Overlap is read from otplab's journal; real Elixir has no such record, so a
+        // `not_concurrent` verdict can only be judged on otplab.
+        Want::Fixture(ExpectedVerdict::Fail { kind: Some(kind), .. }) if kind.name() == "not_concurrent" => None,
         Want::Fixture(ExpectedVerdict::Fail { check, kind }) => match results.get(check) {
             Some((false, got, _)) if kind.is_none_or(|kind| kind.name() == got) => None,
             other => Some(format!("should fail `{check}` as {kind:?}, got {other:?}")),
@@ -158,6 +161,13 @@ fn verdict_problem(job: &Job, results: &BTreeMap<String, (bool, String, String)>
 
 #[test]
 fn course_content_holds_on_real_elixir() {
+    // Opt-in: on real Elixir the timed checks run on the wall clock, and a shared,
+    // loaded machine (CI) moves them out of their windows; tests that run by default
+    // never judge wall-clock time. Course authors run it with OTPLAB_REAL_ELIXIR=1.
+    if std::env::var_os("OTPLAB_REAL_ELIXIR").is_none() {
+        eprintln!("OTPLAB_REAL_ELIXIR is not set: skipping the course check on real Elixir");
+        return;
+    }
     if Command::new("elixir").arg("--version").output().is_err() {
         eprintln!("elixir is not installed: skipping the course check on real Elixir");
         return;

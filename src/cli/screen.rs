@@ -16,7 +16,9 @@ pub fn width() -> usize {
     let from_terminal = std::io::stdout()
         .is_terminal()
         .then(|| crossterm::terminal::size().ok().map(|(cols, _)| usize::from(cols)))
-        .flatten();
+        .flatten()
+        // A pty nobody sized reports 0 columns: that says nothing about the screen.
+        .filter(|cols| *cols > 0);
     let from_env = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
     from_terminal.or_else(from_env).unwrap_or(DEFAULT_WIDTH).max(MIN_WIDTH)
 }

@@ -713,6 +713,7 @@ mod tests {
                 "__ex_unit_setup_2/1",
                 "__ex_unit_setup_3/1",
                 "__ex_unit_setup_all_0/1",
+                "__info__/1",
                 "named/1",
                 "test a/1",
                 "test d b/1",
