@@ -50,8 +50,11 @@ defmodule Code do
   for each module it defined (the binary is empty: otplab keeps no BEAM code).
   """
   def compile_string(string, file \\ "nofile") do
+    # Many strings share "nofile": list the modules it names that this string added
+    # (a module the same file had already defined is not told apart from a redefinition).
+    before = :otplab_code.modules_of(file)
     eval_in(IO.chardata_to_string(string), [], file)
-    Enum.map(:otplab_code.modules_of(file), &{&1, <<>>})
+    Enum.map(:otplab_code.modules_of(file) -- before, &{&1, <<>>})
   end
 
   @doc """
@@ -60,7 +63,8 @@ defmodule Code do
   """
   def compile_file(file, relative_to \\ nil) do
     path = find_file!(file, relative_to)
-    compile_string(File.read!(path), path)
+    eval_in(File.read!(path), [], path)
+    Enum.map(:otplab_code.modules_of(path), &{&1, <<>>})
   end
 
   defp find_file!(file, relative_to) do

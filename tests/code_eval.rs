@@ -1,0 +1,16 @@
+//! `Code.eval_string/eval_file/require_file/compile_string` in `otplab run`, against
+//! output recorded from Elixir 1.14 running the same script.
+
+use assert_cmd::Command;
+
+#[test]
+fn code_evaluates_strings_and_files_as_elixir_does() {
+    let expected = std::fs::read_to_string("tests/fixtures/run/code_eval.stdout").expect("recorded output");
+    Command::cargo_bin("otplab")
+        .expect("binary")
+        .args(["run", "tests/fixtures/run/code_eval.exs"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(expected);
+}
