@@ -14,3 +14,15 @@ fn code_evaluates_strings_and_files_as_elixir_does() {
         .success()
         .stdout(expected);
 }
+
+#[test]
+fn iex_helpers_c_exports_and_pid_print_as_iex_does() {
+    let expected = std::fs::read_to_string("tests/fixtures/run/iex_helpers.stdout").expect("recorded output");
+    Command::cargo_bin("otplab")
+        .expect("binary")
+        .args(["run", "tests/fixtures/run/iex_helpers.exs"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(expected);
+}

@@ -104,6 +104,31 @@ fn unrequire(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     Ok(Term::ok())
 }
 
+/// The files `c/1` compiled, per module table, in the order first compiled.
+static COMPILED: Mutex<Vec<(Weak<Modules>, Vec<String>)>> = Mutex::new(Vec::new());
+
+/// `compiled(path)`: records that `c/1` compiled `path` (for `recompile/0`).
+fn compiled(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    let Some(file) = super::argument::text(&a[0]) else { return Err(bad("compiled", 1)) };
+    let mut all = COMPILED.lock();
+    all.retain(|(w, _)| w.strong_count() > 0);
+    let me = Arc::downgrade(cx.modules);
+    match all.iter_mut().find(|(w, _)| w.ptr_eq(&me)) {
+        Some((_, files)) if files.iter().any(|f| f == file) => {}
+        Some((_, files)) => files.push(file.to_string()),
+        None => all.push((me, vec![file.to_string()])),
+    }
+    Ok(Term::ok())
+}
+
+/// `compiled_files()`: the files `c/1` compiled in this session, in order.
+fn compiled_files(cx: &mut NativeCtx<'_>, _a: &[Term]) -> NativeResult {
+    let me = Arc::downgrade(cx.modules);
+    let all = COMPILED.lock();
+    let files = all.iter().find(|(w, _)| w.ptr_eq(&me)).map(|(_, f)| f.clone()).unwrap_or_default();
+    Ok(Term::list(files.into_iter().map(Term::string).collect()))
+}
+
 /// Registers `:otplab_code`, the natives behind `Code.eval_string/eval_file/require_file`.
 pub fn register(reg: &mut NativeRegistry) {
     reg.add(MODULE, "compile", 3, compile);
@@ -111,4 +136,6 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(MODULE, "modules_of", 1, modules_of);
     reg.add(MODULE, "require", 1, require);
     reg.add(MODULE, "unrequire", 1, unrequire);
+    reg.add(MODULE, "compiled", 1, compiled);
+    reg.add(MODULE, "compiled_files", 0, compiled_files);
 }
