@@ -26,3 +26,17 @@ fn iex_helpers_c_exports_and_pid_print_as_iex_does() {
         .success()
         .stdout(expected);
 }
+
+#[test]
+fn a_file_given_to_the_shell_is_loaded_before_the_prompt() {
+    for args in [vec!["tests/fixtures/run/code_hello.ex"], vec!["--load", "tests/fixtures/run/code_hello.ex"]] {
+        Command::cargo_bin("otplab")
+            .expect("binary")
+            .args(&args)
+            .write_stdin("Hello.greet(\"a\")\n")
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("\"hello a\""));
+    }
+}
