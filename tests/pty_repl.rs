@@ -154,3 +154,13 @@ fn helpers_h_i_and_v_answer_in_the_shell() {
     enter(&mut p, "20 + 1", "21");
     enter(&mut p, "v() * 2", "42");
 }
+
+#[test]
+fn c_compiles_a_file_whose_module_is_then_callable() {
+    let data = data_dir("c_file");
+    let hello = data.join("hello.ex");
+    std::fs::write(&hello, "defmodule Hello do\n  def greet(name), do: \"hello #{name}\"\nend\n").expect("write hello.ex");
+    let mut p = repl(&data, &[]);
+    enter(&mut p, &format!("c {:?}", hello.display().to_string()), "[Hello]");
+    enter(&mut p, "Hello.greet(\"pty\")", "\"hello pty\"");
+}

@@ -4,8 +4,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// otplab: learn OTP beyond GenServer (Task, Agent, ETS) by running it.
 #[derive(Parser, Debug)]
-#[command(name = "otplab", version, about)]
+#[command(name = "otplab", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// A file to load into the shell before its prompt, as `iex FILE.exs` does.
+    pub script: Option<String>,
+    /// The same, as a flag: `otplab --load FILE`.
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    pub load: Option<String>,
     /// The command; without one, the interactive shell starts.
     #[command(subcommand)]
     pub command: Option<Command>,

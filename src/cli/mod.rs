@@ -66,7 +66,7 @@ pub fn main() -> i32 {
         Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
             course::lint_command(&units, dir.as_deref())
         }
-        None => repl::start(clock),
+        None => repl::start_loading(clock, cli.script.as_deref().or(cli.load.as_deref())),
     };
     match result {
         Ok(code) => code,

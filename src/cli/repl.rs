@@ -36,8 +36,45 @@ pub fn start(clock: Clock) -> anyhow::Result<i32> {
     start_with(clock, None)
 }
 
+/// Runs the REPL after loading `file` (when given) as `iex FILE.exs` does: the
+/// file runs to its end, its modules stay defined, and an error in it is printed
+/// before the prompt.
+pub fn start_loading(clock: Clock, file: Option<&str>) -> anyhow::Result<i32> {
+    start_inner(clock, None, file)
+}
+
 /// Runs the REPL with `commands` seeing every line first.
-pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
+pub fn start_with(clock: Clock, commands: Option<&mut dyn ReplCommands>) -> anyhow::Result<i32> {
+    start_inner(clock, commands, None)
+}
+
+/// Runs `file` in `session` before the prompt, printing what went wrong, if anything.
+fn load_file(session: &mut Session, file: &str) {
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("** (Code.LoadError) could not load {file}. Reason: {e}");
+            return;
+        }
+    };
+    session.set_source_file(file);
+    match session.run_script(&source) {
+        Ok(Evaluation::Value(_)) => {}
+        Ok(Evaluation::Raised(r)) => {
+            eprintln!("{}", crate::stdlib::banner(&r));
+            for line in session.stacktrace() {
+                eprintln!("{line}");
+            }
+        }
+        Ok(Evaluation::ShellExited { reason, .. }) => {
+            eprintln!("** (exit) {}", crate::stdlib::exception::format_exit(&reason));
+        }
+        Err(e) => eprintln!("{}", e.banner(file)),
+    }
+    session.set_source_file("iex");
+}
+
+fn start_inner(clock: Clock, mut commands: Option<&mut dyn ReplCommands>, load: Option<&str>) -> anyhow::Result<i32> {
     let sink = Arc::new(PromptSink::default());
     let new_session = || {
         let session = Session::new(SessionConfig { clock, output: sink.clone(), argv: vec![] })?;
@@ -47,6 +84,9 @@ pub fn start_with(clock: Clock, mut commands: Option<&mut dyn ReplCommands>) -> 
         Ok::<Session, crate::session::SessionError>(session)
     };
     let mut session = new_session()?;
+    if let Some(file) = load {
+        load_file(&mut session, file);
+    }
     if let Some(c) = commands.as_mut() {
         c.begin(&mut session);
     }

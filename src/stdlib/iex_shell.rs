@@ -18,8 +18,24 @@ fn v(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     }
 }
 
-/// Registers `IEx.Helpers.v/0,1`.
+/// `pid(0, n, 0)`: the pid `#PID<0.n.0>`. otplab has one node and numbers its
+/// processes with the middle part only, so other first and last parts name no
+/// process otplab can have: ArgumentError.
+fn pid(_cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+    match (&a[0], &a[1], &a[2]) {
+        (Term::Int(0), Term::Int(n), Term::Int(0)) if *n >= 0 => Ok(Term::Pid(crate::term::Pid(*n as u64))),
+        (Term::Int(x), Term::Int(y), Term::Int(z)) => Err(Raise::exception(
+            "ArgumentError",
+            format!("otplab has one node and pids of the form #PID<0.N.0>, not #PID<{x}.{y}.{z}>"),
+        )
+        .into()),
+        _ => Err(super::argument::function_clause("IEx.Helpers", "pid", 3)),
+    }
+}
+
+/// Registers `IEx.Helpers.v/0,1` and `pid/3`.
 pub fn register(reg: &mut NativeRegistry) {
+    reg.add("Elixir.IEx.Helpers", "pid", 3, pid);
     reg.add("Elixir.IEx.Helpers", "v", 0, v);
     reg.add("Elixir.IEx.Helpers", "v", 1, v);
 }

@@ -66,6 +66,7 @@ pub mod process;
 pub mod timer;
 pub mod system;
 pub mod iex_shell;
+pub mod code;
 pub mod iex_docs;
 pub mod docs;
 #[cfg(test)]
@@ -115,6 +116,7 @@ pub fn natives() -> NativeRegistry {
     timer::register(&mut reg);
     system::register(&mut reg);
     iex_shell::register(&mut reg);
+    code::register(&mut reg);
     iex_docs::register(&mut reg);
     tuple::register(&mut reg);
     reg

@@ -35,3 +35,13 @@ defmodule Enum.OutOfBoundsError do
   def exception(msg) when is_binary(msg), do: %Enum.OutOfBoundsError{message: msg}
   def exception(opts) when is_list(opts), do: struct(Enum.OutOfBoundsError, opts)
 end
+
+defmodule Code.LoadError do
+  defexception [:file, :reason, :message]
+
+  def exception(opts) when is_list(opts) do
+    file = opts[:file]
+    reason = opts[:reason]
+    %Code.LoadError{file: file, reason: reason, message: "could not load #{file}. Reason: #{reason}"}
+  end
+end

@@ -196,4 +196,95 @@ defmodule IEx.Helpers do
 
   defp pad(cell, width, :left), do: String.pad_trailing(cell, width)
   defp pad(cell, width, :right), do: String.pad_leading(cell, width)
+
+  @doc """
+  Compiles and loads `file` (or each file of a list) and returns the modules it
+  defined: `c "hello.ex"` gives `[Hello]`. `recompile/0` loads them again.
+  otplab keeps modules in memory only, so a `path` other than `:in_memory` is
+  refused.
+  """
+  def c(files, path \\ :in_memory)
+
+  def c(files, :in_memory) do
+    files
+    |> List.wrap()
+    |> Enum.flat_map(fn file ->
+      path = Path.absname(file)
+      :otplab_code.compiled(path)
+      Enum.map(Code.compile_file(path), &elem(&1, 0))
+    end)
+  end
+
+  def c(_files, path) do
+    raise ArgumentError, "c/2 writes .beam files to #{inspect(path)}: otplab keeps modules in memory only, use c/1"
+  end
+
+  @doc """
+  Compiles and loads again every file given to `c/1` in this session; returns
+  `{:ok, modules}`, or `:noop` when `c/1` was never called.
+  """
+  def recompile do
+    case :otplab_code.compiled_files() do
+      [] -> :noop
+      files -> {:ok, Enum.flat_map(files, &Enum.map(Code.compile_file(&1), fn {m, _} -> m end))}
+    end
+  end
+
+  @doc """
+  Prints the public functions and macros of `module` as `name/arity`, sorted, in
+  columns: `exports(Agent)`.
+  """
+  def exports(module \\ Kernel) do
+    names =
+      module.__info__(:functions)
+      |> Enum.sort()
+      |> Enum.map(fn {name, arity} -> Atom.to_string(name) <> "/" <> Integer.to_string(arity) end)
+
+    width = Enum.reduce(names, 0, &max(String.length(&1), &2)) + 4
+    per_line = max(div(80, width), 1)
+
+    names
+    |> Enum.chunk_every(per_line)
+    |> Enum.each(fn line -> IO.puts(Enum.map_join(line, &(String.pad_trailing(&1, width) <> " "))) end)
+
+    :"do not show this result in output"
+  end
+
+  @doc """
+  The pid written `"0.N.0"` (as `#PID<0.N.0>` prints it): `pid("0.21.0")`.
+  """
+  def pid(string) when is_binary(string) do
+    case String.split(string, ".") do
+      [x, y, z] -> pid(String.to_integer(x), String.to_integer(y), String.to_integer(z))
+      _ -> raise ArgumentError, "pid/1 expects a string such as \"0.21.0\", got: #{inspect(string)}"
+    end
+  end
+
+  @doc "Clears the terminal (home the cursor, erase the screen)."
+  def clear do
+    IO.write("\e[H\e[2J")
+    :"do not show this result in output"
+  end
+
+  @doc """
+  Prints a short table of the runtime: the clock's time, the number of processes
+  and ETS tables, and the memory the ETS tables use (in words).
+  """
+  def runtime_info do
+    tables = :ets.all()
+    words = Enum.reduce(tables, 0, fn tab, acc -> acc + (:ets.info(tab, :memory) || 0) end)
+
+    rows = [
+      {"Monotonic time (ms)", :erlang.monotonic_time(:millisecond)},
+      {"Processes", length(Process.list())},
+      {"ETS tables", length(tables)},
+      {"ETS memory (words)", words}
+    ]
+
+    IO.puts("\n## Runtime information\n")
+    Enum.each(rows, fn {name, value} -> IO.puts(String.pad_trailing(name <> ":", 22) <> to_string(value)) end)
+    IO.puts("")
+    :"do not show this result in output"
+  end
+
 end
