@@ -129,7 +129,8 @@ fn report_formats_are_stable() {
     let answer = root().join("fixtures/answers/tasks-awaited/wrong_sequential_awaits.exs");
     for format in ["human", "json", "junit", "exercism"] {
         let out = otplab("formats").args(["grade", "tasks-awaited"]).arg(&answer).args(["--format", format]).output().expect("run");
-        assert_eq!(out.status.code(), Some(1), "{format}");
+        // Exercism's runner contract: exit 0 whenever results.json was written.
+        assert_eq!(out.status.code(), Some(if format == "exercism" { 0 } else { 1 }), "{format}");
         // Pid numbers depend on how many processes the engine started before; the
         // report's shape is what is pinned.
         let text = String::from_utf8_lossy(&out.stdout);
@@ -156,7 +157,8 @@ fn unusable_input_exits_2() {
     let broken = data_dir("unusable").join("broken.exs");
     std::fs::write(&broken, "defmodule TaskDrill do\n  def pmap(x, f) do\n").expect("write");
     let out = otplab("unusable").args(["grade", "tasks-awaited"]).arg(&broken).args(["--format", "exercism"]).output().expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    // Exercism's contract: results.json was written, so the exit code is 0.
+    assert_eq!(out.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["status"], "error");
     assert!(report["message"].as_str().unwrap_or_default().contains("broken.exs"), "{report}");
