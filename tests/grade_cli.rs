@@ -108,6 +108,24 @@ fn the_same_answer_gives_byte_identical_json() {
     assert_eq!(first.status.code(), Some(1));
 }
 
+/// Replaces the real time JUnit reports (the suite's `time` and `wall_ms`) with `W`:
+/// only the virtual times are reproducible.
+fn redact_wall_time(text: &str) -> String {
+    let blank = |line: &str, key: &str| match line.find(key) {
+        Some(at) => {
+            let start = at + key.len();
+            let end = line[start..].find('"').map_or(line.len(), |e| start + e);
+            format!("{}W{}", &line[..start], &line[end..])
+        }
+        None => line.to_string(),
+    };
+    text.lines()
+        .map(|line| if line.trim_start().starts_with("<testsuite ") { blank(line, " time=\"") } else { blank(line, "name=\"wall_ms\" value=\"") })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 /// Replaces `#PID<0.N.0>` (also HTML-escaped) with `#PID<0.X.0>`.
 fn redact_pids(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -135,11 +153,12 @@ fn report_formats_are_stable() {
     let answer = root().join("fixtures/answers/tasks-awaited/wrong_sequential_awaits.exs");
     for format in ["human", "json", "junit", "exercism"] {
         let out = otplab("formats").args(["grade", "tasks-awaited"]).arg(&answer).args(["--format", format]).output().expect("run");
-        assert_eq!(out.status.code(), Some(1), "{format}");
+        // Exercism's runner contract: exit 0 whenever results.json was written.
+        assert_eq!(out.status.code(), Some(if format == "exercism" { 0 } else { 1 }), "{format}");
         // Pid numbers depend on how many processes the engine started before; the
         // report's shape is what is pinned.
         let text = String::from_utf8_lossy(&out.stdout);
-        let text = redact_pids(&text);
+        let text = redact_wall_time(&redact_pids(&text));
         insta::assert_snapshot!(format!("report_{format}"), text);
     }
 }
@@ -162,7 +181,8 @@ fn unusable_input_exits_2() {
     let broken = data_dir("unusable").join("broken.exs");
     std::fs::write(&broken, "defmodule TaskDrill do\n  def pmap(x, f) do\n").expect("write");
     let out = otplab("unusable").args(["grade", "tasks-awaited"]).arg(&broken).args(["--format", "exercism"]).output().expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    // Exercism's contract: results.json was written, so the exit code is 0.
+    assert_eq!(out.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["status"], "error");
     assert!(report["message"].as_str().unwrap_or_default().contains("broken.exs"), "{report}");

@@ -59,7 +59,8 @@ pub enum Command {
         /// The report format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// Write the report to this file instead of stdout.
+        /// Write the report to this file instead of stdout (exercism: a folder gets
+        /// results.json; with --all, OUT/<unit>/results.json per answer).
         #[arg(long, value_name = "FILE")]
         out: Option<String>,
         /// The clock checks run on (ratio checks always use the real one).
@@ -160,6 +161,8 @@ pub enum FormatArg {
     Junit,
     /// Exercism test-runner results.json (version 3).
     Exercism,
+    /// GitHub Actions annotations, plus a table appended to $GITHUB_STEP_SUMMARY.
+    Github,
 }
 
 impl From<FormatArg> for crate::course::report::Format {
@@ -169,6 +172,7 @@ impl From<FormatArg> for crate::course::report::Format {
             FormatArg::Json => crate::course::report::Format::Json,
             FormatArg::Junit => crate::course::report::Format::Junit,
             FormatArg::Exercism => crate::course::report::Format::Exercism,
+            FormatArg::Github => crate::course::report::Format::Github,
         }
     }
 }

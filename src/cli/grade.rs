@@ -10,7 +10,7 @@ use crate::course::bundle;
 use crate::course::catalog::Catalog;
 use crate::course::grade::{GradeOptions, GradeReport, Limits, Status, grade};
 use crate::course::progress::Progress;
-use crate::course::report::{Format, render};
+use crate::course::report::{Format, Graded, github, render};
 use crate::session::Clock;
 
 /// The options of `otplab grade`.
@@ -141,8 +141,8 @@ fn grade_and_report_here(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
                 return Ok(2);
             }
         },
-        (None, Some(unit), Some(answer)) => match grade_file(&catalog, unit, Path::new(answer), options) {
-            Ok(report) => vec![report],
+        (None, Some(unit), Some(answer)) => match timed(|| grade_file(&catalog, unit, Path::new(answer), options)) {
+            Ok((report, wall)) => vec![(report, PathBuf::from(answer), wall)],
             Err(message) => {
                 eprintln!("otplab: {message}");
                 return Ok(2);
@@ -153,11 +153,18 @@ fn grade_and_report_here(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let text = render(&reports, args.format)?;
-    match &args.out {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("could not write {path}"))?,
-        None => print!("{text}"),
-    }
+    let sources: Vec<String> = reports.iter().map(|(_, path, _)| std::fs::read_to_string(path).unwrap_or_default()).collect();
+    let paths: Vec<String> = reports.iter().map(|(_, path, _)| path.display().to_string()).collect();
+    let graded: Vec<Graded> = reports
+        .iter()
+        .zip(sources.iter().zip(&paths))
+        .filter_map(|((report, _, wall), (source, path))| {
+            let unit = &catalog.get(&report.unit)?.unit;
+            Some(Graded { report, unit, path, source, wall: Some(*wall) })
+        })
+        .collect();
+    let written = write_report(&graded, &args)?;
+    let reports: Vec<GradeReport> = reports.into_iter().map(|(report, _, _)| report).collect();
     if record {
         record_progress(&reports);
     }
@@ -169,7 +176,69 @@ fn grade_and_report_here(args: GradeArgs, record: bool) -> anyhow::Result<i32> {
     if skipped > 0 {
         return Ok(2);
     }
+    // Exercism's runner contract: exit 0 whenever results.json was written.
+    if written == Written::Exercism {
+        return Ok(0);
+    }
     Ok(exit_code(&reports))
+}
+
+/// What [`write_report`] wrote.
+#[derive(Debug, PartialEq, Eq)]
+enum Written {
+    /// Exercism `results.json` (the exit code is then 0).
+    Exercism,
+    /// Any other report.
+    Other,
+}
+
+/// Writes the report to `--out` or stdout. Exercism with `--all` writes
+/// `OUT/<unit>/results.json` per answer (units are never merged); Exercism with an
+/// `--out` that is a folder writes `OUT/results.json`. GitHub also appends its job
+/// summary to `$GITHUB_STEP_SUMMARY` when that is set.
+fn write_report(graded: &[Graded], args: &GradeArgs) -> anyhow::Result<Written> {
+    if args.format == Format::Exercism {
+        let out = args.out.as_deref().map(Path::new);
+        match out {
+            Some(dir) if args.all.is_some() || dir.is_dir() => {
+                for g in graded {
+                    let folder = if args.all.is_some() { dir.join(&g.report.unit) } else { dir.to_path_buf() };
+                    std::fs::create_dir_all(&folder).with_context(|| format!("could not create {}", folder.display()))?;
+                    let path = folder.join("results.json");
+                    let text = render(std::slice::from_ref(g), Format::Exercism)?;
+                    std::fs::write(&path, text).with_context(|| format!("could not write {}", path.display()))?;
+                }
+                return Ok(Written::Exercism);
+            }
+            None if graded.len() > 1 => {
+                anyhow::bail!("--all --format exercism writes one results.json per unit: give --out DIR")
+            }
+            _ => {}
+        }
+    }
+    let text = render(graded, args.format)?;
+    match &args.out {
+        Some(path) => std::fs::write(path, &text).with_context(|| format!("could not write {path}"))?,
+        None => print!("{text}"),
+    }
+    if args.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+    {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .with_context(|| format!("could not open $GITHUB_STEP_SUMMARY ({})", Path::new(&summary).display()))?;
+        file.write_all(github::step_summary(graded).as_bytes()).context("could not append to $GITHUB_STEP_SUMMARY")?;
+    }
+    Ok(if args.format == Format::Exercism { Written::Exercism } else { Written::Other })
+}
+
+/// Runs `grade` and measures the real time it took (JUnit reports it).
+fn timed<T, E>(grade: impl FnOnce() -> Result<T, E>) -> Result<(T, std::time::Duration), E> {
+    let start = std::time::Instant::now();
+    grade().map(|value| (value, start.elapsed()))
 }
 
 /// `otplab check ID FILE`: `grade` with the human report, on `clock`.
@@ -199,8 +268,9 @@ pub fn grade_file(catalog: &Catalog, unit: &str, path: &Path, options: GradeOpti
 /// What `--all` found in a folder: the reports of the answers named after units, and
 /// every other file, each with the unit it was probably meant for.
 pub struct FolderGrade {
-    /// One report per `<unit-id>.exs`, in course order.
-    pub reports: Vec<GradeReport>,
+    /// One report per `<unit-id>.exs`, in course order, with its path and the real
+    /// time grading it took.
+    pub reports: Vec<(GradeReport, PathBuf, std::time::Duration)>,
     /// Files that are not named after a unit, with the unit id they were likely meant for.
     pub skipped: Vec<(PathBuf, Option<String>)>,
 }
@@ -218,7 +288,8 @@ fn grade_folder(catalog: &Catalog, dir: &Path, options: GradeOptions) -> Result<
     for entry in catalog.entries() {
         let path = dir.join(format!("{}.exs", entry.unit.id));
         if path.is_file() {
-            reports.push(grade_file(catalog, &entry.unit.id, &path, options)?);
+            let (report, wall) = timed(|| grade_file(catalog, &entry.unit.id, &path, options))?;
+            reports.push((report, path, wall));
         }
     }
     let skipped: Vec<(PathBuf, Option<String>)> = files
