@@ -371,20 +371,12 @@ fn undefined_function_message(e: &Term) -> String {
     }
 }
 
-/// The type name `Protocol.UndefinedError` reports (`Tuple`, `Integer`...).
+/// The type name `Protocol.UndefinedError` reports (`Tuple`, `Integer`...): a
+/// built-in type's dispatch name, and `Any` for a struct.
 pub fn type_name(t: &Term) -> &'static str {
     match t {
-        Term::Int(_) | Term::BigInt(_) => "Integer",
-        Term::Float(_) => "Float",
-        Term::Atom(_) => "Atom",
-        Term::Nil | Term::Cons(_) => "List",
-        Term::Tuple(_) => "Tuple",
-        Term::Binary(_) => "BitString",
         Term::Map(_) if t.struct_name().is_some() => "Any",
-        Term::Map(_) => "Map",
-        Term::Pid(_) => "PID",
-        Term::Ref(_) => "Reference",
-        Term::Fun(_) => "Function",
+        _ => crate::vm::builtins::builtin_type_name(t),
     }
 }
 
