@@ -18,6 +18,14 @@ fn present(script: &str, cols: u16) -> PtySession {
     spawn_command(cmd, Some(PATIENCE_MS)).expect("spawn otplab present in a pty")
 }
 
+/// Presses `key` once the program had time to switch the terminal to raw mode: a key
+/// typed while the terminal is still in line mode waits there for an Enter.
+fn press(p: &mut PtySession, key: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    p.send(key).expect("a key");
+    p.flush().expect("flush");
+}
+
 /// Whatever the program printed within `ms` milliseconds, without waiting for more.
 fn drain(p: &mut PtySession, ms: u64) -> String {
     let mut out = String::new();
@@ -64,7 +72,7 @@ fn a_walkthrough_with_a_background_reporter_stands_still_between_steps_and_fits_
     seen.push_str(&p.exp_string("step 1/12 (line").expect("the first step"));
     // Run steps 1-4: step 4 starts a supervised reporter that prints every 200 ms.
     for next in 2..=5 {
-        p.send(" ").expect("space");
+        press(&mut p, " ");
         let header = format!("step {next}/12 (line");
         seen.push_str(&p.exp_string(&header).unwrap_or_else(|e| panic!("{header}: {e}")));
     }
@@ -74,9 +82,9 @@ fn a_walkthrough_with_a_background_reporter_stands_still_between_steps_and_fits_
     assert!(printed < 5, "printed {printed} lines while waiting for a key:\n{waiting}");
     seen.push_str(&waiting);
     // Step 5 sleeps 450 ms of virtual time: at most a few reports, the same every run.
-    p.send(" ").expect("space");
+    press(&mut p, " ");
     seen.push_str(&p.exp_string("step 6/12 (line").expect("step 6"));
-    p.send("q").expect("q");
+    press(&mut p, "q");
     seen.push_str(&p.exp_eof().expect("the end"));
     let text = plain(&seen);
     let reports = text.matches("report: true").count();
