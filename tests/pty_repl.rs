@@ -92,7 +92,9 @@ fn ctrl_c_at_the_prompt_clears_the_line_and_ctrl_d_exits() {
     // A person sees the line cleared before typing on (rustyline drops bytes read
     // past a Ctrl-C at the prompt).
     p.exp_string("iex(1)> ").expect("the prompt again");
-    enter(&mut p, ":after_clear", ":after_clear");
+    // Ctrl-D only once the next prompt is up: a key sent while the entry is still
+    // being evaluated is read by no prompt.
+    enter(&mut p, ":after_clear", "iex(2)> ");
     p.send_control('d').expect("Ctrl-D");
     p.exp_eof().expect("otplab exits on Ctrl-D");
 }
