@@ -10,18 +10,14 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.DateTime", "to_unix", 1, to_unix);
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+/// Civil date from days since 1970-01-01: Calendar.ISO's gregorian-day conversion,
+/// shifted by the gregorian day of the Unix epoch.
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    super::calendar_iso::date_from_gregorian_days(days + UNIX_EPOCH_GREGORIAN_DAYS)
 }
+
+/// `Calendar.ISO`'s gregorian day number of 1970-01-01.
+const UNIX_EPOCH_GREGORIAN_DAYS: i64 = 719_528;
 
 /// `%DateTime{}` for `ms` milliseconds since the Unix epoch, in UTC.
 pub fn date_time_from_unix_ms(ms: i64) -> Term {
