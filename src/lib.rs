@@ -4,8 +4,10 @@
 //!
 //! # Layers
 //!
-//! Data flows one way; a layer uses only the layers above it in this list
-//! (`tests/layering.rs` fails the build of the test suite when that rule is broken):
+//! Data flows one way; a layer uses only the layers above it in this list.
+//! `tests/layering.rs` parses every source file and makes `cargo test` fail when a
+//! layer names a lower one (grouped imports, `super::` chains and fully qualified
+//! paths included) or when code outside `cli` prints or exits the process:
 //!
 //! 1. [`syntax`] — text → tokens → AST with spans; tells an incomplete input from a wrong one.
 //! 2. [`term`] — the value universe ([`term::Term`]), term order, `inspect`.

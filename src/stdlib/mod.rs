@@ -3,9 +3,9 @@
 //! and the OTP behaviours GenServer, Agent, Task, Supervisor...).
 //!
 //! Entry points other layers call directly (besides the registry):
-//! - [`arith`]: `add`, `sub`, `lt`... for the VM's operator fast path.
 //! - [`exception`]: `normalize`/`normalize_blamed` (raw error → struct), `message`,
-//!   `banner`/`banner_blamed` (the uncaught-error line), `make_exception` (`raise`),
+//!   `banner`/`banner_blamed` (the uncaught-error line), `make_exception` (`raise`
+//!   called as a function; the compiled `raise` goes to the VM's `Kernel.__exception__/2`),
 //!   `is_builtin` (user exception modules are the VM's to build).
 //! - [`date::date_from_iso`] for `~D[...]` literals; [`naive_date_time`]'s
 //!   `naive_datetime_from_iso`, `time_from_iso` and `utc_datetime_from_iso` build the
