@@ -36,6 +36,9 @@ impl Runtime {
         let Some(entry) = self.entry(owner) else {
             return false;
         };
+        if self.inner.journal.sequence_is_on() {
+            self.inner.journal.sent(self.now_ms(), owner, &msg, true);
+        }
         let (delivered, ended) = entry.deliver_through_alias(r, msg);
         if ended {
             self.inner.aliases.lock().remove(&r);

@@ -152,6 +152,9 @@ impl ProcessContext {
 
     /// Marks the start of a run: arrivals from now on wake the next wait.
     pub(crate) fn begin_slice(&mut self) {
+        if self.runtime.journal().sequence_is_on() {
+            super::journal::set_running(Some(self.pid));
+        }
         let mut st = self.entry.state.lock();
         st.fresh = false;
         st.status = Status::Running;
@@ -160,6 +163,8 @@ impl ProcessContext {
     /// Records what the process does until its next run and the heap bytes its
     /// body (and, while it waits with a deadline, its timer) holds meanwhile.
     pub(crate) fn park(&mut self, status: Status, body_bytes: usize) {
+        // Sends from this thread until the next slice are nobody's (a timer's).
+        super::journal::set_running(None);
         let mut st = self.entry.state.lock();
         st.status = status;
         st.body_bytes = body_bytes;
@@ -174,6 +179,7 @@ impl ProcessContext {
         self.finished = true;
         let report = if by_signal || self.otp_managed { None } else { self.crash_report.take() };
         self.runtime.finish_process(&self.entry, reason, report.as_deref());
+        super::journal::set_running(None);
     }
 }
 

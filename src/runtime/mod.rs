@@ -62,7 +62,7 @@ pub use confinement::Confinement;
 pub use context::ProcessContext;
 pub use ets::EtsRegistry;
 pub use error::{LinkError, NameError, RuntimeError};
-pub use journal::{Journal, JournalEntry, LifeEvent};
+pub use journal::{Journal, JournalEntry, LifeEvent, SequenceEntry, SequenceEvent};
 pub use input::{HaltHook, InputSource};
 pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
 pub use logger::LogLevel;

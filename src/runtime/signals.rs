@@ -55,6 +55,9 @@ impl Runtime {
             }
             None => false,
         };
+        if linked {
+            self.inner.journal.linked(self.now_ms(), a, b);
+        }
         if !linked && let Some(ea) = self.entry(a) {
             ea.state.lock().drop_link(b);
             ea.signal(ExitSignal { from: b, reason: Term::Atom(ATOMS.noproc), untrappable: false });
@@ -92,6 +95,9 @@ impl Runtime {
     /// `:kill` is untrappable. False if `to` is not alive.
     pub fn exit_signal(&self, from: Pid, to: Pid, reason: Term) -> bool {
         let untrappable = reason.as_atom() == Some(ATOMS.kill);
+        if self.inner.journal.sequence_is_on() && self.is_alive(to) {
+            self.inner.journal.exit_signal(self.now_ms(), from, to, &reason);
+        }
         match self.entry(to) {
             Some(e) => e.signal(ExitSignal { from, reason, untrappable }),
             None => false,
@@ -145,11 +151,17 @@ impl Runtime {
         }
         for other in links {
             if let Some(e) = self.entry(other) {
+                if self.inner.journal.sequence_is_on() {
+                    self.inner.journal.exit_signal(self.now_ms(), pid, other, &reason);
+                }
                 e.state.lock().drop_link(pid);
                 e.signal(ExitSignal { from: pid, reason: reason.clone(), untrappable: false });
             }
         }
         for (r, watcher) in watchers {
+            if self.inner.journal.sequence_is_on() && self.is_alive(watcher) {
+                self.inner.journal.down(self.now_ms(), pid, watcher, &reason);
+            }
             if let Some(e) = self.entry(watcher)
                 && e.monitor_fired(r, down_message(r, pid, reason.clone()))
             {

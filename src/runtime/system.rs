@@ -437,7 +437,8 @@ impl Runtime {
     fn prepare(&self, opts: SpawnOpts) -> (ProcessContext, Option<Ref>) {
         let pid = self.new_pid();
         let entry = self.register_entry(pid);
-        self.inner.journal.spawned(pid, self.now_ms());
+        let parent = opts.link_to.or(opts.monitor_by).or_else(super::journal::running);
+        self.inner.journal.spawned(pid, self.now_ms(), parent);
         if let Some(parent) = opts.link_to {
             self.link_newborn(pid, parent);
         }
@@ -479,7 +480,12 @@ impl Runtime {
     pub fn send(&self, to: Pid, msg: Term) -> bool {
         self.inner.meter.add_message();
         match self.entry(to) {
-            Some(entry) => entry.deliver(msg),
+            Some(entry) => {
+                if self.inner.journal.sequence_is_on() {
+                    self.inner.journal.sent(self.now_ms(), to, &msg, false);
+                }
+                entry.deliver(msg)
+            }
             None => false,
         }
     }
