@@ -1380,7 +1380,7 @@ pub fn parse_date(s: &str) -> Option<Term> {
     let y: i64 = it.next()?.parse().ok()?;
     let m: i64 = it.next()?.parse().ok()?;
     let d: i64 = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    if !crate::term::calendar::valid_date(y, m, d) {
         return None;
     }
     Some(Term::map(vec![
@@ -1390,15 +1390,6 @@ pub fn parse_date(s: &str) -> Option<Term> {
         (Term::atom("month"), Term::Int(m)),
         (Term::atom("year"), Term::Int(y)),
     ]))
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
 }
 
 /// The value of a list, tuple or map written with literals only (`{2, 1}`,

@@ -625,47 +625,11 @@ fn describe(n: &Node) -> &'static str {
     }
 }
 
-/// Fields of Elixir's own structs that code may build with `%Name{}`.
+/// Fields of Elixir's own structs that code may build with `%Name{}`, from the one
+/// table of them ([`crate::term::builtin_structs`]); exceptions lead with
+/// `__exception__: true`.
 pub fn builtin_struct_fields(module: Atom) -> Option<Vec<(Atom, Term)>> {
-    let f = |names: &[&str]| Some(names.iter().map(|n| (Atom::new(n), Term::nil())).collect());
-    // Elixir's own exceptions: `__exception__: true` plus their fields.
-    let e = |names: &[(&str, Term)]| {
-        let mut v = vec![(Atom::new("__exception__"), Term::bool(true))];
-        v.extend(names.iter().map(|(n, d)| (Atom::new(n), d.clone())));
-        Some(v)
-    };
-    let msg = |m: &str| ("message", Term::string(m));
-    let nil = |n: &'static str| (n, Term::nil());
-    match module.as_str() {
-        "Elixir.Range" => f(&["first", "last", "step"]),
-        "Elixir.Date" => f(&["calendar", "day", "month", "year"]),
-        "Elixir.RuntimeError" => e(&[msg("runtime error")]),
-        "Elixir.ArgumentError" => e(&[msg("argument error")]),
-        "Elixir.ArithmeticError" => e(&[msg("bad argument in arithmetic expression")]),
-        "Elixir.SystemLimitError" => e(&[msg("a system limit has been reached")]),
-        "Elixir.Enum.EmptyError" => e(&[msg("empty error")]),
-        "Elixir.Enum.OutOfBoundsError" => e(&[msg("out of bounds error")]),
-        "Elixir.KeyError" => e(&[nil("key"), nil("term"), nil("message")]),
-        "Elixir.MatchError" | "Elixir.CaseClauseError" | "Elixir.WithClauseError" | "Elixir.TryClauseError" | "Elixir.BadMapError"
-        | "Elixir.BadFunctionError" | "Elixir.BadStructError" => e(&[nil("term")]),
-        "Elixir.BadBooleanError" => e(&[nil("term"), nil("operator")]),
-        "Elixir.BadArityError" => e(&[nil("function"), nil("args")]),
-        "Elixir.CondClauseError" => e(&[]),
-        "Elixir.ErlangError" => e(&[nil("original"), nil("reason")]),
-        "Elixir.FunctionClauseError" => e(&[nil("module"), nil("function"), nil("arity"), nil("kind"), nil("args"), nil("clauses")]),
-        "Elixir.UndefinedFunctionError" => e(&[nil("module"), nil("function"), nil("arity"), nil("reason"), nil("message")]),
-        "Elixir.Protocol.UndefinedError" => e(&[nil("protocol"), nil("value"), ("description", Term::string(""))]),
-        "Elixir.File.Error" => e(&[nil("reason"), ("path", Term::string("")), ("action", Term::string(""))]),
-        _ => None,
-    }
+    let shape = crate::term::builtin_structs::builtin_struct_of(module)?;
+    let marker = shape.is_exception.then(|| (Atom::new("__exception__"), Term::bool(true)));
+    Some(marker.into_iter().chain(shape.defaults().into_iter().map(|(k, v)| (Atom::new(k), v))).collect())
 }
-
-/// Every built-in struct module [`builtin_struct_fields`] knows.
-pub const BUILTIN_STRUCTS: &[&str] = &[
-    "Elixir.Range", "Elixir.Date", "Elixir.RuntimeError", "Elixir.ArgumentError", "Elixir.ArithmeticError",
-    "Elixir.SystemLimitError", "Elixir.Enum.EmptyError", "Elixir.Enum.OutOfBoundsError", "Elixir.KeyError",
-    "Elixir.MatchError", "Elixir.CaseClauseError", "Elixir.WithClauseError", "Elixir.TryClauseError",
-    "Elixir.BadMapError", "Elixir.BadFunctionError", "Elixir.BadStructError", "Elixir.BadBooleanError",
-    "Elixir.BadArityError", "Elixir.CondClauseError", "Elixir.ErlangError", "Elixir.FunctionClauseError",
-    "Elixir.UndefinedFunctionError", "Elixir.Protocol.UndefinedError", "Elixir.File.Error",
-];

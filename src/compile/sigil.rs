@@ -36,7 +36,7 @@ fn parse_time(s: &str) -> Option<(i64, i64, i64, i64, i64)> {
     let h: i64 = it.next()?.parse().ok()?;
     let m: i64 = it.next()?.parse().ok()?;
     let sec: i64 = it.next()?.parse().ok()?;
-    if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..60).contains(&sec) {
+    if !crate::term::calendar::valid_time(h, m, sec, 0) {
         return None;
     }
     let (us, precision) = match fraction {

@@ -116,12 +116,9 @@ impl Session {
             last_trace: Term::Nil,
         };
         // Elixir's own structs print with their fields in definition order.
-        for name in crate::compile::pattern::BUILTIN_STRUCTS {
-            let module = crate::term::Atom::new(name);
-            if let Some(fields) = crate::compile::pattern::builtin_struct_fields(module) {
-                let names = fields.into_iter().map(|(k, _)| k).filter(|k| k.as_str() != "__exception__").collect();
-                crate::term::inspect::define_struct(module, names);
-            }
+        for shape in crate::term::builtin_structs::BUILTIN_STRUCTS {
+            let names = shape.fields.iter().map(|(k, _)| crate::term::Atom::new(k)).collect();
+            crate::term::inspect::define_struct(crate::term::Atom::new(shape.module), names);
         }
         for (name, source) in crate::stdlib::prelude_sources() {
             s.modules.set_source_file(&format!("lib/otplab/{name}"));

@@ -13,54 +13,9 @@ type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 /// Microseconds in a day: the denominator of Elixir's day fractions.
 pub const DAY_US: i64 = 86_400_000_000;
 
-/// Whether `y` is a leap year.
-pub fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Days in month `m` of year `y`.
-pub fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Whether `y-m-d` is a date of the calendar (years -9999..=9999, as Elixir's).
-pub fn valid_date(y: i64, m: i64, d: i64) -> bool {
-    (-9999..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
-}
-
-/// Whether `h:mi:s` is a time of day (no leap seconds, as Calendar.ISO).
-pub fn valid_time(h: i64, mi: i64, s: i64, us: i64) -> bool {
-    (0..24).contains(&h) && (0..60).contains(&mi) && (0..60).contains(&s) && (0..1_000_000).contains(&us)
-}
-
-/// Gregorian days of `y-m-d` (0000-01-01 is 0), after Howard Hinnant's days_from_civil.
-pub fn gregorian_days(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe + 60
-}
-
-/// The date of gregorian day `n` (inverse of [`gregorian_days`]).
-pub fn date_from_gregorian_days(n: i64) -> (i64, i64, i64) {
-    let z = n - 60;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
+// The arithmetic itself (leap years, month lengths, validity, gregorian days) sits in
+// the term layer, so the compiler's `~D`/`~N` literals use the same code.
+pub use crate::term::calendar::{date_from_gregorian_days, days_in_month, gregorian_days, is_leap, valid_date, valid_time};
 
 /// ISO day of the week, Monday = 1 ... Sunday = 7.
 pub fn iso_day_of_week(y: i64, m: i64, d: i64) -> i64 {

@@ -15,48 +15,12 @@ use crate::vm::{Class, Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 /// Fields (besides `__struct__`/`__exception__`) and defaults of each built-in
 /// exception (`module` without `Elixir.`), in the order Elixir declares them, which
-/// is also the order `inspect` prints them in.
+/// is also the order `inspect` prints them in: read from the one table of Elixir's own
+/// structs ([`crate::term::builtin_structs`]).
 pub fn builtin_fields(module: &str) -> Option<Vec<(&'static str, Term)>> {
-    let msg = |m: &str| vec![("message", Term::string(m))];
-    Some(match module {
-        "RuntimeError" => msg("runtime error"),
-        "ArgumentError" => msg("argument error"),
-        "ArithmeticError" => msg("bad argument in arithmetic expression"),
-        "SystemLimitError" => msg("a system limit has been reached"),
-        "Enum.EmptyError" => msg("empty error"),
-        "Enum.OutOfBoundsError" => msg("out of bounds error"),
-        "CondClauseError" => vec![],
-        "KeyError" => vec![
-            ("key", Term::nil()),
-            ("term", Term::nil()),
-            ("message", Term::nil()),
-        ],
-        "MatchError" | "CaseClauseError" | "WithClauseError" | "TryClauseError" | "BadMapError"
-        | "BadStructError" => vec![("term", Term::nil())],
-        "BadBooleanError" => vec![("term", Term::nil()), ("operator", Term::nil())],
-        "BadFunctionError" => vec![("term", Term::nil())],
-        "BadArityError" => vec![("function", Term::nil()), ("args", Term::nil())],
-        "ErlangError" => vec![("original", Term::nil()), ("reason", Term::nil())],
-        "FunctionClauseError" => ["module", "function", "arity", "kind", "args", "clauses"]
-            .into_iter()
-            .map(|k| (k, Term::nil()))
-            .collect(),
-        "UndefinedFunctionError" => ["module", "function", "arity", "reason", "message"]
-            .into_iter()
-            .map(|k| (k, Term::nil()))
-            .collect(),
-        "Protocol.UndefinedError" => vec![
-            ("protocol", Term::nil()),
-            ("value", Term::nil()),
-            ("description", Term::string("")),
-        ],
-        "File.Error" => vec![
-            ("reason", Term::nil()),
-            ("path", Term::string("")),
-            ("action", Term::string("")),
-        ],
-        _ => return None,
-    })
+    crate::term::builtin_structs::builtin_struct(module)
+        .filter(|s| s.is_exception)
+        .map(|s| s.defaults())
 }
 
 /// True for exception modules this file knows (`Elixir.ArgumentError`...).

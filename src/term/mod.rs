@@ -9,9 +9,14 @@
 //! - [`atom_syntax`], [`escape`], [`float_format`], [`date`]: how atoms, quoted text,
 //!   floats and dates are written.
 //! - [`text`]: `to_string/1` (String.Chars) for interpolation and `IO.puts`.
+//! - [`builtin_structs`]: fields and defaults of Elixir's own structs (Range, Date,
+//!   the built-in exceptions), the one table every layer reads.
+//! - [`calendar`]: Gregorian calendar arithmetic (leap years, month lengths, day counts).
 
 pub mod atom;
 pub mod atom_syntax;
+pub mod builtin_structs;
+pub mod calendar;
 pub mod date;
 pub mod doc;
 pub mod escape;

@@ -152,21 +152,6 @@ fn protocol_impl_for(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     Ok(Term::nil())
 }
 
-/// Default messages of Elixir's built-in exceptions (`raise ArgumentError`).
-fn default_message(module: &str) -> Option<&'static str> {
-    Some(match module {
-        "Elixir.RuntimeError" => "runtime error",
-        "Elixir.ArgumentError" => "argument error",
-        "Elixir.ArithmeticError" => "bad argument in arithmetic expression",
-        "Elixir.SystemLimitError" => "a system limit has been reached",
-        "Elixir.Enum.EmptyError" => "empty error",
-        "Elixir.Enum.OutOfBoundsError" => "out of bounds error",
-        "Elixir.KeyError" => "key not found",
-        "Elixir.File.Error" => "file error",
-        _ => return None,
-    })
-}
-
 /// `raise x` / `raise Mod, opts`: the exception struct to raise.
 fn make_exception(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let (what, opts) = (&args[0], &args[1]);
@@ -215,7 +200,21 @@ fn make_exception(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
             }
             let name = module.as_str();
             let short = name.strip_prefix("Elixir.").unwrap_or(name);
-            let Some(default) = default_message(name).or(if short.ends_with("Error") { Some("") } else { None }) else {
+            // Elixir's own exceptions: their shape (fields and defaults) from the one table.
+            if let Some(shape) = crate::term::builtin_structs::builtin_struct_of(*module).filter(|s| s.is_exception) {
+                let mut fields = shape.defaults();
+                for (k, v) in kv {
+                    match k.as_atom().and_then(|a| fields.iter_mut().find(|(n, _)| *n == a.as_str())) {
+                        Some(slot) => slot.1 = v,
+                        None => {
+                            return Err(Raise::exception("KeyError", format!("key {} not found", crate::term::inspect::inspect(&k)))
+                                .into());
+                        }
+                    }
+                }
+                return Ok(exception_struct(short, fields));
+            }
+            let Some(default) = short.ends_with("Error").then_some("") else {
                 return Err(Raise::argument_error(format!(
                     "expected a module that implements the exception behaviour, got: {}",
                     crate::term::inspect::inspect(what)

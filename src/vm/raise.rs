@@ -108,6 +108,13 @@ pub fn exception_struct(module: &str, fields: Vec<(&str, Term)>) -> Term {
         (Term::Atom(ATOMS.struct_), Term::atom(&format!("Elixir.{module}"))),
         (Term::Atom(ATOMS.exception), Term::bool(true)),
     ];
+    // A built-in exception has every field of its shape (the fields not given at their
+    // defaults), so it prints and matches as `%KeyError{...}` does in Elixir.
+    if let Some(shape) = crate::term::builtin_structs::builtin_struct(module) {
+        for (k, d) in shape.fields.iter().filter(|(k, _)| !fields.iter().any(|(g, _)| g == k)) {
+            pairs.push((Term::atom(k), d.term()));
+        }
+    }
     for (k, v) in fields {
         pairs.push((Term::atom(k), v));
     }
