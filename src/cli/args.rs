@@ -33,6 +33,9 @@ pub enum Command {
         /// Which clock sleeps and timers use.
         #[arg(long, value_enum, default_value_t = ClockArg::Real)]
         clock: ClockArg,
+        /// After the script, draw a message sequence chart of what its processes did.
+        #[arg(long)]
+        seq: bool,
     },
     /// Evaluate an expression as `elixir -e EXPR` would.
     Eval {

@@ -25,6 +25,8 @@ pub mod course;
 pub mod drill;
 pub mod grade;
 pub mod keys;
+pub mod observer;
+pub mod observer_snapshot;
 pub mod present;
 pub mod repl;
 pub mod run;
@@ -35,6 +37,7 @@ pub mod steps;
 pub mod test;
 pub mod stdin;
 pub mod timeline;
+pub mod views;
 pub mod watch;
 
 use clap::Parser;
@@ -44,7 +47,7 @@ pub fn main() -> i32 {
     let cli = args::Cli::parse();
     let clock: crate::session::Clock = cli.clock.unwrap_or(args::ClockArg::Real).into();
     let result = match cli.command {
-        Some(args::Command::Run { file, args, clock }) => run::run_file(&file, args, clock.into()),
+        Some(args::Command::Run { file, args, clock, seq }) => run::run_file(&file, args, clock.into(), seq),
         Some(args::Command::Eval { expr, args, clock }) => run::eval_expr(&expr, args, clock.into()),
         Some(args::Command::Grade { unit, answer, all, format, out, clock, limits }) => {
             let limits = limits.into();

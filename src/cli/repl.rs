@@ -153,7 +153,8 @@ fn start_inner(clock: Clock, mut commands: Option<&mut dyn ReplCommands>, load: 
                     }
                     continue;
                 }
-                match session.eval(&pending) {
+                let view = if pending.contains('\n') { None } else { super::views::run(&pending, &mut session) };
+                match view.unwrap_or_else(|| session.eval(&pending)) {
                     Err(e) if e.is_incomplete() => continue,
                     result => {
                         remember(&mut editor, pending.as_str());

@@ -6,29 +6,45 @@ use anyhow::Context;
 use std::sync::Arc;
 
 /// Runs a script file; returns the exit status (0, or 1 after an uncaught error).
-pub fn run_file(path: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
+/// With `seq`, a message sequence chart of everything the script's processes did
+/// follows its output.
+pub fn run_file(path: &str, argv: Vec<String>, clock: Clock, seq: bool) -> anyhow::Result<i32> {
     let source = std::fs::read_to_string(path).with_context(|| format!("could not read {path}"))?;
-    run_source(&source, path, argv, clock)
+    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+    if !seq {
+        return run_in(&mut session, &source, path);
+    }
+    let runtime = session.runtime().clone();
+    let started = runtime.now_ms();
+    runtime.journal().start_sequence(None);
+    let status = run_in(&mut session, &source, path);
+    let (entries, dropped) = runtime.journal().stop_sequence();
+    let chart = crate::stdlib::iex_seq::draw_recording(&runtime, &entries, dropped, None, started, super::screen::width());
+    println!();
+    for line in chart {
+        println!("{line}");
+    }
+    status
 }
 
 /// Evaluates an expression given on the command line.
 pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
-    run_source(expr, "nofile", argv, clock)
+    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+    run_in(&mut session, expr, "nofile")
 }
 
-fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
-    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+fn run_in(session: &mut Session, source: &str, file: &str) -> anyhow::Result<i32> {
     session.set_source_file(file);
     session.set_input(Arc::new(super::stdin::StdinLines));
     session.on_halt(super::stdin::halt_hook());
     // Only a script that names ExUnit gets its server (ordinary scripts keep
     // their process list as `elixir` gives it).
     if source.contains("ExUnit") {
-        super::test::announce_file(&mut session, file)?;
+        super::test::announce_file(session, file)?;
     }
     match session.run_script(source) {
         // A script that started ExUnit runs its tests when it ends.
-        Ok(Evaluation::Value(_)) => Ok(super::test::autorun(&mut session, "[]")?.unwrap_or(0)),
+        Ok(Evaluation::Value(_)) => Ok(super::test::autorun(session, "[]")?.unwrap_or(0)),
         Ok(Evaluation::Raised(r)) => {
             eprintln!("{}", crate::stdlib::banner(&r));
             for line in session.stacktrace() {

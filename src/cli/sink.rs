@@ -20,6 +20,19 @@ impl OutputSink for TerminalSink {
         let _ = err.write_all(text.as_bytes());
         let _ = err.flush();
     }
+
+    fn columns(&self) -> Option<u16> {
+        terminal_columns()
+    }
+}
+
+/// The terminal's width when stdout is a terminal.
+pub fn terminal_columns() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(columns, _)| columns).filter(|c| *c > 0)
 }
 
 /// Writes to the terminal like [`TerminalSink`] and keeps a copy of stdout and
@@ -45,6 +58,10 @@ impl OutputSink for RecordingSink {
     fn write_stderr(&self, text: &str) {
         TerminalSink.write_stderr(text);
         self.kept.lock().push_str(text);
+    }
+
+    fn columns(&self) -> Option<u16> {
+        terminal_columns()
     }
 }
 
@@ -93,6 +110,10 @@ impl OutputSink for PromptSink {
         if !self.above_prompt(text) {
             TerminalSink.write_stderr(text);
         }
+    }
+
+    fn columns(&self) -> Option<u16> {
+        terminal_columns()
     }
 }
 

@@ -165,6 +165,7 @@ impl ProcessContext {
     pub(crate) fn park(&mut self, status: Status, body_bytes: usize) {
         // Sends from this thread until the next slice are nobody's (a timer's).
         super::journal::set_running(None);
+        self.runtime.journal().slice_ended(self.pid, super::meter::take_slice_reductions());
         let mut st = self.entry.state.lock();
         st.status = status;
         st.body_bytes = body_bytes;
@@ -178,6 +179,7 @@ impl ProcessContext {
         }
         self.finished = true;
         let report = if by_signal || self.otp_managed { None } else { self.crash_report.take() };
+        self.runtime.journal().slice_ended(self.pid, super::meter::take_slice_reductions());
         self.runtime.finish_process(&self.entry, reason, report.as_deref());
         super::journal::set_running(None);
     }

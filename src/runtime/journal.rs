@@ -145,6 +145,9 @@ pub struct Journal {
     sequence: Mutex<Vec<SequenceEntry>>,
     /// Sequence events not kept because the record was full.
     sequence_dropped: std::sync::atomic::AtomicUsize,
+    /// Reductions per process since [`Journal::count_reductions`] (the observer).
+    reductions_on: AtomicBool,
+    reductions: Mutex<rustc_hash::FxHashMap<Pid, u64>>,
 }
 
 impl Journal {
@@ -240,6 +243,26 @@ impl Journal {
     pub(crate) fn down(&self, at_ms: u64, from: Pid, to: Pid, reason: &Term) {
         if self.sequence_is_on() {
             self.push_sequence(at_ms, SequenceEvent::Down { from, to, reason: reason.clone() });
+        }
+    }
+
+    // ---- reductions per process -----------------------------------------------------
+
+    /// Starts (`true`, from zero) or stops counting reductions per process.
+    pub fn count_reductions(&self, on: bool) {
+        self.reductions.lock().clear();
+        self.reductions_on.store(on, Ordering::SeqCst);
+    }
+
+    /// Reductions each process ran since counting started.
+    pub fn reductions(&self) -> rustc_hash::FxHashMap<Pid, u64> {
+        self.reductions.lock().clone()
+    }
+
+    /// Hook: `pid` ended a slice that ran `n` reductions.
+    pub(crate) fn slice_ended(&self, pid: Pid, n: u64) {
+        if self.reductions_on.load(Ordering::Relaxed) && n > 0 {
+            *self.reductions.lock().entry(pid).or_default() += n;
         }
     }
 

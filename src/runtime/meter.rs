@@ -4,7 +4,20 @@
 //!
 //! Invariant: counts only grow; readers take differences between two readings.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+thread_local! {
+    /// Reductions the slice running on this thread reported, until the process
+    /// parks (see [`take_slice_reductions`]).
+    static SLICE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The reductions reported on this thread since the last call: the slice that
+/// just ended (the observer's per-process counts).
+pub(crate) fn take_slice_reductions() -> u64 {
+    SLICE.with(|s| s.replace(0))
+}
 
 /// Reductions run and messages delivered since the runtime started.
 #[derive(Default)]
@@ -26,6 +39,7 @@ impl Meter {
     /// Adds `n` reductions (a body reports what a slice used).
     pub fn add_reductions(&self, n: u64) {
         self.reductions.fetch_add(n, Ordering::Relaxed);
+        SLICE.with(|s| s.set(s.get() + n));
     }
 
     /// Counts one delivered message.

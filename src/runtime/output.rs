@@ -7,4 +7,9 @@ pub trait OutputSink: Send + Sync + 'static {
     fn write_stdout(&self, text: &str);
     /// Writes `text` to standard error.
     fn write_stderr(&self, text: &str);
+    /// The width of the terminal standard output goes to, when it is one (charts
+    /// fit it); `None` otherwise.
+    fn columns(&self) -> Option<u16> {
+        None
+    }
 }

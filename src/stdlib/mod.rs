@@ -66,6 +66,8 @@ pub mod process;
 pub mod timer;
 pub mod system;
 pub mod iex_shell;
+pub mod iex_seq;
+pub mod sequence_chart;
 pub mod code;
 pub mod iex_docs;
 pub mod docs;
@@ -116,6 +118,7 @@ pub fn natives() -> NativeRegistry {
     timer::register(&mut reg);
     system::register(&mut reg);
     iex_shell::register(&mut reg);
+    iex_seq::register(&mut reg);
     code::register(&mut reg);
     iex_docs::register(&mut reg);
     tuple::register(&mut reg);

@@ -80,6 +80,10 @@ defmodule IEx.Helpers do
       flush/0      prints and removes every message in the shell's mailbox
       ets_tables/0 lists every ETS table
       ets_rows/1   prints the rows of an ETS table
+      seq/1        runs a function, then draws the messages it caused: seq(fn -> Agent.get(a, & &1) end)
+      tree/0,1     the supervision tree of live processes (or of one): tree(), tree(:my_sup)
+      timeline/1   runs a function, then draws the lifetimes of what it spawned
+      observer/0   a full-screen live view of processes, the tree and ETS tables (q returns)
     """)
 
     :"do not show this result in output"
@@ -258,6 +262,192 @@ defmodule IEx.Helpers do
       [x, y, z] -> pid(String.to_integer(x), String.to_integer(y), String.to_integer(z))
       _ -> raise ArgumentError, "pid/1 expects a string such as \"0.21.0\", got: #{inspect(string)}"
     end
+  end
+
+  @doc """
+  Runs `fun`, then prints a message sequence chart of everything it caused: one
+  lane per process (its registered name or pid, with the module it runs), an
+  arrow per message (GenServer and Agent calls, casts and replies labelled
+  `call :get`, `cast :reset`, `reply 1`), exit signals and `:DOWN`s, spawns,
+  links and exits marked, times in ms on the clock in force. Returns what `fun`
+  returned (or raises what it raised, after the chart).
+
+  Processes that `fun` did not reach (a ticker started earlier) are left out.
+  What `fun` set off goes on for 10 ms after it returns before the chart is drawn,
+  so replies in flight and exits it caused are in it.
+  """
+  def seq(fun) when is_function(fun, 0) do
+    started = :otplab_seq.start()
+
+    result =
+      try do
+        {:ok, fun.()}
+      catch
+        kind, reason -> {:raised, kind, reason, __STACKTRACE__}
+      end
+
+    Process.sleep(10)
+    Enum.each(:otplab_seq.chart(self(), started), &IO.puts/1)
+
+    case result do
+      {:ok, value} -> value
+      {:raised, kind, reason, stack} -> :erlang.raise(kind, reason, stack)
+    end
+  end
+
+  @doc """
+  Prints the supervision tree of every live supervisor that no other supervisor
+  supervises: each supervisor with its strategy and restart intensity, each child
+  with its id, registered name, pid, status, mailbox length and memory, children
+  that are supervisors drawn below them. Then the other live processes, with
+  their links. `tree(pid_or_name)` prints the tree under one process.
+  """
+  def tree do
+    supervisors = Enum.filter(Process.list(), &supervisor?/1)
+    supervised = Enum.flat_map(supervisors, fn sup -> for %{pid: pid} when is_pid(pid) <- tree_children(sup), do: pid end)
+    roots = Enum.reject(supervisors, &(&1 in supervised))
+    Enum.each(roots, &print_tree(&1, ""))
+    shown = roots ++ supervised
+
+    others =
+      for pid <- Process.list(), pid not in shown, pid != self(), not Enum.any?(supervisors, &(&1 == pid)), do: pid
+
+    if roots == [], do: IO.puts("no supervisors are running")
+
+    if others != [] do
+      IO.puts("other processes:")
+      Enum.each(others, fn pid -> IO.puts("  " <> process_line(pid) <> links_text(pid)) end)
+    end
+
+    :"do not show this result in output"
+  end
+
+  def tree(pid_or_name) do
+    pid = if is_pid(pid_or_name), do: pid_or_name, else: Process.whereis(pid_or_name)
+
+    cond do
+      pid == nil -> raise ArgumentError, "no process is registered as #{inspect(pid_or_name)}"
+      not Process.alive?(pid) -> raise ArgumentError, "#{inspect(pid)} is not alive"
+      true -> print_tree(pid, "")
+    end
+
+    :"do not show this result in output"
+  end
+
+  defp print_tree(pid, indent) do
+    if supervisor?(pid) do
+      IO.puts(indent <> process_line(pid) <> "  " <> supervisor_text(pid))
+      children = tree_children(pid)
+      last = length(children) - 1
+
+      children
+      |> Enum.with_index()
+      |> Enum.each(fn {child, i} ->
+        {branch, below} = if i == last, do: {"└─ ", "   "}, else: {"├─ ", "│  "}
+        id = if Map.has_key?(child, :id), do: "id " <> inspect(child.id) <> "  ", else: ""
+
+        case child.pid do
+          pid when is_pid(pid) ->
+            if supervisor?(pid) do
+              IO.write(indent <> branch <> id)
+              print_tree(pid, indent <> below)
+            else
+              IO.puts(indent <> branch <> id <> process_line(pid))
+            end
+
+          _ ->
+            IO.puts(indent <> branch <> id <> "not running")
+        end
+      end)
+    else
+      IO.puts(indent <> process_line(pid) <> links_text(pid))
+    end
+  end
+
+  defp supervisor?(pid), do: initial_module(pid) in [Supervisor.Server, DynamicSupervisor.Server]
+
+  defp initial_module(pid) do
+    case Process.info(pid, :dictionary) do
+      {:dictionary, dictionary} ->
+        case List.keyfind(dictionary, :"$initial_call", 0) do
+          {_, {module, _, _}} -> module
+          _ -> nil
+        end
+
+      _ ->
+        nil
+    end
+  end
+
+  # The supervisor's state (its children in start order), or nothing when it does
+  # not answer within a second.
+  defp supervisor_state(pid) do
+    try do
+      :sys.get_state(pid, 1000)
+    catch
+      :exit, _ -> nil
+    end
+  end
+
+  defp tree_children(pid) do
+    case supervisor_state(pid) do
+      %{children: children} -> children
+      _ -> []
+    end
+  end
+
+  defp supervisor_text(pid) do
+    case supervisor_state(pid) do
+      %{strategy: strategy, intensity: intensity, period: period} ->
+        "#{strategy}, at most #{intensity} restarts in #{period} s"
+
+      _ ->
+        "(busy: its state could not be read)"
+    end
+  end
+
+  defp process_line(pid) do
+    case Process.info(pid, [:registered_name, :status, :message_queue_len, :memory]) do
+      nil ->
+        inspect(pid) <> " (exited)"
+
+      info ->
+        name = if info[:registered_name] in [nil, []], do: "", else: inspect(info[:registered_name]) <> " "
+        module = initial_module(pid)
+        kind = if module, do: " " <> inspect(module), else: ""
+
+        name <> inspect(pid) <> kind <> "  " <> Atom.to_string(info[:status]) <>
+          ", mailbox #{info[:message_queue_len]}, " <> memory_text(info[:memory])
+    end
+  end
+
+  defp links_text(pid) do
+    case Process.info(pid, :links) do
+      {:links, []} -> ""
+      {:links, links} -> "  linked to " <> Enum.map_join(links, ", ", &inspect/1)
+      _ -> ""
+    end
+  end
+
+  defp memory_text(bytes) when bytes < 1024, do: "#{bytes} B"
+  defp memory_text(bytes), do: "#{Float.round(bytes / 1024, 1)} KB"
+
+  @doc """
+  Runs `fun`, then draws the lifetimes of the processes it spawned as lanes on a
+  time axis, as the grader draws a timed check. A command of the otplab prompt:
+  type `timeline(fn -> ... end)` alone on a line.
+  """
+  def timeline(fun) when is_function(fun, 0) do
+    raise RuntimeError, "timeline/1 draws on the terminal: type it alone at the otplab prompt"
+  end
+
+  @doc """
+  A full-screen live view of the processes (sortable by reductions, memory and
+  mailbox), the supervision tree and the ETS tables; `q` returns to the prompt.
+  A command of the otplab prompt: type `observer()` alone on a line.
+  """
+  def observer do
+    raise RuntimeError, "observer/0 takes over the terminal: type it alone at the otplab prompt"
   end
 
   @doc "Clears the terminal (home the cursor, erase the screen)."

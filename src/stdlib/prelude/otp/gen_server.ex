@@ -59,6 +59,9 @@ defmodule GenServer do
 
   # Runs in the new process: registers the name, calls init/1, acknowledges.
   defp init_it(parent, ack, name, module, init_arg) do
+    # As proc_lib does: what the process runs, for observers (tree/0, seq/1).
+    Process.put(:"$initial_call", {module, :init, 1})
+
     if register(name) do
       server = %{parent: parent, name: name, module: module}
 
