@@ -36,6 +36,7 @@ impl Runtime {
         let Some(entry) = self.entry(owner) else {
             return false;
         };
+        self.note_send(owner, &msg);
         let (delivered, ended) = entry.deliver_through_alias(r, msg);
         if ended {
             self.inner.aliases.lock().remove(&r);
