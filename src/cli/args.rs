@@ -130,8 +130,11 @@ pub enum Command {
     /// Run a script under many schedules to find a race: exit 1 with the seed and the
     /// failing interleaving when a run raises, exits abnormally or deadlocks, else 0.
     Explore {
-        /// The script (`.exs`).
+        /// The script (`.exs`), or a unit id followed by an answer file (explores
+        /// the unit's checks with the answer loaded).
         file: String,
+        /// With a unit id: the answer file.
+        answer: Option<String>,
         /// Schedules to try before declaring the script race-free.
         #[arg(long, value_name = "N", default_value_t = 300)]
         runs: usize,

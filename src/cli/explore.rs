@@ -41,23 +41,33 @@ impl OutputSink for Quiet {
 #[error("{0}")]
 struct Unrunnable(String);
 
-/// Runs `source` once under `policy` in a fresh session.
-fn run_once(source: &str, file: &str, policy: Box<dyn SchedulePolicy>, broken: &mut Option<String>) -> RunOutcome {
+/// Judges a run's value: `None` when it passed, else the failure's text.
+type Judge<'a> = dyn Fn(&Term) -> Option<String> + 'a;
+
+/// Runs `source` once under `policy` in a fresh session; `judge` reads its value.
+fn run_once(
+    source: &str,
+    file: &str,
+    judge: &Judge<'_>,
+    policy: Box<dyn SchedulePolicy>,
+    broken: &mut Option<String>,
+) -> RunOutcome {
+    let nothing = RunOutcome { failure: None, events: Vec::new() };
     let session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv: Vec::new() });
     let mut session = match session {
         Ok(s) => s,
         Err(e) => {
             *broken = Some(e.to_string());
-            return RunOutcome { failure: None, events: Vec::new() };
+            return nothing;
         }
     };
     session.set_source_file(file);
     if let Err(e) = session.runtime().schedule_with(policy) {
         *broken = Some(e.to_string());
-        return RunOutcome { failure: None, events: Vec::new() };
+        return nothing;
     }
     let failure = match session.run_script(source) {
-        Ok(Evaluation::Value(_)) => None,
+        Ok(Evaluation::Value(v)) => judge(&v),
         Ok(evaluation) => evaluation.raised_banner(),
         Err(e) => {
             *broken = Some(e.banner(file));
@@ -69,47 +79,100 @@ fn run_once(source: &str, file: &str, policy: Box<dyn SchedulePolicy>, broken: &
     RunOutcome { failure, events }
 }
 
-/// `otplab explore FILE`: returns the exit status (0 no failure, 1 a failure found).
-pub fn explore_command(file: &str, runs: usize, seed: Option<u64>) -> anyhow::Result<i32> {
-    let source = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+/// Explores `source` (named `file`): a replay of `seed`, or `runs` schedules.
+fn explore_source(source: &str, file: &str, judge: &Judge<'_>, runs: usize, seed: Option<u64>) -> anyhow::Result<Exploration> {
     let mut broken = None;
     let mut run = |policy| {
         if broken.is_some() {
             return RunOutcome { failure: None, events: Vec::new() };
         }
-        run_once(&source, file, policy, &mut broken)
+        run_once(source, file, judge, policy, &mut broken)
     };
     let result = match seed {
         Some(s) => exploration::replay(s, &mut run),
         None => exploration::explore(runs, DEFAULT_BASE_SEED, &mut run),
     };
-    if let Some(why) = broken {
-        return Err(Unrunnable(why).into());
+    match broken {
+        Some(why) => Err(Unrunnable(why).into()),
+        None => Ok(result),
     }
+}
+
+/// `otplab explore FILE`: returns the exit status (0 no failure, 1 a failure found).
+pub fn explore_command(file: &str, runs: usize, seed: Option<u64>) -> anyhow::Result<i32> {
+    let source = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+    let result = explore_source(&source, file, &|_| None, runs, seed)?;
+    Ok(print_result(file, &format!("otplab explore {file}"), &result, runs, seed))
+}
+
+/// Prints how an exploration ended; returns the exit status.
+fn print_result(name: &str, replay: &str, result: &Exploration, runs: usize, seed: Option<u64>) -> i32 {
     match result {
         Exploration::Passed { runs, distinct } => {
             let what = if seed.is_some() { "the replayed run".to_string() } else { format!("{runs} runs") };
-            println!("explore {file}: no failure in {what}; {distinct} distinct interleavings tried");
-            Ok(0)
+            println!("explore {name}: no failure in {what}; {distinct} distinct interleavings tried");
+            0
         }
         Exploration::Failed { found, distinct } => {
             let header = match seed {
-                Some(s) => format!("explore {file}: the run of seed {s} fails"),
+                Some(s) => format!("explore {name}: the run of seed {s} fails"),
                 None => format!(
-                    "explore {file}: run {} of at most {runs} failed ({distinct} distinct interleavings tried)",
+                    "explore {name}: run {} of at most {runs} failed ({distinct} distinct interleavings tried)",
                     found.run
                 ),
             };
             println!("{header}");
-            print!("{}", failure_report(file, &found));
-            Ok(1)
+            print!("{}", failure_report(replay, found));
+            1
         }
+    }
+}
+
+/// `otplab explore UNIT_ID ANSWER`: explores each check of the unit that judges a
+/// value (ratio checks compare costs, not outcomes, and are left out) with the
+/// answer loaded, stopping at the first check a schedule fails.
+pub fn explore_unit_command(unit_id: &str, answer_path: &str, runs: usize, seed: Option<u64>) -> anyhow::Result<i32> {
+    let catalog = super::grade::load_catalog()?;
+    let entry = catalog.get(unit_id).with_context(|| format!("no unit {unit_id:?} (see `otplab drills`)"))?;
+    let answer = std::fs::read_to_string(answer_path).with_context(|| format!("could not read {answer_path}"))?;
+    let mut prefix = String::new();
+    for (_, source) in catalog.preload_sources(&entry.unit)? {
+        prefix.push_str(&source);
+        prefix.push('\n');
+    }
+    prefix.push_str(&answer);
+    prefix.push('\n');
+    for check in entry.unit.checks.iter().filter(|c| c.ratio.is_none()) {
+        let program = crate::course::probe::probe_source(check, &catalog.fixtures_dir());
+        let source = format!("{prefix}{program}");
+        let judge = |value: &Term| check_failure(&check.id, value);
+        let name = format!("{unit_id} check {}", check.id);
+        let result = explore_source(&source, answer_path, &judge, runs, seed)?;
+        let replay = format!("otplab explore {unit_id} {answer_path}");
+        let status = print_result(&name, &replay, &result, runs, seed);
+        if status != 0 {
+            return Ok(status);
+        }
+    }
+    Ok(0)
+}
+
+/// What a check's probe returned, as a failure (`None`: the check passed).
+fn check_failure(id: &str, value: &Term) -> Option<String> {
+    use crate::course::probe::{Outcome, read_outcome};
+    match read_outcome(value) {
+        Some(Outcome::Value { ok: true, .. } | Outcome::Raised { ok: true, .. } | Outcome::Exited { ok: true, .. }) => None,
+        Some(Outcome::Value { value, .. }) => Some(format!("check {id} got the wrong value: {value}")),
+        Some(Outcome::Raised { module, message, .. }) => Some(format!("check {id} raised {module}: {message}")),
+        Some(Outcome::Exited { reason, .. }) => Some(format!("check {id} exited: {reason}")),
+        Some(Outcome::Thrown { value }) => Some(format!("check {id} threw {value}")),
+        None => Some(format!("check {id} returned {}", crate::term::inspect::inspect(value))),
     }
 }
 
 /// The report of a failure: the seed, what went wrong, the shrunk interleaving and
 /// how to replay it. The same for a found failure and its replay by seed.
-pub fn failure_report(file: &str, found: &FoundFailure) -> String {
+pub fn failure_report(replay: &str, found: &FoundFailure) -> String {
     let mut out = String::new();
     let how = found.strategy.map_or_else(|| "the run queue's own order".to_string(), |s| s.label());
     let _ = writeln!(out, "seed: {} ({how})", found.seed);
@@ -122,7 +185,7 @@ pub fn failure_report(file: &str, found: &FoundFailure) -> String {
         found.deviations_after, found.deviations_before, found.shrink_runs
     );
     out.push_str(&interleaving(&found.events));
-    let _ = writeln!(out, "replay: otplab explore {file} --seed {}", found.seed);
+    let _ = writeln!(out, "replay: {replay} --seed {}", found.seed);
     out
 }
 
@@ -131,6 +194,9 @@ pub fn failure_report(file: &str, found: &FoundFailure) -> String {
 /// process registered, if any.
 struct Lanes {
     label: BTreeMap<Pid, String>,
+    /// References seen so far, as inspected; shown by their index (`#Reference<1>`),
+    /// so a report does not change when the prelude makes one more reference.
+    refs: std::cell::RefCell<Vec<String>>,
     /// `#PID<0.N.0>` texts and their labels, longest first (so `0.11` never
     /// replaces part of `0.110`).
     texts: Vec<(String, String)>,
@@ -177,7 +243,7 @@ impl Lanes {
         let mut texts: Vec<(String, String)> =
             label.iter().map(|(p, l)| (crate::term::inspect::inspect(&Term::Pid(*p)), l.clone())).collect();
         texts.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-        Lanes { label, texts }
+        Lanes { label, refs: std::cell::RefCell::default(), texts }
     }
 
     fn name(&self, pid: Pid) -> String {
@@ -190,10 +256,36 @@ impl Lanes {
         for (pid_text, label) in &self.texts {
             text = text.replace(pid_text.as_str(), label);
         }
+        text = self.number_refs(&text);
+        text = shorten_funs(&text);
         if text.chars().count() > MAX_MESSAGE {
             text = text.chars().take(MAX_MESSAGE - 1).collect::<String>() + "…";
         }
         text
+    }
+
+    /// `text` with each `#Reference<...>` replaced by its number of appearance.
+    fn number_refs(&self, text: &str) -> String {
+        const OPEN: &str = "#Reference<";
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find(OPEN) {
+            let Some(len) = rest[at..].find('>') else { break };
+            let whole = &rest[at..at + len + 1];
+            let mut refs = self.refs.borrow_mut();
+            let n = match refs.iter().position(|r| r == whole) {
+                Some(i) => i + 1,
+                None => {
+                    refs.push(whole.to_string());
+                    refs.len()
+                }
+            };
+            out.push_str(&rest[..at]);
+            out.push_str(&format!("{OPEN}{n}>"));
+            rest = &rest[at + len + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// A message as a reader of OTP code names it: `call {:get, ...}`, `cast ...`,
@@ -207,7 +299,14 @@ impl Lanes {
             if t.len() == 2 && tag("$gen_cast") {
                 return format!("cast {}", self.show(&t[1]));
             }
-            if t.len() == 2 && matches!(t[0], Term::Ref(_)) {
+            // A reply is tagged with the call's reference, or (OTP 24+) with
+            // `[:alias | ref]`.
+            let reply_tag = match &t[0] {
+                Term::Ref(_) => true,
+                Term::Cons(c) => c.head.is_atom_named("alias") && matches!(c.tail, Term::Ref(_)),
+                _ => false,
+            };
+            if t.len() == 2 && reply_tag {
                 return format!("reply {}", self.show(&t[1]));
             }
             if t.len() == 5 && tag("DOWN") {
@@ -216,6 +315,22 @@ impl Lanes {
         }
         self.show(m)
     }
+}
+
+/// `text` with each `#Function<...>` written `fn`: a function's identity says
+/// nothing about the interleaving, and its text changes with the compiler.
+fn shorten_funs(text: &str) -> String {
+    const OPEN: &str = "#Function<";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        let Some(len) = rest[at..].find('>') else { break };
+        out.push_str(&rest[..at]);
+        out.push_str("fn");
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The numbered events of a run, with the scheduler's departures from the run

@@ -65,7 +65,10 @@ pub fn main() -> i32 {
             &test::TestOptions { seed, trace, only, exclude, include, max_failures },
             clock.into(),
         ),
-        Some(args::Command::Explore { file, runs, seed }) => explore::explore_command(&file, runs, seed),
+        Some(args::Command::Explore { file, answer: None, runs, seed }) => explore::explore_command(&file, runs, seed),
+        Some(args::Command::Explore { file, answer: Some(answer), runs, seed }) => {
+            explore::explore_unit_command(&file, &answer, runs, seed)
+        }
         Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
             course::lint_command(&units, dir.as_deref())
         }
