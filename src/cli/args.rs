@@ -130,6 +130,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ClockArg::Real)]
         clock: ClockArg,
     },
+    /// Run a script under many schedules to find a race: exit 1 with the seed and the
+    /// failing interleaving when a run raises, exits abnormally or deadlocks, else 0.
+    Explore {
+        /// The script (`.exs`), or a unit id followed by an answer file (explores
+        /// the unit's checks with the answer loaded).
+        file: String,
+        /// With a unit id: the answer file.
+        answer: Option<String>,
+        /// Schedules to try before declaring the script race-free.
+        #[arg(long, value_name = "N", default_value_t = 300)]
+        runs: usize,
+        /// Replay the one run of this seed (as printed by a failure).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
     /// Commands for course authors.
     Course {
         /// What to do.

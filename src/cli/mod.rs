@@ -9,6 +9,7 @@
 //! - [`grade`]: `otplab grade` and `otplab check`.
 //! - [`course`]: `otplab drills` and `otplab course lint`.
 //! - [`drill`]: `otplab drill ID`, the learner's REPL with a unit loaded.
+//! - [`explore`]: `otplab explore FILE`, the schedule explorer that finds races.
 //! - [`watch`]: `otplab check ID FILE --watch`, re-checking on save.
 //! - [`present`]: `otplab present` and `otplab drill ID --step`, the step mode.
 //! - [`steps`]: cutting a script into steps.
@@ -23,6 +24,7 @@ pub mod args;
 pub mod completion;
 pub mod course;
 pub mod drill;
+pub mod explore;
 pub mod grade;
 pub mod keys;
 pub mod observer;
@@ -66,6 +68,10 @@ pub fn main() -> i32 {
             &test::TestOptions { seed, trace, only, exclude, include, max_failures },
             clock.into(),
         ),
+        Some(args::Command::Explore { file, answer: None, runs, seed }) => explore::explore_command(&file, runs, seed),
+        Some(args::Command::Explore { file, answer: Some(answer), runs, seed }) => {
+            explore::explore_unit_command(&file, &answer, runs, seed)
+        }
         Some(args::Command::Course { action: args::CourseAction::Lint { units, course: dir } }) => {
             course::lint_command(&units, dir.as_deref())
         }

@@ -39,6 +39,7 @@ impl Runtime {
         if self.inner.journal.sequence_is_on() {
             self.inner.journal.sent(self.now_ms(), owner, &msg, true);
         }
+        self.note_send(owner, &msg);
         let (delivered, ended) = entry.deliver_through_alias(r, msg);
         if ended {
             self.inner.aliases.lock().remove(&r);

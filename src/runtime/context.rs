@@ -73,7 +73,9 @@ impl ProcessContext {
     /// resets the save index. `Term::Nil` is never queued by the runtime, but the
     /// VM only calls this after a successful peek; an empty scan yields `[]`.
     pub fn recv_accept(&mut self) -> Term {
-        self.entry.state.lock().mailbox.accept().unwrap_or(Term::Nil)
+        let message = self.entry.state.lock().mailbox.accept().unwrap_or(Term::Nil);
+        self.runtime.note_receive(self.pid, &message);
+        message
     }
 
     /// Leaves the message at the save index in the mailbox and moves to the next.

@@ -20,8 +20,16 @@ const SOLO_SLICES: u32 = 16;
 /// that never waits (a runaway loop) can still be killed between slices.
 pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext) {
     let clock = cx.runtime().clock();
+    // Only when a scheduling policy is installed (the explorer); otherwise `None`
+    // and every slice runs as tokio orders it, with a full budget.
+    let turnstile = cx.runtime().turnstile();
+    let pid = cx.pid();
     let mut solo = 0u32;
     let (reason, by_signal) = loop {
+        let budget = match &turnstile {
+            Some(t) => t.enter(pid).await,
+            None => SLICE_REDUCTIONS,
+        };
         if let Some(reason) = cx.check_signals() {
             break (reason, true);
         }
@@ -29,7 +37,7 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
         cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // A panicking body is a bug in the VM; contain it to this process so the
         // session (and anyone awaiting the process) sees an exit instead of a hang.
-        let step = match catch_unwind(AssertUnwindSafe(|| body.run(&mut cx, SLICE_REDUCTIONS))) {
+        let step = match catch_unwind(AssertUnwindSafe(|| body.run(&mut cx, budget))) {
             Ok(step) => step,
             Err(payload) => {
                 let what = payload
@@ -55,6 +63,9 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
                 }
                 solo = 0;
                 cx.park(Status::Runnable, body.heap_bytes());
+                if let Some(t) = &turnstile {
+                    t.leave(pid, true);
+                }
                 pause_after_slice(clock).await;
             }
             Step::Wait { deadline_ms } => {
@@ -62,6 +73,9 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
                 let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
                 cx.park(Status::Waiting, body.heap_bytes() + timer);
                 cx.entry().ready.down();
+                if let Some(t) = &turnstile {
+                    t.leave(pid, false);
+                }
                 let timed = &cx.runtime().inner.timed_waits;
                 if deadline_ms.is_some() {
                     timed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -81,6 +95,11 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
     // Free the body (the VM's frames) before the exit signals go out.
     drop(body);
     cx.finish(reason, by_signal);
+    // After the exit signals went out, so the processes they woke are counted
+    // before the next decision.
+    if let Some(t) = &turnstile {
+        t.leave(pid, false);
+    }
 }
 
 /// The boxed timer a wait with a deadline allocates (see [`wait`]).

@@ -15,6 +15,9 @@ pub enum RuntimeError {
     /// The runtime shut down before the awaited process exited.
     #[error("the runtime shut down before process {0:?} exited")]
     Stopped(Pid),
+    /// A scheduling policy could not be installed (see `super::schedule`).
+    #[error("cannot schedule with a policy: {0}")]
+    Schedule(&'static str),
 }
 
 /// Why `Process.register/2` or `Process.unregister/1` failed.

@@ -30,6 +30,8 @@ impl Runtime {
         }
         st.name = Some(name);
         names.insert(name, pid);
+        drop(st);
+        self.note_register(pid, name);
         Ok(())
     }
 

@@ -134,6 +134,7 @@ impl Runtime {
         self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
         self.inner.journal.exited(pid, self.now_ms(), &reason, name);
+        self.note_exit(pid, &reason);
         if let Some(name) = name {
             let mut names = self.inner.names.lock();
             if names.get(&name) == Some(&pid) {

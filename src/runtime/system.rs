@@ -94,6 +94,8 @@ pub(crate) struct Inner {
     max_binary: AtomicU64,
     /// Where the session's code may read and write (`None`: anywhere).
     pub(crate) confinement: RwLock<Option<Arc<super::confinement::Confinement>>>,
+    /// The scheduling policy's gate, once one is installed (see `super::schedule`).
+    pub(crate) turnstile: std::sync::OnceLock<Arc<super::schedule::Turnstile>>,
 }
 
 impl Drop for Inner {
@@ -173,6 +175,7 @@ impl Runtime {
             shell_results: Mutex::new(Vec::new()),
             max_binary: AtomicU64::new(u64::MAX),
             confinement: RwLock::new(None),
+            turnstile: std::sync::OnceLock::new(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -439,6 +442,7 @@ impl Runtime {
         let entry = self.register_entry(pid);
         let parent = opts.link_to.or(opts.monitor_by).or_else(super::journal::running);
         self.inner.journal.spawned(pid, self.now_ms(), parent);
+        self.note_spawn(pid);
         if let Some(parent) = opts.link_to {
             self.link_newborn(pid, parent);
         }
@@ -479,6 +483,7 @@ impl Runtime {
     /// on BEAM; the result says whether it was queued.
     pub fn send(&self, to: Pid, msg: Term) -> bool {
         self.inner.meter.add_message();
+        self.note_send(to, &msg);
         match self.entry(to) {
             Some(entry) => {
                 if self.inner.journal.sequence_is_on() {
