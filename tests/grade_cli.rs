@@ -97,6 +97,11 @@ fn every_sample_answer_gets_its_declared_verdict() {
     // The adversarial answers tried to write these; grading confines them.
     assert!(!root().join("src/otplab_adversarial_write.rs").exists());
     assert!(!std::env::temp_dir().join("otplab_adversarial_write").exists());
+    for written in ["otplab_adversarial_counter.txt", "otplab_adversarial_table.txt", "otplab_adversarial_metrics.bin"] {
+        assert!(!root().join(written).exists(), "{written} was written");
+    }
+    // agent-counter's attack tried to overwrite the progress file of this data dir.
+    assert!(!data_dir("json").join("otplab").join("progress.ron").exists());
 }
 
 #[test]
