@@ -97,6 +97,11 @@ fn every_sample_answer_gets_its_declared_verdict() {
     // The adversarial answers tried to write these; grading confines them.
     assert!(!root().join("src/otplab_adversarial_write.rs").exists());
     assert!(!std::env::temp_dir().join("otplab_adversarial_write").exists());
+    for written in ["otplab_adversarial_counter.txt", "otplab_adversarial_table.txt", "otplab_adversarial_metrics.bin"] {
+        assert!(!root().join(written).exists(), "{written} was written");
+    }
+    // agent-counter's attack tried to overwrite the progress file of this data dir.
+    assert!(!data_dir("json").join("otplab").join("progress.ron").exists());
 }
 
 #[test]
@@ -239,4 +244,49 @@ fn course_lint_reports_every_unit() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("ok   tasks-awaited            reference passes 5/5 checks"), "{text}");
     otplab("lint").args(["course", "lint", "no-such-unit"]).assert().code(2);
+}
+
+/// The timed and ratio units judge virtual time and counted cost, never the wall
+/// clock: 24 gradings, four at a time (a busy machine), give one verdict per answer.
+#[test]
+fn parallel_gradings_of_timed_units_agree() {
+    let answers = [
+        ("tasks-awaited", "correct_async_stream.exs"),
+        ("tasks-awaited", "wrong_sleep_once.exs"),
+        ("ets-performance", "correct_calls_and_monotonic_time.exs"),
+        ("ets-performance", "wrong_ets_through_the_server.exs"),
+        ("traffic-light", "correct_colour_tagged_ticks.exs"),
+        ("cached-api-client", "wrong_ttl_in_ms.exs"),
+    ];
+    // What a run of one answer concluded: the exit code and, per check, its
+    // status, failure kind and detail (virtual elapsed time and ratio included).
+    let verdict = |unit: &str, file: &str| -> String {
+        let (code, report) = grade_json(unit, &root().join("fixtures/answers").join(unit).join(file));
+        let checks = report["checks"].as_array().cloned().unwrap_or_default();
+        let lines: Vec<String> =
+            checks.iter().map(|c| format!("{} {} {} {}", c["id"], c["status"], c["kind"], c["detail"])).collect();
+        format!("exit {code}\n{}", lines.join("\n"))
+    };
+    // 24 gradings (each answer four times) on four threads, each grading its own
+    // otplab process: four at once, the machine kept busy throughout.
+    let queue = std::sync::Mutex::new((0..24).map(|n| n % answers.len()).collect::<Vec<_>>());
+    let seen = std::sync::Mutex::new(vec![Vec::<String>::new(); answers.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                while let Some(i) = queue.lock().expect("queue").pop() {
+                    let (unit, file) = answers[i];
+                    let text = verdict(unit, file);
+                    seen.lock().expect("verdicts")[i].push(text);
+                }
+            });
+        }
+    });
+    let seen = seen.into_inner().expect("verdicts");
+    let total: usize = seen.iter().map(Vec::len).sum();
+    assert_eq!(total, 24);
+    for ((unit, file), verdicts) in answers.iter().zip(&seen) {
+        assert!(verdicts.iter().all(|v| v == &verdicts[0]), "{unit}/{file} got different verdicts:\n{}", verdicts.join("\n---\n"));
+        assert!(!verdicts[0].starts_with("exit 2"), "{unit}/{file} could not be graded: {}", verdicts[0]);
+    }
 }

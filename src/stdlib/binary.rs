@@ -111,9 +111,10 @@ fn list_to_bin(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     super::erlang::iolist_bytes(&a[0], &mut out).ok_or_else(badarg)?;
     Ok(Term::bytes(out))
 }
-fn copy(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn copy(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let b = bytes(&a[0])?;
     let n = a.get(1).map_or(Some(1), index).ok_or_else(badarg)?;
+    super::allocation::binary_fits(cx, (b.len() as u64).saturating_mul(n as u64))?;
     Ok(Term::bytes(b.repeat(n)))
 }
 fn match_(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

@@ -76,10 +76,11 @@ fn wrap(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         t => Term::list(vec![t.clone()]),
     })
 }
-fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[1])
         .filter(|n| *n < (1 << 26))
         .ok_or_else(|| function_clause("List", "duplicate", 2))?;
+    super::allocation::list_fits(cx, n as u64)?;
     Ok(Term::list(vec![a[0].clone(); n]))
 }
 fn insert_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

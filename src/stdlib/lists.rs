@@ -79,7 +79,7 @@ fn usort(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     xs.dedup_by(|y, x| x.loose_eq(y));
     Ok(Term::list(xs))
 }
-fn seq(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn seq(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (from, to) = (small_int(&a[0]), small_int(&a[1]));
     let step = a.get(2).map(small_int).unwrap_or(Some(1));
     let (Some(from), Some(to), Some(step)) = (from, to, step) else {
@@ -92,6 +92,7 @@ fn seq(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         return Ok(Term::list(vec![Term::Int(from)]));
     }
     let count = ((to - from) / step + 1).max(0);
+    super::allocation::list_fits(cx, count as u64)?;
     if count > (1 << 26) {
         return Err(Control::Raise(Raise::error(Term::atom("system_limit"))));
     }
@@ -237,10 +238,11 @@ fn zip(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
             .collect(),
     ))
 }
-fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[0])
         .filter(|n| *n < (1 << 26))
         .ok_or_else(|| clause("duplicate", 2))?;
+    super::allocation::list_fits(cx, n as u64)?;
     Ok(Term::list(vec![a[1].clone(); n]))
 }
 fn split(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

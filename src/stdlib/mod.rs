@@ -27,6 +27,7 @@ use crate::vm::NativeRegistry;
 // First-order natives (no function arguments): one file per module, plus the
 // shared argument decoding, arithmetic and range reading they are built on.
 pub mod argument;
+pub mod allocation;
 /// Arithmetic lives with the VM (its `Op` instruction uses it); natives share it.
 pub use crate::vm::arith;
 pub mod atom;

@@ -391,11 +391,12 @@ fn pad_leading(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn pad_trailing(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     pad(a, "pad_trailing", false)
 }
-fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = a[0]
         .as_bytes()
         .ok_or_else(|| arg_error(1, "not a binary"))?;
     let n = index(&a[1]).ok_or_else(|| arg_error(2, "out of range"))?;
+    super::allocation::binary_fits(cx, (s.len() as u64).saturating_mul(n as u64))?;
     if s.len().saturating_mul(n) > (1 << 30) {
         return Err(Control::Raise(crate::vm::Raise::error(Term::atom(
             "system_limit",

@@ -37,10 +37,11 @@ fn delete_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     xs.remove(i);
     Ok(Term::tuple(xs))
 }
-fn duplicate(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[1])
         .filter(|n| *n < (1 << 24))
         .ok_or_else(|| arg_error(1, "out of range"))?;
+    super::allocation::tuple_fits(cx, n as u64)?;
     Ok(Term::tuple(vec![a[0].clone(); n]))
 }
 fn fold(

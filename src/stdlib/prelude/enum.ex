@@ -648,7 +648,14 @@ defmodule Enum do
 
   @doc "The elements as a list."
   def to_list(list) when is_list(list), do: list
-  def to_list(%Range{} = range), do: :lists.reverse(reduce(range, [], fn x, acc -> [x | acc] end))
+  # One native call builds the list, so its size is checked against the session's
+  # memory limit before anything is allocated (a huge range is a SystemLimitError).
+  def to_list(%Range{first: first, step: step} = range) do
+    case Range.size(range) do
+      0 -> []
+      size -> :lists.seq(first, first + (size - 1) * step, step)
+    end
+  end
   def to_list(enumerable), do: :lists.reverse(reduce(enumerable, [], fn x, acc -> [x | acc] end))
 
   @doc "The elements in reverse order."
