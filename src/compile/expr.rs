@@ -1078,6 +1078,12 @@ impl<'m> Compiler<'m> {
                         NodeKind::Atom(a) => Atom::new(a),
                         _ => self.module.name.unwrap_or(ATOMS.nil),
                     };
+                    // `&Kernel.max/2` is Elixir's `&:erlang.max/2` (Kernel inlines its BIFs).
+                    if module.as_str() == "Elixir.Kernel"
+                        && let Some(bif) = super::capture::kernel_inline(name, arity)
+                    {
+                        return self.constant(b, export_fun(Atom::new("erlang"), Atom::new(bif), arity));
+                    }
                     return self.constant(b, export_fun(module, Atom::new(name), arity));
                 }
                 NodeKind::Var(name) | NodeKind::Call { target: CallTarget::Local(name), .. } => {
@@ -1094,10 +1100,19 @@ impl<'m> Compiler<'m> {
                             None => {}
                         }
                     }
+                    if let Some(bif) = super::capture::kernel_inline(name, arity) {
+                        return self.constant(b, export_fun(Atom::new("erlang"), Atom::new(bif), arity));
+                    }
                     return self.constant(b, export_fun(Atom::new("Elixir.Kernel"), Atom::new(name), arity));
                 }
                 _ => {}
             }
+        }
+        // `&String.upcase(&1)`, `&(&1 + &2)`: a call of its placeholders in order is a
+        // capture by name, as in Elixir.
+        let is_local = |name: &str, arity: u32| self.module.name.is_some() && self.module.locals.contains_key(&(name.to_string(), arity));
+        if let Some(named) = super::capture::named_capture(inner, is_local) {
+            return self.capture(b, span, &named);
         }
         self.capture_expr(b, span, inner)
     }
@@ -1376,10 +1391,21 @@ fn access_path(n: &Node) -> Option<(Node, Vec<Node>)> {
 
 /// Parses `YYYY-MM-DD` into a `%Date{}` struct term.
 pub fn parse_date(s: &str) -> Option<Term> {
-    let mut it = s.trim().splitn(3, '-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
+    // ISO 8601 as Calendar.ISO reads it: `[-]YYYY-MM-DD`, the year at least four
+    // digits (a leading `-` is a year before 0000), month and day two digits each.
+    let s = s.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let mut it = s.splitn(3, '-');
+    let digits = |p: &str, min: usize, max: usize| {
+        (p.len() >= min && p.len() <= max && p.bytes().all(|c| c.is_ascii_digit())).then(|| p.parse::<i64>().ok()).flatten()
+    };
+    let y = digits(it.next()?, 4, 18)?;
+    let y = if negative { -y } else { y };
+    let m = digits(it.next()?, 2, 2)?;
+    let d = digits(it.next()?, 2, 2)?;
     if !crate::term::calendar::valid_date(y, m, d) {
         return None;
     }

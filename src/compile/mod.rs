@@ -2,6 +2,7 @@
 //!
 //! - [`error`]: [`CompileError`] with Elixir's wording and a position.
 //! - [`builder`]: [`builder::FunBuilder`], one function's instructions, registers and scopes.
+//! - [`capture`]: what `&...` names (Kernel's BIFs as `:erlang`'s, calls of `&1..&n`).
 //! - [`expr`]: expressions, calls, operators, closures, tail positions.
 //! - [`pattern`]: patterns (`=`, clause heads, `receive`), guards.
 //! - [`control`]: `case`, `cond`, `if`, `with`, `try`, `receive`, `for`.
@@ -14,6 +15,7 @@
 //! zero-arity [`FunCode`] whose `defmodule`s install their modules when reached.
 
 pub mod builder;
+pub mod capture;
 pub mod comprehension;
 pub mod control;
 pub mod error;

@@ -11,6 +11,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("timer.ex", include_str!("prelude/timer.ex")),
     ("lists.ex", include_str!("prelude/lists.ex")),
     ("string_io.ex", include_str!("prelude/string_io.ex")),
+    ("io.ex", include_str!("prelude/io.ex")),
     ("iex_helpers.ex", include_str!("prelude/iex_helpers.ex")),
     ("function.ex", include_str!("prelude/function.ex")),
     ("range.ex", include_str!("prelude/range.ex")),

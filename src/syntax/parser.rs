@@ -608,10 +608,12 @@ impl<'t> Parser<'t> {
                             let span = lhs.span;
                             lhs = self.remote_call(lhs, name.clone(), span)?;
                         }
-                        // `Kernel.+(1, 2)`: an operator named as a function, only with parentheses.
+                        // `Kernel.+(1, 2)`: an operator named as a function, only with
+                        // parentheses, or captured by name and arity (`&Kernel.+/2`).
                         Tok::Op(op)
                             if op.chars().all(char::is_alphabetic)
-                                || matches!(self.peek_at(1).kind, Tok::LParen) =>
+                                || matches!(self.peek_at(1).kind, Tok::LParen)
+                                || matches!(&self.peek_at(1).kind, Tok::Op("/")) =>
                         {
                             self.advance();
                             let span = lhs.span;

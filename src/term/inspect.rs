@@ -231,6 +231,9 @@ enum Layout {
     Wrapped { prefix: &'static str, suffix: &'static str, inner: Box<Layout> },
     /// `first..last` or `first..last//step`.
     Range { show_step: bool },
+    /// `#Stream<[enum: E, funs: [f1, f2]]>`: the docs are the enum's, then the funs'
+    /// (already in application order).
+    Stream,
 }
 
 impl Layout {
@@ -252,6 +255,20 @@ impl Layout {
             }
             Layout::Container { left, right, parts, truncated, mode } => {
                 container_doc(left, right, parts, docs, truncated, mode)
+            }
+            Layout::Stream => {
+                let mut it = docs.into_iter();
+                let enum_doc = it.next().unwrap_or(Doc::Nil);
+                let fun_docs: Vec<Doc> = it.collect();
+                let funs = if fun_docs.is_empty() {
+                    Doc::text("[]")
+                } else {
+                    let parts = fun_docs.iter().map(|_| Part::Plain).collect();
+                    container_doc("[".into(), "]", parts, fun_docs, false, BreakMode::Maybe)
+                };
+                let parts = vec![Part::Keyword("enum:".into()), Part::Keyword("funs:".into())];
+                let inner = container_doc("[".into(), "]", parts, vec![enum_doc, funs], false, BreakMode::Strict);
+                Doc::concat(vec![Doc::text("#Stream<"), inner, Doc::text(">")])
             }
         }
     }
@@ -576,6 +593,22 @@ fn structure<'a>(t: &'a Term, map: &'a TermMap, name: Atom, ctx: Ctx, opts: &Ins
                     docs: Vec::new(),
                     layout: Layout::Range { show_step },
                 });
+            }
+        }
+        // `Inspect.Stream`: the source and the stages, oldest first (the struct keeps
+        // them newest first, as Elixir's does).
+        "Elixir.Stream" => {
+            if let (Some(source), Some(mut cur)) = (t.map_get_atom("enum"), t.map_get_atom("funs")) {
+                let mut stages = Vec::new();
+                while let Term::Cons(cell) = cur {
+                    stages.push((&cell.head, ctx));
+                    cur = &cell.tail;
+                }
+                if matches!(cur, Term::Nil) {
+                    let mut slots = vec![(source, ctx)];
+                    slots.extend(stages.into_iter().rev());
+                    return Expanded::Frame(Frame { slots, docs: Vec::new(), layout: Layout::Stream });
+                }
             }
         }
         "Elixir.Date" => {

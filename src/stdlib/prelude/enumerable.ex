@@ -29,6 +29,7 @@ defmodule Enumerable do
     end
   end
 
+  def reduce(%Stream{reduce: nil, enum: enum}, acc, fun), do: reduce(enum, acc, fun)
   def reduce(%Stream{reduce: reducer}, acc, fun), do: reducer.(acc, fun)
   def reduce(%MapSet{map: map}, acc, fun), do: reduce_list(:maps.keys(map), acc, fun)
   def reduce(%File.Stream{path: path}, acc, fun), do: reduce_list(:otplab_file.read_lines(path), acc, fun)

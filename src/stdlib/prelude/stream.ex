@@ -1,10 +1,13 @@
 defmodule Stream do
   @moduledoc """
-  Lazy enumerables. A stream is `%Stream{reduce: reducer}` where `reducer` is a
-  function of two arguments implementing Elixir's reducer protocol (see
-  `Enumerable`): `reducer.({:cont | :halt | :suspend, acc}, fun)` returns
-  `{:done, acc}`, `{:halted, acc}` or `{:suspended, acc, continuation}`.
-  Nothing runs until an `Enum` function (or `Stream.run/1`) reduces the stream.
+  Lazy enumerables. As in Elixir, a stage (`map`, `filter`, `take`, ...) returns a
+  `%Stream{}` and a source or a combinator (`unfold`, `resource`, `zip`,
+  `transform`, ...) returns a reducer function: a function of two arguments
+  implementing Elixir's reducer protocol (see `Enumerable`):
+  `reducer.({:cont | :halt | :suspend, acc}, fun)` returns `{:done, acc}`,
+  `{:halted, acc}` or `{:suspended, acc, continuation}`. A `%Stream{}` runs its
+  `reduce` field, the reducer of its newest stage (nil: the stream is its `enum`
+  as is). Nothing runs until an `Enum` function (or `Stream.run/1`) reduces it.
 
   Three building blocks, each written once:
   - element-wise stages (`map`, `filter`, ...) wrap the downstream reducer;
@@ -16,22 +19,27 @@ defmodule Stream do
     source with a suspending "puller" (`pull/1`).
   """
 
-  defstruct reduce: nil
+  # Elixir's fields, then `reduce`. `enum` and `funs` hold what Elixir's hold — the
+  # source under every stage, and one function per stage, newest first — so a
+  # stream inspects as Elixir's (`#Stream<[enum: 1..3, funs: [...]]>`).
+  defstruct enum: nil, funs: [], accs: [], done: nil, reduce: nil
+
+  # A new stage over `enumerable` whose reducer is `reducer`.
+  defp lazy(%Stream{enum: enum, funs: funs}, reducer), do: %Stream{enum: enum, funs: [reducer | funs], reduce: reducer}
+  defp lazy(enumerable, reducer), do: %Stream{enum: enumerable, funs: [reducer], reduce: reducer}
 
   # ---------------------------------------------------------------- element-wise stages
 
   @doc "Lazily maps `fun` over the elements."
   def map(enumerable, fun) do
-    %Stream{reduce: fn acc, down -> Enumerable.reduce(enumerable, acc, fn x, a -> down.(fun.(x), a) end) end}
+    lazy(enumerable, fn acc, down -> Enumerable.reduce(enumerable, acc, fn x, a -> down.(fun.(x), a) end) end)
   end
 
   @doc "Lazily keeps the elements for which `fun` is truthy."
   def filter(enumerable, fun) do
-    %Stream{
-      reduce: fn acc, down ->
-        Enumerable.reduce(enumerable, acc, fn x, a -> if fun.(x), do: down.(x, a), else: {:cont, a} end)
-      end
-    }
+    lazy(enumerable, fn acc, down ->
+      Enumerable.reduce(enumerable, acc, fn x, a -> if fun.(x), do: down.(x, a), else: {:cont, a} end)
+    end)
   end
 
   @doc "Lazily drops the elements for which `fun` is truthy."
@@ -39,7 +47,7 @@ defmodule Stream do
 
   @doc "Lazily calls `fun` on each element as it passes."
   def each(enumerable, fun) do
-    %Stream{reduce: fn acc, down -> Enumerable.reduce(enumerable, acc, fn x, a -> fun.(x); down.(x, a) end) end}
+    lazy(enumerable, fn acc, down -> Enumerable.reduce(enumerable, acc, fn x, a -> fun.(x); down.(x, a) end) end)
   end
 
   @doc "Runs the stream for its side effects; returns `:ok`."
@@ -56,18 +64,16 @@ defmodule Stream do
   # `finish`, when not nil, maps the final state to the elements still to emit after
   # the source ended or the stage stopped (never after downstream halted).
   defp stateful(enumerable, initial, step, finish) do
-    %Stream{
-      reduce: fn acc, down ->
-        reducer = fn x, {a, state} ->
-          case step.(x, a, state, down) do
-            {:stop, a, state} -> {:halt, {a, {:__stream_stopped__, state}}}
-            {tag, a, state} -> {tag, {a, state}}
-          end
+    lazy(enumerable, fn acc, down ->
+      reducer = fn x, {a, state} ->
+        case step.(x, a, state, down) do
+          {:stop, a, state} -> {:halt, {a, {:__stream_stopped__, state}}}
+          {tag, a, state} -> {tag, {a, state}}
         end
-
-        stateful_result(Enumerable.reduce(enumerable, with_state(acc, initial), reducer), finish, down)
       end
-    }
+
+      stateful_result(Enumerable.reduce(enumerable, with_state(acc, initial), reducer), finish, down)
+    end)
   end
 
   defp with_state({tag, acc}, state), do: {tag, {acc, state}}
@@ -84,7 +90,7 @@ defmodule Stream do
   defp finish_stage(acc, state, finish, down), do: Enumerable.reduce_list(finish.(state), {:cont, acc}, down)
 
   @doc "Lazily takes the first `count` elements (the last `-count` when negative)."
-  def take(_enumerable, 0), do: from_list([])
+  def take(_enumerable, 0), do: %Stream{enum: []}
 
   def take(enumerable, count) when is_integer(count) and count > 0 do
     stateful(enumerable, count, fn
@@ -99,11 +105,8 @@ defmodule Stream do
   end
 
   def take(enumerable, count) when is_integer(count) do
-    %Stream{reduce: fn acc, down -> Enumerable.reduce_list(Enum.take(enumerable, count), acc, down) end}
+    fn acc, down -> Enumerable.reduce_list(Enum.take(enumerable, count), acc, down) end
   end
-
-  # A stream over a list that is computed when the stream runs.
-  defp from_list(list), do: %Stream{reduce: fn acc, down -> Enumerable.reduce_list(list, acc, down) end}
 
   @doc "Lazily takes elements while `fun` is truthy."
   def take_while(enumerable, fun) do
@@ -147,7 +150,7 @@ defmodule Stream do
   end
 
   @doc "Lazily keeps every `nth` element, starting with the first."
-  def take_every(_enumerable, 0), do: from_list([])
+  def take_every(_enumerable, 0), do: %Stream{enum: []}
 
   def take_every(enumerable, nth) when is_integer(nth) and nth > 0 do
     stateful(enumerable, 0, fn x, acc, i, down ->
@@ -156,7 +159,7 @@ defmodule Stream do
   end
 
   @doc "Lazily drops every `nth` element, starting with the first (0 drops none)."
-  def drop_every(enumerable, 0), do: map(enumerable, fn x -> x end)
+  def drop_every(enumerable, 0), do: %Stream{enum: enumerable}
 
   def drop_every(enumerable, nth) when is_integer(nth) and nth > 0 do
     stateful(enumerable, 0, fn x, acc, i, down ->
@@ -173,7 +176,7 @@ defmodule Stream do
   end
 
   @doc "Lazily maps every `nth` element with `fun`, starting with the first."
-  def map_every(enumerable, 0, _fun), do: map(enumerable, fn x -> x end)
+  def map_every(enumerable, 0, _fun), do: %Stream{enum: enumerable}
 
   def map_every(enumerable, nth, fun) when is_integer(nth) and nth > 0 do
     stateful(enumerable, 0, fn x, acc, i, down ->
@@ -363,7 +366,7 @@ defmodule Stream do
 
   defp do_transform(enumerable, start_fun, reducer, last_fun, after_fun) do
     funs = {reducer, last_fun, after_fun}
-    %Stream{reduce: fn cmd, down -> transform_start(enumerable, start_fun, funs, cmd, down) end}
+    fn cmd, down -> transform_start(enumerable, start_fun, funs, cmd, down) end
   end
 
   # The accumulator is created (`start_fun.()`) only once the stream really runs.
@@ -454,12 +457,10 @@ defmodule Stream do
 
   @doc "Lazily zips a list of enumerables into tuples; stops at the shortest."
   def zip(enumerables) do
-    %Stream{
-      reduce: fn
-        {:halt, acc}, _down -> {:halted, acc}
-        cmd, down -> zip_loop(Enum.map(enumerables, &puller/1), cmd, down)
-      end
-    }
+    fn
+      {:halt, acc}, _down -> {:halted, acc}
+      cmd, down -> zip_loop(Enum.map(enumerables, &puller/1), cmd, down)
+    end
   end
 
   @doc "Lazily zips two enumerables with `fun.(a, b)`."
@@ -508,7 +509,7 @@ defmodule Stream do
   end
 
   @doc "Emits `x` for each `{x, acc} = fun.(acc)` until `fun` returns nil."
-  def unfold(acc, fun), do: %Stream{reduce: fn cmd, down -> unfold_loop(acc, fun, cmd, down) end}
+  def unfold(acc, fun), do: fn cmd, down -> unfold_loop(acc, fun, cmd, down) end
 
   defp unfold_loop(_state, _fun, {:halt, acc}, _down), do: {:halted, acc}
   defp unfold_loop(state, fun, {:suspend, acc}, down), do: {:suspended, acc, &unfold_loop(state, fun, &1, down)}
@@ -525,7 +526,7 @@ defmodule Stream do
 
   @doc "Repeats the elements of `enumerable` forever; raises ArgumentError when it is empty."
   def cycle(enumerable) do
-    %Stream{reduce: fn cmd, down -> cycle_pass(enumerable, cmd, down) end}
+    fn cmd, down -> cycle_pass(enumerable, cmd, down) end
   end
 
   defp cycle_pass(_enumerable, {:halt, acc}, _down), do: {:halted, acc}
@@ -554,7 +555,7 @@ defmodule Stream do
   """
   def resource(start_fun, next_fun, after_fun) do
     funs = {next_fun, after_fun}
-    %Stream{reduce: fn cmd, down -> resource_start(start_fun, funs, cmd, down) end}
+    fn cmd, down -> resource_start(start_fun, funs, cmd, down) end
   end
 
   # The resource is opened (`start_fun.()`) only once the stream really runs.

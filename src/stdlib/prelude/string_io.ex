@@ -38,6 +38,16 @@ defmodule StringIO do
         reply(from, reply_as, :ok)
         loop(input, output <> IO.chardata_to_string(chars))
 
+      {:io_request, from, reply_as, {:get_chars, _encoding, _prompt, count}} ->
+        {reply, input} = get_chars(input, count)
+        reply(from, reply_as, reply)
+        loop(input, output)
+
+      {:io_request, from, reply_as, {:get_line, _encoding, _prompt}} ->
+        {reply, input} = get_line(input)
+        reply(from, reply_as, reply)
+        loop(input, output)
+
       {:io_request, from, reply_as, _unsupported} ->
         reply(from, reply_as, {:error, :request})
         loop(input, output)
@@ -52,6 +62,20 @@ defmodule StringIO do
 
       {:string_io, :close, from, ref} ->
         send(from, {ref, {:ok, {input, output}}})
+    end
+  end
+
+  # Reading, as Elixir's StringIO: `count` graphemes, or up to and including the
+  # next newline; `:eof` once the input is spent.
+  defp get_chars("", _count), do: {:eof, ""}
+  defp get_chars(input, count), do: String.split_at(input, count)
+
+  defp get_line(""), do: {:eof, ""}
+
+  defp get_line(input) do
+    case :binary.split(input, "\n") do
+      [line, rest] -> {line <> "\n", rest}
+      [line] -> {line, ""}
     end
   end
 
