@@ -20,6 +20,7 @@
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
 //! - [`ready`]: how many processes are ready, so a lone one keeps its thread.
+//! - `roster`: links, monitors and aliases of one process, hash-indexed when many.
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
 //! - [`meter`]: reductions and messages counted, the grader's cost model.
 //! - [`observer`]: waiting on the runtime's clock from outside (the grader's checks).
@@ -48,6 +49,7 @@ pub mod observer;
 pub mod output;
 pub mod process;
 pub mod ready;
+mod roster;
 pub mod signals;
 pub mod system;
 pub mod timers;
