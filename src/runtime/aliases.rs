@@ -76,15 +76,15 @@ impl ProcessEntry {
     fn deliver_through_alias(&self, r: Ref, msg: Term) -> (bool, bool) {
         let waker = {
             let mut st = self.state.lock();
-            let Some(at) = st.aliases.iter().position(|(a, _)| *a == r) else {
+            let Some(&mode) = st.aliases.get(&r) else {
                 return (false, false);
             };
             if st.dead {
                 return (false, false);
             }
-            let ended = st.aliases[at].1 == AliasMode::ReplyDemonitor;
+            let ended = mode == AliasMode::ReplyDemonitor;
             if ended {
-                st.aliases.swap_remove(at);
+                st.aliases.remove(&r);
             }
             st.mailbox.push(msg);
             st.fresh = true;
@@ -105,17 +105,14 @@ impl ProcessContext {
 
     /// Makes `r` (a fresh reference, or a monitor's) an active alias of this process.
     pub(crate) fn activate_alias(&mut self, r: Ref, mode: AliasMode) {
-        self.entry().state.lock().aliases.push((r, mode));
+        self.entry().state.lock().aliases.insert(r, mode);
         self.runtime().inner.aliases.lock().insert(r, self.pid());
     }
 
     /// `:erlang.unalias/1`: deactivates alias `r`; false if it was not active here.
     pub fn unalias(&mut self, r: Ref) -> bool {
         let had = {
-            let mut st = self.entry().state.lock();
-            let before = st.aliases.len();
-            st.aliases.retain(|(a, _)| *a != r);
-            st.aliases.len() != before
+            self.entry().state.lock().aliases.remove(&r).is_some()
         };
         if had {
             self.runtime().forget_alias(r);

@@ -68,7 +68,6 @@ const TABLE_SLOT_BYTES: usize = 2 * 16 + 8;
 /// not copy), so their heaps belong to no single process and are not counted.
 fn process_bytes(st: &ProcessState) -> usize {
     let term = std::mem::size_of::<Term>();
-    let pair = std::mem::size_of::<(Ref, Pid)>();
     heap_chunk(std::mem::size_of::<ProcessEntry>() + 16)
         + TABLE_SLOT_BYTES
         + st.task_bytes
@@ -77,10 +76,10 @@ fn process_bytes(st: &ProcessState) -> usize {
         + heap_chunk(st.signals.capacity() * std::mem::size_of::<super::process::ExitSignal>())
         // B-tree nodes of {key, value} pairs, about two-thirds full.
         + st.dictionary.len() * 2 * term * 3 / 2
-        + heap_chunk(st.links.capacity() * 8)
-        + heap_chunk(st.monitors.capacity() * pair)
-        + heap_chunk(st.watchers.capacity() * pair)
-        + heap_chunk(st.aliases.capacity() * std::mem::size_of::<(Ref, super::aliases::AliasMode)>())
+        + st.links.heap_bytes()
+        + st.monitors.heap_bytes()
+        + st.watchers.heap_bytes()
+        + st.aliases.heap_bytes()
 }
 
 /// `:erlang.memory/0` categories in bytes.
@@ -130,11 +129,11 @@ impl Runtime {
     pub fn process_info(&self, pid: Pid) -> Option<ProcessInfo> {
         let entry = self.entry(pid)?;
         let st = entry.state.lock();
-        let mut links = st.links.clone();
+        let mut links: Vec<Pid> = st.links.keys().collect();
         links.sort();
-        let mut monitors = st.monitors.clone();
+        let mut monitors = st.monitors.items().to_vec();
         monitors.sort();
-        let mut monitored_by: Vec<Pid> = st.watchers.iter().map(|(_, p)| *p).collect();
+        let mut monitored_by: Vec<Pid> = st.watchers.items().iter().map(|(_, p)| *p).collect();
         monitored_by.sort();
         Some(ProcessInfo {
             status: st.status,

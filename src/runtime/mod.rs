@@ -24,6 +24,7 @@
 //!   (the schedule explorer's control of interleavings).
 //! - [`pct`]: the explorer's policies (seeded PCT, random walk, replay).
 //! - [`exploration`]: the explorer's search over seeds and its shrinking.
+//! - `roster`: links, monitors and aliases of one process, hash-indexed when many.
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
 //! - [`meter`]: reductions and messages counted, the grader's cost model.
 //! - [`observer`]: waiting on the runtime's clock from outside (the grader's checks).
@@ -55,6 +56,7 @@ pub mod ready;
 pub mod schedule;
 pub mod pct;
 pub mod exploration;
+mod roster;
 pub mod signals;
 pub mod system;
 pub mod timers;

@@ -3,6 +3,7 @@
 
 use super::mailbox::Mailbox;
 use super::ready::ReadyCount;
+use super::roster::Roster;
 use crate::term::{ATOMS, Atom, Pid, Ref, Term};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, VecDeque};
@@ -92,11 +93,11 @@ pub(crate) struct ProcessState {
     /// Exit signals not yet acted on; checked every time the body resumes.
     pub signals: VecDeque<ExitSignal>,
     /// Linked processes.
-    pub links: Vec<Pid>,
-    /// Monitors this process holds on others: (ref, watched pid).
-    pub monitors: Vec<(Ref, Pid)>,
-    /// Monitors others hold on this process: (ref, watcher pid).
-    pub watchers: Vec<(Ref, Pid)>,
+    pub links: Roster<Pid, ()>,
+    /// Monitors this process holds on others: ref → watched pid.
+    pub monitors: Roster<Ref, Pid>,
+    /// Monitors others hold on this process: ref → watcher pid.
+    pub watchers: Roster<Ref, Pid>,
     /// The process dictionary (`Process.put/get`).
     pub dictionary: BTreeMap<Term, Term>,
     /// `Process.flag(:trap_exit, _)`.
@@ -116,43 +117,34 @@ pub(crate) struct ProcessState {
     /// Whoever took `waker` counted the process ready (see `super::ready`).
     pub woken: bool,
     /// Active aliases (see `super::aliases`).
-    pub aliases: Vec<(Ref, super::aliases::AliasMode)>,
+    pub aliases: Roster<Ref, super::aliases::AliasMode>,
     /// Heap bytes of the process's scheduler task (see `info::task_cell_bytes`).
     pub task_bytes: usize,
     /// Heap bytes its body held when it last parked (see `ProcessBody::heap_bytes`).
     pub body_bytes: usize,
 }
 
-/// Removes the first element `is_it` picks, without keeping order: a process that
-/// owns thousands of tasks loses a link or monitor at each exit, and `swap_remove`
-/// keeps that O(position) with no shifting. (Listings sort, so order is not
-/// observable.)
-fn swap_out<T: Copy>(items: &mut Vec<T>, is_it: impl Fn(&T) -> bool) -> Option<T> {
-    let i = items.iter().position(is_it)?;
-    Some(items.swap_remove(i))
-}
-
 impl ProcessState {
     /// Forgets the link to `other`; true if there was one.
     pub fn drop_link(&mut self, other: Pid) -> bool {
-        swap_out(&mut self.links, |p| *p == other).is_some()
+        self.links.remove(&other).is_some()
     }
 
     /// Forgets the monitor `r` this process holds; the watched pid if it was active.
     pub fn drop_monitor(&mut self, r: Ref) -> Option<Pid> {
-        swap_out(&mut self.monitors, |(mr, _)| *mr == r).map(|(_, p)| p)
+        self.monitors.remove(&r)
     }
 
     /// Deactivates the alias tied to monitor `r`, if any (`demonitor`, `:DOWN`);
     /// true if there was one (the caller then drops it from the runtime's index).
     pub fn drop_monitor_alias(&mut self, r: Ref) -> bool {
         use super::aliases::AliasMode;
-        swap_out(&mut self.aliases, |(a, mode)| *a == r && *mode != AliasMode::ExplicitUnalias).is_some()
+        self.aliases.remove_unless(&r, |mode| *mode == AliasMode::ExplicitUnalias).is_some()
     }
 
     /// Forgets the monitor `r` another process holds on this one.
     pub fn drop_watcher(&mut self, r: Ref) {
-        swap_out(&mut self.watchers, |(mr, _)| *mr == r);
+        self.watchers.remove(&r);
     }
 }
 
@@ -357,7 +349,8 @@ mod tests {
         // before the target got round to firing: no :DOWN may arrive after that.
         let p = ProcessEntry::new(Pid(1), Arc::default());
         let (kept, dropped) = (Ref(7), Ref(8));
-        p.state.lock().monitors.extend([(kept, Pid(2)), (dropped, Pid(2))]);
+        p.state.lock().monitors.insert(kept, Pid(2));
+        p.state.lock().monitors.insert(dropped, Pid(2));
         assert_eq!(p.state.lock().drop_monitor(dropped), Some(Pid(2)));
         p.monitor_fired(dropped, Term::atom("late_down"));
         assert_eq!(p.state.lock().mailbox.len(), 0);

@@ -38,7 +38,7 @@ impl Runtime {
         if let Some(ea) = self.entry(a) {
             let mut st = ea.state.lock();
             if newborn || !st.links.contains(&b) {
-                st.links.push(b);
+                st.links.insert(b, ());
             }
         }
         let linked = match self.entry(b) {
@@ -48,7 +48,7 @@ impl Runtime {
                     false
                 } else {
                     if newborn || !st.links.contains(&a) {
-                        st.links.push(a);
+                        st.links.insert(a, ());
                     }
                     true
                 }
@@ -70,7 +70,7 @@ impl Runtime {
         let r = self.make_ref();
         // Record on the watcher first, so a concurrent exit of `b` finds and clears it.
         if let Some(ea) = self.entry(a) {
-            ea.state.lock().monitors.push((r, b));
+            ea.state.lock().monitors.insert(r, b);
         }
         let watching = match self.entry(b) {
             Some(eb) => {
@@ -78,7 +78,7 @@ impl Runtime {
                 if st.dead {
                     false
                 } else {
-                    st.watchers.push((r, a));
+                    st.watchers.insert(r, a);
                     true
                 }
             }
@@ -122,11 +122,11 @@ impl Runtime {
             st.waker = None;
             st.signals.clear();
             (
-                std::mem::take(&mut st.links),
-                std::mem::take(&mut st.monitors),
-                std::mem::take(&mut st.watchers),
+                st.links.take_items(),
+                st.monitors.take_items(),
+                st.watchers.take_items(),
                 st.name.take(),
-                std::mem::take(&mut st.aliases),
+                st.aliases.take_items(),
                 std::mem::take(&mut st.global_names),
             )
         };
@@ -150,7 +150,7 @@ impl Runtime {
         {
             write_crash_report(self.output().as_ref(), pid, self.system_time_ms(), detail);
         }
-        for other in links {
+        for (other, ()) in links {
             if let Some(e) = self.entry(other) {
                 if self.inner.journal.sequence_is_on() {
                     self.inner.journal.exit_signal(self.now_ms(), pid, other, &reason);
@@ -226,7 +226,7 @@ impl ProcessContext {
     /// unless `mode` keeps it until `unalias`.
     pub fn monitor_with_alias(&mut self, other: Pid, mode: super::aliases::AliasMode) -> Ref {
         let r = self.runtime().monitor_from(self.pid(), other);
-        let active = self.entry().state.lock().monitors.iter().any(|(m, _)| *m == r);
+        let active = self.entry().state.lock().monitors.contains(&r);
         if active || mode == super::aliases::AliasMode::ExplicitUnalias {
             self.activate_alias(r, mode);
         }

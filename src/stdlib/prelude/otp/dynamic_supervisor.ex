@@ -72,7 +72,14 @@ defmodule DynamicSupervisor.Default do
 end
 
 defmodule DynamicSupervisor.Server do
-  @moduledoc "The GenServer callbacks of a DynamicSupervisor (children kept in start order)."
+  @moduledoc """
+  The GenServer callbacks of a DynamicSupervisor. Children are kept as OTP's
+  are, in a map keyed by pid, so starting, finding and forgetting a child cost
+  O(log n) however many run; pids grow with time, so the map's pid order is
+  start order (which_children lists and terminate/2 stops in that order).
+  `supervisors` counts the children of type :supervisor as they come and go,
+  so count_children/1 reads sizes instead of rescanning the children.
+  """
 
   def init({module, init_arg}) do
     Process.flag(:trap_exit, true)
@@ -86,7 +93,8 @@ defmodule DynamicSupervisor.Server do
            max_children: Map.get(flags, :max_children, :infinity),
            extra_arguments: Map.get(flags, :extra_arguments, []),
            restarts: [],
-           children: []
+           children: %{},
+           supervisors: 0
          }}
 
       :ignore ->
@@ -99,7 +107,7 @@ defmodule DynamicSupervisor.Server do
 
   def handle_call({:start_child, spec}, _from, state) do
     cond do
-      state.max_children != :infinity and length(state.children) >= state.max_children ->
+      state.max_children != :infinity and map_size(state.children) >= state.max_children ->
         {:reply, {:error, :max_children}, state}
 
       true ->
@@ -112,7 +120,7 @@ defmodule DynamicSupervisor.Server do
             child = %{child | start: {m, f, state.extra_arguments ++ a}}
 
             case Supervisor.Server.start_mfa(child.start) do
-              {:ok, pid} -> {:reply, {:ok, pid}, %{state | children: state.children ++ [%{child | pid: pid}]}}
+              {:ok, pid} -> {:reply, {:ok, pid}, add_child(state, %{child | pid: pid})}
               :ignore -> {:reply, :ignore, state}
               {:error, reason} -> {:reply, {:error, reason}, state}
             end
@@ -121,32 +129,32 @@ defmodule DynamicSupervisor.Server do
   end
 
   def handle_call({:terminate_child, pid}, _from, state) do
-    case Enum.find(state.children, &(&1.pid == pid)) do
-      nil ->
+    case Map.fetch(state.children, pid) do
+      :error ->
         {:reply, {:error, :not_found}, state}
 
-      child ->
+      {:ok, child} ->
         Supervisor.Server.stop_child(child)
-        {:reply, :ok, %{state | children: Enum.reject(state.children, &(&1.pid == pid))}}
+        {:reply, :ok, drop_child(state, child)}
     end
   end
 
   def handle_call(:which_children, _from, state) do
-    {:reply, for(c <- state.children, do: {:undefined, c.pid, c.type, c.modules}), state}
+    {:reply, for({pid, c} <- state.children, do: {:undefined, pid, c.type, c.modules}), state}
   end
 
   def handle_call(:count_children, _from, state) do
-    {:reply, Supervisor.Server.count(state.children), state}
+    specs = map_size(state.children)
+    {:reply, %{specs: specs, active: specs, supervisors: state.supervisors, workers: specs - state.supervisors}, state}
   end
 
   def handle_info({:EXIT, pid, reason}, state) do
-    case Enum.find(state.children, &(&1.pid == pid)) do
-      nil ->
+    case Map.fetch(state.children, pid) do
+      :error ->
         {:noreply, state}
 
-      child ->
-        others = Enum.reject(state.children, &(&1.pid == pid))
-        state = %{state | children: others}
+      {:ok, child} ->
+        state = drop_child(state, child)
 
         if Supervisor.Server.restart?(child.restart, reason) do
           restart(state, child)
@@ -158,6 +166,17 @@ defmodule DynamicSupervisor.Server do
 
   def handle_info(_message, state), do: {:noreply, state}
 
+  defp add_child(state, child) do
+    %{state | children: Map.put(state.children, child.pid, child), supervisors: state.supervisors + supervisor_count(child)}
+  end
+
+  defp drop_child(state, child) do
+    %{state | children: Map.delete(state.children, child.pid), supervisors: state.supervisors - supervisor_count(child)}
+  end
+
+  defp supervisor_count(%{type: :supervisor}), do: 1
+  defp supervisor_count(_child), do: 0
+
   defp restart(state, child) do
     case Supervisor.Server.add_restart(state) do
       {:shutdown, state} ->
@@ -165,7 +184,7 @@ defmodule DynamicSupervisor.Server do
 
       {:ok, state} ->
         case Supervisor.Server.start_mfa(child.start) do
-          {:ok, pid} -> {:noreply, %{state | children: state.children ++ [%{child | pid: pid}]}}
+          {:ok, pid} -> {:noreply, add_child(state, %{child | pid: pid})}
           :ignore -> {:noreply, state}
           {:error, _} -> restart(state, child)
         end
@@ -173,7 +192,7 @@ defmodule DynamicSupervisor.Server do
   end
 
   def terminate(_reason, state) do
-    state.children |> Enum.reverse() |> Enum.each(&Supervisor.Server.stop_child/1)
+    state.children |> Map.values() |> Enum.reverse() |> Enum.each(&Supervisor.Server.stop_child/1)
     :ok
   end
 end
