@@ -100,15 +100,17 @@ pub fn processes(session: &Session, key: SortKey) -> Vec<ProcessRow> {
 /// The process list as lines: a header, then one line per row.
 pub fn process_lines(rows: &[ProcessRow], key: SortKey) -> Vec<String> {
     let mut lines = vec![format!(
-        "{:<16} {:<18} {:<18} {:<9} {:>10} {:>9} {:>7}",
+        "{:<14} {:<16} {:<18} {:<8} {:>10} {:>9} {:>7}",
         "pid", "name", "module", "status", "reductions", "memory", "mailbox"
     )];
-    lines[0].push_str(&format!("   (sorted by {})", key.name()));
+    if let Some(head) = lines.first_mut() {
+        head.push_str(&format!("  sorted by {}", key.name()));
+    }
     for r in rows {
         lines.push(format!(
-            "{:<16} {:<18} {:<18} {:<9} {:>10} {:>9} {:>7}",
+            "{:<14} {:<16} {:<18} {:<8} {:>10} {:>9} {:>7}",
             pid_text(r.pid),
-            cut(r.name.as_deref().unwrap_or(""), 18),
+            cut(r.name.as_deref().unwrap_or(""), 16),
             cut(r.module.as_deref().unwrap_or(""), 18),
             r.status,
             r.reductions,

@@ -98,13 +98,16 @@ pub fn draw(chart: &Chart<'_>) -> Vec<String> {
             }
         }
     }
-    let times: Vec<String> = kept.iter().map(|e| format!("{} ms", e.at_ms.saturating_sub(chart.start_ms))).collect();
-    let gutter = times.iter().map(|t| t.chars().count()).max().unwrap_or(0) + 1;
+    let time_text = |at_ms: u64| format!("{} ms", at_ms.saturating_sub(chart.start_ms));
+    // Rows are a subset of the entries with the same times: the widest entry time
+    // fits every row's.
+    let gutter = kept.iter().map(|e| time_text(e.at_ms).chars().count()).max().unwrap_or(0) + 1;
     let fit = ((width - gutter) / MIN_LANE).max(2);
     let (lane_of, titles) = fold_lanes(&pids, fit, chart.names);
     let lane_width = ((width - gutter) / titles.len()).clamp(MIN_LANE.min(width - gutter), MAX_LANE);
     let layout = Layout { gutter, lane_width, width: (gutter + lane_width * titles.len()).min(width) };
-    let rows = rows(&kept, &lane_of);
+    let (row_times, rows): (Vec<u64>, Vec<Row>) = rows(&kept, &lane_of).into_iter().unzip();
+    let times: Vec<String> = row_times.into_iter().map(time_text).collect();
     let (first, last) = spans(&rows, titles.len());
     let mut lines = layout.header(&titles);
     let shown = summarised(rows.len());
@@ -201,11 +204,11 @@ fn fold_lanes(pids: &[Pid], fit: usize, names: &BTreeMap<Pid, LaneName>) -> (BTr
     (lanes, titles)
 }
 
-/// The rows of `entries` on lanes `lane_of`; a spawn followed by the link to its
-/// parent is one `spawn_link` row.
-fn rows(entries: &[SequenceEntry], lane_of: &BTreeMap<Pid, usize>) -> Vec<Row> {
+/// The rows of `entries` on lanes `lane_of`, each with its time; a spawn followed
+/// by the link to its parent is one `spawn_link` row.
+fn rows(entries: &[SequenceEntry], lane_of: &BTreeMap<Pid, usize>) -> Vec<(u64, Row)> {
     let lane = |p: &Pid| lane_of.get(p).copied().unwrap_or(0);
-    let mut rows: Vec<Row> = Vec::with_capacity(entries.len());
+    let mut rows: Vec<(u64, Row)> = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let row = match &entry.event {
             SequenceEvent::Spawned { pid, parent: Some(parent) } => {
@@ -244,7 +247,7 @@ fn rows(entries: &[SequenceEntry], lane_of: &BTreeMap<Pid, usize>) -> Vec<Row> {
                 Row::Mark { lane: lane(pid), glyph: '✕', note: format!("exit {}", term_text(reason)) }
             }
         };
-        rows.push(row);
+        rows.push((entry.at_ms, row));
     }
     rows
 }
@@ -336,7 +339,7 @@ impl Layout {
         }
         let mut heads = vec![' '; self.width];
         for i in 0..titles.len() {
-            heads[self.center(i)] = '┬';
+            set(&mut heads, self.center(i), '┬');
         }
         lines.push(trimmed(heads));
         lines
@@ -354,7 +357,7 @@ impl Layout {
     fn blank(&self, lanes: usize, active: &dyn Fn(usize) -> bool) -> Vec<char> {
         let mut line = vec![' '; self.width];
         for lane in (0..lanes).filter(|l| active(*l)) {
-            line[self.center(lane)] = '│';
+            set(&mut line, self.center(lane), '│');
         }
         line
     }
@@ -368,35 +371,48 @@ impl Layout {
         match row {
             Row::Arrow { from, to, label, style } => {
                 let (a, b) = (self.center(*from), self.center(*to));
+                // A lane past the line's end (only when even two lanes do not fit)
+                // is drawn at the end.
+                let (a, b) = (a.min(self.width - 1), b.min(self.width - 1));
                 let (lo, hi) = (a.min(b), a.max(b));
                 let fill = match style {
                     Line::Message => '─',
                     Line::Signal => '┈',
                     Line::Link => '╌',
                 };
-                for cell in &mut line[lo + 1..hi] {
+                for cell in line.iter_mut().take(hi).skip(lo + 1) {
                     *cell = fill;
                 }
-                if *style != Line::Link {
+                if *style != Line::Link && hi > lo + 1 {
                     if b > a {
-                        line[hi - 1] = '▶';
+                        set(&mut line, hi - 1, '▶');
                     } else {
-                        line[lo + 1] = '◀';
+                        set(&mut line, lo + 1, '◀');
                     }
+                }
+                if label.starts_with("spawn") {
+                    set(&mut line, b, '●');
                 }
                 let room = (hi - lo).saturating_sub(4);
                 let label = cut(label, room);
                 let len = label.chars().count();
-                put(&mut line, lo + 1 + (hi - lo - 1 - len) / 2, &label);
+                put(&mut line, lo + 1 + (hi - lo).saturating_sub(1 + len) / 2, &label);
             }
             Row::Mark { lane, glyph, note } => {
                 let at = self.center(*lane);
-                line[at] = *glyph;
+                set(&mut line, at, *glyph);
                 let room = self.width.saturating_sub(at + 2);
                 put(&mut line, at + 2, &cut(note, room));
             }
         }
         trimmed(line)
+    }
+}
+
+/// Sets column `at` of `line`, if the line reaches it.
+fn set(line: &mut [char], at: usize, ch: char) {
+    if let Some(cell) = line.get_mut(at) {
+        *cell = ch;
     }
 }
 

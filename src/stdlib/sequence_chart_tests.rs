@@ -62,6 +62,18 @@ fn no_line_is_wider_than_the_terminal() {
 }
 
 #[test]
+fn long_times_and_a_narrow_terminal_still_fit() {
+    let entries: Vec<SequenceEntry> = (0..5u64)
+        .map(|i| at(123_456_789_000 + i, sent(100, 101 + i, Term::string("a long message body"), false)))
+        .collect();
+    let names = names();
+    for width in [0, 10, 40, 45] {
+        let text = chart(&entries, &names, width);
+        assert!(text.lines().all(|l| l.chars().count() <= width.max(MIN_WIDTH)), "width {width}:\n{text}");
+    }
+}
+
+#[test]
 fn spawns_links_signals_and_exits_are_marked() {
     let entries = vec![
         at(0, SequenceEvent::Spawned { pid: Pid(120), parent: Some(Pid(100)) }),
