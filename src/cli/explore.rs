@@ -74,8 +74,15 @@ fn run_once(
             None
         }
     };
-    let events = session.runtime().schedule_events();
+    let mut events = session.runtime().schedule_events();
     session.runtime().shutdown();
+    if failure.as_deref().is_some_and(|f| f.starts_with("** (Otplab.DeadlockError)")) {
+        // The session stops a deadlocked node: those `:shutdown` exits came after
+        // the interleaving that deadlocked, not in it.
+        while matches!(events.last(), Some(ScheduleEvent::Exit { reason, .. }) if reason.is_atom_named("shutdown")) {
+            events.pop();
+        }
+    }
     RunOutcome { failure, events }
 }
 
@@ -110,7 +117,7 @@ fn print_result(name: &str, replay: &str, result: &Exploration, runs: usize, see
     match result {
         Exploration::Passed { runs, distinct } => {
             let what = if seed.is_some() { "the replayed run".to_string() } else { format!("{runs} runs") };
-            println!("explore {name}: no failure in {what}; {distinct} distinct interleavings tried");
+            emit(&format!("explore {name}: no failure in {what}; {distinct} distinct interleavings tried\n"));
             0
         }
         Exploration::Failed { found, distinct } => {
@@ -121,11 +128,18 @@ fn print_result(name: &str, replay: &str, result: &Exploration, runs: usize, see
                     found.run
                 ),
             };
-            println!("{header}");
-            print!("{}", failure_report(replay, found));
+            emit(&format!("{header}\n{}", failure_report(replay, found)));
             1
         }
     }
+}
+
+/// Writes `text` to stdout; a closed pipe (`otplab explore x | head`) is no error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
 }
 
 /// `otplab explore UNIT_ID ANSWER`: explores each check of the unit that judges a
@@ -176,7 +190,9 @@ pub fn failure_report(replay: &str, found: &FoundFailure) -> String {
     let mut out = String::new();
     let how = found.strategy.map_or_else(|| "the run queue's own order".to_string(), |s| s.label());
     let _ = writeln!(out, "seed: {} ({how})", found.seed);
-    for line in found.failure.lines() {
+    let lanes = Lanes::of(&found.events);
+    let events = interleaving(&lanes, &found.events);
+    for line in lanes.relabel(&found.failure).lines() {
         let _ = writeln!(out, "  {line}");
     }
     let _ = writeln!(
@@ -184,7 +200,7 @@ pub fn failure_report(replay: &str, found: &FoundFailure) -> String {
         "minimal failing interleaving: {} scheduling decision(s) away from the run queue's order (from {}; {} replays to shrink)",
         found.deviations_after, found.deviations_before, found.shrink_runs
     );
-    out.push_str(&interleaving(&found.events));
+    out.push_str(&events);
     let _ = writeln!(out, "replay: {replay} --seed {}", found.seed);
     out
 }
@@ -250,14 +266,18 @@ impl Lanes {
         self.label.get(&pid).cloned().unwrap_or_else(|| crate::term::inspect::inspect(&Term::Pid(pid)))
     }
 
-    /// `term` inspected, with pids replaced by their labels, cut to a line.
-    fn show(&self, term: &Term) -> String {
-        let mut text = crate::term::inspect::inspect(term);
+    /// `text` with pids written as their labels and references numbered.
+    fn relabel(&self, text: &str) -> String {
+        let mut text = text.to_string();
         for (pid_text, label) in &self.texts {
             text = text.replace(pid_text.as_str(), label);
         }
-        text = self.number_refs(&text);
-        text = shorten_funs(&text);
+        self.number_refs(&text)
+    }
+
+    /// `term` inspected, relabelled, cut to a line.
+    fn show(&self, term: &Term) -> String {
+        let mut text = shorten_funs(&self.relabel(&crate::term::inspect::inspect(term)));
         if text.chars().count() > MAX_MESSAGE {
             text = text.chars().take(MAX_MESSAGE - 1).collect::<String>() + "…";
         }
@@ -335,8 +355,7 @@ fn shorten_funs(text: &str) -> String {
 
 /// The numbered events of a run, with the scheduler's departures from the run
 /// queue's order marked where they happen.
-fn interleaving(events: &[ScheduleEvent]) -> String {
-    let lanes = Lanes::of(events);
+fn interleaving(lanes: &Lanes, events: &[ScheduleEvent]) -> String {
     let deviations = exploration::deviations(events);
     let mut lines: Vec<String> = Vec::new();
     let mut last_turn: Option<usize> = None;
