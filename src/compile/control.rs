@@ -153,8 +153,14 @@ impl<'m> Compiler<'m> {
                 Ok(Some(()))
             }
             ("alias", _) | ("import", _) | ("require", _) => {
+                // The value of the directive is the module it names (as Elixir's).
+                let module = match args.first().map(|a| &a.kind) {
+                    Some(NodeKind::Alias(segs)) => Term::Atom(super::expr::alias_atom(&self.module, segs)),
+                    Some(NodeKind::Atom(a)) => Term::atom(a),
+                    _ => Term::nil(),
+                };
                 self.directive(span, name, args)?;
-                let r = self.constant(b, Term::nil())?;
+                let r = self.constant(b, module)?;
                 self.finish_value(b, r, dest);
                 Ok(Some(()))
             }
