@@ -58,3 +58,9 @@ fn the_books_process_registry_and_cache_run_as_on_elixir() {
     matches_recorded_elixir("todo_system", &[]);
     matches_recorded_elixir("todo_system", &["--clock", "virtual"]);
 }
+
+#[test]
+fn the_books_database_workers_persist_through_a_registry_and_a_restart() {
+    matches_recorded_elixir("todo_database", &[]);
+    matches_recorded_elixir("todo_database", &["--clock", "virtual"]);
+}

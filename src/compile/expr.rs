@@ -150,6 +150,14 @@ impl<'m> Compiler<'m> {
                     b.emit(Instr::Return { src: v });
                     return Ok(());
                 }
+                // Calls that `call` compiles into something else (a variable, a
+                // protocol dispatch, a path macro, a record) are not tail calls of
+                // the function they name.
+                if self.is_rewritten_call(node, target, args) {
+                    let v = self.expr(b, node)?;
+                    b.emit(Instr::Return { src: v });
+                    return Ok(());
+                }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
                     let is_self = matches!(target, CallTarget::Local(_))
                         && b.captured.is_empty()
@@ -191,6 +199,29 @@ impl<'m> Compiler<'m> {
                 Ok(())
             }
         }
+    }
+
+    /// True for a call that [`Compiler::call`] rewrites instead of calling the
+    /// function it names: `var!`, Kernel's `to_string/1` and `inspect` (protocols),
+    /// the `put_in(a.b, v)` path macros and record macros.
+    fn is_rewritten_call(&self, node: &Node, target: &CallTarget, args: &[Node]) -> bool {
+        if var_bang(node).is_some() {
+            return true;
+        }
+        let local = |n: &str, arity: usize| !self.module.locals.contains_key(&(n.to_string(), arity as u32));
+        let rewritten = match target {
+            CallTarget::Local(n) => match n.as_str() {
+                "to_string" => args.len() == 1 && local(n, 1),
+                "inspect" => local(n, args.len()),
+                "put_in" | "update_in" | "get_and_update_in" => args.len() == 2 && local(n, 2) && access_path(&args[0]).is_some(),
+                "pop_in" => args.len() == 1 && local(n, 1) && access_path(&args[0]).is_some(),
+                _ => false,
+            },
+            CallTarget::Remote(m, n) => {
+                n == "inspect" && matches!(&m.kind, NodeKind::Alias(s) if s.len() == 1 && s[0] == "IO" && !self.module.aliases.contains_key("IO"))
+            }
+        };
+        rewritten || self.record_expansion(node, false).is_some()
     }
 
     /// Compiles the arguments of a self tail call. An argument that is one operator
