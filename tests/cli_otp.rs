@@ -64,3 +64,9 @@ fn the_books_database_workers_persist_through_a_registry_and_a_restart() {
     matches_recorded_elixir("todo_database", &[]);
     matches_recorded_elixir("todo_database", &["--clock", "virtual"]);
 }
+
+#[test]
+fn docs_and_exercism_style_programs_with_task_agent_ets_registry_run_as_on_elixir() {
+    matches_recorded_elixir("docs_examples", &[]);
+    matches_recorded_elixir("docs_examples", &["--clock", "virtual"]);
+}
