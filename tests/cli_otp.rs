@@ -58,3 +58,15 @@ fn the_books_process_registry_and_cache_run_as_on_elixir() {
     matches_recorded_elixir("todo_system", &[]);
     matches_recorded_elixir("todo_system", &["--clock", "virtual"]);
 }
+
+#[test]
+fn the_books_database_workers_persist_through_a_registry_and_a_restart() {
+    matches_recorded_elixir("todo_database", &[]);
+    matches_recorded_elixir("todo_database", &["--clock", "virtual"]);
+}
+
+#[test]
+fn docs_and_exercism_style_programs_with_task_agent_ets_registry_run_as_on_elixir() {
+    matches_recorded_elixir("docs_examples", &[]);
+    matches_recorded_elixir("docs_examples", &["--clock", "virtual"]);
+}

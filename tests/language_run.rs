@@ -89,3 +89,8 @@ fn an_undefined_function_banner_suggests_close_names_as_elixir_does() {
 fn records_build_read_update_and_match() {
     matches_recorded_elixir("records");
 }
+
+#[test]
+fn doctest_gaps_negative_dates_stream_shapes_bif_captures_match_operator_and_var_bang() {
+    matches_recorded_elixir("stdlib_doctest_gaps");
+}

@@ -153,8 +153,14 @@ impl<'m> Compiler<'m> {
                 Ok(Some(()))
             }
             ("alias", _) | ("import", _) | ("require", _) => {
+                // The value of the directive is the module it names (as Elixir's).
+                let module = match args.first().map(|a| &a.kind) {
+                    Some(NodeKind::Alias(segs)) => Term::Atom(super::expr::alias_atom(&self.module, segs)),
+                    Some(NodeKind::Atom(a)) => Term::atom(a),
+                    _ => Term::nil(),
+                };
                 self.directive(span, name, args)?;
-                let r = self.constant(b, Term::nil())?;
+                let r = self.constant(b, module)?;
                 self.finish_value(b, r, dest);
                 Ok(Some(()))
             }
@@ -187,10 +193,23 @@ impl<'m> Compiler<'m> {
                 self.finish_value(b, r, dest);
                 Ok(Some(()))
             }
-            ("binding", 0) => {
-                // The variables in scope as a keyword list sorted by name (internal
-                // names, which hold `@`, are not the learner's).
-                let mut names: Vec<(String, u32)> = b.scope.iter().filter(|(k, _)| !k.contains('@')).map(|(k, v)| (k.clone(), *v)).collect();
+            ("binding", 0 | 1) => {
+                // The variables of a context (`binding(:ctx)`: those of `var!(x, :ctx)`)
+                // in scope as a keyword list sorted by name (internal names, which hold
+                // `@`, are not the learner's).
+                let context = match args.first().map(|a| &a.kind) {
+                    None => None,
+                    Some(NodeKind::Atom(c)) if c == "nil" => None,
+                    Some(NodeKind::Atom(c)) => Some(c.clone()),
+                    Some(_) => return Err(CompileError::unsupported(span, "binding/1 with a context that is not a literal atom")),
+                };
+                let in_context = |k: &str| match (&context, k.split_once('\u{1}')) {
+                    (None, None) => Some(k.to_string()),
+                    (Some(c), Some((name, kc))) if kc == c => Some(name.to_string()),
+                    _ => None,
+                };
+                let mut names: Vec<(String, u32)> =
+                    b.scope.iter().filter(|(k, _)| !k.contains('@')).filter_map(|(k, v)| in_context(k).map(|n| (n, *v))).collect();
                 names.sort();
                 let mut pairs = Vec::new();
                 for (name, reg) in names {

@@ -607,12 +607,7 @@ fn assertion(kind: &str, expr: &Node, written: &Node, message: Option<Node>, mut
         NodeKind::BinaryOp { op, lhs, rhs } if COMPARISONS.contains(op) && message.is_none() => {
             vars.insert("left__", (**lhs).clone());
             vars.insert("right__", (**rhs).clone());
-            // `=~` is Kernel's string containment (the compiler has no regexes).
-            let test = if *op == BinaryOp::Match_ {
-                "ExUnit.Assertions.__contains__(exu_left__, exu_right__)".to_string()
-            } else {
-                format!("exu_left__ {} exu_right__", op.as_str())
-            };
+            let test = format!("exu_left__ {} exu_right__", op.as_str());
             let (yes, no) = if assert {
                 ("true".to_string(), format!("ExUnit.Assertions.__compare_failed__(kind__, :\"{}\", exu_left__, exu_right__, code__, line__)", op.as_str()))
             } else {

@@ -150,6 +150,14 @@ impl<'m> Compiler<'m> {
                     b.emit(Instr::Return { src: v });
                     return Ok(());
                 }
+                // Calls that `call` compiles into something else (a variable, a
+                // protocol dispatch, a path macro, a record) are not tail calls of
+                // the function they name.
+                if self.is_rewritten_call(node, target, args) {
+                    let v = self.expr(b, node)?;
+                    b.emit(Instr::Return { src: v });
+                    return Ok(());
+                }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
                     let is_self = matches!(target, CallTarget::Local(_))
                         && b.captured.is_empty()
@@ -191,6 +199,29 @@ impl<'m> Compiler<'m> {
                 Ok(())
             }
         }
+    }
+
+    /// True for a call that [`Compiler::call`] rewrites instead of calling the
+    /// function it names: `var!`, Kernel's `to_string/1` and `inspect` (protocols),
+    /// the `put_in(a.b, v)` path macros and record macros.
+    fn is_rewritten_call(&self, node: &Node, target: &CallTarget, args: &[Node]) -> bool {
+        if var_bang(node).is_some() {
+            return true;
+        }
+        let local = |n: &str, arity: usize| !self.module.locals.contains_key(&(n.to_string(), arity as u32));
+        let rewritten = match target {
+            CallTarget::Local(n) => match n.as_str() {
+                "to_string" => args.len() == 1 && local(n, 1),
+                "inspect" => local(n, args.len()),
+                "put_in" | "update_in" | "get_and_update_in" => args.len() == 2 && local(n, 2) && access_path(&args[0]).is_some(),
+                "pop_in" => args.len() == 1 && local(n, 1) && access_path(&args[0]).is_some(),
+                _ => false,
+            },
+            CallTarget::Remote(m, n) => {
+                n == "inspect" && matches!(&m.kind, NodeKind::Alias(s) if s.len() == 1 && s[0] == "IO" && !self.module.aliases.contains_key("IO"))
+            }
+        };
+        rewritten || self.record_expansion(node, false).is_some()
     }
 
     /// Compiles the arguments of a self tail call. An argument that is one operator
@@ -264,6 +295,11 @@ impl<'m> Compiler<'m> {
     /// Compiles an expression, returning the register that holds its value.
     pub fn expr(&mut self, b: &mut FunBuilder, node: &Node) -> CResult<Reg> {
         b.line = node.span.line;
+        if matches!(node.kind, NodeKind::Call { .. })
+            && let Some(var) = var_bang(node)
+        {
+            return self.expr(b, &var);
+        }
         match &node.kind {
             NodeKind::Int(i) => self.constant(b, Term::Int(*i)),
             NodeKind::BigInt(v) => self.constant(b, Term::from_bigint(v.clone())),
@@ -755,7 +791,16 @@ impl<'m> Compiler<'m> {
                 }
                 Ok(dst)
             }
-            BinaryOp::Match_ => Err(CompileError::unsupported(span, "the =~ operator (regular expressions)")),
+            // `Kernel.=~/2`: a regex match, or containment of a string (the native in regex.rs).
+            BinaryOp::Match_ => {
+                let kernel = Node::new(NodeKind::Alias(vec!["Kernel".into()]), span);
+                let call = NodeKind::Call {
+                    target: CallTarget::Remote(Box::new(kernel), "=~".into()),
+                    args: vec![lhs.clone(), rhs.clone()],
+                    parens: true,
+                };
+                self.expr(b, &Node::new(call, span))
+            }
             BinaryOp::When => Err(CompileError::invalid(span, "\"when\" is only allowed in function heads and clauses")),
             BinaryOp::Arrow => Err(CompileError::invalid(span, "\"<-\" is only allowed in for and with")),
             BinaryOp::Default => Err(CompileError::invalid(span, "\\\\ (default argument) is only allowed in def heads")),
@@ -1138,6 +1183,31 @@ impl<'m> Compiler<'m> {
 pub enum ClauseFail {
     /// FunctionClauseError for the function being compiled.
     FunctionClause,
+}
+
+/// The variable `var!(name)` or `var!(name, context)` (also `Kernel.var!`) stands
+/// for: `name` itself, or, in another context, a variable no plain `name` can see
+/// (its name carries the context after a `\u{1}`, which no source name holds;
+/// `binding(context)` lists them).
+pub fn var_bang(n: &Node) -> Option<Node> {
+    let NodeKind::Call { target, args, .. } = &n.kind else { return None };
+    match target {
+        CallTarget::Local(f) if f == "var!" => {}
+        CallTarget::Remote(m, f) if f == "var!" && matches!(&m.kind, NodeKind::Alias(s) if s.len() == 1 && s[0] == "Kernel") => {}
+        _ => return None,
+    }
+    let name = match args.first().map(|a| &a.kind) {
+        Some(NodeKind::Var(v)) => v.clone(),
+        Some(NodeKind::Call { target: CallTarget::Local(v), args, .. }) if args.is_empty() => v.clone(),
+        _ => return None,
+    };
+    let name = match args.get(1).map(|a| &a.kind) {
+        None => name,
+        Some(NodeKind::Atom(c)) if c == "nil" => name,
+        Some(NodeKind::Atom(c)) => format!("{name}\u{1}{c}"),
+        Some(_) => return None,
+    };
+    (args.len() <= 2).then(|| Node::new(NodeKind::Var(name), n.span))
 }
 
 /// `&Mod.fun/arity` as a value.

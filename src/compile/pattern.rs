@@ -47,6 +47,9 @@ impl<'m> Compiler<'m> {
         if let Some(expanded) = self.record_expansion(p, true) {
             return self.pattern(b, &expanded?, subject, fails, bound);
         }
+        if let Some(var) = super::expr::var_bang(p) {
+            return self.pattern(b, &var, subject, fails, bound);
+        }
         match &p.kind {
             NodeKind::Var(name) => {
                 if name.starts_with('_') {

@@ -171,6 +171,10 @@ fn chardata_to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 /// Registers `IO`.
 pub fn register(reg: &mut NativeRegistry) {
     let m = "Elixir.IO";
+    // `IO.puts`/`IO.write` are the prelude's (a struct goes through String.Chars
+    // first); they call these with the device and the text.
+    reg.add("otplab_io", "puts", 2, puts);
+    reg.add("otplab_io", "write", 2, write);
     for arity in [1, 2] {
         reg.add(m, "puts", arity, puts);
         reg.add(m, "write", arity, write);

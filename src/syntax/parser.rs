@@ -406,6 +406,33 @@ impl<'t> Parser<'t> {
                 t.span,
             ));
         }
+        // `..` with no operands is the full range, `0..-1//1` (Elixir 1.14).
+        if let Tok::Op("..") = t.kind
+            && matches!(self.peek_at(1).kind, Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Comma | Tok::Newline | Tok::Eof)
+        {
+            self.advance();
+            let int = |i: i64| node(NodeKind::Int(i), t.span);
+            let minus_one = node(NodeKind::UnaryOp { op: UnaryOp::Neg, operand: Box::new(int(1)) }, t.span);
+            let range = node(NodeKind::BinaryOp { op: BinaryOp::Range, lhs: Box::new(int(0)), rhs: Box::new(minus_one) }, t.span);
+            return Ok(node(NodeKind::BinaryOp { op: BinaryOp::Step, lhs: Box::new(range), rhs: Box::new(int(1)) }, t.span));
+        }
+        // `&+/2`, `&>=/2`: an operator captured by name and arity.
+        if let (Tok::Op("&"), Tok::Op(op), Tok::Op("/"), Tok::Int(arity, _)) =
+            (&t.kind, &self.peek_at(1).kind, &self.peek_at(2).kind, &self.peek_at(3).kind)
+            && !self.peek_at(1).space_before
+        {
+            let (op, arity) = (op.to_string(), *arity);
+            let name_span = self.peek_at(1).span;
+            for _ in 0..4 {
+                self.advance();
+            }
+            let call = node(NodeKind::Call { target: CallTarget::Local(op), args: vec![], parens: false }, name_span);
+            let named = node(
+                NodeKind::BinaryOp { op: BinaryOp::Div, lhs: Box::new(call), rhs: Box::new(node(NodeKind::Int(arity), name_span)) },
+                name_span,
+            );
+            return Ok(node(NodeKind::Capture(Box::new(named)), t.span));
+        }
         if let Tok::Op("&") = t.kind {
             self.advance();
             self.skip_newlines();

@@ -2,10 +2,21 @@ defmodule IO do
   @moduledoc """
   The part of `IO` written in Elixir: reading from a device process (a `StringIO`,
   or any process that answers Erlang's io protocol) with `getn/2,3`, `read/2` and
-  `binread/2`. A device process answers `{:io_request, from, ref, request}` with
+  `binread/2`; and `puts`/`write` of a struct, which go through the `String.Chars`
+  protocol before the natives (`:otplab_io`) write the text. A device process answers `{:io_request, from, ref, request}` with
   `{:io_reply, ref, reply}`, so the reader waits in a `receive`, which natives
-  cannot do. Writing and `gets` are natives (`io.rs`).
+  cannot do. Writing text and `gets` are natives (`io.rs`).
   """
+
+  @doc "Writes `item` and a newline to `device`; a struct goes through `String.Chars`."
+  def puts(device \\ :stdio, item)
+  def puts(device, %{__struct__: _} = item), do: :otplab_io.puts(device, String.Chars.to_string(item))
+  def puts(device, item), do: :otplab_io.puts(device, item)
+
+  @doc "Writes `item` to `device`; a struct goes through `String.Chars`."
+  def write(device \\ :stdio, item)
+  def write(device, %{__struct__: _} = item), do: :otplab_io.write(device, String.Chars.to_string(item))
+  def write(device, item), do: :otplab_io.write(device, item)
 
   @doc "Reads `count` characters from standard input, or one from `device` after `prompt`."
   def getn(prompt, count \\ 1)

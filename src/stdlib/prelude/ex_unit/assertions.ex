@@ -31,14 +31,6 @@ defmodule ExUnit.Assertions do
   end
 
   @doc false
-  # `left =~ right` in an assertion, for a string `right` (as Kernel.=~/2).
-  def __contains__(left, right) when is_binary(left) and is_binary(right), do: String.contains?(left, right)
-
-  def __contains__(_left, right) do
-    raise ArgumentError, "=~ with #{inspect(right)} is not supported by otplab: only a string on the right"
-  end
-
-  @doc false
   def __compare_failed__(kind, op, left, right, code, line) do
     both_equal = (op == :!= or op == :!== or (kind == :refute and (op == :== or op == :===)))
 
