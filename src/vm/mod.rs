@@ -5,6 +5,7 @@
 //! - `code_ref`: how frames hold code without a reference count per call.
 //! - [`modules`]: the shared table of modules and the export cells calls go through.
 //! - [`machine`]: [`machine::Machine`], the interpreter loop over an explicit frame stack.
+//! - `ops`: one small function per instruction, grouped by concept (the loop dispatches to them).
 //! - [`arith`]: arithmetic and comparison with Erlang's rules.
 //! - [`bits`]: bitstring segments, matched and built.
 //! - [`raise`]: [`Raise`], a learner's exception in flight.
@@ -22,6 +23,7 @@ pub(crate) mod code_ref;
 pub mod machine;
 pub mod modules;
 pub mod native;
+mod ops;
 pub mod process;
 pub mod raise;
 pub mod spawn;

@@ -69,8 +69,11 @@ impl ExportCell {
     #[allow(unsafe_code)]
     pub fn get(&self) -> Option<&Export> {
         let p = self.current.load(Ordering::Acquire);
-        // SAFETY: `p` is null or points into an `Arc<Export>` held by `self.versions`,
-        // which only ever grows and lives as long as `self`; `Export` is never mutated.
+        // SAFETY: `p` is null or was stored by `store` from an `Arc<Export>` that
+        // `store` pushed onto `self.versions` first; `versions` only ever grows and
+        // is dropped with `self`, so the pointee outlives the `&self` borrow the
+        // result is tied to. The Acquire load pairs with `store`'s Release, so the
+        // `Export` is fully built when read, and it is never mutated afterwards.
         unsafe { p.as_ref() }
     }
 
@@ -165,6 +168,13 @@ impl Modules {
                 Arc::new(ExportCell::new(module, name, arity, current))
             })
             .clone()
+    }
+
+    /// True when `cell` is this table's cell for its `module.name/arity`: the
+    /// condition for borrowing code from it for as long as the table lives
+    /// (`CodeRef::named`, asserted in debug builds by the call ops).
+    pub fn holds_cell(&self, cell: &ExportCell) -> bool {
+        self.cells.read().get(&(cell.module, cell.name, cell.arity)).is_some_and(|c| std::ptr::eq(Arc::as_ptr(c), cell))
     }
 
     /// Looks up a definition without creating a cell (for dynamic calls).

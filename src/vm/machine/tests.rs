@@ -1,0 +1,369 @@
+//! Unit tests of the machine: Elixir compiled by the compiler (same layer), run by
+//! hand on a process context of a virtual-clock runtime, with a few test natives
+//! under the module `:t` (no standard library: the VM's own behaviour is under test).
+
+use super::*;
+use crate::runtime::OutputSink;
+use crate::term::inspect::inspect;
+use crate::vm::native::{Control, NativeCtx, NativeRegistry, NativeResult};
+use crate::vm::raise::Class;
+
+/// Output is not under test.
+struct Discard;
+
+impl OutputSink for Discard {
+    fn write_stdout(&self, _text: &str) {}
+    fn write_stderr(&self, _text: &str) {}
+}
+
+/// `:t.size(tuple)`: the tuple's size (reads a lent argument).
+fn size(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    match &args[0] {
+        Term::Tuple(t) => Ok(Term::Int(t.len() as i64)),
+        other => Err(Control::Raise(Raise::error(Term::pair(Term::atom("badarg"), other.clone())))),
+    }
+}
+
+/// `:t.same(a, b)`: whether both arguments are the same term.
+fn same(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    Ok(Term::bool(args[0] == args[1]))
+}
+
+/// `:t.note(x)`: appends `x` to the process dictionary's `:notes` (a side effect
+/// the test reads after the run).
+fn note(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let key = Term::atom("notes");
+    let old = cx.process.dict_get(&key).unwrap_or(Term::Nil);
+    cx.process.dict_put(key, Term::cons(args[0].clone(), old));
+    Ok(Term::atom("ok"))
+}
+
+/// `:erlang.throw(x)`.
+fn throw(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    Err(Control::Raise(Raise::throw(args[0].clone())))
+}
+
+/// A module table with the VM's built-ins and the test natives.
+fn modules() -> Arc<Modules> {
+    let mut reg = NativeRegistry::new();
+    crate::vm::builtins::register(&mut reg);
+    reg.add("t", "size", 1, size);
+    reg.add("t", "same", 2, same);
+    reg.add("t", "note", 1, note);
+    reg.add("erlang", "throw", 1, throw);
+    Arc::new(Modules::new(reg))
+}
+
+/// A machine about to run the script `source`, and a live process to run it in.
+fn machine(source: &str) -> (Machine, ProcessContext) {
+    let modules = modules();
+    let nodes = crate::syntax::parse(source).expect("the test script parses");
+    let program = crate::compile::compile_program(&nodes, &modules, &[], false).expect("the test script compiles");
+    let runtime = crate::runtime::Runtime::new(Arc::new(Discard));
+    let cx = ProcessContext::new(runtime.new_pid(), runtime);
+    (Machine::for_code(modules, program.code, Vec::new()), cx)
+}
+
+/// Runs `m` to its end in slices of `budget`, checking `each` after every slice;
+/// returns how many slices yielded.
+fn finish(m: &mut Machine, cx: &mut ProcessContext, budget: u32, mut each: impl FnMut(&Machine)) -> usize {
+    let mut yields = 0;
+    loop {
+        match m.run(cx, budget) {
+            Step::Yielded => yields += 1,
+            Step::Exited(_) => return yields,
+            Step::Wait { .. } => panic!("the test script waits"),
+        }
+        each(m);
+    }
+}
+
+/// The inspected value the script returned (or the raise that ended it).
+fn result(m: &Machine) -> String {
+    match m.outcome() {
+        Some(Outcome::Returned(v)) => inspect(v),
+        Some(Outcome::Raised(r)) => format!("raised {:?} {}", r.class, inspect(&r.reason)),
+        None => "running".into(),
+    }
+}
+
+fn eval(source: &str) -> String {
+    let (mut m, mut cx) = machine(source);
+    finish(&mut m, &mut cx, 2_000, |_| {});
+    result(&m)
+}
+
+const LOOPS: &str = "
+defmodule L do
+  def count(0), do: :done
+  def count(n), do: count(n - 1)
+  def ping(0), do: :done
+  def ping(n), do: L.pong(n - 1)
+  def pong(n), do: ping(n)
+  def sum(0), do: 0
+  def sum(n), do: n + sum(n - 1)
+  def fib(0), do: 0
+  def fib(1), do: 1
+  def fib(n), do: fib(n - 1) + fib(n - 2)
+end
+";
+
+#[test]
+fn a_self_tail_call_loops_in_one_frame() {
+    let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.count(100_000)"));
+    let mut deepest = 0;
+    let yields = finish(&mut m, &mut cx, 500, |m| deepest = deepest.max(m.st.frames.len()));
+    assert_eq!(result(&m), ":done");
+    assert!(yields > 100, "a loop's back edge takes reductions ({yields} yields)");
+    assert!(deepest <= 1, "the script's frame and the loop's, no more: {deepest}");
+}
+
+#[test]
+fn tail_calls_between_functions_replace_the_frame() {
+    let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.ping(100_001)"));
+    let mut deepest = 0;
+    let mut widest = 0;
+    finish(&mut m, &mut cx, 300, |m| {
+        deepest = deepest.max(m.st.frames.len());
+        widest = widest.max(m.st.regs.len());
+    });
+    assert_eq!(result(&m), ":done");
+    assert!(deepest <= 1, "mutual tail calls keep one frame: {deepest}");
+    assert!(widest < 64, "and one window: {widest} registers");
+}
+
+#[test]
+fn deep_recursion_runs_off_the_rust_stack() {
+    // 200,000 nested calls: far past what a recursive interpreter's Rust stack holds.
+    let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.sum(200_000)"));
+    let mut deepest = 0;
+    finish(&mut m, &mut cx, 10_000, |m| deepest = deepest.max(m.st.frames.len()));
+    assert_eq!(result(&m), "20000100000");
+    assert!(deepest > 100_000, "each pending call is a frame: {deepest}");
+    assert!(m.st.frames.is_empty() && m.code.is_none());
+}
+
+#[test]
+fn direct_recursion_yields_and_resumes_mid_call() {
+    // A budget of 7 stops fib between any call and return; the result is unchanged.
+    let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.fib(15)"));
+    let yields = finish(&mut m, &mut cx, 7, |_| {});
+    assert_eq!(result(&m), "610");
+    assert!(yields > 100);
+}
+
+#[test]
+fn a_yield_reruns_the_call_it_stopped_before() {
+    // With one reduction per slice every call yields once before it runs.
+    let (mut m, mut cx) = machine("x = :t.size({1, 2}); y = :t.size({1, 2, 3}); x * 10 + y");
+    let yields = finish(&mut m, &mut cx, 1, |_| {});
+    assert_eq!(result(&m), "23");
+    assert!(yields >= 2, "{yields}");
+}
+
+#[test]
+fn reductions_are_counted_only_by_calls_and_back_edges() {
+    let (mut m, mut cx) = machine("a = 1 + 2; b = {a, a}; c = [a | [b]]; {a, b, c}");
+    let yields = finish(&mut m, &mut cx, 1, |_| {});
+    assert_eq!(result(&m), "{3, {3, 3}, [3, {3, 3}]}");
+    assert_eq!(yields, 0, "straight-line code with no call never yields");
+}
+
+#[test]
+fn rescue_catches_a_raise_from_a_callee_and_drops_its_frames() {
+    let src = "
+defmodule R do
+  def deep(0), do: raise \"boom\"
+  def deep(n), do: {deep(n - 1)}
+end
+try do
+  R.deep(50)
+catch
+  :error, e -> {:rescued, e.message}
+end";
+    assert_eq!(eval(src), "{:rescued, \"boom\"}");
+    let (mut m, mut cx) = machine(src);
+    finish(&mut m, &mut cx, 2_000, |_| {});
+    assert!(m.st.handlers.is_empty() && m.st.frames.is_empty());
+}
+
+#[test]
+fn catch_takes_throws_and_errors_by_class() {
+    let src = "
+f = fn v -> try do
+  :erlang.throw(v)
+catch
+  :throw, x -> {:thrown, x}
+end end
+g = fn v -> try do
+  {:ok, _} = v
+catch
+  :error, e -> {:error, e}
+end end
+{f.(:ball), g.(:nope)}";
+    assert_eq!(eval(src), "{{:thrown, :ball}, {:error, {:badmatch, :nope}}}");
+}
+
+#[test]
+fn after_runs_when_the_body_returns_and_when_it_unwinds() {
+    let src = "
+defmodule A do
+  def guarded(v) do
+    try do
+      {:ok, _} = v
+      :fine
+    after
+      :t.note(v)
+    end
+  end
+end
+first = A.guarded({:ok, 1})
+second = try do
+  A.guarded(:bad)
+catch
+  :error, e -> e
+end
+{first, second}";
+    let (mut m, mut cx) = machine(src);
+    finish(&mut m, &mut cx, 2_000, |_| {});
+    assert_eq!(result(&m), "{:fine, {:badmatch, :bad}}");
+    let notes = cx.dict_get(&Term::atom("notes")).expect("after ran");
+    assert_eq!(inspect(&notes), "[:bad, {:ok, 1}]");
+}
+
+#[test]
+fn an_uncaught_raise_ends_the_process_with_a_stacktrace() {
+    let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.fib(:x)"));
+    let step = m.run(&mut cx, 1_000);
+    let Step::Exited(reason) = step else { panic!("{step:?}") };
+    assert!(matches!(m.outcome(), Some(Outcome::Raised(r)) if r.class == Class::Error));
+    let text = inspect(&reason);
+    assert!(text.starts_with("{{:badarith"), "{text}");
+    assert!(text.contains("{L, :fib, 1,"), "the failing function is on the stack: {text}");
+    assert!(m.st.regs.is_empty() && m.st.frames.is_empty());
+}
+
+#[test]
+fn a_function_clause_error_lists_the_arguments() {
+    let src = "
+defmodule C do
+  def only(:a, n) when n > 0, do: n
+end
+C.only(:b, 1)";
+    let (mut m, mut cx) = machine(src);
+    finish(&mut m, &mut cx, 1_000, |_| {});
+    let Some(Outcome::Raised(r)) = m.outcome() else { panic!("{}", result(&m)) };
+    let text = inspect(&r.reason);
+    assert!(text.contains("FunctionClauseError") && text.contains("args: [:b, 1]"), "{text}");
+}
+
+#[test]
+fn receive_suspends_until_a_matching_message_arrives() {
+    let (mut m, mut cx) = machine("receive do {:pick, x} -> {:got, x} end");
+    assert!(matches!(m.run(&mut cx, 1_000), Step::Wait { deadline_ms: None }));
+    let me = cx.pid();
+    cx.runtime().send(me, Term::atom("other"));
+    assert!(matches!(m.run(&mut cx, 1_000), Step::Wait { deadline_ms: None }), "a message no clause takes waits on");
+    cx.runtime().send(me, Term::pair(Term::atom("pick"), Term::Int(7)));
+    assert!(matches!(m.run(&mut cx, 1_000), Step::Exited(_)));
+    assert_eq!(result(&m), "{:got, 7}");
+    assert_eq!(cx.message_queue_len(), 1, "the skipped message stays in the mailbox");
+}
+
+#[test]
+fn receive_after_keeps_its_deadline_across_wakeups() {
+    let (mut m, mut cx) = machine("receive do :never -> 1 after 50 -> :timeout end");
+    let now = cx.now_ms();
+    let Step::Wait { deadline_ms: Some(d) } = m.run(&mut cx, 1_000) else { panic!("waits with a deadline") };
+    assert_eq!(d, now + 50);
+    cx.runtime().send(cx.pid(), Term::atom("noise"));
+    let Step::Wait { deadline_ms: Some(again) } = m.run(&mut cx, 1_000) else { panic!("waits again") };
+    assert_eq!(again, d, "a wakeup by a message no clause takes keeps the first deadline");
+}
+
+#[test]
+fn receive_after_zero_times_out_at_once_and_bad_timeouts_raise() {
+    assert_eq!(eval("receive do :never -> 1 after 0 -> :timeout end"), ":timeout");
+    assert_eq!(eval("t = :soon\nreceive do :never -> 1 after t -> :timeout end"), "raised Error {:timeout_value, :soon}");
+}
+
+#[test]
+fn closures_capture_values_and_outlive_their_frame() {
+    let src = "
+defmodule K do
+  def adder(n), do: fn x -> x + n end
+  def twice(f, x), do: f.(f.(x))
+  def apply_n(_f, 0, acc), do: acc
+  def apply_n(f, n, acc), do: apply_n(f, n - 1, f.(acc))
+end
+add3 = K.adder(3)
+base = 100
+g = fn y -> base + y end
+{K.twice(add3, 1), g.(1), K.apply_n(add3, 1_000, 0)}";
+    assert_eq!(eval(src), "{7, 101, 3000}");
+}
+
+#[test]
+fn a_closure_tail_called_in_a_loop_keeps_one_frame() {
+    let src = "
+defmodule T do
+  def run(0), do: :done
+  def run(n) do
+    next = fn -> run(n - 1) end
+    next.()
+  end
+end
+T.run(50_000)";
+    let (mut m, mut cx) = machine(src);
+    let mut deepest = 0;
+    finish(&mut m, &mut cx, 400, |m| deepest = deepest.max(m.st.frames.len()));
+    assert_eq!(result(&m), ":done");
+    assert!(deepest <= 1, "{deepest}");
+}
+
+#[test]
+fn lent_arguments_are_back_in_their_registers() {
+    // The tuple is lent to the native (swapped out of its register) and must be
+    // whole again afterwards; `f(t, t)` takes the repeated-register path.
+    let src = "t = {:a, [1, 2], \"bin\"}\nn = :t.size(t)\nsame = :t.same(t, t)\n{n, same, t}";
+    assert_eq!(eval(src), "{3, true, {:a, [1, 2], \"bin\"}}");
+}
+
+#[test]
+fn a_lent_argument_is_read_back_to_blame_a_raise() {
+    let (mut m, mut cx) = machine("l = [1, 2]\n:t.size(l)");
+    finish(&mut m, &mut cx, 1_000, |_| {});
+    let Some(Outcome::Raised(r)) = m.outcome() else { panic!("{}", result(&m)) };
+    let blame = r.blame.as_ref().expect("blamed on the call");
+    assert_eq!((blame.module.as_str(), blame.function.as_str()), ("t", "size"));
+    assert_eq!(inspect(&Term::list(blame.args.clone())), "[[1, 2]]", "the lent list was restored before blaming");
+    assert_eq!(m.st.native_args.iter().filter(|t| !matches!(t, Term::Int(_) | Term::Atom(_) | Term::Nil)).count(), 0);
+}
+
+#[test]
+fn stale_registers_are_reused_then_trimmed_when_the_process_parks() {
+    // The recursion leaves thousands of stale registers above the script's window;
+    // later calls overwrite them without reading them, and parking drops them.
+    let src = format!("{LOOPS}\nx = L.sum(5_000)\ny = L.fib(10)\nreceive do :go -> {{x, y}} end");
+    let (mut m, mut cx) = machine(&src);
+    assert!(matches!(m.run(&mut cx, 100_000), Step::Wait { .. }));
+    assert!(m.st.regs.len() <= m.top() + STALE_KEPT, "{} registers kept", m.st.regs.len());
+    cx.runtime().send(cx.pid(), Term::atom("go"));
+    assert!(matches!(m.run(&mut cx, 1_000), Step::Exited(_)));
+    assert_eq!(result(&m), "{12502500, 55}");
+}
+
+#[test]
+fn a_few_stale_registers_are_kept_across_parks() {
+    let src = format!("{LOOPS}\nx = L.fib(3)\nreceive do :go -> x end");
+    let (mut m, mut cx) = machine(&src);
+    assert!(matches!(m.run(&mut cx, 1_000), Step::Wait { .. }));
+    assert!(m.st.regs.len() > m.top(), "the callees' windows stay allocated for the next call");
+}
+
+#[test]
+fn small_integer_overflow_takes_the_general_path() {
+    assert_eq!(eval("x = 9_223_372_036_854_775_807\n{x + 1, x * 2 - x, div(7, 2), rem(-7, 2)}"),
+        "{9223372036854775808, 9223372036854775807, 3, -1}");
+    assert_eq!(eval("x = 0\n1 / x").split(' ').take(2).collect::<Vec<_>>().join(" "), "raised Error");
+}

@@ -1,0 +1,78 @@
+//! The instructions of [`super::code::Instr`], one small `op_*` function each,
+//! grouped by concept; [`super::machine::Machine`]'s loop only dispatches to them.
+//!
+//! - [`data`]: building values (tuples, lists, maps, closures, binaries, text) and
+//!   the register primitives every op uses (`put`, `take`, `dup`).
+//! - [`operator`]: arithmetic, comparison and boolean operators, with the
+//!   small-integer fast path.
+//! - [`branch`]: jumps and the loop back edge.
+//! - [`pattern`]: the tests a compiled pattern is made of.
+//! - [`call`]: calls, tail calls and returns, named or through a function value.
+//! - [`lend`]: calling a native on arguments lent from their registers.
+//! - [`exception`]: raising, `try`, and the stacktraces and errors of a failure.
+//! - [`receive`]: selective receive, its suspension and its timeout.
+//! - [`module`]: `defmodule` at run time.
+//!
+//! An op on the register window alone is a free function of the window; an op
+//! that needs more of the machine is a method of [`State`] answering with a
+//! [`Next`]. Both are `#[inline(always)]` on the paths that loops take (the
+//! interpreter's speed is measured in instructions per call, see the bench notes)
+//! and out of line where they only raise or hand over to a slower path.
+
+pub(super) mod branch;
+pub(super) mod call;
+pub(super) mod data;
+pub(super) mod exception;
+pub(super) mod lend;
+pub(super) mod module;
+pub(super) mod operator;
+pub(super) mod pattern;
+pub(super) mod receive;
+
+use super::code::Reg;
+use super::code_ref::CodeRef;
+use super::machine::State;
+use crate::runtime::Step;
+use crate::term::Term;
+
+/// Where the loop goes on after an op on [`State`].
+pub(super) enum Next {
+    /// At this instruction of the running function, whose window may have moved
+    /// to `st.base` (a direct recursion was entered or returned from).
+    At(usize),
+    /// Whatever function is running now, from `st.pc` (the op entered or
+    /// resumed another function itself).
+    Reload,
+    /// Call `code`, whose arguments are already in the window at `base`; its
+    /// result goes to register `ret` of the running function, which resumes at
+    /// `st.pc`.
+    Enter(CodeRef, usize, Reg),
+    /// A tail call: `code` replaces the running function, its arguments in
+    /// `st.scratch`.
+    Replace(CodeRef),
+    /// The running function returns this value (`st.pc` saved).
+    Return(Term),
+    /// The slice ends (`st.pc` is where to resume).
+    Stop(Step),
+}
+
+/// Takes one reduction for a call or a loop's back edge: `false` when the budget
+/// is spent, and the process must yield before the instruction (which then runs
+/// again when it resumes). The only place reductions are counted.
+#[inline(always)]
+pub(super) fn take_reduction(reds: &mut i64) -> bool {
+    if *reds <= 0 {
+        return false;
+    }
+    *reds -= 1;
+    true
+}
+
+impl State {
+    /// The stop of an instruction at `pc` that found the budget spent.
+    #[inline]
+    pub(super) fn yield_at(&mut self, pc: usize) -> Next {
+        self.pc = pc;
+        Next::Stop(Step::Yielded)
+    }
+}

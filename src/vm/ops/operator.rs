@@ -1,0 +1,119 @@
+//! Operators: arithmetic and comparison (`Op`, `OpInt`) with a fast path for small
+//! integers, and the boolean ones (`Not`, `Bang`, `CheckBool`).
+
+use super::data::{Small, put, put_small};
+use crate::term::{ATOMS, Atom, Term};
+use crate::vm::arith;
+use crate::vm::code::{BinOp, Reg};
+use crate::vm::raise::{Raise, exception_struct};
+
+/// `dst = a op b`.
+#[inline(always)]
+pub(in crate::vm) fn op_binary(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
+    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
+        && let Some(r) = int_op(op, *x, *y)
+    {
+        put_small(&mut w[dst as usize], r, &ATOMS);
+        return Ok(next);
+    }
+    let r = arith::binop(op, &w[a as usize], &w[b as usize]).map_err(|e| op_error(e, op, &w[a as usize], &w[b as usize]))?;
+    put(&mut w[dst as usize], r);
+    Ok(next)
+}
+
+/// `dst = a op imm`.
+#[inline(always)]
+pub(in crate::vm) fn op_binary_imm(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
+    if let Term::Int(x) = &w[a as usize]
+        && let Some(r) = int_op(op, *x, imm)
+    {
+        put_small(&mut w[dst as usize], r, &ATOMS);
+        return Ok(next);
+    }
+    let r = arith::binop(op, &w[a as usize], &Term::Int(imm)).map_err(|e| op_error(e, op, &w[a as usize], &Term::Int(imm)))?;
+    put(&mut w[dst as usize], r);
+    Ok(next)
+}
+
+/// `dst = not src`: BadBooleanError unless `src` is a boolean.
+#[inline]
+pub(in crate::vm) fn op_not(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> Result<usize, Raise> {
+    let v = &w[src as usize];
+    if !v.is_boolean() {
+        return Err(bad_boolean("not", v));
+    }
+    let r = Term::bool(!v.is_truthy());
+    put(&mut w[dst as usize], r);
+    Ok(next)
+}
+
+/// `dst = !src` (truthiness).
+#[inline]
+pub(in crate::vm) fn op_bang(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> usize {
+    let r = Term::bool(!w[src as usize].is_truthy());
+    put(&mut w[dst as usize], r);
+    next
+}
+
+/// The left side of `and`/`or` (`op`) must be a boolean.
+#[inline]
+pub(in crate::vm) fn op_check_bool(w: &[Term], src: Reg, op: Atom, next: usize) -> Result<usize, Raise> {
+    let v = &w[src as usize];
+    if !v.is_boolean() {
+        return Err(bad_boolean(op.as_str(), v));
+    }
+    Ok(next)
+}
+
+/// `x op y` on small integers when the result needs no general arithmetic: `None`
+/// for `/` (a float), for an overflow into a bignum and for a zero divisor (the
+/// general path in [`arith::binop`] then promotes or raises, blamed by [`op_error`]).
+#[inline(always)]
+pub(in crate::vm) fn int_op(op: BinOp, x: i64, y: i64) -> Option<Small> {
+    Some(match op {
+        BinOp::Add => Small::Int(x.checked_add(y)?),
+        BinOp::Sub => Small::Int(x.checked_sub(y)?),
+        BinOp::Mul => Small::Int(x.checked_mul(y)?),
+        // `None` for a zero divisor and for `i64::MIN` by `-1`: the general path
+        // raises `:badarith` for the first and promotes (or gives 0) for the second.
+        BinOp::IntDiv => Small::Int(x.checked_div(y)?),
+        BinOp::Rem => Small::Int(x.checked_rem(y)?),
+        BinOp::Lt => Small::Bool(x < y),
+        BinOp::Gt => Small::Bool(x > y),
+        BinOp::Le => Small::Bool(x <= y),
+        BinOp::Ge => Small::Bool(x >= y),
+        BinOp::Eq | BinOp::StrictEq => Small::Bool(x == y),
+        BinOp::Ne | BinOp::StrictNe => Small::Bool(x != y),
+        BinOp::Div => return None,
+    })
+}
+
+/// The error of a failed arithmetic operator, blamed on `:erlang` as BEAM reports it.
+#[cold]
+fn op_error(e: Raise, op: BinOp, x: &Term, y: &Term) -> Raise {
+    let name = match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::IntDiv => "div",
+        BinOp::Rem => "rem",
+        _ => "/",
+    };
+    e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()])
+}
+
+/// BadBooleanError for operator `op` given the non-boolean `v`.
+#[cold]
+fn bad_boolean(op: &str, v: &Term) -> Raise {
+    Raise::error(exception_struct(
+        "BadBooleanError",
+        vec![
+            ("term", v.clone()),
+            ("operator", Term::atom(op)),
+            (
+                "message",
+                Term::string(format!("expected a boolean on left-side of \"{}\", got: {}", op, crate::term::inspect::inspect(v))),
+            ),
+        ],
+    ))
+}

@@ -1,0 +1,116 @@
+//! The tests a compiled pattern is made of. Each goes on to `next` when the value
+//! fits (binding what it destructures) and jumps to `fail` when it does not; none
+//! raises (the compiler emits `MatchFail` after the last clause).
+
+use crate::term::Term;
+use crate::vm::code::{BitSeg, Label, Reg};
+
+/// `TestEq`: `a === b`.
+#[inline(always)]
+pub(in crate::vm) fn op_test_eq(w: &[Term], a: Reg, b: Reg, fail: Label, next: usize) -> usize {
+    if w[a as usize] != w[b as usize] { fail as usize } else { next }
+}
+
+/// `TestConst`: `reg === value`, integers and atoms compared without the general
+/// term order.
+#[inline(always)]
+pub(in crate::vm) fn op_test_const(w: &[Term], reg: Reg, value: &Term, fail: Label, next: usize) -> usize {
+    let differs = match (&w[reg as usize], value) {
+        (Term::Int(x), Term::Int(y)) => x != y,
+        (Term::Atom(x), Term::Atom(y)) => x != y,
+        (x, v) => x != v,
+    };
+    if differs { fail as usize } else { next }
+}
+
+/// `TestTuple`: a tuple of `arity` items.
+#[inline(always)]
+pub(in crate::vm) fn op_test_tuple(w: &[Term], reg: Reg, arity: u32, fail: Label, next: usize) -> usize {
+    if matches!(&w[reg as usize], Term::Tuple(t) if t.len() == arity as usize) { next } else { fail as usize }
+}
+
+/// `GetElem`: `dst = elem(tuple, index)`, the tuple already tested.
+#[inline(always)]
+pub(in crate::vm) fn op_get_elem(w: &mut [Term], dst: Reg, tuple: Reg, index: u32, next: usize) -> usize {
+    let v = match &w[tuple as usize] {
+        Term::Tuple(t) => t[index as usize].clone(),
+        _ => Term::Nil,
+    };
+    super::data::put(&mut w[dst as usize], v);
+    next
+}
+
+/// `TestCons`: a non-empty list, its head and tail bound to `head` and `tail`.
+#[inline(always)]
+pub(in crate::vm) fn op_test_cons(w: &mut [Term], reg: Reg, head: Reg, tail: Reg, fail: Label, next: usize) -> usize {
+    let (h, t) = match &w[reg as usize] {
+        Term::Cons(c) => (c.head.clone(), c.tail.clone()),
+        _ => return fail as usize,
+    };
+    w[head as usize] = h;
+    w[tail as usize] = t;
+    next
+}
+
+/// `TestNil`: `[]`.
+#[inline(always)]
+pub(in crate::vm) fn op_test_nil(w: &[Term], reg: Reg, fail: Label, next: usize) -> usize {
+    if matches!(w[reg as usize], Term::Nil) { next } else { fail as usize }
+}
+
+/// `TestMap`: a map.
+#[inline(always)]
+pub(in crate::vm) fn op_test_map(w: &[Term], reg: Reg, fail: Label, next: usize) -> usize {
+    if matches!(w[reg as usize], Term::Map(_)) { next } else { fail as usize }
+}
+
+/// `MapGet`: `map` has `key`, its value bound to `dst`.
+#[inline]
+pub(in crate::vm) fn op_map_get(w: &mut [Term], dst: Reg, map: Reg, key: Reg, fail: Label, next: usize) -> usize {
+    let found = match &w[map as usize] {
+        Term::Map(m) => m.get(&w[key as usize]).cloned(),
+        _ => None,
+    };
+    match found {
+        Some(v) => {
+            super::data::put(&mut w[dst as usize], v);
+            next
+        }
+        None => fail as usize,
+    }
+}
+
+/// `TestPrefix`: a binary starting with `prefix`, the remainder bound to `rest`.
+#[inline]
+pub(in crate::vm) fn op_test_prefix(w: &mut [Term], reg: Reg, prefix: Reg, rest: Reg, fail: Label, next: usize) -> usize {
+    let r = match (&w[reg as usize], &w[prefix as usize]) {
+        (Term::Binary(b), Term::Binary(p)) if b.starts_with(p) => Some(Term::bytes(b[p.len()..].to_vec())),
+        _ => None,
+    };
+    match r {
+        Some(v) => {
+            w[rest as usize] = v;
+            next
+        }
+        None => fail as usize,
+    }
+}
+
+/// `TestBits`: a bitstring matching `segs`, each segment's value bound.
+#[inline(never)]
+pub(in crate::vm) fn op_test_bits(w: &mut [Term], reg: Reg, segs: &[BitSeg], fail: Label, next: usize) -> usize {
+    let bytes = match &w[reg as usize] {
+        Term::Binary(b) => b.clone(),
+        _ => return fail as usize,
+    };
+    let window: &[Term] = w;
+    match crate::vm::bits::match_bits(&bytes, segs, &|r| window[r as usize].clone()) {
+        Some(binds) => {
+            for (r, v) in binds {
+                w[r as usize] = v;
+            }
+            next
+        }
+        None => fail as usize,
+    }
+}
