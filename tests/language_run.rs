@@ -89,3 +89,8 @@ fn an_undefined_function_banner_suggests_close_names_as_elixir_does() {
 fn records_build_read_update_and_match() {
     matches_recorded_elixir("records");
 }
+
+#[test]
+fn rand_state_is_per_process_in_its_dictionary() {
+    matches_recorded_elixir("rand_state_per_process");
+}
