@@ -108,3 +108,24 @@ fn drill_creates_a_missing_answer_file_from_the_starter_and_names_missing_functi
     assert!(stdout.contains("hint: the checks call `Counter.start_link/1`"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn drill_into_a_closed_pipe_ends_quietly() {
+    // `otplab drill ID | head`: the reader is gone before the intro is written.
+    let dir = scratch("drill-pipe");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("otplab"))
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("home"))
+        .args(["drill", "agent-counter"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

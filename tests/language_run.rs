@@ -94,3 +94,8 @@ fn records_build_read_update_and_match() {
 fn doctest_gaps_negative_dates_stream_shapes_bif_captures_match_operator_and_var_bang() {
     matches_recorded_elixir("stdlib_doctest_gaps");
 }
+
+#[test]
+fn rand_state_is_per_process_in_its_dictionary() {
+    matches_recorded_elixir("rand_state_per_process");
+}

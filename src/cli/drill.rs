@@ -5,6 +5,7 @@
 //! (`drills/scripts/<id>.exs`) in the step mode instead.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::PathBuf;
 
 use super::grade::load_catalog;
@@ -19,6 +20,23 @@ use crate::session::{Clock, Evaluation, Session};
 use crate::syntax::{CallTarget, NodeKind};
 use crate::term::Term;
 use crate::term::atom_syntax::atom_literal;
+
+/// Writes `args` to standard output. A reader that went away (`otplab drill ID |
+/// head`) ends the drill quietly with status 0: nothing more can be shown, and the
+/// panic `println!` raises on a broken pipe would only be noise.
+fn write_out(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
+/// `println!` through [`write_out`].
+macro_rules! say {
+    ($($arg:tt)*) => { write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 /// The walkthrough script of unit `id`.
 fn walkthrough_path(catalog: &Catalog, id: &str) -> PathBuf {
@@ -63,7 +81,7 @@ pub fn drill_command(id: &str, file: Option<&str>, clock: Clock) -> anyhow::Resu
             eprintln!("otplab: could not create {file}: {e}");
             return Ok(2);
         }
-        println!("created {file} from the starter");
+        say!("created {file} from the starter");
     }
     let mut drill = Drill {
         catalog,
@@ -106,15 +124,15 @@ impl Drill {
         let unit = self.unit();
         let progress = Progress::default_path().map(|path| Progress::load(&path)).unwrap_or_default();
         let passed = if progress.passed.contains(&unit.id) { " (passed)" } else { "" };
-        println!("== {} - {}{passed}", unit.id, unit.title);
-        println!("{}\n", unit.summary.trim());
-        println!("{}\n", unit.instructions.trim());
-        println!("an answer defines: {}", unit.requires.join(", "));
+        say!("== {} - {}{passed}", unit.id, unit.title);
+        say!("{}\n", unit.summary.trim());
+        say!("{}\n", unit.instructions.trim());
+        say!("an answer defines: {}", unit.requires.join(", "));
         match &self.file {
-            Some(file) => println!("your answer: {} (edit it, then type `check`)", file.display()),
-            None => println!("the starter code is loaded; define or redefine modules here, then type `check`"),
+            Some(file) => say!("your answer: {} (edit it, then type `check`)", file.display()),
+            None => say!("the starter code is loaded; define or redefine modules here, then type `check`"),
         }
-        println!("commands: check, hint, starter, instructions, summary, next, solution, reset (Ctrl-D leaves)\n");
+        say!("commands: check, hint, starter, instructions, summary, next, solution, reset (Ctrl-D leaves)\n");
     }
 
     /// The answer as it stands: the file (re-read) or the starter, then every
@@ -142,7 +160,7 @@ impl Drill {
             // The REPL runs what is graded: the file as saved now.
             match std::fs::read_to_string(path) {
                 Ok(source) => match session.eval(&source) {
-                    Ok(Evaluation::Value(_)) => println!("reloaded {}", path.display()),
+                    Ok(Evaluation::Value(_)) => say!("reloaded {}", path.display()),
                     Ok(other) => eprintln!("{}", other.raised_banner().unwrap_or_default()),
                     Err(e) => eprintln!("{}", e.banner(&path.display().to_string())),
                 },
@@ -157,20 +175,20 @@ impl Drill {
             }
         };
         let report: GradeReport = grade(&self.catalog, self.unit(), &source, &name, GradeOptions::default());
-        print!("{}", human(&report));
+        write_out(format_args!("{}", human(&report)));
         self.failed = report.verdicts.iter().filter_map(|v| v.kind).collect();
         if report.status == Status::Error {
             self.failed.insert(FailureKind::Error);
         }
         if report.status == Status::Pass {
             self.record_pass();
-            println!("well done: type `next` for the next unit");
+            say!("well done: type `next` for the next unit");
             return;
         }
         self.missing = self.missing_functions(session);
         match self.missing.first() {
-            Some(first) => println!("start here: define `{first}` (the checks call it)"),
-            None => println!("type `hint` for a hint about how it failed"),
+            Some(first) => say!("start here: define `{first}` (the checks call it)"),
+            None => say!("type `hint` for a hint about how it failed"),
         }
     }
 
@@ -200,20 +218,20 @@ impl Drill {
 
     fn hint(&self) {
         if let Some(first) = self.missing.first() {
-            println!("hint: the checks call `{first}`, and no module you loaded defines it yet.");
+            say!("hint: the checks call `{first}`, and no module you loaded defines it yet.");
             if self.missing.len() > 1 {
-                println!("      also missing: {}", self.missing[1..].join(", "));
+                say!("      also missing: {}", self.missing[1..].join(", "));
             }
             return;
         }
         if self.failed.is_empty() {
-            println!("no check has failed yet: type `check` first; hints are about how a check failed");
+            say!("no check has failed yet: type `check` first; hints are about how a check failed");
             return;
         }
         for kind in &self.failed {
             match self.unit().hints.get(kind) {
-                Some(hint) => println!("hint ({}): {}", kind.name(), hint.trim()),
-                None => println!("hint ({}): read the explanation under the failed check above", kind.name()),
+                Some(hint) => say!("hint ({}): {}", kind.name(), hint.trim()),
+                None => say!("hint ({}): read the explanation under the failed check above", kind.name()),
             }
         }
     }
@@ -221,18 +239,18 @@ impl Drill {
     fn solution(&mut self) {
         if self.failed.is_empty() && !self.solution_asked {
             self.solution_asked = true;
-            println!("warning: no check has failed yet, and reading a solution first teaches less.");
-            println!("type `solution` again to see it anyway");
+            say!("warning: no check has failed yet, and reading a solution first teaches less.");
+            say!("type `solution` again to see it anyway");
             return;
         }
-        println!("warning: this is the reference solution; try writing your own version after reading it.");
-        println!("{}", self.unit().reference.trim_end());
+        say!("warning: this is the reference solution; try writing your own version after reading it.");
+        say!("{}", self.unit().reference.trim_end());
     }
 
     /// Moves to the next unit; false at the end of the course.
     fn next(&mut self) -> bool {
         if self.index + 1 >= self.catalog.entries().len() {
-            println!("this is the last unit of the course");
+            say!("this is the last unit of the course");
             return false;
         }
         self.index += 1;
@@ -275,14 +293,14 @@ impl ReplCommands for Drill {
     fn command(&mut self, line: &str, session: &mut Session) -> Option<Command> {
         match line {
             "check" => self.check(session),
-            "starter" => println!("{}", self.unit().starter.trim_end()),
-            "instructions" => println!("{}", self.unit().instructions.trim()),
-            "summary" => println!("== {} - {}\n{}", self.unit().id, self.unit().title, self.unit().summary.trim()),
+            "starter" => say!("{}", self.unit().starter.trim_end()),
+            "instructions" => say!("{}", self.unit().instructions.trim()),
+            "summary" => say!("== {} - {}\n{}", self.unit().id, self.unit().title, self.unit().summary.trim()),
             "hint" => self.hint(),
             "solution" => self.solution(),
             "reset" => {
                 self.forget();
-                println!("reset: a fresh session with {} loaded", if self.file.is_some() { "your file" } else { "the starter" });
+                say!("reset: a fresh session with {} loaded", if self.file.is_some() { "your file" } else { "the starter" });
                 return Some(Command::Restart);
             }
             "next" => return Some(if self.next() { Command::Restart } else { Command::Done }),

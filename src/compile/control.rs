@@ -48,25 +48,7 @@ impl<'m> Compiler<'m> {
         let span = node.span;
         match (name.as_str(), args.len()) {
             ("if", 2) | ("unless", 2) => {
-                let kw = &args[1];
-                let Some(then) = kw_get(kw, "do") else {
-                    return Err(CompileError::invalid(span, format!("invalid or duplicate keyword list given to {name}")));
-                };
-                let nil = nil_node(span);
-                let other = kw_get(kw, "else").unwrap_or(&nil);
-                let (t, e) = if name == "if" { (then, other) } else { (other, then) };
-                let c = self.expr(b, &args[0])?;
-                let saved = b.scope.clone();
-                let j = b.emit(Instr::JumpIfFalsy { cond: c, to: FunBuilder::PENDING });
-                self.to_dest(b, t, dest)?;
-                b.scope = saved.clone();
-                let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
-                let here = b.here();
-                b.patch(&[j], here);
-                self.to_dest(b, e, dest)?;
-                b.scope = saved;
-                let here = b.here();
-                b.patch(&[end], here);
+                self.if_form(b, span, name, args, dest)?;
                 Ok(Some(()))
             }
             ("case", 2) => {
@@ -76,23 +58,7 @@ impl<'m> Compiler<'m> {
                 Ok(Some(()))
             }
             ("cond", 1) => {
-                let clauses = kw_get(&args[0], "do").map(clauses_of).unwrap_or_default();
-                let saved = b.scope.clone();
-                let mut ends = Vec::new();
-                for c in &clauses {
-                    let Some(test) = c.args.first() else { continue };
-                    let v = self.expr(b, test)?;
-                    let j = b.emit(Instr::JumpIfFalsy { cond: v, to: FunBuilder::PENDING });
-                    self.to_dest(b, &c.body, dest)?;
-                    b.scope = saved.clone();
-                    ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
-                    let here = b.here();
-                    b.patch(&[j], here);
-                }
-                let dummy = b.reg();
-                b.emit(Instr::MatchFail { kind: MatchFailure::CondClause, value: dummy });
-                let here = b.here();
-                b.patch(&ends, here);
+                self.cond_form(b, args, dest)?;
                 Ok(Some(()))
             }
             ("with", n) if n >= 1 => {
@@ -113,38 +79,11 @@ impl<'m> Compiler<'m> {
                 Ok(Some(()))
             }
             ("raise", 1) | ("raise", 2) | ("reraise", 2) | ("reraise", 3) => {
-                let exc = if name == "reraise" {
-                    self.expr(b, &args[0])?
-                } else {
-                    let a = self.expr(b, &args[0])?;
-                    let opts = match args.get(1) {
-                        Some(o) => self.expr(b, o)?,
-                        None => self.constant(b, Term::Nil)?,
-                    };
-                    self.call_regs(b, "Elixir.Kernel", "__exception__", vec![a, opts])
-                };
-                let class = self.constant(b, Term::atom("error"))?;
-                b.emit(Instr::RaiseReg { class, reason: exc });
-                if let Dest::Into(r) = dest {
-                    b.emit(Instr::Const { dst: r, value: Term::nil() });
-                }
+                self.raise_form(b, name, args, dest)?;
                 Ok(Some(()))
             }
             ("match?", 2) => {
-                let v = self.expr(b, &args[1])?;
-                let (pat, guard) = split_when(&args[0]);
-                let saved = b.scope.clone();
-                let fails = self.clause_head(b, pat, guard, v)?;
-                b.scope = saved;
-                let r = b.reg();
-                b.emit(Instr::Const { dst: r, value: Term::bool(true) });
-                let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
-                let here = b.here();
-                b.patch(&fails, here);
-                b.emit(Instr::Const { dst: r, value: Term::bool(false) });
-                let here = b.here();
-                b.patch(&[end], here);
-                self.finish_value(b, r, dest);
+                self.match_form(b, args, dest)?;
                 Ok(Some(()))
             }
             ("defmodule", 2) => {
@@ -168,59 +107,11 @@ impl<'m> Compiler<'m> {
                 Err(CompileError::invalid(span, format!("cannot invoke {name}/{} outside module", args.len())))
             }
             ("destructure", 2) => {
-                // `destructure([a, b], list)`: `[a, b] = Enum.take((list || []) ++ [nil, nil], 2)`.
-                let NodeKind::List { items, tail: None } = &args[0].kind else {
-                    return Err(CompileError::invalid(span, "destructure expects a list of patterns on the left"));
-                };
-                let n = items.len();
-                let node = |kind| Node::new(kind, span);
-                let padded = node(NodeKind::BinaryOp {
-                    op: crate::syntax::ast::BinaryOp::Concat,
-                    lhs: Box::new(node(NodeKind::BinaryOp {
-                        op: crate::syntax::ast::BinaryOp::OrOr,
-                        lhs: Box::new(args[1].clone()),
-                        rhs: Box::new(node(NodeKind::List { items: vec![], tail: None })),
-                    })),
-                    rhs: Box::new(node(NodeKind::List { items: vec![node(NodeKind::Atom("nil".into())); n], tail: None })),
-                });
-                let take = node(NodeKind::Call {
-                    target: CallTarget::Remote(Box::new(node(NodeKind::Alias(vec!["Enum".into()]))), "take".into()),
-                    args: vec![padded, node(NodeKind::Int(n as i64))],
-                    parens: true,
-                });
-                let assign = node(NodeKind::BinaryOp { op: crate::syntax::ast::BinaryOp::Match, lhs: Box::new(args[0].clone()), rhs: Box::new(take) });
-                let r = self.expr(b, &assign)?;
-                self.finish_value(b, r, dest);
+                self.destructure_form(b, span, args, dest)?;
                 Ok(Some(()))
             }
             ("binding", 0 | 1) => {
-                // The variables of a context (`binding(:ctx)`: those of `var!(x, :ctx)`)
-                // in scope as a keyword list sorted by name (internal names, which hold
-                // `@`, are not the learner's).
-                let context = match args.first().map(|a| &a.kind) {
-                    None => None,
-                    Some(NodeKind::Atom(c)) if c == "nil" => None,
-                    Some(NodeKind::Atom(c)) => Some(c.clone()),
-                    Some(_) => return Err(CompileError::unsupported(span, "binding/1 with a context that is not a literal atom")),
-                };
-                let in_context = |k: &str| match (&context, k.split_once('\u{1}')) {
-                    (None, None) => Some(k.to_string()),
-                    (Some(c), Some((name, kc))) if kc == c => Some(name.to_string()),
-                    _ => None,
-                };
-                let mut names: Vec<(String, u32)> =
-                    b.scope.iter().filter(|(k, _)| !k.contains('@')).filter_map(|(k, v)| in_context(k).map(|n| (n, *v))).collect();
-                names.sort();
-                let mut pairs = Vec::new();
-                for (name, reg) in names {
-                    let k = self.constant(b, Term::atom(&name))?;
-                    let t = b.reg();
-                    b.emit(Instr::MakeTuple { dst: t, items: vec![k, reg].into() });
-                    pairs.push(t);
-                }
-                let r = b.reg();
-                b.emit(Instr::MakeList { dst: r, items: pairs.into(), tail: None });
-                self.finish_value(b, r, dest);
+                self.binding_form(b, span, args.first(), dest)?;
                 Ok(Some(()))
             }
             ("defprotocol", 2) => {
@@ -238,6 +129,151 @@ impl<'m> Compiler<'m> {
             }
             _ => Ok(None),
         }
+    }
+
+    /// `if`/`unless` with `do:` and an optional `else:`.
+    fn if_form(&mut self, b: &mut FunBuilder, span: Span, name: &str, args: &[Node], dest: Dest) -> CResult<()> {
+        let kw = &args[1];
+        let Some(then) = kw_get(kw, "do") else {
+            return Err(CompileError::invalid(span, format!("invalid or duplicate keyword list given to {name}")));
+        };
+        let nil = nil_node(span);
+        let other = kw_get(kw, "else").unwrap_or(&nil);
+        let (t, e) = if name == "if" { (then, other) } else { (other, then) };
+        let c = self.expr(b, &args[0])?;
+        let saved = b.scope.clone();
+        let j = b.emit(Instr::JumpIfFalsy { cond: c, to: FunBuilder::PENDING });
+        self.to_dest(b, t, dest)?;
+        b.scope = saved.clone();
+        let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+        let here = b.here();
+        b.patch(&[j], here);
+        self.to_dest(b, e, dest)?;
+        b.scope = saved;
+        let here = b.here();
+        b.patch(&[end], here);
+        Ok(())
+    }
+
+    /// `cond`: the first clause whose test is truthy; CondClauseError when none is.
+    fn cond_form(&mut self, b: &mut FunBuilder, args: &[Node], dest: Dest) -> CResult<()> {
+        let clauses = kw_get(&args[0], "do").map(clauses_of).unwrap_or_default();
+        let saved = b.scope.clone();
+        let mut ends = Vec::new();
+        for c in &clauses {
+            let Some(test) = c.args.first() else { continue };
+            let v = self.expr(b, test)?;
+            let j = b.emit(Instr::JumpIfFalsy { cond: v, to: FunBuilder::PENDING });
+            self.to_dest(b, &c.body, dest)?;
+            b.scope = saved.clone();
+            ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
+            let here = b.here();
+            b.patch(&[j], here);
+        }
+        let dummy = b.reg();
+        b.emit(Instr::MatchFail { kind: MatchFailure::CondClause, value: dummy });
+        let here = b.here();
+        b.patch(&ends, here);
+        Ok(())
+    }
+
+    /// `raise`/`reraise`: the exception is built by `Kernel.__exception__/2` (reraise takes it as is).
+    fn raise_form(&mut self, b: &mut FunBuilder, name: &str, args: &[Node], dest: Dest) -> CResult<()> {
+        let exc = if name == "reraise" {
+            self.expr(b, &args[0])?
+        } else {
+            let a = self.expr(b, &args[0])?;
+            let opts = match args.get(1) {
+                Some(o) => self.expr(b, o)?,
+                None => self.constant(b, Term::Nil)?,
+            };
+            self.call_regs(b, "Elixir.Kernel", "__exception__", vec![a, opts])
+        };
+        let class = self.constant(b, Term::atom("error"))?;
+        b.emit(Instr::RaiseReg { class, reason: exc });
+        if let Dest::Into(r) = dest {
+            b.emit(Instr::Const { dst: r, value: Term::nil() });
+        }
+        Ok(())
+    }
+
+    /// `match?(pattern, value)`: true or false, binding nothing outside.
+    fn match_form(&mut self, b: &mut FunBuilder, args: &[Node], dest: Dest) -> CResult<()> {
+        let v = self.expr(b, &args[1])?;
+        let (pat, guard) = split_when(&args[0]);
+        let saved = b.scope.clone();
+        let fails = self.clause_head(b, pat, guard, v)?;
+        b.scope = saved;
+        let r = b.reg();
+        b.emit(Instr::Const { dst: r, value: Term::bool(true) });
+        let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+        let here = b.here();
+        b.patch(&fails, here);
+        b.emit(Instr::Const { dst: r, value: Term::bool(false) });
+        let here = b.here();
+        b.patch(&[end], here);
+        self.finish_value(b, r, dest);
+        Ok(())
+    }
+
+    /// `destructure([a, b], list)`, rewritten as a match on `Enum.take/2` of the padded list.
+    fn destructure_form(&mut self, b: &mut FunBuilder, span: Span, args: &[Node], dest: Dest) -> CResult<()> {
+        // `destructure([a, b], list)`: `[a, b] = Enum.take((list || []) ++ [nil, nil], 2)`.
+        let NodeKind::List { items, tail: None } = &args[0].kind else {
+            return Err(CompileError::invalid(span, "destructure expects a list of patterns on the left"));
+        };
+        let n = items.len();
+        let node = |kind| Node::new(kind, span);
+        let padded = node(NodeKind::BinaryOp {
+            op: crate::syntax::ast::BinaryOp::Concat,
+            lhs: Box::new(node(NodeKind::BinaryOp {
+                op: crate::syntax::ast::BinaryOp::OrOr,
+                lhs: Box::new(args[1].clone()),
+                rhs: Box::new(node(NodeKind::List { items: vec![], tail: None })),
+            })),
+            rhs: Box::new(node(NodeKind::List { items: vec![node(NodeKind::Atom("nil".into())); n], tail: None })),
+        });
+        let take = node(NodeKind::Call {
+            target: CallTarget::Remote(Box::new(node(NodeKind::Alias(vec!["Enum".into()]))), "take".into()),
+            args: vec![padded, node(NodeKind::Int(n as i64))],
+            parens: true,
+        });
+        let assign = node(NodeKind::BinaryOp { op: crate::syntax::ast::BinaryOp::Match, lhs: Box::new(args[0].clone()), rhs: Box::new(take) });
+        let r = self.expr(b, &assign)?;
+        self.finish_value(b, r, dest);
+        Ok(())
+    }
+
+    /// `binding()`: the variables in scope as a keyword list.
+    fn binding_form(&mut self, b: &mut FunBuilder, span: Span, context: Option<&Node>, dest: Dest) -> CResult<()> {
+        // The variables of a context (`binding(:ctx)`: those of `var!(x, :ctx)`) in
+        // scope as a keyword list sorted by name (internal names, which hold `@`,
+        // are not the learner's).
+        let context = match context.map(|a| &a.kind) {
+            None => None,
+            Some(NodeKind::Atom(c)) if c == "nil" => None,
+            Some(NodeKind::Atom(c)) => Some(c.clone()),
+            Some(_) => return Err(CompileError::unsupported(span, "binding/1 with a context that is not a literal atom")),
+        };
+        let in_context = |k: &str| match (&context, k.split_once('\u{1}')) {
+            (None, None) => Some(k.to_string()),
+            (Some(c), Some((name, kc))) if kc == c => Some(name.to_string()),
+            _ => None,
+        };
+        let mut names: Vec<(String, u32)> =
+            b.scope.iter().filter(|(k, _)| !k.contains('@')).filter_map(|(k, v)| in_context(k).map(|n| (n, *v))).collect();
+        names.sort();
+        let mut pairs = Vec::new();
+        for (name, reg) in names {
+            let k = self.constant(b, Term::atom(&name))?;
+            let t = b.reg();
+            b.emit(Instr::MakeTuple { dst: t, items: vec![k, reg].into() });
+            pairs.push(t);
+        }
+        let r = b.reg();
+        b.emit(Instr::MakeList { dst: r, items: pairs.into(), tail: None });
+        self.finish_value(b, r, dest);
+        Ok(())
     }
 
     /// Compiles a clause head — `pattern` against `subject`, then `guard` — binding

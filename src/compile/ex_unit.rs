@@ -666,23 +666,11 @@ fn assertion(kind: &str, expr: &Node, written: &Node, message: Option<Node>, mut
 #[cfg(test)]
 mod tests {
     use crate::vm::NativeRegistry;
-    use crate::vm::code::Instr;
     use crate::vm::modules::Modules;
 
     /// The names of the functions the first module of `source` compiles to.
     fn functions(source: &str) -> Vec<String> {
-        let nodes = crate::syntax::parse(source).expect("parses");
-        let modules = Modules::new(NativeRegistry::new());
-        let program = crate::compile::compile_program(&nodes, &modules, &[], false).expect("compiles");
-        let module = program
-            .code
-            .code
-            .iter()
-            .find_map(|i| match i {
-                Instr::DefineModule { module, .. } => Some(module.clone()),
-                _ => None,
-            })
-            .expect("a defmodule");
+        let module = crate::compile::first_module(source);
         let mut names: Vec<String> = module.functions.iter().map(|f| format!("{}/{}", f.0.as_str(), f.1)).collect();
         names.sort();
         names

@@ -1541,23 +1541,10 @@ fn simple_binop(op: BinaryOp) -> Option<BinOp> {
 #[cfg(test)]
 mod tests {
     use crate::vm::code::{BinOp, FunCode, Instr};
-    use crate::vm::modules::Modules;
-    use crate::vm::NativeRegistry;
 
     /// The code of `name` in the first module `source` defines.
     fn function(source: &str, name: &str) -> std::sync::Arc<FunCode> {
-        let nodes = crate::syntax::parse(source).expect("parses");
-        let modules = Modules::new(NativeRegistry::new());
-        let program = super::super::compile_program(&nodes, &modules, &[], false).expect("compiles");
-        let module = program
-            .code
-            .code
-            .iter()
-            .find_map(|i| match i {
-                Instr::DefineModule { module, .. } => Some(module.clone()),
-                _ => None,
-            })
-            .expect("a defmodule");
+        let module = crate::compile::first_module(source);
         let f = module.functions.iter().find(|f| f.0.as_str() == name).expect("the function");
         f.3.clone()
     }

@@ -75,3 +75,21 @@ pub fn compile_program(
     }
     Ok(Program { code: Arc::new(b.finish()), bindings_out })
 }
+
+/// Compiles `source` on its own (no prelude, no natives) and returns the first module
+/// it defines: the one helper the compiler's unit tests inspect generated code with.
+#[cfg(test)]
+pub(crate) fn first_module(source: &str) -> Arc<crate::vm::code::ModuleCode> {
+    let nodes = crate::syntax::parse(source).expect("parses");
+    let modules = Modules::new(crate::vm::NativeRegistry::new());
+    let program = compile_program(&nodes, &modules, &[], false).expect("compiles");
+    program
+        .code
+        .code
+        .iter()
+        .find_map(|i| match i {
+            crate::vm::code::Instr::DefineModule { module, .. } => Some(module.clone()),
+            _ => None,
+        })
+        .expect("a defmodule")
+}

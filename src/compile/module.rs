@@ -24,6 +24,35 @@ struct DefClause {
     span: Span,
 }
 
+/// What pass 2 of a module body gathers from its forms.
+struct BodyForms {
+    struct_fields: Option<Vec<(Atom, Term)>>,
+    is_exception: bool,
+    /// `use Behaviour, opts` forms, in order.
+    uses: Vec<(String, Node)>,
+    /// The last `@derive` not yet consumed by a `defstruct`.
+    derive: Option<Node>,
+    enforce_keys: Vec<Atom>,
+    /// What the body evaluates to: its last form's value (see `ModuleCode::last`).
+    last: Term,
+    /// The `@doc` waiting for its function (doctests).
+    pending_doc: Option<(String, u32)>,
+}
+
+impl BodyForms {
+    fn new() -> BodyForms {
+        BodyForms {
+            struct_fields: None,
+            is_exception: false,
+            uses: Vec::new(),
+            derive: None,
+            enforce_keys: Vec::new(),
+            last: Term::nil(),
+            pending_doc: None,
+        }
+    }
+}
+
 /// Behaviours whose `use` injects `child_spec/1`.
 const USABLE: &[&str] = &["GenServer", "Agent", "Task", "Supervisor", "DynamicSupervisor", "Task.Supervisor"];
 
@@ -105,16 +134,23 @@ impl<'m> Compiler<'m> {
         let expanded = if super::ex_unit::wants_expansion(items) { Some(super::ex_unit::expand(items, span, &self.doc_examples)?) } else { None };
         let items = expanded.as_deref().unwrap_or(items);
         // Pass 1: which functions exist (so calls between them resolve locally).
+        let mut clauses = self.declare_functions(items)?;
+        // Pass 2: attributes, structs, directives, nested modules, in order. Variables
+        // bound by body code are the body's own.
+        let outer_scope = b.scope.clone();
+        let forms = self.body_forms(b, full, items);
+        b.scope = outer_scope;
+        let forms = forms?;
+        self.generated_clauses(span, &forms, &mut clauses)?;
+        let functions = self.compile_functions(full, clauses)?;
+        let BodyForms { struct_fields, is_exception, enforce_keys, last, .. } = forms;
+        Ok(ModuleCode { name: full, functions, struct_fields, is_exception, enforce_keys, last })
+    }
+
+    /// Pass 1 of a module body: every `def`/`defp`/`defdelegate` clause, each
+    /// function recorded as a local of the module (all arities its defaults give).
+    fn declare_functions(&mut self, items: &[Node]) -> CResult<Vec<DefClause>> {
         let mut clauses: Vec<DefClause> = Vec::new();
-        let mut struct_fields: Option<Vec<(Atom, Term)>> = None;
-        let mut is_exception = false;
-        let mut uses: Vec<(String, Node)> = Vec::new();
-        // The last `@derive` not yet consumed by a `defstruct`.
-        let mut derive: Option<Node> = None;
-        let mut enforce_keys: Vec<Atom> = Vec::new();
-        // What the body evaluates to: its last form's value (see `ModuleCode::last`).
-        let mut last = Term::nil();
-        let mut pending_doc = None;
         for item in items {
             for c in delegate_clauses(item)? {
                 self.module.locals.insert((c.name.clone(), c.params.len() as u32), true);
@@ -128,20 +164,24 @@ impl<'m> Compiler<'m> {
                 clauses.push(c);
             }
         }
-        // Pass 2: attributes, structs, directives, nested modules, in order. Variables
-        // bound by body code are the body's own.
-        let outer_scope = b.scope.clone();
+        Ok(clauses)
+    }
+
+    /// Pass 2 of a module body: its forms in order (attributes, `defstruct`, `use`,
+    /// directives, nested modules, plain code), compiled into the body's code `b`.
+    fn body_forms(&mut self, b: &mut FunBuilder, full: Atom, items: &[Node]) -> CResult<BodyForms> {
+        let mut forms = BodyForms::new();
         for item in items {
             b.line = item.span.line;
-            last = Term::atom("ok");
-            super::ex_unit::note_doc(&mut self.doc_examples, full, item, &mut pending_doc);
+            forms.last = Term::atom("ok");
+            super::ex_unit::note_doc(&mut self.doc_examples, full, item, &mut forms.pending_doc);
             match &item.kind {
                 NodeKind::Attribute { name, value: Some(v) } => {
                     if name == "derive" {
-                        derive = Some((**v).clone());
+                        forms.derive = Some((**v).clone());
                     }
                     if name == "enforce_keys" {
-                        enforce_keys = atom_list(v).ok_or_else(|| CompileError::invalid(v.span, "@enforce_keys expects a list of atoms"))?;
+                        forms.enforce_keys = atom_list(v).ok_or_else(|| CompileError::invalid(v.span, "@enforce_keys expects a list of atoms"))?;
                     }
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {
                         self.module.attributes.insert(name.clone(), (**v).clone());
@@ -150,37 +190,10 @@ impl<'m> Compiler<'m> {
                 NodeKind::Call { target: CallTarget::Local(n), args, .. } => match n.as_str() {
                     "def" | "defp" | "defguard" | "defguardp" => {
                         if let Some(c) = def_clause(item)? {
-                            last = Term::pair(Term::atom(&c.name), Term::Int(i64::from(arity_range(&c.params).1)));
+                            forms.last = Term::pair(Term::atom(&c.name), Term::Int(i64::from(arity_range(&c.params).1)));
                         }
                     }
-                    "defstruct" | "defexception" => {
-                        let (fields, dynamic) = self.struct_field_list(item.span, args.first())?;
-                        let mut fields = fields;
-                        if let Some(list) = dynamic {
-                            // Defaults that are not literals are computed when the module is
-                            // defined (as Elixir does at compile time) and installed after it.
-                            let r = self.expr(b, &list)?;
-                            self.struct_defaults.push((full, r));
-                            self.dynamic_structs.insert(full);
-                        }
-                        self.enforce_keys.insert(full, enforce_keys.clone());
-                        if n == "defexception" {
-                            is_exception = true;
-                            fields.insert(0, (Atom::new("__exception__"), Term::bool(true)));
-                        }
-                        self.structs.insert(full, fields.clone());
-                        if let Some(d) = derive.take() {
-                            let names = fields.iter().map(|(k, _)| *k).filter(|k| k.as_str() != "__exception__").collect();
-                            self.derives.push((full, d, names));
-                        }
-                        if n == "defstruct" {
-                            // The struct with its defaults, as `%Name{...}`.
-                            let mut pairs = vec![(Term::atom("__struct__"), Term::Atom(full))];
-                            pairs.extend(fields.iter().map(|(k, v)| (Term::Atom(*k), v.clone())));
-                            last = Term::map(pairs);
-                        }
-                        struct_fields = Some(fields);
-                    }
+                    "defstruct" | "defexception" => self.struct_form(b, full, item, n == "defexception", args.first(), &mut forms)?,
                     "use" => {
                         let Some(m) = args.first() else { continue };
                         let NodeKind::Alias(s) = &m.kind else {
@@ -191,19 +204,19 @@ impl<'m> Compiler<'m> {
                             return Err(CompileError::unsupported(item.span, format!("use {name}")));
                         }
                         let opts = args.get(1).cloned().unwrap_or_else(|| Node::new(NodeKind::List { items: vec![], tail: None }, item.span));
-                        uses.push((name, opts));
+                        forms.uses.push((name, opts));
                     }
                     "alias" | "import" | "require" => {
                         let mut scratch = FunBuilder::new(full, Atom::new("__directive__"), 0, 0);
                         self.try_control(&mut scratch, item, &CallTarget::Local(n.clone()), args, super::expr::Dest::Into(0))?;
                         // A directive evaluates to the module it names.
                         if let Some(NodeKind::Alias(segs)) = args.first().map(|a| &a.kind) {
-                            last = Term::Atom(alias_atom(&self.module, segs));
+                            forms.last = Term::Atom(alias_atom(&self.module, segs));
                         }
                     }
                     "defmodule" if args.len() == 2 => {
                         let (_, nested) = self.define_module(b, item.span, &args[0], &args[1])?;
-                        last = nested.result();
+                        forms.last = nested.result();
                     }
                     "defprotocol" if args.len() == 2 => {
                         self.defprotocol(b, item.span, &args[0], &args[1])?;
@@ -215,16 +228,54 @@ impl<'m> Compiler<'m> {
                     "defmacro" | "defmacrop" | "defprotocol" | "defoverridable" => {
                         return Err(CompileError::unsupported(item.span, n));
                     }
-                    _ => last = self.body_code(b, item)?,
+                    _ => forms.last = self.body_code(b, item)?,
                 },
                 NodeKind::Attribute { .. } => {}
                 _ if self.define_record(item)? => {}
-                _ => last = self.body_code(b, item)?,
+                _ => forms.last = self.body_code(b, item)?,
             }
         }
-        b.scope = outer_scope;
+        Ok(forms)
+    }
+
+    /// `defstruct`/`defexception` in a module body.
+    fn struct_form(&mut self, b: &mut FunBuilder, full: Atom, item: &Node, exception: bool, spec: Option<&Node>, forms: &mut BodyForms) -> CResult<()> {
+        let (fields, dynamic) = self.struct_field_list(item.span, spec)?;
+        let mut fields = fields;
+        if let Some(list) = dynamic {
+            // Defaults that are not literals are computed when the module is
+            // defined (as Elixir does at compile time) and installed after it.
+            let r = self.expr(b, &list)?;
+            self.struct_defaults.push((full, r));
+            self.dynamic_structs.insert(full);
+        }
+        self.enforce_keys.insert(full, forms.enforce_keys.clone());
+        if exception {
+            forms.is_exception = true;
+            fields.insert(0, (Atom::new("__exception__"), Term::bool(true)));
+        }
+        self.structs.insert(full, fields.clone());
+        if let Some(d) = forms.derive.take() {
+            let names = fields.iter().map(|(k, _)| *k).filter(|k| k.as_str() != "__exception__").collect();
+            self.derives.push((full, d, names));
+        }
+        if !exception {
+            // The struct with its defaults, as `%Name{...}`.
+            let mut pairs = vec![(Term::atom("__struct__"), Term::Atom(full))];
+            pairs.extend(fields.iter().map(|(k, v)| (Term::Atom(*k), v.clone())));
+            forms.last = Term::map(pairs);
+        }
+        forms.struct_fields = Some(fields);
+        Ok(())
+    }
+
+    /// The functions Elixir generates for a module: `child_spec/1` for a `use`d
+    /// behaviour, an exception's `message/1`, a struct's `__struct__/0,1`, and
+    /// `__info__/1`; a function the module defines itself is kept.
+    fn generated_clauses(&mut self, span: Span, forms: &BodyForms, clauses: &mut Vec<DefClause>) -> CResult<()> {
+        let uses = &forms.uses;
         // `use Behaviour` injects child_spec/1 unless the module defines its own.
-        for (behaviour, opts) in &uses {
+        for (behaviour, opts) in uses {
             if !self.module.locals.contains_key(&("child_spec".to_string(), 1)) {
                 let call = Node::new(
                     NodeKind::Call {
@@ -253,8 +304,8 @@ impl<'m> Compiler<'m> {
             }
         }
         // Exceptions get message/1 from their :message field unless defined.
-        if is_exception && !self.module.locals.contains_key(&("message".to_string(), 1)) {
-            let has_message = struct_fields.as_ref().is_some_and(|f| f.iter().any(|(k, _)| k.as_str() == "message"));
+        if forms.is_exception && !self.module.locals.contains_key(&("message".to_string(), 1)) {
+            let has_message = forms.struct_fields.as_ref().is_some_and(|f| f.iter().any(|(k, _)| k.as_str() == "message"));
             if has_message {
                 self.module.locals.insert(("message".into(), 1), true);
                 let e = Node::new(NodeKind::Var("exception".into()), span);
@@ -265,9 +316,8 @@ impl<'m> Compiler<'m> {
                 clauses.push(DefClause { public: true, name: "message".into(), params: vec![e], guard: None, body: Some(body), span });
             }
         }
-
         // `__struct__/0,1`, as Elixir defines them for every struct.
-        if struct_fields.is_some() {
+        if forms.struct_fields.is_some() {
             for src in ["def __struct__(), do: Kernel.struct(__MODULE__)", "def __struct__(fields), do: Kernel.struct!(__MODULE__, fields)"] {
                 for node in super::protocol::generated(src, span)? {
                     if let Some(c) = def_clause(&node)?
@@ -298,7 +348,12 @@ impl<'m> Compiler<'m> {
                 clauses.push(c);
             }
         }
+        Ok(())
+    }
 
+    /// Compiles the clauses grouped by name/arity (in first-appearance order), plus a
+    /// wrapper per default argument.
+    fn compile_functions(&mut self, full: Atom, clauses: Vec<DefClause>) -> CResult<Vec<(Atom, u32, bool, Arc<FunCode>)>> {
         // Group clauses by name/arity, keeping first-appearance order.
         let mut order: Vec<(String, usize)> = Vec::new();
         let mut groups: HashMap<(String, usize), Vec<DefClause>> = HashMap::new();
@@ -328,7 +383,7 @@ impl<'m> Compiler<'m> {
                 functions.push((name, k, public, Arc::new(code)));
             }
         }
-        Ok(ModuleCode { name: full, functions, struct_fields, is_exception, enforce_keys, last })
+        Ok(functions)
     }
 
     fn function(&mut self, module: Atom, name: Atom, arity: u32, group: &[&DefClause]) -> CResult<FunCode> {

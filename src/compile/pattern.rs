@@ -52,25 +52,7 @@ impl<'m> Compiler<'m> {
         }
         match &p.kind {
             NodeKind::Var(name) => {
-                if name.starts_with('_') {
-                    return Ok(());
-                }
-                if name == "__MODULE__" {
-                    let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
-                    fails.push(b.emit(Instr::TestConst { reg: subject, value: m, fail: FunBuilder::PENDING }));
-                    return Ok(());
-                }
-                match bound.get(name) {
-                    Some(prev) => {
-                        fails.push(b.emit(Instr::TestEq { a: subject, b: *prev, fail: FunBuilder::PENDING }));
-                    }
-                    None => {
-                        // Registers are written once (SSA), so the variable can
-                        // simply name the subject's register: no copy.
-                        bound.insert(name.clone(), subject);
-                    }
-                }
-                Ok(())
+                self.var_pattern(b, name, subject, fails, bound)
             }
             NodeKind::Int(_) | NodeKind::BigInt(_) | NodeKind::Float(_) | NodeKind::Atom(_) | NodeKind::Str(_) | NodeKind::Charlist(_) => {
                 let value = literal_term(p).ok_or_else(|| CompileError::invalid(p.span, "invalid literal in pattern"))?;
@@ -137,69 +119,19 @@ impl<'m> Compiler<'m> {
                 self.map_pairs_pattern(b, pairs, subject, fails, bound)
             }
             NodeKind::Struct { name, base: None, pairs } => {
-                fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
-                let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
-                let v = b.reg();
-                fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
-                match &name.kind {
-                    NodeKind::Var(n) if n != "__MODULE__" => {
-                        // %name{} binds the struct's module.
-                        self.pattern(b, name, v, fails, bound)?;
-                    }
-                    _ => {
-                        let m = self.struct_module(name)?;
-                        fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(m), fail: FunBuilder::PENDING }));
-                    }
-                }
-                self.map_pairs_pattern(b, pairs, subject, fails, bound)
+                self.struct_pattern(b, name, pairs, subject, fails, bound)
             }
             NodeKind::BinaryOp { op: BinaryOp::Match, lhs, rhs } => {
                 self.pattern(b, lhs, subject, fails, bound)?;
                 self.pattern(b, rhs, subject, fails, bound)
             }
             NodeKind::BinaryOp { op: BinaryOp::StrConcat, lhs, rhs } => {
-                let prefix = match &lhs.kind {
-                    NodeKind::Str(s) => s.clone(),
-                    NodeKind::Interpolated { parts, charlist: false } if parts.iter().all(|x| matches!(x, InterpPart::Lit(_))) => parts
-                        .iter()
-                        .map(|x| match x {
-                            InterpPart::Lit(s) => s.as_str(),
-                            InterpPart::Expr(_) => "",
-                        })
-                        .collect(),
-                    _ => {
-                        return Err(CompileError::invalid(
-                            lhs.span,
-                            "the left argument of <> in a pattern must be a literal string",
-                        ));
-                    }
-                };
-                let pr = self.constant(b, Term::string(prefix))?;
-                let rest = b.reg();
-                fails.push(b.emit(Instr::TestPrefix { reg: subject, prefix: pr, rest, fail: FunBuilder::PENDING }));
-                self.pattern(b, rhs, rest, fails, bound)
+                self.prefix_pattern(b, lhs, rhs, subject, fails, bound)
             }
             NodeKind::BinaryOp { op: op @ (BinaryOp::Range | BinaryOp::Step), lhs, rhs }
                 if *op == BinaryOp::Range || matches!(&lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Range, .. }) =>
             {
-                // first..last (any step) or first..last//step as a pattern: a Range struct.
-                let (first, last, step) = match (&lhs.kind, op) {
-                    (NodeKind::BinaryOp { lhs: f, rhs: l, .. }, BinaryOp::Step) => (&**f, &**l, Some(&**rhs)),
-                    _ => (&**lhs, &**rhs, None),
-                };
-                let mut pairs = vec![
-                    (Node::new(NodeKind::Atom("first".into()), p.span), first.clone()),
-                    (Node::new(NodeKind::Atom("last".into()), p.span), last.clone()),
-                ];
-                if let Some(step) = step {
-                    pairs.push((Node::new(NodeKind::Atom("step".into()), p.span), step.clone()));
-                }
-                fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
-                let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
-                let v = b.reg();
-                fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
-                fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(ATOMS.range), fail: FunBuilder::PENDING }));
-                self.map_pairs_pattern(b, &pairs, subject, fails, bound)
+                self.range_pattern(b, p, subject, fails, bound)
             }
             NodeKind::Bitstring(segs) => self.bits_pattern(b, p.span, segs, subject, fails, bound),
             NodeKind::Attribute { name, value: None } => {
@@ -219,6 +151,96 @@ impl<'m> Compiler<'m> {
             NodeKind::Interpolated { .. } => Err(CompileError::invalid(p.span, "interpolation is not allowed in patterns, use <> with a literal prefix")),
             _ => Err(CompileError::invalid(p.span, format!("cannot use this expression in a pattern: {}", describe(p)))),
         }
+    }
+
+    /// A variable in a pattern: ignored (`_x`), a test against an earlier binding of it in the same pattern, or a new binding.
+    fn var_pattern(&mut self, b: &mut FunBuilder, name: &str, subject: Reg, fails: &mut Vec<usize>, bound: &mut HashMap<String, Reg>) -> CResult<()> {
+        if name.starts_with('_') {
+            return Ok(());
+        }
+        if name == "__MODULE__" {
+            let m = self.module.name.map(Term::Atom).unwrap_or_else(Term::nil);
+            fails.push(b.emit(Instr::TestConst { reg: subject, value: m, fail: FunBuilder::PENDING }));
+            return Ok(());
+        }
+        match bound.get(name) {
+            Some(prev) => {
+                fails.push(b.emit(Instr::TestEq { a: subject, b: *prev, fail: FunBuilder::PENDING }));
+            }
+            None => {
+                // Registers are written once (SSA), so the variable can
+                // simply name the subject's register: no copy.
+                bound.insert(name.to_string(), subject);
+            }
+        }
+        Ok(())
+    }
+
+    /// `%Name{...}` (or `%name{...}`, binding the module) as a pattern.
+    fn struct_pattern(&mut self, b: &mut FunBuilder, name: &Node, pairs: &[(Node, Node)], subject: Reg, fails: &mut Vec<usize>, bound: &mut HashMap<String, Reg>) -> CResult<()> {
+        fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
+        let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
+        let v = b.reg();
+        fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
+        match &name.kind {
+            NodeKind::Var(n) if n != "__MODULE__" => {
+                // %name{} binds the struct's module.
+                self.pattern(b, name, v, fails, bound)?;
+            }
+            _ => {
+                let m = self.struct_module(name)?;
+                fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(m), fail: FunBuilder::PENDING }));
+            }
+        }
+        self.map_pairs_pattern(b, pairs, subject, fails, bound)
+    }
+
+    /// `"literal" <> rest` as a pattern.
+    fn prefix_pattern(&mut self, b: &mut FunBuilder, lhs: &Node, rhs: &Node, subject: Reg, fails: &mut Vec<usize>, bound: &mut HashMap<String, Reg>) -> CResult<()> {
+        let prefix = match &lhs.kind {
+            NodeKind::Str(s) => s.clone(),
+            NodeKind::Interpolated { parts, charlist: false } if parts.iter().all(|x| matches!(x, InterpPart::Lit(_))) => parts
+                .iter()
+                .map(|x| match x {
+                    InterpPart::Lit(s) => s.as_str(),
+                    InterpPart::Expr(_) => "",
+                })
+                .collect(),
+            _ => {
+                return Err(CompileError::invalid(
+                    lhs.span,
+                    "the left argument of <> in a pattern must be a literal string",
+                ));
+            }
+        };
+        let pr = self.constant(b, Term::string(prefix))?;
+        let rest = b.reg();
+        fails.push(b.emit(Instr::TestPrefix { reg: subject, prefix: pr, rest, fail: FunBuilder::PENDING }));
+        self.pattern(b, rhs, rest, fails, bound)
+    }
+
+    /// `first..last` or `first..last//step` as a pattern: a `Range` struct.
+    fn range_pattern(&mut self, b: &mut FunBuilder, p: &Node, subject: Reg, fails: &mut Vec<usize>, bound: &mut HashMap<String, Reg>) -> CResult<()> {
+        let NodeKind::BinaryOp { op, lhs, rhs } = &p.kind else {
+            return Err(CompileError::invalid(p.span, "invalid range pattern"));
+        };
+        let (first, last, step) = match (&lhs.kind, op) {
+            (NodeKind::BinaryOp { lhs: f, rhs: l, .. }, BinaryOp::Step) => (&**f, &**l, Some(&**rhs)),
+            _ => (&**lhs, &**rhs, None),
+        };
+        let mut pairs = vec![
+            (Node::new(NodeKind::Atom("first".into()), p.span), first.clone()),
+            (Node::new(NodeKind::Atom("last".into()), p.span), last.clone()),
+        ];
+        if let Some(step) = step {
+            pairs.push((Node::new(NodeKind::Atom("step".into()), p.span), step.clone()));
+        }
+        fails.push(b.emit(Instr::TestMap { reg: subject, fail: FunBuilder::PENDING }));
+        let k = self.constant(b, Term::Atom(ATOMS.struct_))?;
+        let v = b.reg();
+        fails.push(b.emit(Instr::MapGet { dst: v, map: subject, key: k, fail: FunBuilder::PENDING }));
+        fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(ATOMS.range), fail: FunBuilder::PENDING }));
+        self.map_pairs_pattern(b, &pairs, subject, fails, bound)
     }
 
     fn map_pairs_pattern(

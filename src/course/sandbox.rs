@@ -90,6 +90,8 @@ pub struct Sandbox {
     /// Atoms that existed when the sandbox started: the table is shared by the
     /// whole program, so the limit counts the atoms this sandbox added.
     atoms_at_start: usize,
+    /// The grading thread prints the answer's values with the answer's structs.
+    _structs: crate::term::inspect::StructScope,
 }
 
 impl Sandbox {
@@ -117,7 +119,8 @@ impl Sandbox {
         let handle = ready_rx
             .recv()
             .map_err(|_| SessionError::Prelude("the grader's session thread ended during start".into()))??;
-        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count() })
+        let structs = handle.enter_structs();
+        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count(), _structs: structs })
     }
 
     /// Caps the size of binaries the answer may build (see `Limits::memory_bytes`).

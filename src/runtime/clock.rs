@@ -114,11 +114,22 @@ pub(crate) async fn pause_after_slice(kind: Clock) {
 
 /// Builds the tokio runtime for `kind`: two workers for real time; one thread with
 /// paused time for virtual time (tokio only supports pausing a current-thread runtime).
-pub(crate) fn build_tokio(kind: Clock) -> std::io::Result<tokio::runtime::Runtime> {
+///
+/// Worker threads print with `structs`, the session's struct definitions (the
+/// thread calling this installs them itself).
+pub(crate) fn build_tokio(
+    kind: Clock,
+    structs: Option<std::sync::Arc<crate::term::inspect::StructTable>>,
+) -> std::io::Result<tokio::runtime::Runtime> {
     match kind {
         Clock::Real => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("otplab-sched")
+            .on_thread_start(move || {
+                if let Some(t) = &structs {
+                    crate::term::inspect::set_thread_struct_table(t.clone());
+                }
+            })
             .enable_time()
             .build(),
         Clock::Virtual => {
@@ -133,7 +144,7 @@ mod tests {
 
     #[test]
     fn virtual_clock_jumps_when_everything_sleeps() -> std::io::Result<()> {
-        let rt = build_tokio(Clock::Virtual)?;
+        let rt = build_tokio(Clock::Virtual, None)?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let wall = std::time::Instant::now();
         rt.block_on(async { tokio::time::sleep(Duration::from_secs(3600)).await });
@@ -145,7 +156,7 @@ mod tests {
 
     #[test]
     fn deadlines_round_trip_through_instants() -> std::io::Result<()> {
-        let rt = build_tokio(Clock::Virtual)?;
+        let rt = build_tokio(Clock::Virtual, None)?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let at = clock.instant_at(250);
         rt.block_on(async { tokio::time::sleep_until(at).await });

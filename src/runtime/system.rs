@@ -96,6 +96,11 @@ pub(crate) struct Inner {
     pub(crate) confinement: RwLock<Option<Arc<super::confinement::Confinement>>>,
     /// The scheduling policy's gate, once one is installed (see `super::schedule`).
     pub(crate) turnstile: std::sync::OnceLock<Arc<super::schedule::Turnstile>>,
+    /// The node's command-line arguments (`System.argv/0`): each session has its own,
+    /// as each BEAM node has its own `init:get_plain_arguments/0`.
+    argv: RwLock<Vec<String>>,
+    /// The node's struct definitions, for `inspect` (installed on its threads).
+    structs: Arc<crate::term::inspect::StructTable>,
 }
 
 impl Drop for Inner {
@@ -124,8 +129,12 @@ impl Runtime {
     pub fn start(clock: Clock, output: Arc<dyn OutputSink>) -> Result<Runtime, RuntimeError> {
         let (handle_tx, handle_rx) = std::sync::mpsc::channel();
         let (stop, stop_rx) = oneshot::channel::<()>();
+        let structs = Arc::new(crate::term::inspect::StructTable::default());
+        let thread_structs = structs.clone();
         let thread = std::thread::Builder::new().name("otplab-runtime".into()).spawn(move || {
-            let rt = match build_tokio(clock) {
+            // Every thread that runs this node's processes prints with its structs.
+            crate::term::inspect::set_thread_struct_table(thread_structs.clone());
+            let rt = match build_tokio(clock, Some(thread_structs)) {
                 Ok(rt) => rt,
                 Err(e) => {
                     let _ = handle_tx.send(Err(e));
@@ -176,6 +185,8 @@ impl Runtime {
             max_binary: AtomicU64::new(u64::MAX),
             confinement: RwLock::new(None),
             turnstile: std::sync::OnceLock::new(),
+            argv: RwLock::new(Vec::new()),
+            structs,
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         handle.spawn(super::timers::run(timers, inner.clock.clone(), weak.clone()));
@@ -288,6 +299,22 @@ impl Runtime {
     pub fn read_line(&self) -> Option<String> {
         let input = self.inner.input.read().clone();
         input.and_then(|i| i.read_line())
+    }
+
+    /// Makes this node's struct definitions the ones `inspect` uses on the calling
+    /// thread until the scope drops (a thread driving the session from outside).
+    pub fn enter_structs(&self) -> crate::term::inspect::StructScope {
+        crate::term::inspect::enter_struct_table(self.inner.structs.clone())
+    }
+
+    /// Sets the node's command-line arguments (`System.argv/0`, `System.argv/1`).
+    pub fn set_argv(&self, argv: Vec<String>) {
+        *self.inner.argv.write() = argv;
+    }
+
+    /// The node's command-line arguments (`System.argv/0`).
+    pub fn argv(&self) -> Vec<String> {
+        self.inner.argv.read().clone()
     }
 
     /// Installs what `System.halt/1` calls to end the hosting program.

@@ -94,6 +94,9 @@ pub struct Session {
     interrupts: Arc<shell::Interrupts>,
     /// The stacktrace of the last uncaught error of [`Session::run_script`].
     last_trace: Term,
+    /// The session's struct definitions are the thread's that made it, while it lives
+    /// (what the REPL and the runner print with).
+    _structs: crate::term::inspect::StructScope,
 }
 
 impl Session {
@@ -104,9 +107,10 @@ impl Session {
             Clock::Virtual => crate::runtime::Clock::Virtual,
         };
         let runtime = Runtime::start(clock, config.output).map_err(|e| SessionError::Prelude(e.to_string()))?;
-        crate::stdlib::system::set_argv(config.argv);
+        runtime.set_argv(config.argv);
         let modules = Arc::new(Modules::new(crate::stdlib::natives()));
         crate::vm::process::set_crash_format(crate::stdlib::exception::crash_detail);
+        let structs = runtime.enter_structs();
         let s = Session {
             runtime,
             modules,
@@ -114,12 +118,8 @@ impl Session {
             shell: None,
             interrupts: Arc::default(),
             last_trace: Term::Nil,
+            _structs: structs,
         };
-        // Elixir's own structs print with their fields in definition order.
-        for shape in crate::term::builtin_structs::BUILTIN_STRUCTS {
-            let names = shape.fields.iter().map(|(k, _)| crate::term::Atom::new(k)).collect();
-            crate::term::inspect::define_struct(crate::term::Atom::new(shape.module), names);
-        }
         for (name, source) in crate::stdlib::prelude_sources() {
             s.modules.set_source_file(&format!("lib/otplab/{name}"));
             let nodes = crate::syntax::parse(source).map_err(|e| SessionError::Prelude(format!("{name}: {}", e.banner(name))))?;
@@ -327,5 +327,64 @@ mod hold_tests {
             Evaluation::Value(Term::Int(now)) => assert_eq!(u64::try_from(now).ok(), Some(at)),
             other => panic!("unexpected {other:?}"),
         }
+    }
+}
+
+/// Each session is its own node: what one sets (argv, struct definitions) another
+/// never sees, as in a `grade --all` run where sessions follow one another (and pids
+/// repeat) in one program.
+#[cfg(test)]
+mod isolation_tests {
+    use super::*;
+
+    struct Quiet;
+    impl OutputSink for Quiet {
+        fn write_stdout(&self, _: &str) {}
+        fn write_stderr(&self, _: &str) {}
+    }
+
+    fn session(argv: &[&str]) -> Session {
+        let argv = argv.iter().map(|a| a.to_string()).collect();
+        Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv }).expect("session")
+    }
+
+    fn value(s: &mut Session, source: &str) -> String {
+        match s.eval(source).expect("evaluates") {
+            Evaluation::Value(v) => crate::term::inspect::inspect(&v),
+            other => panic!("{source}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_session_has_its_own_argv() {
+        let mut a = session(&["--from", "a"]);
+        let mut b = session(&["b"]);
+        assert_eq!(value(&mut a, "System.argv()"), r#"["--from", "a"]"#);
+        assert_eq!(value(&mut b, "System.argv()"), r#"["b"]"#);
+        value(&mut b, r#"System.argv(["changed"])"#);
+        assert_eq!(value(&mut a, "System.argv()"), r#"["--from", "a"]"#);
+        assert_eq!(value(&mut b, "System.argv()"), r#"["changed"]"#);
+    }
+
+    #[test]
+    fn each_session_prints_structs_with_its_own_definitions() {
+        let mut a = session(&[]);
+        let mut b = session(&[]);
+        value(&mut a, "defmodule Point do\n  defstruct [:x, :y]\nend");
+        value(&mut a, "defmodule Secret do\n  defstruct [:a]\nend");
+        // b defines a Point of its own, with other fields in another order.
+        value(&mut b, "defmodule Point do\n  defstruct [:z, :y, :x]\nend");
+        assert_eq!(value(&mut a, "inspect(%Point{x: 1, y: 2})"), r#""%Point{x: 1, y: 2}""#);
+        assert_eq!(value(&mut b, "inspect(%Point{x: 1, y: 2})"), r#""%Point{z: nil, y: 2, x: 1}""#);
+        // A struct only a defined is a plain map to b, inside b's processes too.
+        let secret = "%{__struct__: Secret, a: 1}";
+        assert_eq!(value(&mut a, &format!("inspect({secret})")), r#""%Secret{a: 1}""#);
+        assert_eq!(value(&mut b, &format!("inspect({secret})")), r#""%{__struct__: Secret, a: 1}""#);
+        assert_eq!(
+            value(&mut b, &format!("Task.await(Task.async(fn -> inspect({secret}) end))")),
+            r#""%{__struct__: Secret, a: 1}""#
+        );
+        // Elixir's own structs print as such in every session.
+        assert_eq!(value(&mut b, "inspect(%KeyError{key: :k})"), r#""%KeyError{key: :k, term: nil, message: nil}""#);
     }
 }

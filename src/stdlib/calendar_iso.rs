@@ -1,5 +1,5 @@
-//! `Calendar.ISO`: the proleptic Gregorian calendar with ISO 8601 text, the one place
-//! the calendar arithmetic lives (`Date`, `NaiveDateTime` and the sigils use it).
+//! `Calendar.ISO`: the proleptic Gregorian calendar with ISO 8601 text, for `Date`,
+//! `NaiveDateTime` and friends; its arithmetic is [`crate::term::calendar`]'s.
 //!
 //! Days are counted as Elixir's "gregorian days": 0000-01-01 is day 0. Times of day
 //! are microseconds with a precision (`{us, digits}`), as Elixir stores them.

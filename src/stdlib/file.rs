@@ -1,8 +1,8 @@
 //! `File`: read, write, exists?, rm, mkdir_p, ls, stream!, with Elixir's
 //! `{:error, posix}` results and `File.Error` messages.
 //!
-//! Every file system access goes through `gate`, the one place a session can
-//! confine learner code to some directories ([`restrict_to`]); a path outside them
+//! Every file system access goes through `gate`, the one place the session's
+//! confinement (the runtime's, set by the grader) is applied; a path outside it
 //! fails with `:eacces` as if the OS had refused it.
 //!
 //! `File.stream!/1` returns a `%File.Stream{}` struct; the Elixir prelude iterates it
@@ -15,41 +15,22 @@ use super::erlang::iolist_bytes;
 use crate::term::Term;
 use crate::vm::raise::exception_struct;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
-use parking_lot::RwLock;
 use std::io::ErrorKind;
 use std::path::PathBuf;
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 
-/// Directories learner code may touch; `None` means unrestricted.
-static ROOTS: RwLock<Option<Vec<PathBuf>>> = RwLock::new(None);
-
-/// Confines every later `File` call to paths under `roots` (the grader's sandbox).
-pub fn restrict_to(roots: Vec<PathBuf>) {
-    *ROOTS.write() = Some(roots);
-}
-
 /// A POSIX error name as Erlang's file module reports it (`enoent`...).
 type Posix = &'static str;
 
 /// The one gate: the path to use for `path` (`write`: to change it), or the POSIX
-/// error refusing it. The session's confinement (the grader's) applies first.
+/// error refusing it.
 fn gate(cx: &NativeCtx<'_>, path: &str, write: bool) -> Result<PathBuf, Posix> {
     let p = PathBuf::from(path);
     if let Some(rules) = cx.process.runtime().confinement()
         && !rules.allows(&p, write)
     {
         return Err("eacces");
-    }
-    if let Some(roots) = ROOTS.read().as_ref() {
-        let absolute = std::path::absolute(&p).map_err(|_| "eacces")?;
-        // Lexical check: `..` components are rejected rather than resolved.
-        let escapes = absolute
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir));
-        if escapes || !roots.iter().any(|r| absolute.starts_with(r)) {
-            return Err("eacces");
-        }
     }
     Ok(p)
 }

@@ -12,9 +12,9 @@
 //!   structs of `~N`, `~T` and `~U` (also reachable as `NaiveDateTime.from_iso8601!/1`,
 //!   `Time.from_iso8601!/1`, `DateTime.from_iso8601/1`).
 //! - [`regex`]: `Regex.compile!/2` is what the `~r` sigil compiles to; `Kernel.=~/2`.
-//! - [`calendar_iso`]: the one home of calendar arithmetic and ISO 8601 text.
-//! - [`system::set_argv`] for the CLI; [`file::restrict_to`] for the grader's sandbox;
-//!   `:otplab_file.read_lines/1` (in [`mod@file`]) for the prelude's `File.Stream`.
+//! - [`calendar_iso`]: ISO 8601 text and the `Calendar.ISO` natives, over the calendar
+//!   arithmetic of [`crate::term::calendar`].
+//! - `:otplab_file.read_lines/1` (in [`mod@file`]) for the prelude's `File.Stream`.
 //! - [`float::float_to_text`] (Erlang's shortest float text) and
 //!   [`kernel::chars_text`] (String.Chars) for interpolation.
 

@@ -4,25 +4,12 @@
 use super::argument::{function_clause, list};
 use crate::term::Term;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
-use parking_lot::RwLock;
 
-/// The script's command-line arguments, set once by the CLI before running it.
-static ARGV: RwLock<Vec<String>> = RwLock::new(Vec::new());
-
-/// Sets what `System.argv/0` returns (process-wide).
-pub fn set_argv(args: Vec<String>) {
-    *ARGV.write() = args;
+/// `System.argv/0`: the session's arguments (kept by its runtime, not the process).
+fn argv(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
+    Ok(Term::list(cx.process.runtime().argv().into_iter().map(Term::string).collect()))
 }
-
-fn argv(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
-    Ok(Term::list(
-        ARGV.read()
-            .iter()
-            .map(|s| Term::string(s.as_str()))
-            .collect(),
-    ))
-}
-fn set_argv_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
+fn set_argv_native(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     let items = list(&a[0]).ok_or_else(|| function_clause("System", "argv", 1))?;
     let args = items
         .iter()
@@ -32,7 +19,7 @@ fn set_argv_native(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
                 .ok_or_else(|| function_clause("System", "argv", 1))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    set_argv(args);
+    cx.process.runtime().set_argv(args);
     Ok(Term::ok())
 }
 fn get_env(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {

@@ -743,23 +743,7 @@ impl<'t> Parser<'t> {
             }
             Tok::LParen => {
                 self.advance();
-                self.enter()?;
-                let body = self.body(|t| matches!(t, Tok::RParen));
-                self.depth -= 1;
-                let body = body?;
-                self.advance();
-                match body {
-                    Body::Exprs(exprs) => {
-                        if exprs.len() > 1 {
-                            Ok(node(NodeKind::Block(exprs), span))
-                        } else {
-                            Ok(block(exprs, span))
-                        }
-                    }
-                    // `receive do: (:done -> :ok)`: parenthesised clauses are a value
-                    // for `do:`; the compiler rejects them anywhere else.
-                    Body::Clauses(clauses) => Ok(node(NodeKind::Clauses(clauses), span)),
-                }
+                self.paren_expr(span)
             }
             Tok::LBracket => {
                 self.advance();
@@ -783,37 +767,7 @@ impl<'t> Parser<'t> {
             }
             Tok::Percent => {
                 self.advance();
-                let name = match &self.peek().kind {
-                    Tok::Alias(_) => {
-                        let first = self.primary()?;
-                        self.struct_name(first)?
-                    }
-                    Tok::Ident(n) if n == "__MODULE__" => {
-                        let s = self.advance().span;
-                        node(
-                            NodeKind::Call {
-                                target: CallTarget::Local(n.clone()),
-                                args: Vec::new(),
-                                parens: false,
-                            },
-                            s,
-                        )
-                    }
-                    _ => return Err(self.unexpected()),
-                };
-                if !matches!(self.kind(), Tok::LBrace) {
-                    return Err(self.unexpected());
-                }
-                self.advance();
-                let (base, pairs) = self.map_body()?;
-                Ok(node(
-                    NodeKind::Struct {
-                        name: Box::new(name),
-                        base: base.map(Box::new),
-                        pairs,
-                    },
-                    span,
-                ))
+                self.struct_literal(span)
             }
             Tok::LtLt => {
                 self.advance();
@@ -821,47 +775,113 @@ impl<'t> Parser<'t> {
             }
             Tok::Reserved("fn") => {
                 self.advance();
-                self.enter()?;
-                let body = self.body(|t| matches!(t, Tok::Reserved("end")));
-                self.depth -= 1;
-                let body = body?;
-                self.advance();
-                match body {
-                    Body::Clauses(clauses) => Ok(node(NodeKind::Fn(clauses), span)),
-                    Body::Exprs(_) => Err(self.error(
-                        span,
-                        "expected anonymous functions to be defined with -> inside: 'fn'",
-                    )),
-                }
+                self.anonymous_fn(span)
             }
             Tok::Op("@") => {
                 self.advance();
-                let name_tok = self.peek();
-                let Tok::Ident(name) = &name_tok.kind else {
-                    return Err(self.unexpected());
-                };
-                if name_tok.space_before {
-                    return Err(self.unexpected());
-                }
-                self.advance();
-                let value = if self.starts_no_parens_arg() {
-                    let saved = std::mem::replace(&mut self.no_do, true);
-                    let v = self.expr(0);
-                    self.no_do = saved;
-                    Some(Box::new(v?))
-                } else {
-                    None
-                };
-                Ok(node(
-                    NodeKind::Attribute {
-                        name: name.clone(),
-                        value,
-                    },
-                    span,
-                ))
+                self.module_attribute(span)
             }
             _ => Err(self.unexpected()),
         }
+    }
+
+    /// `( ... )`: a block of expressions, or parenthesised clauses.
+    fn paren_expr(&mut self, span: Span) -> Parse<Node> {
+        self.enter()?;
+        let body = self.body(|t| matches!(t, Tok::RParen));
+        self.depth -= 1;
+        let body = body?;
+        self.advance();
+        match body {
+            Body::Exprs(exprs) => {
+                if exprs.len() > 1 {
+                    Ok(node(NodeKind::Block(exprs), span))
+                } else {
+                    Ok(block(exprs, span))
+                }
+            }
+            // `receive do: (:done -> :ok)`: parenthesised clauses are a value
+            // for `do:`; the compiler rejects them anywhere else.
+            Body::Clauses(clauses) => Ok(node(NodeKind::Clauses(clauses), span)),
+        }
+    }
+
+    /// `%Name{...}` after the `%`: a struct literal or update.
+    fn struct_literal(&mut self, span: Span) -> Parse<Node> {
+        let name = match &self.peek().kind {
+            Tok::Alias(_) => {
+                let first = self.primary()?;
+                self.struct_name(first)?
+            }
+            Tok::Ident(n) if n == "__MODULE__" => {
+                let s = self.advance().span;
+                node(
+                    NodeKind::Call {
+                        target: CallTarget::Local(n.clone()),
+                        args: Vec::new(),
+                        parens: false,
+                    },
+                    s,
+                )
+            }
+            _ => return Err(self.unexpected()),
+        };
+        if !matches!(self.kind(), Tok::LBrace) {
+            return Err(self.unexpected());
+        }
+        self.advance();
+        let (base, pairs) = self.map_body()?;
+        Ok(node(
+            NodeKind::Struct {
+                name: Box::new(name),
+                base: base.map(Box::new),
+                pairs,
+            },
+            span,
+        ))
+    }
+
+    /// `fn ... end` after the `fn`: its clauses.
+    fn anonymous_fn(&mut self, span: Span) -> Parse<Node> {
+        self.enter()?;
+        let body = self.body(|t| matches!(t, Tok::Reserved("end")));
+        self.depth -= 1;
+        let body = body?;
+        self.advance();
+        match body {
+            Body::Clauses(clauses) => Ok(node(NodeKind::Fn(clauses), span)),
+            Body::Exprs(_) => Err(self.error(
+                span,
+                "expected anonymous functions to be defined with -> inside: 'fn'",
+            )),
+        }
+    }
+
+    /// `@name` or `@name value` after the `@`.
+    fn module_attribute(&mut self, span: Span) -> Parse<Node> {
+        let name_tok = self.peek();
+        let Tok::Ident(name) = &name_tok.kind else {
+            return Err(self.unexpected());
+        };
+        if name_tok.space_before {
+            return Err(self.unexpected());
+        }
+        self.advance();
+        let value = if self.starts_no_parens_arg() {
+            let saved = std::mem::replace(&mut self.no_do, true);
+            let v = self.expr(0);
+            self.no_do = saved;
+            Some(Box::new(v?))
+        } else {
+            None
+        };
+        Ok(node(
+            NodeKind::Attribute {
+                name: name.clone(),
+                value,
+            },
+            span,
+        ))
     }
 
     /// `Foo.Bar` after `%`: alias segments joined by dots, no calls.

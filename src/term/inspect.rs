@@ -96,23 +96,87 @@ impl Default for InspectOpts {
     }
 }
 
-/// Struct definitions known to the process, in `defstruct` order. Like the atom
-/// table they are global: a module compiled in any session defines its struct's
-/// shape for printing everywhere (the last definition wins, as on BEAM).
-static DEFINED_STRUCTS: std::sync::LazyLock<parking_lot::RwLock<std::collections::HashMap<Atom, Vec<Atom>>>> =
-    std::sync::LazyLock::new(Default::default);
+/// The struct definitions of one session (one node), in `defstruct` order. Each
+/// session owns one (its runtime holds it), so two sessions of one program (a
+/// `grade --all` run) never print with each other's definitions.
+#[derive(Default)]
+pub struct StructTable(parking_lot::RwLock<rustc_hash::FxHashMap<Atom, Vec<Atom>>>);
 
-/// Records `module`'s struct fields (definition order) for `inspect`.
-pub fn define_struct(module: Atom, fields: Vec<Atom>) {
-    DEFINED_STRUCTS.write().insert(module, fields);
+impl StructTable {
+    /// Records `module`'s struct fields (definition order; the last definition wins,
+    /// as on BEAM).
+    pub fn define(&self, module: Atom, fields: Vec<Atom>) {
+        self.0.write().insert(module, fields);
+    }
 }
 
-/// The default [`StructFields`] provider: every struct defined so far.
+impl StructFields for StructTable {
+    fn fields(&self, module: Atom) -> Option<Vec<Atom>> {
+        self.0.read().get(&module).cloned()
+    }
+}
+
+thread_local! {
+    /// The struct table of the session whose code this thread runs: set for good on
+    /// a session's scheduler threads, and for a scope ([`enter_struct_table`]) on a
+    /// thread that drives a session from outside (the REPL's, the grader's).
+    static CURRENT_STRUCTS: std::cell::RefCell<Option<std::sync::Arc<StructTable>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Makes `table` this thread's struct table for good (a session's scheduler thread).
+pub fn set_thread_struct_table(table: std::sync::Arc<StructTable>) {
+    CURRENT_STRUCTS.with(|c| *c.borrow_mut() = Some(table));
+}
+
+/// Makes `table` this thread's struct table until the scope drops; the one before
+/// comes back then (unless another scope replaced `table` meanwhile: scopes of
+/// sessions that outlive each other in any order never put a dead table back over
+/// a live one's).
+pub fn enter_struct_table(table: std::sync::Arc<StructTable>) -> StructScope {
+    let previous = CURRENT_STRUCTS.with(|c| c.borrow_mut().replace(table.clone()));
+    StructScope { table, previous, _thread_bound: std::marker::PhantomData }
+}
+
+/// See [`enter_struct_table`]. Bound to the thread that made it.
+pub struct StructScope {
+    table: std::sync::Arc<StructTable>,
+    previous: Option<std::sync::Arc<StructTable>>,
+    _thread_bound: std::marker::PhantomData<*const ()>,
+}
+
+impl Drop for StructScope {
+    fn drop(&mut self) {
+        CURRENT_STRUCTS.with(|c| {
+            let mut current = c.borrow_mut();
+            if current.as_ref().is_some_and(|t| std::sync::Arc::ptr_eq(t, &self.table)) {
+                *current = self.previous.take();
+            }
+        });
+    }
+}
+
+/// Records `module`'s struct fields (definition order) in this thread's session
+/// table, for `inspect`. A thread that runs no session's code has no table, and
+/// nothing to print with it.
+pub fn define_struct(module: Atom, fields: Vec<Atom>) {
+    CURRENT_STRUCTS.with(|c| {
+        if let Some(t) = c.borrow().as_ref() {
+            t.define(module, fields);
+        }
+    });
+}
+
+/// The default [`StructFields`] provider: Elixir's own structs (the one table of
+/// them, [`super::builtin_structs`]), then the structs this thread's session defined.
 pub struct DefinedStructs;
 
 impl StructFields for DefinedStructs {
     fn fields(&self, module: Atom) -> Option<Vec<Atom>> {
-        DEFINED_STRUCTS.read().get(&module).cloned()
+        if let Some(shape) = super::builtin_structs::builtin_struct_of(module) {
+            return Some(shape.fields.iter().map(|(k, _)| Atom::new(k)).collect());
+        }
+        CURRENT_STRUCTS.with(|c| c.borrow().as_ref().and_then(|t| t.fields(module)))
     }
 }
 

@@ -161,6 +161,91 @@ fn write_node(n: &Node, out: &mut String) {
         }
         NodeKind::Var(v) => out.push_str(v),
         NodeKind::Alias(segs) => out.push_str(&segs.join(".")),
+        NodeKind::List { .. } | NodeKind::Tuple(_) | NodeKind::Map { .. } | NodeKind::Struct { .. } | NodeKind::Bitstring(_) => {
+            write_container(n, out)
+        }
+        NodeKind::UnaryOp { op, operand } => {
+            out.push_str(match op {
+                UnaryOp::Neg => "-",
+                UnaryOp::Pos => "+",
+                UnaryOp::Not => "not ",
+                UnaryOp::Bang => "!",
+                UnaryOp::Pin => "^",
+            });
+            write_operand(operand, 250, false, out);
+        }
+        NodeKind::BinaryOp { op, lhs, rhs } => {
+            let p = prec(*op);
+            write_operand(lhs, p, false, out);
+            match op {
+                BinaryOp::Range | BinaryOp::Step | BinaryOp::Type => out.push_str(op.as_str()),
+                _ => {
+                    out.push(' ');
+                    out.push_str(op.as_str());
+                    out.push(' ');
+                }
+            }
+            write_operand(rhs, p, true, out);
+        }
+        NodeKind::Attribute { name, value } => {
+            out.push('@');
+            out.push_str(name);
+            if let Some(v) = value {
+                out.push(' ');
+                write_node(v, out);
+            }
+        }
+        NodeKind::Call { .. } | NodeKind::FunCall { .. } | NodeKind::Access { .. } => write_call(n, out),
+        NodeKind::Fn(clauses) => {
+            out.push_str("fn ");
+            for (i, c) in clauses.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                write_clause(c, out);
+            }
+            out.push_str(" end");
+        }
+        NodeKind::Clauses(clauses) => {
+            for (i, c) in clauses.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                write_clause(c, out);
+            }
+        }
+        NodeKind::Block(items) => {
+            out.push('(');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                write_node(item, out);
+            }
+            out.push(')');
+        }
+        NodeKind::Capture(inner) => {
+            out.push('&');
+            match &inner.kind {
+                NodeKind::BinaryOp { op: BinaryOp::Div, .. } => write_node(inner, out),
+                NodeKind::Call { .. } => write_node(inner, out),
+                _ => {
+                    out.push('(');
+                    write_node(inner, out);
+                    out.push(')');
+                }
+            }
+        }
+        NodeKind::CaptureArg(i) => {
+            out.push('&');
+            out.push_str(&i.to_string());
+        }
+    }
+}
+
+/// Lists, tuples, maps, structs and bitstrings.
+fn write_container(n: &Node, out: &mut String) {
+    match &n.kind {
         NodeKind::List { items, tail } => {
             out.push('[');
             write_list(items, out);
@@ -209,37 +294,14 @@ fn write_node(n: &Node, out: &mut String) {
             }
             out.push_str(">>");
         }
-        NodeKind::UnaryOp { op, operand } => {
-            out.push_str(match op {
-                UnaryOp::Neg => "-",
-                UnaryOp::Pos => "+",
-                UnaryOp::Not => "not ",
-                UnaryOp::Bang => "!",
-                UnaryOp::Pin => "^",
-            });
-            write_operand(operand, 250, false, out);
-        }
-        NodeKind::BinaryOp { op, lhs, rhs } => {
-            let p = prec(*op);
-            write_operand(lhs, p, false, out);
-            match op {
-                BinaryOp::Range | BinaryOp::Step | BinaryOp::Type => out.push_str(op.as_str()),
-                _ => {
-                    out.push(' ');
-                    out.push_str(op.as_str());
-                    out.push(' ');
-                }
-            }
-            write_operand(rhs, p, true, out);
-        }
-        NodeKind::Attribute { name, value } => {
-            out.push('@');
-            out.push_str(name);
-            if let Some(v) = value {
-                out.push(' ');
-                write_node(v, out);
-            }
-        }
+        // Every other kind is `write_node`'s, which sends only these here.
+        _ => write_node(n, out),
+    }
+}
+
+/// Calls (local, remote, of a fun value, a field) and access (`c[k]`).
+fn write_call(n: &Node, out: &mut String) {
+    match &n.kind {
         NodeKind::Call { target, args, parens } => {
             match target {
                 CallTarget::Local(name) => out.push_str(name),
@@ -274,50 +336,8 @@ fn write_node(n: &Node, out: &mut String) {
             write_node(key, out);
             out.push(']');
         }
-        NodeKind::Fn(clauses) => {
-            out.push_str("fn ");
-            for (i, c) in clauses.iter().enumerate() {
-                if i > 0 {
-                    out.push_str("; ");
-                }
-                write_clause(c, out);
-            }
-            out.push_str(" end");
-        }
-        NodeKind::Clauses(clauses) => {
-            for (i, c) in clauses.iter().enumerate() {
-                if i > 0 {
-                    out.push_str("; ");
-                }
-                write_clause(c, out);
-            }
-        }
-        NodeKind::Block(items) => {
-            out.push('(');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str("; ");
-                }
-                write_node(item, out);
-            }
-            out.push(')');
-        }
-        NodeKind::Capture(inner) => {
-            out.push('&');
-            match &inner.kind {
-                NodeKind::BinaryOp { op: BinaryOp::Div, .. } => write_node(inner, out),
-                NodeKind::Call { .. } => write_node(inner, out),
-                _ => {
-                    out.push('(');
-                    write_node(inner, out);
-                    out.push(')');
-                }
-            }
-        }
-        NodeKind::CaptureArg(i) => {
-            out.push('&');
-            out.push_str(&i.to_string());
-        }
+        // Every other kind is `write_node`'s, which sends only these here.
+        _ => write_node(n, out),
     }
 }
 
