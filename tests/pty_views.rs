@@ -51,7 +51,7 @@ fn seq_draws_the_agent_as_a_lane_with_labelled_calls_and_replies() {
     p.exp_string("reply :ok").expect("its reply");
     p.exp_string("call :get").expect("the get call");
     p.exp_string("reply 1").expect("its reply");
-    p.exp_string("virtual clock").or_else(|_| p.exp_string("real clock")).expect("the clock the times are on");
+    p.exp_string("on the real clock").expect("the clock the times are on");
     // Then the value of the function, and a working prompt.
     p.exp_string("\r\n1\r\n").expect("the function's value");
     enter(&mut p, "Agent.get(a, & &1) + 41", "42");

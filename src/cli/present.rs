@@ -21,6 +21,8 @@ struct Shown {
     output: String,
     result: String,
     timeline: Option<Timeline>,
+    /// The message sequence chart of the step, when it sent messages.
+    chart: Option<Vec<String>>,
 }
 
 /// `otplab present FILE`: 0 at the end or on quit, 1 when the script does not
@@ -184,6 +186,7 @@ impl Stage<'_> {
         let runtime = self.session.runtime().clone();
         let started = runtime.now_ms();
         runtime.journal().start();
+        runtime.journal().start_sequence(None);
         self.sink.take();
         let width = self.width.saturating_sub(3).max(screen::MIN_WIDTH);
         let opts = InspectOpts { pretty: true, width, ..Default::default() };
@@ -203,11 +206,15 @@ impl Stage<'_> {
         let ended = runtime.now_ms();
         let mut journal = runtime.journal().take();
         runtime.journal().stop();
-        // The shell process the step ran in is scenery, not part of the step.
+        let (sequence, dropped) = runtime.journal().stop_sequence();
         let shell = runtime.shell();
+        let chart = (crate::stdlib::sequence_chart::sends_caused(&sequence, shell) > 0).then(|| {
+            crate::stdlib::iex_seq::draw_recording(&runtime, &sequence, dropped, shell, started, self.width.saturating_sub(2))
+        });
+        // The shell process the step ran in is scenery, not part of the step.
         journal.retain(|entry| !(Some(entry.pid) == shell && entry.event == LifeEvent::Spawned));
         let timeline = Some(Timeline::from_journal(&journal, started, ended)).filter(|t| !t.is_empty());
-        let shown = Shown { output: self.sink.take(), result, timeline };
+        let shown = Shown { output: self.sink.take(), result, timeline, chart };
         // The step's own output was printed live; what came after it ended waits.
         self.show_result(&shown);
         self.shown.push(shown);
@@ -219,6 +226,12 @@ impl Stage<'_> {
         if let Some(timeline) = &shown.timeline {
             println!("  processes (ms on the session's clock):");
             super::timeline::draw(timeline, 2, self.width);
+        }
+        if let Some(chart) = &shown.chart {
+            println!("  messages:");
+            for line in chart {
+                println!("  {line}");
+            }
         }
     }
 

@@ -21,7 +21,13 @@ pub fn run_file(path: &str, argv: Vec<String>, clock: Clock, seq: bool) -> anyho
         runtime.journal().start_sequence(None);
         let status = run_in(&mut session, &source, &path);
         let (entries, dropped) = runtime.journal().stop_sequence();
-        let chart = crate::stdlib::iex_seq::draw_recording(&runtime, &entries, dropped, None, started, super::screen::width());
+        // The script's own process is the first one started from outside; what it
+        // caused is the chart (not ExUnit's autorun after it).
+        let script = entries.iter().find_map(|e| match e.event {
+            crate::runtime::SequenceEvent::Spawned { pid, parent: None } => Some(pid),
+            _ => None,
+        });
+        let chart = crate::stdlib::iex_seq::draw_recording(&runtime, &entries, dropped, script, started, super::screen::width());
         println!();
         for line in chart {
             println!("{line}");

@@ -138,6 +138,12 @@ pub fn draw(chart: &Chart<'_>) -> Vec<String> {
     lines
 }
 
+/// How many messages the record shows `root` causing (all sends without a root):
+/// a chart is worth drawing when there is one.
+pub fn sends_caused(entries: &[SequenceEntry], root: Option<Pid>) -> usize {
+    caused(entries, root).iter().filter(|e| matches!(e.event, SequenceEvent::Sent { .. })).count()
+}
+
 /// The events `root` caused, in order (all of them when there is no root): a
 /// process is involved once the root or an involved process spawned it, sent it
 /// a message or signal, or linked to it.
