@@ -187,7 +187,8 @@ mod tests {
             (0..20).map(|step| p.pick(step, &ready)).collect::<Vec<_>>()
         };
         assert_eq!(choices(42), choices(42));
-        assert_ne!(choices(41), choices(45), "different seeds explore differently");
+        // Seeds 4 and 8 are both random walks (seed % 4 == 0), which choose afresh each step.
+        assert_ne!(choices(4), choices(8), "different seeds explore differently");
     }
 
     #[test]
