@@ -70,3 +70,9 @@ fn docs_and_exercism_style_programs_with_task_agent_ets_registry_run_as_on_elixi
     matches_recorded_elixir("docs_examples", &[]);
     matches_recorded_elixir("docs_examples", &["--clock", "virtual"]);
 }
+
+#[test]
+fn chapter_style_with_else_supervisor_restarts_and_task_crashes_run_as_on_elixir() {
+    matches_recorded_elixir("chapter_mix", &[]);
+    matches_recorded_elixir("chapter_mix", &["--clock", "virtual"]);
+}
