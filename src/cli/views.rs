@@ -32,17 +32,14 @@ fn recognise(entry: &str) -> Option<ViewEntry<'_>> {
 /// Carries out `entry` when it is a view; `None` when it is ordinary code.
 pub fn run(entry: &str, session: &mut Session) -> Option<Result<Evaluation, SessionError>> {
     match recognise(entry)? {
-        ViewEntry::Observer => Some(match {
+        ViewEntry::Observer => {
             // The entry has a number like any other, for `v/1`.
             session.runtime().record_shell_result(None);
-            super::observer::run(session)
-        } {
-            Ok(()) => Ok(Evaluation::Value(crate::term::Term::atom("do not show this result in output"))),
-            Err(e) => {
+            if let Err(e) = super::observer::run(session) {
                 eprintln!("observer: {e}");
-                Ok(Evaluation::Value(crate::term::Term::atom("do not show this result in output")))
             }
-        }),
+            Some(Ok(Evaluation::Value(crate::term::Term::atom("do not show this result in output"))))
+        }
         ViewEntry::Timeline(fun) => Some(timeline(fun, session)),
     }
 }

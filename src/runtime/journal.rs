@@ -212,6 +212,17 @@ impl Journal {
         (entries, self.sequence_dropped.swap(0, Ordering::Relaxed))
     }
 
+    /// How many events the sequence record holds (a mark for [`Journal::sequence_since`]).
+    pub fn sequence_len(&self) -> usize {
+        self.sequence.lock().len()
+    }
+
+    /// A copy of the events recorded from index `mark` on; recording goes on (a
+    /// chart drawn inside a longer recording, as `seq/1` in the step mode).
+    pub fn sequence_since(&self, mark: usize) -> Vec<SequenceEntry> {
+        self.sequence.lock().get(mark..).map(<[SequenceEntry]>::to_vec).unwrap_or_default()
+    }
+
     /// True while the sequence is recorded.
     pub fn sequence_is_on(&self) -> bool {
         self.sequence_on.load(Ordering::Relaxed)
@@ -326,5 +337,32 @@ mod tests {
         );
         journal.sent(6, Pid(2), &Term::Int(3), false);
         assert!(journal.stop_sequence().0.is_empty(), "nothing is kept once stopped");
+    }
+
+    #[test]
+    fn a_part_of_a_running_sequence_is_copied_from_its_mark() {
+        let journal = Journal::default();
+        journal.start_sequence(None);
+        journal.sent(1, Pid(2), &Term::Int(1), false);
+        let mark = journal.sequence_len();
+        journal.sent(2, Pid(2), &Term::Int(2), false);
+        let part = journal.sequence_since(mark);
+        assert_eq!(part.len(), 1);
+        assert_eq!(part[0].at_ms, 2);
+        assert!(journal.sequence_is_on(), "the running recording goes on");
+        assert_eq!(journal.sequence_since(99), vec![]);
+        assert_eq!(journal.stop_sequence().0.len(), 2);
+    }
+
+    #[test]
+    fn reductions_are_counted_per_process_only_while_asked() {
+        let journal = Journal::default();
+        journal.slice_ended(Pid(1), 10);
+        journal.count_reductions(true);
+        journal.slice_ended(Pid(1), 10);
+        journal.slice_ended(Pid(1), 5);
+        assert_eq!(journal.reductions().get(&Pid(1)), Some(&15));
+        journal.count_reductions(false);
+        assert!(journal.reductions().is_empty());
     }
 }

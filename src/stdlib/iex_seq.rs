@@ -2,36 +2,45 @@
 //! record, `:otplab_seq.chart/2` stops it and draws what the caller caused as a
 //! message sequence chart (see [`super::sequence_chart`]), one string per line.
 //! `IEx.Helpers.seq/1` (prelude) runs the function between the two and prints.
+//! Inside a recording already running (the step mode records every step) the
+//! pair only marks where its part begins and leaves the recording running.
 
 use super::sequence_chart::{Chart, LaneName, draw};
 use crate::runtime::logger::pid_text;
 use crate::runtime::{Clock, Runtime, SequenceEntry, SequenceEvent};
 use crate::term::inspect::inspect;
 use crate::term::{Pid, Term};
-use crate::vm::{NativeCtx, NativeRegistry, NativeResult, Raise};
+use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
 use std::collections::BTreeMap;
 
 /// The width a chart gets when the output is not a terminal.
 const DEFAULT_WIDTH: usize = 80;
 
-/// `:otplab_seq.start()`: starts recording; returns the clock's time in ms.
+/// `:otplab_seq.start()`: starts recording (or marks where its part of a running
+/// recording begins); returns the token `chart/2` takes: `{ms, mark}`, `mark`
+/// `nil` when this call started the recording.
 fn start(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
     let rt = cx.process.runtime();
+    let now = Term::Int(i64::try_from(rt.now_ms()).unwrap_or(i64::MAX));
     if rt.journal().sequence_is_on() {
-        return Err(Raise::exception("RuntimeError", "a sequence chart is already being recorded (seq/1 does not nest)").into());
+        let mark = i64::try_from(rt.journal().sequence_len()).unwrap_or(i64::MAX);
+        return Ok(Term::pair(now, Term::Int(mark)));
     }
-    let now = rt.now_ms();
     rt.journal().start_sequence(Some(cx.process.pid()));
-    Ok(Term::Int(i64::try_from(now).unwrap_or(i64::MAX)))
+    Ok(Term::pair(now, Term::nil()))
 }
 
-/// `:otplab_seq.chart(root, start_ms)`: stops recording; the chart's lines.
+/// `:otplab_seq.chart(root, token)`: stops the recording `start/0` started (or
+/// takes its part of a running one); the chart's lines.
 fn chart(cx: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
-    let (Term::Pid(root), Term::Int(start_ms)) = (&a[0], &a[1]) else {
-        return Err(super::argument::function_clause(":otplab_seq", "chart", 2));
-    };
+    let bad = || super::argument::function_clause(":otplab_seq", "chart", 2);
+    let (Term::Pid(root), Term::Tuple(token)) = (&a[0], &a[1]) else { return Err(bad()) };
+    let (Some(Term::Int(start_ms)), Some(mark)) = (token.first(), token.get(1)) else { return Err(bad()) };
     let rt = cx.process.runtime();
-    let (entries, dropped) = rt.journal().stop_sequence();
+    let (entries, dropped) = match mark {
+        Term::Int(mark) => (rt.journal().sequence_since(usize::try_from(*mark).unwrap_or(0)), 0),
+        _ => rt.journal().stop_sequence(),
+    };
     let width = rt.output().columns().map_or(DEFAULT_WIDTH, usize::from);
     let lines = draw_recording(rt, &entries, dropped, Some(*root), u64::try_from(*start_ms).unwrap_or(0), width);
     Ok(Term::list(lines.into_iter().map(Term::string).collect()))

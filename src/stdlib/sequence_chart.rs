@@ -154,7 +154,11 @@ fn caused(entries: &[SequenceEntry], root: Option<Pid>) -> Vec<SequenceEntry> {
     for entry in entries {
         let keep = match &entry.event {
             SequenceEvent::Spawned { pid, parent } => {
-                parent.is_some_and(|p| involved.contains(&p)) && involved.insert(*pid) || involved.contains(pid)
+                let by_involved = parent.is_some_and(|p| involved.contains(&p));
+                if by_involved {
+                    involved.insert(*pid);
+                }
+                by_involved || involved.contains(pid)
             }
             SequenceEvent::Sent { from: Some(from), to, .. }
             | SequenceEvent::ExitSignal { from, to, .. }
