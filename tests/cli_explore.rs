@@ -95,3 +95,24 @@ fn a_script_that_does_not_compile_is_unusable_input() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("TokenMissingError"), "stderr: {stderr}");
 }
+
+#[test]
+fn a_units_checks_find_the_read_then_write_counter_and_pass_the_atomic_one() {
+    let answers = "../../../fixtures/answers/agent-counter";
+    let wrong = otplab()
+        .args(["explore", "agent-counter", &format!("{answers}/wrong_read_modify_write.exs"), "--runs", "3"])
+        .output()
+        .expect("otplab runs");
+    let report = String::from_utf8(wrong.stdout).expect("utf-8 output");
+    assert_eq!(wrong.status.code(), Some(1), "{report}");
+    assert!(report.contains("explore agent-counter check get-and-increment-is-atomic: run 1 of at most 3 failed"), "{report}");
+    assert!(report.contains("  check get-and-increment-is-atomic got the wrong value: {false, "), "{report}");
+    assert!(report.contains("wrong_read_modify_write.exs --seed 0"), "{report}");
+    let right = otplab()
+        .args(["explore", "agent-counter", &format!("{answers}/correct_casts.exs"), "--runs", "2"])
+        .output()
+        .expect("otplab runs");
+    let report = String::from_utf8(right.stdout).expect("utf-8 output");
+    assert_eq!(right.status.code(), Some(0), "{report}");
+    assert!(report.contains("check hundred-concurrent-increments: no failure in 2 runs"), "{report}");
+}

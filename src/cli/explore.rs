@@ -405,3 +405,47 @@ fn interleaving(lanes: &Lanes, events: &[ScheduleEvent]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::Ref;
+
+    #[test]
+    fn processes_are_named_by_appearance_and_messages_by_their_otp_meaning() {
+        let (main, agent) = (Pid(140), Pid(141));
+        let call = Term::tuple(vec![
+            Term::atom("$gen_call"),
+            Term::pair(Term::Pid(main), Term::Ref(Ref(9))),
+            Term::pair(Term::atom("get"), Term::Pid(agent)),
+        ]);
+        let events = vec![
+            ScheduleEvent::Spawn { parent: None, child: main },
+            ScheduleEvent::Spawn { parent: Some(main), child: agent },
+            ScheduleEvent::Register { pid: agent, name: crate::term::Atom::new("Elixir.Counter") },
+            ScheduleEvent::Send { from: Some(main), to: agent, message: call },
+            ScheduleEvent::Send { from: Some(agent), to: main, message: Term::pair(Term::Ref(Ref(9)), Term::Int(0)) },
+            ScheduleEvent::Receive { pid: main, message: Term::pair(Term::Pid(main), Term::Ref(Ref(12))) },
+        ];
+        let lanes = Lanes::of(&events);
+        let text = interleaving(&lanes, &events);
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        assert_eq!(
+            lines,
+            [
+                "1  (host) spawns P1",
+                "2  P1 spawns P2 Counter",
+                "3  P2 Counter registers as Counter",
+                "4  P1 sends call {:get, P2 Counter} to P2 Counter",
+                "5  P2 Counter sends reply 0 to P1",
+                "6  P1 receives {P1, #Reference<1>}",
+            ]
+        );
+    }
+
+    #[test]
+    fn function_texts_become_fn() {
+        assert_eq!(shorten_funs("{:get, #Function<2.33/1 in :erl_eval.expr/6>}"), "{:get, fn}");
+        assert_eq!(shorten_funs("no function"), "no function");
+    }
+}

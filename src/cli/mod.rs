@@ -68,6 +68,10 @@ pub fn main() -> i32 {
             &test::TestOptions { seed, trace, only, exclude, include, max_failures },
             clock.into(),
         ),
+        // Schedules replay only on the virtual clock's one thread.
+        Some(args::Command::Explore { .. }) if cli.clock == Some(args::ClockArg::Real) => {
+            Err(anyhow::anyhow!("explore runs on the virtual clock only: a schedule replays only there"))
+        }
         Some(args::Command::Explore { file, answer: None, runs, seed }) => explore::explore_command(&file, runs, seed),
         Some(args::Command::Explore { file, answer: Some(answer), runs, seed }) => {
             explore::explore_unit_command(&file, &answer, runs, seed)
