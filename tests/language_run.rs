@@ -99,3 +99,8 @@ fn doctest_gaps_negative_dates_stream_shapes_bif_captures_match_operator_and_var
 fn rand_state_is_per_process_in_its_dictionary() {
     matches_recorded_elixir("rand_state_per_process");
 }
+
+#[test]
+fn module_attributes_that_call_code_are_computed_once_when_the_module_is_defined() {
+    matches_recorded_elixir("attributes_once");
+}

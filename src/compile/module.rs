@@ -184,7 +184,8 @@ impl<'m> Compiler<'m> {
                         forms.enforce_keys = atom_list(v).ok_or_else(|| CompileError::invalid(v.span, "@enforce_keys expects a list of atoms"))?;
                     }
                     if !matches!(name.as_str(), "impl" | "doc" | "moduledoc" | "spec" | "behaviour" | "callback" | "type" | "typep" | "opaque" | "typedoc" | "derive" | "enforce_keys") {
-                        self.module.attributes.insert(name.clone(), (**v).clone());
+                        let value = if computed_at_definition(v) { self.attribute_once(b, full, name, v)? } else { (**v).clone() };
+                        self.module.attributes.insert(name.clone(), value);
                     }
                 }
                 NodeKind::Call { target: CallTarget::Local(n), args, .. } => match n.as_str() {
@@ -236,6 +237,24 @@ impl<'m> Compiler<'m> {
             }
         }
         Ok(forms)
+    }
+
+    /// `@name value` whose value calls code: computed once, when the module body
+    /// runs (as Elixir computes it once, at compile time), and stored in the module
+    /// table; the returned node reads that stored value wherever `@name` is used.
+    fn attribute_once(&mut self, b: &mut FunBuilder, full: Atom, name: &str, value: &Node) -> CResult<Node> {
+        self.fresh += 1;
+        let n = i64::from(self.fresh);
+        let span = value.span;
+        let node = |kind| Node::new(kind, span);
+        let module = node(NodeKind::Atom(full.as_str().to_string()));
+        let attr = node(NodeKind::Atom(name.to_string()));
+        let call = |fun: &str, args: Vec<Node>| {
+            node(NodeKind::Call { target: CallTarget::Remote(Box::new(node(NodeKind::Atom("otplab_module".into()))), fun.into()), args, parens: true })
+        };
+        let store = call("put_attribute", vec![module.clone(), attr.clone(), node(NodeKind::Int(n)), value.clone()]);
+        self.body_code(b, &store)?;
+        Ok(call("attribute", vec![module, attr, node(NodeKind::Int(n))]))
     }
 
     /// `defstruct`/`defexception` in a module body.
@@ -640,4 +659,23 @@ fn empty_collection(n: &Node) -> Option<Term> {
         },
         _ => None,
     }
+}
+
+/// Whether an attribute's value calls code (a function call, or a variable of the
+/// module body): such a value is computed once when the module is defined. Literals,
+/// operators over them, sigils and captures stay inlined at each use, so they keep
+/// working in guards and patterns.
+fn computed_at_definition(value: &Node) -> bool {
+    let found = std::cell::Cell::new(false);
+    fn visit(n: &Node, found: &std::cell::Cell<bool>) -> Node {
+        match &n.kind {
+            NodeKind::Capture(_) | NodeKind::Fn(_) => return n.clone(),
+            NodeKind::Call { target: CallTarget::Local(name), .. } | NodeKind::Var(name) if name.starts_with("__") => {}
+            NodeKind::Call { .. } | NodeKind::FunCall { .. } | NodeKind::Var(_) => found.set(true),
+            _ => {}
+        }
+        super::expr::map_children(n, &|c| visit(c, found))
+    }
+    visit(value, &found);
+    found.get()
 }

@@ -26,6 +26,8 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("Elixir.Code", "ensure_loaded", 1, ensure_loaded_tuple);
     reg.add("Elixir.Code", "ensure_compiled", 1, ensure_loaded_tuple);
     reg.add("otplab_module", "set_struct_defaults", 2, set_struct_defaults);
+    reg.add("otplab_module", "put_attribute", 4, put_attribute);
+    reg.add("otplab_module", "attribute", 3, attribute);
     reg.add("Elixir.Kernel", "__codepoint_to_binary__", 1, codepoint_to_binary);
     reg.add("otplab_protocol", "impl_for", 3, protocol_impl_for);
     reg.add("otplab_bits", "build", 1, bits_build);
@@ -286,6 +288,28 @@ fn set_struct_defaults(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
         .collect();
     cx.modules.set_struct_defaults(module, fields);
     Ok(Term::atom("ok"))
+}
+
+/// `:otplab_module.put_attribute(module, name, n, value)`: the value of an attribute
+/// that is not a literal, computed once when its module body ran (see
+/// `compile::module`); returns the value.
+fn put_attribute(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (Some(module), Some(name), Term::Int(n)) = (args[0].as_atom(), args[1].as_atom(), &args[2]) else {
+        return Err(Raise::badarg().into());
+    };
+    let n = u32::try_from(*n).map_err(|_| Raise::badarg())?;
+    cx.modules.set_attribute(module, name, n, args[3].clone());
+    Ok(args[3].clone())
+}
+
+/// `:otplab_module.attribute(module, name, n)`: reads what `put_attribute` stored
+/// (`nil` before the module body got there, as an attribute read before it is set).
+fn attribute(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    let (Some(module), Some(name), Term::Int(n)) = (args[0].as_atom(), args[1].as_atom(), &args[2]) else {
+        return Err(Raise::badarg().into());
+    };
+    let n = u32::try_from(*n).map_err(|_| Raise::badarg())?;
+    Ok(cx.modules.attribute(module, name, n).unwrap_or_else(Term::nil))
 }
 
 /// `struct!(Mod, fields)`: as `struct/2`, but every `@enforce_keys` field must be given

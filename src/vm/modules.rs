@@ -133,6 +133,10 @@ pub struct Modules {
     /// The source file of each installed module, and of the code being loaded now
     /// (the `file:` of stacktrace entries; read only when a process dies raising).
     files: RwLock<(FxHashMap<Atom, Arc<str>>, Arc<str>)>,
+    /// Module attributes whose value is computed when the module is defined (not a
+    /// literal), keyed by (module, attribute, definition number): Elixir evaluates
+    /// `@a expr` once, at compile time, and every later read sees that one value.
+    attributes: RwLock<FxHashMap<(Atom, Atom, u32), Term>>,
 }
 
 /// A `defmodule` of a reserved module was refused.
@@ -149,6 +153,7 @@ impl Modules {
             natives,
             reserved: RwLock::default(),
             files: RwLock::new((FxHashMap::default(), Arc::from("nofile"))),
+            attributes: RwLock::default(),
         }
     }
 
@@ -284,6 +289,17 @@ impl Modules {
         if let Some(info) = self.infos.write().get_mut(&module) {
             info.struct_fields = Some(fields);
         }
+    }
+
+    /// Records the value `@name` got at its `n`th definition in `module`'s body.
+    pub fn set_attribute(&self, module: Atom, name: Atom, n: u32, value: Term) {
+        self.attributes.write().insert((module, name, n), value);
+    }
+
+    /// The value `@name` got at its `n`th definition in `module`'s body, once the
+    /// body has run that far.
+    pub fn attribute(&self, module: Atom, name: Atom, n: u32) -> Option<Term> {
+        self.attributes.read().get(&(module, name, n)).cloned()
     }
 
     /// Every public function of `module`, Elixir-defined or native.
