@@ -280,84 +280,112 @@ impl Machine {
             'instr: loop {
                 let next = 'op: {
                     let Some(instr) = code.code.get(pc) else {
-                        st.pc = pc;
-                        return Err(Raise::exception("RuntimeError", "otplab internal error: fell off the end of a function"));
+                        break 'op st.fail_at(pc, Raise::exception("RuntimeError", "otplab internal error: fell off the end of a function"));
                     };
                     let after = pc + 1;
-                    let window_op: Result<usize, Raise> = match instr {
-                        Instr::Move { dst, src } => Ok(data::op_move(w, *dst, *src, after)),
-                        Instr::Const { dst, value } => Ok(data::op_const(w, *dst, value, after)),
-                        Instr::MakeTuple { dst, items } => Ok(data::op_make_tuple(w, *dst, items, after)),
-                        Instr::MakeList { dst, items, tail } => Ok(data::op_make_list(w, *dst, items, *tail, after)),
-                        Instr::MakeMap { dst, pairs } => Ok(data::op_make_map(w, *dst, pairs, after)),
-                        Instr::UpdateMap { dst, base, pairs, strict } => data::op_update_map(w, *dst, *base, pairs, *strict, after),
-                        Instr::MakeClosure { dst, lambda, captures } => Ok(data::op_make_closure(w, code, *dst, *lambda, captures, after)),
-                        Instr::Concat { dst, parts } => data::op_concat(w, cx, *dst, parts, after),
-                        Instr::Op { op, dst, a, b } => operator::op_binary(w, *op, *dst, *a, *b, after),
-                        Instr::OpInt { op, dst, a, imm } => operator::op_binary_imm(w, *op, *dst, *a, *imm, after),
-                        Instr::Not { dst, src } => operator::op_not(w, *dst, *src, after),
-                        Instr::Bang { dst, src } => Ok(operator::op_bang(w, *dst, *src, after)),
-                        Instr::CheckBool { src, op } => operator::op_check_bool(w, *src, *op, after),
-                        Instr::Jump { to } => Ok(branch::op_jump(*to)),
-                        Instr::JumpIfFalsy { cond, to } => Ok(branch::op_jump_if_falsy(w, *cond, *to, after)),
-                        Instr::JumpUnlessTrue { cond, to } => Ok(branch::op_jump_unless_true(w, *cond, *to, after)),
-                        Instr::TestEq { a, b, fail } => Ok(pattern::op_test_eq(w, *a, *b, *fail, after)),
-                        Instr::TestConst { reg, value, fail } => Ok(pattern::op_test_const(w, *reg, value, *fail, after)),
-                        Instr::TestTuple { reg, arity, fail } => Ok(pattern::op_test_tuple(w, *reg, *arity, *fail, after)),
-                        Instr::GetElem { dst, tuple, index } => Ok(pattern::op_get_elem(w, *dst, *tuple, *index, after)),
-                        Instr::TestCons { reg, head, tail, fail } => Ok(pattern::op_test_cons(w, *reg, *head, *tail, *fail, after)),
-                        Instr::TestNil { reg, fail } => Ok(pattern::op_test_nil(w, *reg, *fail, after)),
-                        Instr::TestMap { reg, fail } => Ok(pattern::op_test_map(w, *reg, *fail, after)),
-                        Instr::MapGet { dst, map, key, fail } => Ok(pattern::op_map_get(w, *dst, *map, *key, *fail, after)),
-                        Instr::TestPrefix { reg, prefix, rest, fail } => Ok(pattern::op_test_prefix(w, *reg, *prefix, *rest, *fail, after)),
-                        Instr::TestBits { reg, segs, fail } => Ok(pattern::op_test_bits(w, *reg, segs, *fail, after)),
-                        Instr::RecvPeek { dst, empty } => Ok(receive::op_recv_peek(w, cx, *dst, *empty, after)),
-                        Instr::RecvNext { peek } => Ok(receive::op_recv_next(cx, *peek)),
-                        Instr::MatchFail { kind, value } => Err(exception::op_match_fail(w, *kind, *value)),
-                        Instr::FunctionClause => Err(exception::op_function_clause(w, code)),
-                        Instr::RaiseReg { class, reason } => Err(exception::op_raise(w, *class, *reason)),
+                    pc = match instr {
+                        Instr::Move { dst, src } => data::op_move(w, *dst, *src, after),
+                        Instr::Const { dst, value } => data::op_const(w, *dst, value, after),
+                        Instr::MakeTuple { dst, items } => data::op_make_tuple(w, *dst, items, after),
+                        Instr::MakeList { dst, items, tail } => data::op_make_list(w, *dst, items, *tail, after),
+                        Instr::MakeMap { dst, pairs } => data::op_make_map(w, *dst, pairs, after),
+                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::MakeClosure { dst, lambda, captures } => data::op_make_closure(w, code, *dst, *lambda, captures, after),
+                        Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::Bang { dst, src } => operator::op_bang(w, *dst, *src, after),
+                        Instr::CheckBool { src, op } => match operator::op_check_bool(w, *src, *op, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op st.fail_at(pc, e),
+                        },
+                        Instr::Jump { to } => branch::op_jump(*to),
+                        Instr::JumpIfFalsy { cond, to } => branch::op_jump_if_falsy(w, *cond, *to, after),
+                        Instr::JumpUnlessTrue { cond, to } => branch::op_jump_unless_true(w, *cond, *to, after),
+                        Instr::TestEq { a, b, fail } => pattern::op_test_eq(w, *a, *b, *fail, after),
+                        Instr::TestConst { reg, value, fail } => pattern::op_test_const(w, *reg, value, *fail, after),
+                        Instr::TestTuple { reg, arity, fail } => pattern::op_test_tuple(w, *reg, *arity, *fail, after),
+                        Instr::GetElem { dst, tuple, index } => pattern::op_get_elem(w, *dst, *tuple, *index, after),
+                        Instr::TestCons { reg, head, tail, fail } => pattern::op_test_cons(w, *reg, *head, *tail, *fail, after),
+                        Instr::TestNil { reg, fail } => pattern::op_test_nil(w, *reg, *fail, after),
+                        Instr::TestMap { reg, fail } => pattern::op_test_map(w, *reg, *fail, after),
+                        Instr::MapGet { dst, map, key, fail } => pattern::op_map_get(w, *dst, *map, *key, *fail, after),
+                        Instr::TestPrefix { reg, prefix, rest, fail } => pattern::op_test_prefix(w, *reg, *prefix, *rest, *fail, after),
+                        Instr::TestBits { reg, segs, fail } => pattern::op_test_bits(w, *reg, segs, *fail, after),
+                        Instr::RecvPeek { dst, empty } => receive::op_recv_peek(w, cx, *dst, *empty, after),
+                        Instr::RecvNext { peek } => receive::op_recv_next(cx, *peek),
+                        Instr::RecvAccept => receive::op_recv_accept(cx, &mut st.recv, after),
+                        // (The raise is built before `st` is borrowed to save the pc.)
+                        Instr::MatchFail { kind, value } => match exception::op_match_fail(w, *kind, *value) {
+                            raise => break 'op st.fail_at(pc, raise),
+                        },
+                        Instr::FunctionClause => match exception::op_function_clause(w, code) {
+                            raise => break 'op st.fail_at(pc, raise),
+                        },
+                        Instr::RaiseReg { class, reason } => match exception::op_raise(w, *class, *reason) {
+                            raise => break 'op st.fail_at(pc, raise),
+                        },
+                        Instr::TryBegin { handler, class, reason, stack, frames } => {
+                            exception::op_try_begin(&mut st.handlers, st.frames.len(), *handler, *class, *reason, *stack, *frames, after)
+                        }
+                        Instr::TryEnd => exception::op_try_end(&mut st.handlers, after),
                         Instr::Loop { to } => {
                             if !super::ops::take_reduction(reds) {
                                 break 'op st.yield_at(branch::op_loop(*to));
                             }
-                            Ok(branch::op_loop(*to))
+                            branch::op_loop(*to)
                         }
-                        Instr::TryBegin { handler, class, reason, stack, frames } => {
-                            Ok(exception::op_try_begin(&mut st.handlers, st.frames.len(), *handler, *class, *reason, *stack, *frames, after))
+                        // The ops on the rest of the machine. The hottest go on in
+                        // place here, where the `Next` they give is known. (An `At`
+                        // owns nothing: forgetting it spares a call of `Next`'s drop glue.)
+                        Instr::Call { dst, target, args } => {
+                            let next = st.op_call(cx, running, code, pc, *dst, target, args, reds).unwrap_or_else(Next::Raise);
+                            let Next::At(to) = next else { break 'op next };
+                            std::mem::forget(next);
+                            w = &mut st.regs[st.base..st.base + nregs];
+                            to
                         }
-                        Instr::TryEnd => Ok(exception::op_try_end(&mut st.handlers, after)),
-                        Instr::RecvAccept => Ok(receive::op_recv_accept(cx, &mut st.recv, after)),
-                        // The ops on the rest of the machine.
-                        Instr::Call { dst, target, args } => break 'op st.op_call(cx, running, code, pc, *dst, target, args, reds)?,
-                        Instr::TailCall { target, args } => break 'op st.op_tail_call(cx, code, pc, target, args, reds)?,
+                        Instr::Return { src } => {
+                            let next = st.op_return(code, pc, *src);
+                            let Next::At(to) = next else { break 'op next };
+                            std::mem::forget(next);
+                            w = &mut st.regs[st.base..st.base + nregs];
+                            to
+                        }
+                        Instr::TailCall { target, args } => break 'op st.op_tail_call(cx, code, pc, target, args, reds).unwrap_or_else(Next::Raise),
                         Instr::CallDynamic { dst, module, name, args } => {
-                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds)?;
+                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise);
                         }
-                        Instr::CallFun { dst, fun, args } => break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds)?,
-                        Instr::TailCallFun { fun, args } => break 'op st.op_tail_call_fun(cx, code, pc, *fun, args, reds)?,
-                        Instr::Return { src } => break 'op st.op_return(code, pc, *src),
-                        Instr::Field { dst, src, key } => break 'op st.op_field(cx, code, pc, *dst, *src, *key, reds)?,
-                        Instr::ToText { dst, src } => break 'op st.op_to_text(cx, code, pc, *dst, *src, reds)?,
-                        Instr::RecvWait { timeout, peek, expired } => break 'op st.op_recv_wait(cx, pc, *timeout, *peek, *expired)?,
-                        Instr::DefineModule { module, dst } => break 'op st.op_define_module(code, pc, module, *dst)?,
+                        Instr::CallFun { dst, fun, args } => break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds).unwrap_or_else(Next::Raise),
+                        Instr::TailCallFun { fun, args } => break 'op st.op_tail_call_fun(cx, code, pc, *fun, args, reds).unwrap_or_else(Next::Raise),
+                        Instr::Field { dst, src, key } => break 'op st.op_field(cx, code, pc, *dst, *src, *key, reds).unwrap_or_else(Next::Raise),
+                        Instr::ToText { dst, src } => break 'op st.op_to_text(cx, code, pc, *dst, *src, reds).unwrap_or_else(Next::Raise),
+                        Instr::RecvWait { timeout, peek, expired } => break 'op st.op_recv_wait(cx, pc, *timeout, *peek, *expired).unwrap_or_else(Next::Raise),
+                        Instr::DefineModule { module, dst } => break 'op st.op_define_module(code, pc, module, *dst).unwrap_or_else(Next::Raise),
                     };
-                    match window_op {
-                        Ok(to) => {
-                            pc = to;
-                            continue 'instr;
-                        }
-                        Err(raise) => {
-                            st.pc = pc;
-                            return Err(raise);
-                        }
-                    }
+                    continue 'instr;
                 };
                 match next {
                     Next::At(to) => {
                         // The op may have moved the window (direct recursion).
                         pc = to;
-                        let base = st.base;
-                        w = &mut st.regs[base..base + nregs];
+                        w = &mut st.regs[st.base..st.base + nregs];
                     }
                     Next::Reload => continue 'frame,
                     Next::Enter(callee, base, ret) => {
@@ -373,6 +401,7 @@ impl Machine {
                         stop => return Ok(stop),
                     },
                     Next::Stop(step) => return Ok(Flow::Stop(step)),
+                    Next::Raise(raise) => return Err(raise),
                 }
             }
         }

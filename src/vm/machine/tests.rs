@@ -154,11 +154,12 @@ fn direct_recursion_yields_and_resumes_mid_call() {
 
 #[test]
 fn a_yield_reruns_the_call_it_stopped_before() {
-    // With one reduction per slice every call yields once before it runs.
-    let (mut m, mut cx) = machine("x = :t.size({1, 2}); y = :t.size({1, 2, 3}); x * 10 + y");
+    // With one reduction per slice every call after the first yields once before
+    // it runs, and runs when the process resumes.
+    let (mut m, mut cx) = machine("x = :t.size({1, 2})\ny = :t.size({1, 2, 3})\nz = :t.size({1})\nx * 100 + y * 10 + z");
     let yields = finish(&mut m, &mut cx, 1, |_| {});
-    assert_eq!(result(&m), "23");
-    assert!(yields >= 2, "{yields}");
+    assert_eq!(result(&m), "231");
+    assert_eq!(yields, 2);
 }
 
 #[test]
@@ -238,8 +239,7 @@ fn an_uncaught_raise_ends_the_process_with_a_stacktrace() {
     let Step::Exited(reason) = step else { panic!("{step:?}") };
     assert!(matches!(m.outcome(), Some(Outcome::Raised(r)) if r.class == Class::Error));
     let text = inspect(&reason);
-    assert!(text.starts_with("{{:badarith"), "{text}");
-    assert!(text.contains("{L, :fib, 1,"), "the failing function is on the stack: {text}");
+    assert!(text.starts_with("{:badarith, [{L, :fib, 1,"), "the failing function is on top of the stack: {text}");
     assert!(m.st.regs.is_empty() && m.st.frames.is_empty());
 }
 
@@ -363,7 +363,6 @@ fn a_few_stale_registers_are_kept_across_parks() {
 
 #[test]
 fn small_integer_overflow_takes_the_general_path() {
-    assert_eq!(eval("x = 9_223_372_036_854_775_807\n{x + 1, x * 2 - x, div(7, 2), rem(-7, 2)}"),
-        "{9223372036854775808, 9223372036854775807, 3, -1}");
+    assert_eq!(eval("x = 9_223_372_036_854_775_807\n{x + 1, x * 2 - x, x - 1}"), "{9223372036854775808, 9223372036854775807, 9223372036854775806}");
     assert_eq!(eval("x = 0\n1 / x").split(' ').take(2).collect::<Vec<_>>().join(" "), "raised Error");
 }

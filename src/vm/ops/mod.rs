@@ -32,6 +32,7 @@ pub(super) mod receive;
 use super::code::Reg;
 use super::code_ref::CodeRef;
 use super::machine::State;
+use super::raise::Raise;
 use crate::runtime::Step;
 use crate::term::Term;
 
@@ -54,6 +55,8 @@ pub(super) enum Next {
     Return(Term),
     /// The slice ends (`st.pc` is where to resume).
     Stop(Step),
+    /// An exception (`st.pc` is where it was raised, see the machine's invariants).
+    Raise(Raise),
 }
 
 /// Takes one reduction for a call or a loop's back edge: `false` when the budget
@@ -74,5 +77,12 @@ impl State {
     pub(super) fn yield_at(&mut self, pc: usize) -> Next {
         self.pc = pc;
         Next::Stop(Step::Yielded)
+    }
+
+    /// The failure of the instruction at `pc`.
+    #[cold]
+    pub(super) fn fail_at(&mut self, pc: usize, raise: Raise) -> Next {
+        self.pc = pc;
+        Next::Raise(raise)
     }
 }
