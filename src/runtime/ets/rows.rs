@@ -18,7 +18,8 @@
 //! each to its index in `slots`.
 //! Invariant (both): a slot is never empty, `size` is the number of rows, and
 //! `footprint` is the sum of the rows' footprints, kept by every change made here
-//! (`get_mut` callers change counters and elements in place, which it may miss).
+//! (`update_element` reports its in-place change through `reaccount`; a counter
+//! bumped in place keeps its estimate, an integer either way).
 
 use super::footprint::Footprint;
 use super::key::Key;
@@ -131,6 +132,13 @@ impl Rows {
     /// `info(t, :memory)` and the session's memory limit.
     pub fn footprint(&self) -> Footprint {
         self.footprint
+    }
+
+    /// Follows a change made in place through [`Rows::get_mut`]: `removed` left
+    /// the rows, `added` came in.
+    pub fn reaccount(&mut self, removed: Footprint, added: Footprint) {
+        self.footprint.add(added);
+        self.footprint.sub(removed);
     }
 
     /// The slot under `key`.
