@@ -101,7 +101,7 @@ pub struct MemoryReport {
     pub binary: usize,
     /// Loaded code, as reported by a [`MemoryKind::Code`] gauge (0 without one).
     pub code: usize,
-    /// ETS tables, as reported by a [`MemoryKind::Ets`] gauge (0 without one).
+    /// ETS tables: their rows' estimated bytes, plus any [`MemoryKind::Ets`] gauge.
     pub ets: usize,
 }
 
@@ -164,7 +164,8 @@ impl Runtime {
         let gauge = |kind: MemoryKind| -> usize {
             self.inner.memory_gauges.read().iter().filter(|(k, _)| *k == kind).map(|(_, g)| g()).sum()
         };
-        let (binary, code, ets) = (gauge(MemoryKind::Binary), gauge(MemoryKind::Code), gauge(MemoryKind::Ets));
+        // ETS rows are counted by the tables themselves (see `ets::footprint`).
+        let (binary, code, ets) = (gauge(MemoryKind::Binary), gauge(MemoryKind::Code), gauge(MemoryKind::Ets) + self.ets().bytes());
         let system = atom + timers + binary + code + ets;
         MemoryReport {
             binary,

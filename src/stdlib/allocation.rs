@@ -6,7 +6,9 @@
 //! would take 4 GB first. These calls ask here before allocating; past the
 //! session's cap (the grader sets it to half its memory limit, unlimited
 //! otherwise) they raise `SystemLimitError`, which the grader reports as the
-//! memory limit.
+//! memory limit. Without a session limit (`otplab run`, the REPL) nothing here
+//! refuses: as in Elixir, only the machine's memory bounds a build. (Tuples keep
+//! BEAM's own 16,777,215-element limit, checked by their natives.)
 
 use crate::term::Term;
 use crate::vm::{Control, NativeCtx, Raise};

@@ -470,8 +470,9 @@ pub fn subtract(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
     Ok(Term::list(items))
 }
-fn make_tuple(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+fn make_tuple(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let n = index(&a[0]).filter(|n| *n < (1 << 24)).ok_or_else(badarg)?;
+    super::allocation::tuple_fits(cx, n as u64)?;
     Ok(Term::tuple(vec![a[1].clone(); n]))
 }
 fn append_element(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

@@ -77,9 +77,7 @@ fn wrap(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     })
 }
 fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let n = index(&a[1])
-        .filter(|n| *n < (1 << 26))
-        .ok_or_else(|| function_clause("List", "duplicate", 2))?;
+    let n = index(&a[1]).ok_or_else(|| function_clause("List", "duplicate", 2))?;
     super::allocation::list_fits(cx, n as u64)?;
     Ok(Term::list(vec![a[0].clone(); n]))
 }

@@ -92,10 +92,9 @@ fn seq(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         return Ok(Term::list(vec![Term::Int(from)]));
     }
     let count = ((to - from) / step + 1).max(0);
+    // Capped only where the session sets a memory limit (the grader); `run` is as
+    // unlimited as Elixir.
     super::allocation::list_fits(cx, count as u64)?;
-    if count > (1 << 26) {
-        return Err(Control::Raise(Raise::error(Term::atom("system_limit"))));
-    }
     Ok(Term::list(
         (0..count).map(|k| Term::Int(from + k * step)).collect(),
     ))
@@ -239,9 +238,7 @@ fn zip(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     ))
 }
 fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let n = index(&a[0])
-        .filter(|n| *n < (1 << 26))
-        .ok_or_else(|| clause("duplicate", 2))?;
+    let n = index(&a[0]).ok_or_else(|| clause("duplicate", 2))?;
     super::allocation::list_fits(cx, n as u64)?;
     Ok(Term::list(vec![a[1].clone(); n]))
 }

@@ -397,11 +397,6 @@ fn duplicate(cx: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         .ok_or_else(|| arg_error(1, "not a binary"))?;
     let n = index(&a[1]).ok_or_else(|| arg_error(2, "out of range"))?;
     super::allocation::binary_fits(cx, (s.len() as u64).saturating_mul(n as u64))?;
-    if s.len().saturating_mul(n) > (1 << 30) {
-        return Err(Control::Raise(crate::vm::Raise::error(Term::atom(
-            "system_limit",
-        ))));
-    }
     Ok(Term::bytes(s.repeat(n)))
 }
 fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

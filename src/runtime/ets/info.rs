@@ -8,7 +8,7 @@
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::registry::EtsRegistry;
 use super::table::{Access, Heir, Table, TableType};
-use crate::term::{FunKind, Pid, Ref, Term};
+use crate::term::{Pid, Ref, Term};
 
 /// One line of the REPL's table listing ([`EtsRegistry::summaries`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,31 +33,7 @@ pub struct TableSummary {
 
 /// The flat size of a term in words, as BEAM would copy it into a table.
 pub fn term_words(t: &Term) -> usize {
-    match t {
-        Term::Int(i) if (-(1i64 << 59)..(1i64 << 59)).contains(i) => 0,
-        Term::Int(_) => 2,
-        Term::BigInt(b) => 1 + (b.bits() as usize).div_ceil(64),
-        Term::Float(_) => 2,
-        Term::Atom(_) | Term::Nil | Term::Pid(_) => 0,
-        Term::Ref(_) => 3,
-        Term::Tuple(items) => 1 + items.len() + items.iter().map(term_words).sum::<usize>(),
-        Term::Cons(_) => {
-            let mut words = 0;
-            let mut iter = t.list_iter();
-            for item in iter.by_ref() {
-                words += 2 + term_words(item);
-            }
-            words + term_words(iter.rest())
-        }
-        // Binaries up to 64 bytes live in the row; larger ones are shared (a 6-word handle).
-        Term::Binary(b) if b.len() <= 64 => 2 + b.len().div_ceil(8),
-        Term::Binary(_) => 6,
-        Term::Map(m) => 4 + 2 * m.len() + m.iter().map(|(k, v)| term_words(k) + term_words(v)).sum::<usize>(),
-        Term::Fun(f) => match &f.kind {
-            FunKind::Export { .. } => 2,
-            FunKind::Closure { env, .. } => 5 + env.iter().map(|v| 1 + term_words(v)).sum::<usize>(),
-        },
-    }
+    super::footprint::Footprint::of(t).words
 }
 
 fn memory_of(table: &Table) -> usize {
@@ -65,8 +41,9 @@ fn memory_of(table: &Table) -> usize {
         TableType::OrderedSet => (139, 5),
         _ => (305, 4),
     };
+    // The rows keep their footprint up to date: no walk over the table here.
     let rows = table.rows.read();
-    base + rows.iter().flat_map(|(_, s)| s.objects()).map(|o| per_row + term_words(o)).sum::<usize>()
+    base + per_row * rows.size() + rows.footprint().words
 }
 
 /// The info items of `info/1`, in the order Erlang lists them.

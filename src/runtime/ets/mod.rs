@@ -9,6 +9,7 @@
 //! - [`error`]: [`EtsError`], with Elixir 1.14's exact ArgumentError texts.
 //! - [`key`]: `Key`, exact order for set/bag, `==` order for ordered_set.
 //! - [`table`]: [`table::Table`], options and access checks.
+//! - [`footprint`]: a row's size (words, large binaries), walked without recursion.
 //! - [`rows`]: [`rows::Rows`], row storage: a hash index (set, bags) or a tree (ordered_set).
 //! - [`options`]: parsing `new/2`'s option list.
 //! - [`registry`]: [`EtsRegistry`]: tables by id and name, ownership, heirs.
@@ -21,6 +22,7 @@
 
 pub mod error;
 pub mod expr;
+pub mod footprint;
 pub mod info;
 pub mod key;
 pub mod match_spec;

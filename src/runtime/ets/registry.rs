@@ -220,6 +220,12 @@ impl EtsRegistry {
         Ok(tables.by_name.get(&name).map(|id| Term::Ref(*id)).unwrap_or_else(|| Term::atom("undefined")))
     }
 
+    /// Bytes all tables hold (rows' words and large binaries), summed from the
+    /// counts each table keeps: the session's memory limit includes them.
+    pub fn bytes(&self) -> usize {
+        self.tables.read().by_id.values().map(|t| t.rows.read().footprint().bytes()).sum()
+    }
+
     /// `:ets.all()`: named tables by name, the others by ref, in creation order.
     pub fn all(&self) -> Term {
         Term::list(self.tables.read().by_id.values().map(|t| t.handle()).collect())

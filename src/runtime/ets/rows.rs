@@ -16,8 +16,12 @@
 //!
 //! Invariant (hashed layout): `order`, once built, maps exactly the keys of `slots`,
 //! each to its index in `slots`.
-//! Invariant (both): a slot is never empty, and `size` is the number of rows.
+//! Invariant (both): a slot is never empty, `size` is the number of rows, and
+//! `footprint` is the sum of the rows' footprints, kept by every change made here
+//! (`update_element` reports its in-place change through `reaccount`; a counter
+//! bumped in place keeps its estimate, an integer either way).
 
+use super::footprint::Footprint;
 use super::key::Key;
 use super::table::TableType;
 use crate::term::Term;
@@ -65,6 +69,7 @@ pub struct Rows {
     kind: TableType,
     index: Index,
     size: usize,
+    footprint: Footprint,
 }
 
 /// Rows in key order between two bounds, from either end.
@@ -115,12 +120,25 @@ impl Rows {
             TableType::OrderedSet => Index::Tree(BTreeMap::new()),
             _ => Index::Hashed { slots: Slots::default(), order: Order::new() },
         };
-        Rows { kind, index, size: 0 }
+        Rows { kind, index, size: 0, footprint: Footprint::default() }
     }
 
     /// Number of rows (what `info(t, :size)` reports).
     pub fn size(&self) -> usize {
         self.size
+    }
+
+    /// The estimated size of all rows (words and large binaries), for
+    /// `info(t, :memory)` and the session's memory limit.
+    pub fn footprint(&self) -> Footprint {
+        self.footprint
+    }
+
+    /// Follows a change made in place through [`Rows::get_mut`]: `removed` left
+    /// the rows, `added` came in.
+    pub fn reaccount(&mut self, removed: Footprint, added: Footprint) {
+        self.footprint.add(added);
+        self.footprint.sub(removed);
     }
 
     /// The slot under `key`.
@@ -169,6 +187,17 @@ impl Rows {
     /// Stores `object` under `key` with the table type's rules.
     pub fn put(&mut self, key: Key, object: Term) {
         let kind = self.kind;
+        let added = Footprint::of(&object);
+        let replaced = self.put_row(kind, key, object);
+        self.footprint.add(added);
+        if let Some(replaced) = replaced {
+            self.footprint.sub(Footprint::of(&replaced));
+        }
+    }
+
+    /// Stores `object`; returns the row it replaced, or the object itself when a bag
+    /// already holds it (nothing stored, so both are counted and taken away).
+    fn put_row(&mut self, kind: TableType, key: Key, object: Term) -> Option<Term> {
         match &mut self.index {
             Index::Tree(map) => {
                 // An ordered_set's `1.0` replaces the stored key `1` too, which needs a
@@ -178,13 +207,19 @@ impl Rows {
                     Entry::Vacant(e) => {
                         e.insert(Slot::One(object));
                         self.size += 1;
+                        None
                     }
                     Entry::Occupied(mut e) => {
-                        if loose_key != e.key().term {
-                            e.remove_entry();
+                        let old = if loose_key != e.key().term {
+                            let (_, old) = e.remove_entry();
                             map.insert(Key::new(loose_key, false), Slot::One(object));
+                            old
                         } else {
-                            e.insert(Slot::One(object));
+                            e.insert(Slot::One(object))
+                        };
+                        match old {
+                            Slot::One(t) => Some(t),
+                            Slot::Many(_) => None,
                         }
                     }
                 }
@@ -199,15 +234,17 @@ impl Rows {
                         TableType::Bag | TableType::DuplicateBag => Slot::Many(vec![object]),
                     });
                     self.size += 1;
+                    None
                 }
                 SlotEntry::Occupied(mut e) => match e.get_mut() {
-                    Slot::One(row) => *row = object,
+                    Slot::One(row) => Some(std::mem::replace(row, object)),
                     Slot::Many(rows) => {
                         if kind == TableType::Bag && rows.iter().any(|r| r == &object) {
-                            return;
+                            return Some(object);
                         }
                         rows.push(object);
                         self.size += 1;
+                        None
                     }
                 },
             },
@@ -240,6 +277,9 @@ impl Rows {
             None => return Vec::new(),
         };
         self.size -= rows.len();
+        for row in &rows {
+            self.footprint.sub(Footprint::of(row));
+        }
         rows
     }
 
@@ -261,6 +301,11 @@ impl Rows {
             self.take_slot(key);
         }
         self.size -= removed;
+        // Every removed row equals `object` exactly, so each had its footprint.
+        let each = Footprint::of(object);
+        for _ in 0..removed {
+            self.footprint.sub(each);
+        }
         removed
     }
 
@@ -283,6 +328,7 @@ impl Rows {
             }
         }
         self.size = 0;
+        self.footprint = Footprint::default();
     }
 }
 
@@ -390,6 +436,31 @@ mod tests {
         rows.put(exact(7), row(7, "z"));
         assert_eq!(keys(&rows), vec![7]);
         assert_order_consistent(&rows);
+    }
+
+    #[test]
+    fn the_footprint_follows_insert_overwrite_and_delete_exactly() {
+        let big = |n: usize| Term::pair(Term::Int(1), Term::bytes(vec![b'x'; n]));
+        for kind in [TableType::Set, TableType::OrderedSet, TableType::Bag] {
+            let mut rows = Rows::new(kind);
+            let key = Key::new(Term::Int(1), kind != TableType::OrderedSet);
+            rows.put(key.clone(), big(100_000));
+            // {1, <<100_000 bytes>>}: a 3-word tuple, a 6-word handle, the bytes apart.
+            assert_eq!(rows.footprint(), Footprint { words: 9, binary_bytes: 100_000 });
+            rows.put(key.clone(), big(100_000));
+            assert_eq!(rows.footprint().binary_bytes, 100_000, "{kind:?}: an overwrite or a bag's duplicate replaces");
+            rows.put(key.clone(), big(200_000));
+            let expect = if kind == TableType::Bag { 300_000 } else { 200_000 };
+            assert_eq!(rows.footprint().binary_bytes, expect, "{kind:?}");
+            assert_eq!(rows.remove_object(&key, &big(200_000)), 1);
+            assert_eq!(rows.footprint().binary_bytes, expect - 200_000, "{kind:?}");
+            rows.put(key.clone(), big(10));
+            rows.remove_key(&key);
+            assert_eq!(rows.footprint(), Footprint::default(), "{kind:?}");
+            rows.put(key, big(100));
+            rows.clear();
+            assert_eq!(rows.footprint(), Footprint::default(), "{kind:?}");
+        }
     }
 
     #[test]

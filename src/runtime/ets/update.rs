@@ -3,6 +3,7 @@
 //! Both validate everything before writing, under one write lock, so a failing call
 //! leaves the row unchanged and concurrent counters never lose an increment.
 
+use super::footprint::Footprint;
 use super::error::{ArgReason, EtsError, EtsResult};
 use super::registry::EtsRegistry;
 use super::rows::Slot;
@@ -84,9 +85,12 @@ impl EtsRegistry {
                 return Err(EtsError::Arg(3, ArgReason::OutOfRange));
             }
             let row = TupleArc::make_mut(items);
+            let (mut removed, mut added) = (Footprint::default(), Footprint::default());
             for (pos, value) in updates {
-                row[pos - 1] = value;
+                added.add(Footprint::of(&value));
+                removed.add(Footprint::of(&std::mem::replace(&mut row[pos - 1], value)));
             }
+            rows.reaccount(removed, added);
             Ok(Term::bool(true))
         })
     }
