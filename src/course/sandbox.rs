@@ -90,6 +90,9 @@ pub struct Sandbox {
     /// Atoms that existed when the sandbox started: the table is shared by the
     /// whole program, so the limit counts the atoms this sandbox added.
     atoms_at_start: usize,
+    /// The process's heap when the sandbox started: the heap is shared by the whole
+    /// program too, so the limit counts what grew since.
+    heap_at_start: u64,
     /// The grading thread prints the answer's values with the answer's structs.
     _structs: crate::term::inspect::StructScope,
 }
@@ -120,7 +123,8 @@ impl Sandbox {
             .recv()
             .map_err(|_| SessionError::Prelude("the grader's session thread ended during start".into()))??;
         let structs = handle.enter_structs();
-        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count(), _structs: structs })
+        let handle_heap = handle.process_heap_bytes();
+        Ok(Sandbox { jobs, handle, stopped: false, atoms_at_start: crate::term::Atom::count(), heap_at_start: handle_heap, _structs: structs })
     }
 
     /// Caps the size of binaries the answer may build (see `Limits::memory_bytes`).
@@ -210,7 +214,11 @@ impl Sandbox {
         if atoms > guard.max_atoms {
             return Some(LimitHit::Atoms(atoms));
         }
-        let memory = self.handle.memory_bytes();
+        // The runtime's own count (processes, mailboxes, ETS rows) or the heap's
+        // growth, whichever is larger: terms held in registers and lists are seen
+        // only by the second.
+        let grown = self.handle.process_heap_bytes().saturating_sub(self.heap_at_start);
+        let memory = self.handle.memory_bytes().max(grown);
         if memory > guard.max_memory {
             return Some(LimitHit::Memory(memory));
         }

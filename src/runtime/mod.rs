@@ -25,6 +25,8 @@
 //! - [`pct`]: the explorer's policies (seeded PCT, random walk, replay).
 //! - [`exploration`]: the explorer's search over seeds and its shrinking.
 //! - `roster`: links, monitors and aliases of one process, hash-indexed when many.
+//! - [`heap_gauge`]: the process's live heap bytes, counted by the global allocator
+//!   (the grader's memory limit sees every term an answer holds).
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
 //! - [`meter`]: reductions and messages counted, the grader's cost model.
 //! - [`observer`]: waiting on the runtime's clock from outside (the grader's checks).
@@ -41,6 +43,7 @@ pub mod context;
 pub mod ets;
 pub mod driver;
 pub mod error;
+pub mod heap_gauge;
 pub mod hold;
 pub mod info;
 pub mod input;

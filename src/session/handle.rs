@@ -37,6 +37,13 @@ impl SessionHandle {
         u64::try_from(self.runtime.memory().total).unwrap_or(u64::MAX)
     }
 
+    /// Bytes the whole process's heap holds now, as the global allocator counts
+    /// them (0 when the binary did not install the gauge): every term of every
+    /// session, which [`Self::memory_bytes`] does not walk.
+    pub fn process_heap_bytes(&self) -> u64 {
+        crate::runtime::heap_gauge::live_bytes()
+    }
+
     /// Caps the size of binaries the session's code may build (its memory limit).
     pub fn limit_binaries(&self, bytes: u64) {
         self.runtime.set_max_binary_bytes(bytes);
