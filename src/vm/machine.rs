@@ -368,7 +368,19 @@ impl Machine {
                             w = &mut st.regs[st.base..st.base + nregs];
                             to
                         }
-                        Instr::TailCall { target, args } => break 'op st.op_tail_call(cx, code, pc, target, args, reds).unwrap_or_else(Next::Raise),
+                        Instr::TailCall { target, args } => {
+                            // A loop goes on in place (a function's own code is always
+                            // callable from itself, public or not).
+                            if let Some(to) = super::ops::call::op_self_loop(w, code, target, args, reds) {
+                                pc = to;
+                                continue 'instr;
+                            }
+                            let next = st.op_tail_call(cx, code, pc, target, args, reds).unwrap_or_else(Next::Raise);
+                            let Next::At(to) = next else { break 'op next };
+                            std::mem::forget(next);
+                            w = &mut st.regs[st.base..st.base + nregs];
+                            to
+                        }
                         Instr::CallDynamic { dst, module, name, args } => {
                             break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise);
                         }

@@ -23,6 +23,30 @@ use crate::vm::native::{Control, NativeCtx, NativeFn};
 use crate::vm::raise::Raise;
 use std::sync::Arc;
 
+/// `TailCall` of the running function itself whose arguments can move in place (a
+/// loop), with a reduction to spend: moves them and gives the index to go on at
+/// (0). `None` leaves everything untouched for [`State::op_tail_call`]. Kept apart
+/// so the loop's hottest path works on the window the dispatch already holds.
+#[inline(always)]
+pub(in crate::vm) fn op_self_loop(w: &mut [Term], code: &FunCode, target: &ExportCell, args: &[Reg], reds: &mut i64) -> Option<usize> {
+    if *reds <= 0 {
+        return None;
+    }
+    let Some(Export { callable: Callable::Compiled(callee), .. }) = target.get() else { return None };
+    if !std::ptr::eq(Arc::as_ptr(callee), code) || !moves_in_place(args) {
+        return None;
+    }
+    *reds -= 1;
+    for (i, r) in args.iter().enumerate() {
+        let r = *r as usize;
+        if r != i {
+            let v = dup(&w[r]);
+            put(&mut w[i], v);
+        }
+    }
+    Some(0)
+}
+
 /// A function value resolved for a call.
 pub(in crate::vm) enum Resolved {
     /// Compiled code and its full argument list (a closure's captured values first).
