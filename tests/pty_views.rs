@@ -4,36 +4,20 @@
 //! ASCII (the chart's lines are box-drawing characters around them). Timeouts are
 //! generous; no test asserts how long anything takes.
 
-use rexpect::session::{PtySession, spawn_command};
+use rexpect::session::PtySession;
 use std::path::PathBuf;
-use std::process::Command;
 
-/// Every expectation waits at most this long before the test fails.
-const PATIENCE_MS: u64 = 60_000;
+mod pty_terminal;
+use pty_terminal::{enter, repl_with};
 
-/// A fresh directory for one test's history file (`XDG_DATA_HOME`).
+/// A fresh data directory for one test of this file.
 fn data_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("otplab-pty-views-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    pty_terminal::data_dir("pty-views", test)
 }
 
-/// Starts `otplab` (the REPL) in a pty and waits for its first prompt.
+/// The REPL at 100 columns (the chart fits the terminal's width).
 fn repl(data: &PathBuf) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_otplab"));
-    cmd.env("XDG_DATA_HOME", data).env("HOME", data).env("TERM", "xterm").env("COLUMNS", "100");
-    let mut p = spawn_command(cmd, Some(PATIENCE_MS)).expect("spawn otplab in a pty");
-    p.exp_string("iex(1)> ").expect("first prompt");
-    p
-}
-
-/// Types `line`, then waits until `expected` is printed.
-fn enter(p: &mut PtySession, line: &str, expected: &str) {
-    p.send_line(line).expect("type a line");
-    if let Err(e) = p.exp_string(expected) {
-        panic!("after {line:?}: expected {expected:?}: {e}");
-    }
+    repl_with(data, &[], &[("COLUMNS", "100")])
 }
 
 #[test]
