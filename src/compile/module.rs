@@ -37,6 +37,9 @@ struct BodyForms {
     last: Term,
     /// The `@doc` waiting for its function (doctests).
     pending_doc: Option<(String, u32)>,
+    /// The attributes as each `def` found them, by the def's position: a function
+    /// reads an attribute's value at its definition, not a later redefinition.
+    attributes_at: HashMap<crate::syntax::Span, HashMap<String, Node>>,
 }
 
 impl BodyForms {
@@ -49,6 +52,7 @@ impl BodyForms {
             enforce_keys: Vec::new(),
             last: Term::nil(),
             pending_doc: None,
+            attributes_at: HashMap::new(),
         }
     }
 }
@@ -142,7 +146,7 @@ impl<'m> Compiler<'m> {
         b.scope = outer_scope;
         let forms = forms?;
         self.generated_clauses(span, &forms, &mut clauses)?;
-        let functions = self.compile_functions(full, clauses)?;
+        let functions = self.compile_functions(full, clauses, &forms.attributes_at)?;
         let BodyForms { struct_fields, is_exception, enforce_keys, last, .. } = forms;
         Ok(ModuleCode { name: full, functions, struct_fields, is_exception, enforce_keys, last })
     }
@@ -190,6 +194,7 @@ impl<'m> Compiler<'m> {
                 }
                 NodeKind::Call { target: CallTarget::Local(n), args, .. } => match n.as_str() {
                     "def" | "defp" | "defguard" | "defguardp" => {
+                        forms.attributes_at.insert(item.span, self.module.attributes.clone());
                         if let Some(c) = def_clause(item)? {
                             forms.last = Term::pair(Term::atom(&c.name), Term::Int(i64::from(arity_range(&c.params).1)));
                         }
@@ -372,7 +377,26 @@ impl<'m> Compiler<'m> {
 
     /// Compiles the clauses grouped by name/arity (in first-appearance order), plus a
     /// wrapper per default argument.
-    fn compile_functions(&mut self, full: Atom, clauses: Vec<DefClause>) -> CResult<Vec<(Atom, u32, bool, Arc<FunCode>)>> {
+    fn compile_functions(
+        &mut self,
+        full: Atom,
+        clauses: Vec<DefClause>,
+        attributes_at: &HashMap<crate::syntax::Span, HashMap<String, Node>>,
+    ) -> CResult<Vec<(Atom, u32, bool, Arc<FunCode>)>> {
+        // Each function sees the attributes as its first clause found them; the
+        // module's final attributes come back afterwards.
+        let final_attributes = self.module.attributes.clone();
+        let compiled = self.compile_function_groups(full, clauses, attributes_at);
+        self.module.attributes = final_attributes;
+        compiled
+    }
+
+    fn compile_function_groups(
+        &mut self,
+        full: Atom,
+        clauses: Vec<DefClause>,
+        attributes_at: &HashMap<crate::syntax::Span, HashMap<String, Node>>,
+    ) -> CResult<Vec<(Atom, u32, bool, Arc<FunCode>)>> {
         // Group clauses by name/arity, keeping first-appearance order.
         let mut order: Vec<(String, usize)> = Vec::new();
         let mut groups: HashMap<(String, usize), Vec<DefClause>> = HashMap::new();
@@ -393,6 +417,9 @@ impl<'m> Compiler<'m> {
             // The head that declares defaults: a bodiless one, or the first clause.
             let head_idx = group.iter().position(|c| c.body.is_none()).unwrap_or(0);
             let bodies: Vec<&DefClause> = group.iter().filter(|c| c.body.is_some()).collect();
+            if let Some(attributes) = attributes_at.get(&group[0].span) {
+                self.module.attributes = attributes.clone();
+            }
             let code = self.function(full, name, arity, &bodies)?;
             functions.push((name, arity, public, Arc::new(code)));
             // Default arguments: f/k for each shorter arity delegates to the full one.
