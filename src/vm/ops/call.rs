@@ -24,9 +24,10 @@ use crate::vm::raise::Raise;
 use std::sync::Arc;
 
 /// `TailCall` of the running function itself whose arguments can move in place (a
-/// loop), with a reduction to spend: moves them and gives the index to go on at
-/// (0). `None` leaves everything untouched for [`State::op_tail_call`]. Kept apart
-/// so the loop's hottest path works on the window the dispatch already holds.
+/// loop), with a reduction to spend: moves them — no argument is read from a
+/// register another one overwrites — and gives the index to go on at (0). `None`
+/// leaves everything untouched for [`State::op_tail_call`]. The one place a loop
+/// is taken, so its hottest path works on the window the dispatch already holds.
 #[inline(always)]
 pub(in crate::vm) fn op_self_loop(w: &mut [Term], code: &FunCode, target: &ExportCell, args: &[Reg], reds: &mut i64) -> Option<usize> {
     if *reds <= 0 {
@@ -163,19 +164,9 @@ impl State {
         match target.get() {
             Some(Export { callable: Callable::Compiled(callee), public }) if *public || code.module == target.module => {
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-                let w = &mut self.regs[self.base..self.base + code.nregs as usize];
-                if std::ptr::eq(Arc::as_ptr(callee), code) && moves_in_place(args) {
-                    // A loop: same code, same window — only the arguments change,
-                    // and no argument is read from a register another one overwrites.
-                    for (i, r) in args.iter().enumerate() {
-                        let r = *r as usize;
-                        if r != i {
-                            let v = dup(&w[r]);
-                            put(&mut w[i], v);
-                        }
-                    }
-                    return Ok(Next::At(0));
-                }
+                // (A loop — the same code with arguments that move in place — never
+                // gets here: the dispatch takes it first, in `op_self_loop`.)
+                let w = &self.regs[self.base..self.base + code.nregs as usize];
                 self.scratch.clear();
                 self.scratch.extend(args.iter().map(|r| dup(&w[*r as usize])));
                 Ok(Next::Replace(CodeRef::named(callee)))
