@@ -9,7 +9,7 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, dup, put, put_small, reserve, stage_args};
+use super::data::{Small, copy_reg, dup, move_reg, put, put_small, reserve, stage_args};
 use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent};
 use super::{Next, take_reduction};
@@ -99,13 +99,16 @@ impl State {
         let nb = base + code.nregs as usize;
         reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
         for (i, r) in args.iter().enumerate() {
-            let v = dup(&self.regs[base + *r as usize]);
-            put(&mut self.regs[nb + i], v);
+            copy_reg(&mut self.regs, base + *r as usize, nb + i);
         }
         if std::ptr::eq(Arc::as_ptr(callee), code) {
             // Direct recursion: the running code stays; only the window moves, so
-            // the loop goes on without reloading it.
-            self.frames.push(Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+            // the loop goes on without reloading it. The frame is built after the
+            // room for it is made (`resize_with` calls back once there is): built
+            // ahead of a possible reallocation, as `push` has it, it went through a
+            // stack temporary whose 16-byte reload stalled on store forwarding.
+            let depth = self.frames.len() + 1;
+            self.frames.resize_with(depth, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
             self.base = nb;
             return Ok(Next::At(0));
         }
@@ -301,16 +304,16 @@ impl State {
     /// caller's window; otherwise the loop switches to the caller.
     #[inline(always)]
     pub(in crate::vm) fn op_return(&mut self, code: &FunCode, pc: usize, src: Reg) -> Next {
-        let v = super::data::take(&mut self.regs[self.base + src as usize]);
         if let Some(caller) = self.frames.last()
             && std::ptr::eq(caller.code.get(), code)
         {
             let caller = self.frames.pop().expect("checked");
             self.drop_handlers_of_returned();
+            move_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize);
             self.base = caller.base;
-            put(&mut self.regs[caller.base + caller.ret as usize], v);
             return Next::At(caller.pc);
         }
+        let v = super::data::take(&mut self.regs[self.base + src as usize]);
         self.pc = pc;
         Next::Return(v)
     }

@@ -20,7 +20,13 @@ use std::sync::Arc;
 /// `dst = src`.
 #[inline(always)]
 pub(in crate::vm) fn op_move(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> usize {
-    let v = w[src as usize].clone();
+    // An integer goes field by field (see `put_small`): the last op usually wrote
+    // just its payload, and a 16-byte read of it would stall on store forwarding.
+    if let Term::Int(i) = w[src as usize] {
+        put_small(&mut w[dst as usize], Small::Int(i), &ATOMS);
+        return next;
+    }
+    let v = dup(&w[src as usize]);
     put(&mut w[dst as usize], v);
     next
 }
@@ -255,6 +261,31 @@ pub(in crate::vm) fn reserve(regs: &mut Vec<Term>, len: usize) {
     if regs.len() < len {
         regs.resize(len, Term::Nil);
     }
+}
+
+/// `regs[to] = regs[from]` (absolute indices, as a call or return copies between
+/// windows). An integer goes field by field, as in [`op_move`].
+#[inline(always)]
+pub(in crate::vm) fn copy_reg(regs: &mut [Term], from: usize, to: usize) {
+    if let Term::Int(i) = regs[from] {
+        put_small(&mut regs[to], Small::Int(i), &ATOMS);
+        return;
+    }
+    let v = dup(&regs[from]);
+    put(&mut regs[to], v);
+}
+
+/// Moves `regs[from]` to `regs[to]` (absolute indices, as a return does), leaving
+/// `[]` behind for a boxed term so the result's reference stays unique. An integer
+/// goes field by field, as in [`op_move`].
+#[inline(always)]
+pub(in crate::vm) fn move_reg(regs: &mut [Term], from: usize, to: usize) {
+    if let Term::Int(i) = regs[from] {
+        put_small(&mut regs[to], Small::Int(i), &ATOMS);
+        return;
+    }
+    let v = take(&mut regs[from]);
+    put(&mut regs[to], v);
 }
 
 /// Copies a term. Immediates (the common case in arithmetic loops) are copied

@@ -16,9 +16,17 @@ pub(in crate::vm) fn op_binary(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, b: R
         put_small(&mut w[dst as usize], r, &ATOMS);
         return Ok(next);
     }
+    binary_general(w, op, dst, a, b).map(|()| next)
+}
+
+/// `dst = a op b` off the small-integer path: floats, bignums, term comparison
+/// and the errors. Out of line, so the dispatch loop keeps none of its state.
+#[cold]
+#[inline(never)]
+fn binary_general(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, b: Reg) -> Result<(), Raise> {
     let r = arith::binop(op, &w[a as usize], &w[b as usize]).map_err(|e| op_error(e, op, &w[a as usize], &w[b as usize]))?;
     put(&mut w[dst as usize], r);
-    Ok(next)
+    Ok(())
 }
 
 /// `dst = a op imm`.
@@ -30,9 +38,16 @@ pub(in crate::vm) fn op_binary_imm(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, 
         put_small(&mut w[dst as usize], r, &ATOMS);
         return Ok(next);
     }
+    binary_imm_general(w, op, dst, a, imm).map(|()| next)
+}
+
+/// [`binary_general`] with an immediate right operand.
+#[cold]
+#[inline(never)]
+fn binary_imm_general(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, imm: i64) -> Result<(), Raise> {
     let r = arith::binop(op, &w[a as usize], &Term::Int(imm)).map_err(|e| op_error(e, op, &w[a as usize], &Term::Int(imm)))?;
     put(&mut w[dst as usize], r);
-    Ok(next)
+    Ok(())
 }
 
 /// `dst = not src`: BadBooleanError unless `src` is a boolean.
