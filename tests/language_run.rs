@@ -104,3 +104,8 @@ fn rand_state_is_per_process_in_its_dictionary() {
 fn module_attributes_that_call_code_are_computed_once_when_the_module_is_defined() {
     matches_recorded_elixir("attributes_once");
 }
+
+#[test]
+fn values_moved_at_their_last_use_leave_every_later_read_intact() {
+    matches_recorded_elixir("last_use_moves");
+}

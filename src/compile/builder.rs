@@ -121,7 +121,9 @@ impl FunBuilder {
     pub fn finish(mut self) -> FunCode {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
+        let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);
         FunCode {
+            moved,
             module: self.module,
             name: self.name,
             arity: self.arity,

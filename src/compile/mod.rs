@@ -4,6 +4,7 @@
 //! - [`builder`]: [`builder::FunBuilder`], one function's instructions, registers and scopes.
 //! - [`capture`]: what `&...` names (Kernel's BIFs as `:erlang`'s, calls of `&1..&n`).
 //! - [`expr`]: expressions, calls, operators, closures, tail positions.
+//! - [`liveness`]: which call arguments are their register's last use (moved, not copied).
 //! - [`pattern`]: patterns (`=`, clause heads, `receive`), guards.
 //! - [`control`]: `case`, `cond`, `if`, `with`, `try`, `receive`, `for`.
 //! - [`module`]: `defmodule`, `def`/`defp`, attributes, structs, `use`.
@@ -21,6 +22,7 @@ pub mod control;
 pub mod error;
 pub mod ex_unit;
 pub mod expr;
+pub mod liveness;
 pub mod module;
 pub mod pattern;
 pub mod protocol;

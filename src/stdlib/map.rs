@@ -33,6 +33,29 @@ fn put(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         c.insert(a[1].clone(), a[2].clone());
     }))
 }
+/// `Map.put/3` owning its arguments (see `OwningFn`): an unshared map is updated in
+/// place, as a reducer's accumulator is once the machine moves it along.
+fn put_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
+    match a {
+        [Term::Map(m), key, value] => {
+            Arc::make_mut(m).insert(std::mem::replace(key, Term::Nil), std::mem::replace(value, Term::Nil));
+        }
+        _ => return put(cx, a),
+    }
+    Ok(std::mem::replace(&mut a[0], Term::Nil))
+}
+/// `Map.delete/2` owning its arguments (see [`put_owned`]).
+fn delete_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
+    match a {
+        [Term::Map(m), key] => {
+            if m.contains_key(key) {
+                Arc::make_mut(m).remove(key);
+            }
+        }
+        _ => return delete(cx, a),
+    }
+    Ok(std::mem::replace(&mut a[0], Term::Nil))
+}
 fn put_new(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[0])?;
     if m.contains_key(&a[1]) {
@@ -208,6 +231,8 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "get", 2, get);
     reg.add(m, "get", 3, get);
     reg.add(m, "put", 3, put);
+    reg.add_owning(m, "put", 3, put_owned);
+    reg.add_owning(m, "delete", 2, delete_owned);
     reg.add(m, "put_new", 3, put_new);
     reg.add(m, "delete", 2, delete);
     reg.add(m, "keys", 1, keys);

@@ -31,6 +31,9 @@ pub struct FunCode {
     pub nregs: u32,
     /// The instructions.
     pub code: Vec<Instr>,
+    /// Per instruction, which of its register operands are their last use and may
+    /// be moved rather than copied (see `compile::liveness`); empty for none.
+    pub moved: Vec<u32>,
     /// Source line of each instruction (same length as `code`), for error reports.
     pub lines: Vec<u32>,
     /// Anonymous functions created by `MakeClosure`.
@@ -206,6 +209,13 @@ impl FunCode {
     /// The source line of instruction `pc` (0 when unknown).
     pub fn line_at(&self, pc: usize) -> u32 {
         self.lines.get(pc).copied().unwrap_or(0)
+    }
+
+    /// The moved-operand mask of instruction `pc` (bit `i`: argument `i` of a call,
+    /// or the base of a map update, is dead afterwards).
+    #[inline(always)]
+    pub fn moved_at(&self, pc: usize) -> u32 {
+        self.moved.get(pc).copied().unwrap_or(0)
     }
 }
 

@@ -284,12 +284,12 @@ impl Machine {
                     };
                     let after = pc + 1;
                     pc = match instr {
-                        Instr::Move { dst, src } => data::op_move(w, *dst, *src, after),
+                        Instr::Move { dst, src } => data::op_move(w, *dst, *src, || code.moved_at(pc) != 0, after),
                         Instr::Const { dst, value } => data::op_const(w, *dst, value, after),
-                        Instr::MakeTuple { dst, items } => data::op_make_tuple(w, *dst, items, after),
-                        Instr::MakeList { dst, items, tail } => data::op_make_list(w, *dst, items, *tail, after),
+                        Instr::MakeTuple { dst, items } => data::op_make_tuple(w, *dst, items, code.moved_at(pc), after),
+                        Instr::MakeList { dst, items, tail } => data::op_make_list(w, *dst, items, *tail, code.moved_at(pc), after),
                         Instr::MakeMap { dst, pairs } => data::op_make_map(w, *dst, pairs, after),
-                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, after) {
+                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc) & 1 != 0, after) {
                             Ok(to) => to,
                             Err(e) => break 'op st.fail_at(pc, e),
                         },
@@ -321,7 +321,7 @@ impl Machine {
                         Instr::TestEq { a, b, fail } => pattern::op_test_eq(w, *a, *b, *fail, after),
                         Instr::TestConst { reg, value, fail } => pattern::op_test_const(w, *reg, value, *fail, after),
                         Instr::TestTuple { reg, arity, fail } => pattern::op_test_tuple(w, *reg, *arity, *fail, after),
-                        Instr::GetElem { dst, tuple, index } => pattern::op_get_elem(w, *dst, *tuple, *index, after),
+                        Instr::GetElem { dst, tuple, index } => pattern::op_get_elem(w, *dst, *tuple, *index, code.moved_at(pc) != 0, after),
                         Instr::TestCons { reg, head, tail, fail } => pattern::op_test_cons(w, *reg, *head, *tail, *fail, after),
                         Instr::TestNil { reg, fail } => pattern::op_test_nil(w, *reg, *fail, after),
                         Instr::TestMap { reg, fail } => pattern::op_test_map(w, *reg, *fail, after),

@@ -29,5 +29,5 @@ pub mod raise;
 pub mod spawn;
 pub mod suggest;
 
-pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult};
+pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult, OwningFn};
 pub use raise::{Class, Raise};

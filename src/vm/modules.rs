@@ -11,7 +11,7 @@
 //! so the retained versions cost next to nothing.
 
 use super::code::FunCode;
-use super::native::{NativeFn, NativeRegistry};
+use super::native::{NativeFn, NativeRegistry, OwningFn};
 use crate::term::{Atom, Term};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -33,6 +33,8 @@ pub struct Export {
     pub callable: Callable,
     /// `def` (true) or `defp` (false).
     pub public: bool,
+    /// A native's owning form, if it has one (see [`OwningFn`]).
+    pub owning: Option<OwningFn>,
 }
 
 /// One `module.name/arity` slot.
@@ -167,12 +169,16 @@ impl Modules {
         cells
             .entry((module, name, arity))
             .or_insert_with(|| {
-                let current = self.natives.get(module, name, arity).map(|f| {
-                    Arc::new(Export { callable: Callable::Native(f), public: true })
-                });
+                let current = self.native_export(module, name, arity);
                 Arc::new(ExportCell::new(module, name, arity, current))
             })
             .clone()
+    }
+
+    /// The definition of native `module.name/arity`, if there is one.
+    fn native_export(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
+        let f = self.natives.get(module, name, arity)?;
+        Some(Arc::new(Export { callable: Callable::Native(f), public: true, owning: self.natives.owning(module, name, arity) }))
     }
 
     /// True when `cell` is this table's cell for its `module.name/arity`: the
@@ -187,9 +193,7 @@ impl Modules {
         if let Some(c) = self.cells.read().get(&(module, name, arity)) {
             return c.get_arc();
         }
-        self.natives
-            .get(module, name, arity)
-            .map(|f| Arc::new(Export { callable: Callable::Native(f), public: true }))
+        self.native_export(module, name, arity)
     }
 
     /// Installs a module: its functions replace earlier definitions; functions of an
@@ -209,15 +213,13 @@ impl Modules {
         for (name, arity, public, code) in functions {
             defined.insert((name, arity));
             let cell = self.cell(module, name, arity);
-            cell.store(Some(Arc::new(Export { callable: Callable::Compiled(code), public })));
+            cell.store(Some(Arc::new(Export { callable: Callable::Compiled(code), public, owning: None })));
         }
         if let Some(old) = self.infos.read().get(&module) {
             for (name, arity) in &old.exports {
                 if !defined.contains(&(*name, *arity)) {
                     let cell = self.cell(module, *name, *arity);
-                    let native = self.natives.get(module, *name, *arity).map(|f| {
-                        Arc::new(Export { callable: Callable::Native(f), public: true })
-                    });
+                    let native = self.native_export(module, *name, *arity);
                     cell.store(native);
                 }
             }

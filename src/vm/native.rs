@@ -89,12 +89,20 @@ impl NativeCtx<'_> {
 /// A function implemented in Rust. `args.len()` always equals the registered arity.
 pub type NativeFn = fn(&mut NativeCtx<'_>, &[Term]) -> NativeResult;
 
+/// A second form of a native that owns its arguments and may take from them: the
+/// machine calls it instead of the [`NativeFn`] when the first argument is dead after
+/// the call (its register is moved; the other arguments are moved when dead, copied
+/// otherwise), so `Map.put` on an unshared map inserts in place. It must leave its
+/// arguments whole when it raises: they are what the error blames.
+pub type OwningFn = fn(&mut NativeCtx<'_>, &mut [Term]) -> NativeResult;
+
 /// The table of natives, keyed by module atom text (`"Elixir.String"`, `"erlang"`,
 /// `"lists"`), function name and arity. Each `stdlib` file contributes through a
 /// `pub fn register(reg: &mut NativeRegistry)`.
 #[derive(Default)]
 pub struct NativeRegistry {
     map: std::collections::HashMap<(Atom, Atom, u32), NativeFn>,
+    owning: std::collections::HashMap<(Atom, Atom, u32), OwningFn>,
 }
 
 impl NativeRegistry {
@@ -106,6 +114,16 @@ impl NativeRegistry {
     /// Registers `module.name/arity` (module as the full atom text, e.g. `"Elixir.Map"`).
     pub fn add(&mut self, module: &str, name: &str, arity: u32, f: NativeFn) {
         self.map.insert((Atom::new(module), Atom::new(name), arity), f);
+    }
+
+    /// Registers the owning form of `module.name/arity` (added with [`NativeRegistry::add`]).
+    pub fn add_owning(&mut self, module: &str, name: &str, arity: u32, f: OwningFn) {
+        self.owning.insert((Atom::new(module), Atom::new(name), arity), f);
+    }
+
+    /// The owning form of `module.name/arity`, if it has one.
+    pub fn owning(&self, module: Atom, name: Atom, arity: u32) -> Option<OwningFn> {
+        self.owning.get(&(module, name, arity)).copied()
     }
 
     /// The native for `module.name/arity`, if any.

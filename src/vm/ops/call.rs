@@ -9,9 +9,9 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, copy_reg, dup, move_reg, put, put_small, reserve, stage_args};
+use super::data::{Small, copy_reg, dup, move_reg, put, put_small, reserve, stage_args, take};
 use super::exception::{stack_limit, undefined};
-use super::lend::{blame_lent, blame_native, call_native_lent};
+use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
 use crate::runtime::ProcessContext;
 use crate::term::{ATOMS, Atom, FunKind, Term};
@@ -19,7 +19,7 @@ use crate::vm::code::{FunCode, Reg, moves_in_place};
 use crate::vm::code_ref::CodeRef;
 use crate::vm::machine::{Frame, MAX_FRAMES, State};
 use crate::vm::modules::{Callable, Export, ExportCell};
-use crate::vm::native::{Control, NativeCtx, NativeFn};
+use crate::vm::native::{Control, NativeCtx, NativeFn, OwningFn};
 use crate::vm::raise::Raise;
 use std::sync::Arc;
 
@@ -39,9 +39,8 @@ pub(in crate::vm) fn op_self_loop(w: &mut [Term], code: &FunCode, target: &Expor
     }
     *reds -= 1;
     for (i, r) in args.iter().enumerate() {
-        let r = *r as usize;
-        if r != i {
-            let v = dup(&w[r]);
+        if *r as usize != i {
+            let v = pass_on(w, args, i, *r);
             put(&mut w[i], v);
         }
     }
@@ -75,12 +74,12 @@ impl State {
         }
         self.pc = pc + 1;
         match target.get() {
-            Some(Export { callable: Callable::Compiled(callee), public }) if *public || code.module == target.module => {
+            Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
                 self.call_compiled(running, code, pc, callee, dst, args)
             }
             // Natives are always public.
-            Some(Export { callable: Callable::Native(f), .. }) => self.call_native_in_place(cx, code, pc, *f, target, dst, args, reds),
+            Some(Export { callable: Callable::Native(f), owning, .. }) => self.call_native_in_place(cx, code, pc, (*f, *owning), target, dst, args, reds),
             _ => {
                 let argv = self.arguments(code, args);
                 self.call_cell(cx, code, target, argv, dst, reds)
@@ -98,8 +97,15 @@ impl State {
         let base = self.base;
         let nb = base + code.nregs as usize;
         reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
+        // An argument whose register is dead after the call is moved (see
+        // `compile::liveness`), so a map or list passed along stays unshared.
+        let moved = code.moved_at(pc);
         for (i, r) in args.iter().enumerate() {
-            copy_reg(&mut self.regs, base + *r as usize, nb + i);
+            if moved & (1 << i) != 0 {
+                move_reg(&mut self.regs, base + *r as usize, nb + i);
+            } else {
+                copy_reg(&mut self.regs, base + *r as usize, nb + i);
+            }
         }
         if std::ptr::eq(Arc::as_ptr(callee), code) {
             // Direct recursion: the running code stays; only the window moves, so
@@ -124,7 +130,7 @@ impl State {
         cx: &mut ProcessContext,
         code: &FunCode,
         pc: usize,
-        f: NativeFn,
+        (f, owning): (NativeFn, Option<OwningFn>),
         target: &ExportCell,
         dst: Reg,
         args: &[Reg],
@@ -132,9 +138,15 @@ impl State {
     ) -> Result<Next, Raise> {
         let base = self.base;
         let w = &mut self.regs[base..base + code.nregs as usize];
+        let moved = code.moved_at(pc);
         let result = {
             let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-            call_native_lent(&mut ncx, f, w, args, &mut self.native_args)
+            match owning {
+                // The first argument is dead after the call: the owning form may
+                // update it in place.
+                Some(g) if moved & 1 != 0 => call_native_owned(&mut ncx, g, w, args, moved, &mut self.native_args),
+                _ => call_native_lent(&mut ncx, f, w, args, &mut self.native_args),
+            }
         };
         match result {
             // A small integer is read straight out of the result (see `put_small`):
@@ -165,22 +177,28 @@ impl State {
         }
         let ret_reg = code.nregs.saturating_sub(1);
         match target.get() {
-            Some(Export { callable: Callable::Compiled(callee), public }) if *public || code.module == target.module => {
+            Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
                 // (A loop — the same code with arguments that move in place — never
                 // gets here: the dispatch takes it first, in `op_self_loop`.)
-                let w = &self.regs[self.base..self.base + code.nregs as usize];
+                // The frame goes away: every argument is moved unless named twice.
+                let w = &mut self.regs[self.base..self.base + code.nregs as usize];
                 self.scratch.clear();
-                self.scratch.extend(args.iter().map(|r| dup(&w[*r as usize])));
+                self.scratch.extend(args.iter().enumerate().map(|(i, r)| pass_on(w, args, i, *r)));
                 Ok(Next::Replace(CodeRef::named(callee)))
             }
-            Some(Export { callable: Callable::Native(f), .. }) => {
+            Some(Export { callable: Callable::Native(f), owning, .. }) => {
                 // As for `Call`, then the function's final `Return` of its last register.
+                // The frame ends here, so every argument is dead: an owning form
+                // takes them all.
                 self.pc = pc;
                 let w = &mut self.regs[self.base..self.base + code.nregs as usize];
                 let result = {
                     let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-                    call_native_lent(&mut ncx, *f, w, args, &mut self.native_args)
+                    match owning {
+                        Some(g) => call_native_owned(&mut ncx, *g, w, args, u32::MAX, &mut self.native_args),
+                        None => call_native_lent(&mut ncx, *f, w, args, &mut self.native_args),
+                    }
                 };
                 match result {
                     Ok(Term::Int(x)) => put_small(&mut w[ret_reg as usize], Small::Int(x), &ATOMS),
@@ -258,7 +276,7 @@ impl State {
                 return Err(stack_limit());
             }
             let nb = base + code.nregs as usize;
-            closure_window(&mut self.regs, base, nb, callee.get().nregs as usize, captured, fun, args);
+            closure_window(&mut self.regs, base, nb, callee.get().nregs as usize, captured, fun, args, code.moved_at(pc));
             return Ok(Next::Enter(callee, nb, dst));
         }
         let f = self.regs[base + fun as usize].clone();
@@ -280,7 +298,7 @@ impl State {
         if !take_reduction(reds) {
             return Ok(self.yield_at(pc));
         }
-        let w = &self.regs[self.base..self.base + code.nregs as usize];
+        let w = &mut self.regs[self.base..self.base + code.nregs as usize];
         if let Some(callee) = tail_closure_args(w, &mut self.scratch, fun, args) {
             return Ok(Next::Replace(callee));
         }
@@ -470,12 +488,14 @@ impl State {
 /// closure in register `fun` with `args`, and returns its code, owned (the call
 /// replaces the frame whose register held the closure); `None` (scratch
 /// untouched) when `fun` is not a closure of that arity, for the general path.
-fn tail_closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<CodeRef> {
+fn tail_closure_args(window: &mut [Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<CodeRef> {
     let (code, env) = closure_parts(&window[fun as usize], args.len())?;
     let callee = CodeRef::Owned(code.clone().downcast::<FunCode>().ok()?);
     scratch.clear();
     scratch.extend(env.iter().map(dup));
-    scratch.extend(args.iter().map(|r| dup(&window[*r as usize])));
+    // The frame goes away, so arguments move (the closure's register last: its
+    // captured values are copied above, and its code is owned by `callee`).
+    scratch.extend(args.iter().enumerate().map(|(i, r)| if *r == fun { dup(&window[*r as usize]) } else { pass_on(window, args, i, *r) }));
     Some(callee)
 }
 
@@ -485,18 +505,28 @@ fn tail_closure_args(window: &[Term], scratch: &mut Vec<Term>, fun: Reg, args: &
 /// `nregs` long. Kept out of the interpreter loop, whose hot arithmetic paths ran 15%
 /// slower with this inlined there.
 #[inline(never)]
-fn closure_window(regs: &mut Vec<Term>, base: usize, nb: usize, nregs: usize, captured: usize, fun: Reg, args: &[Reg]) {
+#[allow(clippy::too_many_arguments)]
+fn closure_window(regs: &mut Vec<Term>, base: usize, nb: usize, nregs: usize, captured: usize, fun: Reg, args: &[Reg], moved: u32) {
     reserve(regs, nb + nregs.max(captured + args.len()));
     let (below, window) = regs.split_at_mut(nb);
-    let caller = &below[base..];
+    let caller = &mut below[base..];
     if let Some((_, env)) = closure_parts(&caller[fun as usize], args.len()) {
         for (slot, v) in window.iter_mut().zip(env.iter()) {
             put(slot, dup(v));
         }
     }
-    for (slot, r) in window[captured..].iter_mut().zip(args.iter()) {
-        put(slot, dup(&caller[*r as usize]));
+    // Moved arguments (dead after the call; never `fun` itself) are taken.
+    for (i, (slot, r)) in window[captured..].iter_mut().zip(args.iter()).enumerate() {
+        let from = &mut caller[*r as usize];
+        put(slot, if moved & (1 << i) != 0 { take(from) } else { dup(from) });
     }
+}
+
+/// Argument `i` (register `r`) of a call that ends the running function: moved
+/// out of its register unless another argument names the same register (then a copy).
+#[inline]
+fn pass_on(window: &mut [Term], args: &[Reg], i: usize, r: Reg) -> Term {
+    if args.iter().enumerate().any(|(j, q)| j != i && *q == r) { dup(&window[r as usize]) } else { take(&mut window[r as usize]) }
 }
 
 /// The code and captured values of `t` when it is a closure taking `arity` arguments.

@@ -19,16 +19,25 @@ use std::sync::Arc;
 
 /// `dst = src`.
 #[inline(always)]
-pub(in crate::vm) fn op_move(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> usize {
+/// `moved` tells whether `src` is dead afterwards (asked only for a boxed value):
+/// then the value is moved, so a map or list passed along stays unshared.
+pub(in crate::vm) fn op_move(w: &mut [Term], dst: Reg, src: Reg, moved: impl FnOnce() -> bool, next: usize) -> usize {
     // An integer goes field by field (see `put_small`): the last op usually wrote
     // just its payload, and a 16-byte read of it would stall on store forwarding.
     if let Term::Int(i) = w[src as usize] {
         put_small(&mut w[dst as usize], Small::Int(i), &ATOMS);
         return next;
     }
-    let v = dup(&w[src as usize]);
+    let v = pass(&mut w[src as usize], moved());
     put(&mut w[dst as usize], v);
     next
+}
+
+/// The value of a register read as an operand: moved out when the register is
+/// dead afterwards (`moved`, from `compile::liveness`), else copied.
+#[inline(always)]
+pub(in crate::vm) fn pass(slot: &mut Term, moved: bool) -> Term {
+    if moved { take(slot) } else { dup(slot) }
 }
 
 /// `dst = value`.
@@ -47,7 +56,7 @@ pub(in crate::vm) fn op_const(w: &mut [Term], dst: Reg, value: &Term, next: usiz
 
 /// `dst = {items...}`.
 #[inline(always)]
-pub(in crate::vm) fn op_make_tuple(w: &mut [Term], dst: Reg, items: &[Reg], next: usize) -> usize {
+pub(in crate::vm) fn op_make_tuple(w: &mut [Term], dst: Reg, items: &[Reg], moved: u32, next: usize) -> usize {
     // A loop rebuilding a tuple each pass finds last pass's tuple in `dst`; when
     // nobody else holds it (and it is not one of the new items), its items are
     // overwritten in place: no allocation, and no new item vector built and moved in.
@@ -55,13 +64,13 @@ pub(in crate::vm) fn op_make_tuple(w: &mut [Term], dst: Reg, items: &[Reg], next
     let reused = if items.contains(&dst) { None } else { take_unshared_tuple(&mut w[d], items.len()) };
     if let Some(mut tuple) = reused {
         // Unshared, so `make_mut` hands back the same allocation.
-        for (slot, r) in TupleArc::make_mut(&mut tuple).iter_mut().zip(items.iter()) {
-            put(slot, dup(&w[*r as usize]));
+        for (i, (slot, r)) in TupleArc::make_mut(&mut tuple).iter_mut().zip(items.iter()).enumerate() {
+            put(slot, pass(&mut w[*r as usize], bit(moved, i)));
         }
         put(&mut w[d], Term::Tuple(tuple));
     } else {
         // Collected straight into the shared slice: one allocation per tuple.
-        let v: TupleItems = items.iter().map(|r| dup(&w[*r as usize])).collect();
+        let v: TupleItems = items.iter().enumerate().map(|(i, r)| pass(&mut w[*r as usize], bit(moved, i))).collect();
         put(&mut w[d], Term::Tuple(TupleArc::new(v)));
     }
     next
@@ -69,13 +78,13 @@ pub(in crate::vm) fn op_make_tuple(w: &mut [Term], dst: Reg, items: &[Reg], next
 
 /// `dst = [items... | tail]` (`[]` without a tail).
 #[inline]
-pub(in crate::vm) fn op_make_list(w: &mut [Term], dst: Reg, items: &[Reg], tail: Option<Reg>, next: usize) -> usize {
+pub(in crate::vm) fn op_make_list(w: &mut [Term], dst: Reg, items: &[Reg], tail: Option<Reg>, moved: u32, next: usize) -> usize {
     let mut acc = match tail {
-        Some(t) => w[t as usize].clone(),
+        Some(t) => pass(&mut w[t as usize], bit(moved, items.len())),
         None => Term::Nil,
     };
-    for r in items.iter().rev() {
-        acc = Term::cons(w[*r as usize].clone(), acc);
+    for (i, r) in items.iter().enumerate().rev() {
+        acc = Term::cons(pass(&mut w[*r as usize], bit(moved, i)), acc);
     }
     put(&mut w[dst as usize], acc);
     next
@@ -94,20 +103,26 @@ pub(in crate::vm) fn op_make_map(w: &mut [Term], dst: Reg, pairs: &[(Reg, Reg)],
 
 /// `dst = %{base | k => v, ...}` (`strict`: every key must exist).
 #[inline]
-pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &[(Reg, Reg)], strict: bool, next: usize) -> Result<usize, Raise> {
+///
+/// With `moved` (the base register is dead afterwards) the map is taken out of its
+/// register, so an unshared map is updated in place instead of copied.
+pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &[(Reg, Reg)], strict: bool, moved: bool, next: usize) -> Result<usize, Raise> {
     let Term::Map(m) = &w[base as usize] else {
         return Err(Raise::error(Term::pair(Term::atom("badmap"), w[base as usize].clone())));
     };
-    let mut m = (**m).clone();
-    for (k, v) in pairs.iter() {
-        let key = w[*k as usize].clone();
-        if strict && !m.contains_key(&key) {
-            // OTP 25 raises `{:badkey, key}` for `%{map | key: v}`.
-            return Err(Raise::error(Term::pair(Term::atom("badkey"), key)));
-        }
-        m.insert(key, w[*v as usize].clone());
+    if strict && let Some(key) = pairs.iter().map(|(k, _)| &w[*k as usize]).find(|k| !m.contains_key(k)) {
+        // OTP 25 raises `{:badkey, key}` for `%{map | key: v}`.
+        return Err(Raise::error(Term::pair(Term::atom("badkey"), key.clone())));
     }
-    put(&mut w[dst as usize], Term::Map(Arc::new(m)));
+    let base_value = if moved { take(&mut w[base as usize]) } else { Term::Map(m.clone()) };
+    let Term::Map(mut m) = base_value else {
+        return Err(Raise::error(Term::pair(Term::atom("badmap"), base_value)));
+    };
+    let inner = Arc::make_mut(&mut m);
+    for (k, v) in pairs.iter() {
+        inner.insert(w[*k as usize].clone(), w[*v as usize].clone());
+    }
+    put(&mut w[dst as usize], Term::Map(m));
     Ok(next)
 }
 
@@ -273,6 +288,12 @@ pub(in crate::vm) fn copy_reg(regs: &mut [Term], from: usize, to: usize) {
     }
     let v = dup(&regs[from]);
     put(&mut regs[to], v);
+}
+
+/// Bit `i` of a moved-operand mask (operands past 32 are never moved).
+#[inline(always)]
+pub(in crate::vm) fn bit(mask: u32, i: usize) -> bool {
+    i < 32 && mask & (1 << i) != 0
 }
 
 /// Moves `regs[from]` to `regs[to]` (absolute indices, as a return does), leaving

@@ -1,10 +1,10 @@
 //! Calling a native on arguments lent from their registers, and blaming its raise
 //! on the call.
 
-use super::data::{dup, put};
+use super::data::{dup, put, take};
 use crate::term::{Atom, Term};
 use crate::vm::code::Reg;
-use crate::vm::native::{Control, NativeCtx, NativeFn, NativeResult};
+use crate::vm::native::{Control, NativeCtx, NativeFn, NativeResult, OwningFn};
 use crate::vm::raise::Raise;
 
 /// Calls native `f` on the values of registers `args` of `window`, lent instead of
@@ -49,6 +49,32 @@ pub(in crate::vm) fn call_native_lent(ncx: &mut NativeCtx<'_>, f: NativeFn, wind
         }
     }
     debug_assert!(buf.iter().all(is_immediate), "every lent value went back to its register");
+    result
+}
+
+/// Calls the owning form `g` of a native (see [`OwningFn`]): an argument whose bit
+/// is set in `moved` and whose register no other argument names is taken from its
+/// register (dead after the call); the others are copied. When `g` raises, the
+/// taken arguments (whole, by `g`'s contract) go back to their registers, so the
+/// raise is blamed from the registers as [`blame_lent`] does for a lent call. The
+/// buffer is left holding only immediates, as between lent calls.
+pub(in crate::vm) fn call_native_owned(ncx: &mut NativeCtx<'_>, g: OwningFn, window: &mut [Term], args: &[Reg], moved: u32, buf: &mut Vec<Term>) -> NativeResult {
+    let n = args.len();
+    if buf.len() < n {
+        buf.resize(n, Term::Nil);
+    }
+    let taken = |i: usize, r: &Reg| moved & (1 << i.min(31)) != 0 && args.iter().filter(|q| *q == r).count() == 1;
+    for (i, r) in args.iter().enumerate() {
+        let slot = &mut window[*r as usize];
+        put(&mut buf[i], if taken(i, r) { take(slot) } else { dup(slot) });
+    }
+    let result = g(ncx, &mut buf[..n]);
+    for (i, r) in args.iter().enumerate() {
+        let v = std::mem::replace(&mut buf[i], Term::Nil);
+        if result.is_err() && taken(i, r) {
+            put(&mut window[*r as usize], v);
+        }
+    }
     result
 }
 

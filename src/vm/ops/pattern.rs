@@ -31,8 +31,19 @@ pub(in crate::vm) fn op_test_tuple(w: &[Term], reg: Reg, arity: u32, fail: Label
 
 /// `GetElem`: `dst = elem(tuple, index)`, the tuple already tested.
 #[inline(always)]
-pub(in crate::vm) fn op_get_elem(w: &mut [Term], dst: Reg, tuple: Reg, index: u32, next: usize) -> usize {
-    let v = match &w[tuple as usize] {
+///
+/// With `moved` (the tuple's register is dead afterwards, as at the last element a
+/// pattern reads) the tuple is taken out, and an unshared one gives its element up
+/// instead of a copy: `{:reply, r, state}` leaves `state` with one owner.
+pub(in crate::vm) fn op_get_elem(w: &mut [Term], dst: Reg, tuple: Reg, index: u32, moved: bool, next: usize) -> usize {
+    let v = match &mut w[tuple as usize] {
+        Term::Tuple(t) if moved && !matches!(t[index as usize], Term::Int(_) | Term::Atom(_)) => {
+            match super::data::take(&mut w[tuple as usize]) {
+                Term::Tuple(mut t) if t.is_unique() => std::mem::replace(&mut crate::term::value::TupleArc::make_mut(&mut t)[index as usize], Term::Nil),
+                Term::Tuple(t) => t[index as usize].clone(),
+                _ => Term::Nil,
+            }
+        }
         Term::Tuple(t) => t[index as usize].clone(),
         _ => Term::Nil,
     };
