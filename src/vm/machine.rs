@@ -452,11 +452,7 @@ impl Machine {
     fn enter(&mut self, code: CodeRef, base: usize, ret: Reg) {
         let st = &mut self.st;
         if let Some(caller) = self.code.replace(code) {
-            // Built once there is room (see `call_compiled`): `resize_with` calls
-            // back exactly once, for the one new slot.
-            let (pc, base, depth) = (st.pc, st.base, st.frames.len() + 1);
-            let mut caller = Some(caller);
-            st.frames.resize_with(depth, || Frame { code: caller.take().expect("resize_with calls back once per new slot"), pc, base, ret });
+            st.frames.push(Frame { code: caller, pc: st.pc, base: st.base, ret });
         }
         st.pc = 0;
         st.base = base;

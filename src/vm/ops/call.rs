@@ -524,9 +524,14 @@ fn closure_window(regs: &mut Vec<Term>, base: usize, nb: usize, nregs: usize, ca
 
 /// Argument `i` (register `r`) of a call that ends the running function: moved
 /// out of its register unless another argument names the same register (then a copy).
-#[inline]
+#[inline(always)]
 fn pass_on(window: &mut [Term], args: &[Reg], i: usize, r: Reg) -> Term {
-    if args.iter().enumerate().any(|(j, q)| j != i && *q == r) { dup(&window[r as usize]) } else { take(&mut window[r as usize]) }
+    let slot = &mut window[r as usize];
+    // An immediate is copied either way; only a boxed value needs the check.
+    if matches!(slot, Term::Int(_) | Term::Atom(_) | Term::Nil) {
+        return dup(slot);
+    }
+    if args.iter().enumerate().any(|(j, q)| j != i && *q == r) { dup(slot) } else { take(slot) }
 }
 
 /// The code and captured values of `t` when it is a closure taking `arity` arguments.

@@ -70,7 +70,11 @@ pub(in crate::vm) fn op_make_tuple(w: &mut [Term], dst: Reg, items: &[Reg], move
         put(&mut w[d], Term::Tuple(tuple));
     } else {
         // Collected straight into the shared slice: one allocation per tuple.
-        let v: TupleItems = items.iter().enumerate().map(|(i, r)| pass(&mut w[*r as usize], bit(moved, i))).collect();
+        // (A plain loop: `collect` through the moving closure was left out of line.)
+        let mut v = TupleItems(smallvec::SmallVec::with_capacity(items.len()));
+        for (i, r) in items.iter().enumerate() {
+            v.0.push(pass(&mut w[*r as usize], bit(moved, i)));
+        }
         put(&mut w[d], Term::Tuple(TupleArc::new(v)));
     }
     next
