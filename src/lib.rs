@@ -15,7 +15,9 @@
 //!    clocks, ETS. Runs process bodies through [`runtime::ProcessBody`]; knows no VM.
 //! 4. [`compile`] + [`vm`] — AST → register-machine code; the machine runs it on an
 //!    explicit frame stack (proper tail calls, deep recursion off the Rust stack,
-//!    suspension at `receive` and sleeps, reduction counting).
+//!    suspension at `receive` and sleeps, reduction counting). A value read for the
+//!    last time is moved, not copied (`compile::liveness`), so an accumulator map
+//!    stays unshared and `Map.put` updates it in place.
 //! 5. [`stdlib`] — natives in Rust, one file per module, and the Elixir prelude
 //!    (Enum, Stream, GenServer, Agent, Task, Supervisor...) compiled at start-up.
 //! 6. [`session`] — one evaluation context: runtime, modules, bindings, output.
