@@ -99,12 +99,15 @@ impl State {
         reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
         // An argument whose register is dead after the call is moved (see
         // `compile::liveness`), so a map or list passed along stays unshared.
-        let moved = code.moved_at(pc);
+        // (An integer is copied either way: the mask is read only for boxed values.)
         for (i, r) in args.iter().enumerate() {
-            if moved & (1 << i) != 0 {
-                move_reg(&mut self.regs, base + *r as usize, nb + i);
+            let from = base + *r as usize;
+            if let Term::Int(x) = self.regs[from] {
+                put_small(&mut self.regs[nb + i], Small::Int(x), &ATOMS);
+            } else if super::data::bit(code.moved_at(pc), i) {
+                move_reg(&mut self.regs, from, nb + i);
             } else {
-                copy_reg(&mut self.regs, base + *r as usize, nb + i);
+                copy_reg(&mut self.regs, from, nb + i);
             }
         }
         if std::ptr::eq(Arc::as_ptr(callee), code) {
