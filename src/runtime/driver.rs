@@ -7,6 +7,7 @@ use super::context::ProcessContext;
 use super::process::Status;
 use crate::term::Term;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 
 /// Reductions per slice before a body must yield (BEAM's `CONTEXT_REDS`).
 pub const SLICE_REDUCTIONS: u32 = 4000;
@@ -25,6 +26,8 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
     let turnstile = cx.runtime().turnstile();
     let pid = cx.pid();
     let mut solo = 0u32;
+    // The real clock's wait timer, kept from one wait to the next (see [`wait`]).
+    let mut wait_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
     let (reason, by_signal) = loop {
         let budget = match &turnstile {
             Some(t) => t.enter(pid).await,
@@ -80,7 +83,7 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
                 if deadline_ms.is_some() {
                     timed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
-                wait(&cx, deadline_ms).await;
+                wait(&cx, deadline_ms, &mut wait_timer).await;
                 cx.entry().resumed();
                 // Uncounted only once counted ready again: a deadlock probe never
                 // sees the process as neither timed nor ready.
@@ -106,7 +109,15 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
 const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 
 /// Parks until a message or signal arrives, or `deadline_ms` passes.
-async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>) {
+///
+/// On the real clock the timer outlives the wait in `timer` and is moved to each
+/// new deadline: a process that calls a server again and again (a 5 s timeout
+/// each time) pushes one registered timer later, which tokio does without touching
+/// its timer wheel, instead of registering and cancelling a timer per call. A
+/// stale timer that still fires wakes the process once, and it waits again. The
+/// virtual clock gets a fresh timer per wait, dropped with it: a stale deadline
+/// left registered would be a point virtual time could jump to.
+async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>, timer: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
     let timeout = async {
         match deadline_ms {
             Some(d) => {
@@ -114,8 +125,15 @@ async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>) {
                 if clock.now_ms() >= d {
                     return;
                 }
-                // Boxed: only waiting processes with a deadline pay for a timer entry.
-                Box::pin(tokio::time::sleep_until(clock.instant_at(d))).await
+                let at = clock.instant_at(d);
+                if cx.runtime().clock() == Clock::Real {
+                    let sleep = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+                    sleep.as_mut().reset(at);
+                    sleep.as_mut().await
+                } else {
+                    // Boxed: only waiting processes with a deadline pay for a timer entry.
+                    Box::pin(tokio::time::sleep_until(at)).await
+                }
             }
             None => std::future::pending().await,
         }
