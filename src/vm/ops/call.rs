@@ -54,6 +54,28 @@ pub(in crate::vm) enum Resolved {
     Native(NativeFn, Vec<Term>),
 }
 
+
+/// Stores a native's result (`Ok`) into `slot`, or runs `on_err` with its control.
+/// The native wrote the term's tag and payload as separate stores, and one 16-byte
+/// load of both cannot be forwarded from them (a stall on every call: a missed ETS
+/// lookup loop ran 25% slower), so the common kinds are rebuilt from their fields
+/// straight out of the result. A macro, not a function: binding the whole result
+/// or term first, as a call does, brought the load back.
+macro_rules! store_result {
+    ($result:expr, $slot:expr, $c:ident => $on_err:block) => {
+        match $result {
+            Ok(Term::Int(x)) => put_small(&mut $slot, Small::Int(x), &ATOMS),
+            Ok(Term::Nil) => put(&mut $slot, Term::Nil),
+            Ok(Term::Atom(a)) => put(&mut $slot, Term::Atom(a)),
+            Ok(Term::Cons(l)) => put(&mut $slot, Term::Cons(l)),
+            Ok(Term::Tuple(t)) => put(&mut $slot, Term::Tuple(t)),
+            Ok(Term::Map(m)) => put(&mut $slot, Term::Map(m)),
+            Ok(Term::Binary(b)) => put(&mut $slot, Term::Binary(b)),
+            Ok(v) => put(&mut $slot, v),
+            Err($c) => $on_err,
+        }
+    };
+}
 impl State {
     /// `Call`: `dst = target(args)` through an export cell.
     #[inline(always)]
@@ -151,25 +173,10 @@ impl State {
                 _ => call_native_lent(&mut ncx, f, w, args, &mut self.native_args),
             }
         };
-        match result {
-            // A small integer is read straight out of the result (see `put_small`):
-            // moving the whole term out of it first stalled on store forwarding.
-            Ok(Term::Int(x)) => put_small(&mut w[dst as usize], Small::Int(x), &ATOMS),
-            // The other common results are rebuilt from their fields for the same
-            // reason: a native writes tag and payload as two stores, and one 16-byte
-            // load of both cannot be forwarded (a missed ETS lookup ran 25% slower).
-            Ok(Term::Nil) => put(&mut w[dst as usize], Term::Nil),
-            Ok(Term::Atom(a)) => put(&mut w[dst as usize], Term::Atom(a)),
-            Ok(Term::Cons(c)) => put(&mut w[dst as usize], Term::Cons(c)),
-            Ok(Term::Tuple(t)) => put(&mut w[dst as usize], Term::Tuple(t)),
-            Ok(Term::Map(m)) => put(&mut w[dst as usize], Term::Map(m)),
-            Ok(Term::Binary(b)) => put(&mut w[dst as usize], Term::Binary(b)),
-            Ok(v) => put(&mut w[dst as usize], v),
-            Err(c) => {
-                let c = blame_lent(c, (target.module, target.name), w, args);
-                return self.native_control(cx, code, c, dst, reds);
-            }
-        }
+        store_result!(result, w[dst as usize], c => {
+            let c = blame_lent(c, (target.module, target.name), w, args);
+            return self.native_control(cx, code, c, dst, reds);
+        });
         Ok(Next::At(pc + 1))
     }
 
@@ -212,15 +219,11 @@ impl State {
                         None => call_native_lent(&mut ncx, *f, w, args, &mut self.native_args),
                     }
                 };
-                match result {
-                    Ok(Term::Int(x)) => put_small(&mut w[ret_reg as usize], Small::Int(x), &ATOMS),
-                    Ok(v) => put(&mut w[ret_reg as usize], v),
-                    Err(c) => {
-                        let c = blame_lent(c, (target.module, target.name), w, args);
-                        self.resume_at_return(code);
-                        return self.native_control(cx, code, c, ret_reg, reds);
-                    }
-                }
+                store_result!(result, w[ret_reg as usize], c => {
+                    let c = blame_lent(c, (target.module, target.name), w, args);
+                    self.resume_at_return(code);
+                    return self.native_control(cx, code, c, ret_reg, reds);
+                });
                 Ok(Next::At(code.code.len() - 1))
             }
             _ => {
