@@ -112,14 +112,17 @@ pub(crate) async fn pause_after_slice(kind: Clock) {
     }
 }
 
-/// Builds the tokio runtime for `kind`: two workers for real time; one thread with
-/// paused time for virtual time (tokio only supports pausing a current-thread runtime).
+/// Builds the tokio runtime for `kind`: two workers for real time, each spinning a
+/// moment before it sleeps while `ready` says a wake is coming (see
+/// [`super::idle_spin`]); one thread with paused time for virtual time (tokio only
+/// supports pausing a current-thread runtime, and that thread never spins).
 ///
 /// Worker threads print with `structs`, the session's struct definitions (the
 /// thread calling this installs them itself).
 pub(crate) fn build_tokio(
     kind: Clock,
     structs: Option<std::sync::Arc<crate::term::inspect::StructTable>>,
+    ready: std::sync::Arc<super::ready::ReadyCount>,
 ) -> std::io::Result<tokio::runtime::Runtime> {
     match kind {
         Clock::Real => tokio::runtime::Builder::new_multi_thread()
@@ -130,6 +133,7 @@ pub(crate) fn build_tokio(
                     crate::term::inspect::set_thread_struct_table(t.clone());
                 }
             })
+            .on_thread_park(move || super::idle_spin::spin_before_sleep(&ready))
             .enable_time()
             .build(),
         Clock::Virtual => {
@@ -144,7 +148,7 @@ mod tests {
 
     #[test]
     fn virtual_clock_jumps_when_everything_sleeps() -> std::io::Result<()> {
-        let rt = build_tokio(Clock::Virtual, None)?;
+        let rt = build_tokio(Clock::Virtual, None, Default::default())?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let wall = std::time::Instant::now();
         rt.block_on(async { tokio::time::sleep(Duration::from_secs(3600)).await });
@@ -156,7 +160,7 @@ mod tests {
 
     #[test]
     fn deadlines_round_trip_through_instants() -> std::io::Result<()> {
-        let rt = build_tokio(Clock::Virtual, None)?;
+        let rt = build_tokio(Clock::Virtual, None, Default::default())?;
         let clock = ClockSource::new(Clock::Virtual, rt.handle().clone());
         let at = clock.instant_at(250);
         rt.block_on(async { tokio::time::sleep_until(at).await });

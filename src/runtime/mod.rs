@@ -20,6 +20,7 @@
 //! - [`timers`]: `send_after` and friends, one task for all timers.
 //! - [`driver`]: the per-process tokio task.
 //! - [`ready`]: how many processes are ready, so a lone one keeps its thread.
+//! - [`idle_spin`]: an idle worker spins a moment before it sleeps (BEAM's busy wait).
 //! - [`schedule`]: a pluggable scheduling policy and the turnstile that applies it
 //!   (the schedule explorer's control of interleavings).
 //! - [`pct`]: the explorer's policies (seeded PCT, random walk, replay).
@@ -45,6 +46,7 @@ pub mod driver;
 pub mod error;
 pub mod heap_gauge;
 pub mod hold;
+pub mod idle_spin;
 pub mod info;
 pub mod input;
 pub mod journal;

@@ -131,10 +131,12 @@ impl Runtime {
         let (stop, stop_rx) = oneshot::channel::<()>();
         let structs = Arc::new(crate::term::inspect::StructTable::default());
         let thread_structs = structs.clone();
+        let ready: Arc<super::ready::ReadyCount> = Arc::default();
+        let thread_ready = ready.clone();
         let thread = std::thread::Builder::new().name("otplab-runtime".into()).spawn(move || {
             // Every thread that runs this node's processes prints with its structs.
             crate::term::inspect::set_thread_struct_table(thread_structs.clone());
-            let rt = match build_tokio(clock, Some(thread_structs)) {
+            let rt = match build_tokio(clock, Some(thread_structs), thread_ready) {
                 Ok(rt) => rt,
                 Err(e) => {
                     let _ = handle_tx.send(Err(e));
@@ -174,7 +176,7 @@ impl Runtime {
             log_level: AtomicU8::new(LogLevel::Debug as u8),
             shell: AtomicU64::new(0),
             ets: super::ets::EtsRegistry::new(),
-            ready: Arc::default(),
+            ready,
             journal: super::journal::Journal::default(),
             meter: super::meter::Meter::default(),
             input: RwLock::new(None),
