@@ -138,8 +138,7 @@ impl State {
             // room for it is made (`resize_with` calls back once there is): built
             // ahead of a possible reallocation, as `push` has it, it went through a
             // stack temporary whose 16-byte reload stalled on store forwarding.
-            let depth = self.frames.len() + 1;
-            self.frames.resize_with(depth, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+            self.frames.extend(std::iter::once_with(|| Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst }));
             self.base = nb;
             return Ok(Next::At(0));
         }
