@@ -8,6 +8,7 @@
 //! native stack could recurse (a million-deep tuple must not overflow it).
 
 use crate::term::{FunKind, Term};
+use smallvec::SmallVec;
 
 /// Binaries up to this size are stored inside the row.
 const HEAP_BINARY_MAX: usize = 64;
@@ -25,7 +26,10 @@ impl Footprint {
     /// The footprint of `term`, walked without recursion.
     pub fn of(term: &Term) -> Footprint {
         let mut total = Footprint::default();
-        let mut pending: Vec<&Term> = vec![term];
+        // Inline room for a usual row (a tuple of a few fields): a heap-allocated
+        // stack was most of the cost of an insert.
+        let mut pending: SmallVec<[&Term; 16]> = SmallVec::new();
+        pending.push(term);
         while let Some(t) = pending.pop() {
             match t {
                 Term::Int(i) if (-(1i64 << 59)..(1i64 << 59)).contains(i) => {}
