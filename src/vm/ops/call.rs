@@ -17,7 +17,7 @@ use crate::runtime::ProcessContext;
 use crate::term::{ATOMS, Atom, FunKind, Term};
 use crate::vm::code::{FunCode, Reg, moves_in_place};
 use crate::vm::code_ref::CodeRef;
-use crate::vm::machine::{Frame, MAX_FRAMES, State};
+use crate::vm::machine::{Frame, MAX_FRAMES, State, push_frame};
 use crate::vm::modules::{Callable, Export, ExportCell};
 use crate::vm::native::{Control, NativeCtx, NativeFn, OwningFn};
 use crate::vm::raise::Raise;
@@ -54,7 +54,6 @@ pub(in crate::vm) enum Resolved {
     Native(NativeFn, Vec<Term>),
 }
 
-
 /// Stores a native's result (`Ok`) into `slot`, or runs `on_err` with its control.
 /// The native wrote the term's tag and payload as separate stores, and one 16-byte
 /// load of both cannot be forwarded from them (a stall on every call: a missed ETS
@@ -76,6 +75,38 @@ macro_rules! store_result {
         }
     };
 }
+
+/// `Call` to a native on the running function's window `w`: the arguments are lent
+/// (no allocation, no reference counting) and back in their registers before the
+/// result is stored into `dst`; when the first argument is dead after the call
+/// (`moved`) an owning form may update it in place instead. A control the native
+/// asked for comes back blamed on the call, for [`State::native_control`].
+///
+/// A free function over the window the dispatch already holds, so the usual native
+/// call neither re-borrows the registers nor goes through a [`Next`] (the split of
+/// the dispatch into ops had cost an ETS call loop 7% more instructions).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(in crate::vm) fn call_native_in_window(
+    w: &mut [Term],
+    ncx: &mut NativeCtx<'_>,
+    native_args: &mut Vec<Term>,
+    moved: u32,
+    (f, owning): (NativeFn, Option<OwningFn>),
+    target: &ExportCell,
+    dst: Reg,
+    args: &[Reg],
+) -> Result<(), Control> {
+    let result = match owning {
+        Some(g) if moved & 1 != 0 => call_native_owned(ncx, g, w, args, moved, native_args),
+        _ => call_native_lent(ncx, f, w, args, native_args),
+    };
+    store_result!(result, w[dst as usize], c => {
+        return Err(blame_lent(c, (target.module, target.name), w, args));
+    });
+    Ok(())
+}
+
 impl State {
     /// `Call`: `dst = target(args)` through an export cell.
     #[inline(always)]
@@ -134,19 +165,17 @@ impl State {
         }
         if std::ptr::eq(Arc::as_ptr(callee), code) {
             // Direct recursion: the running code stays; only the window moves, so
-            // the loop goes on without reloading it. The frame is built after the
-            // room for it is made (`resize_with` calls back once there is): built
-            // ahead of a possible reallocation, as `push` has it, it went through a
-            // stack temporary whose 16-byte reload stalled on store forwarding.
-            self.frames.extend(std::iter::once_with(|| Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst }));
+            // the loop goes on without reloading it. The frame is built in its slot
+            // (see `push_frame`).
+            push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
             self.base = nb;
             return Ok(Next::At(0));
         }
         Ok(Next::Enter(CodeRef::named(callee), nb, dst))
     }
 
-    /// The fast path of `Call` to a native: the arguments are lent (no allocation,
-    /// no reference counting) and back in their registers before the result is stored.
+    /// `Call` to a native reached through [`State::op_call`] (the dispatch takes the
+    /// usual case itself, see [`call_native_in_window`]).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn call_native_in_place(
@@ -154,7 +183,7 @@ impl State {
         cx: &mut ProcessContext,
         code: &FunCode,
         pc: usize,
-        (f, owning): (NativeFn, Option<OwningFn>),
+        native: (NativeFn, Option<OwningFn>),
         target: &ExportCell,
         dst: Reg,
         args: &[Reg],
@@ -162,20 +191,10 @@ impl State {
     ) -> Result<Next, Raise> {
         let base = self.base;
         let w = &mut self.regs[base..base + code.nregs as usize];
-        let moved = code.moved_at(pc);
-        let result = {
-            let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-            match owning {
-                // The first argument is dead after the call: the owning form may
-                // update it in place.
-                Some(g) if moved & 1 != 0 => call_native_owned(&mut ncx, g, w, args, moved, &mut self.native_args),
-                _ => call_native_lent(&mut ncx, f, w, args, &mut self.native_args),
-            }
-        };
-        store_result!(result, w[dst as usize], c => {
-            let c = blame_lent(c, (target.module, target.name), w, args);
+        let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
+        if let Err(c) = call_native_in_window(w, &mut ncx, &mut self.native_args, code.moved_at(pc), native, target, dst, args) {
             return self.native_control(cx, code, c, dst, reds);
-        });
+        }
         Ok(Next::At(pc + 1))
     }
 
