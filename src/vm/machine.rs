@@ -66,6 +66,10 @@ pub const MAX_FRAMES: usize = 4_000_000;
 /// `Machine::trim`): 4 KiB of term slots.
 const STALE_KEPT: usize = 256;
 
+/// The message of the internal error raised when a function runs past its end
+/// (every function ends in a `Return`, so only a compiler bug gets here).
+const FELL_OFF: &str = "otplab internal error: fell off the end of a function";
+
 /// A suspended caller: where to continue once the running function returns.
 pub(super) struct Frame {
     pub(super) code: CodeRef,
@@ -309,9 +313,7 @@ impl Machine {
             let mut w = &mut st.regs[base..base + nregs];
             'instr: loop {
                 let next = 'op: {
-                    let Some(instr) = code.code.get(pc) else {
-                        break 'op st.fail_at(pc, Raise::exception("RuntimeError", "otplab internal error: fell off the end of a function"));
-                    };
+                    let Some(instr) = code.code.get(pc) else { break 'op st.fail_at(pc, Raise::exception("RuntimeError", FELL_OFF)) };
                     let after = pc + 1;
                     pc = match instr {
                         Instr::Move { dst, src } => data::op_move(w, *dst, *src, || code.moved_at(pc) != 0, after),
@@ -391,12 +393,10 @@ impl Machine {
                             {
                                 st.pc = after;
                                 let mut ncx = NativeCtx { process: cx, modules: &st.modules, group_leader: &mut st.group_leader };
-                                let moved = code.moved_at(pc);
-                                if let Err(c) = call_native_in_window(w, &mut ncx, &mut st.native_args, moved, (*f, *owning), target, *dst, args) {
-                                    break 'op st.native_control(cx, code, c, *dst, reds).unwrap_or_else(Next::Raise);
+                                match call_native_in_window(w, &mut ncx, &mut st.native_args, code.moved_at(pc), (*f, *owning), target, *dst, args) {
+                                    Ok(()) => { pc = after; continue 'instr; }
+                                    Err(c) => break 'op st.native_control(cx, code, c, *dst, reds).unwrap_or_else(Next::Raise),
                                 }
-                                pc = after;
-                                continue 'instr;
                             }
                             let next = st.op_call(cx, running, code, pc, *dst, target, args, reds).unwrap_or_else(Next::Raise);
                             let Next::At(to) = next else { break 'op next };
@@ -424,9 +424,7 @@ impl Machine {
                             w = &mut st.regs[st.base..st.base + nregs];
                             to
                         }
-                        Instr::CallDynamic { dst, module, name, args } => {
-                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise);
-                        }
+                        Instr::CallDynamic { dst, module, name, args } => break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise),
                         Instr::CallFun { dst, fun, args } => break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds).unwrap_or_else(Next::Raise),
                         Instr::TailCallFun { fun, args } => break 'op st.op_tail_call_fun(cx, code, pc, *fun, args, reds).unwrap_or_else(Next::Raise),
                         Instr::Field { dst, src, key } => break 'op st.op_field(cx, code, pc, *dst, *src, *key, reds).unwrap_or_else(Next::Raise),
@@ -442,23 +440,36 @@ impl Machine {
                         pc = to;
                         w = &mut st.regs[st.base..st.base + nregs];
                     }
-                    Next::Reload => continue 'frame,
-                    Next::Enter(callee, base, ret) => {
-                        self.enter(callee, base, ret);
-                        continue 'frame;
-                    }
-                    Next::Replace(callee) => {
-                        self.replace_frame(callee);
-                        continue 'frame;
-                    }
-                    Next::Return(v) => match self.do_return(v) {
-                        Flow::Continue => continue 'frame,
-                        stop => return Ok(stop),
+                    other => match self.follow(other) {
+                        None => continue 'frame,
+                        Some(end) => return end,
                     },
-                    Next::Stop(step) => return Ok(Flow::Stop(step)),
-                    Next::Raise(raise) => return Err(raise),
                 }
             }
+        }
+    }
+
+    /// Carries out what an op asked for besides going on at an index (`At`, which
+    /// the dispatch takes itself, changes nothing here): `None` when the machine goes
+    /// on with the function now running, `Some` when the run ends.
+    #[inline(always)]
+    fn follow(&mut self, next: Next) -> Option<Result<Flow, Raise>> {
+        match next {
+            Next::At(_) | Next::Reload => None,
+            Next::Enter(callee, base, ret) => {
+                self.enter(callee, base, ret);
+                None
+            }
+            Next::Replace(callee) => {
+                self.replace_frame(callee);
+                None
+            }
+            Next::Return(v) => match self.do_return(v) {
+                Flow::Continue => None,
+                stop => Some(Ok(stop)),
+            },
+            Next::Stop(step) => Some(Ok(Flow::Stop(step))),
+            Next::Raise(raise) => Some(Err(raise)),
         }
     }
 
