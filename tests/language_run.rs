@@ -109,3 +109,8 @@ fn module_attributes_that_call_code_are_computed_once_when_the_module_is_defined
 fn values_moved_at_their_last_use_leave_every_later_read_intact() {
     matches_recorded_elixir("last_use_moves");
 }
+
+#[test]
+fn a_call_wider_than_the_moved_operand_mask_copies_the_arguments_past_it() {
+    matches_recorded_elixir("wide_call_moves");
+}

@@ -9,7 +9,7 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, copy_reg, dup, move_reg, put, put_small, reserve, stage_args, take};
+use super::data::{Small, bit, dup, pass, pass_reg, put, put_small, reserve, stage_args, take};
 use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
@@ -54,28 +54,6 @@ pub(in crate::vm) enum Resolved {
     Native(NativeFn, Vec<Term>),
 }
 
-/// Stores a native's result (`Ok`) into `slot`, or runs `on_err` with its control.
-/// The native wrote the term's tag and payload as separate stores, and one 16-byte
-/// load of both cannot be forwarded from them (a stall on every call: a missed ETS
-/// lookup loop ran 25% slower), so the common kinds are rebuilt from their fields
-/// straight out of the result. A macro, not a function: binding the whole result
-/// or term first, as a call does, brought the load back.
-macro_rules! store_result {
-    ($result:expr, $slot:expr, $c:ident => $on_err:block) => {
-        match $result {
-            Ok(Term::Int(x)) => put_small(&mut $slot, Small::Int(x), &ATOMS),
-            Ok(Term::Nil) => put(&mut $slot, Term::Nil),
-            Ok(Term::Atom(a)) => put(&mut $slot, Term::Atom(a)),
-            Ok(Term::Cons(l)) => put(&mut $slot, Term::Cons(l)),
-            Ok(Term::Tuple(t)) => put(&mut $slot, Term::Tuple(t)),
-            Ok(Term::Map(m)) => put(&mut $slot, Term::Map(m)),
-            Ok(Term::Binary(b)) => put(&mut $slot, Term::Binary(b)),
-            Ok(v) => put(&mut $slot, v),
-            Err($c) => $on_err,
-        }
-    };
-}
-
 /// `Call` to a native on the running function's window `w`: the arguments are lent
 /// (no allocation, no reference counting) and back in their registers before the
 /// result is stored into `dst`; when the first argument is dead after the call
@@ -84,7 +62,8 @@ macro_rules! store_result {
 ///
 /// A free function over the window the dispatch already holds, so the usual native
 /// call neither re-borrows the registers nor goes through a [`Next`] (the split of
-/// the dispatch into ops had cost an ETS call loop 7% more instructions).
+/// the dispatch into ops had cost an ETS call loop 7% more instructions). A tail
+/// call to a native comes here too, with every argument dead.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(in crate::vm) fn call_native_in_window(
@@ -101,9 +80,23 @@ pub(in crate::vm) fn call_native_in_window(
         Some(g) if moved & 1 != 0 => call_native_owned(ncx, g, w, args, moved, native_args),
         _ => call_native_lent(ncx, f, w, args, native_args),
     };
-    store_result!(result, w[dst as usize], c => {
-        return Err(blame_lent(c, (target.module, target.name), w, args));
-    });
+    // The native wrote the term's tag and payload as separate stores, and one 16-byte
+    // load of both cannot be forwarded from them (a stall on every call: a missed ETS
+    // lookup loop ran 25% slower), so the common kinds are rebuilt from their fields
+    // straight out of the result. Binding the whole result or term first, as a helper
+    // function taking it does, brought the load back.
+    let slot = &mut w[dst as usize];
+    match result {
+        Ok(Term::Int(x)) => put_small(slot, Small::Int(x), &ATOMS),
+        Ok(Term::Nil) => put(slot, Term::Nil),
+        Ok(Term::Atom(a)) => put(slot, Term::Atom(a)),
+        Ok(Term::Cons(l)) => put(slot, Term::Cons(l)),
+        Ok(Term::Tuple(t)) => put(slot, Term::Tuple(t)),
+        Ok(Term::Map(m)) => put(slot, Term::Map(m)),
+        Ok(Term::Binary(b)) => put(slot, Term::Binary(b)),
+        Ok(v) => put(slot, v),
+        Err(c) => return Err(blame_lent(c, (target.module, target.name), w, args)),
+    }
     Ok(())
 }
 
@@ -131,8 +124,10 @@ impl State {
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
                 self.call_compiled(running, code, pc, callee, dst, args)
             }
-            // Natives are always public.
-            Some(Export { callable: Callable::Native(f), owning, .. }) => self.call_native_in_place(cx, code, pc, (*f, *owning), target, dst, args, reds),
+            // Natives are taken by the dispatch (`call_native_in_window`) whenever a
+            // reduction is left, so none gets here but through a module redefined
+            // between the two looks: the general path serves it, and private and
+            // undefined functions (which raise).
             _ => {
                 let argv = self.arguments(code, args);
                 self.call_cell(cx, code, target, argv, dst, reds)
@@ -157,10 +152,8 @@ impl State {
             let from = base + *r as usize;
             if let Term::Int(x) = self.regs[from] {
                 put_small(&mut self.regs[nb + i], Small::Int(x), &ATOMS);
-            } else if super::data::bit(code.moved_at(pc), i) {
-                move_reg(&mut self.regs, from, nb + i);
             } else {
-                copy_reg(&mut self.regs, from, nb + i);
+                pass_reg(&mut self.regs, from, nb + i, bit(code.moved_at(pc), i));
             }
         }
         if std::ptr::eq(Arc::as_ptr(callee), code) {
@@ -172,30 +165,6 @@ impl State {
             return Ok(Next::At(0));
         }
         Ok(Next::Enter(CodeRef::named(callee), nb, dst))
-    }
-
-    /// `Call` to a native reached through [`State::op_call`] (the dispatch takes the
-    /// usual case itself, see [`call_native_in_window`]).
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn call_native_in_place(
-        &mut self,
-        cx: &mut ProcessContext,
-        code: &FunCode,
-        pc: usize,
-        native: (NativeFn, Option<OwningFn>),
-        target: &ExportCell,
-        dst: Reg,
-        args: &[Reg],
-        reds: &mut i64,
-    ) -> Result<Next, Raise> {
-        let base = self.base;
-        let w = &mut self.regs[base..base + code.nregs as usize];
-        let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-        if let Err(c) = call_native_in_window(w, &mut ncx, &mut self.native_args, code.moved_at(pc), native, target, dst, args) {
-            return self.native_control(cx, code, c, dst, reds);
-        }
-        Ok(Next::At(pc + 1))
     }
 
     /// `TailCall`: the running function is replaced by `target(args)`.
@@ -230,18 +199,11 @@ impl State {
                 // takes them all.
                 self.pc = pc;
                 let w = &mut self.regs[self.base..self.base + code.nregs as usize];
-                let result = {
-                    let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-                    match owning {
-                        Some(g) => call_native_owned(&mut ncx, *g, w, args, u32::MAX, &mut self.native_args),
-                        None => call_native_lent(&mut ncx, *f, w, args, &mut self.native_args),
-                    }
-                };
-                store_result!(result, w[ret_reg as usize], c => {
-                    let c = blame_lent(c, (target.module, target.name), w, args);
+                let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
+                if let Err(c) = call_native_in_window(w, &mut ncx, &mut self.native_args, u32::MAX, (*f, *owning), target, ret_reg, args) {
                     self.resume_at_return(code);
                     return self.native_control(cx, code, c, ret_reg, reds);
-                });
+                }
                 Ok(Next::At(code.code.len() - 1))
             }
             _ => {
@@ -360,7 +322,7 @@ impl State {
         {
             let caller = self.frames.pop().expect("checked");
             self.drop_handlers_of_returned();
-            move_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize);
+            pass_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize, true);
             self.base = caller.base;
             return Next::At(caller.pc);
         }
@@ -551,7 +513,7 @@ fn closure_window(regs: &mut Vec<Term>, base: usize, nb: usize, nregs: usize, ca
     // Moved arguments (dead after the call; never `fun` itself) are taken.
     for (i, (slot, r)) in window[captured..].iter_mut().zip(args.iter()).enumerate() {
         let from = &mut caller[*r as usize];
-        put(slot, if moved & (1 << i) != 0 { take(from) } else { dup(from) });
+        put(slot, pass(from, bit(moved, i)));
     }
 }
 

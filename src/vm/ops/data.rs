@@ -17,10 +17,9 @@ use crate::vm::machine::State;
 use crate::vm::raise::{Raise, exception_struct};
 use std::sync::Arc;
 
-/// `dst = src`.
+/// `dst = src`. `moved` tells whether `src` is dead afterwards (asked only for a
+/// boxed value): then the value is moved, so a map or list passed along stays unshared.
 #[inline(always)]
-/// `moved` tells whether `src` is dead afterwards (asked only for a boxed value):
-/// then the value is moved, so a map or list passed along stays unshared.
 pub(in crate::vm) fn op_move(w: &mut [Term], dst: Reg, src: Reg, moved: impl FnOnce() -> bool, next: usize) -> usize {
     // An integer goes field by field (see `put_small`): the last op usually wrote
     // just its payload, and a 16-byte read of it would stall on store forwarding.
@@ -106,10 +105,10 @@ pub(in crate::vm) fn op_make_map(w: &mut [Term], dst: Reg, pairs: &[(Reg, Reg)],
 }
 
 /// `dst = %{base | k => v, ...}` (`strict`: every key must exist).
-#[inline]
 ///
 /// With `moved` (the base register is dead afterwards) the map is taken out of its
 /// register, so an unshared map is updated in place instead of copied.
+#[inline]
 pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &[(Reg, Reg)], strict: bool, moved: bool, next: usize) -> Result<usize, Raise> {
     let Term::Map(m) = &w[base as usize] else {
         return Err(Raise::error(Term::pair(Term::atom("badmap"), w[base as usize].clone())));
@@ -282,34 +281,23 @@ pub(in crate::vm) fn reserve(regs: &mut Vec<Term>, len: usize) {
     }
 }
 
-/// `regs[to] = regs[from]` (absolute indices, as a call or return copies between
-/// windows). An integer goes field by field, as in [`op_move`].
-#[inline(always)]
-pub(in crate::vm) fn copy_reg(regs: &mut [Term], from: usize, to: usize) {
-    if let Term::Int(i) = regs[from] {
-        put_small(&mut regs[to], Small::Int(i), &ATOMS);
-        return;
-    }
-    let v = dup(&regs[from]);
-    put(&mut regs[to], v);
-}
-
 /// Bit `i` of a moved-operand mask (operands past 32 are never moved).
 #[inline(always)]
 pub(in crate::vm) fn bit(mask: u32, i: usize) -> bool {
     i < 32 && mask & (1 << i) != 0
 }
 
-/// Moves `regs[from]` to `regs[to]` (absolute indices, as a return does), leaving
-/// `[]` behind for a boxed term so the result's reference stays unique. An integer
-/// goes field by field, as in [`op_move`].
+/// `regs[to] = regs[from]` (absolute indices, as a call or a return passes a value
+/// between windows): moved when `moved` (a return, or an argument dead after the
+/// call), leaving `[]` behind so the value's reference stays unique; else copied. An
+/// integer goes field by field, as in [`op_move`].
 #[inline(always)]
-pub(in crate::vm) fn move_reg(regs: &mut [Term], from: usize, to: usize) {
+pub(in crate::vm) fn pass_reg(regs: &mut [Term], from: usize, to: usize, moved: bool) {
     if let Term::Int(i) = regs[from] {
         put_small(&mut regs[to], Small::Int(i), &ATOMS);
         return;
     }
-    let v = take(&mut regs[from]);
+    let v = pass(&mut regs[from], moved);
     put(&mut regs[to], v);
 }
 

@@ -1,7 +1,7 @@
 //! Calling a native on arguments lent from their registers, and blaming its raise
 //! on the call.
 
-use super::data::{dup, put, take};
+use super::data::{bit, dup, put, take};
 use crate::term::{Atom, Term};
 use crate::vm::code::Reg;
 use crate::vm::native::{Control, NativeCtx, NativeFn, NativeResult, OwningFn};
@@ -63,7 +63,7 @@ pub(in crate::vm) fn call_native_owned(ncx: &mut NativeCtx<'_>, g: OwningFn, win
     if buf.len() < n {
         buf.resize(n, Term::Nil);
     }
-    let taken = |i: usize, r: &Reg| moved & (1 << i.min(31)) != 0 && args.iter().filter(|q| *q == r).count() == 1;
+    let taken = |i: usize, r: &Reg| bit(moved, i) && args.iter().filter(|q| *q == r).count() == 1;
     for (i, r) in args.iter().enumerate() {
         let slot = &mut window[*r as usize];
         put(&mut buf[i], if taken(i, r) { take(slot) } else { dup(slot) });
