@@ -321,32 +321,14 @@ impl Machine {
                         Instr::MakeTuple { dst, items } => data::op_make_tuple(w, *dst, items, code.moved_at(pc), after),
                         Instr::MakeList { dst, items, tail } => data::op_make_list(w, *dst, items, *tail, code.moved_at(pc), after),
                         Instr::MakeMap { dst, pairs } => data::op_make_map(w, *dst, pairs, after),
-                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc) & 1 != 0, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
+                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc) & 1 != 0, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::MakeClosure { dst, lambda, captures } => data::op_make_closure(w, code, *dst, *lambda, captures, after),
-                        Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
-                        Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
-                        Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
-                        Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
+                        Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Bang { dst, src } => operator::op_bang(w, *dst, *src, after),
-                        Instr::CheckBool { src, op } => match operator::op_check_bool(w, *src, *op, after) {
-                            Ok(to) => to,
-                            Err(e) => break 'op st.fail_at(pc, e),
-                        },
+                        Instr::CheckBool { src, op } => match operator::op_check_bool(w, *src, *op, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Jump { to } => branch::op_jump(*to),
                         Instr::JumpIfFalsy { cond, to } => branch::op_jump_if_falsy(w, *cond, *to, after),
                         Instr::JumpUnlessTrue { cond, to } => branch::op_jump_unless_true(w, *cond, *to, after),
@@ -398,6 +380,14 @@ impl Machine {
                                     Err(c) => break 'op st.native_control(cx, code, c, *dst, reds).unwrap_or_else(Next::Raise),
                                 }
                             }
+                            if let Some(callee) = st.enter_compiled(running, code, pc, target, *dst, args, reds) {
+                                if std::ptr::eq(Arc::as_ptr(callee), code) {
+                                    (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                    continue 'instr;
+                                }
+                                self.code = Some(CodeRef::named(callee));
+                                continue 'frame;
+                            }
                             let next = st.op_call(cx, running, code, pc, *dst, target, args, reds).unwrap_or_else(Next::Raise);
                             let Next::At(to) = next else { break 'op next };
                             std::mem::forget(next);
@@ -405,11 +395,13 @@ impl Machine {
                             to
                         }
                         Instr::Return { src } => {
-                            let next = st.op_return(code, pc, *src);
-                            let Next::At(to) = next else { break 'op next };
-                            std::mem::forget(next);
-                            w = &mut st.regs[st.base..st.base + nregs];
-                            to
+                            let Some(caller) = st.return_to_caller(*src) else { break 'op st.op_return(pc, *src) };
+                            if std::ptr::eq(caller.get(), code) {
+                                (pc, w) = (st.pc, &mut st.regs[st.base..st.base + nregs]);
+                                continue 'instr;
+                            }
+                            self.code = Some(caller);
+                            continue 'frame;
                         }
                         Instr::TailCall { target, args } => {
                             // A loop goes on in place (a function's own code is always

@@ -9,7 +9,7 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, bit, dup, pass, pass_reg, put, put_small, reserve, stage_args, take};
+use super::data::{Small, bit, copy_small, dup, pass, pass_reg, put, put_small, reserve, stage_args, take};
 use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
@@ -135,36 +135,75 @@ impl State {
         }
     }
 
-    /// The fast path of `Call` to compiled code: the arguments copied straight into
-    /// the new window.
+    /// `Call` to compiled code this function may call, carried out in place when a
+    /// reduction is left and there is room for a frame: the arguments are copied into
+    /// the callee's window and the caller's frame is pushed, holding a duplicate of
+    /// `running`. Returns the callee, which the dispatch runs from its first
+    /// instruction (`st.pc` is 0, `st.base` its window); `None` (nothing done)
+    /// leaves the call to [`State::op_call`]. Returning only a reference keeps the
+    /// hand-over in registers: an `Ok(Next::Enter(..))` went through memory, and
+    /// its reload stalled on store forwarding (a third of a call's time).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::vm) fn enter_compiled<'c>(
+        &mut self,
+        running: &CodeRef,
+        code: &FunCode,
+        pc: usize,
+        target: &'c ExportCell,
+        dst: Reg,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> Option<&'c Arc<FunCode>> {
+        let Some(Export { callable: Callable::Compiled(callee), public, .. }) = target.get() else { return None };
+        if !(*public || code.module == target.module) || self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
+            return None;
+        }
+        debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
+        let base = self.base;
+        let nb = self.pass_args(code, pc, callee, args);
+        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        self.base = nb;
+        self.pc = 0;
+        Some(callee)
+    }
+
+    /// The general path of `Call` to compiled code (reached when the fast path
+    /// above declined: the frame limit).
     #[inline(always)]
     fn call_compiled(&mut self, running: &CodeRef, code: &FunCode, pc: usize, callee: &Arc<FunCode>, dst: Reg, args: &[Reg]) -> Result<Next, Raise> {
         if self.frames.len() >= MAX_FRAMES {
             return Err(stack_limit());
         }
         let base = self.base;
-        let nb = base + code.nregs as usize;
-        reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
-        // An argument whose register is dead after the call is moved (see
-        // `compile::liveness`), so a map or list passed along stays unshared.
-        // (An integer is copied either way: the mask is read only for boxed values.)
-        for (i, r) in args.iter().enumerate() {
-            let from = base + *r as usize;
-            if let Term::Int(x) = self.regs[from] {
-                put_small(&mut self.regs[nb + i], Small::Int(x), &ATOMS);
-            } else {
-                pass_reg(&mut self.regs, from, nb + i, bit(code.moved_at(pc), i));
-            }
-        }
+        let nb = self.pass_args(code, pc, callee, args);
         if std::ptr::eq(Arc::as_ptr(callee), code) {
-            // Direct recursion: the running code stays; only the window moves, so
-            // the loop goes on without reloading it. The frame is built in its slot
-            // (see `push_frame`).
             push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
             self.base = nb;
             return Ok(Next::At(0));
         }
         Ok(Next::Enter(CodeRef::named(callee), nb, dst))
+    }
+
+    /// Copies the arguments of the call at `pc` into the window past the running
+    /// function's, made large enough for `callee`; returns that window's base. An
+    /// argument whose register is dead after the call is moved (see
+    /// `compile::liveness`), so a map or list passed along stays unshared. (An
+    /// integer is copied either way: the mask is read only for boxed values.)
+    #[inline(always)]
+    fn pass_args(&mut self, code: &FunCode, pc: usize, callee: &FunCode, args: &[Reg]) -> usize {
+        let base = self.base;
+        let nb = base + code.nregs as usize;
+        reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
+        for (i, r) in args.iter().enumerate() {
+            let from = base + *r as usize;
+            // (The mask is read only for boxed values: reading it first cost fib
+            // 12 instructions per call.)
+            if !copy_small(&mut self.regs, from, nb + i) {
+                pass_reg(&mut self.regs, from, nb + i, bit(code.moved_at(pc), i));
+            }
+        }
+        nb
     }
 
     /// `TailCall`: the running function is replaced by `target(args)`.
@@ -313,19 +352,24 @@ impl State {
         }
     }
 
-    /// `Return`: within one function (direct recursion) the loop goes on in the
-    /// caller's window; otherwise the loop switches to the caller.
+    /// `Return` to the caller: the result is moved straight into the caller's
+    /// register, its window and resume point (`st.base`, `st.pc`) are restored, and
+    /// its code is handed back for the dispatch to run (the running code again
+    /// after a direct recursion). `None` (nothing done) when there is no caller:
+    /// [`State::op_return`] ends the run.
     #[inline(always)]
-    pub(in crate::vm) fn op_return(&mut self, code: &FunCode, pc: usize, src: Reg) -> Next {
-        if let Some(caller) = self.frames.last()
-            && std::ptr::eq(caller.code.get(), code)
-        {
-            let caller = self.frames.pop().expect("checked");
-            self.drop_handlers_of_returned();
-            pass_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize, true);
-            self.base = caller.base;
-            return Next::At(caller.pc);
-        }
+    pub(in crate::vm) fn return_to_caller(&mut self, src: Reg) -> Option<CodeRef> {
+        let caller = self.frames.pop()?;
+        self.drop_handlers_of_returned();
+        pass_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize, true);
+        self.base = caller.base;
+        self.pc = caller.pc;
+        Some(caller.code)
+    }
+
+    /// `Return` from the function the run began with (no caller is left): the run
+    /// ends with the value.
+    pub(in crate::vm) fn op_return(&mut self, pc: usize, src: Reg) -> Next {
         let v = super::data::take(&mut self.regs[self.base + src as usize]);
         self.pc = pc;
         Next::Return(v)

@@ -21,10 +21,7 @@ use std::sync::Arc;
 /// boxed value): then the value is moved, so a map or list passed along stays unshared.
 #[inline(always)]
 pub(in crate::vm) fn op_move(w: &mut [Term], dst: Reg, src: Reg, moved: impl FnOnce() -> bool, next: usize) -> usize {
-    // An integer goes field by field (see `put_small`): the last op usually wrote
-    // just its payload, and a 16-byte read of it would stall on store forwarding.
-    if let Term::Int(i) = w[src as usize] {
-        put_small(&mut w[dst as usize], Small::Int(i), &ATOMS);
+    if copy_small(w, src as usize, dst as usize) {
         return next;
     }
     let v = pass(&mut w[src as usize], moved());
@@ -45,6 +42,7 @@ pub(in crate::vm) fn op_const(w: &mut [Term], dst: Reg, value: &Term, next: usiz
     let slot = &mut w[dst as usize];
     match value {
         Term::Int(i) => put_small(slot, Small::Int(*i), &ATOMS),
+        Term::Atom(a) => put_atom(slot, *a),
         // In a loop the register still holds this very literal from the last
         // pass: leaving it spares a count up and a count down.
         _ if slot.is_same_box(value) => {}
@@ -260,6 +258,23 @@ pub(in crate::vm) enum Small {
     Bool(bool),
 }
 
+/// Copies register `from` into `to` when it holds an integer or an atom, field by field (see
+/// [`put_small`]): the last op usually wrote just its payload (or a branch built
+/// it in a stack temporary), and a 16-byte read of it would stall on store
+/// forwarding. False (nothing done) for any other term.
+#[inline(always)]
+pub(in crate::vm) fn copy_small(regs: &mut [Term], from: usize, to: usize) -> bool {
+    if let Term::Int(i) = regs[from] {
+        put_small(&mut regs[to], Small::Int(i), &ATOMS);
+        return true;
+    }
+    if let Term::Atom(a) = regs[from] {
+        put_atom(&mut regs[to], a);
+        return true;
+    }
+    false
+}
+
 /// Stores a small result. When the register already holds a term of the same kind
 /// (the usual case in a loop) only the payload is written: storing a whole
 /// 16-byte term assembled in memory stalled on store forwarding.
@@ -270,6 +285,16 @@ pub(in crate::vm) fn put_small(slot: &mut Term, r: Small, atoms: &CommonAtoms) {
         (Term::Atom(old), Small::Bool(b)) => *old = if b { atoms.true_ } else { atoms.false_ },
         (slot, Small::Int(x)) => put(slot, Term::Int(x)),
         (slot, Small::Bool(b)) => put(slot, Term::Atom(if b { atoms.true_ } else { atoms.false_ })),
+    }
+}
+
+/// Stores an atom, only its payload when the register holds an atom already (as
+/// [`put_small`] does for integers).
+#[inline(always)]
+pub(in crate::vm) fn put_atom(slot: &mut Term, a: Atom) {
+    match slot {
+        Term::Atom(old) => *old = a,
+        slot => put(slot, Term::Atom(a)),
     }
 }
 

@@ -126,11 +126,13 @@ defmodule GenServer do
     try do
       {:ok, apply(module, fun, args)}
     catch
-      :throw, value -> {:ok, value}
-      :error, reason -> {:crash, erlang_error(reason, __STACKTRACE__)}
-      :exit, reason -> {:crash, reason}
+      kind, reason -> classify(kind, reason, __STACKTRACE__)
     end
   end
+
+  defp classify(:throw, value, _stack), do: {:ok, value}
+  defp classify(:error, reason, stack), do: {:crash, erlang_error(reason, stack)}
+  defp classify(:exit, reason, _stack), do: {:crash, reason}
 
   # The exit reason BEAM gives a crashed callback. A clause that did not match is
   # the raw `:function_clause` with the failed call on top of the stacktrace
@@ -153,14 +155,7 @@ defmodule GenServer do
   end
 
   defp handle_message(server, state, {:"$gen_call", {client, _} = from, request}) do
-    result =
-      if function_exported?(server.module, :handle_call, 3) do
-        run_callback(server.module, :handle_call, [request, from, state])
-      else
-        {:crash, {missing_callback_error("call", "handle_call/3", server), []}}
-      end
-
-    case result do
+    case handle_call(server.module, request, from, state) do
       {:ok, {:reply, reply, new_state}} ->
         reply(from, reply)
         loop(server, new_state, :infinity)
@@ -176,21 +171,19 @@ defmodule GenServer do
         handle_common(server, state, other, request, client)
 
       {:crash, reason} ->
+        reason = missing_callback(reason, server, :handle_call, 3, "call")
         terminate(server, reason, state, request, client, nil)
     end
   end
 
   defp handle_message(server, state, {:"$gen_cast", request} = message) do
-    result =
-      if function_exported?(server.module, :handle_cast, 2) do
-        run_callback(server.module, :handle_cast, [request, state])
-      else
-        {:crash, {missing_callback_error("cast", "handle_cast/2", server), []}}
-      end
+    case handle_cast(server.module, request, state) do
+      {:ok, value} ->
+        handle_common(server, state, value, message, nil)
 
-    case result do
-      {:ok, value} -> handle_common(server, state, value, message, nil)
-      {:crash, reason} -> terminate(server, reason, state, message, nil, nil)
+      {:crash, reason} ->
+        reason = missing_callback(reason, server, :handle_cast, 2, "cast")
+        terminate(server, reason, state, message, nil, nil)
     end
   end
 
@@ -207,18 +200,66 @@ defmodule GenServer do
   defp handle_message(server, state, message), do: dispatch_info(server, state, message)
 
   defp dispatch_info(server, state, message) do
-    if function_exported?(server.module, :handle_info, 2) do
-      case run_callback(server.module, :handle_info, [message, state]) do
-        {:ok, value} -> handle_common(server, state, value, message, nil)
-        {:crash, reason} -> terminate(server, reason, state, message, nil, nil)
-      end
-    else
-      Logger.error(
-        inspect(server.module) <> " " <> inspect(display_name(server)) <>
-          " received unexpected message in handle_info/2: " <> inspect(message)
-      )
+    case handle_info(server.module, message, state) do
+      {:ok, value} ->
+        handle_common(server, state, value, message, nil)
 
-      loop(server, state, :infinity)
+      {:crash, reason} ->
+        if missing_callback?(reason, server.module, :handle_info, 2) do
+          Logger.error(
+            inspect(server.module) <> " " <> inspect(display_name(server)) <>
+              " received unexpected message in handle_info/2: " <> inspect(message)
+          )
+
+          loop(server, state, :infinity)
+        else
+          terminate(server, reason, state, message, nil, nil)
+        end
+    end
+  end
+
+  # The three callbacks of every message, called as run_callback/3 calls any
+  # callback but without building an argument list for apply/3 or asking for the
+  # export first: a callback the module does not export comes back as its
+  # UndefinedFunctionError, which missing_callback/5 tells apart.
+  defp handle_call(module, request, from, state) do
+    try do
+      {:ok, module.handle_call(request, from, state)}
+    catch
+      kind, reason -> classify(kind, reason, __STACKTRACE__)
+    end
+  end
+
+  defp handle_cast(module, request, state) do
+    try do
+      {:ok, module.handle_cast(request, state)}
+    catch
+      kind, reason -> classify(kind, reason, __STACKTRACE__)
+    end
+  end
+
+  defp handle_info(module, message, state) do
+    try do
+      {:ok, module.handle_info(message, state)}
+    catch
+      kind, reason -> classify(kind, reason, __STACKTRACE__)
+    end
+  end
+
+  # True when `reason` is the call of `module.fun/arity` failing because the
+  # module does not export it (and not a call inside the callback failing).
+  defp missing_callback?({%UndefinedFunctionError{module: module, function: fun, arity: arity}, _}, module, fun, arity) do
+    not function_exported?(module, fun, arity)
+  end
+
+  defp missing_callback?(_reason, _module, _fun, _arity), do: false
+
+  # What Elixir's injected default callback raises when the module has none.
+  defp missing_callback(reason, server, fun, arity, verb) do
+    if missing_callback?(reason, server.module, fun, arity) do
+      {missing_callback_error(verb, "#{fun}/#{arity}", server), []}
+    else
+      reason
     end
   end
 
