@@ -417,7 +417,13 @@ impl Machine {
                             to
                         }
                         Instr::CallDynamic { dst, module, name, args } => break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise),
-                        Instr::CallFun { dst, fun, args } => break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds).unwrap_or_else(Next::Raise),
+                        Instr::CallFun { dst, fun, args } => {
+                            if let Some(callee) = st.enter_closure(running, code, pc, *dst, *fun, args, reds) {
+                                self.code = Some(callee);
+                                continue 'frame;
+                            }
+                            break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds).unwrap_or_else(Next::Raise);
+                        }
                         Instr::TailCallFun { fun, args } => break 'op st.op_tail_call_fun(cx, code, pc, *fun, args, reds).unwrap_or_else(Next::Raise),
                         Instr::Field { dst, src, key } => break 'op st.op_field(cx, code, pc, *dst, *src, *key, reds).unwrap_or_else(Next::Raise),
                         Instr::ToText { dst, src } => break 'op st.op_to_text(cx, code, pc, *dst, *src, reds).unwrap_or_else(Next::Raise),

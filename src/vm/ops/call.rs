@@ -281,6 +281,43 @@ impl State {
         self.call_cell(cx, code, &target, argv, dst, reds)
     }
 
+    /// `CallFun` to a closure of the right arity, carried out in place as
+    /// [`State::enter_compiled`] does a named call: the captured values and the
+    /// arguments are copied into the callee's window and the caller's frame is
+    /// pushed. Returns the closure's code, borrowed from register `fun` (see
+    /// `code_ref`); `None` (nothing done) leaves the call to [`State::op_call_fun`].
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::vm) fn enter_closure(
+        &mut self,
+        running: &CodeRef,
+        code: &FunCode,
+        pc: usize,
+        dst: Reg,
+        fun: Reg,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> Option<CodeRef> {
+        if self.frames.len() >= MAX_FRAMES {
+            return None;
+        }
+        let base = self.base;
+        let (c, env) = closure_parts(&self.regs[base + fun as usize], args.len())?;
+        let callee = c.downcast_ref::<FunCode>()?;
+        let (nregs, captured) = (callee.nregs as usize, env.len());
+        debug_assert_ne!(dst, fun, "a call's result register is never the closure it calls");
+        let callee = CodeRef::held_by_caller(callee);
+        if !take_reduction(reds) {
+            return None;
+        }
+        let nb = base + code.nregs as usize;
+        closure_window(&mut self.regs, base, nb, nregs, captured, fun, args, code.moved_at(pc));
+        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        self.base = nb;
+        self.pc = 0;
+        Some(callee)
+    }
+
     /// `CallFun`: `dst = fun.(args)`.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
