@@ -114,3 +114,8 @@ fn values_moved_at_their_last_use_leave_every_later_read_intact() {
 fn a_call_wider_than_the_moved_operand_mask_copies_the_arguments_past_it() {
     matches_recorded_elixir("wide_call_moves");
 }
+
+#[test]
+fn a_guard_that_raises_fails_its_clause_and_self_needs_no_protection() {
+    matches_recorded_elixir("guard_not_and_self");
+}

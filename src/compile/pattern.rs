@@ -631,9 +631,14 @@ fn guard_may_raise(g: &Node) -> bool {
                 || guard_may_raise(lhs)
                 || guard_may_raise(rhs)
         }
-        NodeKind::UnaryOp { operand, .. } => guard_may_raise(operand),
+        // `not 1` and `-:a` raise, which in a guard means only "no match" (`-1`
+        // does not).
+        NodeKind::UnaryOp { operand, .. } if matches!(operand.kind, NodeKind::Int(_) | NodeKind::Float(_)) => false,
+        NodeKind::UnaryOp { op, operand } => matches!(op, UnaryOp::Not | UnaryOp::Neg | UnaryOp::Pos) || guard_may_raise(operand),
+        // The type tests, and `self()` and `node()`, raise on no argument.
         NodeKind::Call { target: CallTarget::Local(name), args, .. } => {
-            !(name.starts_with("is_") && args.iter().all(|a| !guard_may_raise(a)))
+            let total = name.starts_with("is_") || (args.is_empty() && matches!(name.as_str(), "self" | "node"));
+            !(total && args.iter().all(|a| !guard_may_raise(a)))
         }
         NodeKind::Call { .. } | NodeKind::Access { .. } => true,
         _ => false,

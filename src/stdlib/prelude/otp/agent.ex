@@ -85,6 +85,11 @@ defmodule Agent.Server do
 
   def code_change(_old, state, fun), do: {:ok, run(fun, [state])}
 
+  # A function of the right arity is called directly (apply/2 would build and
+  # unpack the argument list on every request); anything else goes through
+  # apply/2, which raises what Elixir's Agent raises.
   defp run({module, fun, args}, extra), do: apply(module, fun, extra ++ args)
+  defp run(fun, [state]) when is_function(fun, 1), do: fun.(state)
+  defp run(fun, []) when is_function(fun, 0), do: fun.()
   defp run(fun, extra), do: apply(fun, extra)
 end

@@ -155,7 +155,7 @@ defmodule GenServer do
   end
 
   defp handle_message(server, state, {:"$gen_call", {client, _} = from, request}) do
-    case handle_call(server.module, request, from, state) do
+    case try_handle_call(server.module, request, from, state) do
       {:ok, {:reply, reply, new_state}} ->
         reply(from, reply)
         loop(server, new_state, :infinity)
@@ -177,7 +177,7 @@ defmodule GenServer do
   end
 
   defp handle_message(server, state, {:"$gen_cast", request} = message) do
-    case handle_cast(server.module, request, state) do
+    case try_handle_cast(server.module, request, state) do
       {:ok, value} ->
         handle_common(server, state, value, message, nil)
 
@@ -200,7 +200,7 @@ defmodule GenServer do
   defp handle_message(server, state, message), do: dispatch_info(server, state, message)
 
   defp dispatch_info(server, state, message) do
-    case handle_info(server.module, message, state) do
+    case try_handle_info(server.module, message, state) do
       {:ok, value} ->
         handle_common(server, state, value, message, nil)
 
@@ -218,11 +218,11 @@ defmodule GenServer do
     end
   end
 
-  # The three callbacks of every message, called as run_callback/3 calls any
-  # callback but without building an argument list for apply/3 or asking for the
+  # The three callbacks of every message (named as OTP's gen_server names its
+  # wrappers), called as run_callback/3 calls any callback but without building an argument list for apply/3 or asking for the
   # export first: a callback the module does not export comes back as its
   # UndefinedFunctionError, which missing_callback/5 tells apart.
-  defp handle_call(module, request, from, state) do
+  defp try_handle_call(module, request, from, state) do
     try do
       {:ok, module.handle_call(request, from, state)}
     catch
@@ -230,7 +230,7 @@ defmodule GenServer do
     end
   end
 
-  defp handle_cast(module, request, state) do
+  defp try_handle_cast(module, request, state) do
     try do
       {:ok, module.handle_cast(request, state)}
     catch
@@ -238,7 +238,7 @@ defmodule GenServer do
     end
   end
 
-  defp handle_info(module, message, state) do
+  defp try_handle_info(module, message, state) do
     try do
       {:ok, module.handle_info(message, state)}
     catch
