@@ -17,7 +17,7 @@
 //! The `unsafe` here is the dereference in [`CodeRef::get`] and the `Send`/`Sync`
 //! impls; each states its argument. What callers must keep is asserted in debug
 //! builds where they keep it: `Modules::holds_cell` at every `named` call site
-//! (the call ops), and "the result register is never `fun`" in `op_call_fun`.
+//! (the call ops), and "the result register is never `fun`" in `enter_closure`.
 
 use super::code::FunCode;
 use std::ptr::NonNull;
@@ -64,7 +64,7 @@ impl CodeRef {
 
     /// Borrows the code of a closure that the calling function's register holds for
     /// the whole call (a non-tail `fun.(args)`; see the module docs). The caller
-    /// guarantees the call's result register is not that register (`op_call_fun`
+    /// guarantees the call's result register is not that register (`enter_closure`
     /// `debug_assert!`s it): the return writes the result before the caller's code
     /// runs again, and nothing else writes a suspended caller's window.
     #[inline]

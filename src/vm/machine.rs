@@ -172,12 +172,6 @@ pub(super) struct State {
     pub(super) group_leader: Option<crate::term::Pid>,
 }
 
-/// What a slice of the loop ended with.
-enum Flow {
-    Continue,
-    Stop(Step),
-}
-
 impl Machine {
     /// A machine that will call `fun` (a function value) with `args`.
     pub fn for_fun(modules: Arc<Modules>, fun: &Term, args: Vec<Term>) -> Result<Machine, Raise> {
@@ -274,8 +268,7 @@ impl Machine {
         let mut reds = budget as i64;
         let step = loop {
             match self.step_many(cx, &mut reds) {
-                Ok(Flow::Continue) => continue,
-                Ok(Flow::Stop(step)) => {
+                Ok(step) => {
                     if !matches!(step, Step::Yielded) {
                         self.trim();
                     }
@@ -298,10 +291,10 @@ impl Machine {
     /// An instruction that acts only on the register window is carried out in
     /// place and the loop goes on at the next index it gives; the others are ops on
     /// [`State`] that `break 'op` with a [`Next`] saying how the loop goes on.
-    fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Flow, Raise> {
+    fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Step, Raise> {
         'frame: loop {
             let Some(running) = self.code.as_ref() else {
-                return Ok(Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal))));
+                return Ok(Step::Exited(Term::Atom(ATOMS.normal)));
             };
             let code = running.get();
             let st = &mut self.st;
@@ -388,7 +381,7 @@ impl Machine {
                                 self.code = Some(CodeRef::named(callee));
                                 continue 'frame;
                             }
-                            let next = st.op_call(cx, running, code, pc, *dst, target, args, reds).unwrap_or_else(Next::Raise);
+                            let next = st.op_call(cx, code, pc, *dst, target, args, reds).unwrap_or_else(Next::Raise);
                             let Next::At(to) = next else { break 'op next };
                             std::mem::forget(next);
                             w = &mut st.regs[st.base..st.base + nregs];
@@ -451,7 +444,7 @@ impl Machine {
     /// the dispatch takes itself, changes nothing here): `None` when the machine goes
     /// on with the function now running, `Some` when the run ends.
     #[inline(always)]
-    fn follow(&mut self, next: Next) -> Option<Result<Flow, Raise>> {
+    fn follow(&mut self, next: Next) -> Option<Result<Step, Raise>> {
         match next {
             Next::At(_) | Next::Reload => None,
             Next::Enter(callee, base, ret) => {
@@ -462,11 +455,8 @@ impl Machine {
                 self.replace_frame(callee);
                 None
             }
-            Next::Return(v) => match self.do_return(v) {
-                Flow::Continue => None,
-                stop => Some(Ok(stop)),
-            },
-            Next::Stop(step) => Some(Ok(Flow::Stop(step))),
+            Next::Return(v) => Some(Ok(self.do_return(v))),
+            Next::Stop(step) => Some(Ok(step)),
             Next::Raise(raise) => Some(Err(raise)),
         }
     }
@@ -526,30 +516,20 @@ impl Machine {
         st.pc = 0;
     }
 
-    /// The running function returns `v`: its caller resumes, or the run ends.
+    /// The function the run began with returns `v`: the run ends. (A return to a
+    /// caller is carried out by the dispatch, `State::return_to_caller`.)
     #[inline(always)]
-    fn do_return(&mut self, v: Term) -> Flow {
+    fn do_return(&mut self, v: Term) -> Step {
+        debug_assert!(self.st.frames.is_empty(), "a return with a caller left is the dispatch's");
         // Only an owning handle has anything to release; matching here keeps the
         // common (borrowed) case free of a drop-glue call.
         if let Some(CodeRef::Owned(code)) = self.code.take() {
             drop(code);
         }
         let st = &mut self.st;
-        match st.frames.pop() {
-            Some(caller) => {
-                st.drop_handlers_of_returned();
-                data::put(&mut st.regs[caller.base + caller.ret as usize], v);
-                self.code = Some(caller.code);
-                st.pc = caller.pc;
-                st.base = caller.base;
-                Flow::Continue
-            }
-            None => {
-                st.handlers.clear();
-                st.outcome = Some(Outcome::Returned(v));
-                Flow::Stop(Step::Exited(Term::Atom(ATOMS.normal)))
-            }
-        }
+        st.handlers.clear();
+        st.outcome = Some(Outcome::Returned(v));
+        Step::Exited(Term::Atom(ATOMS.normal))
     }
 
     /// Routes an exception to the innermost handler, or ends the process.

@@ -107,7 +107,6 @@ impl State {
     pub(in crate::vm) fn op_call(
         &mut self,
         cx: &mut ProcessContext,
-        running: &CodeRef,
         code: &FunCode,
         pc: usize,
         dst: Reg,
@@ -122,7 +121,7 @@ impl State {
         match target.get() {
             Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-                self.call_compiled(running, code, pc, callee, dst, args)
+                self.call_compiled(code, pc, callee, dst, args)
             }
             // Natives are taken by the dispatch (`call_native_in_window`) whenever a
             // reduction is left, so none gets here but through a module redefined
@@ -168,20 +167,15 @@ impl State {
         Some(callee)
     }
 
-    /// The general path of `Call` to compiled code (reached when the fast path
-    /// above declined: the frame limit).
+    /// The general path of `Call` to compiled code, reached only when the fast path
+    /// above declined: at the frame limit, or when another process redefined the
+    /// module between the dispatch's look at the cell and this one.
     #[inline(always)]
-    fn call_compiled(&mut self, running: &CodeRef, code: &FunCode, pc: usize, callee: &Arc<FunCode>, dst: Reg, args: &[Reg]) -> Result<Next, Raise> {
+    fn call_compiled(&mut self, code: &FunCode, pc: usize, callee: &Arc<FunCode>, dst: Reg, args: &[Reg]) -> Result<Next, Raise> {
         if self.frames.len() >= MAX_FRAMES {
             return Err(stack_limit());
         }
-        let base = self.base;
         let nb = self.pass_args(code, pc, callee, args);
-        if std::ptr::eq(Arc::as_ptr(callee), code) {
-            push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
-            self.base = nb;
-            return Ok(Next::At(0));
-        }
         Ok(Next::Enter(CodeRef::named(callee), nb, dst))
     }
 
@@ -285,7 +279,8 @@ impl State {
     /// [`State::enter_compiled`] does a named call: the captured values and the
     /// arguments are copied into the callee's window and the caller's frame is
     /// pushed. Returns the closure's code, borrowed from register `fun` (see
-    /// `code_ref`); `None` (nothing done) leaves the call to [`State::op_call_fun`].
+    /// `code_ref`); `None` (nothing done) leaves the call to [`State::op_call_fun`],
+    /// which raises at the frame limit and serves every other function value.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(in crate::vm) fn enter_closure(
@@ -335,22 +330,9 @@ impl State {
             return Ok(self.yield_at(pc));
         }
         self.pc = pc + 1;
-        let base = self.base;
-        // The callee's code is borrowed from the closure in register `fun`, which
-        // this (suspended) function keeps until the call returns: its result goes
-        // to `dst`, a different register (see `code_ref`).
-        debug_assert_ne!(dst, fun, "a call's result register is never the closure it calls");
-        let closure = closure_parts(&self.regs[base + fun as usize], args.len())
-            .and_then(|(c, env)| Some((CodeRef::held_by_caller(c.downcast_ref::<FunCode>()?), env.len())));
-        if let Some((callee, captured)) = closure {
-            if self.frames.len() >= MAX_FRAMES {
-                return Err(stack_limit());
-            }
-            let nb = base + code.nregs as usize;
-            closure_window(&mut self.regs, base, nb, callee.get().nregs as usize, captured, fun, args, code.moved_at(pc));
-            return Ok(Next::Enter(callee, nb, dst));
-        }
-        let f = self.regs[base + fun as usize].clone();
+        // A closure of the right arity is entered by the dispatch (`enter_closure`)
+        // unless the frame limit is reached, which `call_value` raises.
+        let f = self.regs[self.base + fun as usize].clone();
         let argv = self.arguments(code, args);
         self.call_value(cx, code, &f, argv, dst, reds)
     }
