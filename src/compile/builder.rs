@@ -6,7 +6,7 @@
 //! branch does not leak out, as in Elixir).
 
 use crate::term::Atom;
-use crate::vm::code::{FunCode, Instr, Label, Reg};
+use crate::vm::code::{FunCode, FunParts, Instr, Label, Reg};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,7 +78,9 @@ impl FunBuilder {
 
     /// Moves `srcs[i]` into register `i` for every `i`, as if all at once: sources
     /// that a move would overwrite before they are read go through fresh registers.
-    pub fn emit_parallel_move(&mut self, srcs: &[Reg]) {
+    /// Returns how many moves it emitted.
+    fn emit_parallel_move(&mut self, srcs: &[Reg]) -> usize {
+        let before = self.code.len();
         if crate::vm::code::moves_in_place(srcs) {
             for (i, r) in srcs.iter().enumerate() {
                 if *r as usize != i {
@@ -96,6 +98,25 @@ impl FunBuilder {
                 .collect();
             for (i, t) in temps.into_iter().enumerate() {
                 self.emit(Instr::Move { dst: i as Reg, src: t });
+            }
+        }
+        self.code.len() - before
+    }
+
+    /// The back edge of a self tail call: moves `srcs` into the parameter registers
+    /// and jumps to the clause dispatch, the last move fused into the jump
+    /// (`MoveLoop`). Nothing can jump between the moves and the back edge: they are
+    /// emitted here, after every argument is computed.
+    pub fn emit_loop(&mut self, srcs: &[Reg]) {
+        let moves = self.emit_parallel_move(srcs);
+        match self.code.last() {
+            Some(&Instr::Move { dst, src }) if moves > 0 => {
+                self.code.pop();
+                self.lines.pop();
+                self.emit(Instr::MoveLoop { dst, src, to: 0 });
+            }
+            _ => {
+                self.emit(Instr::Loop { to: 0 });
             }
         }
     }
@@ -122,7 +143,7 @@ impl FunBuilder {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
         let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);
-        FunCode {
+        FunCode::new(FunParts {
             moved,
             module: self.module,
             name: self.name,
@@ -134,7 +155,7 @@ impl FunBuilder {
             lambdas: self.lambdas,
             context: self.context,
             index: self.index,
-        }
+        })
     }
 }
 

@@ -169,8 +169,7 @@ impl<'m> Compiler<'m> {
                         // self tail call is a loop: move the arguments into the
                         // parameter registers and jump back to the clause dispatch.
                         let regs = self.loop_args(b, &argv)?;
-                        b.emit_parallel_move(&regs);
-                        b.emit(Instr::Loop { to: 0 });
+                        b.emit_loop(&regs);
                     } else {
                         let regs = self.args(b, &argv)?;
                         b.emit(Instr::TailCall { target: cell_target, args: regs.into() });
@@ -252,7 +251,14 @@ impl<'m> Compiler<'m> {
             // `acc` in register 1): then register 1 must keep its value until the move.
             let earlier_uses_param = regs.contains(&param);
             match b.code.last_mut() {
-                Some(Instr::Op { dst, .. } | Instr::OpInt { dst, .. })
+                Some(
+                    Instr::Op { dst, .. }
+                    | Instr::OpInt { dst, .. }
+                    | Instr::Add { dst, .. }
+                    | Instr::Sub { dst, .. }
+                    | Instr::AddInt { dst, .. }
+                    | Instr::SubInt { dst, .. },
+                )
                     if one_op && *dst == r && !earlier_uses_param && !later_reads_param() =>
                 {
                     *dst = param;
@@ -652,12 +658,20 @@ impl<'m> Compiler<'m> {
         let a = self.expr(b, lhs)?;
         if let NodeKind::Int(imm) = rhs.kind {
             let dst = b.reg();
-            b.emit(Instr::OpInt { op: bop, dst, a, imm });
+            b.emit(match bop {
+                BinOp::Add => Instr::AddInt { dst, a, imm },
+                BinOp::Sub => Instr::SubInt { dst, a, imm },
+                op => Instr::OpInt { op, dst, a, imm },
+            });
             return Ok(dst);
         }
         let c = self.expr(b, rhs)?;
         let dst = b.reg();
-        b.emit(Instr::Op { op: bop, dst, a, b: c });
+        b.emit(match bop {
+            BinOp::Add => Instr::Add { dst, a, b: c },
+            BinOp::Sub => Instr::Sub { dst, a, b: c },
+            op => Instr::Op { op, dst, a, b: c },
+        });
         Ok(dst)
     }
 
@@ -1550,17 +1564,19 @@ mod tests {
     }
 
     fn ops(code: &FunCode) -> Vec<BinOp> {
-        code.code
+        code.instrs()
             .iter()
             .filter_map(|i| match i {
                 Instr::Op { op, .. } | Instr::OpInt { op, .. } => Some(*op),
+                Instr::Add { .. } | Instr::AddInt { .. } => Some(BinOp::Add),
+                Instr::Sub { .. } | Instr::SubInt { .. } => Some(BinOp::Sub),
                 _ => None,
             })
             .collect()
     }
 
     fn calls(code: &FunCode) -> Vec<String> {
-        code.code
+        code.instrs()
             .iter()
             .filter_map(|i| match i {
                 Instr::Call { target, .. } | Instr::TailCall { target, .. } => Some(target.name.as_str().to_string()),
@@ -1590,8 +1606,8 @@ mod tests {
                    def f(x), do: {{2, 1}, [:set, :public], %{a: [1]}, {Bar, 1}, {x, 0}}\n\
                    end";
         let f = function(src, "f");
-        let consts = f.code.iter().filter(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_), .. })).count();
-        let built = f.code.iter().filter(|i| matches!(i, Instr::MakeTuple { .. })).count();
+        let consts = f.instrs().iter().filter(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_), .. })).count();
+        let built = f.instrs().iter().filter(|i| matches!(i, Instr::MakeTuple { .. })).count();
         // The three literals are constants; `{Bar, 1}`, `{x, 0}` and the outer tuple are built.
         assert_eq!((consts, built), (3, 3));
     }

@@ -39,7 +39,7 @@ pub fn moved_args(code: &[Instr], nregs: u32, arity: u32) -> Vec<u32> {
 /// whole call, `CodeRef::held_by_caller`; a map update's keys and values).
 fn operands(instr: &Instr) -> Option<(Vec<Reg>, Option<Reg>)> {
     Some(match instr {
-        Instr::Move { src, .. } => (vec![*src], None),
+        Instr::Move { src, .. } | Instr::MoveLoop { src, .. } => (vec![*src], None),
         Instr::MakeTuple { items, .. } => (items.to_vec(), None),
         Instr::MakeList { items, tail, .. } => (items.iter().copied().chain(*tail).collect(), None),
         Instr::GetElem { tuple, .. } => (vec![*tuple], None),
@@ -128,7 +128,7 @@ fn live_out(code: &[Instr], nregs: usize, arity: u32) -> Vec<RegSet> {
 fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
     let mut to = |l: Label| f(l as usize);
     match instr {
-        Instr::Jump { to: t } | Instr::Loop { to: t } | Instr::RecvNext { peek: t } => to(*t),
+        Instr::Jump { to: t } | Instr::Loop { to: t } | Instr::MoveLoop { to: t, .. } | Instr::RecvNext { peek: t } => to(*t),
         Instr::RecvWait { peek, expired, .. } => {
             to(*peek);
             to(*expired);
@@ -169,6 +169,7 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
 fn writes(instr: &Instr) -> Option<Reg> {
     match instr {
         Instr::Move { dst, .. }
+        | Instr::MoveLoop { dst, .. }
         | Instr::Const { dst, .. }
         | Instr::MakeTuple { dst, .. }
         | Instr::MakeList { dst, .. }
@@ -176,6 +177,10 @@ fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::UpdateMap { dst, .. }
         | Instr::Op { dst, .. }
         | Instr::OpInt { dst, .. }
+        | Instr::Add { dst, .. }
+        | Instr::Sub { dst, .. }
+        | Instr::AddInt { dst, .. }
+        | Instr::SubInt { dst, .. }
         | Instr::Not { dst, .. }
         | Instr::Bang { dst, .. }
         | Instr::ToText { dst, .. }
@@ -195,7 +200,7 @@ fn writes(instr: &Instr) -> Option<Reg> {
 /// field is a compile error here until it is classified.
 fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
     match instr {
-        Instr::Move { dst: _, src } => f(*src),
+        Instr::Move { dst: _, src } | Instr::MoveLoop { dst: _, src, to: _ } => f(*src),
         Instr::Const { dst: _, value: _ } => {}
         Instr::MakeTuple { dst: _, items } => items.iter().for_each(|r| f(*r)),
         Instr::MakeList { dst: _, items, tail } => {
@@ -220,6 +225,11 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
             f(*b);
         }
         Instr::OpInt { op: _, dst: _, a, imm: _ } => f(*a),
+        Instr::Add { dst: _, a, b } | Instr::Sub { dst: _, a, b } => {
+            f(*a);
+            f(*b);
+        }
+        Instr::AddInt { dst: _, a, imm: _ } | Instr::SubInt { dst: _, a, imm: _ } => f(*a),
         Instr::Not { dst: _, src } | Instr::Bang { dst: _, src } | Instr::ToText { dst: _, src } => f(*src),
         Instr::CheckBool { src, op: _ } => f(*src),
         Instr::Concat { dst: _, parts } => parts.iter().for_each(|r| f(*r)),

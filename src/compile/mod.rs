@@ -87,7 +87,7 @@ pub(crate) fn first_module(source: &str) -> Arc<crate::vm::code::ModuleCode> {
     let program = compile_program(&nodes, &modules, &[], false).expect("compiles");
     program
         .code
-        .code
+        .instrs()
         .iter()
         .find_map(|i| match i {
             crate::vm::code::Instr::DefineModule { module, .. } => Some(module.clone()),

@@ -29,8 +29,9 @@ pub struct FunCode {
     pub ncaptured: u32,
     /// Registers the frame needs.
     pub nregs: u32,
-    /// The instructions.
-    pub code: Vec<Instr>,
+    /// The instructions; private, so that every `FunCode` comes from
+    /// [`FunCode::new`], which establishes the invariant the dispatch relies on.
+    code: Box<[Instr]>,
     /// Per instruction, which of its register operands are their last use and may
     /// be moved rather than copied (see `compile::liveness`); empty for none.
     pub moved: Vec<u32>,
@@ -112,6 +113,16 @@ pub enum Instr {
     /// `dst = a op imm`: [`Instr::Op`] with a small-integer literal on the right
     /// (`n - 1`, `i < 10`), which skips a register load and a constant copy.
     OpInt { op: BinOp, dst: Reg, a: Reg, imm: i64 },
+    /// `dst = a + b`: [`Instr::Op`] for the commonest operator, spelled out so the
+    /// dispatch reaches the addition in one jump instead of two (the operator's
+    /// own jump table was the second).
+    Add { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a - b` (see [`Instr::Add`]).
+    Sub { dst: Reg, a: Reg, b: Reg },
+    /// `dst = a + imm` (see [`Instr::Add`] and [`Instr::OpInt`]).
+    AddInt { dst: Reg, a: Reg, imm: i64 },
+    /// `dst = a - imm` (see [`Instr::Add`] and [`Instr::OpInt`]).
+    SubInt { dst: Reg, a: Reg, imm: i64 },
     /// `dst = not src` with `src` a boolean (`not`) — raises BadBooleanError otherwise.
     Not { dst: Reg, src: Reg },
     /// `dst = !src` (truthiness negation).
@@ -132,6 +143,9 @@ pub enum Instr {
     /// arguments are already in the parameter registers). Yields when the budget is
     /// spent, resuming at `to`.
     Loop { to: Label },
+    /// `Move { dst, src }` then `Loop { to }`: the last argument move of a self tail
+    /// call fused with its back edge, one dispatch less per pass of a loop.
+    MoveLoop { dst: Reg, src: Reg, to: Label },
     /// Jump unless `cond` is truthy.
     JumpIfFalsy { cond: Reg, to: Label },
     /// Jump unless `cond` is exactly `true` (guards).
@@ -203,9 +217,149 @@ pub enum Instr {
     DefineModule { module: Arc<ModuleCode>, dst: Reg },
 }
 
+impl Instr {
+    /// Every jump target of the instruction. The match has no catch-all, so a new
+    /// instruction must say whether it jumps: [`FunCode::new`]'s bounds invariant
+    /// depends on seeing every label.
+    fn labels_mut(&mut self) -> Vec<&mut Label> {
+        use Instr::*;
+        match self {
+            Jump { to } | Loop { to } | MoveLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => vec![to],
+            TestEq { fail, .. }
+            | TestConst { fail, .. }
+            | TestTuple { fail, .. }
+            | TestCons { fail, .. }
+            | TestNil { fail, .. }
+            | TestMap { fail, .. }
+            | MapGet { fail, .. }
+            | TestPrefix { fail, .. }
+            | TestBits { fail, .. } => vec![fail],
+            TryBegin { handler, .. } => vec![handler],
+            RecvPeek { empty, .. } => vec![empty],
+            RecvNext { peek } => vec![peek],
+            RecvWait { peek, expired, .. } => vec![peek, expired],
+            Move { .. }
+            | Const { .. }
+            | MakeTuple { .. }
+            | MakeList { .. }
+            | MakeMap { .. }
+            | UpdateMap { .. }
+            | Op { .. }
+            | OpInt { .. }
+            | Add { .. }
+            | Sub { .. }
+            | AddInt { .. }
+            | SubInt { .. }
+            | Not { .. }
+            | Bang { .. }
+            | CheckBool { .. }
+            | ToText { .. }
+            | Concat { .. }
+            | Field { .. }
+            | GetElem { .. }
+            | Call { .. }
+            | TailCall { .. }
+            | CallDynamic { .. }
+            | CallFun { .. }
+            | TailCallFun { .. }
+            | Return { .. }
+            | MakeClosure { .. }
+            | MatchFail { .. }
+            | FunctionClause
+            | RaiseReg { .. }
+            | TryEnd
+            | RecvAccept
+            | DefineModule { .. } => Vec::new(),
+        }
+    }
+}
+
 pub use super::bits::{BitSeg, BitSize, BitSpec, BitType};
 
+/// What [`FunCode::new`] is built from: every field of [`FunCode`].
+pub struct FunParts {
+    /// See [`FunCode::module`].
+    pub module: Atom,
+    /// See [`FunCode::name`].
+    pub name: Atom,
+    /// See [`FunCode::arity`].
+    pub arity: u32,
+    /// See [`FunCode::ncaptured`].
+    pub ncaptured: u32,
+    /// See [`FunCode::nregs`].
+    pub nregs: u32,
+    /// The instructions, ending with a `Return` of register `nregs - 1` (the return
+    /// of a tail call the VM could not turn into a frame replacement).
+    pub code: Vec<Instr>,
+    /// See [`FunCode::moved`].
+    pub moved: Vec<u32>,
+    /// See [`FunCode::lines`].
+    pub lines: Vec<u32>,
+    /// See [`FunCode::lambdas`].
+    pub lambdas: Vec<Arc<FunCode>>,
+    /// See [`FunCode::context`].
+    pub context: String,
+    /// See [`FunCode::index`].
+    pub index: u32,
+}
+
+/// The message of a jump the compiler left pointing past the end of a function.
+const BAD_LABEL: &str = "otplab internal error: a jump past the end of a function";
+
 impl FunCode {
+    /// Builds a function, establishing the invariant that lets the dispatch index
+    /// the instructions without a bounds check: **every instruction index the
+    /// machine can reach is in range.** The machine only ever goes to `pc + 1`
+    /// after an instruction that does not end its function, to a label, or to the
+    /// trailing `Return` (`code.len() - 1`); so it holds when every label is in
+    /// range and the last instruction is a `Return`. A label out of range (a
+    /// compiler bug) is sent to an appended block that raises a RuntimeError
+    /// saying so, followed by a fresh trailing `Return`.
+    pub fn new(parts: FunParts) -> FunCode {
+        let FunParts { module, name, arity, ncaptured, mut nregs, mut code, mut moved, mut lines, lambdas, context, index } = parts;
+        let ends_with_return = matches!(code.last(), Some(Instr::Return { .. }));
+        let len = code.len();
+        let out_of_range = code.iter_mut().flat_map(|i| i.labels_mut()).filter(|l| **l as usize >= len).count();
+        if out_of_range > 0 || !ends_with_return {
+            let (class, reason, scratch) = (nregs, nregs + 1, nregs + 2);
+            nregs += 3;
+            let target = code.len() as Label;
+            for l in code.iter_mut().flat_map(|i| i.labels_mut()) {
+                if *l as usize >= len {
+                    *l = target;
+                }
+            }
+            let error = super::raise::Raise::exception("RuntimeError", BAD_LABEL).reason;
+            code.push(Instr::Const { dst: class, value: Term::Atom(Atom::new("error")) });
+            code.push(Instr::Const { dst: reason, value: error });
+            code.push(Instr::RaiseReg { class, reason });
+            code.push(Instr::Return { src: scratch });
+            let line = lines.last().copied().unwrap_or(0);
+            lines.resize(code.len(), line);
+            if !moved.is_empty() {
+                moved.resize(code.len(), 0);
+            }
+        }
+        FunCode { module, name, arity, ncaptured, nregs, code: code.into_boxed_slice(), moved, lines, lambdas, context, index }
+    }
+
+    /// The instructions.
+    #[inline(always)]
+    pub fn instrs(&self) -> &[Instr] {
+        &self.code
+    }
+
+    /// The instruction at `pc`, which the machine reached: in range by the
+    /// invariant of [`FunCode::new`].
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    pub(crate) fn instr_at(&self, pc: usize) -> &Instr {
+        debug_assert!(pc < self.code.len(), "pc {pc} past the end of {}", self.name.as_str());
+        // SAFETY: `pc` is an index the machine reached, so it is in range: see
+        // `FunCode::new`, the only constructor (`code` is private and never mutated).
+        unsafe { self.code.get_unchecked(pc) }
+    }
+
     /// The source line of instruction `pc` (0 when unknown).
     pub fn line_at(&self, pc: usize) -> u32 {
         self.lines.get(pc).copied().unwrap_or(0)
@@ -251,4 +405,38 @@ impl ModuleCode {
 pub fn moves_in_place(srcs: &[Reg]) -> bool {
     let n = srcs.len();
     srcs.iter().enumerate().all(|(i, r)| *r as usize >= n || *r as usize == i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(code: Vec<Instr>, nregs: u32) -> FunParts {
+        let lines = vec![7; code.len()];
+        FunParts { module: Atom::new("nil"), name: Atom::new("f"), arity: 0, ncaptured: 0, nregs, code, moved: Vec::new(), lines, lambdas: Vec::new(), context: String::new(), index: 0 }
+    }
+
+    #[test]
+    fn well_formed_code_is_kept_as_built() {
+        let f = FunCode::new(parts(vec![Instr::Jump { to: 1 }, Instr::Return { src: 0 }], 1));
+        assert_eq!(f.instrs().len(), 2);
+        assert_eq!(f.nregs, 1);
+    }
+
+    #[test]
+    fn a_label_past_the_end_goes_to_a_raise_and_the_code_still_ends_in_a_return() {
+        let f = FunCode::new(parts(vec![Instr::TestNil { reg: 0, fail: 99 }, Instr::Return { src: 0 }], 1));
+        let Instr::TestNil { fail, .. } = f.instrs()[0] else { panic!("TestNil") };
+        assert!(matches!(f.instrs()[fail as usize], Instr::Const { .. }));
+        assert!(matches!(f.instrs()[fail as usize + 2], Instr::RaiseReg { .. }));
+        assert!(matches!(f.instrs().last(), Some(Instr::Return { src: 3 })));
+        assert_eq!(f.nregs, 4);
+        assert_eq!(f.lines.len(), f.instrs().len());
+    }
+
+    #[test]
+    fn code_without_a_trailing_return_gets_one() {
+        let f = FunCode::new(parts(vec![Instr::Jump { to: 0 }], 0));
+        assert!(matches!(f.instrs().last(), Some(Instr::Return { .. })));
+    }
 }

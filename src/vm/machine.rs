@@ -66,10 +66,6 @@ pub const MAX_FRAMES: usize = 4_000_000;
 /// `Machine::trim`): 4 KiB of term slots.
 const STALE_KEPT: usize = 256;
 
-/// The message of the internal error raised when a function runs past its end
-/// (every function ends in a `Return`, so only a compiler bug gets here).
-const FELL_OFF: &str = "otplab internal error: fell off the end of a function";
-
 /// A suspended caller: where to continue once the running function returns.
 pub(super) struct Frame {
     pub(super) code: CodeRef,
@@ -306,7 +302,7 @@ impl Machine {
             let mut w = &mut st.regs[base..base + nregs];
             'instr: loop {
                 let next = 'op: {
-                    let Some(instr) = code.code.get(pc) else { break 'op st.fail_at(pc, Raise::exception("RuntimeError", FELL_OFF)) };
+                    let instr = code.instr_at(pc);
                     let after = pc + 1;
                     pc = match instr {
                         Instr::Move { dst, src } => data::op_move(w, *dst, *src, || code.moved_at(pc) != 0, after),
@@ -319,6 +315,10 @@ impl Machine {
                         Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::Add { dst, a, b } => match operator::op_add(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::Sub { dst, a, b } => match operator::op_sub(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::AddInt { dst, a, imm } => match operator::op_add_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::SubInt { dst, a, imm } => match operator::op_sub_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Bang { dst, src } => operator::op_bang(w, *dst, *src, after),
                         Instr::CheckBool { src, op } => match operator::op_check_bool(w, *src, *op, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
@@ -352,6 +352,13 @@ impl Machine {
                             exception::op_try_begin(&mut st.handlers, st.frames.len(), *handler, *class, *reason, *stack, *frames, after)
                         }
                         Instr::TryEnd => exception::op_try_end(&mut st.handlers, after),
+                        Instr::MoveLoop { dst, src, to } => {
+                            data::op_move(w, *dst, *src, || code.moved_at(pc) != 0, 0);
+                            if !super::ops::take_reduction(reds) {
+                                break 'op st.yield_at(branch::op_loop(*to));
+                            }
+                            branch::op_loop(*to)
+                        }
                         Instr::Loop { to } => {
                             if !super::ops::take_reduction(reds) {
                                 break 'op st.yield_at(branch::op_loop(*to));

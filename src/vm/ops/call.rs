@@ -14,7 +14,7 @@ use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
 use crate::runtime::ProcessContext;
-use crate::term::{ATOMS, Atom, FunKind, Term};
+use crate::term::{Atom, FunKind, Term};
 use crate::vm::code::{FunCode, Reg, moves_in_place};
 use crate::vm::code_ref::CodeRef;
 use crate::vm::machine::{Frame, MAX_FRAMES, State, push_frame};
@@ -87,7 +87,7 @@ pub(in crate::vm) fn call_native_in_window(
     // function taking it does, brought the load back.
     let slot = &mut w[dst as usize];
     match result {
-        Ok(Term::Int(x)) => put_small(slot, Small::Int(x), &ATOMS),
+        Ok(Term::Int(x)) => put_small(slot, Small::Int(x)),
         Ok(Term::Nil) => put(slot, Term::Nil),
         Ok(Term::Atom(a)) => put(slot, Term::Atom(a)),
         Ok(Term::Cons(l)) => put(slot, Term::Cons(l)),
@@ -237,7 +237,7 @@ impl State {
                     self.resume_at_return(code);
                     return self.native_control(cx, code, c, ret_reg, reds);
                 }
-                Ok(Next::At(code.code.len() - 1))
+                Ok(Next::At(code.instrs().len() - 1))
             }
             _ => {
                 // Private and undefined functions: an ordinary call (which raises).
@@ -506,10 +506,10 @@ impl State {
     /// that `Return` for exactly this purpose (see the compiler).
     fn resume_at_return(&mut self, code: &FunCode) {
         debug_assert!(
-            matches!(code.code.last(), Some(crate::vm::code::Instr::Return { src }) if *src + 1 == code.nregs),
+            matches!(code.instrs().last(), Some(crate::vm::code::Instr::Return { src }) if *src + 1 == code.nregs),
             "every function ends with `Return` of its last register"
         );
-        self.pc = code.code.len() - 1;
+        self.pc = code.instrs().len() - 1;
     }
 
     /// A function value and its arguments resolved for a call: `badfun` and

@@ -9,7 +9,6 @@
 
 use super::Next;
 use crate::runtime::ProcessContext;
-use crate::term::atom::CommonAtoms;
 use crate::term::value::{TupleArc, TupleItems};
 use crate::term::{ATOMS, Atom, FunKind, Term};
 use crate::vm::code::{FunCode, Reg};
@@ -41,7 +40,7 @@ pub(in crate::vm) fn pass(slot: &mut Term, moved: bool) -> Term {
 pub(in crate::vm) fn op_const(w: &mut [Term], dst: Reg, value: &Term, next: usize) -> usize {
     let slot = &mut w[dst as usize];
     match value {
-        Term::Int(i) => put_small(slot, Small::Int(*i), &ATOMS),
+        Term::Int(i) => put_small(slot, Small::Int(*i)),
         Term::Atom(a) => put_atom(slot, *a),
         // In a loop the register still holds this very literal from the last
         // pass: leaving it spares a count up and a count down.
@@ -265,7 +264,7 @@ pub(in crate::vm) enum Small {
 #[inline(always)]
 pub(in crate::vm) fn copy_small(regs: &mut [Term], from: usize, to: usize) -> bool {
     if let Term::Int(i) = regs[from] {
-        put_small(&mut regs[to], Small::Int(i), &ATOMS);
+        put_small(&mut regs[to], Small::Int(i));
         return true;
     }
     if let Term::Atom(a) = regs[from] {
@@ -277,14 +276,16 @@ pub(in crate::vm) fn copy_small(regs: &mut [Term], from: usize, to: usize) -> bo
 
 /// Stores a small result. When the register already holds a term of the same kind
 /// (the usual case in a loop) only the payload is written: storing a whole
-/// 16-byte term assembled in memory stalled on store forwarding.
+/// 16-byte term assembled in memory stalled on store forwarding. `ATOMS` is read
+/// only for a boolean: reading it checks its lazy initialisation, a load and a
+/// branch every integer result paid for when it was a parameter.
 #[inline(always)]
-pub(in crate::vm) fn put_small(slot: &mut Term, r: Small, atoms: &CommonAtoms) {
+pub(in crate::vm) fn put_small(slot: &mut Term, r: Small) {
     match (slot, r) {
         (Term::Int(old), Small::Int(x)) => *old = x,
-        (Term::Atom(old), Small::Bool(b)) => *old = if b { atoms.true_ } else { atoms.false_ },
+        (Term::Atom(old), Small::Bool(b)) => *old = if b { ATOMS.true_ } else { ATOMS.false_ },
         (slot, Small::Int(x)) => put(slot, Term::Int(x)),
-        (slot, Small::Bool(b)) => put(slot, Term::Atom(if b { atoms.true_ } else { atoms.false_ })),
+        (slot, Small::Bool(b)) => put(slot, Term::Atom(if b { ATOMS.true_ } else { ATOMS.false_ })),
     }
 }
 
@@ -319,7 +320,7 @@ pub(in crate::vm) fn bit(mask: u32, i: usize) -> bool {
 #[inline(always)]
 pub(in crate::vm) fn pass_reg(regs: &mut [Term], from: usize, to: usize, moved: bool) {
     if let Term::Int(i) = regs[from] {
-        put_small(&mut regs[to], Small::Int(i), &ATOMS);
+        put_small(&mut regs[to], Small::Int(i));
         return;
     }
     let v = pass(&mut regs[from], moved);

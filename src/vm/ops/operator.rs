@@ -2,7 +2,7 @@
 //! integers, and the boolean ones (`Not`, `Bang`, `CheckBool`).
 
 use super::data::{Small, put, put_small};
-use crate::term::{ATOMS, Atom, Term};
+use crate::term::{Atom, Term};
 use crate::vm::arith;
 use crate::vm::code::{BinOp, Reg};
 use crate::vm::raise::{Raise, exception_struct};
@@ -13,7 +13,7 @@ pub(in crate::vm) fn op_binary(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, b: R
     if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
         && let Some(r) = int_op(op, *x, *y)
     {
-        put_small(&mut w[dst as usize], r, &ATOMS);
+        put_small(&mut w[dst as usize], r);
         return Ok(next);
     }
     binary_general(w, op, dst, a, b).map(|()| next)
@@ -35,7 +35,7 @@ pub(in crate::vm) fn op_binary_imm(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, 
     if let Term::Int(x) = &w[a as usize]
         && let Some(r) = int_op(op, *x, imm)
     {
-        put_small(&mut w[dst as usize], r, &ATOMS);
+        put_small(&mut w[dst as usize], r);
         return Ok(next);
     }
     binary_imm_general(w, op, dst, a, imm).map(|()| next)
@@ -48,6 +48,54 @@ fn binary_imm_general(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, imm: i64) -> 
     let r = arith::binop(op, &w[a as usize], &Term::Int(imm)).map_err(|e| op_error(e, op, &w[a as usize], &Term::Int(imm)))?;
     put(&mut w[dst as usize], r);
     Ok(())
+}
+
+/// `Add`: `dst = a + b`, with the small-integer path inline.
+#[inline(always)]
+pub(in crate::vm) fn op_add(w: &mut [Term], dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
+    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
+        && let Some(r) = x.checked_add(*y)
+    {
+        put_small(&mut w[dst as usize], Small::Int(r));
+        return Ok(next);
+    }
+    binary_general(w, BinOp::Add, dst, a, b).map(|()| next)
+}
+
+/// `Sub`: `dst = a - b`, with the small-integer path inline.
+#[inline(always)]
+pub(in crate::vm) fn op_sub(w: &mut [Term], dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
+    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
+        && let Some(r) = x.checked_sub(*y)
+    {
+        put_small(&mut w[dst as usize], Small::Int(r));
+        return Ok(next);
+    }
+    binary_general(w, BinOp::Sub, dst, a, b).map(|()| next)
+}
+
+/// `AddInt`: `dst = a + imm`.
+#[inline(always)]
+pub(in crate::vm) fn op_add_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
+    if let Term::Int(x) = &w[a as usize]
+        && let Some(r) = x.checked_add(imm)
+    {
+        put_small(&mut w[dst as usize], Small::Int(r));
+        return Ok(next);
+    }
+    binary_imm_general(w, BinOp::Add, dst, a, imm).map(|()| next)
+}
+
+/// `SubInt`: `dst = a - imm`.
+#[inline(always)]
+pub(in crate::vm) fn op_sub_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
+    if let Term::Int(x) = &w[a as usize]
+        && let Some(r) = x.checked_sub(imm)
+    {
+        put_small(&mut w[dst as usize], Small::Int(r));
+        return Ok(next);
+    }
+    binary_imm_general(w, BinOp::Sub, dst, a, imm).map(|()| next)
 }
 
 /// `dst = not src`: BadBooleanError unless `src` is a boolean.
