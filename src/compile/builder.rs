@@ -36,6 +36,8 @@ pub struct FunBuilder {
     /// Names of the outer variables actually captured so far (closures only).
     pub line: u32,
     next_reg: Reg,
+    /// The furthest target [`FunBuilder::patch`] gave a jump (none is past the end).
+    patched_to: Option<Label>,
     /// For inspect: `"run/1"` of the enclosing named function.
     pub context: String,
     /// Index of this `fn` within its module.
@@ -46,6 +48,7 @@ impl FunBuilder {
     /// A builder whose first `nparams` registers hold the parameters.
     pub fn new(module: Atom, name: Atom, arity: u32, first_free: Reg) -> FunBuilder {
         FunBuilder {
+            patched_to: None,
             module,
             name,
             arity,
@@ -103,6 +106,22 @@ impl FunBuilder {
         self.code.len() - before
     }
 
+    /// Returns `v`; when the instruction just emitted put a constant in `v`, the
+    /// two become one `ReturnConst`. (Not when a jump was patched to arrive
+    /// between them: that path would return `v` without the constant.)
+    pub fn emit_return(&mut self, v: Reg) {
+        let here = self.here();
+        if self.patched_to.is_none_or(|t| t < here)
+            && matches!(self.code.last(), Some(Instr::Const { dst, .. }) if *dst == v)
+            && let Some(Instr::Const { value, .. }) = self.code.pop()
+        {
+            self.lines.pop();
+            self.emit(Instr::ReturnConst { value });
+            return;
+        }
+        self.emit(Instr::Return { src: v });
+    }
+
     /// The back edge of a self tail call: moves `srcs` into the parameter registers
     /// and jumps to the clause dispatch, the last move fused into the jump
     /// (`MoveLoop`). Nothing can jump between the moves and the back edge: they are
@@ -131,6 +150,9 @@ impl FunBuilder {
 
     /// Points every pending jump in `sites` to `target`.
     pub fn patch(&mut self, sites: &[usize], target: Label) {
+        if !sites.is_empty() {
+            self.patched_to = self.patched_to.max(Some(target));
+        }
         for &i in sites {
             patch_instr(&mut self.code[i], target);
         }

@@ -300,9 +300,7 @@ impl<'m> Compiler<'m> {
                     b.emit(Instr::Move { dst: r, src: v });
                 }
             }
-            Dest::Tail => {
-                b.emit(Instr::Return { src: v });
-            }
+            Dest::Tail => b.emit_return(v),
         }
     }
 

@@ -139,7 +139,7 @@ impl<'m> Compiler<'m> {
             }
             NodeKind::Call { target: CallTarget::Local(n), args, .. } if n == "__MODULE__" && args.is_empty() => {
                 let v = self.expr(b, node)?;
-                b.emit(Instr::Return { src: v });
+                b.emit_return(v);
                 Ok(())
             }
             NodeKind::Call { target, args, .. } => {
@@ -147,7 +147,7 @@ impl<'m> Compiler<'m> {
                     return Ok(());
                 }
                 if let Some(v) = self.arith_call(b, node, target, args)? {
-                    b.emit(Instr::Return { src: v });
+                    b.emit_return(v);
                     return Ok(());
                 }
                 // Calls that `call` compiles into something else (a variable, a
@@ -155,7 +155,7 @@ impl<'m> Compiler<'m> {
                 // the function they name.
                 if self.is_rewritten_call(node, target, args) {
                     let v = self.expr(b, node)?;
-                    b.emit(Instr::Return { src: v });
+                    b.emit_return(v);
                     return Ok(());
                 }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
@@ -177,7 +177,7 @@ impl<'m> Compiler<'m> {
                     return Ok(());
                 }
                 let v = self.expr(b, node)?;
-                b.emit(Instr::Return { src: v });
+                b.emit_return(v);
                 Ok(())
             }
             NodeKind::FunCall { fun, args } => {
@@ -194,7 +194,7 @@ impl<'m> Compiler<'m> {
             }
             _ => {
                 let v = self.expr(b, node)?;
-                b.emit(Instr::Return { src: v });
+                b.emit_return(v);
                 Ok(())
             }
         }

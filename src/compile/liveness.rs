@@ -155,6 +155,7 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
             to(*handler);
         }
         Instr::Return { .. }
+        | Instr::ReturnConst { .. }
         | Instr::TailCall { .. }
         | Instr::TailCallFun { .. }
         | Instr::MatchFail { .. }
@@ -277,6 +278,7 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
             args.iter().for_each(|r| f(*r));
         }
         Instr::Return { src } => f(*src),
+        Instr::ReturnConst { value: _ } => {}
         Instr::MakeClosure { dst: _, lambda: _, captures } => captures.iter().for_each(|r| f(*r)),
         Instr::MatchFail { kind: _, value } => f(*value),
         // The error names the function's arguments.

@@ -184,6 +184,9 @@ pub enum Instr {
     TailCallFun { fun: Reg, args: Box<[Reg]> },
     /// Return `src` to the caller.
     Return { src: Reg },
+    /// Return a constant: `Const` then `Return` in one dispatch (`def f(0), do: 1`,
+    /// `:ok` at the end of a function).
+    ReturnConst { value: Term },
     /// `dst = fn ... end` capturing `captures` (in the lambda's expected order).
     MakeClosure { dst: Reg, lambda: u32, captures: Box<[Reg]> },
 
@@ -263,6 +266,7 @@ impl Instr {
             | CallFun { .. }
             | TailCallFun { .. }
             | Return { .. }
+            | ReturnConst { .. }
             | MakeClosure { .. }
             | MatchFail { .. }
             | FunctionClause

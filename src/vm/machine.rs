@@ -403,6 +403,15 @@ impl Machine {
                             self.code = Some(caller);
                             continue 'frame;
                         }
+                        Instr::ReturnConst { value } => {
+                            let Some(caller) = st.return_const_to_caller(value) else { break 'op st.op_return_const(pc, value) };
+                            if std::ptr::eq(caller.get(), code) {
+                                (pc, w) = (st.pc, &mut st.regs[st.base..st.base + nregs]);
+                                continue 'instr;
+                            }
+                            self.code = Some(caller);
+                            continue 'frame;
+                        }
                         Instr::TailCall { target, args } => {
                             // A loop goes on in place (a function's own code is always
                             // callable from itself, public or not).

@@ -386,6 +386,23 @@ impl State {
         Some(caller.code)
     }
 
+    /// [`State::return_to_caller`] for `ReturnConst`: `value` goes to the caller.
+    #[inline(always)]
+    pub(in crate::vm) fn return_const_to_caller(&mut self, value: &Term) -> Option<CodeRef> {
+        let caller = self.frames.pop()?;
+        self.drop_handlers_of_returned();
+        super::data::op_const(&mut self.regs[caller.base..], caller.ret, value, 0);
+        self.base = caller.base;
+        self.pc = caller.pc;
+        Some(caller.code)
+    }
+
+    /// `ReturnConst` from the function the run began with: the run ends.
+    pub(in crate::vm) fn op_return_const(&mut self, pc: usize, value: &Term) -> Next {
+        self.pc = pc;
+        Next::Return(value.clone())
+    }
+
     /// `Return` from the function the run began with (no caller is left): the run
     /// ends with the value.
     pub(in crate::vm) fn op_return(&mut self, pc: usize, src: Reg) -> Next {
