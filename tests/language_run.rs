@@ -119,3 +119,8 @@ fn a_call_wider_than_the_moved_operand_mask_copies_the_arguments_past_it() {
 fn a_guard_that_raises_fails_its_clause_and_self_needs_no_protection() {
     matches_recorded_elixir("guard_not_and_self");
 }
+
+#[test]
+fn fused_instructions_keep_their_meaning_where_control_flow_joins() {
+    matches_recorded_elixir("fused_returns_and_loops");
+}
