@@ -68,28 +68,31 @@ end
 defmodule Agent.Server do
   @moduledoc "The GenServer callbacks behind every Agent."
 
-  def init(fun), do: {:ok, run(fun, [])}
+  def init(fun), do: {:ok, start(fun)}
 
-  def handle_call({:get, fun}, _from, state), do: {:reply, run(fun, [state]), state}
+  def handle_call({:get, fun}, _from, state), do: {:reply, run(fun, state), state}
 
   def handle_call({:get_and_update, fun}, _from, state) do
-    case run(fun, [state]) do
+    case run(fun, state) do
       {reply, new_state} -> {:reply, reply, new_state}
       other -> {:stop, {:bad_return_value, other}, state}
     end
   end
 
-  def handle_call({:update, fun}, _from, state), do: {:reply, :ok, run(fun, [state])}
+  def handle_call({:update, fun}, _from, state), do: {:reply, :ok, run(fun, state)}
 
-  def handle_cast({:cast, fun}, state), do: {:noreply, run(fun, [state])}
+  def handle_cast({:cast, fun}, state), do: {:noreply, run(fun, state)}
 
-  def code_change(_old, state, fun), do: {:ok, run(fun, [state])}
+  def code_change(_old, state, fun), do: {:ok, run(fun, state)}
 
-  # A function of the right arity is called directly (apply/2 would build and
-  # unpack the argument list on every request); anything else goes through
-  # apply/2, which raises what Elixir's Agent raises.
-  defp run({module, fun, args}, extra), do: apply(module, fun, extra ++ args)
-  defp run(fun, [state]) when is_function(fun, 1), do: fun.(state)
-  defp run(fun, []) when is_function(fun, 0), do: fun.()
-  defp run(fun, extra), do: apply(fun, extra)
+  # `fun` on the state. A function of arity 1 is called directly (apply/2 would
+  # build and unpack an argument list on every request); anything else goes
+  # through apply/2, which raises what Elixir's Agent raises.
+  defp run(fun, state) when is_function(fun, 1), do: fun.(state)
+  defp run({module, fun, args}, state), do: apply(module, fun, [state | args])
+  defp run(fun, state), do: apply(fun, [state])
+
+  defp start(fun) when is_function(fun, 0), do: fun.()
+  defp start({module, fun, args}), do: apply(module, fun, args)
+  defp start(fun), do: apply(fun, [])
 end
