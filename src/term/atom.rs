@@ -41,10 +41,18 @@ impl Ord for Atom {
     #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         if self.0 == other.0 {
-            std::cmp::Ordering::Equal
-        } else {
-            self.as_str().cmp(other.as_str())
+            return std::cmp::Ordering::Equal;
         }
+        // Byte by byte, inline: two different atoms (a map's keys, looked up on
+        // every field access) usually differ within their first few bytes, and the
+        // general slice comparison paid for a `memcmp` call to find that out.
+        let (a, b) = (self.as_str().as_bytes(), other.as_str().as_bytes());
+        for (x, y) in a.iter().zip(b) {
+            if x != y {
+                return x.cmp(y);
+            }
+        }
+        a.len().cmp(&b.len())
     }
 }
 
@@ -145,3 +153,27 @@ pub static ATOMS: LazyLock<CommonAtoms> = LazyLock::new(|| CommonAtoms {
     last: Atom::new("last"),
     step: Atom::new("step"),
 });
+
+#[cfg(test)]
+mod tests {
+    use super::Atom;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn atoms_order_by_name_bytes_then_length() {
+        let a = |s: &str| Atom::new(s);
+        assert_eq!(a("ok").cmp(&a("ok")), Equal);
+        assert_eq!(a("a").cmp(&a("ab")), Less);
+        assert_eq!(a("ab").cmp(&a("a")), Greater);
+        assert_eq!(a("b").cmp(&a("ab")), Greater);
+        assert_eq!(a("jobs_completed").cmp(&a("jobs_started")), Less);
+        assert_eq!(a("Elixir.Z").cmp(&a("a")), Less);
+        assert_eq!(a("é").cmp(&a("z")), Greater);
+        assert_eq!(a("").cmp(&a("a")), Less);
+        let mut names = ["nil", "false", "true", "ok", "okay", "o", "error", "Elixir.Map"];
+        let mut atoms: Vec<Atom> = names.iter().map(|s| a(s)).collect();
+        atoms.sort();
+        names.sort();
+        assert_eq!(atoms.iter().map(|x| x.as_str()).collect::<Vec<_>>(), names);
+    }
+}

@@ -58,16 +58,20 @@ impl State {
             self.recv.waiting = false;
             return Ok(Next::At(peek as usize));
         }
-        let deadline = match (self.recv.deadline, timeout) {
-            (Some(d), _) => Some(d),
-            (None, None) => None,
+        // A deadline set just now comes with the time it was set from: reading the
+        // clock again to see whether it has passed cost every `GenServer.call` a
+        // second clock read.
+        let (deadline, now) = match (self.recv.deadline, timeout) {
+            (Some(d), _) => (Some(d), None),
+            (None, None) => (None, None),
             (None, Some(r)) => match &self.regs[self.base + r as usize] {
                 Term::Int(ms) if *ms >= 0 => {
-                    let d = cx.now_ms().saturating_add(*ms as u64);
+                    let now = cx.now_ms();
+                    let d = now.saturating_add(*ms as u64);
                     self.recv.deadline = Some(d);
-                    Some(d)
+                    (Some(d), Some(now))
                 }
-                Term::Atom(a) if *a == ATOMS.infinity => None,
+                Term::Atom(a) if *a == ATOMS.infinity => (None, None),
                 other => {
                     let err = Raise::error(Term::pair(Term::atom("timeout_value"), other.clone()));
                     self.pc = pc;
@@ -76,7 +80,7 @@ impl State {
             },
         };
         if let Some(d) = deadline
-            && cx.now_ms() >= d
+            && now.unwrap_or_else(|| cx.now_ms()) >= d
         {
             self.recv.deadline = None;
             cx.recv_reset();
