@@ -50,52 +50,53 @@ fn binary_imm_general(w: &mut [Term], op: BinOp, dst: Reg, a: Reg, imm: i64) -> 
     Ok(())
 }
 
-/// `Add`: `dst = a + b`, with the small-integer path inline.
+/// `Add`: `dst = a + b`.
 #[inline(always)]
 pub(in crate::vm) fn op_add(w: &mut [Term], dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
-    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
-        && let Some(r) = x.checked_add(*y)
-    {
-        put_small(&mut w[dst as usize], Small::Int(r));
-        return Ok(next);
-    }
-    binary_general(w, BinOp::Add, dst, a, b).map(|()| next)
+    int_or_general(w, BinOp::Add, i64::checked_add, dst, a, b, next)
 }
 
-/// `Sub`: `dst = a - b`, with the small-integer path inline.
+/// `Sub`: `dst = a - b`.
 #[inline(always)]
 pub(in crate::vm) fn op_sub(w: &mut [Term], dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
-    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
-        && let Some(r) = x.checked_sub(*y)
-    {
-        put_small(&mut w[dst as usize], Small::Int(r));
-        return Ok(next);
-    }
-    binary_general(w, BinOp::Sub, dst, a, b).map(|()| next)
+    int_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, b, next)
 }
 
 /// `AddInt`: `dst = a + imm`.
 #[inline(always)]
 pub(in crate::vm) fn op_add_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
-    if let Term::Int(x) = &w[a as usize]
-        && let Some(r) = x.checked_add(imm)
-    {
-        put_small(&mut w[dst as usize], Small::Int(r));
-        return Ok(next);
-    }
-    binary_imm_general(w, BinOp::Add, dst, a, imm).map(|()| next)
+    int_imm_or_general(w, BinOp::Add, i64::checked_add, dst, a, imm, next)
 }
 
 /// `SubInt`: `dst = a - imm`.
 #[inline(always)]
 pub(in crate::vm) fn op_sub_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
-    if let Term::Int(x) = &w[a as usize]
-        && let Some(r) = x.checked_sub(imm)
+    int_imm_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, imm, next)
+}
+
+/// `dst = a op b` for an operator known where the instruction is dispatched: `int`
+/// on two small integers (`None` when the result is not one), else the general path.
+#[inline(always)]
+fn int_or_general(w: &mut [Term], op: BinOp, int: fn(i64, i64) -> Option<i64>, dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
+    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
+        && let Some(r) = int(*x, *y)
     {
         put_small(&mut w[dst as usize], Small::Int(r));
         return Ok(next);
     }
-    binary_imm_general(w, BinOp::Sub, dst, a, imm).map(|()| next)
+    binary_general(w, op, dst, a, b).map(|()| next)
+}
+
+/// [`int_or_general`] with an immediate right operand.
+#[inline(always)]
+fn int_imm_or_general(w: &mut [Term], op: BinOp, int: fn(i64, i64) -> Option<i64>, dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
+    if let Term::Int(x) = &w[a as usize]
+        && let Some(r) = int(*x, imm)
+    {
+        put_small(&mut w[dst as usize], Small::Int(r));
+        return Ok(next);
+    }
+    binary_imm_general(w, op, dst, a, imm).map(|()| next)
 }
 
 /// `dst = not src`: BadBooleanError unless `src` is a boolean.
