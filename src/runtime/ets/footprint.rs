@@ -22,9 +22,26 @@ pub struct Footprint {
     pub binary_bytes: usize,
 }
 
+/// A term that takes no words beyond the slot holding it (as the walk below counts).
+#[inline]
+fn is_immediate(t: &Term) -> bool {
+    match t {
+        Term::Int(i) => (-(1i64 << 59)..(1i64 << 59)).contains(i),
+        Term::Atom(_) | Term::Nil | Term::Pid(_) => true,
+        _ => false,
+    }
+}
+
 impl Footprint {
     /// The footprint of `term`, walked without recursion.
     pub fn of(term: &Term) -> Footprint {
+        // The usual row, a tuple of immediates (`{key, count}`), takes its header
+        // and one word a field: no walk.
+        if let Term::Tuple(items) = term
+            && items.iter().all(is_immediate)
+        {
+            return Footprint { words: 1 + items.len(), binary_bytes: 0 };
+        }
         let mut total = Footprint::default();
         // Inline room for a usual row (a tuple of a few fields): a heap-allocated
         // stack was most of the cost of an insert.
@@ -32,9 +49,10 @@ impl Footprint {
         pending.push(term);
         while let Some(t) = pending.pop() {
             match t {
-                Term::Int(i) if (-(1i64 << 59)..(1i64 << 59)).contains(i) => {}
+                t if is_immediate(t) => {}
                 Term::Int(_) | Term::Float(_) => total.words += 2,
                 Term::BigInt(b) => total.words += 1 + (b.bits() as usize).div_ceil(64),
+                // (Taken by the first arm; named for the match to be exhaustive.)
                 Term::Atom(_) | Term::Nil | Term::Pid(_) => {}
                 Term::Ref(_) => total.words += 3,
                 Term::Tuple(items) => {
@@ -98,6 +116,17 @@ mod tests {
     #[test]
     fn a_pair_of_small_integers_is_three_words() {
         assert_eq!(Footprint::of(&Term::pair(Term::Int(1), Term::Int(2))), Footprint { words: 3, binary_bytes: 0 });
+    }
+
+    #[test]
+    fn a_flat_row_counts_as_the_walk_does() {
+        let big = Term::Int(1 << 60);
+        let flat = Term::tuple(vec![Term::Int(7), Term::atom("x"), Term::Nil]);
+        assert_eq!(Footprint::of(&flat), Footprint { words: 4, binary_bytes: 0 });
+        // A field that is not an immediate sends the row through the walk.
+        let mixed = Term::tuple(vec![Term::Int(7), big.clone()]);
+        assert_eq!(Footprint::of(&mixed).words, 3 + 2);
+        assert_eq!(Footprint::of(&big).words, 2);
     }
 
     #[test]
