@@ -33,15 +33,22 @@ fn is_immediate(t: &Term) -> bool {
 }
 
 impl Footprint {
-    /// The footprint of `term`, walked without recursion.
+    /// The footprint of `term`. The usual row, a tuple of immediates (`{key,
+    /// count}`), takes its header and one word a field, counted here in line with
+    /// the insert; anything else is walked.
+    #[inline]
     pub fn of(term: &Term) -> Footprint {
-        // The usual row, a tuple of immediates (`{key, count}`), takes its header
-        // and one word a field: no walk.
         if let Term::Tuple(items) = term
             && items.iter().all(is_immediate)
         {
             return Footprint { words: 1 + items.len(), binary_bytes: 0 };
         }
+        Footprint::walk(term)
+    }
+
+    /// The footprint of `term`, walked without recursion.
+    #[inline(never)]
+    fn walk(term: &Term) -> Footprint {
         let mut total = Footprint::default();
         // Inline room for a usual row (a tuple of a few fields): a heap-allocated
         // stack was most of the cost of an insert.
