@@ -8,6 +8,7 @@
 
 use super::pattern::{Variables, variable_number};
 use crate::term::order::compare;
+use crate::term::value::{TupleArc, TupleItems};
 use crate::term::{ATOMS, Pid, Term};
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -228,7 +229,10 @@ impl Expr {
                 s.number_order.iter().filter_map(|&i| s.bindings.get(i).copied().flatten().cloned()).collect(),
             )),
             Expr::Tuple(items) => {
-                Cow::Owned(Term::tuple(items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?))
+                // Collected straight into the tuple's items (a `Vec` first was an
+                // allocation and a free per row a select returns).
+                let items = items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?;
+                Cow::Owned(Term::Tuple(TupleArc::new(TupleItems(items))))
             }
             Expr::List(items, tail) => {
                 let elems = items.iter().map(|e| e.eval(s)).collect::<Result<_, _>>()?;
