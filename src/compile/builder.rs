@@ -182,25 +182,9 @@ impl FunBuilder {
 }
 
 fn patch_instr(instr: &mut Instr, target: Label) {
-    use Instr::*;
-    let slot: Option<&mut Label> = match instr {
-        Jump { to } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => Some(to),
-        TestEq { fail, .. }
-        | TestConst { fail, .. }
-        | TestTuple { fail, .. }
-        | TestCons { fail, .. }
-        | TestNil { fail, .. }
-        | TestMap { fail, .. }
-        | MapGet { fail, .. }
-        | TestPrefix { fail, .. }
-        | TestBits { fail, .. } => Some(fail),
-        TryBegin { handler, .. } => Some(handler),
-        RecvPeek { empty, .. } => Some(empty),
-        _ => None,
-    };
-    if let Some(s) = slot
-        && *s == FunBuilder::PENDING
-    {
-        *s = target;
+    for slot in instr.labels_mut() {
+        if *slot == FunBuilder::PENDING {
+            *slot = target;
+        }
     }
 }

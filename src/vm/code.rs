@@ -223,11 +223,12 @@ pub enum Instr {
 impl Instr {
     /// Every jump target of the instruction. The match has no catch-all, so a new
     /// instruction must say whether it jumps: [`FunCode::new`]'s bounds invariant
-    /// depends on seeing every label.
-    fn labels_mut(&mut self) -> Vec<&mut Label> {
+    /// depends on seeing every label (and the compiler patches pending jumps
+    /// through it).
+    pub fn labels_mut(&mut self) -> impl Iterator<Item = &mut Label> {
         use Instr::*;
-        match self {
-            Jump { to } | Loop { to } | MoveLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => vec![to],
+        let (first, second) = match self {
+            Jump { to } | Loop { to } | MoveLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => (Some(to), None),
             TestEq { fail, .. }
             | TestConst { fail, .. }
             | TestTuple { fail, .. }
@@ -236,11 +237,11 @@ impl Instr {
             | TestMap { fail, .. }
             | MapGet { fail, .. }
             | TestPrefix { fail, .. }
-            | TestBits { fail, .. } => vec![fail],
-            TryBegin { handler, .. } => vec![handler],
-            RecvPeek { empty, .. } => vec![empty],
-            RecvNext { peek } => vec![peek],
-            RecvWait { peek, expired, .. } => vec![peek, expired],
+            | TestBits { fail, .. } => (Some(fail), None),
+            TryBegin { handler, .. } => (Some(handler), None),
+            RecvPeek { empty, .. } => (Some(empty), None),
+            RecvNext { peek } => (Some(peek), None),
+            RecvWait { peek, expired, .. } => (Some(peek), Some(expired)),
             Move { .. }
             | Const { .. }
             | MakeTuple { .. }
@@ -273,8 +274,9 @@ impl Instr {
             | RaiseReg { .. }
             | TryEnd
             | RecvAccept
-            | DefineModule { .. } => Vec::new(),
-        }
+            | DefineModule { .. } => (None, None),
+        };
+        first.into_iter().chain(second)
     }
 }
 
@@ -322,17 +324,18 @@ impl FunCode {
     pub fn new(parts: FunParts) -> FunCode {
         let FunParts { module, name, arity, ncaptured, mut nregs, mut code, mut moved, mut lines, lambdas, context, index } = parts;
         let ends_with_return = matches!(code.last(), Some(Instr::Return { .. }));
+        // A label out of range goes to `len`, where the raising block is appended.
         let len = code.len();
-        let out_of_range = code.iter_mut().flat_map(|i| i.labels_mut()).filter(|l| **l as usize >= len).count();
-        if out_of_range > 0 || !ends_with_return {
+        let mut out_of_range = false;
+        for l in code.iter_mut().flat_map(Instr::labels_mut) {
+            if *l as usize >= len {
+                *l = len as Label;
+                out_of_range = true;
+            }
+        }
+        if out_of_range || !ends_with_return {
             let (class, reason, scratch) = (nregs, nregs + 1, nregs + 2);
             nregs += 3;
-            let target = code.len() as Label;
-            for l in code.iter_mut().flat_map(|i| i.labels_mut()) {
-                if *l as usize >= len {
-                    *l = target;
-                }
-            }
             let error = super::raise::Raise::exception("RuntimeError", BAD_LABEL).reason;
             code.push(Instr::Const { dst: class, value: Term::Atom(Atom::new("error")) });
             code.push(Instr::Const { dst: reason, value: error });

@@ -381,9 +381,7 @@ impl State {
         let caller = self.frames.pop()?;
         self.drop_handlers_of_returned();
         pass_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize, true);
-        self.base = caller.base;
-        self.pc = caller.pc;
-        Some(caller.code)
+        Some(self.resume(caller))
     }
 
     /// [`State::return_to_caller`] for `ReturnConst`: `value` goes to the caller.
@@ -392,9 +390,16 @@ impl State {
         let caller = self.frames.pop()?;
         self.drop_handlers_of_returned();
         super::data::op_const(&mut self.regs[caller.base..], caller.ret, value, 0);
+        Some(self.resume(caller))
+    }
+
+    /// The caller's window and resume point restored after a return; its code is
+    /// handed back for the dispatch to run.
+    #[inline(always)]
+    fn resume(&mut self, caller: Frame) -> CodeRef {
         self.base = caller.base;
         self.pc = caller.pc;
-        Some(caller.code)
+        caller.code
     }
 
     /// `ReturnConst` from the function the run began with: the run ends.
