@@ -54,11 +54,23 @@ impl PartialOrd for Key {
 impl Ord for Key {
     #[inline]
     fn cmp(&self, other: &Key) -> Ordering {
-        // Fast paths for the commonest keys; same answer as `compare` in either mode.
-        match (&self.term, &other.term) {
-            (Term::Int(a), Term::Int(b)) => return a.cmp(b),
-            (Term::Atom(a), Term::Atom(b)) => return a.cmp(b),
-            _ => {}
+        // The commonest key, an integer, is compared in line; the rest out of line,
+        // which keeps the B-tree's search loop small (inlining the atom comparison
+        // into it cost ordered_set inserts of integer keys about 10%).
+        if let (Term::Int(a), Term::Int(b)) = (&self.term, &other.term) {
+            return a.cmp(b);
+        }
+        self.cmp_general(other)
+    }
+}
+
+impl Key {
+    /// [`Ord::cmp`] for keys that are not both integers; same answer as `compare`
+    /// in either mode.
+    #[inline(never)]
+    fn cmp_general(&self, other: &Key) -> Ordering {
+        if let (Term::Atom(a), Term::Atom(b)) = (&self.term, &other.term) {
+            return a.cmp(b);
         }
         compare(&self.term, &other.term, self.exact)
     }
