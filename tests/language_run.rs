@@ -124,3 +124,8 @@ fn a_guard_that_raises_fails_its_clause_and_self_needs_no_protection() {
 fn fused_instructions_keep_their_meaning_where_control_flow_joins() {
     matches_recorded_elixir("fused_returns_and_loops");
 }
+
+#[test]
+fn tail_calls_between_functions_move_their_arguments_in_any_order() {
+    matches_recorded_elixir("tail_calls_between_functions");
+}

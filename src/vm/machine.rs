@@ -419,6 +419,14 @@ impl Machine {
                                 pc = to;
                                 continue 'instr;
                             }
+                            if let Some(callee) = st.enter_tail_compiled(code, target, args, reds) {
+                                if std::ptr::eq(Arc::as_ptr(callee), code) {
+                                    (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                    continue 'instr;
+                                }
+                                self.code = Some(CodeRef::named(callee));
+                                continue 'frame;
+                            }
                             let next = st.op_tail_call(cx, code, pc, target, args, reds).unwrap_or_else(Next::Raise);
                             let Next::At(to) = next else { break 'op next };
                             std::mem::forget(next);

@@ -200,6 +200,58 @@ impl State {
         nb
     }
 
+    /// `TailCall` to compiled code this function may call, carried out in place when
+    /// a reduction is left: the arguments move to the bottom of the running window,
+    /// which becomes the callee's. Returns the callee, which the dispatch runs from
+    /// its first instruction (`st.pc` is 0); `None` (nothing done) leaves the call
+    /// to [`State::op_tail_call`]. Going through a [`Next::Replace`] instead cost
+    /// every tail call between functions (a GenServer's loop, a `case` handing on
+    /// to a helper) a trip out of the dispatch and back.
+    #[inline(always)]
+    pub(in crate::vm) fn enter_tail_compiled<'c>(
+        &mut self,
+        code: &FunCode,
+        target: &'c ExportCell,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> Option<&'c Arc<FunCode>> {
+        let Some(Export { callable: Callable::Compiled(callee), public, .. }) = target.get() else { return None };
+        if !(*public || code.module == target.module) || !take_reduction(reds) {
+            return None;
+        }
+        debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
+        self.move_tail_args(code, callee, args);
+        self.pc = 0;
+        Some(callee)
+    }
+
+    /// Moves the arguments of a tail call from the running window (`code`'s) into
+    /// registers `0..args.len()` of the same window, made large enough for
+    /// `callee`. The frame goes away, so every argument is moved unless named
+    /// twice; in order when no argument is read from a register an earlier one
+    /// overwrites, through `scratch` otherwise. Registers past the arguments keep
+    /// stale values: the compiler never reads a register before writing it.
+    #[inline(always)]
+    fn move_tail_args(&mut self, code: &FunCode, callee: &FunCode, args: &[Reg]) {
+        let base = self.base;
+        reserve(&mut self.regs, base + (callee.nregs as usize).max(args.len()));
+        let w = &mut self.regs[base..base + (code.nregs as usize).max(callee.nregs as usize).max(args.len())];
+        if moves_in_place(args) {
+            for (i, r) in args.iter().enumerate() {
+                if *r as usize != i {
+                    let v = pass_on(w, args, i, *r);
+                    put(&mut w[i], v);
+                }
+            }
+        } else {
+            self.scratch.clear();
+            self.scratch.extend(args.iter().enumerate().map(|(i, r)| pass_on(w, args, i, *r)));
+            for (i, v) in self.scratch.drain(..).enumerate() {
+                put(&mut w[i], v);
+            }
+        }
+    }
+
     /// `TailCall`: the running function is replaced by `target(args)`.
     #[inline(always)]
     pub(in crate::vm) fn op_tail_call(
@@ -217,13 +269,10 @@ impl State {
         let ret_reg = code.nregs.saturating_sub(1);
         match target.get() {
             Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
+                // (Reached only when the dispatch's fast path, `enter_tail_compiled`,
+                // saw another export in the cell: the module was just redefined.)
                 debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-                // (A loop — the same code with arguments that move in place — never
-                // gets here: the dispatch takes it first, in `op_self_loop`.)
-                // The frame goes away: every argument is moved unless named twice.
-                let w = &mut self.regs[self.base..self.base + code.nregs as usize];
-                self.scratch.clear();
-                self.scratch.extend(args.iter().enumerate().map(|(i, r)| pass_on(w, args, i, *r)));
+                self.move_tail_args(code, callee, args);
                 Ok(Next::Replace(CodeRef::named(callee)))
             }
             Some(Export { callable: Callable::Native(f), owning, .. }) => {
