@@ -129,3 +129,8 @@ fn fused_instructions_keep_their_meaning_where_control_flow_joins() {
 fn tail_calls_between_functions_move_their_arguments_in_any_order() {
     matches_recorded_elixir("tail_calls_between_functions");
 }
+
+#[test]
+fn monitor_and_alias_options_are_read_as_beam_reads_them() {
+    matches_recorded_elixir("monitor_and_alias_options");
+}

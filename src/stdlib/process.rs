@@ -3,7 +3,7 @@
 
 use crate::runtime::logger::pid_text;
 use crate::runtime::{AliasMode, Clock, NameError, ProcessInfo};
-use crate::term::{ATOMS, Atom, Pid, Ref, Term};
+use crate::term::{ATOMS, Atom, ListIter, Pid, Ref, Term};
 use crate::vm::raise::exception_struct;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
@@ -323,9 +323,9 @@ fn erlang_monitor(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     }
     let mut alias = None;
     if let Some(opts) = args.get(2) {
-        let items = opts.list_to_vec().ok_or_else(|| bad_argument(3, "not a list"))?;
+        let items = option_list(opts, 3)?;
         for o in items {
-            match &o {
+            match o {
                 Term::Tuple(kv) if kv.len() == 2 && kv[0].is_atom_named("alias") => {
                     alias = Some(alias_mode(&kv[1]).ok_or_else(|| bad_argument(3, "invalid option in list"))?);
                 }
@@ -343,6 +343,16 @@ fn erlang_monitor(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     }
 }
 
+/// The options of a BIF's argument at `position`, borrowed; BEAM's two errors
+/// for anything but a proper list.
+fn option_list(opts: &Term, position: usize) -> Result<ListIter<'_>, Raise> {
+    match opts.proper_list_iter() {
+        Some(items) => Ok(items),
+        None if opts.is_list() => Err(bad_argument(position, "not a proper list")),
+        None => Err(bad_argument(position, "not a list")),
+    }
+}
+
 fn alias_mode(t: &Term) -> Option<AliasMode> {
     match t.as_atom()?.as_str() {
         "explicit_unalias" => Some(AliasMode::ExplicitUnalias),
@@ -356,7 +366,7 @@ fn alias_mode(t: &Term) -> Option<AliasMode> {
 fn alias(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let mut mode = AliasMode::ExplicitUnalias;
     if let Some(opts) = args.first() {
-        let items = opts.list_to_vec().ok_or_else(|| bad_argument(1, "not a list"))?;
+        let items = option_list(opts, 1)?;
         for o in items {
             match o.as_atom().map(|a| a.as_str()) {
                 Some("explicit_unalias") => mode = AliasMode::ExplicitUnalias,
@@ -379,7 +389,7 @@ fn demonitor(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let r = ref_arg(args, 0)?;
     let (mut flush, mut info) = (false, false);
     if let Some(opts) = args.get(1) {
-        let items = opts.list_to_vec().ok_or_else(|| bad_argument(2, "not a list"))?;
+        let items = option_list(opts, 2)?;
         for o in items {
             match o.as_atom().map(|a| a.as_str()) {
                 Some("flush") => flush = true,

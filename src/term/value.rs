@@ -433,6 +433,15 @@ impl Term {
         }
     }
 
+    /// The elements of a proper list, borrowed (no allocation or reference count,
+    /// unlike [`Term::list_to_vec`]), or `None` for anything else (improper lists
+    /// too). The list is walked once first, to check it ends in `[]`.
+    pub fn proper_list_iter(&self) -> Option<ListIter<'_>> {
+        let mut walk = self.list_iter();
+        walk.by_ref().for_each(drop);
+        matches!(walk.rest(), Term::Nil).then(|| self.list_iter())
+    }
+
     /// Iterates the elements of a list; stops at the first non-cons tail.
     pub fn list_iter(&self) -> ListIter<'_> {
         ListIter { cur: self }
