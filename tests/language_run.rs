@@ -134,3 +134,8 @@ fn tail_calls_between_functions_move_their_arguments_in_any_order() {
 fn monitor_and_alias_options_are_read_as_beam_reads_them() {
     matches_recorded_elixir("monitor_and_alias_options");
 }
+
+#[test]
+fn dynamic_calls_reach_compiled_native_and_missing_functions_as_on_beam() {
+    matches_recorded_elixir("dynamic_calls");
+}

@@ -433,7 +433,13 @@ impl Machine {
                             w = &mut st.regs[st.base..st.base + nregs];
                             to
                         }
-                        Instr::CallDynamic { dst, module, name, args } => break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise),
+                        Instr::CallDynamic { dst, module, name, args } => {
+                            if let Some(callee) = st.enter_dynamic(running, code, pc, *dst, *module, *name, args, reds) {
+                                self.code = Some(callee);
+                                continue 'frame;
+                            }
+                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise);
+                        }
                         Instr::CallFun { dst, fun, args } => {
                             if let Some(callee) = st.enter_closure(running, code, pc, *dst, *fun, args, reds) {
                                 self.code = Some(callee);

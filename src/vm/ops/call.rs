@@ -167,6 +167,30 @@ impl State {
         Some(callee)
     }
 
+    /// `CallDynamic` (`module.fun(args)`, the module in a register) to compiled code,
+    /// carried out in place as [`State::enter_compiled`] does a named call once the
+    /// cell is found: a GenServer's every callback is such a call. Returns the
+    /// callee's code, borrowed from the module table's cell; `None` (nothing done)
+    /// leaves the call to [`State::op_call_dynamic`] (a module that is not an atom,
+    /// a native, an undefined or private function, the frame limit).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::vm) fn enter_dynamic(
+        &mut self,
+        running: &CodeRef,
+        code: &FunCode,
+        pc: usize,
+        dst: Reg,
+        module: Reg,
+        name: Atom,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> Option<CodeRef> {
+        let Term::Atom(m) = self.regs[self.base + module as usize] else { return None };
+        let cell = self.modules.cell(m, name, args.len() as u32);
+        self.enter_compiled(running, code, pc, &cell, dst, args, reds).map(CodeRef::named)
+    }
+
     /// The general path of `Call` to compiled code, reached only when the fast path
     /// above declined: at the frame limit, or when another process redefined the
     /// module between the dispatch's look at the cell and this one.
@@ -317,8 +341,19 @@ impl State {
         let m = self.regs[self.base + module as usize].clone();
         let argv = self.arguments(code, args);
         self.pc = pc + 1;
-        let Term::Atom(m) = m else {
-            return Err(Raise::error(Term::pair(Term::atom("badarg"), m)));
+        let m = match &m {
+            Term::Atom(m) => *m,
+            // Elixir 1.14 still reads `map.key()` as the field (later versions
+            // deprecate it); a missing key fails as any other non-module does.
+            Term::Map(map) if argv.is_empty() && let Some(v) = map.get(&Term::Atom(name)) => {
+                put(&mut self.regs[self.base + dst as usize], v.clone());
+                return Ok(Next::At(pc + 1));
+            }
+            _ => {
+                return Err(Raise::argument_error(
+                    "errors were found at the given arguments:\n\n  * 1st argument: not an atom\n",
+                ));
+            }
         };
         let target = self.modules.cell(m, name, argv.len() as u32);
         self.call_cell(cx, code, &target, argv, dst, reds)
