@@ -43,6 +43,10 @@ pub struct FunCode {
     pub context: String,
     /// Index of this `fn` within its module.
     pub index: u32,
+    /// Per lambda, its value when it captures nothing, built once: `MakeClosure`
+    /// of such a `fn` (an Agent's `fn s -> s end`, a sort's comparator) costs a
+    /// reference count instead of two allocations, as BEAM keeps such funs literal.
+    bare: Box<[Option<Term>]>,
 }
 
 /// Arithmetic and comparison operators with a fast path in the VM.
@@ -347,7 +351,23 @@ impl FunCode {
                 moved.resize(code.len(), 0);
             }
         }
-        FunCode { module, name, arity, ncaptured, nregs, code: code.into_boxed_slice(), moved, lines, lambdas, context, index }
+        let bare = lambdas.iter().map(|lam| (lam.ncaptured == 0).then(|| FunCode::closure(lam, Vec::new()))).collect();
+        FunCode { module, name, arity, ncaptured, nregs, code: code.into_boxed_slice(), moved, lines, lambdas, context, index, bare }
+    }
+
+    /// The value of lambda `lam` closed over `env` (its captured values, in order).
+    pub(crate) fn closure(lam: &Arc<FunCode>, env: Vec<Term>) -> Term {
+        let fun = crate::term::Fun {
+            arity: lam.arity,
+            kind: crate::term::FunKind::Closure { module: lam.module, context: lam.context.clone(), index: lam.index, code: lam.clone(), env },
+        };
+        Term::Fun(Arc::new(fun))
+    }
+
+    /// The prebuilt value of lambda `lambda` when it captures nothing.
+    #[inline]
+    pub(crate) fn bare_closure(&self, lambda: u32) -> Option<&Term> {
+        self.bare.get(lambda as usize)?.as_ref()
     }
 
     /// The instructions.

@@ -10,7 +10,7 @@
 use super::Next;
 use crate::runtime::ProcessContext;
 use crate::term::value::{TupleArc, TupleItems};
-use crate::term::{ATOMS, Atom, FunKind, Term};
+use crate::term::{ATOMS, Atom, Term};
 use crate::vm::code::{FunCode, Reg};
 use crate::vm::machine::State;
 use crate::vm::raise::{Raise, exception_struct};
@@ -129,13 +129,11 @@ pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &
 /// `dst = fn ... end`: lambda `lambda` of the running function, capturing `captures`.
 #[inline]
 pub(in crate::vm) fn op_make_closure(w: &mut [Term], code: &FunCode, dst: Reg, lambda: u32, captures: &[Reg], next: usize) -> usize {
-    let lam = code.lambdas[lambda as usize].clone();
-    let env: Vec<Term> = captures.iter().map(|r| w[*r as usize].clone()).collect();
-    let fun = crate::term::Fun {
-        arity: lam.arity,
-        kind: FunKind::Closure { module: lam.module, context: lam.context.clone(), index: lam.index, code: lam, env },
+    let fun = match code.bare_closure(lambda) {
+        Some(bare) if captures.is_empty() => bare.clone(),
+        _ => FunCode::closure(&code.lambdas[lambda as usize], captures.iter().map(|r| w[*r as usize].clone()).collect()),
     };
-    put(&mut w[dst as usize], Term::Fun(Arc::new(fun)));
+    put(&mut w[dst as usize], fun);
     next
 }
 
