@@ -21,8 +21,9 @@ pub const VIRTUAL_EPOCH_MS: u64 = 1_704_067_200_000;
 
 /// Reads the runtime's clock. Monotonic milliseconds count from the runtime's start.
 ///
-/// Invariant: every reading goes through the runtime's tokio handle, so a thread
-/// outside the runtime (the REPL) sees the same virtual time as the processes.
+/// Invariant: every reading of the virtual clock goes through the runtime's tokio
+/// handle, so a thread outside the runtime (the REPL) sees the same virtual time as
+/// the processes. The real clock is the OS's monotonic clock on every thread.
 #[derive(Clone)]
 pub(crate) struct ClockSource {
     kind: Clock,
@@ -52,8 +53,16 @@ impl ClockSource {
 
     /// The runtime's current instant (virtual under [`Clock::Virtual`]).
     pub(crate) fn instant_now(&self) -> Instant {
-        let _inside = self.handle.enter();
-        Instant::now()
+        match self.kind {
+            // What tokio's clock reads when time is not paused, without entering
+            // the runtime's context (a thread-local swap and its restore on every
+            // reading; a GenServer.call reads the clock twice).
+            Clock::Real => Instant::from_std(std::time::Instant::now()),
+            Clock::Virtual => {
+                let _inside = self.handle.enter();
+                Instant::now()
+            }
+        }
     }
 
     /// Monotonic microseconds since the runtime started.
