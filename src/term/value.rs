@@ -3,6 +3,7 @@
 use super::atom::{ATOMS, Atom};
 use num_bigint::BigInt;
 use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 /// An Elixir/Erlang value.
@@ -135,35 +136,45 @@ impl Drop for Cons {
 const DROP_DEPTH: u32 = 256;
 
 thread_local! {
-    /// (current drop depth, terms queued by drops that were too deep)
-    static RELEASE: std::cell::RefCell<(u32, Vec<Term>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+    /// How many drops through [`release`] are running on this thread, nested. A
+    /// `Cell` of an integer: no destructor, so reading it is a plain thread-local
+    /// load (a `RefCell` beside a `Vec` was a borrow and a lifetime check on every
+    /// access, four per dropped tuple).
+    static DROP_NESTING: Cell<u32> = const { Cell::new(0) };
+    /// How many terms [`DROP_QUEUE`] holds (the outermost drop looks here, not at
+    /// the queue, to see whether there is anything to empty).
+    static DROP_QUEUED: Cell<usize> = const { Cell::new(0) };
+    /// Terms queued by drops that were too deep.
+    static DROP_QUEUE: RefCell<Vec<Term>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Drops `value` (the inside of a term being dropped) with bounded recursion:
 /// below [`DROP_DEPTH`] nested drops it is dropped at once; deeper, it is queued
 /// (as `wrap(value)`) and the outermost drop empties the queue in a loop, so a
 /// term nested a million deep never overflows the stack. Invariant: the queue is
-/// empty whenever no drop is running on the thread.
+/// empty whenever no drop is running on the thread, and `DROP_QUEUED` is its length.
 pub fn release<T>(value: T, wrap: impl FnOnce(T) -> Term) {
-    let Ok(depth) = RELEASE.try_with(|r| r.try_borrow().map(|r| r.0).unwrap_or(0)) else {
-        // Thread-local storage is being torn down: drop plainly.
-        drop(value);
-        return;
-    };
+    let depth = DROP_NESTING.get();
     if depth >= DROP_DEPTH {
         let term = wrap(value);
-        let _ = RELEASE.try_with(|r| r.borrow_mut().1.push(term));
+        // (While thread-local storage is torn down the queue may be gone: the
+        // term is then dropped plainly, as the closure that owns it is.)
+        if DROP_QUEUE.try_with(|q| q.borrow_mut().push(term)).is_ok() {
+            DROP_QUEUED.set(DROP_QUEUED.get() + 1);
+        }
         return;
     }
-    let _ = RELEASE.try_with(|r| r.borrow_mut().0 = depth + 1);
+    DROP_NESTING.set(depth + 1);
     drop(value);
     if depth == 0 {
         // The outermost drop: empty the queue, one term at a time.
-        while let Some(term) = RELEASE.try_with(|r| r.borrow_mut().1.pop()).ok().flatten() {
+        while DROP_QUEUED.get() > 0 {
+            let Some(term) = DROP_QUEUE.try_with(|q| q.borrow_mut().pop()).ok().flatten() else { break };
+            DROP_QUEUED.set(DROP_QUEUED.get() - 1);
             drop(term);
         }
     }
-    let _ = RELEASE.try_with(|r| r.borrow_mut().0 = depth);
+    DROP_NESTING.set(depth);
 }
 
 /// The map representation: a persistent ordered map keyed by exact term order.
