@@ -147,19 +147,16 @@ impl ProcessContext {
         self.entry.clone()
     }
 
-    /// Acts on pending exit signals; the reason to die with if one is fatal.
-    pub fn check_signals(&mut self) -> Option<Term> {
-        self.entry.take_fatal_signal()
-    }
-
-    /// Marks the start of a run: arrivals from now on wake the next wait.
-    pub(crate) fn begin_slice(&mut self) {
-        if self.runtime.journal().sequence_is_on() {
+    /// Starts a run: acts on pending exit signals (the reason to die with, if one
+    /// is fatal: the run does not start), then marks the process running, so that
+    /// arrivals from now on wake its next wait. One lock for both (a message round
+    /// trip starts a slice on each side).
+    pub(crate) fn begin_slice(&mut self) -> Option<Term> {
+        let fatal = self.entry.begin_slice();
+        if fatal.is_none() && self.runtime.journal().sequence_is_on() {
             super::journal::set_running(Some(self.pid));
         }
-        let mut st = self.entry.state.lock();
-        st.fresh = false;
-        st.status = Status::Running;
+        fatal
     }
 
     /// Records what the process does until its next run and the heap bytes its

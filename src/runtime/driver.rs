@@ -33,10 +33,9 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
             Some(t) => t.enter(pid).await,
             None => SLICE_REDUCTIONS,
         };
-        if let Some(reason) = cx.check_signals() {
+        if let Some(reason) = cx.begin_slice() {
             break (reason, true);
         }
-        cx.begin_slice();
         cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // A panicking body is a bug in the VM; contain it to this process so the
         // session (and anyone awaiting the process) sees an exit instead of a hang.

@@ -282,19 +282,32 @@ impl ProcessEntry {
         Arrival { entry: self }
     }
 
-    /// Acts on pending exit signals: trapped ones become messages, ignored ones
-    /// vanish. Returns the reason to die with, if one of them is fatal.
-    pub fn take_fatal_signal(&self) -> Option<Term> {
+    /// The start of a slice, under one lock: acts on pending exit signals (trapped
+    /// ones become messages, ignored ones vanish) and returns the reason to die
+    /// with if one is fatal, the process left as it was; otherwise marks it
+    /// running, and arrivals from now on wake its next wait.
+    pub fn begin_slice(&self) -> Option<Term> {
         let mut st = self.state.lock();
-        while let Some(sig) = st.signals.pop_front() {
-            match signal_effect(&sig, self.pid, st.trap_exit) {
-                SignalEffect::Die(reason) => return Some(reason),
-                SignalEffect::Message(msg) => st.mailbox.push(msg),
-                SignalEffect::Ignore => {}
-            }
+        if let Some(reason) = take_fatal_signal_in(&mut st, self.pid) {
+            return Some(reason);
         }
+        st.fresh = false;
+        st.status = Status::Running;
         None
     }
+}
+
+/// Acts on the pending exit signals of process `pid` (its state locked): the
+/// reason to die with, if one is fatal.
+fn take_fatal_signal_in(st: &mut ProcessState, pid: Pid) -> Option<Term> {
+    while let Some(sig) = st.signals.pop_front() {
+        match signal_effect(&sig, pid, st.trap_exit) {
+            SignalEffect::Die(reason) => return Some(reason),
+            SignalEffect::Message(msg) => st.mailbox.push(msg),
+            SignalEffect::Ignore => {}
+        }
+    }
+    None
 }
 
 /// See [`ProcessEntry::arrival`].
@@ -364,10 +377,22 @@ mod tests {
         p.state.lock().trap_exit = true;
         assert!(p.signal(sig(2, "normal", false)));
         assert!(p.signal(sig(3, "boom", false)));
-        assert_eq!(p.take_fatal_signal(), None);
+        assert_eq!(p.begin_slice(), None);
         assert_eq!(p.state.lock().mailbox.len(), 2);
         p.state.lock().dead = true;
         assert!(!p.deliver(Term::Int(1)), "dead processes take no mail");
+    }
+
+    #[test]
+    fn a_fatal_signal_ends_the_process_before_its_slice_begins() {
+        let p = ProcessEntry::new(Pid(1), Arc::default());
+        p.state.lock().fresh = true;
+        assert!(p.signal(sig(2, "boom", false)));
+        assert_eq!(p.begin_slice(), Some(Term::atom("boom")));
+        assert!(p.state.lock().fresh, "a slice that does not begin leaves the process as it was");
+        assert_eq!(p.begin_slice(), None, "the signal was acted on once");
+        let st = p.state.lock();
+        assert!(!st.fresh && st.status == Status::Running);
     }
 
     #[test]
@@ -378,7 +403,7 @@ mod tests {
         assert!(p.deliver(Term::atom("before")));
         assert!(p.signal(sig(2, "boom", false)));
         assert!(p.deliver(Term::atom("after")));
-        assert_eq!(p.take_fatal_signal(), None);
+        assert_eq!(p.begin_slice(), None);
         let st = p.state.lock();
         let order: Vec<String> = st.mailbox.messages().map(crate::term::inspect::inspect).collect();
         assert_eq!(order, [":before", "{:EXIT, #PID<0.2.0>, :boom}", ":after"]);
