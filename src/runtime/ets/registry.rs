@@ -11,7 +11,8 @@ use super::table::{Access, Heir, Table};
 use crate::term::{Atom, Pid, Ref, Term};
 use parking_lot::{Mutex, RwLock};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ impl Transfer {
 struct Tables {
     // BTreeMap: `all/0` and the REPL summaries list tables in creation order.
     by_id: BTreeMap<Ref, Arc<Table>>,
-    by_name: HashMap<Atom, Ref>,
+    by_name: FxHashMap<Atom, Ref>,
 }
 
 /// All ETS tables of one runtime. Thread-safe; an operation finds its table through
@@ -69,10 +70,11 @@ impl Default for EtsRegistry {
     }
 }
 
-/// The table a scheduler thread resolved last. A process hammering one table (the
-/// common case: a counter, a cache) then skips the directory lock and its lookup, and
-/// [`EtsRegistry::with_open`] even the reference count. A deleted table may stay
-/// remembered until the thread resolves another, so deletion empties it first.
+/// A table a scheduler thread resolved lately. A process working on a few tables (a
+/// counter, a cache; a Registry's directory, key and pid tables in turn) then skips
+/// the directory lock and its lookup, and [`EtsRegistry::with_open`] even the
+/// reference count. A deleted table may stay remembered until the thread resolves
+/// others, so deletion empties it first.
 struct Recent {
     serial: u64,
     epoch: u64,
@@ -80,8 +82,31 @@ struct Recent {
     table: Arc<Table>,
 }
 
+/// How many tables a thread remembers: `Registry.register/3` alone works on three.
+const REMEMBERED: usize = 4;
+
+/// The tables a thread remembers; a new one replaces the oldest.
+struct Recents {
+    slots: [Option<Recent>; REMEMBERED],
+    /// The slot the next table goes to.
+    next: usize,
+}
+
+impl Recents {
+    /// The remembered table `tab` names in `registry` at `epoch`, if any.
+    fn find(&self, registry: &EtsRegistry, tab: &Term, epoch: u64) -> Option<&Recent> {
+        self.slots.iter().flatten().find(|r| registry.remembers(r, tab, epoch))
+    }
+
+    /// Remembers `recent` in place of the oldest.
+    fn remember(&mut self, recent: Recent) {
+        self.slots[self.next] = Some(recent);
+        self.next = (self.next + 1) % REMEMBERED;
+    }
+}
+
 thread_local! {
-    static RECENT: RefCell<Option<Recent>> = const { RefCell::new(None) };
+    static RECENT: RefCell<Recents> = const { RefCell::new(Recents { slots: [const { None }; REMEMBERED], next: 0 }) };
 }
 
 /// The same table handle: the same name, or the same reference.
@@ -115,8 +140,8 @@ impl EtsRegistry {
         // Read before the lookup: a deletion racing with it leaves a stale epoch behind.
         let epoch = self.epoch.load(Ordering::Acquire);
         let cached = RECENT.with(|cell| {
-            let recent = cell.try_borrow().ok()?;
-            recent.as_ref().filter(|r| self.remembers(r, tab, epoch)).map(|r| r.table.clone())
+            let recents = cell.try_borrow().ok()?;
+            recents.find(self, tab, epoch).map(|r| r.table.clone())
         });
         if let Some(table) = cached {
             return Ok(table);
@@ -132,8 +157,8 @@ impl EtsRegistry {
         };
         RECENT.with(|cell| {
             // Busy only inside `with_open`'s operation (a nested resolve): then skip.
-            if let Ok(mut recent) = cell.try_borrow_mut() {
-                *recent = Some(Recent { serial: self.serial, epoch, handle: tab.clone(), table: table.clone() });
+            if let Ok(mut recents) = cell.try_borrow_mut() {
+                recents.remember(Recent { serial: self.serial, epoch, handle: tab.clone(), table: table.clone() });
             }
         });
         Ok(table)
@@ -152,10 +177,10 @@ impl EtsRegistry {
         let epoch = self.epoch.load(Ordering::Acquire);
         // `Err(f)` hands the operation back on a miss.
         let outcome = RECENT.with(|cell| {
-            let Ok(recent) = cell.try_borrow() else { return Err(f) };
-            match recent.as_ref() {
-                Some(r) if self.remembers(r, tab, epoch) => Ok(r.table.check(caller, access).and_then(|()| f(&r.table))),
-                _ => Err(f),
+            let Ok(recents) = cell.try_borrow() else { return Err(f) };
+            match recents.find(self, tab, epoch) {
+                Some(r) => Ok(r.table.check(caller, access).and_then(|()| f(&r.table))),
+                None => Err(f),
             }
         });
         match outcome {
@@ -373,6 +398,31 @@ mod tests {
         // Another runtime's table with the same name and id is another table.
         let other = EtsRegistry::new();
         assert!(other.resolve(&Term::atom("cache")).is_err());
+    }
+
+    #[test]
+    fn a_thread_remembers_several_tables_and_each_handle_reaches_its_own() {
+        let reg = EtsRegistry::new();
+        let named = opts(vec![Term::atom("named_table")]);
+        let names = ["t0", "t1", "t2", "t3", "t4", "t5"];
+        for (i, name) in names.iter().enumerate() {
+            reg.new_table(Pid(1), &Term::atom(name), &named, Ref(i as u64 + 1)).ok();
+        }
+        // More tables than the thread remembers, touched in turn, by name and by
+        // ref: every handle must reach its own table, remembered or not.
+        for _ in 0..3 {
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(reg.resolve(&Term::atom(name)).map(|t| t.id), Ok(Ref(i as u64 + 1)));
+                assert_eq!(reg.resolve(&Term::Ref(Ref(i as u64 + 1))).map(|t| t.id), Ok(Ref(i as u64 + 1)));
+                let seen = reg.with_open(Pid(1), &Term::atom(name), Access::Read, |t| Ok(t.id));
+                assert_eq!(seen, Ok(Ref(i as u64 + 1)));
+            }
+        }
+        // A remembered table, deleted and its name reused, is not reached again.
+        reg.delete_table(Pid(1), &Term::atom("t5")).ok();
+        reg.new_table(Pid(1), &Term::atom("t5"), &named, Ref(99)).ok();
+        assert_eq!(reg.resolve(&Term::atom("t5")).map(|t| t.id), Ok(Ref(99)));
+        assert_eq!(reg.resolve(&Term::Ref(Ref(6))).err(), Some(EtsError::Arg(1, ArgReason::NoTable)));
     }
 
     #[test]
