@@ -531,7 +531,8 @@ impl Machine {
     }
 
     /// Replaces the running function with `callee`, its arguments taken from
-    /// `scratch` (a tail call). Registers past the arguments keep stale values: the
+    /// `scratch` (a tail call; empty when `State::move_tail_args` already moved
+    /// them into place). Registers past the arguments keep stale values: the
     /// compiler never reads a register before writing it, and not clearing them
     /// keeps a tail loop cheap.
     fn replace_frame(&mut self, callee: CodeRef) {

@@ -79,6 +79,18 @@ impl ExportCell {
         unsafe { p.as_ref() }
     }
 
+    /// The compiled code of the current definition when a function of module
+    /// `caller` may call it: a public function, or a private one of `caller`'s own
+    /// module. `None` for a native, an undefined function, or another module's
+    /// private one (the general call paths raise for those two).
+    #[inline]
+    pub fn compiled_for(&self, caller: Atom) -> Option<&Arc<FunCode>> {
+        match self.get()? {
+            Export { callable: Callable::Compiled(code), public, .. } if *public || caller == self.module => Some(code),
+            _ => None,
+        }
+    }
+
     /// The current definition as an owned handle (slower than [`ExportCell::get`]).
     pub fn get_arc(&self) -> Option<Arc<Export>> {
         let p = self.current.load(Ordering::Acquire);

@@ -38,13 +38,22 @@ pub(in crate::vm) fn op_self_loop(w: &mut [Term], code: &FunCode, target: &Expor
         return None;
     }
     *reds -= 1;
+    move_in_place(w, args);
+    Some(0)
+}
+
+/// Moves the arguments `args` of a call that ends the running function into
+/// registers `0..args.len()` of its window `w`, one by one, in order. The caller
+/// has checked [`moves_in_place`]: no argument is read from a register an earlier
+/// one overwrites.
+#[inline(always)]
+fn move_in_place(w: &mut [Term], args: &[Reg]) {
     for (i, r) in args.iter().enumerate() {
         if *r as usize != i {
             let v = pass_on(w, args, i, *r);
             put(&mut w[i], v);
         }
     }
-    Some(0)
 }
 
 /// A function value resolved for a call.
@@ -118,20 +127,16 @@ impl State {
             return Ok(self.yield_at(pc));
         }
         self.pc = pc + 1;
-        match target.get() {
-            Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
-                debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-                self.call_compiled(code, pc, callee, dst, args)
-            }
-            // Natives are taken by the dispatch (`call_native_in_window`) whenever a
-            // reduction is left, so none gets here but through a module redefined
-            // between the two looks: the general path serves it, and private and
-            // undefined functions (which raise).
-            _ => {
-                let argv = self.arguments(code, args);
-                self.call_cell(cx, code, target, argv, dst, reds)
-            }
+        if let Some(callee) = target.compiled_for(code.module) {
+            debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
+            return self.call_compiled(code, pc, callee, dst, args);
         }
+        // Natives are taken by the dispatch (`call_native_in_window`) whenever a
+        // reduction is left, so none gets here but through a module redefined
+        // between the two looks: the general path serves it, and private and
+        // undefined functions (which raise).
+        let argv = self.arguments(code, args);
+        self.call_cell(cx, code, target, argv, dst, reds)
     }
 
     /// `Call` to compiled code this function may call, carried out in place when a
@@ -154,8 +159,8 @@ impl State {
         args: &[Reg],
         reds: &mut i64,
     ) -> Option<&'c Arc<FunCode>> {
-        let Some(Export { callable: Callable::Compiled(callee), public, .. }) = target.get() else { return None };
-        if !(*public || code.module == target.module) || self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
+        let callee = target.compiled_for(code.module)?;
+        if self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
             return None;
         }
         debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
@@ -239,8 +244,8 @@ impl State {
         args: &[Reg],
         reds: &mut i64,
     ) -> Option<&'c Arc<FunCode>> {
-        let Some(Export { callable: Callable::Compiled(callee), public, .. }) = target.get() else { return None };
-        if !(*public || code.module == target.module) || !take_reduction(reds) {
+        let callee = target.compiled_for(code.module)?;
+        if !take_reduction(reds) {
             return None;
         }
         debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
@@ -261,12 +266,7 @@ impl State {
         reserve(&mut self.regs, base + (callee.nregs as usize).max(args.len()));
         let w = &mut self.regs[base..base + (code.nregs as usize).max(callee.nregs as usize).max(args.len())];
         if moves_in_place(args) {
-            for (i, r) in args.iter().enumerate() {
-                if *r as usize != i {
-                    let v = pass_on(w, args, i, *r);
-                    put(&mut w[i], v);
-                }
-            }
+            move_in_place(w, args);
         } else {
             self.scratch.clear();
             self.scratch.extend(args.iter().enumerate().map(|(i, r)| pass_on(w, args, i, *r)));
@@ -290,15 +290,15 @@ impl State {
         if !take_reduction(reds) {
             return Ok(self.yield_at(pc));
         }
+        if let Some(callee) = target.compiled_for(code.module) {
+            // (Reached only when the dispatch's fast path, `enter_tail_compiled`,
+            // saw another export in the cell: the module was just redefined.)
+            debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
+            self.move_tail_args(code, callee, args);
+            return Ok(Next::Replace(CodeRef::named(callee)));
+        }
         let ret_reg = code.nregs.saturating_sub(1);
         match target.get() {
-            Some(Export { callable: Callable::Compiled(callee), public, .. }) if *public || code.module == target.module => {
-                // (Reached only when the dispatch's fast path, `enter_tail_compiled`,
-                // saw another export in the cell: the module was just redefined.)
-                debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-                self.move_tail_args(code, callee, args);
-                Ok(Next::Replace(CodeRef::named(callee)))
-            }
             Some(Export { callable: Callable::Native(f), owning, .. }) => {
                 // As for `Call`, then the function's final `Return` of its last register.
                 // The frame ends here, so every argument is dead: an owning form
