@@ -139,3 +139,8 @@ fn monitor_and_alias_options_are_read_as_beam_reads_them() {
 fn dynamic_calls_reach_compiled_native_and_missing_functions_as_on_beam() {
     matches_recorded_elixir("dynamic_calls");
 }
+
+#[test]
+fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
+    matches_recorded_elixir("receive_after_a_fresh_reference");
+}

@@ -4,7 +4,7 @@
 use super::builder::FunBuilder;
 use super::error::{CResult, CompileError};
 use super::expr::{Compiler, Dest};
-use crate::syntax::ast::{BinaryOp, CallTarget, Clause, Node, NodeKind};
+use crate::syntax::ast::{BinaryOp, CallTarget, Clause, Node, NodeKind, UnaryOp};
 use crate::syntax::Span;
 use crate::term::Term;
 use crate::vm::code::{Instr, MatchFailure, Reg};
@@ -366,9 +366,10 @@ impl<'m> Compiler<'m> {
         let clauses = kw_get(kw, "do").map(clauses_of).unwrap_or_default();
         let after = kw_get(kw, "after").map(clauses_of).unwrap_or_default();
         let saved = b.scope.clone();
+        let mark = common_pin(&clauses).and_then(|name| b.scope.get(&name).copied());
         let msg = b.reg();
         let peek = b.here();
-        let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING });
+        let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING, mark });
         let mut ends = Vec::new();
         for c in &clauses {
             let Some(p) = c.args.first() else { continue };
@@ -583,6 +584,51 @@ impl<'m> Compiler<'m> {
 }
 
 /// Splits `pattern when guard` into its parts.
+/// A variable every clause of a `receive` pins where its message must hold the
+/// value (a tuple's item, a list's, a map's key or value, either side of `=`), so a
+/// message that matches any clause contains that value: the receive may skip the
+/// messages older than it (`Instr::RecvPeek`'s `mark`), as BEAM's compiler does for
+/// `ref = make_ref()` or a monitor followed by `receive do {^ref, _} -> ... end`.
+fn common_pin(clauses: &[Clause]) -> Option<String> {
+    let mut common: Option<Vec<String>> = None;
+    for c in clauses {
+        let mut pins = Vec::new();
+        required_pins(c.args.first()?, &mut pins);
+        common = Some(match common {
+            None => pins,
+            Some(before) => before.into_iter().filter(|n| pins.contains(n)).collect(),
+        });
+    }
+    common?.into_iter().next()
+}
+
+/// The pinned variables a match of pattern `p` requires inside the matched term.
+fn required_pins(p: &Node, out: &mut Vec<String>) {
+    match &p.kind {
+        NodeKind::UnaryOp { op: UnaryOp::Pin, operand } => {
+            if let NodeKind::Var(name) = &operand.kind {
+                out.push(name.clone());
+            }
+        }
+        NodeKind::Tuple(items) => items.iter().for_each(|i| required_pins(i, out)),
+        NodeKind::List { items, tail } => {
+            items.iter().for_each(|i| required_pins(i, out));
+            if let Some(t) = tail {
+                required_pins(t, out);
+            }
+        }
+        NodeKind::Map { base: None, pairs } | NodeKind::Struct { base: None, pairs, .. } => pairs.iter().for_each(|(k, v)| {
+            required_pins(k, out);
+            required_pins(v, out);
+        }),
+        NodeKind::BinaryOp { op: BinaryOp::Match, lhs, rhs } => {
+            required_pins(lhs, out);
+            required_pins(rhs, out);
+        }
+        _ => {}
+    }
+}
+
 pub fn split_when(n: &Node) -> (&Node, Option<&Node>) {
     match &n.kind {
         NodeKind::BinaryOp { op: BinaryOp::When, lhs, rhs } => (lhs, Some(rhs)),
@@ -607,5 +653,41 @@ fn rescue_parts(p: &Node) -> (Option<String>, Vec<Node>) {
         NodeKind::Var(v) => (if v.starts_with('_') { None } else { Some(v.clone()) }, vec![]),
         NodeKind::List { items, .. } => (None, items.clone()),
         _ => (None, vec![p.clone()]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::code::Instr;
+
+    /// The `mark` of each `RecvPeek` in function `name` of the module in `source`.
+    fn marks(source: &str, name: &str) -> Vec<bool> {
+        let module = crate::compile::first_module(source);
+        let f = module.functions.iter().find(|f| f.0.as_str() == name).expect("the function");
+        f.3.instrs()
+            .iter()
+            .filter_map(|i| match i {
+                Instr::RecvPeek { mark, .. } => Some(mark.is_some()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_receive_is_marked_only_when_every_clause_pins_the_same_variable() {
+        let src = "defmodule M do\n\
+                   def call(r), do: (receive do {^r, v} -> v; {:DOWN, ^r, _, _, why} -> why after 10 -> :t end)\n\
+                   def nested(r), do: (receive do [{:a, %{k: ^r}} | _] -> 1; %{^r => _} -> 2; x = {^r} -> x end)\n\
+                   def open(r), do: (receive do {^r, v} -> v; :other -> 0 end)\n\
+                   def split(r, s), do: (receive do {^r, v} -> v; {^s, v} -> v end)\n\
+                   def guarded(r), do: (receive do {x, v} when x == r -> v end)\n\
+                   def bits(n), do: (receive do <<^n, _::binary>> -> 1 end)\n\
+                   end";
+        assert_eq!(marks(src, "call"), [true]);
+        assert_eq!(marks(src, "nested"), [true]);
+        assert_eq!(marks(src, "open"), [false], "a clause without the pin takes older messages");
+        assert_eq!(marks(src, "split"), [false], "no one value is in every match");
+        assert_eq!(marks(src, "guarded"), [false], "a guard is not a pattern");
+        assert_eq!(marks(src, "bits"), [false], "a byte of a binary is not a term of the message");
     }
 }

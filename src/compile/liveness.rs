@@ -288,7 +288,12 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
             f(*reason);
         }
         Instr::TryBegin { handler: _, class: _, reason: _, stack: _, frames: _ } | Instr::TryEnd => {}
-        Instr::RecvPeek { dst: _, empty: _ } | Instr::RecvNext { peek: _ } | Instr::RecvAccept => {}
+        Instr::RecvPeek { dst: _, empty: _, mark } => {
+            if let Some(m) = mark {
+                f(*m);
+            }
+        }
+        Instr::RecvNext { peek: _ } | Instr::RecvAccept => {}
         Instr::RecvWait { timeout, peek: _, expired: _ } => {
             if let Some(t) = timeout {
                 f(*t);

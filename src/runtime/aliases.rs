@@ -99,6 +99,7 @@ impl ProcessContext {
     /// `:erlang.alias/1`: a new active alias for this process.
     pub fn alias(&mut self, mode: AliasMode) -> Ref {
         let r = self.runtime().make_ref();
+        self.recv_mark(r);
         self.activate_alias(r, mode);
         r
     }

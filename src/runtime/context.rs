@@ -3,7 +3,7 @@
 
 use super::process::{ProcessEntry, Status};
 use super::system::Runtime;
-use crate::term::{Pid, Term};
+use crate::term::{Pid, Ref, Term};
 use std::sync::Arc;
 
 /// Handed to [`super::ProcessBody::run`]: who the process is and how it reaches
@@ -64,9 +64,15 @@ impl ProcessContext {
     // ---- selective receive -------------------------------------------------------
 
     /// A clone of the message at the save index, or `None` when the scan has seen
-    /// every queued message (then the body returns `Step::Wait`).
-    pub fn recv_peek(&mut self) -> Option<Term> {
-        self.entry.state.lock().mailbox.peek().cloned()
+    /// every queued message (then the body returns `Step::Wait`). With `mark`, a
+    /// reference every clause of the `receive` needs, the scan first skips the
+    /// messages queued before this process created it (see `Mailbox::mark`).
+    pub fn recv_peek(&mut self, mark: Option<Ref>) -> Option<Term> {
+        let mut st = self.entry.state.lock();
+        if let Some(r) = mark {
+            st.mailbox.start_after_mark(r);
+        }
+        st.mailbox.peek().cloned()
     }
 
     /// Removes the message at the save index (the one `recv_peek` returned) and
@@ -76,6 +82,13 @@ impl ProcessContext {
         let message = self.entry.state.lock().mailbox.accept().unwrap_or(Term::Nil);
         self.runtime.note_receive(self.pid, &message);
         message
+    }
+
+    /// Records that this process has just created the reference `r` (see
+    /// [`super::mailbox::Mailbox::mark`]): a later `receive` that needs `r` in
+    /// every clause skips the messages queued before it.
+    pub fn recv_mark(&mut self, r: Ref) {
+        self.entry.state.lock().mailbox.mark(r);
     }
 
     /// Leaves the message at the save index in the mailbox and moves to the next.

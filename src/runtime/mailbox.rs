@@ -1,18 +1,25 @@
 //! [`Mailbox`]: a process's message queue with a save index for selective receive.
 
-use crate::term::Term;
+use crate::term::{Ref, Term};
 use std::collections::VecDeque;
 
 /// Messages in arrival order plus the save index of the `receive` in progress.
 ///
-/// Invariant: `save <= queue.len()`. Messages before `save` were already tried by
+/// Invariants: `save <= queue.len()`. Messages before `save` were already tried by
 /// the current `receive` and did not match; they stay in place, in order, so a later
 /// `receive` sees them again (BEAM semantics). Accepting a message or giving up on a
 /// `receive` (timeout) resets `save` to 0.
+///
+/// The mark `(r, at)`, when set, says that the first `at` queued messages arrived
+/// before this process created the reference `r`, so none of them can hold it: a
+/// `receive` whose every clause needs `r` may start its scan at `at` (BEAM's receive
+/// marker, which keeps `GenServer.call` from a process with a long mailbox O(1)).
+/// Removing a message before `at` lowers `at`, so `at <= queue.len()` holds too.
 #[derive(Default, Debug)]
 pub struct Mailbox {
     queue: VecDeque<Term>,
     save: usize,
+    mark: Option<(Ref, usize)>,
 }
 
 impl Mailbox {
@@ -30,8 +37,35 @@ impl Mailbox {
     /// the front. `None` if the scan has reached the end.
     pub fn accept(&mut self) -> Option<Term> {
         let msg = self.queue.remove(self.save)?;
+        self.removed(self.save);
         self.save = 0;
         Some(msg)
+    }
+
+    /// Keeps the mark's count right after the message at `index` was removed.
+    fn removed(&mut self, index: usize) {
+        if let Some((_, at)) = &mut self.mark
+            && index < *at
+        {
+            *at -= 1;
+        }
+    }
+
+    /// Records that this process has just created `r`: every message queued now
+    /// arrived before it (the mark; only the latest reference is kept).
+    pub fn mark(&mut self, r: Ref) {
+        self.mark = Some((r, self.queue.len()));
+    }
+
+    /// At the start of a `receive` whose every clause needs `r`: skips the messages
+    /// that arrived before `r` was created, when `r` is the marked reference.
+    pub fn start_after_mark(&mut self, r: Ref) {
+        if let Some((m, at)) = self.mark
+            && m == r
+            && self.save < at
+        {
+            self.save = at;
+        }
     }
 
     /// Leaves the message at the save index in place and moves to the next one.
@@ -68,6 +102,7 @@ impl Mailbox {
         match self.queue.iter().position(is_it) {
             Some(i) => {
                 self.queue.remove(i);
+                self.removed(i);
                 true
             }
             None => false,
@@ -123,6 +158,32 @@ mod tests {
         m.reset();
         assert!(matches!(m.peek(), Some(Term::Int(1))));
         assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn a_marked_receive_starts_after_the_messages_older_than_its_reference() {
+        let r = Ref(7);
+        let mut m = Mailbox::default();
+        for i in 1..=3 {
+            m.push(Term::Int(i));
+        }
+        m.mark(r);
+        m.push(Term::Ref(r));
+        // Another reference leaves the scan at the front.
+        m.start_after_mark(Ref(8));
+        assert!(matches!(m.peek(), Some(Term::Int(1))));
+        m.start_after_mark(r);
+        assert!(matches!(m.peek(), Some(Term::Ref(_))), "the three older messages are skipped");
+        assert!(matches!(m.accept(), Some(Term::Ref(_))));
+        // Removing an older message moves the mark back with it.
+        assert!(matches!(m.accept(), Some(Term::Int(1))));
+        m.push(Term::Int(4));
+        m.start_after_mark(r);
+        assert!(matches!(m.peek(), Some(Term::Int(4))), "the mark counts two older messages now");
+        assert!(m.remove_first(|t| matches!(t, Term::Int(2))));
+        m.start_after_mark(r);
+        assert!(matches!(m.peek(), Some(Term::Int(4))));
+        assert_eq!(ints(&m), vec![3, 4]);
     }
 
     #[test]

@@ -68,9 +68,13 @@ impl Runtime {
     /// `{:DOWN, ref, :process, b, :noproc}` at once.
     pub(crate) fn monitor_from(&self, a: Pid, b: Pid) -> Ref {
         let r = self.make_ref();
-        // Record on the watcher first, so a concurrent exit of `b` finds and clears it.
+        // Record on the watcher first, so a concurrent exit of `b` finds and clears it;
+        // its mailbox's mark is set under the same lock, before a `:DOWN` holding `r`
+        // can be queued (see `Mailbox::mark`).
         if let Some(ea) = self.entry(a) {
-            ea.state.lock().monitors.insert(r, b);
+            let mut st = ea.state.lock();
+            st.monitors.insert(r, b);
+            st.mailbox.mark(r);
         }
         let watching = match self.entry(b) {
             Some(eb) => {

@@ -193,7 +193,9 @@ fn self_pid(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
 }
 
 fn make_ref(cx: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
-    Ok(Term::Ref(cx.process.runtime().make_ref()))
+    let r = cx.process.runtime().make_ref();
+    cx.process.recv_mark(r);
+    Ok(Term::Ref(r))
 }
 
 fn node(_: &mut NativeCtx<'_>, _: &[Term]) -> NativeResult {
@@ -297,6 +299,7 @@ fn monitor_target(cx: &mut NativeCtx<'_>, target: &Term, position: usize) -> Nat
             Some(p) => Ok(Term::Ref(cx.process.monitor(p))),
             None => {
                 let r = cx.process.runtime().make_ref();
+                cx.process.recv_mark(r);
                 let down = Term::tuple(vec![
                     Term::Atom(ATOMS.down),
                     Term::Ref(r),

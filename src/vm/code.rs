@@ -211,7 +211,10 @@ pub enum Instr {
     TryEnd,
 
     /// `receive`: `dst` = the message at the save index, or jump to `empty` if none.
-    RecvPeek { dst: Reg, empty: Label },
+    /// `mark` holds a value every clause needs: when it is the reference this
+    /// process created last, the scan skips the messages queued before that (see
+    /// `Mailbox::mark`; applying it again on a later peek of the scan changes nothing).
+    RecvPeek { dst: Reg, empty: Label, mark: Option<Reg> },
     /// `receive`: the current message did not match; advance the save index and jump to `peek`.
     RecvNext { peek: Label },
     /// `receive`: the current message matched; remove it from the mailbox.

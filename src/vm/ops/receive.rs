@@ -14,10 +14,16 @@ use crate::vm::code::{Label, Reg};
 use crate::vm::machine::{Receiving, State};
 use crate::vm::raise::Raise;
 
-/// `RecvPeek`: `dst` = the message at the save index, or go to `empty`.
+/// `RecvPeek`: `dst` = the message at the save index, or go to `empty`; a scan
+/// whose every clause needs the value in `mark` starts after the messages older
+/// than it, when it is the process's latest reference.
 #[inline]
-pub(in crate::vm) fn op_recv_peek(w: &mut [Term], cx: &mut ProcessContext, dst: Reg, empty: Label, next: usize) -> usize {
-    match cx.recv_peek() {
+pub(in crate::vm) fn op_recv_peek(w: &mut [Term], cx: &mut ProcessContext, dst: Reg, empty: Label, mark: Option<Reg>, next: usize) -> usize {
+    let mark = match mark.map(|m| &w[m as usize]) {
+        Some(Term::Ref(r)) => Some(*r),
+        _ => None,
+    };
+    match cx.recv_peek(mark) {
         Some(m) => {
             put(&mut w[dst as usize], m);
             next
