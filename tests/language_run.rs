@@ -144,3 +144,8 @@ fn dynamic_calls_reach_compiled_native_and_missing_functions_as_on_beam() {
 fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
     matches_recorded_elixir("receive_after_a_fresh_reference");
 }
+
+#[test]
+fn values_handed_on_by_move_are_never_ones_a_handler_or_a_later_clause_reads() {
+    matches_recorded_elixir("values_handed_on_by_move");
+}

@@ -18,13 +18,15 @@ use crate::vm::code::{BitSeg, BitSize, Instr, Label, Reg};
 
 /// Per instruction (same length as `code`), a bit mask of the operands it may move:
 /// bit `i` is operand `i` of [`operands`] (a call's arguments, a tuple's or list's
-/// items, a move's source, a map update's base, the tuple an element is read from).
+/// items, a move's source, a map update's base and values, the tuple an element is
+/// read from).
 /// Empty when nothing may be moved.
 pub fn moved_args(code: &[Instr], nregs: u32, arity: u32) -> Vec<u32> {
-    if code.iter().any(|i| matches!(i, Instr::TryBegin { .. })) || !code.iter().any(|i| operands(i).is_some()) {
+    if !code.iter().any(|i| operands(i).is_some()) {
         return Vec::new();
     }
-    let live_out = live_out(code, nregs as usize, arity);
+    let Some(guards) = handlers_over(code) else { return Vec::new() };
+    let live_out = live_out(code, nregs as usize, arity, &guards);
     code.iter()
         .enumerate()
         .map(|(pc, instr)| match operands(instr) {
@@ -45,10 +47,15 @@ fn operands(instr: &Instr) -> Option<(Vec<Reg>, Option<Reg>)> {
         Instr::GetElem { tuple, .. } => (vec![*tuple], None),
         Instr::Call { args, .. } => (args.to_vec(), None),
         Instr::CallFun { fun, args, .. } => (args.to_vec(), Some(*fun)),
+        // The module is read before the arguments move, but is never moved itself.
+        Instr::CallDynamic { module, args, .. } => (args.to_vec(), Some(*module)),
         Instr::UpdateMap { base, pairs, .. } => {
-            // The base is moved only when no key or value names it.
-            let named = pairs.iter().any(|(k, v)| k == base || v == base);
-            (vec![if named { Reg::MAX } else { *base }], None)
+            // The base, then each pair's value; none is moved that a key names
+            // (keys are read as the pairs go in), nor the base if a value does.
+            let keyed = |r: &Reg| pairs.iter().any(|(k, _)| k == r);
+            let named = keyed(base) || pairs.iter().any(|(_, v)| v == base);
+            let values = pairs.iter().map(|(_, v)| if keyed(v) { Reg::MAX } else { *v });
+            (std::iter::once(if named { Reg::MAX } else { *base }).chain(values).collect(), None)
         }
         _ => return None,
     })
@@ -94,9 +101,30 @@ impl RegSet {
     }
 }
 
+/// Per instruction, the handlers of the `try`s whose body it may run in: those
+/// whose `TryBegin` comes before it and whose handler label after it (the compiler
+/// lays out a body between its `TryBegin` and its handler, and nothing in a body
+/// jumps out of it: tail calls are not made there). `None` when a handler label
+/// does not follow its `TryBegin`, which would break that layout: then nothing is moved.
+fn handlers_over(code: &[Instr]) -> Option<Vec<Vec<usize>>> {
+    let mut over = vec![Vec::new(); code.len()];
+    for (t, instr) in code.iter().enumerate() {
+        if let Instr::TryBegin { handler, .. } = instr {
+            let h = *handler as usize;
+            if h <= t || h > code.len() {
+                return None;
+            }
+            over[t + 1..h].iter_mut().for_each(|o| o.push(h));
+        }
+    }
+    Some(over)
+}
+
 /// The registers live after each instruction: read on some path before written.
-/// Backward dataflow to a fixed point.
-fn live_out(code: &[Instr], nregs: usize, arity: u32) -> Vec<RegSet> {
+/// Backward dataflow to a fixed point. An instruction inside a `try` body may also
+/// raise into its handler before it writes anything, so what the handler reads is
+/// live before and after it (`guards`, see [`handlers_over`]).
+fn live_out(code: &[Instr], nregs: usize, arity: u32, guards: &[Vec<usize>]) -> Vec<RegSet> {
     let mut live_in = vec![RegSet::new(nregs); code.len()];
     let mut out = vec![RegSet::new(nregs); code.len()];
     let mut changed = true;
@@ -104,14 +132,28 @@ fn live_out(code: &[Instr], nregs: usize, arity: u32) -> Vec<RegSet> {
         changed = false;
         for pc in (0..code.len()).rev() {
             let mut o = RegSet::new(nregs);
+            let mut i = RegSet::new(nregs);
+            let on_match = match_writes(&code[pc]);
             successors(&code[pc], pc, |s| {
                 if let Some(l) = live_in.get(s) {
                     o.union(l);
+                    if s == pc + 1 && !on_match.is_empty() {
+                        let mut l = l.clone();
+                        on_match.iter().for_each(|r| l.remove(*r));
+                        i.union(&l);
+                    } else {
+                        i.union(l);
+                    }
                 }
             });
-            let mut i = o.clone();
             if let Some(w) = writes(&code[pc]) {
                 i.remove(w);
+            }
+            for h in &guards[pc] {
+                if let Some(l) = live_in.get(*h) {
+                    o.union(l);
+                    i.union(l);
+                }
             }
             reads(&code[pc], arity, &mut |r| i.insert(r));
             if i != live_in[pc] {
@@ -194,6 +236,19 @@ fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::MakeClosure { dst, .. }
         | Instr::DefineModule { dst, .. } => Some(*dst),
         _ => None,
+    }
+}
+
+/// The registers a test writes when it matches, i.e. on the way to the next
+/// instruction and not to its `fail` label: a value taken out of a map or a list
+/// cell by a pattern is dead before the test on that path, so a loop that takes a
+/// map out of its state can still hand it on by move.
+fn match_writes(instr: &Instr) -> Vec<Reg> {
+    match instr {
+        Instr::MapGet { dst, .. } | Instr::RecvPeek { dst, .. } => vec![*dst],
+        Instr::TestCons { head, tail, .. } => vec![*head, *tail],
+        Instr::TestPrefix { rest, .. } => vec![*rest],
+        _ => Vec::new(),
     }
 }
 
@@ -347,18 +402,32 @@ mod tests {
     }
 
     #[test]
-    fn a_closure_register_is_never_moved_and_a_try_turns_the_analysis_off() {
+    fn a_closure_register_is_never_moved() {
         let code = vec![Instr::CallFun { dst: 1, fun: 0, args: vec![0].into() }, Instr::Return { src: 1 }];
         assert_eq!(moved_args(&code, 2, 1), vec![0, 0]);
         // r1 = r0; r2 = elem(r1, 0); return r2 (r0 and r1 die where they are read)
         let code = vec![Instr::Move { dst: 1, src: 0 }, Instr::GetElem { dst: 2, tuple: 1, index: 0 }, Instr::Return { src: 2 }];
         assert_eq!(moved_args(&code, 3, 1), vec![1, 1, 0]);
-        let code = vec![
-            Instr::TryBegin { handler: 3, class: 2, reason: 3, stack: None, frames: false },
-            call(1, &[0]),
-            Instr::Return { src: 1 },
-            Instr::Return { src: 0 },
-        ];
+    }
+
+    fn try_begin(handler: Label) -> Instr {
+        Instr::TryBegin { handler, class: 2, reason: 3, stack: None, frames: false }
+    }
+
+    #[test]
+    fn what_a_try_handler_reads_stays_alive_through_the_body() {
+        // 0: try (handler 4); 1: r1 = f(r0); 2: try end; 3: return r1; 4: return r0
+        let code = vec![try_begin(4), call(1, &[0]), Instr::TryEnd, Instr::Return { src: 1 }, Instr::Return { src: 0 }];
+        assert_eq!(moved_args(&code, 4, 1), vec![0; 5], "the handler reads r0");
+        // A handler that reads only the reason lets the call take r0.
+        let code = vec![try_begin(4), call(1, &[0]), Instr::TryEnd, Instr::Return { src: 1 }, Instr::Return { src: 3 }];
+        assert_eq!(moved_args(&code, 4, 1), vec![0, 1, 0, 0, 0]);
+        // Raising before its write, the call leaves r1 as it was: a handler reading
+        // r1 keeps it alive through the call that takes and writes it.
+        let code = vec![Instr::Move { dst: 1, src: 0 }, try_begin(4), call(1, &[1]), Instr::TryEnd, Instr::Return { src: 1 }];
+        assert_eq!(moved_args(&code, 4, 1), vec![1, 0, 0, 0, 0]);
+        // A handler label that does not follow its TryBegin turns the analysis off.
+        let code = vec![Instr::Return { src: 0 }, try_begin(0), call(1, &[0])];
         assert!(moved_args(&code, 4, 1).is_empty());
     }
 }

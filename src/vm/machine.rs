@@ -310,7 +310,7 @@ impl Machine {
                         Instr::MakeTuple { dst, items } => data::op_make_tuple(w, *dst, items, code.moved_at(pc), after),
                         Instr::MakeList { dst, items, tail } => data::op_make_list(w, *dst, items, *tail, code.moved_at(pc), after),
                         Instr::MakeMap { dst, pairs } => data::op_make_map(w, *dst, pairs, after),
-                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc) & 1 != 0, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc), after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::MakeClosure { dst, lambda, captures } => data::op_make_closure(w, code, *dst, *lambda, captures, after),
                         Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },

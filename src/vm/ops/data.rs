@@ -103,10 +103,14 @@ pub(in crate::vm) fn op_make_map(w: &mut [Term], dst: Reg, pairs: &[(Reg, Reg)],
 
 /// `dst = %{base | k => v, ...}` (`strict`: every key must exist).
 ///
-/// With `moved` (the base register is dead afterwards) the map is taken out of its
-/// register, so an unshared map is updated in place instead of copied.
+/// `moved` (see `compile::liveness`): bit 0 says the base register is dead
+/// afterwards, so the map is taken out of it and an unshared map is updated in
+/// place instead of copied; bit `i + 1` that pair `i`'s value register is, so the
+/// value is moved in rather than shared with a stale register (a map taken out of
+/// a state and put back after an update would otherwise stay shared with it, and
+/// be copied by its next update).
 #[inline]
-pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &[(Reg, Reg)], strict: bool, moved: bool, next: usize) -> Result<usize, Raise> {
+pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &[(Reg, Reg)], strict: bool, moved: u32, next: usize) -> Result<usize, Raise> {
     let Term::Map(m) = &w[base as usize] else {
         return Err(Raise::error(Term::pair(Term::atom("badmap"), w[base as usize].clone())));
     };
@@ -114,13 +118,14 @@ pub(in crate::vm) fn op_update_map(w: &mut [Term], dst: Reg, base: Reg, pairs: &
         // OTP 25 raises `{:badkey, key}` for `%{map | key: v}`.
         return Err(Raise::error(Term::pair(Term::atom("badkey"), key.clone())));
     }
-    let base_value = if moved { take(&mut w[base as usize]) } else { Term::Map(m.clone()) };
+    let base_value = if bit(moved, 0) { take(&mut w[base as usize]) } else { Term::Map(m.clone()) };
     let Term::Map(mut m) = base_value else {
         return Err(Raise::error(Term::pair(Term::atom("badmap"), base_value)));
     };
     let inner = Arc::make_mut(&mut m);
-    for (k, v) in pairs.iter() {
-        inner.insert(w[*k as usize].clone(), w[*v as usize].clone());
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        let value = if bit(moved, i + 1) { take(&mut w[*v as usize]) } else { w[*v as usize].clone() };
+        inner.insert(w[*k as usize].clone(), value);
     }
     put(&mut w[dst as usize], Term::Map(m));
     Ok(next)
