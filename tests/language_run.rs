@@ -149,3 +149,8 @@ fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
 fn values_handed_on_by_move_are_never_ones_a_handler_or_a_later_clause_reads() {
     matches_recorded_elixir("values_handed_on_by_move");
 }
+
+#[test]
+fn dynamic_supervisor_checks_a_child_in_the_caller_as_elixir_does() {
+    matches_recorded_elixir("dynamic_supervisor_child_checks");
+}

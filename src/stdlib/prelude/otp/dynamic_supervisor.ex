@@ -48,7 +48,54 @@ defmodule DynamicSupervisor do
 
   @doc "Starts a child: `{:ok, pid}`, `:ignore` or `{:error, reason}`."
   def start_child(supervisor, spec) do
-    GenServer.call(supervisor, {:start_child, Supervisor.child_spec(spec, [])}, :infinity)
+    spec = Supervisor.child_spec(spec, [])
+
+    case validate_child(spec) do
+      :ok -> GenServer.call(supervisor, {:start_child, spec}, :infinity)
+      error -> {:error, error}
+    end
+  end
+
+  # The checks Elixir makes in the caller before a child reaches the supervisor,
+  # in its order; the first that fails is the error.
+  defp validate_child(%{id: _, start: {module, _, _} = start} = child) do
+    type = Map.get(child, :type, :worker)
+
+    # (A type neither :worker nor :supervisor raises CaseClauseError here, as it
+    # does in Elixir 1.14.)
+    shutdown =
+      case type do
+        :worker -> Map.get(child, :shutdown, 5000)
+        :supervisor -> Map.get(child, :shutdown, :infinity)
+      end
+
+    with :ok <- validate_start(start),
+         :ok <- validate_restart(Map.get(child, :restart, :permanent)),
+         :ok <- validate_shutdown(shutdown),
+         :ok <- validate_type(type) do
+      validate_modules(Map.get(child, :modules, [module]))
+    end
+  end
+
+  defp validate_child(other), do: {:invalid_child_spec, other}
+
+  defp validate_start({m, f, args}) when is_atom(m) and is_atom(f) and is_list(args), do: :ok
+  defp validate_start(mfa), do: {:invalid_mfa, mfa}
+
+  defp validate_restart(restart) when restart in [:permanent, :temporary, :transient], do: :ok
+  defp validate_restart(restart), do: {:invalid_restart_type, restart}
+
+  defp validate_shutdown(shutdown) when is_integer(shutdown) and shutdown > 0, do: :ok
+  defp validate_shutdown(shutdown) when shutdown in [:infinity, :brutal_kill], do: :ok
+  defp validate_shutdown(shutdown), do: {:invalid_shutdown, shutdown}
+
+  defp validate_type(type) when type in [:supervisor, :worker], do: :ok
+  defp validate_type(type), do: {:invalid_child_type, type}
+
+  defp validate_modules(:dynamic), do: :ok
+
+  defp validate_modules(modules) do
+    if is_list(modules) and Enum.all?(modules, &is_atom/1), do: :ok, else: {:invalid_modules, modules}
   end
 
   @doc "Stops the child with this pid."

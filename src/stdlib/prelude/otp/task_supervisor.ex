@@ -75,7 +75,8 @@ defmodule Task.Supervisor do
       shutdown: Keyword.get(options, :shutdown, 5000)
     }
 
-    DynamicSupervisor.start_child(supervisor, spec)
+    # Built here, so not checked again (Elixir's :start_task call skips the checks too).
+    GenServer.call(supervisor, {:start_child, spec}, :infinity)
   end
 
   defp async_task(supervisor, link, mfa, options) do
