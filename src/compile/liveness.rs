@@ -133,7 +133,7 @@ fn live_out(code: &[Instr], nregs: usize, arity: u32, guards: &[Vec<usize>]) -> 
         for pc in (0..code.len()).rev() {
             let mut o = RegSet::new(nregs);
             let mut i = RegSet::new(nregs);
-            let on_match = match_writes(&code[pc]);
+            let on_match = match_writes(&code[pc], pc);
             successors(&code[pc], pc, |s| {
                 if let Some(l) = live_in.get(s) {
                     o.union(l);
@@ -239,17 +239,20 @@ fn writes(instr: &Instr) -> Option<Reg> {
     }
 }
 
-/// The registers a test writes when it matches, i.e. on the way to the next
-/// instruction and not to its `fail` label: a value taken out of a map or a list
-/// cell by a pattern is dead before the test on that path, so a loop that takes a
-/// map out of its state can still hand it on by move.
-fn match_writes(instr: &Instr) -> Vec<Reg> {
-    match instr {
-        Instr::MapGet { dst, .. } | Instr::RecvPeek { dst, .. } => vec![*dst],
-        Instr::TestCons { head, tail, .. } => vec![*head, *tail],
-        Instr::TestPrefix { rest, .. } => vec![*rest],
-        _ => Vec::new(),
-    }
+/// The registers the test at `pc` writes when it matches, i.e. on the way to the
+/// next instruction and not to its `fail` label: a value taken out of a map or a
+/// list cell by a pattern is dead before the test on that path, so a loop that
+/// takes a map out of its state can still hand it on by move. None when `fail` is
+/// the next instruction too: that edge is then also the failing one.
+fn match_writes(instr: &Instr, pc: usize) -> Vec<Reg> {
+    let (fail, written) = match instr {
+        Instr::MapGet { dst, fail, .. } => (*fail, vec![*dst]),
+        Instr::RecvPeek { dst, empty, .. } => (*empty, vec![*dst]),
+        Instr::TestCons { head, tail, fail, .. } => (*fail, vec![*head, *tail]),
+        Instr::TestPrefix { rest, fail, .. } => (*fail, vec![*rest]),
+        _ => return Vec::new(),
+    };
+    if fail as usize == pc + 1 { Vec::new() } else { written }
 }
 
 /// Every register `instr` reads. Each variant's fields are named in full, so a new
@@ -408,6 +411,22 @@ mod tests {
         // r1 = r0; r2 = elem(r1, 0); return r2 (r0 and r1 die where they are read)
         let code = vec![Instr::Move { dst: 1, src: 0 }, Instr::GetElem { dst: 2, tuple: 1, index: 0 }, Instr::Return { src: 2 }];
         assert_eq!(moved_args(&code, 3, 1), vec![1, 1, 0]);
+    }
+
+    #[test]
+    fn a_test_writes_only_on_its_match_path() {
+        // 0: r1 = m[r2] else 3; 1: r3 = f(r1); 2: loop to 0; 3: return r1.
+        // r1 is written before the call reads it again, except on the failing path,
+        // which reads the value of the pass before: the call must not take it.
+        let get = |fail| Instr::MapGet { dst: 1, map: 0, key: 2, fail };
+        let code = vec![get(3), call(3, &[1]), Instr::Loop { to: 0 }, Instr::Return { src: 1 }];
+        assert_eq!(moved_args(&code, 4, 3), vec![0; 4]);
+        // Without the failing path's read, the call takes r1 (the next pass writes it first).
+        let code = vec![get(3), call(3, &[1]), Instr::Loop { to: 0 }, Instr::Return { src: 3 }];
+        assert_eq!(moved_args(&code, 4, 3), vec![0, 1, 0, 0]);
+        // A test failing to the next instruction writes nothing there.
+        let code = vec![get(1), call(3, &[1]), Instr::Loop { to: 0 }];
+        assert_eq!(moved_args(&code, 4, 3), vec![0; 3]);
     }
 
     fn try_begin(handler: Label) -> Instr {
