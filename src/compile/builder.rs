@@ -5,7 +5,7 @@
 //! are saved and restored around nested constructs (a variable bound in an `if`
 //! branch does not leak out, as in Elixir).
 
-use crate::term::Atom;
+use crate::term::{Atom, Term};
 use crate::vm::code::{FunCode, FunParts, Instr, Label, Reg};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,8 +72,13 @@ impl FunBuilder {
         r
     }
 
-    /// Emits `instr`, returning its index.
+    /// Emits `instr`, returning its index (a `TestConst` of an integer as a `TestInt`).
     pub fn emit(&mut self, instr: Instr) -> usize {
+        // An integer literal is tested without a constant term (see `Instr::TestInt`).
+        let instr = match instr {
+            Instr::TestConst { reg, value: Term::Int(value), fail } => Instr::TestInt { reg, value, fail },
+            other => other,
+        };
         self.code.push(instr);
         self.lines.push(self.line);
         self.code.len() - 1

@@ -6,7 +6,7 @@ use crate::syntax::ast::{BinaryOp, CallTarget, Clause, InterpPart, Node, NodeKin
 use crate::syntax::Span;
 use crate::term::{ATOMS, Atom, Fun, FunKind, Term};
 use crate::vm::code::{BinOp, FunCode, Instr, Reg};
-use crate::vm::modules::Modules;
+use crate::vm::modules::{ExportCell, Modules};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -159,12 +159,7 @@ impl<'m> Compiler<'m> {
                     return Ok(());
                 }
                 if let Some((cell_target, argv)) = self.static_call_target(b, node, target, args)? {
-                    let is_self = matches!(target, CallTarget::Local(_))
-                        && b.captured.is_empty()
-                        && cell_target.module == b.module
-                        && cell_target.name == b.name
-                        && cell_target.arity == b.arity;
-                    if is_self {
+                    if calls_itself(b, target, &cell_target) {
                         // A local call stays in this module version (as on BEAM), so a
                         // self tail call is a loop: move the arguments into the
                         // parameter registers and jump back to the clause dispatch.
@@ -982,7 +977,11 @@ impl<'m> Compiler<'m> {
         match self.static_call_target(b, node, target, args)? {
             Some((cell, argv)) => {
                 let regs = self.args(b, &argv)?;
-                b.emit(Instr::Call { dst, target: cell, args: regs.into() });
+                if calls_itself(b, target, &cell) {
+                    b.emit(Instr::CallSelf { dst, args: regs.into() });
+                } else {
+                    b.emit(Instr::Call { dst, target: cell, args: regs.into() });
+                }
                 Ok(dst)
             }
             None => Err(CompileError::invalid(node.span, "cannot compile this call")),
@@ -1552,6 +1551,19 @@ fn simple_binop(op: BinaryOp) -> Option<BinOp> {
     }
 }
 
+/// True when a call from the function `b` builds, to `cell` through `target`, is a
+/// local call of that same function (`fib(n - 1)` in `fib/1`): it stays in the
+/// module version that makes it, as on BEAM, so the VM needs no export cell for it
+/// (a loop in tail position, `Instr::CallSelf` otherwise). A closure's body is never
+/// the function its name says, and a remote call (`M.f()`) goes through the cell.
+fn calls_itself(b: &FunBuilder, target: &CallTarget, cell: &ExportCell) -> bool {
+    matches!(target, CallTarget::Local(_))
+        && b.captured.is_empty()
+        && cell.module == b.module
+        && cell.name == b.name
+        && cell.arity == b.arity
+}
+
 #[cfg(test)]
 mod tests {
     use crate::vm::code::{BinOp, FunCode, Instr};
@@ -1597,6 +1609,24 @@ mod tests {
         let g = function(src, "g");
         assert_eq!(ops(&g), [BinOp::Rem, BinOp::Eq, BinOp::Rem]);
         assert!(calls(&g).is_empty());
+    }
+
+    #[test]
+    fn only_a_local_call_of_the_function_itself_is_a_self_call() {
+        let src = "defmodule M do\n\
+                   def f(0), do: 0\n\
+                   def f(n), do: f(n - 1) + M.f(n - 1) + f(n, 1) + (fn x -> f(x) end).(n)\n\
+                   def f(n, _), do: n\n\
+                   end";
+        let f = function(src, "f");
+        let selfs = f.instrs().iter().filter(|i| matches!(i, Instr::CallSelf { .. })).count();
+        // `f(n - 1)` only: the remote `M.f` goes through its cell (it may reach a newer
+        // version), `f/2` is another function, and the closure's `f(x)` is in the fn.
+        assert_eq!(selfs, 1);
+        assert_eq!(calls(&f), ["f", "f"]);
+        assert!(f.instrs().iter().any(|i| matches!(i, Instr::TestInt { value: 0, .. })), "the literal 0 is tested as an integer");
+        let lambda = &f.lambdas[0];
+        assert!(!lambda.instrs().iter().any(|i| matches!(i, Instr::CallSelf { .. })));
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn operands(instr: &Instr) -> Option<(Vec<Reg>, Option<Reg>)> {
         Instr::MakeTuple { items, .. } => (items.to_vec(), None),
         Instr::MakeList { items, tail, .. } => (items.iter().copied().chain(*tail).collect(), None),
         Instr::GetElem { tuple, .. } => (vec![*tuple], None),
-        Instr::Call { args, .. } => (args.to_vec(), None),
+        Instr::Call { args, .. } | Instr::CallSelf { args, .. } => (args.to_vec(), None),
         Instr::CallFun { fun, args, .. } => (args.to_vec(), Some(*fun)),
         // The module is read before the arguments move, but is never moved itself.
         Instr::CallDynamic { module, args, .. } => (args.to_vec(), Some(*module)),
@@ -181,6 +181,7 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
         }
         Instr::TestEq { fail, .. }
         | Instr::TestConst { fail, .. }
+        | Instr::TestInt { fail, .. }
         | Instr::TestTuple { fail, .. }
         | Instr::TestCons { fail, .. }
         | Instr::TestNil { fail, .. }
@@ -231,6 +232,7 @@ fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::Field { dst, .. }
         | Instr::GetElem { dst, .. }
         | Instr::Call { dst, .. }
+        | Instr::CallSelf { dst, .. }
         | Instr::CallDynamic { dst, .. }
         | Instr::CallFun { dst, .. }
         | Instr::MakeClosure { dst, .. }
@@ -300,6 +302,7 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
             f(*b);
         }
         Instr::TestConst { reg, value: _, fail: _ }
+        | Instr::TestInt { reg, value: _, fail: _ }
         | Instr::TestTuple { reg, arity: _, fail: _ }
         | Instr::TestNil { reg, fail: _ }
         | Instr::TestMap { reg, fail: _ } => f(*reg),
@@ -326,7 +329,9 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
                 }
             }
         }
-        Instr::Call { dst: _, target: _, args } | Instr::TailCall { target: _, args } => args.iter().for_each(|r| f(*r)),
+        Instr::Call { dst: _, target: _, args } | Instr::CallSelf { dst: _, args } | Instr::TailCall { target: _, args } => {
+            args.iter().for_each(|r| f(*r))
+        }
         Instr::CallDynamic { dst: _, module, name: _, args } => {
             f(*module);
             args.iter().for_each(|r| f(*r));

@@ -159,6 +159,10 @@ pub enum Instr {
     TestEq { a: Reg, b: Reg, fail: Label },
     /// Fail unless `reg === value`.
     TestConst { reg: Reg, value: Term, fail: Label },
+    /// Fail unless `reg` is the integer `value`: [`Instr::TestConst`] for an integer
+    /// literal (`def fib(0)`, `loop(0, acc)`), compared without loading a constant
+    /// term (the builder picks it, see `FunBuilder::emit`).
+    TestInt { reg: Reg, value: i64, fail: Label },
     /// Fail unless `reg` is a tuple of `arity`.
     TestTuple { reg: Reg, arity: u32, fail: Label },
     /// `dst = elem(tuple, index)` (tuple already tested).
@@ -178,6 +182,10 @@ pub enum Instr {
 
     /// Call a named function through its export cell.
     Call { dst: Reg, target: Arc<ExportCell>, args: Box<[Reg]> },
+    /// Call the running function itself by a local call (`fib(n - 1)` in `fib`): a
+    /// local call stays in the module version that makes it, as on BEAM, so the
+    /// callee is the running code, with no export cell to look up.
+    CallSelf { dst: Reg, args: Box<[Reg]> },
     /// Tail-call a named function (the current frame is replaced).
     TailCall { target: Arc<ExportCell>, args: Box<[Reg]> },
     /// Call `module.name(args)` with the module in a register (`mod.fun()`, `apply`).
@@ -238,6 +246,7 @@ impl Instr {
             Jump { to } | Loop { to } | MoveLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => (Some(to), None),
             TestEq { fail, .. }
             | TestConst { fail, .. }
+            | TestInt { fail, .. }
             | TestTuple { fail, .. }
             | TestCons { fail, .. }
             | TestNil { fail, .. }
@@ -269,6 +278,7 @@ impl Instr {
             | Field { .. }
             | GetElem { .. }
             | Call { .. }
+            | CallSelf { .. }
             | TailCall { .. }
             | CallDynamic { .. }
             | CallFun { .. }

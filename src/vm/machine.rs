@@ -327,6 +327,7 @@ impl Machine {
                         Instr::JumpUnlessTrue { cond, to } => branch::op_jump_unless_true(w, *cond, *to, after),
                         Instr::TestEq { a, b, fail } => pattern::op_test_eq(w, *a, *b, *fail, after),
                         Instr::TestConst { reg, value, fail } => pattern::op_test_const(w, *reg, value, *fail, after),
+                        Instr::TestInt { reg, value, fail } => pattern::op_test_int(w, *reg, *value, *fail, after),
                         Instr::TestTuple { reg, arity, fail } => pattern::op_test_tuple(w, *reg, *arity, *fail, after),
                         Instr::GetElem { dst, tuple, index } => pattern::op_get_elem(w, *dst, *tuple, *index, code.moved_at(pc) != 0, after),
                         Instr::TestCons { reg, head, tail, fail } => pattern::op_test_cons(w, *reg, *head, *tail, *fail, after),
@@ -393,6 +394,13 @@ impl Machine {
                             std::mem::forget(next);
                             w = &mut st.regs[st.base..st.base + nregs];
                             to
+                        }
+                        Instr::CallSelf { dst, args } => {
+                            if st.enter_self(running, code, pc, *dst, args, reds) {
+                                (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                continue 'instr;
+                            }
+                            break 'op st.op_call_self(pc, reds);
                         }
                         Instr::Return { src } => {
                             let Some(caller) = st.return_to_caller(*src) else { break 'op st.op_return(pc, *src) };

@@ -172,6 +172,36 @@ impl State {
         Some(callee)
     }
 
+    /// `CallSelf`: the running function calls itself, carried out in place when a
+    /// reduction is left and there is room for a frame, as [`State::enter_compiled`]
+    /// does a named call, without an export cell to look up: the callee is `code`
+    /// (the caller's frame holds a duplicate of `running`). `false` (nothing done)
+    /// leaves the call to [`State::op_call_self`].
+    #[inline(always)]
+    pub(in crate::vm) fn enter_self(&mut self, running: &CodeRef, code: &FunCode, pc: usize, dst: Reg, args: &[Reg], reds: &mut i64) -> bool {
+        if self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
+            return false;
+        }
+        let base = self.base;
+        let nb = self.pass_args(code, pc, code, args);
+        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        self.base = nb;
+        self.pc = 0;
+        true
+    }
+
+    /// `CallSelf` that [`State::enter_self`] declined: the budget is spent (the
+    /// process yields before the call, which runs again on resume), or the frames
+    /// are at their limit (SystemLimitError, raised from the call).
+    #[cold]
+    pub(in crate::vm) fn op_call_self(&mut self, pc: usize, reds: &i64) -> Next {
+        if *reds <= 0 {
+            return self.yield_at(pc);
+        }
+        self.pc = pc + 1;
+        Next::Raise(stack_limit())
+    }
+
     /// `CallDynamic` (`module.fun(args)`, the module in a register) to compiled code,
     /// carried out in place as [`State::enter_compiled`] does a named call once the
     /// cell is found: a GenServer's every callback is such a call. Returns the

@@ -23,6 +23,12 @@ pub(in crate::vm) fn op_test_const(w: &[Term], reg: Reg, value: &Term, fail: Lab
     if differs { fail as usize } else { next }
 }
 
+/// `TestInt`: `reg === value` for an integer literal.
+#[inline(always)]
+pub(in crate::vm) fn op_test_int(w: &[Term], reg: Reg, value: i64, fail: Label, next: usize) -> usize {
+    if matches!(w[reg as usize], Term::Int(x) if x == value) { next } else { fail as usize }
+}
+
 /// `TestTuple`: a tuple of `arity` items.
 #[inline(always)]
 pub(in crate::vm) fn op_test_tuple(w: &[Term], reg: Reg, arity: u32, fail: Label, next: usize) -> usize {
