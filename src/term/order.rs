@@ -318,13 +318,16 @@ impl PartialOrd for Term {
 
 impl Ord for Term {
     /// Exact term order (integers before equal floats). Atoms and small integers, the
-    /// usual map keys (a struct's fields, a GenServer's state), are compared here
+    /// usual map keys (a struct's fields, a GenServer's state), and pids and
+    /// references (a supervisor's children, a server's monitors) are compared here
     /// without the general walk: every map lookup compares a few of them.
     #[inline]
     fn cmp(&self, other: &Term) -> Ordering {
         match (self, other) {
             (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
             (Term::Int(a), Term::Int(b)) => a.cmp(b),
+            (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
+            (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
             _ => compare(self, other, true),
         }
     }
