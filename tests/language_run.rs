@@ -146,6 +146,11 @@ fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
 }
 
 #[test]
+fn a_receive_filtered_by_a_pinned_tuple_item_leaves_every_other_message_in_order() {
+    matches_recorded_elixir("receive_filtered_by_a_pinned_item");
+}
+
+#[test]
 fn values_handed_on_by_move_are_never_ones_a_handler_or_a_later_clause_reads() {
     matches_recorded_elixir("values_handed_on_by_move");
 }

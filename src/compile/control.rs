@@ -366,10 +366,13 @@ impl<'m> Compiler<'m> {
         let clauses = kw_get(kw, "do").map(clauses_of).unwrap_or_default();
         let after = kw_get(kw, "after").map(clauses_of).unwrap_or_default();
         let saved = b.scope.clone();
-        let mark = common_pin(&clauses).and_then(|name| b.scope.get(&name).copied());
+        let item = pinned_item(&clauses);
+        let pin = item.as_ref().map(|(name, _)| name.clone()).or_else(|| common_pin(&clauses));
+        let mark = pin.and_then(|name| b.scope.get(&name).copied());
+        let at = item.map(|(_, i)| i).filter(|_| mark.is_some());
         let msg = b.reg();
         let peek = b.here();
-        let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING, mark });
+        let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING, mark, at });
         let mut ends = Vec::new();
         for c in &clauses {
             let Some(p) = c.args.first() else { continue };
@@ -602,6 +605,39 @@ fn common_pin(clauses: &[Clause]) -> Option<String> {
     common?.into_iter().next()
 }
 
+/// A variable every clause of a `receive` pins as the same item of a tuple message,
+/// with that item's index (`{:DOWN, ^ref, :process, _, _}`: `ref`, 1): a message
+/// that is not a tuple holding exactly that value there matches no clause, so the
+/// runtime passes over it without running the patterns (`Instr::RecvPeek`'s `at`).
+/// Only a clause's first pinned item is looked at; clauses that differ give `None`.
+fn pinned_item(clauses: &[Clause]) -> Option<(String, u32)> {
+    let mut common: Option<(String, u32)> = None;
+    for c in clauses {
+        let found = tuple_pin(c.args.first()?)?;
+        if common.as_ref().is_some_and(|before| *before != found) {
+            return None;
+        }
+        common = Some(found);
+    }
+    common
+}
+
+/// The first item of tuple pattern `p` (either side of `=`) that is a pinned
+/// variable, with its index.
+fn tuple_pin(p: &Node) -> Option<(String, u32)> {
+    match &p.kind {
+        NodeKind::Tuple(items) => items.iter().enumerate().find_map(|(i, item)| match &item.kind {
+            NodeKind::UnaryOp { op: UnaryOp::Pin, operand } => match &operand.kind {
+                NodeKind::Var(name) => Some((name.clone(), u32::try_from(i).ok()?)),
+                _ => None,
+            },
+            _ => None,
+        }),
+        NodeKind::BinaryOp { op: BinaryOp::Match, lhs, rhs } => tuple_pin(lhs).or_else(|| tuple_pin(rhs)),
+        _ => None,
+    }
+}
+
 /// The pinned variables a match of pattern `p` requires inside the matched term.
 fn required_pins(p: &Node, out: &mut Vec<String>) {
     match &p.kind {
@@ -671,6 +707,37 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The `at` of each `RecvPeek` in function `name` of the module in `source`.
+    fn items(source: &str, name: &str) -> Vec<Option<u32>> {
+        let module = crate::compile::first_module(source);
+        let f = module.functions.iter().find(|f| f.0.as_str() == name).expect("the function");
+        f.3.instrs()
+            .iter()
+            .filter_map(|i| match i {
+                Instr::RecvPeek { at, .. } => Some(*at),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_receive_filters_by_a_tuple_item_only_when_every_clause_pins_it_there() {
+        let src = "defmodule M do\n\
+                   def down(r), do: (receive do {:DOWN, ^r, :process, _, why} -> why; {:DOWN, ^r, _, _, _} = m -> m end)\n\
+                   def bound(r), do: (receive do x = {_, ^r} -> x after 5 -> :t end)\n\
+                   def call(r), do: (receive do {^r, v} -> v; {:DOWN, ^r, _, _, why} -> why end)\n\
+                   def open(r), do: (receive do {:DOWN, ^r, _, _, why} -> why; :other -> 0 end)\n\
+                   def deep(r), do: (receive do {:a, {^r, v}} -> v end)\n\
+                   def listed(r), do: (receive do [^r | _] -> 1 end)\n\
+                   end";
+        assert_eq!(items(src, "down"), [Some(1)]);
+        assert_eq!(items(src, "bound"), [Some(1)], "either side of = may hold the tuple");
+        assert_eq!(items(src, "call"), [None], "the pin is item 0 in one clause and 1 in the other");
+        assert_eq!(items(src, "open"), [None], "a clause without the pin takes other messages");
+        assert_eq!(items(src, "deep"), [None], "only a top-level item is checked");
+        assert_eq!(items(src, "listed"), [None], "a list is not a tuple");
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
             f(*reason);
         }
         Instr::TryBegin { handler: _, class: _, reason: _, stack: _, frames: _ } | Instr::TryEnd => {}
-        Instr::RecvPeek { dst: _, empty: _, mark } => {
+        Instr::RecvPeek { dst: _, empty: _, mark, at: _ } => {
             if let Some(m) = mark {
                 f(*m);
             }

@@ -66,13 +66,18 @@ impl ProcessContext {
     /// A clone of the message at the save index, or `None` when the scan has seen
     /// every queued message (then the body returns `Step::Wait`). With `mark`, a
     /// reference every clause of the `receive` needs, the scan first skips the
-    /// messages queued before this process created it (see `Mailbox::mark`).
-    pub fn recv_peek(&mut self, mark: Option<Ref>) -> Option<Term> {
+    /// messages queued before this process created it (see `Mailbox::mark`). With
+    /// `item` (`(i, v)`: every clause needs a tuple whose item `i` is exactly `v`),
+    /// the scan passes over the messages that are not such a tuple.
+    pub fn recv_peek(&mut self, mark: Option<Ref>, item: Option<(usize, &Term)>) -> Option<Term> {
         let mut st = self.entry.state.lock();
         if let Some(r) = mark {
             st.mailbox.start_after_mark(r);
         }
-        st.mailbox.peek().cloned()
+        match item {
+            Some((i, v)) => st.mailbox.peek_fitting(|m| matches!(m, Term::Tuple(t) if t.get(i) == Some(v))).cloned(),
+            None => st.mailbox.peek().cloned(),
+        }
     }
 
     /// Removes the message at the save index (the one `recv_peek` returned) and

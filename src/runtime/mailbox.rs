@@ -38,6 +38,19 @@ impl Mailbox {
         self.queue.get(self.save)
     }
 
+    /// The first message from the save index on that `fits`, the save index moved
+    /// past the ones before it (as `skip` would one by one): a `receive` whose every
+    /// clause needs something `fits` checks cannot match them.
+    pub fn peek_fitting(&mut self, fits: impl Fn(&Term) -> bool) -> Option<&Term> {
+        while let Some(m) = self.queue.get(self.save) {
+            if fits(m) {
+                return Some(m);
+            }
+            self.save += 1;
+        }
+        None
+    }
+
     /// Removes and returns the message at the save index and restarts scanning at
     /// the front. `None` if the scan has reached the end.
     pub fn accept(&mut self) -> Option<Term> {
@@ -145,6 +158,23 @@ mod tests {
         assert_eq!(ints(&m), vec![1, 2, 4]);
         // The next receive starts again at the front.
         assert!(matches!(m.peek(), Some(Term::Int(1))));
+    }
+
+    #[test]
+    fn a_fitting_peek_passes_over_what_does_not_fit_and_keeps_it() {
+        let mut m = Mailbox::default();
+        for i in [1, 3, 5, 6, 7] {
+            m.push(Term::Int(i));
+        }
+        let even = |t: &Term| matches!(t, Term::Int(i) if i % 2 == 0);
+        assert!(matches!(m.peek_fitting(even), Some(Term::Int(6))));
+        // Where a scan that skipped 1, 3 and 5 one by one would be.
+        assert!(matches!(m.peek(), Some(Term::Int(6))));
+        m.skip();
+        assert!(m.peek_fitting(even).is_none(), "7 does not fit and the scan is at the end");
+        m.reset();
+        assert_eq!(ints(&m), vec![1, 3, 5, 6, 7]);
+        assert!(matches!(m.peek_fitting(|t| matches!(t, Term::Int(1))), Some(Term::Int(1))), "a fit at the save index is not passed over");
     }
 
     #[test]

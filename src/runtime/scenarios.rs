@@ -36,7 +36,7 @@ fn body(f: impl FnMut(&mut ProcessContext) -> Step + Send + 'static) -> Box<dyn 
 
 /// `receive` of the first message `pred` accepts, keeping the others in order.
 fn receive(cx: &mut ProcessContext, pred: impl Fn(&Term) -> bool) -> Option<Term> {
-    while let Some(msg) = cx.recv_peek(None) {
+    while let Some(msg) = cx.recv_peek(None, None) {
         if pred(&msg) {
             return Some(cx.recv_accept());
         }

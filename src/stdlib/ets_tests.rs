@@ -467,7 +467,7 @@ fn ownership_give_away_and_heir_075_076() {
     assert_eq!(h.ok("give_away", vec![tab.clone(), Term::Pid(OTHER), a("here_you_go")]), Term::bool(true));
     // The native delivers the transfer message itself.
     assert!(ets.drain_transfers().is_empty());
-    let delivered = h.contexts.borrow_mut().get_mut(&OTHER).and_then(|cx| cx.recv_peek(None));
+    let delivered = h.contexts.borrow_mut().get_mut(&OTHER).and_then(|cx| cx.recv_peek(None, None));
     assert_eq!(delivered, Some(t(vec![a("ETS-TRANSFER"), tab.clone(), Term::Pid(MAIN), a("here_you_go")])));
     assert_eq!(h.err("give_away", vec![tab.clone(), Term::Pid(MAIN), a("back")]), arg_error("2nd", "the current process is not the owner"));
 

@@ -222,7 +222,10 @@ pub enum Instr {
     /// `mark` holds a value every clause needs: when it is the reference this
     /// process created last, the scan skips the messages queued before that (see
     /// `Mailbox::mark`; applying it again on a later peek of the scan changes nothing).
-    RecvPeek { dst: Reg, empty: Label, mark: Option<Reg> },
+    /// With `at`, every clause needs a tuple with `mark`'s value as its item `at`
+    /// (`{:DOWN, ^ref, _, _, _}`): the runtime skips the messages that are not one
+    /// without running the patterns, as `RecvNext` would one by one.
+    RecvPeek { dst: Reg, empty: Label, mark: Option<Reg>, at: Option<u32> },
     /// `receive`: the current message did not match; advance the save index and jump to `peek`.
     RecvNext { peek: Label },
     /// `receive`: the current message matched; remove it from the mailbox.

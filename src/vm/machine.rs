@@ -336,7 +336,7 @@ impl Machine {
                         Instr::MapGet { dst, map, key, fail } => pattern::op_map_get(w, *dst, *map, *key, *fail, after),
                         Instr::TestPrefix { reg, prefix, rest, fail } => pattern::op_test_prefix(w, *reg, *prefix, *rest, *fail, after),
                         Instr::TestBits { reg, segs, fail } => pattern::op_test_bits(w, *reg, segs, *fail, after),
-                        Instr::RecvPeek { dst, empty, mark } => receive::op_recv_peek(w, cx, *dst, *empty, *mark, after),
+                        Instr::RecvPeek { dst, empty, mark, at } => receive::op_recv_peek(w, cx, *dst, *empty, (*mark, *at), after),
                         Instr::RecvNext { peek } => receive::op_recv_next(cx, *peek),
                         Instr::RecvAccept => receive::op_recv_accept(cx, &mut st.recv, after),
                         // (The raise is built before `st` is borrowed to save the pc.)

@@ -16,14 +16,17 @@ use crate::vm::raise::Raise;
 
 /// `RecvPeek`: `dst` = the message at the save index, or go to `empty`; a scan
 /// whose every clause needs the value in `mark` starts after the messages older
-/// than it, when it is the process's latest reference.
+/// than it, when it is the process's latest reference, and with `at` passes over
+/// the messages that do not hold that value as that tuple item.
 #[inline]
-pub(in crate::vm) fn op_recv_peek(w: &mut [Term], cx: &mut ProcessContext, dst: Reg, empty: Label, mark: Option<Reg>, next: usize) -> usize {
-    let mark = match mark.map(|m| &w[m as usize]) {
+pub(in crate::vm) fn op_recv_peek(w: &mut [Term], cx: &mut ProcessContext, dst: Reg, empty: Label, (mark, at): (Option<Reg>, Option<u32>), next: usize) -> usize {
+    let pinned = mark.map(|m| &w[m as usize]);
+    let marked = match pinned {
         Some(Term::Ref(r)) => Some(*r),
         _ => None,
     };
-    match cx.recv_peek(mark) {
+    let item = at.zip(pinned).map(|(i, v)| (i as usize, v));
+    match cx.recv_peek(marked, item) {
         Some(m) => {
             put(&mut w[dst as usize], m);
             next
