@@ -396,7 +396,7 @@ impl Machine {
                             to
                         }
                         Instr::CallSelf { dst, args } => {
-                            if st.enter_self(running, code, pc, *dst, args, reds) {
+                            if st.enter_code(running, code, pc, code, *dst, args, reds) {
                                 (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
                                 continue 'instr;
                             }

@@ -139,12 +139,9 @@ impl State {
         self.call_cell(cx, code, target, argv, dst, reds)
     }
 
-    /// `Call` to compiled code this function may call, carried out in place when a
-    /// reduction is left and there is room for a frame: the arguments are copied into
-    /// the callee's window and the caller's frame is pushed, holding a duplicate of
-    /// `running`. Returns the callee, which the dispatch runs from its first
-    /// instruction (`st.pc` is 0, `st.base` its window); `None` (nothing done)
-    /// leaves the call to [`State::op_call`]. Returning only a reference keeps the
+    /// `Call` to compiled code this function may call, entered in place by
+    /// [`State::enter_code`]. Returns the callee, which the dispatch runs from its
+    /// first instruction; `None` (nothing done) leaves the call to [`State::op_call`]. Returning only a reference keeps the
     /// hand-over in registers: an `Ok(Next::Enter(..))` went through memory, and
     /// its reload stalled on store forwarding (a third of a call's time).
     #[inline(always)]
@@ -160,37 +157,42 @@ impl State {
         reds: &mut i64,
     ) -> Option<&'c Arc<FunCode>> {
         let callee = target.compiled_for(code.module)?;
-        if self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
-            return None;
-        }
         debug_assert!(self.modules.holds_cell(target), "code is borrowed only from this machine's cells");
-        let base = self.base;
-        let nb = self.pass_args(code, pc, callee, args);
-        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
-        self.base = nb;
-        self.pc = 0;
-        Some(callee)
+        self.enter_code(running, code, pc, callee, dst, args, reds).then_some(callee)
     }
 
-    /// `CallSelf`: the running function calls itself, carried out in place when a
-    /// reduction is left and there is room for a frame, as [`State::enter_compiled`]
-    /// does a named call, without an export cell to look up: the callee is `code`
-    /// (the caller's frame holds a duplicate of `running`). `false` (nothing done)
-    /// leaves the call to [`State::op_call_self`].
+    /// Enters `callee` from the call at `pc` of the running function (`running`,
+    /// `code`) when a reduction is left and there is room for a frame: the arguments
+    /// are copied into the callee's window and the caller's frame is pushed, holding
+    /// a duplicate of `running`; `st.pc` is 0 and `st.base` the callee's window.
+    /// `false` (nothing done) otherwise. [`State::enter_compiled`]'s named call and
+    /// `CallSelf` (`callee` is `code`: a local call of the function itself, which
+    /// stays in the running version as on BEAM) both enter this way; a `CallSelf`
+    /// declined here goes on to [`State::op_call_self`].
     #[inline(always)]
-    pub(in crate::vm) fn enter_self(&mut self, running: &CodeRef, code: &FunCode, pc: usize, dst: Reg, args: &[Reg], reds: &mut i64) -> bool {
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::vm) fn enter_code(
+        &mut self,
+        running: &CodeRef,
+        code: &FunCode,
+        pc: usize,
+        callee: &FunCode,
+        dst: Reg,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> bool {
         if self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
             return false;
         }
         let base = self.base;
-        let nb = self.pass_args(code, pc, code, args);
+        let nb = self.pass_args(code, pc, callee, args);
         push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
         self.base = nb;
         self.pc = 0;
         true
     }
 
-    /// `CallSelf` that [`State::enter_self`] declined: the budget is spent (the
+    /// `CallSelf` that [`State::enter_code`] declined: the budget is spent (the
     /// process yields before the call, which runs again on resume), or the frames
     /// are at their limit (SystemLimitError, raised from the call).
     #[cold]

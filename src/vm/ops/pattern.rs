@@ -11,12 +11,11 @@ pub(in crate::vm) fn op_test_eq(w: &[Term], a: Reg, b: Reg, fail: Label, next: u
     if w[a as usize] != w[b as usize] { fail as usize } else { next }
 }
 
-/// `TestConst`: `reg === value`, integers and atoms compared without the general
-/// term order.
+/// `TestConst`: `reg === value`, atoms compared without the general term order.
+/// (An integer literal is a `TestInt`: the builder emits no `TestConst` of one.)
 #[inline(always)]
 pub(in crate::vm) fn op_test_const(w: &[Term], reg: Reg, value: &Term, fail: Label, next: usize) -> usize {
     let differs = match (&w[reg as usize], value) {
-        (Term::Int(x), Term::Int(y)) => x != y,
         (Term::Atom(x), Term::Atom(y)) => x != y,
         (x, v) => x != v,
     };

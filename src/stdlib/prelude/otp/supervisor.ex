@@ -75,13 +75,13 @@ defmodule Supervisor do
     m = inspect(module)
 
     if Code.ensure_loaded?(module) do
-      missing_child_spec_message(module, m)
+      no_child_spec_message(m)
     else
       "The module #{m} was given as a child to a supervisor but it does not exist."
     end
   end
 
-  defp missing_child_spec_message(_module, m) do
+  defp no_child_spec_message(m) do
     "The module #{m} was given as a child to a supervisor\nbut it does not implement child_spec/1.\n\n" <>
       "If you own the given module, please define a child_spec/1 function\n" <>
       "that receives an argument and returns a child specification as a map.\nFor example:\n\n" <>
