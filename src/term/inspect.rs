@@ -22,7 +22,8 @@ use super::date::iso_date;
 use super::doc::{Doc, render};
 use super::escape::{escape, is_ascii_printable, is_printable_string};
 use super::float_format::float_inspect;
-use super::value::{Fun, FunKind, Term, TermMap};
+use super::map::TermMap;
+use super::value::{Fun, FunKind, Term};
 use super::{ATOMS, Atom};
 
 /// The `limit` value meaning `:infinity`.

@@ -2,6 +2,7 @@
 //!
 //! - [`atom`]: interned [`Atom`]s and the [`atom::ATOMS`] the runtime uses constantly.
 //! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
+//! - [`map`]: [`TermMap`], a map's entries: flat while small, a persistent tree when large.
 //! - [`order`]: Erlang term order, `==` versus `===`.
 //! - [`hash`]: `Hash` for terms, consistent with `===` (ETS key indexes).
 //! - [`inspect`]: `inspect/1,2` exactly as Elixir 1.14 prints, pretty-printing included.
@@ -23,9 +24,11 @@ pub mod escape;
 pub mod float_format;
 pub mod hash;
 pub mod inspect;
+pub mod map;
 pub mod order;
 pub mod text;
 pub mod value;
 
 pub use atom::{ATOMS, Atom};
-pub use value::{Cons, Fun, FunKind, ListIter, Pid, Ref, Term, TermMap};
+pub use map::TermMap;
+pub use value::{Cons, Fun, FunKind, ListIter, Pid, Ref, Term};

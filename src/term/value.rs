@@ -1,6 +1,7 @@
 //! [`Term`]: one Elixir value. 16 bytes, cheap to clone (every compound is behind an `Arc`).
 
 use super::atom::{ATOMS, Atom};
+use super::map::TermMap;
 use num_bigint::BigInt;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -85,7 +86,7 @@ impl Drop for TupleItems {
 
 impl Term {
     /// A tuple, list cell, map or closure (something whose drop may go deeper).
-    fn is_shared_compound(&self) -> bool {
+    pub(super) fn is_shared_compound(&self) -> bool {
         matches!(self, Term::Tuple(_) | Term::Cons(_) | Term::Map(_) | Term::Fun(_))
     }
 }
@@ -175,71 +176,6 @@ pub fn release<T>(value: T, wrap: impl FnOnce(T) -> Term) {
         }
     }
     DROP_NESTING.set(depth);
-}
-
-/// The map representation: a persistent ordered map keyed by exact term order.
-/// Derefs to the `imbl::OrdMap`; dropped through [`release`].
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TermMap(pub imbl::OrdMap<Term, Term>);
-
-impl TermMap {
-    /// An empty map.
-    pub fn new() -> TermMap {
-        TermMap(imbl::OrdMap::new())
-    }
-
-    /// Both maps; `self`'s value wins where both have a key (`OrdMap::union`).
-    pub fn union(mut self, mut other: TermMap) -> TermMap {
-        TermMap(std::mem::take(&mut self.0).union(std::mem::take(&mut other.0)))
-    }
-
-    /// The inner `OrdMap`, taken out (the wrapper's drop then has nothing to do).
-    pub fn into_inner(mut self) -> imbl::OrdMap<Term, Term> {
-        std::mem::take(&mut self.0)
-    }
-}
-
-impl std::ops::Deref for TermMap {
-    type Target = imbl::OrdMap<Term, Term>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for TermMap {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
-
-impl FromIterator<(Term, Term)> for TermMap {
-    fn from_iter<I: IntoIterator<Item = (Term, Term)>>(iter: I) -> TermMap {
-        TermMap(iter.into_iter().collect())
-    }
-}
-
-impl IntoIterator for TermMap {
-    type Item = (Term, Term);
-    type IntoIter = <imbl::OrdMap<Term, Term> as IntoIterator>::IntoIter;
-    fn into_iter(mut self) -> Self::IntoIter {
-        std::mem::take(&mut self.0).into_iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a TermMap {
-    type Item = (&'a Term, &'a Term);
-    type IntoIter = <&'a imbl::OrdMap<Term, Term> as IntoIterator>::IntoIter;
-    fn into_iter(self) -> Self::IntoIter {
-        (&self.0).into_iter()
-    }
-}
-
-impl Drop for TermMap {
-    fn drop(&mut self) {
-        if !self.0.is_empty() {
-            release(std::mem::take(&mut self.0), |inner| Term::Map(Arc::new(TermMap(inner))));
-        }
-    }
 }
 
 /// A process identifier, printed `#PID<0.N.0>`.
