@@ -35,16 +35,21 @@ pub struct ProcessInfo {
 /// to 64 bytes, then four classes per power of two); nothing for an empty request.
 /// Accounting in size classes rather than requested sizes keeps the figures close
 /// to what the process costs the OS (see benches/million.exs for the RSS check).
+///
+/// Every park asks this of each of a process's buffers, so it rounds with masks:
+/// `next_multiple_of` of a step unknown at compile time is a division.
+#[inline]
 pub fn heap_chunk(n: usize) -> usize {
     if n == 0 {
         return 0;
     }
-    let n = n.next_multiple_of(8);
+    let n = (n + 7) & !7;
     if n <= 64 {
         return n;
     }
     let octave = usize::BITS - 1 - (n - 1).leading_zeros();
-    n.next_multiple_of(1 << (octave - 2))
+    let step = 1usize << (octave - 2);
+    (n + step - 1) & !(step - 1)
 }
 
 /// The heap bytes of a tokio task driving a future of `future_bytes`: tokio's task
