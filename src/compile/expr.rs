@@ -354,7 +354,7 @@ impl<'m> Compiler<'m> {
                     Some(base) => self.update_map(b, base, regs),
                     None => {
                         let dst = b.reg();
-                        b.emit(Instr::MakeMap { dst, pairs: regs.into() });
+                        b.emit(Instr::MakeMap { dst, pairs: in_key_order(pairs, regs).into() });
                         Ok(dst)
                     }
                 }
@@ -1562,6 +1562,28 @@ fn calls_itself(b: &FunBuilder, target: &CallTarget, cell: &ExportCell) -> bool 
         && cell.module == b.module
         && cell.name == b.name
         && cell.arity == b.arity
+}
+
+/// A map literal's key and value registers, sorted by key when every key is a
+/// distinct literal atom (`%{id: ..., start: ...}`), so the map is built without
+/// sorting at run time (see `TermMap::from_entries`). The values were evaluated in
+/// source order already; only the order the entries are handed over changes.
+fn in_key_order(pairs: &[(Node, Node)], regs: Vec<(Reg, Reg)>) -> Vec<(Reg, Reg)> {
+    let keys: Option<Vec<Atom>> = pairs
+        .iter()
+        .map(|(k, _)| match &k.kind {
+            NodeKind::Atom(name) => Some(Atom::new(name)),
+            _ => None,
+        })
+        .collect();
+    let Some(keys) = keys else { return regs };
+    let mut keyed: Vec<(Atom, (Reg, Reg))> = keys.into_iter().zip(regs.iter().copied()).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
+        // A repeated key: the later value wins, which the run-time build decides.
+        return regs;
+    }
+    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

@@ -49,35 +49,54 @@ impl Clone for TermMap {
     }
 }
 
-/// Where `key` is in the sorted `entries` (`Ok`), or where it would go (`Err`). A
-/// key of a kind with a cheap equality is first looked for by a scan specialised to
-/// its kind (a field read: one tag and one handle compared per entry).
+/// Where a key of a kind with a cheap equality (an atom, a small integer, a pid, a
+/// reference) is in a small map, by a scan specialised to its kind (a field read:
+/// one tag and one handle compared per entry): `Some(found)`, or `None` when the map
+/// is too large to scan or the key is of another kind.
+#[inline]
+fn scan(entries: &[(Term, Term)], key: &Term) -> Option<Option<usize>> {
+    if entries.len() > SCAN_MAX {
+        return None;
+    }
+    match key {
+        Term::Atom(a) => Some(entries.iter().position(|(k, _)| matches!(k, Term::Atom(b) if b == a))),
+        Term::Int(i) => Some(entries.iter().position(|(k, _)| matches!(k, Term::Int(j) if j == i))),
+        Term::Pid(p) => Some(entries.iter().position(|(k, _)| matches!(k, Term::Pid(q) if q == p))),
+        Term::Ref(r) => Some(entries.iter().position(|(k, _)| matches!(k, Term::Ref(q) if q == r))),
+        _ => None,
+    }
+}
+
+/// Where `key` is in the sorted `entries`, by binary search in term order: `Ok`, or
+/// `Err` with where it would go. Out of line, so the scan's callers stay small.
+#[inline(never)]
+fn search(entries: &[(Term, Term)], key: &Term) -> Result<usize, usize> {
+    entries.binary_search_by(|(k, _)| k.cmp(key))
+}
+
+/// Where `key` is in the sorted `entries`, if there. Out of line: a field read in
+/// the dispatch calls it rather than growing the loop.
+#[inline(never)]
+fn find(entries: &[(Term, Term)], key: &Term) -> Option<usize> {
+    match scan(entries, key) {
+        Some(found) => found,
+        None => search(entries, key).ok(),
+    }
+}
+
+/// Where `key` is in the sorted `entries` (`Ok`), or where it would go (`Err`).
 #[inline]
 fn locate(entries: &[(Term, Term)], key: &Term) -> Result<usize, usize> {
-    if entries.len() <= SCAN_MAX {
-        let found = match key {
-            Term::Atom(a) => entries.iter().position(|(k, _)| matches!(k, Term::Atom(b) if b == a)),
-            Term::Int(i) => entries.iter().position(|(k, _)| matches!(k, Term::Int(j) if j == i)),
-            Term::Pid(p) => entries.iter().position(|(k, _)| matches!(k, Term::Pid(q) if q == p)),
-            Term::Ref(r) => entries.iter().position(|(k, _)| matches!(k, Term::Ref(q) if q == r)),
-            _ => None,
-        };
-        if let Some(i) = found {
-            return Ok(i);
-        }
+    match scan(entries, key) {
+        Some(Some(i)) => Ok(i),
+        _ => search(entries, key),
     }
-    entries.binary_search_by(|(k, _)| k.cmp(key))
 }
 
 impl TermMap {
     /// An empty map.
     pub fn new() -> TermMap {
         TermMap(Repr::Flat(Vec::new()))
-    }
-
-    /// An empty map with room for `n` entries without growing (a map literal).
-    pub fn with_capacity(n: usize) -> TermMap {
-        TermMap(Repr::Flat(Vec::with_capacity(n.min(FLAT_MAX))))
     }
 
     /// How many entries.
@@ -97,7 +116,7 @@ impl TermMap {
     #[inline]
     pub fn get(&self, key: &Term) -> Option<&Term> {
         match &self.0 {
-            Repr::Flat(v) => locate(v, key).ok().map(|i| &v[i].1),
+            Repr::Flat(v) => find(v, key).map(|i| &v[i].1),
             Repr::Tree(t) => t.get(key),
         }
     }
@@ -130,7 +149,7 @@ impl TermMap {
     /// Takes `key` out, giving back its value.
     pub fn remove(&mut self, key: &Term) -> Option<Term> {
         match &mut self.0 {
-            Repr::Flat(v) => locate(v, key).ok().map(|i| v.remove(i).1),
+            Repr::Flat(v) => find(v, key).map(|i| v.remove(i).1),
             Repr::Tree(t) => t.remove(key),
         }
     }
@@ -241,9 +260,23 @@ impl ExactSizeIterator for IntoIter {}
 impl FromIterator<(Term, Term)> for TermMap {
     /// Later entries win over earlier ones with the same key, as successive inserts.
     fn from_iter<I: IntoIterator<Item = (Term, Term)>>(iter: I) -> TermMap {
-        let mut entries: Vec<(Term, Term)> = iter.into_iter().collect();
+        TermMap::from_entries(iter.into_iter().collect())
+    }
+}
+
+impl TermMap {
+    /// The map of `entries` in any order; a later entry wins over an earlier one
+    /// with the same key, as successive inserts. Entries already in strict key
+    /// order (a map literal, whose atom keys the compiler sorts) are checked with
+    /// one comparison each and kept as they are. (Out of line: inlined into the
+    /// dispatch it changed how the compiler laid out the rest of the loop.)
+    #[inline(never)]
+    pub fn from_entries(mut entries: Vec<(Term, Term)>) -> TermMap {
         if entries.len() > FLAT_MAX {
             return TermMap(Repr::Tree(entries.into_iter().collect()));
+        }
+        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            return TermMap(Repr::Flat(entries));
         }
         // A stable sort keeps equal keys in their order; the last of each run wins.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -397,6 +430,17 @@ mod tests {
         assert_eq!(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>(), vec![(atom("a"), Term::Int(3)), (atom("b"), Term::Int(2))]);
         let one_and_float: TermMap = vec![(Term::Int(1), atom("i")), (Term::Float(1.0), atom("f"))].into_iter().collect();
         assert_eq!(one_and_float.len(), 2);
+    }
+
+    #[test]
+    fn entries_in_key_order_are_kept_and_others_sorted() {
+        let sorted = TermMap::from_entries(vec![(atom("a"), Term::Int(1)), (atom("b"), Term::Int(2))]);
+        let unsorted = TermMap::from_entries(vec![(atom("b"), Term::Int(2)), (atom("a"), Term::Int(1))]);
+        assert_eq!(sorted, unsorted);
+        assert_eq!(keys(&unsorted), vec![atom("a"), atom("b")]);
+        let repeated = TermMap::from_entries(vec![(atom("a"), Term::Int(1)), (atom("a"), Term::Int(2))]);
+        assert_eq!(repeated.len(), 1);
+        assert_eq!(repeated.get(&atom("a")), Some(&Term::Int(2)));
     }
 
     #[test]

@@ -93,11 +93,8 @@ pub(in crate::vm) fn op_make_list(w: &mut [Term], dst: Reg, items: &[Reg], tail:
 /// `dst = %{k => v, ...}`.
 #[inline]
 pub(in crate::vm) fn op_make_map(w: &mut [Term], dst: Reg, pairs: &[(Reg, Reg)], next: usize) -> usize {
-    let mut m = crate::term::TermMap::with_capacity(pairs.len());
-    for (k, v) in pairs.iter() {
-        m.insert(w[*k as usize].clone(), w[*v as usize].clone());
-    }
-    put(&mut w[dst as usize], Term::Map(Arc::new(m)));
+    let entries = pairs.iter().map(|(k, v)| (w[*k as usize].clone(), w[*v as usize].clone())).collect();
+    put(&mut w[dst as usize], Term::Map(Arc::new(crate::term::TermMap::from_entries(entries))));
     next
 }
 
