@@ -146,6 +146,11 @@ fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
 }
 
 #[test]
+fn small_and_large_maps_order_compare_and_update_alike() {
+    matches_recorded_elixir("maps_small_and_large");
+}
+
+#[test]
 fn a_receive_filtered_by_a_pinned_tuple_item_leaves_every_other_message_in_order() {
     matches_recorded_elixir("receive_filtered_by_a_pinned_item");
 }

@@ -1675,4 +1675,37 @@ mod tests {
         assert_eq!(ops(&f), [BinOp::Add]);
         assert_eq!(calls(&f), ["rem", "div"]);
     }
+
+    /// The keys a map literal's `MakeMap` hands over, as the constants loaded into
+    /// its key registers.
+    fn map_keys(code: &FunCode) -> Vec<String> {
+        let consts: std::collections::HashMap<u32, String> = code
+            .instrs()
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Const { dst, value } => Some((*dst, crate::term::inspect::inspect(value))),
+                _ => None,
+            })
+            .collect();
+        code.instrs()
+            .iter()
+            .find_map(|i| match i {
+                Instr::MakeMap { pairs, .. } => Some(pairs.iter().map(|(k, _)| consts.get(k).cloned().unwrap_or_default()).collect()),
+                _ => None,
+            })
+            .expect("a MakeMap")
+    }
+
+    #[test]
+    fn a_literals_atom_keys_are_handed_over_in_key_order() {
+        let src = "defmodule M do\n\
+                   def f(x, y), do: %{start: x, id: y, restart: x}\n\
+                   def g(x, y), do: %{b: x, a: y, b: y}\n\
+                   def h(x, y), do: %{:b => x, 1 => y}\n\
+                   end";
+        assert_eq!(map_keys(&function(src, "f")), [":id", ":restart", ":start"]);
+        // A repeated key or a key that is not an atom: source order, sorted at run time.
+        assert_eq!(map_keys(&function(src, "g")), [":b", ":a", ":b"]);
+        assert_eq!(map_keys(&function(src, "h")), [":b", "1"]);
+    }
 }
