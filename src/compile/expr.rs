@@ -1578,7 +1578,7 @@ fn in_key_order(pairs: &[(Node, Node)], regs: Vec<(Reg, Reg)>) -> Vec<(Reg, Reg)
         .collect();
     let Some(keys) = keys else { return regs };
     let mut keyed: Vec<(Atom, (Reg, Reg))> = keys.into_iter().zip(regs.iter().copied()).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|(key, _)| *key);
     if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
         // A repeated key: the later value wins, which the run-time build decides.
         return regs;

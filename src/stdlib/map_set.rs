@@ -84,7 +84,7 @@ fn intersection(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     );
     Ok(set_term(
         x.iter()
-            .filter(|(k, _)| y.contains_key(*k))
+            .filter(|(k, _)| y.contains_key(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     ))
@@ -96,7 +96,7 @@ fn difference(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     );
     Ok(set_term(
         x.iter()
-            .filter(|(k, _)| !y.contains_key(*k))
+            .filter(|(k, _)| !y.contains_key(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     ))
