@@ -7,6 +7,7 @@ use crate::syntax::Span;
 use crate::term::{ATOMS, Atom, Fun, FunKind, Term};
 use crate::vm::code::{BinOp, FunCode, Instr, Reg};
 use crate::vm::modules::{ExportCell, Modules};
+use crate::vm::type_test::TypeTest;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -671,13 +672,17 @@ impl<'m> Compiler<'m> {
     }
 
     /// Compiles a call of `rem/2` or `div/2` that resolves to the BIF (`Kernel` or
-    /// `:erlang`) as an operator instead of a native call: `None` for any other call
-    /// (including a module's own `rem/2`). The VM's slow path runs the same
-    /// arithmetic and blames `:erlang.rem/2` / `div/2`, so errors read as the call's.
+    /// `:erlang`) as an operator instead of a native call, and a type test
+    /// (`is_atom/1` and its kin) as `IsType`: `None` for any other call (including a
+    /// module's own `rem/2`). The VM's slow path runs the same arithmetic and blames
+    /// `:erlang.rem/2` / `div/2`, so errors read as the call's; a type test never raises.
     fn arith_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
         let name = match target {
             CallTarget::Local(n) | CallTarget::Remote(_, n) => n,
         };
+        if args.len() == 1 && name.starts_with("is_") {
+            return self.type_test_call(b, node, target, args);
+        }
         if args.len() != 2 || !(name == "rem" || name == "div") {
             return Ok(None);
         }
@@ -686,6 +691,17 @@ impl<'m> Compiler<'m> {
             Some(bop) => self.operator(b, bop, &argv[0], &argv[1]).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// `is_atom(x)` and its kin, resolved to Kernel or `:erlang` as any call is
+    /// (a local or imported function of the same name wins): one `IsType`.
+    fn type_test_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
+        let Some((cell, argv)) = self.static_call_target(b, node, target, args)? else { return Ok(None) };
+        let Some(test) = TypeTest::named(cell.module.as_str(), cell.name.as_str()) else { return Ok(None) };
+        let src = self.expr(b, &argv[0])?;
+        let dst = b.reg();
+        b.emit(Instr::IsType { dst, src, test });
+        Ok(Some(dst))
     }
 
     fn binary(&mut self, b: &mut FunBuilder, span: Span, op: BinaryOp, lhs: &Node, rhs: &Node) -> CResult<Reg> {
@@ -1589,6 +1605,7 @@ fn in_key_order(pairs: &[(Node, Node)], regs: Vec<(Reg, Reg)>) -> Vec<(Reg, Reg)
 #[cfg(test)]
 mod tests {
     use crate::vm::code::{BinOp, FunCode, Instr};
+    use crate::vm::type_test::TypeTest;
 
     /// The code of `name` in the first module `source` defines.
     fn function(source: &str, name: &str) -> std::sync::Arc<FunCode> {
@@ -1707,5 +1724,36 @@ mod tests {
         // A repeated key or a key that is not an atom: source order, sorted at run time.
         assert_eq!(map_keys(&function(src, "g")), [":b", ":a", ":b"]);
         assert_eq!(map_keys(&function(src, "h")), [":b", "1"]);
+    }
+
+    #[test]
+    fn type_tests_of_kernel_and_erlang_compile_to_is_type() {
+        let src = "defmodule M do\n\
+                   def f(x) when is_atom(x) and is_list(x), do: {is_map(x), :erlang.is_tuple(x), Kernel.is_nil(x)}\n\
+                   def g(x), do: {is_function(x, 1), is_struct(x)}\n\
+                   end";
+        let own = "defmodule N do\n\
+                   import Kernel, except: [is_map: 1]\n\
+                   def is_map(_), do: :mine\n\
+                   def h(x), do: is_map(x)\n\
+                   end";
+        let tests = |code: &FunCode| -> Vec<TypeTest> {
+            code.instrs()
+                .iter()
+                .filter_map(|i| match i {
+                    Instr::IsType { test, .. } => Some(*test),
+                    _ => None,
+                })
+                .collect()
+        };
+        let f = function(src, "f");
+        assert_eq!(tests(&f), [TypeTest::Atom, TypeTest::List, TypeTest::Map, TypeTest::Tuple, TypeTest::Nil]);
+        assert!(calls(&f).is_empty(), "no native call left: {:?}", calls(&f));
+        // Arity 2 and tests that look inside stay calls.
+        assert!(tests(&function(src, "g")).is_empty());
+        // A module's own function of the name is called.
+        let h = function(own, "h");
+        assert!(tests(&h).is_empty());
+        assert_eq!(calls(&h), ["is_map"]);
     }
 }

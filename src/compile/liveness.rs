@@ -227,6 +227,7 @@ fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::SubInt { dst, .. }
         | Instr::Not { dst, .. }
         | Instr::Bang { dst, .. }
+        | Instr::IsType { dst, .. }
         | Instr::ToText { dst, .. }
         | Instr::Concat { dst, .. }
         | Instr::Field { dst, .. }
@@ -292,6 +293,7 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         }
         Instr::AddInt { dst: _, a, imm: _ } | Instr::SubInt { dst: _, a, imm: _ } => f(*a),
         Instr::Not { dst: _, src } | Instr::Bang { dst: _, src } | Instr::ToText { dst: _, src } => f(*src),
+        Instr::IsType { dst: _, src, test: _ } => f(*src),
         Instr::CheckBool { src, op: _ } => f(*src),
         Instr::Concat { dst: _, parts } => parts.iter().for_each(|r| f(*r)),
         Instr::Field { dst: _, src, key: _ } => f(*src),

@@ -8,6 +8,7 @@ use super::argument::{badarg, index, list, small_int, text};
 use super::arith;
 use super::float::float_to_text;
 use crate::term::{ATOMS, Atom, Term};
+use crate::vm::type_test::TypeTest;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -159,26 +160,24 @@ fn bit_size(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 
 macro_rules! type_test {
-    ($name:ident, $p:pat) => {
+    ($name:ident, $test:expr) => {
         fn $name(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-            Ok(Term::bool(matches!(&a[0], $p)))
+            Ok(Term::bool($test.holds(&a[0])))
         }
     };
 }
-type_test!(is_atom, Term::Atom(_));
-type_test!(is_binary, Term::Binary(_));
-type_test!(is_float, Term::Float(_));
-type_test!(is_function, Term::Fun(_));
-type_test!(is_integer, Term::Int(_) | Term::BigInt(_));
-type_test!(is_list, Term::Nil | Term::Cons(_));
-type_test!(is_map, Term::Map(_));
-type_test!(is_number, Term::Int(_) | Term::BigInt(_) | Term::Float(_));
-type_test!(is_pid, Term::Pid(_));
-type_test!(is_reference, Term::Ref(_));
-type_test!(is_tuple, Term::Tuple(_));
-fn is_boolean(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::bool(a[0].is_boolean()))
-}
+type_test!(is_atom, TypeTest::Atom);
+type_test!(is_binary, TypeTest::Binary);
+type_test!(is_boolean, TypeTest::Boolean);
+type_test!(is_float, TypeTest::Float);
+type_test!(is_function, TypeTest::Function);
+type_test!(is_integer, TypeTest::Integer);
+type_test!(is_list, TypeTest::List);
+type_test!(is_map, TypeTest::Map);
+type_test!(is_number, TypeTest::Number);
+type_test!(is_pid, TypeTest::Pid);
+type_test!(is_reference, TypeTest::Reference);
+type_test!(is_tuple, TypeTest::Tuple);
 fn is_function2(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], &a[1]) {
         (Term::Fun(f), Term::Int(n)) if *n >= 0 => Ok(Term::bool(i64::from(f.arity) == *n)),

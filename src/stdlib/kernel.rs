@@ -157,7 +157,7 @@ fn put_elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     }
 }
 fn is_nil(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::bool(a[0].is_nil()))
+    Ok(Term::bool(crate::vm::type_test::TypeTest::Nil.holds(&a[0])))
 }
 fn is_struct1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::bool(a[0].struct_name().is_some()))

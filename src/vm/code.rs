@@ -8,6 +8,7 @@
 //! (an `if` branch) never clobbers the outer variable.
 
 use super::modules::ExportCell;
+use super::type_test::TypeTest;
 use crate::term::{Atom, Term};
 use std::sync::Arc;
 
@@ -131,6 +132,8 @@ pub enum Instr {
     Not { dst: Reg, src: Reg },
     /// `dst = !src` (truthiness negation).
     Bang { dst: Reg, src: Reg },
+    /// `dst = is_atom(src)` and its kin: a boolean, never a raise.
+    IsType { dst: Reg, src: Reg, test: TypeTest },
     /// Raises `{:badbool, op, value}` style error unless `src` is a boolean (`and`/`or` lhs).
     CheckBool { src: Reg, op: Atom },
     /// `dst = "#{src}"` (String.Chars).
@@ -275,6 +278,7 @@ impl Instr {
             | SubInt { .. }
             | Not { .. }
             | Bang { .. }
+            | IsType { .. }
             | CheckBool { .. }
             | ToText { .. }
             | Concat { .. }

@@ -321,6 +321,7 @@ impl Machine {
                         Instr::SubInt { dst, a, imm } => match operator::op_sub_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Bang { dst, src } => operator::op_bang(w, *dst, *src, after),
+                        Instr::IsType { dst, src, test } => operator::op_is_type(w, *dst, *src, *test, after),
                         Instr::CheckBool { src, op } => match operator::op_check_bool(w, *src, *op, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Jump { to } => branch::op_jump(*to),
                         Instr::JumpIfFalsy { cond, to } => branch::op_jump_if_falsy(w, *cond, *to, after),

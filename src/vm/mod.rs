@@ -12,6 +12,7 @@
 //! - [`native`]: the contract for Rust-implemented functions.
 //! - [`builtins`]: natives that need the machine's modules (`apply`, `raise`, ...).
 //! - [`spawn`]: the spawn family of natives.
+//! - [`type_test`]: [`type_test::TypeTest`], `is_atom/1` and its kin, as one instruction.
 //! - [`suggest`]: "Did you mean:" for undefined functions (Jaro distance).
 //! - [`process`]: a machine as the runtime's process body.
 
@@ -28,6 +29,7 @@ pub mod process;
 pub mod raise;
 pub mod spawn;
 pub mod suggest;
+pub mod type_test;
 
 pub use native::{Control, NativeCtx, NativeFn, NativeRegistry, NativeResult, OwningFn};
 pub use raise::{Class, Raise};

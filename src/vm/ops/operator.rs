@@ -1,11 +1,12 @@
 //! Operators: arithmetic and comparison (`Op`, `OpInt`) with a fast path for small
-//! integers, and the boolean ones (`Not`, `Bang`, `CheckBool`).
+//! integers, the boolean ones (`Not`, `Bang`, `CheckBool`) and the type tests (`IsType`).
 
 use super::data::{Small, put, put_small};
 use crate::term::{Atom, Term};
 use crate::vm::arith;
 use crate::vm::code::{BinOp, Reg};
 use crate::vm::raise::{Raise, exception_struct};
+use crate::vm::type_test::TypeTest;
 
 /// `dst = a op b`.
 #[inline(always)]
@@ -115,6 +116,14 @@ pub(in crate::vm) fn op_not(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> 
 #[inline]
 pub(in crate::vm) fn op_bang(w: &mut [Term], dst: Reg, src: Reg, next: usize) -> usize {
     let r = Term::bool(!w[src as usize].is_truthy());
+    put(&mut w[dst as usize], r);
+    next
+}
+
+/// `dst = is_atom(src)` and its kin (see [`TypeTest`]).
+#[inline]
+pub(in crate::vm) fn op_is_type(w: &mut [Term], dst: Reg, src: Reg, test: TypeTest, next: usize) -> usize {
+    let r = Term::bool(test.holds(&w[src as usize]));
     put(&mut w[dst as usize], r);
     next
 }
