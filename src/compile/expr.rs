@@ -147,7 +147,7 @@ impl<'m> Compiler<'m> {
                 if let Some(()) = self.try_control(b, node, target, args, Dest::Tail)? {
                     return Ok(());
                 }
-                if let Some(v) = self.arith_call(b, node, target, args)? {
+                if let Some(v) = self.inline_bif_call(b, node, target, args)? {
                     b.emit_return(v);
                     return Ok(());
                 }
@@ -226,7 +226,7 @@ impl<'m> Compiler<'m> {
         let mut regs = Vec::with_capacity(argv.len());
         for (i, arg) in argv.iter().enumerate() {
             let r = self.expr(b, arg)?;
-            // One operator, or a `rem`/`div` call (an operator when `arith_call`
+            // One operator, or a `rem`/`div` call (an operator when `inline_bif_call`
             // inlined it: then the last instruction is its `Op`, checked below).
             let one_op = match &arg.kind {
                 NodeKind::BinaryOp { op, .. } => simple_binop(*op).is_some(),
@@ -676,7 +676,7 @@ impl<'m> Compiler<'m> {
     /// (`is_atom/1` and its kin) as `IsType`: `None` for any other call (including a
     /// module's own `rem/2`). The VM's slow path runs the same arithmetic and blames
     /// `:erlang.rem/2` / `div/2`, so errors read as the call's; a type test never raises.
-    fn arith_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
+    fn inline_bif_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
         let name = match target {
             CallTarget::Local(n) | CallTarget::Remote(_, n) => n,
         };
@@ -919,7 +919,7 @@ impl<'m> Compiler<'m> {
     }
 
     fn call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node], parens: bool) -> CResult<Reg> {
-        if let Some(r) = self.arith_call(b, node, target, args)? {
+        if let Some(r) = self.inline_bif_call(b, node, target, args)? {
             return Ok(r);
         }
         let dst = b.reg();

@@ -25,8 +25,10 @@ const SCAN_MAX: usize = 12;
 
 /// The map representation: flat while small, a persistent ordered tree when large
 /// (see the module invariants). Dropped through [`release`].
+#[derive(Clone)]
 pub struct TermMap(Repr);
 
+#[derive(Clone)]
 enum Repr {
     /// Sorted by key, at most [`FLAT_MAX`] entries.
     Flat(Vec<(Term, Term)>),
@@ -37,15 +39,6 @@ enum Repr {
 impl Default for TermMap {
     fn default() -> TermMap {
         TermMap::new()
-    }
-}
-
-impl Clone for TermMap {
-    fn clone(&self) -> TermMap {
-        TermMap(match &self.0 {
-            Repr::Flat(v) => Repr::Flat(v.clone()),
-            Repr::Tree(t) => Repr::Tree(t.clone()),
-        })
     }
 }
 
@@ -172,6 +165,31 @@ impl TermMap {
         self.iter().map(|(_, v)| v)
     }
 
+    /// The map of `entries` in any order; a later entry wins over an earlier one
+    /// with the same key, as successive inserts. Entries already in strict key
+    /// order (a map literal, whose atom keys the compiler sorts) are checked with
+    /// one comparison each and kept as they are. (Out of line: inlined into the
+    /// dispatch it changed how the compiler laid out the rest of the loop.)
+    #[inline(never)]
+    pub fn from_entries(mut entries: Vec<(Term, Term)>) -> TermMap {
+        if entries.len() > FLAT_MAX {
+            return TermMap(Repr::Tree(entries.into_iter().collect()));
+        }
+        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            return TermMap(Repr::Flat(entries));
+        }
+        // A stable sort keeps equal keys in their order; the last of each run wins.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Term, Term)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        TermMap(Repr::Flat(out))
+    }
+
     /// Both maps; `self`'s value wins where both have a key.
     pub fn union(mut self, mut other: TermMap) -> TermMap {
         match (&mut self.0, &mut other.0) {
@@ -261,33 +279,6 @@ impl FromIterator<(Term, Term)> for TermMap {
     /// Later entries win over earlier ones with the same key, as successive inserts.
     fn from_iter<I: IntoIterator<Item = (Term, Term)>>(iter: I) -> TermMap {
         TermMap::from_entries(iter.into_iter().collect())
-    }
-}
-
-impl TermMap {
-    /// The map of `entries` in any order; a later entry wins over an earlier one
-    /// with the same key, as successive inserts. Entries already in strict key
-    /// order (a map literal, whose atom keys the compiler sorts) are checked with
-    /// one comparison each and kept as they are. (Out of line: inlined into the
-    /// dispatch it changed how the compiler laid out the rest of the loop.)
-    #[inline(never)]
-    pub fn from_entries(mut entries: Vec<(Term, Term)>) -> TermMap {
-        if entries.len() > FLAT_MAX {
-            return TermMap(Repr::Tree(entries.into_iter().collect()));
-        }
-        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
-            return TermMap(Repr::Flat(entries));
-        }
-        // A stable sort keeps equal keys in their order; the last of each run wins.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Term, Term)> = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
-            match out.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => out.push((k, v)),
-            }
-        }
-        TermMap(Repr::Flat(out))
     }
 }
 

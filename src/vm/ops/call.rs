@@ -141,9 +141,10 @@ impl State {
 
     /// `Call` to compiled code this function may call, entered in place by
     /// [`State::enter_code`]. Returns the callee, which the dispatch runs from its
-    /// first instruction; `None` (nothing done) leaves the call to [`State::op_call`]. Returning only a reference keeps the
-    /// hand-over in registers: an `Ok(Next::Enter(..))` went through memory, and
-    /// its reload stalled on store forwarding (a third of a call's time).
+    /// first instruction; `None` (nothing done) leaves the call to
+    /// [`State::op_call`]. Returning only a reference keeps the hand-over in
+    /// registers: an `Ok(Next::Enter(..))` went through memory, and its reload
+    /// stalled on store forwarding (a third of a call's time).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(in crate::vm) fn enter_compiled<'c>(
