@@ -5,7 +5,7 @@ use super::error::{CResult, CompileError, CompileErrorKind};
 use crate::syntax::ast::{BinaryOp, CallTarget, Clause, InterpPart, Node, NodeKind, UnaryOp};
 use crate::syntax::Span;
 use crate::term::{ATOMS, Atom, Fun, FunKind, Term};
-use crate::vm::code::{BinOp, FunCode, Instr, Reg};
+use crate::vm::code::{BinOp, DynamicCall, FunCode, Instr, Reg};
 use crate::vm::modules::{ExportCell, Modules};
 use crate::vm::type_test::TypeTest;
 use std::collections::{HashMap, HashSet};
@@ -986,7 +986,7 @@ impl<'m> Compiler<'m> {
                 // `mod.fun(args)` with the module computed at run time.
                 let m = self.expr(b, left)?;
                 let regs = self.args(b, args)?;
-                b.emit(Instr::CallDynamic { dst, module: m, name: Atom::new(name), args: regs.into() });
+                b.emit(Instr::CallDynamic { dst, module: m, call: Box::new(DynamicCall { name: Atom::new(name), args: regs.into() }) });
                 return Ok(dst);
             }
         }

@@ -48,7 +48,7 @@ fn operands(instr: &Instr) -> Option<(Vec<Reg>, Option<Reg>)> {
         Instr::Call { args, .. } | Instr::CallSelf { args, .. } => (args.to_vec(), None),
         Instr::CallFun { fun, args, .. } => (args.to_vec(), Some(*fun)),
         // The module is read before the arguments move, but is never moved itself.
-        Instr::CallDynamic { module, args, .. } => (args.to_vec(), Some(*module)),
+        Instr::CallDynamic { module, call, .. } => (call.args.to_vec(), Some(*module)),
         Instr::UpdateMap { base, pairs, .. } => {
             // The base, then each pair's value; none is moved that a key names
             // (keys are read as the pairs go in), nor the base if a value does.
@@ -334,9 +334,9 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         Instr::Call { dst: _, target: _, args } | Instr::CallSelf { dst: _, args } | Instr::TailCall { target: _, args } => {
             args.iter().for_each(|r| f(*r))
         }
-        Instr::CallDynamic { dst: _, module, name: _, args } => {
+        Instr::CallDynamic { dst: _, module, call } => {
             f(*module);
-            args.iter().for_each(|r| f(*r));
+            call.args.iter().for_each(|r| f(*r));
         }
         Instr::CallFun { dst: _, fun, args } | Instr::TailCallFun { fun, args } => {
             f(*fun);

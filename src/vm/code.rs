@@ -98,6 +98,15 @@ pub enum MatchFailure {
     CondClause,
 }
 
+/// The function name and argument registers of an [`Instr::CallDynamic`].
+#[derive(Debug)]
+pub struct DynamicCall {
+    /// The function's name.
+    pub name: Atom,
+    /// The argument registers.
+    pub args: Box<[Reg]>,
+}
+
 /// One instruction. Jump targets are instruction indices in the same function.
 #[derive(Debug)]
 pub enum Instr {
@@ -192,7 +201,9 @@ pub enum Instr {
     /// Tail-call a named function (the current frame is replaced).
     TailCall { target: Arc<ExportCell>, args: Box<[Reg]> },
     /// Call `module.name(args)` with the module in a register (`mod.fun()`, `apply`).
-    CallDynamic { dst: Reg, module: Reg, name: Atom, args: Box<[Reg]> },
+    /// (The name and arguments are boxed together: inline, they made this the one
+    /// variant over 32 bytes, and every instruction as large as the largest.)
+    CallDynamic { dst: Reg, module: Reg, call: Box<DynamicCall> },
     /// Call a function value `fun.(args)`.
     CallFun { dst: Reg, fun: Reg, args: Box<[Reg]> },
     /// Tail-call a function value.
@@ -396,15 +407,10 @@ impl FunCode {
         &self.code
     }
 
-    /// The instruction at `pc`, which the machine reached: in range by the
-    /// invariant of [`FunCode::new`].
+    /// The instructions, for the dispatch: see [`Body`].
     #[inline(always)]
-    #[allow(unsafe_code)]
-    pub(crate) fn instr_at(&self, pc: usize) -> &Instr {
-        debug_assert!(pc < self.code.len(), "pc {pc} past the end of {}", self.name.as_str());
-        // SAFETY: `pc` is an index the machine reached, so it is in range: see
-        // `FunCode::new`, the only constructor (`code` is private and never mutated).
-        unsafe { self.code.get_unchecked(pc) }
+    pub(crate) fn body(&self) -> Body<'_> {
+        Body(&self.code)
     }
 
     /// The source line of instruction `pc` (0 when unknown).
@@ -417,6 +423,28 @@ impl FunCode {
     #[inline(always)]
     pub fn moved_at(&self, pc: usize) -> u32 {
         self.moved.get(pc).copied().unwrap_or(0)
+    }
+}
+
+/// A function's instructions as the dispatch reads them: taken once when a
+/// function starts running, so the loop keeps the slice itself rather than
+/// reloading it from the `FunCode` after every write (the code is reached through
+/// a raw handle, so the compiler cannot tell the writes never touch it). Made only
+/// by [`FunCode::body`], so it always holds a whole function's code.
+#[derive(Clone, Copy)]
+pub(crate) struct Body<'a>(&'a [Instr]);
+
+impl<'a> Body<'a> {
+    /// The instruction at `pc`, which the machine reached: in range by the
+    /// invariant of [`FunCode::new`].
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    pub(crate) fn at(self, pc: usize) -> &'a Instr {
+        debug_assert!(pc < self.0.len(), "pc {pc} past the end of a function");
+        // SAFETY: `pc` is an index the machine reached, so it is in range: see
+        // `FunCode::new`, the only constructor of a `FunCode` (its `code` is private
+        // and never mutated), and this slice is a whole `FunCode`'s `code`.
+        unsafe { self.0.get_unchecked(pc) }
     }
 }
 
@@ -487,3 +515,7 @@ mod tests {
         assert!(matches!(f.instrs().last(), Some(Instr::Return { .. })));
     }
 }
+
+// Every instruction is as large as the largest variant, and the dispatch indexes
+// them by multiplying with the size: keep it at four words.
+const _: () = assert!(std::mem::size_of::<Instr>() == 32, "Instr grew past 32 bytes");

@@ -76,17 +76,43 @@ pub(super) struct Frame {
     pub(super) ret: Reg,
 }
 
-/// Pushes the frame `make` builds, written straight into its slot: room is made
-/// first (out of line), then the frame is built where it lives. `Vec::push` builds
-/// it ahead of a possible reallocation, in a stack temporary whose 16-byte reload
-/// stalled on store forwarding (a direct recursion's every call); `extend` and
-/// `resize_with` build it in place too but were left out of line as the dispatch
-/// grew (fib: 390 -> 436 instructions per call).
+/// Whether one more frame fits under [`MAX_FRAMES`], making room for it if
+/// needed: the call ops ask this instead of comparing the length with the limit,
+/// so the common case is one comparison (length against capacity). Growth goes
+/// only through `grow_frames`, which never takes the capacity past the limit, so
+/// a frame fits exactly when the length is below the capacity or the limit.
+#[inline(always)]
+pub(super) fn room_for_frame(frames: &mut Vec<Frame>) -> bool {
+    frames.len() < frames.capacity() || grow_frames(frames)
+}
+
+/// Makes room for one more frame (the rare branch of [`room_for_frame`] and
+/// [`push_frame`]): doubles the capacity (at least 4, as `Vec` starts), clamped
+/// to [`MAX_FRAMES`]; `false` at the limit.
+#[cold]
+#[inline(never)]
+fn grow_frames(frames: &mut Vec<Frame>) -> bool {
+    if frames.len() >= MAX_FRAMES {
+        return false;
+    }
+    let target = (frames.capacity() * 2).clamp(4, MAX_FRAMES);
+    frames.reserve_exact(target - frames.len());
+    true
+}
+
+/// Pushes the frame `make` builds, unless the stack is at [`MAX_FRAMES`]
+/// (`false`, nothing built). The frame is written straight into its slot: room is
+/// made first (out of line), then the frame is built where it lives. `Vec::push`
+/// builds it ahead of a possible reallocation, in a stack temporary whose 16-byte
+/// reload stalled on store forwarding (a direct recursion's every call); `extend`
+/// and `resize_with` build it in place too but were left out of line as the
+/// dispatch grew (fib: 390 -> 436 instructions per call). Checking the limit here,
+/// against the capacity, spares a call a comparison with the limit.
 #[inline(always)]
 #[allow(unsafe_code)]
-pub(super) fn push_frame(frames: &mut Vec<Frame>, make: impl FnOnce() -> Frame) {
-    if frames.len() == frames.capacity() {
-        grow_frames(frames);
+pub(super) fn push_frame(frames: &mut Vec<Frame>, make: impl FnOnce() -> Frame) -> bool {
+    if frames.len() == frames.capacity() && !grow_frames(frames) {
+        return false;
     }
     let len = frames.len();
     debug_assert!(len < frames.capacity(), "room for one more frame was made");
@@ -95,13 +121,7 @@ pub(super) fn push_frame(frames: &mut Vec<Frame>, make: impl FnOnce() -> Frame) 
     // indexing checked it), was initialised by the `write` just done, so the first
     // `len + 1` elements are initialised and `len + 1 <= capacity`.
     unsafe { frames.set_len(len + 1) };
-}
-
-/// Makes room for one more frame (the rare branch of [`push_frame`]).
-#[cold]
-#[inline(never)]
-fn grow_frames(frames: &mut Vec<Frame>) {
-    frames.reserve(1);
+    true
 }
 
 /// An open `try`.
@@ -173,7 +193,7 @@ impl Machine {
     pub fn for_fun(modules: Arc<Modules>, fun: &Term, args: Vec<Term>) -> Result<Machine, Raise> {
         let mut m = Machine::empty(modules);
         match m.st.resolve_fun(fun, args)? {
-            Resolved::Code(code, full) => m.push_frame(CodeRef::Owned(code), full, 0),
+            Resolved::Code(code, full) => m.push_frame(CodeRef::owned(code), full, 0),
             Resolved::Native(..) => return Err(Raise::argument_error("cannot start a process on a native function")),
         }
         Ok(m)
@@ -182,7 +202,7 @@ impl Machine {
     /// A machine that will run `code` (a zero-arity function, e.g. a compiled script).
     pub fn for_code(modules: Arc<Modules>, code: Arc<FunCode>, args: Vec<Term>) -> Machine {
         let mut m = Machine::empty(modules);
-        m.push_frame(CodeRef::Owned(code), args, 0);
+        m.push_frame(CodeRef::owned(code), args, 0);
         m
     }
 
@@ -293,6 +313,7 @@ impl Machine {
                 return Ok(Step::Exited(Term::Atom(ATOMS.normal)));
             };
             let code = running.get();
+            let body = code.body();
             let st = &mut self.st;
             let nregs = code.nregs as usize;
             let mut pc = st.pc;
@@ -302,7 +323,7 @@ impl Machine {
             let mut w = &mut st.regs[base..base + nregs];
             'instr: loop {
                 let next = 'op: {
-                    let instr = code.instr_at(pc);
+                    let instr = body.at(pc);
                     let after = pc + 1;
                     pc = match instr {
                         Instr::Move { dst, src } => data::op_move(w, *dst, *src, || code.moved_at(pc) != 0, after),
@@ -442,12 +463,12 @@ impl Machine {
                             w = &mut st.regs[st.base..st.base + nregs];
                             to
                         }
-                        Instr::CallDynamic { dst, module, name, args } => {
-                            if let Some(callee) = st.enter_dynamic(running, code, pc, *dst, *module, *name, args, reds) {
+                        Instr::CallDynamic { dst, module, call } => {
+                            if let Some(callee) = st.enter_dynamic(running, code, pc, *dst, *module, call.name, &call.args, reds) {
                                 self.code = Some(callee);
                                 continue 'frame;
                             }
-                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, *name, args, reds).unwrap_or_else(Next::Raise);
+                            break 'op st.op_call_dynamic(cx, code, pc, *dst, *module, call.name, &call.args, reds).unwrap_or_else(Next::Raise);
                         }
                         Instr::CallFun { dst, fun, args } => {
                             if let Some(callee) = st.enter_closure(running, code, pc, *dst, *fun, args, reds) {
@@ -533,7 +554,9 @@ impl Machine {
     fn enter(&mut self, code: CodeRef, base: usize, ret: Reg) {
         let st = &mut self.st;
         if let Some(caller) = self.code.replace(code) {
-            st.frames.push(Frame { code: caller, pc: st.pc, base: st.base, ret });
+            let (pc, base) = (st.pc, st.base);
+            let pushed = push_frame(&mut st.frames, || Frame { code: caller, pc, base, ret });
+            debug_assert!(pushed, "the op that asked for this call checked room_for_frame");
         }
         st.pc = 0;
         st.base = base;
@@ -561,11 +584,7 @@ impl Machine {
     #[inline(always)]
     fn do_return(&mut self, v: Term) -> Step {
         debug_assert!(self.st.frames.is_empty(), "a return with a caller left is the dispatch's");
-        // Only an owning handle has anything to release; matching here keeps the
-        // common (borrowed) case free of a drop-glue call.
-        if let Some(CodeRef::Owned(code)) = self.code.take() {
-            drop(code);
-        }
+        drop(self.code.take());
         let st = &mut self.st;
         st.handlers.clear();
         st.outcome = Some(Outcome::Returned(v));

@@ -144,6 +144,32 @@ fn deep_recursion_runs_off_the_rust_stack() {
 }
 
 #[test]
+fn recursion_past_the_frame_limit_raises_a_system_limit_error() {
+    // Each way of entering a function stops at MAX_FRAMES: a local call of the
+    // function itself, a call of another function, a call of a closure.
+    let source = "
+defmodule D do
+  def own(n), do: 1 + own(n + 1)
+  def a(n), do: 1 + b(n)
+  def b(n), do: 1 + a(n + 1)
+  def closure(n) do
+    f = fn f, n -> 1 + f.(f, n + 1) end
+    f.(f, n)
+  end
+end
+";
+    for entry in ["own", "a", "closure"] {
+        let (mut m, mut cx) = machine(&format!("{source}\nD.{entry}(0)"));
+        let mut deepest = 0;
+        finish(&mut m, &mut cx, 100_000, |m| deepest = deepest.max(m.st.frames.len()));
+        let outcome = result(&m);
+        assert!(outcome.starts_with("raised Error") && outcome.contains("system limit"), "{entry}: {outcome}");
+        assert!(deepest <= MAX_FRAMES && deepest > MAX_FRAMES - 100_000, "{entry}: {deepest} frames");
+        assert!(m.st.frames.capacity() <= MAX_FRAMES, "{entry}: the frames never grow past the limit");
+    }
+}
+
+#[test]
 fn direct_recursion_yields_and_resumes_mid_call() {
     // A budget of 7 stops fib between any call and return; the result is unchanged.
     let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.fib(15)"));

@@ -17,7 +17,7 @@ use crate::runtime::ProcessContext;
 use crate::term::{Atom, FunKind, Term};
 use crate::vm::code::{FunCode, Reg, moves_in_place};
 use crate::vm::code_ref::CodeRef;
-use crate::vm::machine::{Frame, MAX_FRAMES, State, push_frame};
+use crate::vm::machine::{Frame, State, push_frame, room_for_frame};
 use crate::vm::modules::{Callable, Export, ExportCell};
 use crate::vm::native::{Control, NativeCtx, NativeFn, OwningFn};
 use crate::vm::raise::Raise;
@@ -182,12 +182,17 @@ impl State {
         args: &[Reg],
         reds: &mut i64,
     ) -> bool {
-        if self.frames.len() >= MAX_FRAMES || !take_reduction(reds) {
+        if !take_reduction(reds) {
             return false;
         }
         let base = self.base;
+        // (The arguments land above the live windows, where a declined call leaves
+        // only stale values.)
         let nb = self.pass_args(code, pc, callee, args);
-        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        if !push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst }) {
+            *reds += 1;
+            return false;
+        }
         self.base = nb;
         self.pc = 0;
         true
@@ -234,7 +239,7 @@ impl State {
     /// module between the dispatch's look at the cell and this one.
     #[inline(always)]
     fn call_compiled(&mut self, code: &FunCode, pc: usize, callee: &Arc<FunCode>, dst: Reg, args: &[Reg]) -> Result<Next, Raise> {
-        if self.frames.len() >= MAX_FRAMES {
+        if !room_for_frame(&mut self.frames) {
             return Err(stack_limit());
         }
         let nb = self.pass_args(code, pc, callee, args);
@@ -410,7 +415,7 @@ impl State {
         args: &[Reg],
         reds: &mut i64,
     ) -> Option<CodeRef> {
-        if self.frames.len() >= MAX_FRAMES {
+        if !room_for_frame(&mut self.frames) {
             return None;
         }
         let base = self.base;
@@ -424,7 +429,8 @@ impl State {
         }
         let nb = base + code.nregs as usize;
         closure_window(&mut self.regs, base, nb, nregs, captured, fun, args, code.moved_at(pc));
-        push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        let pushed = push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst });
+        debug_assert!(pushed, "room_for_frame was checked above");
         self.base = nb;
         self.pc = 0;
         Some(callee)
@@ -478,7 +484,7 @@ impl State {
         match self.resolve_fun(&f, argv)? {
             Resolved::Code(callee, full) => {
                 self.scratch = full;
-                Ok(Next::Replace(CodeRef::Owned(callee)))
+                Ok(Next::Replace(CodeRef::owned(callee)))
             }
             Resolved::Native(n, argv) => {
                 let ret_reg = code.nregs.saturating_sub(1);
@@ -575,14 +581,14 @@ impl State {
     /// Calls the function value `fun` with `args` (general path).
     pub(in crate::vm) fn call_value(&mut self, cx: &mut ProcessContext, code: &FunCode, fun: &Term, args: Vec<Term>, dst: Reg, reds: &mut i64) -> Result<Next, Raise> {
         match self.resolve_fun(fun, args)? {
-            Resolved::Code(callee, full) => self.call_staged(code, CodeRef::Owned(callee), full, dst),
+            Resolved::Code(callee, full) => self.call_staged(code, CodeRef::owned(callee), full, dst),
             Resolved::Native(f, args) => self.call_native(cx, code, f, &args, dst, reds, None),
         }
     }
 
     /// Enters `callee` with owned `args`, in the window above the running one.
     fn call_staged(&mut self, code: &FunCode, callee: CodeRef, args: Vec<Term>, dst: Reg) -> Result<Next, Raise> {
-        if self.frames.len() >= MAX_FRAMES {
+        if !room_for_frame(&mut self.frames) {
             return Err(stack_limit());
         }
         let nb = self.base + code.nregs as usize;
@@ -687,7 +693,7 @@ impl State {
 /// untouched) when `fun` is not a closure of that arity, for the general path.
 fn tail_closure_args(window: &mut [Term], scratch: &mut Vec<Term>, fun: Reg, args: &[Reg]) -> Option<CodeRef> {
     let (code, env) = closure_parts(&window[fun as usize], args.len())?;
-    let callee = CodeRef::Owned(code.clone().downcast::<FunCode>().ok()?);
+    let callee = CodeRef::owned(code.clone().downcast::<FunCode>().ok()?);
     scratch.clear();
     scratch.extend(env.iter().map(dup));
     // The frame goes away, so arguments move (the closure's register last: its
