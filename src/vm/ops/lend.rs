@@ -26,7 +26,7 @@ use crate::vm::raise::Raise;
 pub(in crate::vm) fn call_native_lent(ncx: &mut NativeCtx<'_>, f: NativeFn, window: &mut [Term], args: &[Reg], buf: &mut Vec<Term>) -> NativeResult {
     let n = args.len();
     if buf.len() < n {
-        buf.resize(n, Term::Nil);
+        buf.resize_with(n, || Term::Nil);
     }
     if !distinct_registers(args) {
         return call_native_lent_repeated(ncx, f, window, args, buf);
@@ -61,7 +61,7 @@ pub(in crate::vm) fn call_native_lent(ncx: &mut NativeCtx<'_>, f: NativeFn, wind
 pub(in crate::vm) fn call_native_owned(ncx: &mut NativeCtx<'_>, g: OwningFn, window: &mut [Term], args: &[Reg], moved: u32, buf: &mut Vec<Term>) -> NativeResult {
     let n = args.len();
     if buf.len() < n {
-        buf.resize(n, Term::Nil);
+        buf.resize_with(n, || Term::Nil);
     }
     let taken = |i: usize, r: &Reg| bit(moved, i) && args.iter().filter(|q| *q == r).count() == 1;
     for (i, r) in args.iter().enumerate() {
