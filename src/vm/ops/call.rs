@@ -9,7 +9,7 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, bit, copy_small, dup, pass, pass_reg, put, put_small, reserve, stage_args, take};
+use super::data::{Small, bit, dup, pass, pass_reg, put, put_atom, put_small, reserve, stage_args, take};
 use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
@@ -166,7 +166,9 @@ impl State {
     /// `code`) when a reduction is left and there is room for a frame: the arguments
     /// are copied into the callee's window and the caller's frame is pushed, holding
     /// a duplicate of `running`; `st.pc` is 0 and `st.base` the callee's window.
-    /// `false` (nothing done) otherwise. [`State::enter_compiled`]'s named call and
+    /// `false` otherwise: with no reduction left nothing is done (the process
+    /// yields and the call runs again); at the frame limit the arguments were
+    /// passed already, and the call goes on to raise. [`State::enter_compiled`]'s named call and
     /// `CallSelf` (`callee` is `code`: a local call of the function itself, which
     /// stays in the running version as on BEAM) both enter this way; a `CallSelf`
     /// declined here goes on to [`State::op_call_self`].
@@ -186,8 +188,11 @@ impl State {
             return false;
         }
         let base = self.base;
-        // (The arguments land above the live windows, where a declined call leaves
-        // only stale values.)
+        // The arguments are passed before the frame is pushed, which checks the limit
+        // against the capacity it compares anyway. A call declined there raises
+        // SystemLimitError: the arguments it wrote are stale values above the live
+        // windows, and the registers it moved them from are dead after the call (see
+        // `compile::liveness`), so nothing reads what it left.
         let nb = self.pass_args(code, pc, callee, args);
         if !push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst }) {
             *reds += 1;
@@ -255,13 +260,20 @@ impl State {
     fn pass_args(&mut self, code: &FunCode, pc: usize, callee: &FunCode, args: &[Reg]) -> usize {
         let base = self.base;
         let nb = base + code.nregs as usize;
-        reserve(&mut self.regs, nb + (callee.nregs as usize).max(args.len()));
+        let n = (callee.nregs as usize).max(args.len());
+        reserve(&mut self.regs, nb + n);
+        // The registers borrowed once, as a local slice: indexing `self.regs` reloaded
+        // its pointer and length after every write (the writes might have changed
+        // them, as far as the compiler could tell).
+        let regs: &mut [Term] = &mut self.regs;
         for (i, r) in args.iter().enumerate() {
-            let from = base + *r as usize;
+            let (from, to) = (base + *r as usize, nb + i);
             // (The mask is read only for boxed values: reading it first cost fib
             // 12 instructions per call.)
-            if !copy_small(&mut self.regs, from, nb + i) {
-                pass_reg(&mut self.regs, from, nb + i, bit(code.moved_at(pc), i));
+            match regs[from] {
+                Term::Int(x) => put_small(&mut regs[to], Small::Int(x)),
+                Term::Atom(a) => put_atom(&mut regs[to], a),
+                _ => pass_reg(regs, from, to, bit(code.moved_at(pc), i)),
             }
         }
         nb
