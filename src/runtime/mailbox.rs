@@ -54,7 +54,9 @@ impl Mailbox {
     /// Removes and returns the message at the save index and restarts scanning at
     /// the front. `None` if the scan has reached the end.
     pub fn accept(&mut self) -> Option<Term> {
-        let msg = self.queue.remove(self.save)?;
+        // The first message is the usual one taken: `pop_front` moves nothing, where
+        // `remove` shifts a side of the ring (a copy call even when it is empty).
+        let msg = if self.save == 0 { self.queue.pop_front()? } else { self.queue.remove(self.save)? };
         self.removed(self.save);
         self.save = 0;
         Some(msg)
