@@ -4,7 +4,7 @@
 //!
 //! Invariant: counts only grow; readers take differences between two readings.
 //!
-//! The counts are kept in one shard per thread (as far as [`SHARDS`] go), each on
+//! The counts are kept in one shard per thread (as far as `SHARDS` go), each on
 //! its own cache line, and a reading sums them: every slice and every message
 //! adds to them, and one shared pair of counters bounced its cache line between
 //! the two scheduler threads on each (a one-way message stream runs on both).

@@ -9,7 +9,7 @@
 //! native, or raises) calls into the function's last register and resumes at its
 //! final `Return` of that register, which every function ends with.
 
-use super::data::{Small, bit, dup, pass, pass_reg, put, put_atom, put_small, reserve, stage_args, take};
+use super::data::{Small, bit, copy_small, dup, pass, pass_reg, put, put_small, reserve, stage_args, take};
 use super::exception::{stack_limit, undefined};
 use super::lend::{blame_lent, blame_native, call_native_lent, call_native_owned};
 use super::{Next, take_reduction};
@@ -270,10 +270,8 @@ impl State {
             let (from, to) = (base + *r as usize, nb + i);
             // (The mask is read only for boxed values: reading it first cost fib
             // 12 instructions per call.)
-            match regs[from] {
-                Term::Int(x) => put_small(&mut regs[to], Small::Int(x)),
-                Term::Atom(a) => put_atom(&mut regs[to], a),
-                _ => pass_reg(regs, from, to, bit(code.moved_at(pc), i)),
+            if !copy_small(regs, from, to) {
+                pass_reg(regs, from, to, bit(code.moved_at(pc), i));
             }
         }
         nb

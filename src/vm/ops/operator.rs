@@ -123,8 +123,8 @@ pub(in crate::vm) fn op_bang(w: &mut [Term], dst: Reg, src: Reg, next: usize) ->
 /// `dst = is_atom(src)` and its kin (see [`TypeTest`]).
 #[inline]
 pub(in crate::vm) fn op_is_type(w: &mut [Term], dst: Reg, src: Reg, test: TypeTest, next: usize) -> usize {
-    let r = Term::bool(test.holds(&w[src as usize]));
-    put(&mut w[dst as usize], r);
+    let holds = test.holds(&w[src as usize]);
+    put_small(&mut w[dst as usize], Small::Bool(holds));
     next
 }
 
