@@ -170,6 +170,7 @@ impl FunBuilder {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
         let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);
+        fuse_base_cases(&mut self.code);
         FunCode::new(FunParts {
             moved,
             module: self.module,
@@ -183,6 +184,21 @@ impl FunBuilder {
             context: self.context,
             index: self.index,
         })
+    }
+}
+
+/// Makes every `TestInt` followed by a `ReturnConst` (a clause whose head tests an
+/// integer literal and whose body is a constant: `def fib(1), do: 1`) one
+/// `ReturnIfInt`. The `ReturnConst` stays where it was, so no index moves and a
+/// jump that arrives at it still returns; what each register holds at each index
+/// is unchanged, so the moves computed before stay right.
+fn fuse_base_cases(code: &mut [Instr]) {
+    for i in 1..code.len() {
+        if let (Instr::TestInt { reg, value, fail }, Instr::ReturnConst { value: result }) = (&code[i - 1], &code[i])
+            && let Ok(test) = i32::try_from(*value)
+        {
+            code[i - 1] = Instr::ReturnIfInt { reg: *reg, test, fail: *fail, value: result.clone() };
+        }
     }
 }
 

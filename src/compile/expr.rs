@@ -1663,9 +1663,27 @@ mod tests {
         // version), `f/2` is another function, and the closure's `f(x)` is in the fn.
         assert_eq!(selfs, 1);
         assert_eq!(calls(&f), ["f", "f"]);
-        assert!(f.instrs().iter().any(|i| matches!(i, Instr::TestInt { value: 0, .. })), "the literal 0 is tested as an integer");
+        assert!(f.instrs().iter().any(|i| matches!(i, Instr::ReturnIfInt { test: 0, .. })), "the literal 0 is tested as an integer");
         let lambda = &f.lambdas[0];
         assert!(!lambda.instrs().iter().any(|i| matches!(i, Instr::CallSelf { .. })));
+    }
+
+    #[test]
+    fn a_base_case_tests_and_returns_in_one_instruction() {
+        let src = "defmodule M do\n\
+                   def f(0), do: :zero\n\
+                   def f(10_000_000_000), do: :big\n\
+                   def f(n) when n > 5, do: n\n\
+                   def f(n), do: {n, f(n - 1)}\n\
+                   end";
+        let f = function(src, "f");
+        let code = f.instrs();
+        let fused = code.iter().position(|i| matches!(i, Instr::ReturnIfInt { test: 0, .. })).expect("f(0) is fused");
+        // The `ReturnConst` stays behind it, so no index moves.
+        assert!(matches!(code[fused + 1], Instr::ReturnConst { .. }));
+        // A literal past 32 bits keeps its `TestInt` (the fused instruction holds an i32).
+        assert!(code.iter().any(|i| matches!(i, Instr::TestInt { value: 10_000_000_000, .. })));
+        assert!(!code.iter().any(|i| matches!(i, Instr::ReturnIfInt { test, .. } if *test != 0)));
     }
 
     #[test]

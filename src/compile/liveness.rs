@@ -197,6 +197,8 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
             to(pc as Label + 1);
             to(*handler);
         }
+        // It returns when it does not jump.
+        Instr::ReturnIfInt { fail, .. } => to(*fail),
         Instr::Return { .. }
         | Instr::ReturnConst { .. }
         | Instr::TailCall { .. }
@@ -344,6 +346,7 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         }
         Instr::Return { src } => f(*src),
         Instr::ReturnConst { value: _ } => {}
+        Instr::ReturnIfInt { reg, test: _, fail: _, value: _ } => f(*reg),
         Instr::MakeClosure { dst: _, lambda: _, captures } => captures.iter().for_each(|r| f(*r)),
         Instr::MatchFail { kind: _, value } => f(*value),
         // The error names the function's arguments.

@@ -213,6 +213,12 @@ pub enum Instr {
     /// Return a constant: `Const` then `Return` in one dispatch (`def f(0), do: 1`,
     /// `:ok` at the end of a function).
     ReturnConst { value: Term },
+    /// [`Instr::TestInt`] whose success is [`Instr::ReturnConst`] (a base case,
+    /// `def fib(0), do: 0`): returns `value` when `reg` is the integer `test`, else
+    /// jumps to `fail`, in one dispatch. The builder makes it from the pair and
+    /// leaves the `ReturnConst` after it for any jump that arrives there (see
+    /// `FunBuilder::finish`); `test` is an `i32` so the instruction stays 32 bytes.
+    ReturnIfInt { reg: Reg, test: i32, fail: Label, value: Term },
     /// `dst = fn ... end` capturing `captures` (in the lambda's expected order).
     MakeClosure { dst: Reg, lambda: u32, captures: Box<[Reg]> },
 
@@ -270,7 +276,8 @@ impl Instr {
             | TestMap { fail, .. }
             | MapGet { fail, .. }
             | TestPrefix { fail, .. }
-            | TestBits { fail, .. } => (Some(fail), None),
+            | TestBits { fail, .. }
+            | ReturnIfInt { fail, .. } => (Some(fail), None),
             TryBegin { handler, .. } => (Some(handler), None),
             RecvPeek { empty, .. } => (Some(empty), None),
             RecvNext { peek } => (Some(peek), None),

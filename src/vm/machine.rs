@@ -100,6 +100,23 @@ fn grow_frames(frames: &mut Vec<Frame>) -> bool {
     true
 }
 
+/// The window of the function the dispatch has just entered in place (its own
+/// code again: a direct recursion, or a loop through a tail call), without the
+/// bounds check of slicing: the call that entered it made the registers at
+/// least `base + nregs` long.
+///
+/// # Safety
+/// `regs.len() >= base + nregs`: true right after `State::enter_code` or
+/// `State::enter_tail_compiled` answered yes for a callee of `nregs` registers
+/// entered at `base` (each `reserve`s the callee's window before answering).
+#[inline(always)]
+#[allow(unsafe_code)]
+unsafe fn entered_window(regs: &mut [Term], base: usize, nregs: usize) -> &mut [Term] {
+    debug_assert!(base + nregs <= regs.len(), "the call reserved the callee's window");
+    // SAFETY: in bounds by the caller's contract above.
+    unsafe { regs.get_unchecked_mut(base..base + nregs) }
+}
+
 /// Pushes the frame `make` builds, unless the stack is at [`MAX_FRAMES`]
 /// (`false`, nothing built). The frame is written straight into its slot: room is
 /// made first (out of line), then the frame is built where it lives. `Vec::push`
@@ -308,6 +325,17 @@ impl Machine {
     /// place and the loop goes on at the next index it gives; the others are ops on
     /// [`State`] that `break 'op` with a [`Next`] saying how the loop goes on.
     fn step_many(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Step, Raise> {
+        // The budget is counted in a local of this frame: read through the
+        // pointer, every call paid a load of the pointer before the load of the count.
+        let mut left = *reds;
+        let end = self.dispatch(cx, &mut left);
+        *reds = left;
+        end
+    }
+
+    /// The loop of [`Machine::step_many`], `reds` being its local count.
+    #[inline(always)]
+    fn dispatch(&mut self, cx: &mut ProcessContext, reds: &mut i64) -> Result<Step, Raise> {
         'frame: loop {
             let Some(running) = self.code.as_ref() else {
                 return Ok(Step::Exited(Term::Atom(ATOMS.normal)));
@@ -405,7 +433,10 @@ impl Machine {
                             }
                             if let Some(callee) = st.enter_compiled(running, code, pc, target, *dst, args, reds) {
                                 if std::ptr::eq(Arc::as_ptr(callee), code) {
-                                    (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                    // SAFETY: the call just entered `code` (`nregs` registers) at `st.base`.
+                                    #[allow(unsafe_code)]
+                                    let entered = unsafe { entered_window(&mut st.regs, st.base, nregs) };
+                                    (pc, w) = (0, entered);
                                     continue 'instr;
                                 }
                                 self.code = Some(CodeRef::named(callee));
@@ -419,7 +450,10 @@ impl Machine {
                         }
                         Instr::CallSelf { dst, args } => {
                             if st.enter_code(running, code, pc, code, *dst, args, reds) {
-                                (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                // SAFETY: `enter_code` just entered `code` (`nregs` registers) at `st.base`.
+                                #[allow(unsafe_code)]
+                                let entered = unsafe { entered_window(&mut st.regs, st.base, nregs) };
+                                (pc, w) = (0, entered);
                                 continue 'instr;
                             }
                             break 'op st.op_call_self(pc, reds);
@@ -433,7 +467,10 @@ impl Machine {
                             self.code = Some(caller);
                             continue 'frame;
                         }
-                        Instr::ReturnConst { value } => {
+                        // A base case (`TestInt` and `ReturnConst` in one): jumps
+                        // unless its integer is there, and returns as `ReturnConst` does.
+                        Instr::ReturnIfInt { reg, test, fail, .. } if !pattern::is_int(w, *reg, *test) => *fail as usize,
+                        Instr::ReturnConst { value } | Instr::ReturnIfInt { value, .. } => {
                             let Some(caller) = st.return_const_to_caller(value) else { break 'op st.op_return_const(pc, value) };
                             if std::ptr::eq(caller.get(), code) {
                                 (pc, w) = (st.pc, &mut st.regs[st.base..st.base + nregs]);
@@ -451,7 +488,10 @@ impl Machine {
                             }
                             if let Some(callee) = st.enter_tail_compiled(code, target, args, reds) {
                                 if std::ptr::eq(Arc::as_ptr(callee), code) {
-                                    (pc, w) = (0, &mut st.regs[st.base..st.base + nregs]);
+                                    // SAFETY: the call just entered `code` (`nregs` registers) at `st.base`.
+                                    #[allow(unsafe_code)]
+                                    let entered = unsafe { entered_window(&mut st.regs, st.base, nregs) };
+                                    (pc, w) = (0, entered);
                                     continue 'instr;
                                 }
                                 self.code = Some(CodeRef::named(callee));

@@ -109,6 +109,32 @@ end
 ";
 
 #[test]
+fn a_base_case_returns_its_constant_or_goes_on_to_the_next_clause() {
+    let src = "defmodule B do\n\
+               def f(0), do: :zero\n\
+               def f(-1), do: [:minus, 1]\n\
+               def f(10_000_000_000), do: :big\n\
+               def f(n), do: {:other, n}\n\
+               def g(x), do: [f(x), :after]\n\
+               end\n";
+    let cases = [
+        ("B.f(0)", ":zero"),
+        ("B.f(-1)", "[:minus, 1]"),
+        ("B.f(10_000_000_000)", ":big"),
+        ("B.f(1)", "{:other, 1}"),
+        ("B.f(0.0)", "{:other, 0.0}"),
+        ("B.f(:a)", "{:other, :a}"),
+        // Returning from a call: the caller goes on with the constant.
+        ("B.g(0)", "[:zero, :after]"),
+        ("B.g(4_294_967_296)", "[{:other, 4294967296}, :after]"),
+        ("L.fib(20)", "6765"),
+    ];
+    for (call, want) in cases {
+        assert_eq!(eval(&format!("{LOOPS}\n{src}\n{call}")), want, "{call}");
+    }
+}
+
+#[test]
 fn a_self_tail_call_loops_in_one_frame() {
     let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.count(100_000)"));
     let mut deepest = 0;

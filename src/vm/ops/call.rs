@@ -266,6 +266,15 @@ impl State {
         // its pointer and length after every write (the writes might have changed
         // them, as far as the compiler could tell).
         let regs: &mut [Term] = &mut self.regs;
+        // One argument (a body recursion on a counter or a list) is passed without
+        // the loop's set-up: its counter and the operands reloaded from the stack.
+        if let [r] = args {
+            let from = base + *r as usize;
+            if !copy_small(regs, from, nb) {
+                pass_reg(regs, from, nb, bit(code.moved_at(pc), 0));
+            }
+            return nb;
+        }
         for (i, r) in args.iter().enumerate() {
             let (from, to) = (base + *r as usize, nb + i);
             // (The mask is read only for boxed values: reading it first cost fib

@@ -28,6 +28,12 @@ pub(in crate::vm) fn op_test_int(w: &[Term], reg: Reg, value: i64, fail: Label, 
     if matches!(w[reg as usize], Term::Int(x) if x == value) { next } else { fail as usize }
 }
 
+/// Whether `reg` holds the integer `value` (`ReturnIfInt`'s test).
+#[inline(always)]
+pub(in crate::vm) fn is_int(w: &[Term], reg: Reg, value: i32) -> bool {
+    matches!(w[reg as usize], Term::Int(x) if x == i64::from(value))
+}
+
 /// `TestTuple`: a tuple of `arity` items.
 #[inline(always)]
 pub(in crate::vm) fn op_test_tuple(w: &[Term], reg: Reg, arity: u32, fail: Label, next: usize) -> usize {
