@@ -3,7 +3,12 @@
 //!
 //! Every binding gets a fresh register, so scopes are just name → register maps that
 //! are saved and restored around nested constructs (a variable bound in an `if`
-//! branch does not leak out, as in Elixir).
+//! branch does not leak out, as in Elixir). Exclusive branches (the clauses of a
+//! function, the arms of a `case`) start from the same register: nothing one of them
+//! binds or computes outlives it (each ends in a return, or in a jump to the join,
+//! whose code reads only registers allocated before the branches), so the next one
+//! reuses its registers; see [`FunBuilder::branch_from`]. A function's window is
+//! the most any path needs, not the sum of all its clauses.
 
 use crate::term::{Atom, Term};
 use crate::vm::code::{FunCode, FunParts, Instr, Label, Reg};
@@ -36,6 +41,8 @@ pub struct FunBuilder {
     /// Names of the outer variables actually captured so far (closures only).
     pub line: u32,
     next_reg: Reg,
+    /// The most registers allocated so far on any branch (see [`FunBuilder::branch_from`]).
+    high_reg: Reg,
     /// The furthest target [`FunBuilder::patch`] gave a jump (none is past the end).
     patched_to: Option<Label>,
     /// For inspect: `"run/1"` of the enclosing named function.
@@ -60,6 +67,7 @@ impl FunBuilder {
             outer: None,
             line: 0,
             next_reg: first_free,
+            high_reg: first_free,
             context: String::new(),
             index: 0,
         }
@@ -70,6 +78,28 @@ impl FunBuilder {
         let r = self.next_reg;
         self.next_reg += 1;
         r
+    }
+
+    /// The register [`FunBuilder::reg`] would give next: where a set of exclusive
+    /// branches starts (see [`FunBuilder::branch_from`]).
+    pub fn next_free(&self) -> Reg {
+        self.next_reg
+    }
+
+    /// Starts one of a set of exclusive branches at register `start` (taken with
+    /// [`FunBuilder::next_free`] before the first): the registers the branches
+    /// before it allocated are free again. Only for branches nothing follows but a
+    /// return or the join, where what is read was allocated before `start`.
+    pub fn branch_from(&mut self, start: Reg) {
+        self.high_reg = self.high_reg.max(self.next_reg);
+        self.next_reg = start;
+    }
+
+    /// Ends a set of exclusive branches: registers allocated after the join come
+    /// past every register any branch used, so none of them is shared with a value
+    /// a branch left behind.
+    pub fn branches_done(&mut self) {
+        self.next_reg = self.next_reg.max(self.high_reg);
     }
 
     /// Emits `instr`, returning its index (a `TestConst` of an integer as a `TestInt`).
@@ -167,6 +197,7 @@ impl FunBuilder {
     /// appended: the VM uses it to return the result of a tail call it could not
     /// turn into a frame replacement (a native target).
     pub fn finish(mut self) -> FunCode {
+        self.branches_done();
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
         let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);

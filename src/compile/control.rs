@@ -308,7 +308,11 @@ impl<'m> Compiler<'m> {
     pub fn match_clauses(&mut self, b: &mut FunBuilder, subject: Reg, clauses: &[Clause], dest: Dest, failure: MatchFailure) -> CResult<()> {
         let saved = b.scope.clone();
         let mut ends = Vec::new();
+        // An arm ends in a return or a jump to the join, after which only `subject`
+        // and `dest` (allocated before) are read: the arms share registers.
+        let start = b.next_free();
         for c in clauses {
+            b.branch_from(start);
             b.line = c.span.line;
             let Some(p) = c.args.first() else { continue };
             let fails = self.clause_head(b, p, c.guard.as_ref(), subject)?;
@@ -318,6 +322,7 @@ impl<'m> Compiler<'m> {
             let here = b.here();
             b.patch(&fails, here);
         }
+        b.branches_done();
         b.emit(Instr::MatchFail { kind: failure, value: subject });
         let here = b.here();
         b.patch(&ends, here);

@@ -1112,7 +1112,10 @@ impl<'m> Compiler<'m> {
         base_scope: &Scope,
         fail: ClauseFail,
     ) -> CResult<()> {
+        // Each clause returns (or fails on to the next), so the clauses share registers.
+        let start = b.next_free();
         for clause in clauses {
+            b.branch_from(start);
             b.scope = base_scope.clone();
             b.line = clause.span.line;
             let mut fails = Vec::new();
@@ -1130,6 +1133,7 @@ impl<'m> Compiler<'m> {
             let next = b.here();
             b.patch(&fails, next);
         }
+        b.branches_done();
         b.scope = base_scope.clone();
         match fail {
             ClauseFail::FunctionClause => {
