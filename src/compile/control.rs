@@ -143,12 +143,17 @@ impl<'m> Compiler<'m> {
         let c = self.expr(b, &args[0])?;
         let saved = b.scope.clone();
         let j = b.emit(Instr::JumpIfFalsy { cond: c, to: FunBuilder::PENDING });
+        // The two branches share registers (as a case's arms do, see `match_clauses`).
+        let start = b.next_free();
+        b.branch_from(start);
         self.to_dest(b, t, dest)?;
         b.scope = saved.clone();
         let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
         let here = b.here();
         b.patch(&[j], here);
+        b.branch_from(start);
         self.to_dest(b, e, dest)?;
+        b.branches_done();
         b.scope = saved;
         let here = b.here();
         b.patch(&[end], here);
@@ -160,7 +165,11 @@ impl<'m> Compiler<'m> {
         let clauses = kw_get(&args[0], "do").map(clauses_of).unwrap_or_default();
         let saved = b.scope.clone();
         let mut ends = Vec::new();
+        // A clause's test runs only when the tests before were falsy, and none reads
+        // what an earlier clause computed: the clauses share registers.
+        let start = b.next_free();
         for c in &clauses {
+            b.branch_from(start);
             let Some(test) = c.args.first() else { continue };
             let v = self.expr(b, test)?;
             let j = b.emit(Instr::JumpIfFalsy { cond: v, to: FunBuilder::PENDING });
@@ -170,6 +179,7 @@ impl<'m> Compiler<'m> {
             let here = b.here();
             b.patch(&[j], here);
         }
+        b.branches_done();
         let dummy = b.reg();
         b.emit(Instr::MatchFail { kind: MatchFailure::CondClause, value: dummy });
         let here = b.here();

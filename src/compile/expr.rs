@@ -1673,6 +1673,21 @@ mod tests {
     }
 
     #[test]
+    fn exclusive_branches_share_registers() {
+        let clause = "def f({:a, x}), do: {x + 1, [x + 2, x + 3]}\n";
+        let arm = |n: u32| format!("{n} -> {{x + 1, [x + 2, x + 3]}}\n");
+        let module = |body: &str| format!("defmodule M do\n{body}end");
+        let fun = |arms: &str| format!("def g(x) do\ny = case x do\n{arms}end\nz = if x > 0, do: [x, x + 7], else: [x, x + 8]\nw = cond do\nx > 5 -> x + 1\ntrue -> x + 2\nend\n{{y, z, w}}\nend\n");
+        // More clauses, arms, branches: the same window (each one returns or joins).
+        let one = function(&module(clause), "f").nregs;
+        let three = function(&module(&clause.repeat(3)), "f").nregs;
+        assert_eq!(one, three);
+        let two_arms = function(&module(&fun(&(arm(1) + &arm(2)))), "g").nregs;
+        let five_arms = function(&module(&fun(&(1..=5).map(arm).collect::<String>())), "g").nregs;
+        assert_eq!(two_arms, five_arms);
+    }
+
+    #[test]
     fn a_base_case_tests_and_returns_in_one_instruction() {
         let src = "defmodule M do\n\
                    def f(0), do: :zero\n\

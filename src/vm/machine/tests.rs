@@ -109,6 +109,44 @@ end
 ";
 
 #[test]
+fn values_bound_in_exclusive_branches_stay_apart() {
+    // Clauses, case arms, if branches and cond clauses share registers: what one
+    // computes must not show through in another, nor clobber what came before.
+    let src = "defmodule R do\n\
+               def f(x) do\n\
+                 a = x * 10\n\
+                 r = case x do\n\
+                   1 -> b = a + 1; {b, a}\n\
+                   2 -> c = a + 2; d = c * 2; {c, d}\n\
+                   _ -> :other\n\
+                 end\n\
+                 s = cond do\n\
+                   x > 1 -> e = a + 100; e\n\
+                   true -> a\n\
+                 end\n\
+                 t = if x == 1, do: (g = a - 1; g), else: a + 1\n\
+                 k = case x do\n\
+                   1 -> m = a + 5; fn -> m end\n\
+                   _ -> fn -> :none end\n\
+                 end\n\
+                 {r, s, t, a, x, k.()}\n\
+               end\n\
+               def h({:a, p}), do: [p, p + 1]\n\
+               def h({:b, q, p}), do: [q, p]\n\
+               def h(other), do: other\n\
+               end\n";
+    let cases = [
+        ("R.f(1)", "{{11, 10}, 10, 9, 10, 1, 15}"),
+        ("R.f(2)", "{{22, 44}, 120, 21, 20, 2, :none}"),
+        ("R.f(3)", "{:other, 130, 31, 30, 3, :none}"),
+        ("[R.h({:a, 1}), R.h({:b, 2, 3}), R.h(4)]", "[[1, 2], [2, 3], 4]"),
+    ];
+    for (call, want) in cases {
+        assert_eq!(eval(&format!("{src}\n{call}")), want, "{call}");
+    }
+}
+
+#[test]
 fn a_base_case_returns_its_constant_or_goes_on_to_the_next_clause() {
     let src = "defmodule B do\n\
                def f(0), do: :zero\n\
