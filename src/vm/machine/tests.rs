@@ -93,6 +93,13 @@ fn eval(source: &str) -> String {
     result(&m)
 }
 
+/// Evaluates each `(call, result)` case after the definitions in `src`.
+fn assert_evals(src: &str, cases: &[(&str, &str)]) {
+    for (call, want) in cases {
+        assert_eq!(eval(&format!("{src}\n{call}")), *want, "{call}");
+    }
+}
+
 const LOOPS: &str = "
 defmodule L do
   def count(0), do: :done
@@ -141,9 +148,7 @@ fn values_bound_in_exclusive_branches_stay_apart() {
         ("R.f(3)", "{:other, 130, 31, 30, 3, :none}"),
         ("[R.h({:a, 1}), R.h({:b, 2, 3}), R.h(4)]", "[[1, 2], [2, 3], 4]"),
     ];
-    for (call, want) in cases {
-        assert_eq!(eval(&format!("{src}\n{call}")), want, "{call}");
-    }
+    assert_evals(src, &cases);
 }
 
 #[test]
@@ -167,9 +172,7 @@ fn a_base_case_returns_its_constant_or_goes_on_to_the_next_clause() {
         ("B.g(4_294_967_296)", "[{:other, 4294967296}, :after]"),
         ("L.fib(20)", "6765"),
     ];
-    for (call, want) in cases {
-        assert_eq!(eval(&format!("{LOOPS}\n{src}\n{call}")), want, "{call}");
-    }
+    assert_evals(&format!("{LOOPS}\n{src}"), &cases);
 }
 
 #[test]
