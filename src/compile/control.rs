@@ -389,7 +389,14 @@ impl<'m> Compiler<'m> {
         let peek = b.here();
         let peek_instr = b.emit(Instr::RecvPeek { dst: msg, empty: FunBuilder::PENDING, mark, at });
         let mut ends = Vec::new();
+        // A clause that fails hands on to the next, which reads only the message (or,
+        // past the last, the scan goes on to the next message and starts again); a
+        // clause that matches ends in a jump to the join: the clauses share registers.
+        // The timeout is allocated after them all, so a scan that starts again after
+        // a wait cannot overwrite it.
+        let start = b.next_free();
         for c in &clauses {
+            b.branch_from(start);
             let Some(p) = c.args.first() else { continue };
             let fails = self.clause_head(b, p, c.guard.as_ref(), msg)?;
             b.emit(Instr::RecvAccept);
@@ -399,6 +406,7 @@ impl<'m> Compiler<'m> {
             let here = b.here();
             b.patch(&fails, here);
         }
+        b.branches_done();
         b.emit(Instr::RecvNext { peek });
         let wait = b.here();
         b.patch(&[peek_instr], wait);

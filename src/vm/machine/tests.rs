@@ -364,6 +364,36 @@ fn receive_suspends_until_a_matching_message_arrives() {
 }
 
 #[test]
+fn receive_clauses_that_fail_leave_the_next_ones_and_the_timeout_alone() {
+    // The clauses of a receive share registers: a clause whose guard fails after
+    // binding, or a scan that starts again, must not disturb the next clause, the
+    // timeout or what came before.
+    let src = "t = 1000\n\
+               r1 = receive do\n\
+                 {:a, x, y} when x > y -> {:a_big, x, y}\n\
+                 {:b, z} -> w = z * 2; {:b, z, w}\n\
+                 {:a, x, y} -> {:a, x + y}\n\
+               after t -> :timeout\n\
+               end\n\
+               r2 = receive do\n\
+                 {:a, x, y} when x > y -> {:a_big, x, y}\n\
+                 {:a, x, y} -> {:a, x + y}\n\
+               after t -> :timeout\n\
+               end\n\
+               r3 = receive do\n\
+                 {:c, q} -> q\n\
+               after 0 -> {:none, t}\n\
+               end\n\
+               {r1, r2, r3, t}";
+    let (mut m, mut cx) = machine(src);
+    let me = cx.pid();
+    cx.runtime().send(me, Term::pair(Term::atom("b"), Term::Int(5)));
+    cx.runtime().send(me, Term::tuple(vec![Term::atom("a"), Term::Int(1), Term::Int(2)]));
+    finish(&mut m, &mut cx, 1_000, |_| {});
+    assert_eq!(result(&m), "{{:b, 5, 10}, {:a, 3}, {:none, 1000}, 1000}");
+}
+
+#[test]
 fn receive_after_keeps_its_deadline_across_wakeups() {
     let (mut m, mut cx) = machine("receive do :never -> 1 after 50 -> :timeout end");
     let now = cx.now_ms();
