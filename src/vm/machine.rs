@@ -469,7 +469,7 @@ impl Machine {
                         }
                         // A base case (`TestInt` and `ReturnConst` in one): jumps
                         // unless its integer is there, and returns as `ReturnConst` does.
-                        Instr::ReturnIfInt { reg, test, fail, .. } if !pattern::is_int(w, *reg, *test) => *fail as usize,
+                        Instr::ReturnIfInt { reg, test, fail, .. } if !pattern::is_int(w, *reg, i64::from(*test)) => *fail as usize,
                         Instr::ReturnConst { value } | Instr::ReturnIfInt { value, .. } => {
                             let Some(caller) = st.return_const_to_caller(value) else { break 'op st.op_return_const(pc, value) };
                             if std::ptr::eq(caller.get(), code) {

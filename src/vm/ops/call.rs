@@ -109,6 +109,17 @@ pub(in crate::vm) fn call_native_in_window(
     Ok(())
 }
 
+/// Passes one argument from register `from` to `to` (absolute indices): an
+/// integer or an atom is copied; anything else is moved when `moved()` says its
+/// register is dead after the call, else copied. (The mask is read only for boxed values:
+/// reading it first cost fib 12 instructions per call.)
+#[inline(always)]
+fn pass_arg(regs: &mut [Term], from: usize, to: usize, moved: impl FnOnce() -> bool) {
+    if !copy_small(regs, from, to) {
+        pass_reg(regs, from, to, moved());
+    }
+}
+
 impl State {
     /// `Call`: `dst = target(args)` through an export cell.
     #[inline(always)]
@@ -269,19 +280,11 @@ impl State {
         // One argument (a body recursion on a counter or a list) is passed without
         // the loop's set-up: its counter and the operands reloaded from the stack.
         if let [r] = args {
-            let from = base + *r as usize;
-            if !copy_small(regs, from, nb) {
-                pass_reg(regs, from, nb, bit(code.moved_at(pc), 0));
-            }
+            pass_arg(regs, base + *r as usize, nb, || bit(code.moved_at(pc), 0));
             return nb;
         }
         for (i, r) in args.iter().enumerate() {
-            let (from, to) = (base + *r as usize, nb + i);
-            // (The mask is read only for boxed values: reading it first cost fib
-            // 12 instructions per call.)
-            if !copy_small(regs, from, to) {
-                pass_reg(regs, from, to, bit(code.moved_at(pc), i));
-            }
+            pass_arg(regs, base + *r as usize, nb + i, || bit(code.moved_at(pc), i));
         }
         nb
     }

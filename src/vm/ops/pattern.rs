@@ -25,13 +25,13 @@ pub(in crate::vm) fn op_test_const(w: &[Term], reg: Reg, value: &Term, fail: Lab
 /// `TestInt`: `reg === value` for an integer literal.
 #[inline(always)]
 pub(in crate::vm) fn op_test_int(w: &[Term], reg: Reg, value: i64, fail: Label, next: usize) -> usize {
-    if matches!(w[reg as usize], Term::Int(x) if x == value) { next } else { fail as usize }
+    if is_int(w, reg, value) { next } else { fail as usize }
 }
 
-/// Whether `reg` holds the integer `value` (`ReturnIfInt`'s test).
+/// Whether `reg` holds the integer `value` (the test of `TestInt` and of `ReturnIfInt`).
 #[inline(always)]
-pub(in crate::vm) fn is_int(w: &[Term], reg: Reg, value: i32) -> bool {
-    matches!(w[reg as usize], Term::Int(x) if x == i64::from(value))
+pub(in crate::vm) fn is_int(w: &[Term], reg: Reg, value: i64) -> bool {
+    matches!(w[reg as usize], Term::Int(x) if x == value)
 }
 
 /// `TestTuple`: a tuple of `arity` items.
