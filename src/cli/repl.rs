@@ -61,8 +61,7 @@ fn load_file(session: &mut Session, file: &str) {
     match session.run_script(&source) {
         Ok(Evaluation::Value(_)) => {}
         Ok(Evaluation::Raised(r)) => {
-            eprintln!("{}", crate::stdlib::banner(&r));
-            for line in session.stacktrace() {
+            for line in session.uncaught(&r) {
                 eprintln!("{line}");
             }
         }

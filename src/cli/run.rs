@@ -73,8 +73,7 @@ fn run_in(session: &mut Session, source: &str, file: &str) -> anyhow::Result<i32
         // A script that started ExUnit runs its tests when it ends.
         Ok(Evaluation::Value(_)) => Ok(super::test::autorun(session, "[]")?.unwrap_or(0)),
         Ok(Evaluation::Raised(r)) => {
-            eprintln!("{}", crate::stdlib::banner(&r));
-            for line in session.stacktrace() {
+            for line in session.uncaught(&r) {
                 eprintln!("{line}");
             }
             Ok(1)

@@ -201,7 +201,7 @@ impl FunBuilder {
         let scratch = self.reg();
         self.emit(Instr::Return { src: scratch });
         let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);
-        fuse_base_cases(&mut self.code);
+        fuse_pairs(&mut self.code);
         FunCode::new(FunParts {
             moved,
             module: self.module,
@@ -218,17 +218,33 @@ impl FunBuilder {
     }
 }
 
-/// Makes every `TestInt` followed by a `ReturnConst` (a clause whose head tests an
-/// integer literal and whose body is a constant: `def fib(1), do: 1`) one
-/// `ReturnIfInt`. The `ReturnConst` stays where it was, so no index moves and a
-/// jump that arrives at it still returns; what each register holds at each index
-/// is unchanged, so the moves computed before stay right.
-fn fuse_base_cases(code: &mut [Instr]) {
+/// Fuses the hot pairs of a body recursion into one dispatch each. Every fused
+/// instruction replaces the first of its pair and does what that one did when it
+/// cannot do both (see each in `vm::code`); the second stays where it was, so no
+/// index moves, a jump that arrives at it still finds it, and what each register
+/// holds at each index is unchanged: the moves computed before stay right.
+/// - `TestInt` then `ReturnConst` (a clause whose head tests an integer literal and
+///   whose body is a constant: `def fib(1), do: 1`) becomes `ReturnIfInt`;
+/// - `AddInt`/`SubInt` into a register that is the one argument of the `CallSelf`
+///   after it (`fib(n - 1)`) becomes `CallSelfInt`;
+/// - `Add` whose result the `Return` after it returns becomes `ReturnAdd`.
+fn fuse_pairs(code: &mut [Instr]) {
     for i in 1..code.len() {
-        if let (Instr::TestInt { reg, value, fail }, Instr::ReturnConst { value: result }) = (&code[i - 1], &code[i])
-            && let Ok(test) = i32::try_from(*value)
-        {
-            code[i - 1] = Instr::ReturnIfInt { reg: *reg, test, fail: *fail, value: result.clone() };
+        let fused = match (&code[i - 1], &code[i]) {
+            (Instr::TestInt { reg, value, fail }, Instr::ReturnConst { value: result }) => {
+                i32::try_from(*value).ok().map(|test| Instr::ReturnIfInt { reg: *reg, test, fail: *fail, value: result.clone() })
+            }
+            (Instr::AddInt { dst: tmp, a, imm } | Instr::SubInt { dst: tmp, a, imm }, Instr::CallSelf { dst, args })
+                if **args == [*tmp] =>
+            {
+                let sub = matches!(code[i - 1], Instr::SubInt { .. });
+                i32::try_from(*imm).ok().map(|imm| Instr::CallSelfInt { tmp: *tmp, a: *a, imm, sub, dst: *dst })
+            }
+            (Instr::Add { dst, a, b }, Instr::Return { src }) if src == dst => Some(Instr::ReturnAdd { dst: *dst, a: *a, b: *b }),
+            _ => None,
+        };
+        if let Some(instr) = fused {
+            code[i - 1] = instr;
         }
     }
 }

@@ -54,7 +54,7 @@ impl<'m> Compiler<'m> {
             ("case", 2) => {
                 let subject = self.expr(b, &args[0])?;
                 let clauses = kw_get(&args[1], "do").map(clauses_of).unwrap_or_default();
-                self.match_clauses(b, subject, &clauses, dest, MatchFailure::CaseClause)?;
+                self.match_clauses(b, subject, &clauses, dest, (MatchFailure::CaseClause, span.line))?;
                 Ok(Some(()))
             }
             ("cond", 1) => {
@@ -314,8 +314,10 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    /// `->` clauses over `subject` (case, else-branches); no match raises `failure`.
-    pub fn match_clauses(&mut self, b: &mut FunBuilder, subject: Reg, clauses: &[Clause], dest: Dest, failure: MatchFailure) -> CResult<()> {
+    /// `->` clauses over `subject` (case, else-branches); no match raises `failure`,
+    /// reported at `line` (the construct's, as Elixir reports a CaseClauseError at
+    /// its `case`, not at its last clause).
+    pub fn match_clauses(&mut self, b: &mut FunBuilder, subject: Reg, clauses: &[Clause], dest: Dest, (failure, line): (MatchFailure, u32)) -> CResult<()> {
         let saved = b.scope.clone();
         let mut ends = Vec::new();
         // An arm ends in a return or a jump to the join, after which only `subject`
@@ -333,6 +335,7 @@ impl<'m> Compiler<'m> {
             b.patch(&fails, here);
         }
         b.branches_done();
+        b.line = line;
         b.emit(Instr::MatchFail { kind: failure, value: subject });
         let here = b.here();
         b.patch(&ends, here);
@@ -368,7 +371,7 @@ impl<'m> Compiler<'m> {
         let here = b.here();
         b.patch(&to_else, here);
         match else_clauses {
-            Some(cs) => self.match_clauses(b, failed, &cs, dest, MatchFailure::WithClause)?,
+            Some(cs) => self.match_clauses(b, failed, &cs, dest, (MatchFailure::WithClause, span.line))?,
             None => self.finish_value(b, failed, dest),
         }
         b.scope = saved;
@@ -480,7 +483,7 @@ impl<'m> Compiler<'m> {
         if let Some(cs) = &else_clauses {
             let v = b.reg();
             b.emit(Instr::Move { dst: v, src: result });
-            self.match_clauses(b, v, cs, Dest::Into(result), MatchFailure::TryClause)?;
+            self.match_clauses(b, v, cs, Dest::Into(result), (MatchFailure::TryClause, span.line))?;
             b.scope = saved.clone();
         }
         let done = b.emit(Instr::Jump { to: FunBuilder::PENDING });

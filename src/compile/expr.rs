@@ -1623,8 +1623,9 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Instr::Op { op, .. } | Instr::OpInt { op, .. } => Some(*op),
-                Instr::Add { .. } | Instr::AddInt { .. } => Some(BinOp::Add),
+                Instr::Add { .. } | Instr::AddInt { .. } | Instr::ReturnAdd { .. } => Some(BinOp::Add),
                 Instr::Sub { .. } | Instr::SubInt { .. } => Some(BinOp::Sub),
+                Instr::CallSelfInt { sub, .. } => Some(if *sub { BinOp::Sub } else { BinOp::Add }),
                 _ => None,
             })
             .collect()
@@ -1703,6 +1704,36 @@ mod tests {
         // A literal past 32 bits keeps its `TestInt` (the fused instruction holds an i32).
         assert!(code.iter().any(|i| matches!(i, Instr::TestInt { value: 10_000_000_000, .. })));
         assert!(!code.iter().any(|i| matches!(i, Instr::ReturnIfInt { test, .. } if *test != 0)));
+    }
+
+    #[test]
+    fn a_body_recursion_passes_its_argument_and_returns_its_sum_in_one_instruction_each() {
+        let src = "defmodule M do\n\
+                   def fib(0), do: 0\n\
+                   def fib(1), do: 1\n\
+                   def fib(n), do: fib(n - 1) + fib(n - 2)\n\
+                   def up(n), do: [up(n + 1), up(n + 10_000_000_000)]\n\
+                   def two(a, b), do: two(a - 1, b) + a\n\
+                   end";
+        let fib = function(src, "fib");
+        let code = fib.instrs();
+        let calls: Vec<usize> = code.iter().enumerate().filter(|(_, i)| matches!(i, Instr::CallSelfInt { .. })).map(|(at, _)| at).collect();
+        assert_eq!(calls.len(), 2, "fib(n - 1) and fib(n - 2)");
+        for at in calls {
+            let Instr::CallSelfInt { tmp, sub: true, dst, .. } = code[at] else { panic!("a subtraction: {:?}", code[at]) };
+            // The `CallSelf` stays behind it, so no index moves.
+            assert!(matches!(&code[at + 1], Instr::CallSelf { dst: d, args } if *d == dst && **args == [tmp]));
+        }
+        let sum = code.iter().position(|i| matches!(i, Instr::ReturnAdd { .. })).expect("the sum is returned in one");
+        let Instr::ReturnAdd { dst, .. } = code[sum] else { unreachable!() };
+        assert!(matches!(code[sum + 1], Instr::Return { src } if src == dst));
+        // An immediate past 32 bits keeps its `AddInt`; a call of two arguments its `SubInt`.
+        let up = function(src, "up");
+        assert_eq!(up.instrs().iter().filter(|i| matches!(i, Instr::CallSelfInt { sub: false, imm: 1, .. })).count(), 1);
+        assert!(up.instrs().iter().any(|i| matches!(i, Instr::AddInt { imm: 10_000_000_000, .. })));
+        let two = function(src, "two");
+        assert!(!two.instrs().iter().any(|i| matches!(i, Instr::CallSelfInt { .. })));
+        assert!(two.instrs().iter().any(|i| matches!(i, Instr::ReturnAdd { .. })));
     }
 
     #[test]

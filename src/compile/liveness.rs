@@ -227,6 +227,8 @@ fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::Sub { dst, .. }
         | Instr::AddInt { dst, .. }
         | Instr::SubInt { dst, .. }
+        | Instr::CallSelfInt { tmp: dst, .. }
+        | Instr::ReturnAdd { dst, .. }
         | Instr::Not { dst, .. }
         | Instr::Bang { dst, .. }
         | Instr::IsType { dst, .. }
@@ -346,6 +348,11 @@ fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         }
         Instr::Return { src } => f(*src),
         Instr::ReturnConst { value: _ } => {}
+        Instr::CallSelfInt { tmp: _, a, imm: _, sub: _, dst: _ } => f(*a),
+        Instr::ReturnAdd { dst: _, a, b } => {
+            f(*a);
+            f(*b);
+        }
         Instr::ReturnIfInt { reg, test: _, fail: _, value: _ } => f(*reg),
         Instr::MakeClosure { dst: _, lambda: _, captures } => captures.iter().for_each(|r| f(*r)),
         Instr::MatchFail { kind: _, value } => f(*value),

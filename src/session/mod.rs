@@ -183,10 +183,11 @@ impl Session {
         self.modules.set_source_file(file);
     }
 
-    /// The stacktrace lines (`    st.exs:3: A.g/1`) of the error that ended the
-    /// last [`Session::run_script`], empty if none.
-    pub fn stacktrace(&self) -> Vec<String> {
-        crate::stdlib::exception::stacktrace_lines(&self.last_trace)
+    /// What Elixir prints for `raise`, the error that ended the last
+    /// [`Session::run_script`]: its banner, then its stacktrace's lines
+    /// (`    st.exs:3: A.g/1`).
+    pub fn uncaught(&self, raise: &crate::vm::Raise) -> Vec<String> {
+        crate::stdlib::uncaught(raise, &self.last_trace)
     }
 
     /// Runs a whole script as `elixir FILE` would.

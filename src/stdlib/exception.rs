@@ -271,15 +271,15 @@ pub fn message(e: &Term) -> String {
         }
         "FunctionClauseError" => match field(e, "module") {
             m if m.is_nil() => "no function clause matches".into(),
-            m => format!(
-                "no function clause matching in {}.{}/{}",
-                module_name(m),
-                field(e, "function")
-                    .as_atom()
-                    .map(|a| crate::term::atom_syntax::atom_remote_call(a.as_str()))
-                    .unwrap_or_default(),
-                inspect(field(e, "arity"))
-            ),
+            m => {
+                let mfa = format_mfa(m, field(e, "function"), field(e, "arity"));
+                // The arguments, once a blame has filled them in (`Exception.blame/3`).
+                let given = list(field(e, "args")).map_or(String::new(), |args| {
+                    let listed: String = args.iter().enumerate().map(|(i, a)| format!("\n    # {}\n    {}\n", i + 1, inspect(a))).collect();
+                    format!("\n\nThe following arguments were given to {mfa}:\n{listed}")
+                });
+                format!("no function clause matching in {mfa}{given}")
+            }
         },
         "UndefinedFunctionError" if field(e, "message").as_str().is_none() => {
             undefined_function_message(e)
@@ -344,9 +344,19 @@ pub fn type_name(t: &Term) -> &'static str {
     }
 }
 
-/// `Exception.format_mfa/3`: `GenServer.call(StackServer, :pop, 5000)`.
+/// `Exception.format_mfa/3`: `GenServer.call(StackServer, :pop, 5000)`, and an
+/// anonymous function by where it was written (`-f/1-fun-0-` is `anonymous fn/1 in
+/// M.f/1`, or `anonymous fn(:b) in M.f/1` given its arguments).
 pub fn format_mfa(module: &Term, fun: &Term, args: &Term) -> String {
-    let name = fun.as_atom().map(|a| crate::term::atom_syntax::atom_remote_call(a.as_str())).unwrap_or_default();
+    let raw = fun.as_atom().map(|a| a.as_str()).unwrap_or_default();
+    if let Some((outer, arity)) = raw.strip_prefix('-').and_then(|n| n.rsplit_once("-fun-")).and_then(|(outer, _)| outer.rsplit_once('/')) {
+        let outer = format_mfa(module, &Term::atom(outer), &Term::Int(arity.parse().unwrap_or(0)));
+        return match list(args) {
+            Some(items) => format!("anonymous fn({}) in {outer}", items.iter().map(inspect).collect::<Vec<_>>().join(", ")),
+            None => format!("anonymous fn/{} in {outer}", inspect(args)),
+        };
+    }
+    let name = crate::term::atom_syntax::atom_remote_call(raw);
     match (args, list(args)) {
         (_, Some(items)) => format!(
             "{}.{name}({})",
@@ -355,6 +365,30 @@ pub fn format_mfa(module: &Term, fun: &Term, args: &Term) -> String {
         ),
         (arity, None) => format!("{}.{name}/{}", module_name(module), inspect(arity)),
     }
+}
+
+/// Elixir's top-level blame of a FunctionClauseError that a named function raised,
+/// with its arguments in the stacktrace's top entry (`{M, :k, [:c], loc}`, as the
+/// VM records them): the lines that list them after the banner, and the trace
+/// with that entry naming the arity instead, as a script's uncaught error shows
+/// both. `None` for any other error.
+pub fn blame_function_clause(reason: &Term, trace: &Term) -> Option<(String, Term)> {
+    if reason.struct_name()?.as_str() != "Elixir.FunctionClauseError" {
+        return None;
+    }
+    let mut entries = list(trace)?;
+    let top = super::argument::tuple(entries.first()?).filter(|t| t.len() == 4)?;
+    let args = list(&top[2])?;
+    if top[0] != *field(reason, "module") || top[1] != *field(reason, "function") {
+        return None;
+    }
+    let arity = Term::Int(args.len() as i64);
+    let mfa = format_mfa(&top[0], &top[1], &arity);
+    // Every line after the banner's first is indented by four spaces, blank ones too.
+    let listed: Vec<String> = args.iter().enumerate().map(|(i, a)| format!("        # {}\n        {}\n    ", i + 1, inspect(a))).collect();
+    let text = format!("    \n    \n    The following arguments were given to {mfa}:\n    \n{}", listed.join("\n"));
+    entries[0] = Term::tuple(vec![top[0].clone(), top[1].clone(), arity, top[3].clone()]);
+    Some((text, Term::list(entries)))
 }
 
 /// The lines Elixir prints under an uncaught error or in a crash report, one per
@@ -389,9 +423,6 @@ fn format_entry_mfa(module: &Term, fun: &Term, arity: &Term) -> String {
     let name = fun.as_atom().map(|a| a.as_str()).unwrap_or_default();
     if name == "__FILE__" {
         return "(file)".to_string();
-    }
-    if let Some(outer) = name.strip_prefix('-').and_then(|n| n.rsplit_once("-fun-")).map(|(outer, _)| outer) {
-        return format!("anonymous fn/{} in {}.{outer}", inspect(arity), module_name(module));
     }
     format_mfa(module, fun, arity)
 }

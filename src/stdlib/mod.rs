@@ -131,6 +131,25 @@ pub fn prelude_sources() -> Vec<(&'static str, &'static str)> {
     prelude::SOURCES.iter().chain(prelude_otp::SOURCES.iter()).copied().collect()
 }
 
+/// What Elixir prints on stderr for an exception that ends a script: the banner
+/// (see [`banner`]), blamed as Elixir's top level blames it, then a line per
+/// entry of `trace`.
+pub fn uncaught(raise: &crate::vm::Raise, trace: &crate::term::Term) -> Vec<String> {
+    let mut text = banner(raise);
+    let blamed = match raise.class {
+        crate::vm::Class::Error => exception::blame_function_clause(&raise.reason, trace),
+        _ => None,
+    };
+    let trace = match blamed {
+        Some((listed, trace)) => {
+            text.push_str(&listed);
+            trace
+        }
+        None => trace.clone(),
+    };
+    std::iter::once(text).chain(exception::stacktrace_lines(&trace)).collect()
+}
+
 /// The first stderr line Elixir prints for an uncaught exception in a script.
 pub fn banner(raise: &crate::vm::Raise) -> String {
     let text = match &raise.blame {

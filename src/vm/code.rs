@@ -198,6 +198,14 @@ pub enum Instr {
     /// local call stays in the module version that makes it, as on BEAM, so the
     /// callee is the running code, with no export cell to look up.
     CallSelf { dst: Reg, args: Box<[Reg]> },
+    /// `AddInt`/`SubInt` (`tmp = a + imm`, or `a - imm` when `sub`) whose result is the
+    /// one argument of the `CallSelf { dst, args: [tmp] }` after it (`fib(n - 1)`), in
+    /// one dispatch: a small-integer result goes straight into the callee's parameter
+    /// as well as into `tmp`, and the call returns past the `CallSelf`. Anything else
+    /// (not a small integer, no reduction left, no room for a frame) does what the
+    /// `AddInt`/`SubInt` does and goes on to the `CallSelf`, which the builder leaves
+    /// in place (see `FunBuilder::finish`).
+    CallSelfInt { tmp: Reg, a: Reg, imm: i32, sub: bool, dst: Reg },
     /// Tail-call a named function (the current frame is replaced).
     TailCall { target: Arc<ExportCell>, args: Box<[Reg]> },
     /// Call `module.name(args)` with the module in a register (`mod.fun()`, `apply`).
@@ -219,6 +227,12 @@ pub enum Instr {
     /// leaves the `ReturnConst` after it for any jump that arrives there (see
     /// `FunBuilder::finish`); `test` is an `i32` so the instruction stays 32 bytes.
     ReturnIfInt { reg: Reg, test: i32, fail: Label, value: Term },
+    /// `Add { dst, a, b }` whose result the `Return { src: dst }` after it returns
+    /// (`fib(n - 1) + fib(n - 2)` at the end of a function), in one dispatch: a sum of
+    /// two small integers goes straight into the caller's register. Anything else,
+    /// or a return from the function the run began with, does what the `Add` does
+    /// and goes on to the `Return`, which the builder leaves in place.
+    ReturnAdd { dst: Reg, a: Reg, b: Reg },
     /// `dst = fn ... end` capturing `captures` (in the lambda's expected order).
     MakeClosure { dst: Reg, lambda: u32, captures: Box<[Reg]> },
 
@@ -304,12 +318,14 @@ impl Instr {
             | GetElem { .. }
             | Call { .. }
             | CallSelf { .. }
+            | CallSelfInt { .. }
             | TailCall { .. }
             | CallDynamic { .. }
             | CallFun { .. }
             | TailCallFun { .. }
             | Return { .. }
             | ReturnConst { .. }
+            | ReturnAdd { .. }
             | MakeClosure { .. }
             | MatchFail { .. }
             | FunctionClause

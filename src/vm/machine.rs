@@ -393,7 +393,7 @@ impl Machine {
                         Instr::MatchFail { kind, value } => match exception::op_match_fail(w, *kind, *value) {
                             raise => break 'op st.fail_at(pc, raise),
                         },
-                        Instr::FunctionClause => match exception::op_function_clause(w, code) {
+                        Instr::FunctionClause => match exception::op_function_clause(code) {
                             raise => break 'op st.fail_at(pc, raise),
                         },
                         Instr::RaiseReg { class, reason } => match exception::op_raise(w, *class, *reason) {
@@ -457,6 +457,42 @@ impl Machine {
                                 continue 'instr;
                             }
                             break 'op st.op_call_self(pc, reds);
+                        }
+                        Instr::CallSelfInt { tmp, a, imm, sub, dst } => {
+                            if let Some(v) = operator::small_imm(w, *a, *imm, *sub) {
+                                data::put_small(&mut w[*tmp as usize], data::Small::Int(v));
+                                // The call's own index is `after`: its frame resumes past it.
+                                if st.enter_self_int(running, code, after, v, *dst, reds) {
+                                    // SAFETY: `enter_self_int` just entered `code` (`nregs` registers) at `st.base`.
+                                    #[allow(unsafe_code)]
+                                    let entered = unsafe { entered_window(&mut st.regs, st.base, nregs) };
+                                    (pc, w) = (0, entered);
+                                    continue 'instr;
+                                }
+                                w = &mut st.regs[st.base..st.base + nregs];
+                                after
+                            } else {
+                                let imm = i64::from(*imm);
+                                let done = if *sub { operator::op_sub_imm(w, *tmp, *a, imm, after) } else { operator::op_add_imm(w, *tmp, *a, imm, after) };
+                                match done { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) }
+                            }
+                        }
+                        Instr::ReturnAdd { dst, a, b } => {
+                            let Some(v) = operator::small_sum(w, *a, *b) else {
+                                match operator::op_add(w, *dst, *a, *b, after) { Ok(to) => { pc = to; continue 'instr } Err(e) => break 'op st.fail_at(pc, e) }
+                            };
+                            data::put_small(&mut w[*dst as usize], data::Small::Int(v));
+                            // No caller: the `Return` after this ends the run.
+                            let Some(caller) = st.return_int_to_caller(v) else {
+                                (pc, w) = (after, &mut st.regs[st.base..st.base + nregs]);
+                                continue 'instr;
+                            };
+                            if std::ptr::eq(caller.get(), code) {
+                                (pc, w) = (st.pc, &mut st.regs[st.base..st.base + nregs]);
+                                continue 'instr;
+                            }
+                            self.code = Some(caller);
+                            continue 'frame;
                         }
                         Instr::Return { src } => {
                             let Some(caller) = st.return_to_caller(*src) else { break 'op st.op_return(pc, *src) };
@@ -640,7 +676,7 @@ impl Machine {
         match self.st.handlers.pop() {
             Some(h) if h.depth <= self.st.frames.len() && self.code.is_some() => {
                 // Taken before the unwinding drops the frames it lists.
-                let trace = h.stack.map(|_| exception::stacktrace(&raise, if h.frames { self.trace() } else { Term::Nil }));
+                let trace = h.stack.map(|_| exception::stacktrace(&raise, if h.frames { self.trace(&raise) } else { Term::Nil }));
                 let st = &mut self.st;
                 if h.depth < st.frames.len() {
                     // The `try` is in a suspended caller: resume it, dropping deeper calls.
@@ -659,7 +695,7 @@ impl Machine {
                 None
             }
             _ => {
-                let trace = self.trace();
+                let trace = self.trace(&raise);
                 self.code = None;
                 let st = &mut self.st;
                 st.frames.clear();
@@ -676,15 +712,32 @@ impl Machine {
     /// [`exception::trace_entry`]). Built only when a process dies from an exception
     /// or a `try` reads `__STACKTRACE__`, so calls pay nothing for it; tail calls
     /// leave no frame, as on BEAM.
-    fn trace(&self) -> Term {
-        let current = self.code.as_ref().map(|c| (c, self.st.pc));
+    fn trace(&self, raise: &Raise) -> Term {
+        // A function none of whose clauses matched is named with its arguments
+        // instead of its arity, at the line of its first clause (that of its first
+        // instruction), as BEAM names it: `{M, :f, [:c], [line: 9]}`.
+        let clause_failure = self.code.as_ref().is_some_and(|c| {
+            matches!(self.st.pc.checked_sub(1).map(|at| &c.get().instrs()[at]), Some(Instr::FunctionClause))
+                && exception::is_function_clause_of(&raise.reason, c.get())
+        });
+        let current = self.code.as_ref().map(|c| (c, if clause_failure { 1 } else { self.st.pc }));
         let callers = self.st.frames.iter().rev().map(|f| (&f.code, f.pc));
-        let entries = current
+        let mut entries: Vec<Term> = current
             .into_iter()
             .chain(callers)
             .take(exception::TRACE_DEPTH)
             .map(|(code, pc)| exception::trace_entry(&self.st.modules, code.get(), pc))
             .collect();
+        if let (true, Some(code), Some(Term::Tuple(top))) = (clause_failure, &self.code, entries.first()) {
+            // The parameters follow a closure's captured values in its window.
+            let (captured, arity) = (code.get().ncaptured as usize, code.get().arity as usize);
+            let params = self.st.base + captured..self.st.base + captured + arity;
+            if let Some(args) = self.st.regs.get(params) {
+                let mut items = top.to_vec();
+                items[2] = Term::list(args.to_vec());
+                entries[0] = Term::tuple(items);
+            }
+        }
         Term::list(entries)
     }
 }

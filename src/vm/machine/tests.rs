@@ -176,6 +176,35 @@ fn a_base_case_returns_its_constant_or_goes_on_to_the_next_clause() {
 }
 
 #[test]
+fn a_fused_call_or_sum_that_is_not_on_small_integers_does_what_its_parts_do() {
+    // `CallSelfInt` and `ReturnAdd` take their one-dispatch path on small integers
+    // only; past i64, on floats and on atoms each does what `SubInt`/`AddInt` or
+    // `Add` does and hands on to the `CallSelf` or `Return` left behind it.
+    let src = "defmodule G do\n\
+               def big(n) when n > 9_223_372_036_854_775_808, do: n\n\
+               def big(n), do: {big(n + 1)}\n\
+               def down(n) when n < 0, do: [n]\n\
+               def down(n), do: [n | down(n - 1.5)]\n\
+               def id(x), do: x\n\
+               def twice(n), do: id(n) + n\n\
+               def sum(0), do: 0\n\
+               def sum(n), do: sum(n - 1) + n\n\
+               end\n";
+    let cases = [
+        ("G.big(9_223_372_036_854_775_806)", "{{{9223372036854775809}}}"),
+        ("G.down(3)", "[3, 1.5, 0.0, -1.5]"),
+        ("G.twice(9_223_372_036_854_775_807)", "18446744073709551614"),
+        ("G.twice(1.5)", "3.0"),
+        ("G.sum(100)", "5050"),
+        ("G.sum(:a)", "raised Error :badarith"),
+        ("G.twice(:a)", "raised Error :badarith"),
+        // A sum at the end of the script: its `ReturnAdd` has no caller to return to.
+        ("x = G.id(40)\ny = G.id(2)\nx + y", "42"),
+    ];
+    assert_evals(src, &cases);
+}
+
+#[test]
 fn a_self_tail_call_loops_in_one_frame() {
     let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.count(100_000)"));
     let mut deepest = 0;
@@ -337,17 +366,48 @@ fn an_uncaught_raise_ends_the_process_with_a_stacktrace() {
 }
 
 #[test]
-fn a_function_clause_error_lists_the_arguments() {
+fn a_function_clause_error_names_the_arguments_in_the_stack() {
+    // As on BEAM: the exception's `args` is nil, and the stacktrace's top entry
+    // holds the arguments instead of the arity, at the line of the first clause.
     let src = "
 defmodule C do
   def only(:a, n) when n > 0, do: n
+  def only(:c, _), do: :c
 end
 C.only(:b, 1)";
     let (mut m, mut cx) = machine(src);
-    finish(&mut m, &mut cx, 1_000, |_| {});
-    let Some(Outcome::Raised(r)) = m.outcome() else { panic!("{}", result(&m)) };
-    let text = inspect(&r.reason);
-    assert!(text.contains("FunctionClauseError") && text.contains("args: [:b, 1]"), "{text}");
+    let Step::Exited(reason) = m.run(&mut cx, 1_000) else { panic!("{}", result(&m)) };
+    let text = inspect(&reason);
+    assert!(text.starts_with("{%FunctionClauseError{module: C, function: :only, arity: 2, kind: nil, args: nil,"), "{text}");
+    assert!(text.contains("[{C, :only, [:b, 1], [file: "), "{text}");
+    assert!(text.contains("line: 3]}"), "{text}");
+}
+
+#[test]
+fn an_error_names_the_line_of_the_instruction_that_failed() {
+    // A stack entry names the line of the instruction before its resume point: a
+    // failure in the dispatch saves the point after the failing instruction, as a
+    // call does.
+    let src = "
+defmodule E do
+  def sub(n) do
+    y = 2
+    n - y
+  end
+  def pick(x) do
+    y = 1
+    case x do
+      :a -> y
+    end
+  end
+end
+";
+    for (call, line) in [("E.sub(:a)", 5), ("E.pick(:b)", 9)] {
+        let (mut m, mut cx) = machine(&format!("{src}\n{call}"));
+        let Step::Exited(reason) = m.run(&mut cx, 1_000) else { panic!("{}", result(&m)) };
+        let text = inspect(&reason);
+        assert!(text.contains(&format!("line: {line}]}}")), "{call}: {text}");
+    }
 }
 
 #[test]

@@ -214,6 +214,28 @@ impl State {
         true
     }
 
+    /// `CallSelfInt`: enters the running function again, as [`State::enter_code`]
+    /// does for the `CallSelf` at `pc`, with the small integer `value` as its one
+    /// argument. `false` (nothing done) when no reduction is left or there is no
+    /// room for a frame: the `CallSelf` goes on from there.
+    #[inline(always)]
+    pub(in crate::vm) fn enter_self_int(&mut self, running: &CodeRef, code: &FunCode, pc: usize, value: i64, dst: Reg, reds: &mut i64) -> bool {
+        if !take_reduction(reds) {
+            return false;
+        }
+        let base = self.base;
+        if !push_frame(&mut self.frames, || Frame { code: running.duplicate(), pc: pc + 1, base, ret: dst }) {
+            *reds += 1;
+            return false;
+        }
+        let nb = base + code.nregs as usize;
+        reserve(&mut self.regs, nb + code.nregs as usize);
+        put_small(&mut self.regs[nb], Small::Int(value));
+        self.base = nb;
+        self.pc = 0;
+        true
+    }
+
     /// `CallSelf` that [`State::enter_code`] declined: the budget is spent (the
     /// process yields before the call, which runs again on resume), or the frames
     /// are at their limit (SystemLimitError, raised from the call).
@@ -526,6 +548,16 @@ impl State {
         let caller = self.frames.pop()?;
         self.drop_handlers_of_returned();
         pass_reg(&mut self.regs, self.base + src as usize, caller.base + caller.ret as usize, true);
+        Some(self.resume(caller))
+    }
+
+    /// [`State::return_to_caller`] for `ReturnAdd`: the small integer `value` goes
+    /// to the caller.
+    #[inline(always)]
+    pub(in crate::vm) fn return_int_to_caller(&mut self, value: i64) -> Option<CodeRef> {
+        let caller = self.frames.pop()?;
+        self.drop_handlers_of_returned();
+        put_small(&mut self.regs[caller.base + caller.ret as usize], Small::Int(value));
         Some(self.resume(caller))
     }
 

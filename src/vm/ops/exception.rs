@@ -41,9 +41,8 @@ pub(in crate::vm) fn op_match_fail(w: &[Term], kind: MatchFailure, value: Reg) -
 
 /// `FunctionClause`: no clause of the running function took its arguments.
 #[cold]
-pub(in crate::vm) fn op_function_clause(w: &[Term], code: &FunCode) -> Raise {
-    let args: Vec<Term> = (0..code.arity).map(|i| w[(i + code.ncaptured) as usize].clone()).collect();
-    function_clause(code, args)
+pub(in crate::vm) fn op_function_clause(code: &FunCode) -> Raise {
+    function_clause(code)
 }
 
 /// `RaiseReg`: raises `reason` in the class named by the atom in `class`.
@@ -112,16 +111,19 @@ pub fn undefined(modules: &Modules, module: Atom, name: Atom, arity: u32) -> Rai
 }
 
 /// `%FunctionClauseError{}` with Elixir's fields only (its message is computed from
-/// them), so it inspects as the struct; `args` feeds the banner's argument list.
-fn function_clause(code: &FunCode, args: Vec<Term>) -> Raise {
+/// them), so it inspects as the struct. `args` is `nil`, as BEAM raises it: the
+/// arguments are in the stacktrace's top entry, from which the top level's blame
+/// lists them (`stdlib::exception::blame_function_clause`).
+fn function_clause(code: &FunCode) -> Raise {
+    let (module, function) = beam_name(code);
     Raise::error(exception_struct(
         "FunctionClauseError",
         vec![
-            ("module", Term::Atom(code.module)),
-            ("function", Term::Atom(code.name)),
+            ("module", Term::Atom(module)),
+            ("function", Term::Atom(function)),
             ("arity", Term::Int(code.arity as i64)),
             ("kind", Term::nil()),
-            ("args", Term::list(args)),
+            ("args", Term::nil()),
             ("clauses", Term::nil()),
         ],
     ))
@@ -143,6 +145,28 @@ fn is_inline_operator(function: Atom) -> bool {
     matches!(function.as_str(), "+" | "-" | "*" | "/" | "div" | "rem" | "band" | "bor" | "bxor" | "bsl" | "bsr" | "bnot")
 }
 
+/// The module and function BEAM would name `code` by: top-level code is
+/// `:elixir_compiler_0.__FILE__/1`, its anonymous functions `-__FILE__/1-fun-N-`.
+fn beam_name(code: &FunCode) -> (Atom, Atom) {
+    if code.module != ATOMS.nil {
+        return (code.module, code.name);
+    }
+    let name = match code.name.as_str().strip_prefix("--fun-") {
+        Some(rest) => Atom::new(&format!("-__FILE__/1-fun-{rest}")),
+        None => Atom::new("__FILE__"),
+    };
+    (Atom::new("elixir_compiler_0"), name)
+}
+
+/// Whether `reason` is the FunctionClauseError that `code`'s own clauses raise
+/// (not one a native raised, nor another function's).
+pub(in crate::vm) fn is_function_clause_of(reason: &Term, code: &FunCode) -> bool {
+    let (module, function) = beam_name(code);
+    reason.struct_name().is_some_and(|s| s.as_str() == "Elixir.FunctionClauseError")
+        && reason.map_get_atom("module").is_some_and(|m| m.is_atom_named(module.as_str()))
+        && reason.map_get_atom("function").is_some_and(|f| f.is_atom_named(function.as_str()))
+}
+
 /// One stacktrace entry for `code` stopped before instruction `pc`, as Elixir's
 /// `{module, function, arity, [file: f, line: l]}`. Top-level code is named as
 /// Elixir names a script's: `:elixir_compiler_0.__FILE__/1`, and its anonymous
@@ -150,15 +174,7 @@ fn is_inline_operator(function: Atom) -> bool {
 pub(in crate::vm) fn trace_entry(modules: &Modules, code: &FunCode, pc: usize) -> Term {
     let line = code.lines.get(pc.saturating_sub(1)).copied().unwrap_or(0);
     let file = modules.source_file(code.module);
-    let (module, name) = if code.module == ATOMS.nil {
-        let name = match code.name.as_str().strip_prefix("--fun-") {
-            Some(rest) => Atom::new(&format!("-__FILE__/1-fun-{rest}")),
-            None => Atom::new("__FILE__"),
-        };
-        (Atom::new("elixir_compiler_0"), name)
-    } else {
-        (code.module, code.name)
-    };
+    let (module, name) = beam_name(code);
     // A closure's BEAM function takes its captured values before its parameters.
     let arity = match name.as_str() {
         "__FILE__" => 1,

@@ -79,10 +79,12 @@ impl State {
         Next::Stop(Step::Yielded)
     }
 
-    /// The failure of the instruction at `pc`.
+    /// The failure of the instruction at `pc`. The saved `pc` is the one after it,
+    /// as a call's is (a stacktrace entry names the line of the instruction before
+    /// its `pc`: see `exception::trace_entry`).
     #[cold]
     pub(super) fn fail_at(&mut self, pc: usize, raise: Raise) -> Next {
-        self.pc = pc;
+        self.pc = pc + 1;
         Next::Raise(raise)
     }
 }

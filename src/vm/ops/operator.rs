@@ -75,6 +75,23 @@ pub(in crate::vm) fn op_sub_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next
     int_imm_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, imm, next)
 }
 
+/// `a + b` when both are small integers and so is the sum (`ReturnAdd`'s fast path).
+#[inline(always)]
+pub(in crate::vm) fn small_sum(w: &[Term], a: Reg, b: Reg) -> Option<i64> {
+    match (&w[a as usize], &w[b as usize]) {
+        (Term::Int(x), Term::Int(y)) => x.checked_add(*y),
+        _ => None,
+    }
+}
+
+/// `a + imm` (`a - imm` when `sub`) when `a` is a small integer and so is the
+/// result (`CallSelfInt`'s fast path).
+#[inline(always)]
+pub(in crate::vm) fn small_imm(w: &[Term], a: Reg, imm: i32, sub: bool) -> Option<i64> {
+    let Term::Int(x) = &w[a as usize] else { return None };
+    if sub { x.checked_sub(i64::from(imm)) } else { x.checked_add(i64::from(imm)) }
+}
+
 /// `dst = a op b` for an operator known where the instruction is dispatched: `int`
 /// on two small integers (`None` when the result is not one), else the general path.
 #[inline(always)]

@@ -136,11 +136,12 @@ defmodule GenServer do
 
   # The exit reason BEAM gives a crashed callback. A clause that did not match is
   # the raw `:function_clause` with the failed call on top of the stacktrace
-  # (`{module, function, args, location}`), not an exception struct; callers see
-  # `{{:function_clause, [...]}, {GenServer, :call, [...]}}` as on BEAM.
-  defp erlang_error(%{__struct__: FunctionClauseError, module: m, function: f, args: args}, stack)
+  # (`{module, function, args, location}`, as the VM records it), not an exception
+  # struct; callers see `{{:function_clause, [...]}, {GenServer, :call, [...]}}` as
+  # on BEAM.
+  defp erlang_error(%{__struct__: FunctionClauseError, module: m, function: f}, [{m, f, args, _} | _] = stack)
        when is_list(args) do
-    {:function_clause, [{m, f, args, []} | stack]}
+    {:function_clause, stack}
   end
 
   defp erlang_error(reason, stack), do: {reason, stack}
