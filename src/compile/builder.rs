@@ -162,7 +162,9 @@ impl FunBuilder {
     /// (`MoveLoop`). Nothing can jump between the moves and the back edge: they are
     /// emitted here, after every argument is computed.
     pub fn emit_loop(&mut self, srcs: &[Reg]) {
-        let moves = self.emit_parallel_move(srcs);
+        let mut srcs = srcs.to_vec();
+        self.compute_args_in_place(&mut srcs);
+        let moves = self.emit_parallel_move(&srcs);
         match self.code.last() {
             Some(&Instr::Move { dst, src }) if moves > 0 => {
                 self.code.pop();
@@ -172,6 +174,52 @@ impl FunBuilder {
             _ => {
                 self.emit(Instr::Loop { to: 0 });
             }
+        }
+    }
+
+    /// Before the moves of a self tail call: an argument computed into a register
+    /// of its own (`acc + n` in `loop(n - 1, acc + n)`) is computed straight into
+    /// its parameter register instead, one move fewer on every pass, when that is
+    /// the same as moving it there at the end: the instruction computing it writes
+    /// one register and nothing else, and everything after it up to the moves runs
+    /// straight on (no jump leaves it and none arrives in it), reads neither the
+    /// parameter nor the argument's register, and writes neither; no other
+    /// argument is that parameter or that register.
+    fn compute_args_in_place(&mut self, srcs: &mut [Reg]) {
+        let end = self.code.len();
+        for i in 0..srcs.len() {
+            let (param, arg) = (i as Reg, srcs[i]);
+            if arg == param || srcs.iter().enumerate().any(|(j, r)| j != i && (*r == param || *r == arg)) {
+                continue;
+            }
+            let Some(at) = self.code.iter().rposition(|instr| super::liveness::writes(instr) == Some(arg)) else { continue };
+            if self.patched_to.is_some_and(|t| t as usize > at) {
+                continue;
+            }
+            let untouched = self.code[at + 1..end].iter_mut().all(|instr| {
+                let mut touched = super::liveness::writes(instr).is_some_and(|w| w == param || w == arg);
+                super::liveness::reads(instr, self.arity, &mut |r| touched |= r == param || r == arg);
+                !touched && instr.labels_mut().next().is_none()
+            });
+            if !untouched {
+                continue;
+            }
+            let dst = match &mut self.code[at] {
+                Instr::Add { dst, .. }
+                | Instr::Sub { dst, .. }
+                | Instr::AddInt { dst, .. }
+                | Instr::SubInt { dst, .. }
+                | Instr::Op { dst, .. }
+                | Instr::OpInt { dst, .. }
+                | Instr::Const { dst, .. }
+                | Instr::MakeTuple { dst, .. }
+                | Instr::MakeList { dst, .. }
+                | Instr::Call { dst, .. }
+                | Instr::CallSelf { dst, .. } => dst,
+                _ => continue,
+            };
+            *dst = param;
+            srcs[i] = param;
         }
     }
 

@@ -1737,6 +1737,27 @@ mod tests {
     }
 
     #[test]
+    fn a_loops_last_computed_argument_goes_straight_into_its_parameter() {
+        let src = "defmodule M do\n\
+                   def loop(0, acc), do: acc\n\
+                   def loop(n, acc), do: loop(n - 1, acc + n)\n\
+                   def swap(0, a, b), do: {a, b}\n\
+                   def swap(n, a, b), do: swap(n - 1, b, a)\n\
+                   end";
+        let code = function(src, "loop");
+        // `acc + n` is computed into `acc`'s register; `n - 1` cannot be (the sum
+        // reads `n` after it) and is moved at the back edge.
+        assert!(code.instrs().iter().any(|i| matches!(i, Instr::Add { dst: 1, a: 1, b: 0 })), "{:?}", code.instrs());
+        assert!(code.instrs().iter().any(|i| matches!(i, Instr::MoveLoop { dst: 0, .. })));
+        assert!(!code.instrs().iter().any(|i| matches!(i, Instr::Move { .. })));
+        // `k - 1` goes into `k`'s register (the moves read only `a` and `b`), and the
+        // two parameters that trade places keep their moves.
+        let swap = function(src, "swap");
+        assert!(swap.instrs().iter().any(|i| matches!(i, Instr::SubInt { dst: 0, a: 0, imm: 1 })), "{:?}", swap.instrs());
+        assert!(swap.instrs().iter().filter(|i| matches!(i, Instr::Move { .. } | Instr::MoveLoop { .. })).count() >= 3);
+    }
+
+    #[test]
     fn literal_collections_are_constants_and_aliases_are_not() {
         let src = "defmodule M do\n\
                    alias Foo.Bar\n\

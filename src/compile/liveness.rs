@@ -212,7 +212,7 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
 
 /// The register `instr` always writes, if any (a conditional write, as a test's
 /// bindings on success only, is not one).
-fn writes(instr: &Instr) -> Option<Reg> {
+pub(super) fn writes(instr: &Instr) -> Option<Reg> {
     match instr {
         Instr::Move { dst, .. }
         | Instr::MoveLoop { dst, .. }
@@ -264,7 +264,7 @@ fn match_writes(instr: &Instr, pc: usize) -> Vec<Reg> {
 
 /// Every register `instr` reads. Each variant's fields are named in full, so a new
 /// field is a compile error here until it is classified.
-fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
+pub(super) fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
     match instr {
         Instr::Move { dst: _, src } | Instr::MoveLoop { dst: _, src, to: _ } => f(*src),
         Instr::Const { dst: _, value: _ } => {}

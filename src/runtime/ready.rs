@@ -16,31 +16,51 @@
 //! only once they run; they are run by the other worker, which is idle when the count
 //! says nobody else is ready.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The number of processes running or ready to run in one runtime.
+/// The number of processes running or ready to run in one runtime, and how many
+/// times it changed.
+///
+/// One atomic word: the count in the low 32 bits, the number of changes (wrapping)
+/// in the high 32, so a change costs the one read-modify-write it cost before. The
+/// changes tell an idle worker whether processes are handing work to each other
+/// (see `super::idle_spin`): a count that goes 1, 2, 1 between two looks is the
+/// same count, but not the same word.
 #[derive(Debug, Default)]
-pub struct ReadyCount(AtomicUsize);
+pub struct ReadyCount(AtomicU64);
+
+/// One change, in the high half of the word.
+const CHANGE: u64 = 1 << 32;
+/// The count's half of the word.
+const COUNT: u64 = CHANGE - 1;
 
 impl ReadyCount {
     /// One more process is running or ready.
     pub fn up(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.0.fetch_add(CHANGE + 1, Ordering::AcqRel);
     }
 
     /// One process stopped being ready (it waits or exited).
     pub fn down(&self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        // CHANGE - 1: one change more, one process fewer (the count is at least
+        // one here, so the borrow never crosses into the changes).
+        self.0.fetch_add(CHANGE - 1, Ordering::AcqRel);
     }
 
     /// The count itself (for tests and tools).
     pub fn get(&self) -> usize {
-        self.0.load(Ordering::Acquire)
+        (self.0.load(Ordering::Acquire) & COUNT) as usize
+    }
+
+    /// The count and how many times it changed (wrapping), read at once.
+    pub fn look(&self) -> (usize, u32) {
+        let word = self.0.load(Ordering::Acquire);
+        ((word & COUNT) as usize, (word >> 32) as u32)
     }
 
     /// True when no process but the caller (which is running) is ready.
     pub fn alone(&self) -> bool {
-        self.0.load(Ordering::Acquire) <= 1
+        self.get() <= 1
     }
 }
 
@@ -57,5 +77,16 @@ mod tests {
         assert!(!ready.alone());
         ready.down();
         assert!(ready.alone());
+    }
+
+    #[test]
+    fn every_change_is_counted_even_when_the_count_comes_back() {
+        let ready = ReadyCount::default();
+        ready.up();
+        let (count, changes) = ready.look();
+        ready.up();
+        ready.down();
+        assert_eq!(ready.look(), (count, changes.wrapping_add(2)));
+        assert_eq!(ready.get(), 1);
     }
 }

@@ -205,6 +205,33 @@ fn a_fused_call_or_sum_that_is_not_on_small_integers_does_what_its_parts_do() {
 }
 
 #[test]
+fn loop_arguments_computed_in_place_keep_their_values() {
+    // Some arguments go straight into their parameter registers (see
+    // `FunBuilder::compute_args_in_place`); each loop's result shows every value.
+    let src = "defmodule T do\n\
+               def sum(0, acc), do: acc\n\
+               def sum(n, acc), do: sum(n - 1, acc + n)\n\
+               def flip(0, acc, n), do: {acc, n}\n\
+               def flip(k, acc, n), do: flip(k - 1, n + 1, acc * 2)\n\
+               def swap(0, a, b), do: {a, b}\n\
+               def swap(k, a, b), do: swap(k - 1, b, a)\n\
+               def tup(0, acc), do: acc\n\
+               def tup(k, acc), do: tup(k - 1, {k, acc})\n\
+               def same(0, a, b), do: {a, b}\n\
+               def same(k, a, _), do: same(k - 1, a + 1, a + 1)\n\
+               end\n";
+    let cases = [
+        ("T.sum(100, 0)", "5050"),
+        ("T.flip(3, 1, 10)", "{23, 6}"),
+        ("T.swap(3, :a, :b)", "{:b, :a}"),
+        ("T.tup(3, nil)", "{1, {2, {3, nil}}}"),
+        ("T.same(3, 0, 0)", "{3, 3}"),
+        ("T.sum(1, :x)", "raised Error :badarith"),
+    ];
+    assert_evals(src, &cases);
+}
+
+#[test]
 fn a_self_tail_call_loops_in_one_frame() {
     let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.count(100_000)"));
     let mut deepest = 0;
