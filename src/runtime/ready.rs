@@ -26,7 +26,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// changes tell an idle worker whether processes are handing work to each other
 /// (see `super::idle_spin`): a count that goes 1, 2, 1 between two looks is the
 /// same count, but not the same word.
+///
+/// Alone on its cache line (the alignment), so that the idle worker's looks at it
+/// (see `super::idle_spin`) take no other data's line away from the busy worker.
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub struct ReadyCount(AtomicU64);
 
 /// One change, in the high half of the word.
