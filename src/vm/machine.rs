@@ -717,7 +717,7 @@ impl Machine {
         // instead of its arity, at the line of its first clause (that of its first
         // instruction), as BEAM names it: `{M, :f, [:c], [line: 9]}`.
         let clause_failure = self.code.as_ref().is_some_and(|c| {
-            matches!(self.st.pc.checked_sub(1).map(|at| &c.get().instrs()[at]), Some(Instr::FunctionClause))
+            matches!(self.st.pc.checked_sub(1).and_then(|at| c.get().instrs().get(at)), Some(Instr::FunctionClause))
                 && exception::is_function_clause_of(&raise.reason, c.get())
         });
         let current = self.code.as_ref().map(|c| (c, if clause_failure { 1 } else { self.st.pc }));
