@@ -38,6 +38,34 @@ fn put(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         c.insert(a[0].clone(), a[1].clone());
     }))
 }
+/// `:maps.put/3` owning its arguments (see `OwningFn`): an unshared map is updated
+/// in place, as `Map.put/3`'s owning form does. `Map.new/2`, `Enum.into/3` and a
+/// map's `Collectable` put with it: an accumulator the machine moves along was
+/// copied from the root to the leaf on every entry (Map.new of 200,000 entries:
+/// 214 ms, BEAM 94).
+fn put_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
+    match a {
+        [key, value, Term::Map(m)] => {
+            Arc::make_mut(m).insert(std::mem::replace(key, Term::Nil), std::mem::replace(value, Term::Nil));
+        }
+        _ => return put(cx, a),
+    }
+    Ok(std::mem::replace(&mut a[2], Term::Nil))
+}
+
+/// `:maps.remove/2` owning its arguments (see [`put_owned`]).
+fn remove_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
+    match a {
+        [key, Term::Map(m)] => {
+            if m.contains_key(key) {
+                Arc::make_mut(m).remove(key);
+            }
+        }
+        _ => return remove(cx, a),
+    }
+    Ok(std::mem::replace(&mut a[1], Term::Nil))
+}
+
 fn update(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[2])?;
     if !m.contains_key(&a[0]) {
@@ -127,8 +155,10 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add(m, "get", 3, get);
     reg.add(m, "find", 2, find);
     reg.add(m, "put", 3, put);
+    reg.add_owning(m, "put", 3, put_owned);
     reg.add(m, "update", 3, update);
     reg.add(m, "remove", 2, remove);
+    reg.add_owning(m, "remove", 2, remove_owned);
     reg.add(m, "take", 2, take);
     reg.add(m, "is_key", 2, is_key);
     reg.add(m, "keys", 1, keys);
