@@ -274,10 +274,7 @@ pub fn message(e: &Term) -> String {
             m => {
                 let mfa = format_mfa(m, field(e, "function"), field(e, "arity"));
                 // The arguments, once a blame has filled them in (`Exception.blame/3`).
-                let given = list(field(e, "args")).map_or(String::new(), |args| {
-                    let listed: String = args.iter().enumerate().map(|(i, a)| format!("\n    # {}\n    {}\n", i + 1, inspect(a))).collect();
-                    format!("\n\nThe following arguments were given to {mfa}:\n{listed}")
-                });
+                let given = list(field(e, "args")).map_or(String::new(), |args| given_arguments(&mfa, &args));
                 format!("no function clause matching in {mfa}{given}")
             }
         },
@@ -367,6 +364,13 @@ pub fn format_mfa(module: &Term, fun: &Term, args: &Term) -> String {
     }
 }
 
+/// What FunctionClauseError's message adds once its arguments are known:
+/// "The following arguments were given to M.f/1:", then each, numbered.
+fn given_arguments(mfa: &str, args: &[Term]) -> String {
+    let listed: String = args.iter().enumerate().map(|(i, a)| format!("\n    # {}\n    {}\n", i + 1, inspect(a))).collect();
+    format!("\n\nThe following arguments were given to {mfa}:\n{listed}")
+}
+
 /// Elixir's top-level blame of a FunctionClauseError that a named function raised,
 /// with its arguments in the stacktrace's top entry (`{M, :k, [:c], loc}`, as the
 /// VM records them): the lines that list them after the banner, and the trace
@@ -384,9 +388,9 @@ pub fn blame_function_clause(reason: &Term, trace: &Term) -> Option<(String, Ter
     }
     let arity = Term::Int(args.len() as i64);
     let mfa = format_mfa(&top[0], &top[1], &arity);
-    // Every line after the banner's first is indented by four spaces, blank ones too.
-    let listed: Vec<String> = args.iter().enumerate().map(|(i, a)| format!("        # {}\n        {}\n    ", i + 1, inspect(a))).collect();
-    let text = format!("    \n    \n    The following arguments were given to {mfa}:\n    \n{}", listed.join("\n"));
+    // The message's list of arguments as the top level prints it: four spaces after
+    // the banner's first line and before every later one, blank ones too.
+    let text = format!("    {}", given_arguments(&mfa, &args).replace('\n', "\n    "));
     entries[0] = Term::tuple(vec![top[0].clone(), top[1].clone(), arity, top[3].clone()]);
     Some((text, Term::list(entries)))
 }
