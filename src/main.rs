@@ -5,7 +5,8 @@
 /// the system allocator. The gauge around it counts live bytes for the grader's
 /// memory limit (see `runtime::heap_gauge`).
 #[global_allocator]
-static ALLOCATOR: otplab::runtime::heap_gauge::HeapGauge<mimalloc::MiMalloc> = otplab::runtime::heap_gauge::HeapGauge(mimalloc::MiMalloc);
+static ALLOCATOR: otplab::runtime::heap_gauge::HeapGauge<otplab::runtime::allocator::Mimalloc> =
+    otplab::runtime::heap_gauge::HeapGauge(otplab::runtime::allocator::Mimalloc);
 
 fn main() {
     std::process::exit(otplab::cli::main())

@@ -37,6 +37,7 @@
 //! - [`output`]: [`OutputSink`], where `IO.puts` from any process ends up.
 
 pub mod aliases;
+pub mod allocator;
 pub mod body;
 pub mod clock;
 pub mod confinement;
