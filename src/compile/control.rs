@@ -144,14 +144,14 @@ impl<'m> Compiler<'m> {
         let saved = b.scope.clone();
         let j = b.emit(Instr::JumpIfFalsy { cond: c, to: FunBuilder::PENDING });
         // The two branches share registers (as a case's arms do, see `match_clauses`).
-        let start = b.next_free();
-        b.branch_from(start);
+        let set = b.branches();
+        b.branch_from(&set);
         self.to_dest(b, t, dest)?;
         b.scope = saved.clone();
         let end = b.emit(Instr::Jump { to: FunBuilder::PENDING });
         let here = b.here();
         b.patch(&[j], here);
-        b.branch_from(start);
+        b.branch_from(&set);
         self.to_dest(b, e, dest)?;
         b.branches_done();
         b.scope = saved;
@@ -167,12 +167,13 @@ impl<'m> Compiler<'m> {
         let mut ends = Vec::new();
         // A clause's test runs only when the tests before were falsy, and none reads
         // what an earlier clause computed: the clauses share registers.
-        let start = b.next_free();
+        let mut set = b.branches();
         for c in &clauses {
-            b.branch_from(start);
+            b.branch_from(&set);
             let Some(test) = c.args.first() else { continue };
             let v = self.expr(b, test)?;
             let j = b.emit(Instr::JumpIfFalsy { cond: v, to: FunBuilder::PENDING });
+            b.tested(&mut set);
             self.to_dest(b, &c.body, dest)?;
             b.scope = saved.clone();
             ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
@@ -322,12 +323,13 @@ impl<'m> Compiler<'m> {
         let mut ends = Vec::new();
         // An arm ends in a return or a jump to the join, after which only `subject`
         // and `dest` (allocated before) are read: the arms share registers.
-        let start = b.next_free();
+        let mut set = b.branches();
         for c in clauses {
-            b.branch_from(start);
+            b.branch_from(&set);
             b.line = c.span.line;
             let Some(p) = c.args.first() else { continue };
             let fails = self.clause_head(b, p, c.guard.as_ref(), subject)?;
+            b.tested(&mut set);
             self.to_dest(b, &c.body, dest)?;
             b.scope = saved.clone();
             ends.push(b.emit(Instr::Jump { to: FunBuilder::PENDING }));
@@ -397,11 +399,12 @@ impl<'m> Compiler<'m> {
         // clause that matches ends in a jump to the join: the clauses share registers.
         // The timeout is allocated after them all, so a scan that starts again after
         // a wait cannot overwrite it.
-        let start = b.next_free();
+        let mut set = b.branches();
         for c in &clauses {
-            b.branch_from(start);
+            b.branch_from(&set);
             let Some(p) = c.args.first() else { continue };
             let fails = self.clause_head(b, p, c.guard.as_ref(), msg)?;
+            b.tested(&mut set);
             b.emit(Instr::RecvAccept);
             self.to_dest(b, &c.body, dest)?;
             b.scope = saved.clone();

@@ -1113,9 +1113,9 @@ impl<'m> Compiler<'m> {
         fail: ClauseFail,
     ) -> CResult<()> {
         // Each clause returns (or fails on to the next), so the clauses share registers.
-        let start = b.next_free();
+        let mut set = b.branches();
         for clause in clauses {
-            b.branch_from(start);
+            b.branch_from(&set);
             b.scope = base_scope.clone();
             b.line = clause.span.line;
             let mut fails = Vec::new();
@@ -1129,6 +1129,7 @@ impl<'m> Compiler<'m> {
             if let Some(g) = &clause.guard {
                 self.guard(b, g, &mut fails)?;
             }
+            b.tested(&mut set);
             self.tail(b, &clause.body)?;
             let next = b.here();
             b.patch(&fails, next);

@@ -445,6 +445,7 @@ impl<'m> Compiler<'m> {
                 span: c.span,
             })
             .collect();
+        fb.loops = clauses.iter().any(|c| calls_itself(&c.body, name.as_str(), arity));
         let scope = fb.scope.clone();
         self.clauses_dispatch(&mut fb, &params, &clauses, &scope, ClauseFail::FunctionClause)?;
         Ok(fb.finish())
@@ -705,4 +706,71 @@ fn computed_at_definition(value: &Node) -> bool {
     }
     visit(value, &found);
     found.get()
+}
+
+/// True if `body` calls the function `name/arity` by its local name anywhere (a
+/// loop, or a body recursion): see `FunBuilder::loops`.
+fn calls_itself(body: &Node, name: &str, arity: u32) -> bool {
+    if let NodeKind::Call { target: CallTarget::Local(n), args, .. } = &body.kind
+        && n == name
+        && args.len() == arity as usize
+    {
+        return true;
+    }
+    let mut found = false;
+    super::expr::visit_children(body, &mut |c| found = found || calls_itself(c, name, arity));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::liveness::writes;
+    use crate::vm::code::Instr;
+
+    /// The literal's register and the test's writes (see below) in function `name`
+    /// of the first module in `source`.
+    fn compiled(source: &str, name: &str) -> (u32, Vec<u32>) {
+        let module = crate::compile::first_module(source);
+        let f = module.functions.iter().find(|f| f.0.as_str() == name).expect("the function");
+        literal_and_test_writes(f.3.instrs())
+    }
+
+    /// The register a `Const` of a tuple literal writes, and every register written
+    /// before the first `Const` (the first clause's test and the second's head).
+    fn literal_and_test_writes(code: &[Instr]) -> (u32, Vec<u32>) {
+        let at = code.iter().position(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_), .. })).expect("a tuple literal");
+        let Instr::Const { dst, .. } = &code[at] else { unreachable!() };
+        (*dst, code[..at].iter().filter_map(writes).collect())
+    }
+
+    #[test]
+    fn a_loops_later_clause_keeps_its_registers_apart_from_the_tests_before_it() {
+        // Each pass runs the first clause's guard before the second clause's body:
+        // sharing a register, the guard's boolean overwrote the `{2, 1}` the body
+        // left for the next pass.
+        let src = "defmodule U do\n\
+                   def bump(_t, i, n) when i > n, do: :ok\n\
+                   def bump(t, i, n) do\n\
+                     :ets.update_counter(t, rem(i, 100), {2, 1})\n\
+                     bump(t, i + 1, n)\n\
+                   end\n\
+                   def once(i, n) when i > n, do: :ok\n\
+                   def once(_i, n), do: [{2, 1} | n]\n\
+                   end";
+        let (literal, tested) = compiled(src, "bump");
+        assert!(tested.iter().all(|r| *r < literal), "r{literal} is within the tests before it: {tested:?}");
+        // A function that does not call itself still shares them (a small window).
+        let (literal, tested) = compiled(src, "once");
+        assert!(tested.iter().any(|r| *r > literal), "r{literal} is below the guard's register: {tested:?}");
+    }
+
+    #[test]
+    fn a_function_calls_itself_by_name_and_arity_anywhere_in_its_body() {
+        let body = |src: &str| crate::syntax::parse(src).expect("parses").remove(0);
+        assert!(super::calls_itself(&body("if x, do: f(x - 1), else: 0"), "f", 1));
+        assert!(super::calls_itself(&body("[f(1) | g(2)]"), "f", 1));
+        assert!(!super::calls_itself(&body("f(1, 2)"), "f", 1), "another arity");
+        assert!(!super::calls_itself(&body("M.f(1)"), "f", 1), "a remote call");
+        assert!(!super::calls_itself(&body("g(fn -> 1 end)"), "f", 1));
+    }
 }
