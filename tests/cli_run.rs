@@ -124,6 +124,11 @@ fn task_shutdown_after_a_timed_out_await_returns_instead_of_hanging() {
 }
 
 #[test]
+fn a_loop_argument_computed_out_of_order_raises_what_the_written_order_raises() {
+    matches_recorded_elixir("loop_arguments_reordered", &[]);
+}
+
+#[test]
 fn the_maps_modules_put_and_remove_update_in_place_only_what_nothing_else_reads() {
     matches_recorded_elixir("maps_module_in_place", &[]);
 }

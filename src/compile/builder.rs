@@ -52,6 +52,8 @@ pub struct FunBuilder {
     /// The function calls itself (a loop): its branches keep their tests'
     /// registers apart from later branches' bodies (see [`FunBuilder::tested`]).
     pub loops: bool,
+    /// Argument computations moved after others (see `FunCode::deferred`).
+    deferred: Vec<(u32, u32)>,
 }
 
 /// A set of exclusive branches being compiled: the register the next one starts
@@ -81,6 +83,7 @@ impl FunBuilder {
             context: String::new(),
             index: 0,
             loops: false,
+            deferred: Vec::new(),
         }
     }
 
@@ -211,6 +214,10 @@ impl FunBuilder {
     /// straight on (no jump leaves it and none arrives in it), reads neither the
     /// parameter nor the argument's register, and writes neither; no other
     /// argument is that parameter or that register.
+    ///
+    /// When what follows reads the parameter (`acc + n` after `n - 1`), an
+    /// arithmetic argument is moved after it instead, so it still writes its
+    /// parameter last (see [`FunBuilder::defer_arithmetic`]).
     fn compute_args_in_place(&mut self, srcs: &mut [Reg]) {
         let end = self.code.len();
         for i in 0..srcs.len() {
@@ -222,14 +229,26 @@ impl FunBuilder {
             if self.patched_to.is_some_and(|t| t as usize > at) {
                 continue;
             }
-            let untouched = self.code[at + 1..end].iter_mut().all(|instr| {
-                let mut touched = super::liveness::writes(instr).is_some_and(|w| w == param || w == arg);
-                super::liveness::reads(instr, self.arity, &mut |r| touched |= r == param || r == arg);
-                !touched && instr.labels_mut().next().is_none()
-            });
-            if !untouched {
+            let (mut touched, mut reads_param) = (false, false);
+            for instr in &mut self.code[at + 1..end] {
+                touched |= super::liveness::writes(instr).is_some_and(|w| w == param || w == arg);
+                super::liveness::reads(instr, self.arity, &mut |r| {
+                    touched |= r == arg;
+                    reads_param |= r == param;
+                });
+                touched |= instr.labels_mut().next().is_some();
+            }
+            if touched {
                 continue;
             }
+            let at = if reads_param {
+                match self.defer_arithmetic(at, end) {
+                    Some(to) => to,
+                    None => continue,
+                }
+            } else {
+                at
+            };
             let dst = match &mut self.code[at] {
                 Instr::Add { dst, .. }
                 | Instr::Sub { dst, .. }
@@ -247,6 +266,40 @@ impl FunBuilder {
             *dst = param;
             srcs[i] = param;
         }
+    }
+
+    /// Moves the arithmetic instruction at `at` to the end of `at..end` (the
+    /// argument computations of a loop's back edge) and returns its new index, when
+    /// everything it passes is arithmetic, a constant or a move (nothing with an
+    /// effect, nothing but an ArithmeticError to raise) and writes no register it
+    /// reads; `None` leaves the code as it is. Its parameter is then written after
+    /// the instructions that read it (`n - 1` after `acc + n`): on the common path
+    /// the loop's counter goes from its register back into it, with no copy
+    /// between. What the order written raises is kept: each instruction passed is
+    /// recorded in `deferred`, and when one of them raises, the moved one is tried
+    /// first on the same registers (`vm::ops::operator::first_failure`).
+    fn defer_arithmetic(&mut self, at: usize, end: usize) -> Option<usize> {
+        let arithmetic = |instr: &Instr| {
+            matches!(instr, Instr::Add { .. } | Instr::Sub { .. } | Instr::AddInt { .. } | Instr::SubInt { .. } | Instr::Op { .. } | Instr::OpInt { .. })
+        };
+        if !arithmetic(&self.code[at]) || end - at > 8 || !self.deferred.is_empty() {
+            return None;
+        }
+        let mut inputs = Vec::new();
+        super::liveness::reads(&self.code[at], self.arity, &mut |r| inputs.push(r));
+        let passable = self.code[at + 1..end].iter().all(|instr| {
+            (arithmetic(instr) || matches!(instr, Instr::Const { .. } | Instr::Move { .. }))
+                && super::liveness::writes(instr).is_some_and(|w| !inputs.contains(&w))
+        });
+        if !passable {
+            return None;
+        }
+        let moved = self.code.remove(at);
+        self.code.insert(end - 1, moved);
+        let line = self.lines.remove(at);
+        self.lines.insert(end - 1, line);
+        self.deferred = (at..end - 1).map(|pc| (pc as u32, (end - 1) as u32)).collect();
+        Some(end - 1)
     }
 
     /// The index the next instruction will have (a label target).
@@ -288,6 +341,7 @@ impl FunBuilder {
             lambdas: self.lambdas,
             context: self.context,
             index: self.index,
+            deferred: self.deferred,
         })
     }
 }

@@ -1744,13 +1744,24 @@ mod tests {
                    def loop(n, acc), do: loop(n - 1, acc + n)\n\
                    def swap(0, a, b), do: {a, b}\n\
                    def swap(n, a, b), do: swap(n - 1, b, a)\n\
+                   def cons(0, acc), do: acc\n\
+                   def cons(n, acc), do: cons(n - 1, [n | acc])\n\
                    end";
         let code = function(src, "loop");
-        // `acc + n` is computed into `acc`'s register; `n - 1` cannot be (the sum
-        // reads `n` after it) and is moved at the back edge.
-        assert!(code.instrs().iter().any(|i| matches!(i, Instr::Add { dst: 1, a: 1, b: 0 })), "{:?}", code.instrs());
-        assert!(code.instrs().iter().any(|i| matches!(i, Instr::MoveLoop { dst: 0, .. })));
-        assert!(!code.instrs().iter().any(|i| matches!(i, Instr::Move { .. })));
+        // `acc + n` is computed into `acc`'s register; `n - 1`, which the sum reads
+        // `n` before, is computed after it, into `n`'s: no move at the back edge.
+        // The sum's failure checks the subtraction first (the written order).
+        let instrs = code.instrs();
+        let back = instrs.iter().position(|i| matches!(i, Instr::Loop { to: 0 })).expect("a back edge with no move");
+        assert!(matches!(instrs[back - 2], Instr::Add { dst: 1, a: 1, b: 0 }), "{instrs:?}");
+        assert!(matches!(instrs[back - 1], Instr::SubInt { dst: 0, a: 0, imm: 1 }), "{instrs:?}");
+        assert_eq!(*code.deferred, [((back - 2) as u32, (back - 1) as u32)]);
+        assert!(!instrs.iter().any(|i| matches!(i, Instr::Move { .. } | Instr::MoveLoop { .. })));
+        // A list cell is not arithmetic: the counter is not moved past it, and keeps
+        // its move at the back edge.
+        let cons = function(src, "cons");
+        assert!(cons.deferred.is_empty());
+        assert!(cons.instrs().iter().any(|i| matches!(i, Instr::MoveLoop { dst: 0, .. })), "{:?}", cons.instrs());
         // `k - 1` goes into `k`'s register (the moves read only `a` and `b`), and the
         // two parameters that trade places keep their moves.
         let swap = function(src, "swap");

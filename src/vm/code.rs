@@ -44,6 +44,12 @@ pub struct FunCode {
     pub context: String,
     /// Index of this `fn` within its module.
     pub index: u32,
+    /// Pairs `(pc, deferred)`: the compiler moved the argument computation at
+    /// `deferred` (pure arithmetic) after the one at `pc` in a loop's back edge, so
+    /// it writes its parameter in place; when `pc` raises, `deferred` is checked
+    /// first and its raise, if any, is reported, as the written order gives it (see
+    /// `compile::builder`'s `compute_args_in_place`). Empty for nearly every function.
+    pub deferred: Box<[(u32, u32)]>,
     /// Per lambda, its value when it captures nothing, built once: `MakeClosure`
     /// of such a `fn` (an Agent's `fn s -> s end`, a sort's comparator) costs a
     /// reference count instead of two allocations, as BEAM keeps such funs literal.
@@ -365,6 +371,8 @@ pub struct FunParts {
     pub context: String,
     /// See [`FunCode::index`].
     pub index: u32,
+    /// See [`FunCode::deferred`].
+    pub deferred: Vec<(u32, u32)>,
 }
 
 /// The message of a jump the compiler left pointing past the end of a function.
@@ -380,7 +388,7 @@ impl FunCode {
     /// compiler bug) is sent to an appended block that raises a RuntimeError
     /// saying so, followed by a fresh trailing `Return`.
     pub fn new(parts: FunParts) -> FunCode {
-        let FunParts { module, name, arity, ncaptured, mut nregs, mut code, mut moved, mut lines, lambdas, context, index } = parts;
+        let FunParts { module, name, arity, ncaptured, mut nregs, mut code, mut moved, mut lines, lambdas, context, index, deferred } = parts;
         let ends_with_return = matches!(code.last(), Some(Instr::Return { .. }));
         // A label out of range goes to `len`, where the raising block is appended.
         let len = code.len();
@@ -406,7 +414,8 @@ impl FunCode {
             }
         }
         let bare = lambdas.iter().map(|lam| (lam.ncaptured == 0).then(|| FunCode::closure(lam, Vec::new()))).collect();
-        FunCode { module, name, arity, ncaptured, nregs, code: code.into_boxed_slice(), moved, lines, lambdas, context, index, bare }
+        let deferred = deferred.into_boxed_slice();
+        FunCode { module, name, arity, ncaptured, nregs, code: code.into_boxed_slice(), moved, lines, lambdas, context, index, deferred, bare }
     }
 
     /// The value of lambda `lam` closed over `env` (its captured values, in order).
@@ -511,7 +520,7 @@ mod tests {
 
     fn parts(code: Vec<Instr>, nregs: u32) -> FunParts {
         let lines = vec![7; code.len()];
-        FunParts { module: Atom::new("nil"), name: Atom::new("f"), arity: 0, ncaptured: 0, nregs, code, moved: Vec::new(), lines, lambdas: Vec::new(), context: String::new(), index: 0 }
+        FunParts { module: Atom::new("nil"), name: Atom::new("f"), arity: 0, ncaptured: 0, nregs, code, moved: Vec::new(), lines, lambdas: Vec::new(), context: String::new(), index: 0, deferred: Vec::new() }
     }
 
     #[test]

@@ -158,6 +158,7 @@ mod tests {
             lines: vec![1],
             lambdas: Vec::new(),
             context: String::new(),
+            deferred: Vec::new(),
             index: 0,
         }))
     }

@@ -76,6 +76,20 @@ pub(super) struct Frame {
     pub(super) ret: Reg,
 }
 
+/// Raises the failure of the arithmetic instruction at `pc`, or of an argument
+/// computation the compiler moved after it (see [`operator::first_failure`]); the
+/// window is read back from `st`, where the dispatch's borrow of it came from.
+#[cold]
+#[inline(never)]
+fn arith_fail(st: &mut State, code: &FunCode, pc: usize, raise: Raise) -> Next {
+    if code.deferred.is_empty() {
+        return st.fail_at(pc, raise);
+    }
+    let w = &st.regs[st.base..st.base + code.nregs as usize];
+    let (pc, raise) = operator::first_failure(code, pc, raise, w);
+    st.fail_at(pc, raise)
+}
+
 /// Whether one more frame fits under [`MAX_FRAMES`], making room for it if
 /// needed: the call ops ask this instead of comparing the length with the limit,
 /// so the common case is one comparison (length against capacity). Growth goes
@@ -362,12 +376,12 @@ impl Machine {
                         Instr::UpdateMap { dst, base, pairs, strict } => match data::op_update_map(w, *dst, *base, pairs, *strict, code.moved_at(pc), after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::MakeClosure { dst, lambda, captures } => data::op_make_closure(w, code, *dst, *lambda, captures, after),
                         Instr::Concat { dst, parts } => match data::op_concat(w, cx, *dst, parts, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::Add { dst, a, b } => match operator::op_add(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::Sub { dst, a, b } => match operator::op_sub(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::AddInt { dst, a, imm } => match operator::op_add_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
-                        Instr::SubInt { dst, a, imm } => match operator::op_sub_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
+                        Instr::Op { op, dst, a, b } => match operator::op_binary(w, *op, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
+                        Instr::OpInt { op, dst, a, imm } => match operator::op_binary_imm(w, *op, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
+                        Instr::Add { dst, a, b } => match operator::op_add(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
+                        Instr::Sub { dst, a, b } => match operator::op_sub(w, *dst, *a, *b, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
+                        Instr::AddInt { dst, a, imm } => match operator::op_add_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
+                        Instr::SubInt { dst, a, imm } => match operator::op_sub_imm(w, *dst, *a, *imm, after) { Ok(to) => to, Err(e) => break 'op arith_fail(st, code, pc, e) },
                         Instr::Not { dst, src } => match operator::op_not(w, *dst, *src, after) { Ok(to) => to, Err(e) => break 'op st.fail_at(pc, e) },
                         Instr::Bang { dst, src } => operator::op_bang(w, *dst, *src, after),
                         Instr::IsType { dst, src, test } => operator::op_is_type(w, *dst, *src, *test, after),

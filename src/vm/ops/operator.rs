@@ -4,7 +4,7 @@
 use super::data::{Small, put, put_small};
 use crate::term::{Atom, Term};
 use crate::vm::arith;
-use crate::vm::code::{BinOp, Reg};
+use crate::vm::code::{BinOp, FunCode, Instr, Reg};
 use crate::vm::raise::{Raise, exception_struct};
 use crate::vm::type_test::TypeTest;
 
@@ -190,6 +190,50 @@ fn op_error(e: Raise, op: BinOp, x: &Term, y: &Term) -> Raise {
         _ => "/",
     };
     e.blaming(Atom::new("erlang"), Atom::new(name), &[x.clone(), y.clone()])
+}
+
+/// The failure to report when the instruction at `pc` of `code` raised `raise` on
+/// the window `w`: if the compiler moved an argument computation after it (see
+/// [`FunCode::deferred`]) and that one fails on the same registers, its raise and
+/// pc, as the order the source was written in raises first; else `raise` at `pc`.
+/// The moved instruction only reads registers the ones it was moved past do not
+/// write, and a failed instruction wrote nothing, so `w` holds its operands.
+#[cold]
+#[inline(never)]
+pub(in crate::vm) fn first_failure(code: &FunCode, pc: usize, raise: Raise, w: &[Term]) -> (usize, Raise) {
+    for &(at, moved) in code.deferred.iter() {
+        if at as usize == pc
+            && let Some(first) = would_raise(&code.instrs()[moved as usize], w)
+        {
+            return (moved as usize, first);
+        }
+    }
+    (pc, raise)
+}
+
+/// The raise arithmetic instruction `instr` would give on the window `w`, computed
+/// aside (nothing is written); `None` when it succeeds or is not arithmetic.
+fn would_raise(instr: &Instr, w: &[Term]) -> Option<Raise> {
+    let imm;
+    let (op, x, y) = match instr {
+        Instr::Add { a, b, .. } => (BinOp::Add, &w[*a as usize], &w[*b as usize]),
+        Instr::Sub { a, b, .. } => (BinOp::Sub, &w[*a as usize], &w[*b as usize]),
+        Instr::Op { op, a, b, .. } => (*op, &w[*a as usize], &w[*b as usize]),
+        Instr::AddInt { a, imm: i, .. } => {
+            imm = Term::Int(*i);
+            (BinOp::Add, &w[*a as usize], &imm)
+        }
+        Instr::SubInt { a, imm: i, .. } => {
+            imm = Term::Int(*i);
+            (BinOp::Sub, &w[*a as usize], &imm)
+        }
+        Instr::OpInt { op, a, imm: i, .. } => {
+            imm = Term::Int(*i);
+            (*op, &w[*a as usize], &imm)
+        }
+        _ => return None,
+    };
+    arith::binop(op, x, y).err().map(|e| op_error(e, op, x, y))
 }
 
 /// BadBooleanError for operator `op` given the non-boolean `v`.
