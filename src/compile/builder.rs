@@ -277,7 +277,9 @@ impl FunBuilder {
     /// the loop's counter goes from its register back into it, with no copy
     /// between. What the order written raises is kept: each instruction passed is
     /// recorded in `deferred`, and when one of them raises, the moved one is tried
-    /// first on the same registers (`vm::ops::operator::first_failure`).
+    /// first on the same registers (`vm::ops::operator::first_failure`). One move a
+    /// function at most (and past eight instructions at most): the `deferred` list
+    /// describes a single one, so a second back edge keeps its move.
     fn defer_arithmetic(&mut self, at: usize, end: usize) -> Option<usize> {
         let arithmetic = |instr: &Instr| {
             matches!(instr, Instr::Add { .. } | Instr::Sub { .. } | Instr::AddInt { .. } | Instr::SubInt { .. } | Instr::Op { .. } | Instr::OpInt { .. })
