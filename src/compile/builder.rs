@@ -281,9 +281,7 @@ impl FunBuilder {
     /// function at most (and past eight instructions at most): the `deferred` list
     /// describes a single one, so a second back edge keeps its move.
     fn defer_arithmetic(&mut self, at: usize, end: usize) -> Option<usize> {
-        let arithmetic = |instr: &Instr| {
-            matches!(instr, Instr::Add { .. } | Instr::Sub { .. } | Instr::AddInt { .. } | Instr::SubInt { .. } | Instr::Op { .. } | Instr::OpInt { .. })
-        };
+        let arithmetic = |instr: &Instr| instr.arithmetic().is_some();
         if !arithmetic(&self.code[at]) || end - at > 8 || !self.deferred.is_empty() {
             return None;
         }

@@ -36,25 +36,41 @@ fn put(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 /// `Map.put/3` owning its arguments (see `OwningFn`): an unshared map is updated in
 /// place, as a reducer's accumulator is once the machine moves it along.
 fn put_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
-    match a {
-        [Term::Map(m), key, value] => {
-            Arc::make_mut(m).insert(std::mem::replace(key, Term::Nil), std::mem::replace(value, Term::Nil));
-        }
-        _ => return put(cx, a),
+    if let [map, key, value] = a
+        && let Some(map) = put_in_place(map, key, value)
+    {
+        return Ok(map);
     }
-    Ok(std::mem::replace(&mut a[0], Term::Nil))
+    put(cx, a)
 }
 /// `Map.delete/2` owning its arguments (see [`put_owned`]).
 fn delete_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
-    match a {
-        [Term::Map(m), key] => {
-            if m.contains_key(key) {
-                Arc::make_mut(m).remove(key);
-            }
-        }
-        _ => return delete(cx, a),
+    if let [map, key] = a
+        && let Some(map) = remove_in_place(map, key)
+    {
+        return Ok(map);
     }
-    Ok(std::mem::replace(&mut a[0], Term::Nil))
+    delete(cx, a)
+}
+
+/// The owning forms' insert (`Map.put/3`, `:maps.put/3`): takes the map out of
+/// `map` with `key => value` put into it (in place when nobody else holds it, the
+/// key and value taken from their slots), or `None`, nothing taken, when `map` is
+/// not a map (the plain form then raises as it does).
+pub(super) fn put_in_place(map: &mut Term, key: &mut Term, value: &mut Term) -> Option<Term> {
+    let Term::Map(m) = map else { return None };
+    Arc::make_mut(m).insert(std::mem::replace(key, Term::Nil), std::mem::replace(value, Term::Nil));
+    Some(std::mem::replace(map, Term::Nil))
+}
+
+/// The owning forms' removal (`Map.delete/2`, `:maps.remove/2`), as
+/// [`put_in_place`]: a map without `key` is handed back untouched (not copied).
+pub(super) fn remove_in_place(map: &mut Term, key: &Term) -> Option<Term> {
+    let Term::Map(m) = map else { return None };
+    if m.contains_key(key) {
+        Arc::make_mut(m).remove(key);
+    }
+    Some(std::mem::replace(map, Term::Nil))
 }
 fn put_new(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let m = map_arg(&a[0])?;

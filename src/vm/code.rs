@@ -278,7 +278,34 @@ pub enum Instr {
     DefineModule { module: Arc<ModuleCode>, dst: Reg },
 }
 
+/// The right operand of an arithmetic instruction (see [`Instr::arithmetic`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operand {
+    /// A register.
+    Reg(Reg),
+    /// A small integer held in the instruction.
+    Imm(i64),
+}
+
 impl Instr {
+    /// `(op, a, b)` when the instruction computes `a op b` into its one destination
+    /// and does nothing else (`Op`, `OpInt`, `Add`, `Sub`, `AddInt`, `SubInt`): pure,
+    /// raising at most an ArithmeticError. The compiler moves such an instruction
+    /// past others of its kind in a loop's back edge, and the VM recomputes one
+    /// aside to find which of them raises first (`FunCode::deferred`): both go by
+    /// this one list.
+    pub fn arithmetic(&self) -> Option<(BinOp, Reg, Operand)> {
+        Some(match *self {
+            Instr::Op { op, a, b, .. } => (op, a, Operand::Reg(b)),
+            Instr::OpInt { op, a, imm, .. } => (op, a, Operand::Imm(imm)),
+            Instr::Add { a, b, .. } => (BinOp::Add, a, Operand::Reg(b)),
+            Instr::Sub { a, b, .. } => (BinOp::Sub, a, Operand::Reg(b)),
+            Instr::AddInt { a, imm, .. } => (BinOp::Add, a, Operand::Imm(imm)),
+            Instr::SubInt { a, imm, .. } => (BinOp::Sub, a, Operand::Imm(imm)),
+            _ => return None,
+        })
+    }
+
     /// Every jump target of the instruction. The match has no catch-all, so a new
     /// instruction must say whether it jumps: [`FunCode::new`]'s bounds invariant
     /// depends on seeing every label (and the compiler patches pending jumps

@@ -82,9 +82,6 @@ pub(super) struct Frame {
 #[cold]
 #[inline(never)]
 fn arith_fail(st: &mut State, code: &FunCode, pc: usize, raise: Raise) -> Next {
-    if code.deferred.is_empty() {
-        return st.fail_at(pc, raise);
-    }
     let w = &st.regs[st.base..st.base + code.nregs as usize];
     let (pc, raise) = operator::first_failure(code, pc, raise, w);
     st.fail_at(pc, raise)

@@ -4,7 +4,7 @@
 use super::data::{Small, put, put_small};
 use crate::term::{Atom, Term};
 use crate::vm::arith;
-use crate::vm::code::{BinOp, FunCode, Instr, Reg};
+use crate::vm::code::{BinOp, FunCode, Instr, Operand, Reg};
 use crate::vm::raise::{Raise, exception_struct};
 use crate::vm::type_test::TypeTest;
 
@@ -214,25 +214,16 @@ pub(in crate::vm) fn first_failure(code: &FunCode, pc: usize, raise: Raise, w: &
 /// The raise arithmetic instruction `instr` would give on the window `w`, computed
 /// aside (nothing is written); `None` when it succeeds or is not arithmetic.
 fn would_raise(instr: &Instr, w: &[Term]) -> Option<Raise> {
+    let (op, a, b) = instr.arithmetic()?;
     let imm;
-    let (op, x, y) = match instr {
-        Instr::Add { a, b, .. } => (BinOp::Add, &w[*a as usize], &w[*b as usize]),
-        Instr::Sub { a, b, .. } => (BinOp::Sub, &w[*a as usize], &w[*b as usize]),
-        Instr::Op { op, a, b, .. } => (*op, &w[*a as usize], &w[*b as usize]),
-        Instr::AddInt { a, imm: i, .. } => {
-            imm = Term::Int(*i);
-            (BinOp::Add, &w[*a as usize], &imm)
+    let y = match b {
+        Operand::Reg(b) => &w[b as usize],
+        Operand::Imm(i) => {
+            imm = Term::Int(i);
+            &imm
         }
-        Instr::SubInt { a, imm: i, .. } => {
-            imm = Term::Int(*i);
-            (BinOp::Sub, &w[*a as usize], &imm)
-        }
-        Instr::OpInt { op, a, imm: i, .. } => {
-            imm = Term::Int(*i);
-            (*op, &w[*a as usize], &imm)
-        }
-        _ => return None,
     };
+    let x = &w[a as usize];
     arith::binop(op, x, y).err().map(|e| op_error(e, op, x, y))
 }
 
