@@ -1,5 +1,5 @@
-//! [`TermMap`]: the inside of an Elixir map, flat while small, a persistent B-tree
-//! when large (as BEAM keeps a flatmap up to 32 keys and a HAMT beyond).
+//! [`TermMap`]: the inside of an Elixir map, flat while small, a persistent B+tree
+//! ([`MapTree`]) when large (as BEAM keeps a flatmap up to 32 keys and a HAMT beyond).
 //!
 //! Invariants:
 //! - Both representations iterate in exact term order (`Ord for Term`), which is
@@ -12,6 +12,7 @@
 //!   field read is a scan comparing atom handles, and an update of a shared map
 //!   copies one small array, where the tree walked and copied several nodes.
 
+use super::map_tree::{self, MapTree};
 use super::value::{Term, release};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -33,7 +34,7 @@ enum Repr {
     /// Sorted by key, at most [`FLAT_MAX`] entries.
     Flat(Vec<(Term, Term)>),
     /// More than [`FLAT_MAX`] entries (or once had).
-    Tree(imbl::OrdMap<Term, Term>),
+    Tree(MapTree),
 }
 
 impl Default for TermMap {
@@ -128,10 +129,10 @@ impl TermMap {
                     v.insert(i, (key, value));
                     None
                 }
-                Err(_) => {
-                    let mut tree: imbl::OrdMap<Term, Term> = std::mem::take(v).into_iter().collect();
-                    tree.insert(key, value);
-                    self.0 = Repr::Tree(tree);
+                Err(i) => {
+                    let mut entries = std::mem::take(v);
+                    entries.insert(i, (key, value));
+                    self.0 = Repr::Tree(MapTree::from_sorted(entries));
                     None
                 }
             },
@@ -172,11 +173,8 @@ impl TermMap {
     /// dispatch it changed how the compiler laid out the rest of the loop.)
     #[inline(never)]
     pub fn from_entries(mut entries: Vec<(Term, Term)>) -> TermMap {
-        if entries.len() > FLAT_MAX {
-            return TermMap(Repr::Tree(entries.into_iter().collect()));
-        }
         if entries.windows(2).all(|w| w[0].0 < w[1].0) {
-            return TermMap(Repr::Flat(entries));
+            return TermMap::sorted(entries);
         }
         // A stable sort keeps equal keys in their order; the last of each run wins.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -187,19 +185,34 @@ impl TermMap {
                 _ => out.push((k, v)),
             }
         }
-        TermMap(Repr::Flat(out))
+        TermMap::sorted(out)
     }
 
-    /// Both maps; `self`'s value wins where both have a key.
-    pub fn union(mut self, mut other: TermMap) -> TermMap {
-        match (&mut self.0, &mut other.0) {
-            (Repr::Tree(a), Repr::Tree(b)) => TermMap(Repr::Tree(std::mem::take(a).union(std::mem::take(b)))),
-            _ => {
-                for (k, v) in self {
-                    other.insert(k, v);
+    /// The map of `entries`, sorted by key with no key twice.
+    fn sorted(entries: Vec<(Term, Term)>) -> TermMap {
+        if entries.len() > FLAT_MAX {
+            TermMap(Repr::Tree(MapTree::from_sorted(entries)))
+        } else {
+            TermMap(Repr::Flat(entries))
+        }
+    }
+
+    /// Both maps; `self`'s value wins where both have a key. The smaller one's
+    /// entries go into the larger (a tree put copies only what the larger shares).
+    pub fn union(self, mut other: TermMap) -> TermMap {
+        if self.len() >= other.len() {
+            let mut into = self;
+            for (k, v) in other {
+                if !into.contains_key(&k) {
+                    into.insert(k, v);
                 }
-                other
             }
+            into
+        } else {
+            for (k, v) in self {
+                other.insert(k, v);
+            }
+            other
         }
     }
 }
@@ -209,7 +222,7 @@ pub enum Iter<'a> {
     /// Over a flat map.
     Flat(std::slice::Iter<'a, (Term, Term)>),
     /// Over a tree.
-    Tree(imbl::ordmap::Iter<'a, Term, Term, imbl::shared_ptr::DefaultSharedPtr>),
+    Tree(map_tree::Iter<'a>),
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -244,8 +257,8 @@ impl ExactSizeIterator for Iter<'_> {}
 pub enum IntoIter {
     /// Out of a flat map.
     Flat(std::vec::IntoIter<(Term, Term)>),
-    /// Out of a tree.
-    Tree(imbl::ordmap::ConsumingIter<Term, Term, imbl::shared_ptr::DefaultSharedPtr>),
+    /// Out of a tree (its entries taken out, or copied where shared).
+    Tree(std::vec::IntoIter<(Term, Term)>),
 }
 
 impl Iterator for IntoIter {
@@ -288,7 +301,7 @@ impl IntoIterator for TermMap {
     fn into_iter(mut self) -> IntoIter {
         match std::mem::replace(&mut self.0, Repr::Flat(Vec::new())) {
             Repr::Flat(v) => IntoIter::Flat(v.into_iter()),
-            Repr::Tree(t) => IntoIter::Tree(t.into_iter()),
+            Repr::Tree(t) => IntoIter::Tree(t.into_entries().into_iter()),
         }
     }
 }

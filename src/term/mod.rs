@@ -3,6 +3,7 @@
 //! - [`atom`]: interned [`Atom`]s and the [`atom::ATOMS`] the runtime uses constantly.
 //! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
 //! - [`map`]: [`TermMap`], a map's entries: flat while small, a persistent tree when large.
+//! - [`map_tree`]: [`map_tree::MapTree`], that persistent tree: a B+tree copied along one path per change.
 //! - [`order`]: Erlang term order, `==` versus `===`.
 //! - [`hash`]: `Hash` for terms, consistent with `===` (ETS key indexes).
 //! - [`inspect`]: `inspect/1,2` exactly as Elixir 1.14 prints, pretty-printing included.
@@ -25,6 +26,7 @@ pub mod float_format;
 pub mod hash;
 pub mod inspect;
 pub mod map;
+pub mod map_tree;
 pub mod order;
 pub mod text;
 pub mod value;
