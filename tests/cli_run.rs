@@ -211,3 +211,13 @@ fn uri_queue_and_binary_match_elixir() {
 fn erlang_string_and_lists_match_elixir() {
     matches_recorded_elixir("stdlib_erlang_modules", &[]);
 }
+
+#[test]
+fn guard_sides_joined_by_and_or_by_when_fail_and_fall_through_as_in_elixir() {
+    matches_recorded_elixir("guards_and_sides", &[]);
+}
+
+#[test]
+fn large_maps_keep_every_earlier_version_through_puts_and_deletes() {
+    matches_recorded_elixir("maps_large_versions", &[]);
+}

@@ -1619,6 +1619,23 @@ mod tests {
         f.3.clone()
     }
 
+    #[test]
+    fn guard_sides_joined_by_and_are_tests_of_their_own_without_a_try() {
+        let src = "defmodule G do\n\
+                   def f({m, f, a}) when is_atom(m) and is_atom(f) and is_list(a), do: :ok\n\
+                   def f(_), do: :no\n\
+                   def g(x) when is_list(x) and length(x) > 1, do: :long\n\
+                   def g(_), do: :no\n\
+                   end";
+        let tries = |code: &FunCode| code.instrs().iter().filter(|i| matches!(i, Instr::TryBegin { .. })).count();
+        let f = function(src, "f");
+        assert_eq!(tries(&f), 0, "type tests cannot raise: {:?}", f.instrs());
+        let jumps = f.instrs().iter().filter(|i| matches!(i, Instr::JumpUnlessTrue { .. })).count();
+        assert_eq!(jumps, 3, "one test and jump a side: {:?}", f.instrs());
+        // `length/1` may raise: only its side is protected.
+        assert_eq!(tries(&function(src, "g")), 1);
+    }
+
     fn ops(code: &FunCode) -> Vec<BinOp> {
         code.instrs()
             .iter()

@@ -388,7 +388,27 @@ impl<'m> Compiler<'m> {
     /// Compiles a guard: falls through when it is `true`, jumps to a fail label
     /// otherwise. An error inside the guard makes it false, as in Elixir.
     pub fn guard(&mut self, b: &mut FunBuilder, g: &Node, fails: &mut Vec<usize>) -> CResult<()> {
-        // `when a when b` (several guards) means a or b.
+        // `a and b` holds exactly when `a` is `true` and then `b` is `true` (a
+        // non-boolean `a` raises, which in a guard is a failure too), so each side
+        // is a guard of its own: `is_atom(m) and is_list(a)` is two tests and two
+        // jumps, with no `try` for the sides that cannot raise.
+        if let NodeKind::BinaryOp { op: BinaryOp::And, lhs, rhs } = &g.kind {
+            self.guard(b, lhs, fails)?;
+            return self.guard(b, rhs, fails);
+        }
+        // `when a when b` (several guards): a, or else b, each on its own (a raise
+        // in `a` only sends the clause on to `b`).
+        if let NodeKind::BinaryOp { op: BinaryOp::When, lhs, rhs } = &g.kind {
+            let mut first = Vec::new();
+            self.guard(b, lhs, &mut first)?;
+            let pass = b.emit(Instr::Jump { to: FunBuilder::PENDING });
+            let second = b.here();
+            b.patch(&first, second);
+            self.guard(b, rhs, fails)?;
+            let here = b.here();
+            b.patch(&[pass], here);
+            return Ok(());
+        }
         let protect = guard_may_raise(g) || self.calls_local_function(g);
         let class = b.reg();
         let reason = b.reg();
