@@ -200,12 +200,17 @@ impl Modules {
         self.cells.read().get(&(cell.module, cell.name, cell.arity)).is_some_and(|c| std::ptr::eq(Arc::as_ptr(c), cell))
     }
 
-    /// Looks up a definition without creating a cell (for dynamic calls).
+    /// Looks up a definition for a dynamic call (`apply/3`, a `&Mod.fun/arity`
+    /// value). A native seen here for the first time gets its cell, so the next
+    /// call reads it from there instead of building its export again (a
+    /// `&:erlang.is_atom/1` handed to `Enum.all?/2` is looked up per element); an
+    /// undefined function gets none, so calls of made-up names add nothing.
     pub fn lookup(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
         if let Some(c) = self.cells.read().get(&(module, name, arity)) {
             return c.get_arc();
         }
-        self.native_export(module, name, arity)
+        self.natives.get(module, name, arity)?;
+        self.cell(module, name, arity).get_arc()
     }
 
     /// Installs a module: its functions replace earlier definitions; functions of an

@@ -101,8 +101,10 @@ pub type OwningFn = fn(&mut NativeCtx<'_>, &mut [Term]) -> NativeResult;
 /// `pub fn register(reg: &mut NativeRegistry)`.
 #[derive(Default)]
 pub struct NativeRegistry {
-    map: std::collections::HashMap<(Atom, Atom, u32), NativeFn>,
-    owning: std::collections::HashMap<(Atom, Atom, u32), OwningFn>,
+    // FxHash: the keys are interned atoms' handles, and SipHash cost a dynamic
+    // call's lookup more than the rest of it.
+    map: rustc_hash::FxHashMap<(Atom, Atom, u32), NativeFn>,
+    owning: rustc_hash::FxHashMap<(Atom, Atom, u32), OwningFn>,
 }
 
 impl NativeRegistry {
