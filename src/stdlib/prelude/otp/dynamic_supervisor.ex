@@ -48,18 +48,20 @@ defmodule DynamicSupervisor do
 
   @doc "Starts a child: `{:ok, pid}`, `:ignore` or `{:error, reason}`."
   def start_child(supervisor, spec) do
-    spec = Supervisor.child_spec(spec, [])
-
-    case validate_child(spec) do
-      :ok -> GenServer.call(supervisor, {:start_child, spec}, :infinity)
+    case validate_child(Supervisor.child_spec(spec, [])) do
+      {:ok, child} -> GenServer.call(supervisor, {:start_child, child}, :infinity)
       error -> {:error, error}
     end
   end
 
   # The checks Elixir makes in the caller before a child reaches the supervisor,
-  # in its order; the first that fails is the error.
+  # in its order; the first that fails is the error. A valid child travels as
+  # Elixir's `{start, restart, shutdown, type, modules}`, which the supervisor
+  # keeps as it is: nothing is looked up or checked twice.
   defp validate_child(%{id: _, start: {module, _, _} = start} = child) do
     type = Map.get(child, :type, :worker)
+    restart = Map.get(child, :restart, :permanent)
+    modules = Map.get(child, :modules, [module])
 
     # (A type neither :worker nor :supervisor raises CaseClauseError here, as it
     # does in Elixir 1.14.)
@@ -70,10 +72,11 @@ defmodule DynamicSupervisor do
       end
 
     with :ok <- validate_start(start),
-         :ok <- validate_restart(Map.get(child, :restart, :permanent)),
+         :ok <- validate_restart(restart),
          :ok <- validate_shutdown(shutdown),
-         :ok <- validate_type(type) do
-      validate_modules(Map.get(child, :modules, [module]))
+         :ok <- validate_type(type),
+         :ok <- validate_modules(modules) do
+      {:ok, {start, restart, shutdown, type, modules}}
     end
   end
 
@@ -121,11 +124,13 @@ end
 defmodule DynamicSupervisor.Server do
   @moduledoc """
   The GenServer callbacks of a DynamicSupervisor. Children are kept as OTP's
-  are, in a map keyed by pid, so starting, finding and forgetting a child cost
-  O(log n) however many run; pids grow with time, so the map's pid order is
-  start order (which_children lists and terminate/2 stops in that order).
-  `supervisors` counts the children of type :supervisor as they come and go,
-  so count_children/1 reads sizes instead of rescanning the children.
+  are, in a map from pid to the child checked by the caller,
+  `{{m, f, args}, restart, shutdown, type, modules}` (`args` with the
+  supervisor's extra arguments in front), so starting, finding and forgetting a
+  child cost O(log n) however many run; pids grow with time, so the map's pid
+  order is start order (which_children lists and terminate/2 stops in that
+  order). `supervisors` counts the children of type :supervisor as they come and
+  go, so count_children/1 reads sizes instead of rescanning the children.
   """
 
   def init({module, init_arg}) do
@@ -152,26 +157,16 @@ defmodule DynamicSupervisor.Server do
     end
   end
 
-  def handle_call({:start_child, spec}, _from, state) do
-    cond do
-      state.max_children != :infinity and map_size(state.children) >= state.max_children ->
-        {:reply, {:error, :max_children}, state}
+  def handle_call({:start_child, {{m, f, args}, restart, shutdown, type, modules}}, _from, state) do
+    if state.max_children != :infinity and map_size(state.children) >= state.max_children do
+      {:reply, {:error, :max_children}, state}
+    else
+      start = {m, f, state.extra_arguments ++ args}
 
-      true ->
-        case Supervisor.Server.normalize(spec) do
-          {:error, reason} ->
-            {:reply, {:error, reason}, state}
-
-          {:ok, child} ->
-            {m, f, a} = child.start
-            child = %{child | start: {m, f, state.extra_arguments ++ a}}
-
-            case Supervisor.Server.start_mfa(child.start) do
-              {:ok, pid} -> {:reply, {:ok, pid}, add_child(state, %{child | pid: pid})}
-              :ignore -> {:reply, :ignore, state}
-              {:error, reason} -> {:reply, {:error, reason}, state}
-            end
-        end
+      case Supervisor.Server.start_mfa(start) do
+        {:ok, pid} = reply -> {:reply, reply, add_child(state, pid, {start, restart, shutdown, type, modules})}
+        other -> {:reply, other, state}
+      end
     end
   end
 
@@ -181,13 +176,13 @@ defmodule DynamicSupervisor.Server do
         {:reply, {:error, :not_found}, state}
 
       {:ok, child} ->
-        Supervisor.Server.stop_child(child)
-        {:reply, :ok, drop_child(state, child)}
+        stop_child(pid, child)
+        {:reply, :ok, drop_child(state, pid, child)}
     end
   end
 
   def handle_call(:which_children, _from, state) do
-    {:reply, for({pid, c} <- state.children, do: {:undefined, pid, c.type, c.modules}), state}
+    {:reply, for({pid, {_, _, _, type, modules}} <- state.children, do: {:undefined, pid, type, modules}), state}
   end
 
   def handle_call(:count_children, _from, state) do
@@ -200,10 +195,10 @@ defmodule DynamicSupervisor.Server do
       :error ->
         {:noreply, state}
 
-      {:ok, child} ->
-        state = drop_child(state, child)
+      {:ok, {_, restart, _, _, _} = child} ->
+        state = drop_child(state, pid, child)
 
-        if Supervisor.Server.restart?(child.restart, reason) do
+        if Supervisor.Server.restart?(restart, reason) do
           restart(state, child)
         else
           {:noreply, state}
@@ -213,25 +208,27 @@ defmodule DynamicSupervisor.Server do
 
   def handle_info(_message, state), do: {:noreply, state}
 
-  defp add_child(state, child) do
-    %{state | children: Map.put(state.children, child.pid, child), supervisors: state.supervisors + supervisor_count(child)}
+  defp add_child(state, pid, child) do
+    %{state | children: Map.put(state.children, pid, child), supervisors: state.supervisors + supervisor_count(child)}
   end
 
-  defp drop_child(state, child) do
-    %{state | children: Map.delete(state.children, child.pid), supervisors: state.supervisors - supervisor_count(child)}
+  defp drop_child(state, pid, child) do
+    %{state | children: Map.delete(state.children, pid), supervisors: state.supervisors - supervisor_count(child)}
   end
 
-  defp supervisor_count(%{type: :supervisor}), do: 1
+  defp supervisor_count({_, _, _, :supervisor, _}), do: 1
   defp supervisor_count(_child), do: 0
 
-  defp restart(state, child) do
+  defp stop_child(pid, {_, _, shutdown, _, _}), do: Supervisor.Server.stop_child(%{pid: pid, shutdown: shutdown})
+
+  defp restart(state, {start, _, _, _, _} = child) do
     case Supervisor.Server.add_restart(state) do
       {:shutdown, state} ->
         {:stop, :shutdown, state}
 
       {:ok, state} ->
-        case Supervisor.Server.start_mfa(child.start) do
-          {:ok, pid} -> {:noreply, add_child(state, %{child | pid: pid})}
+        case Supervisor.Server.start_mfa(start) do
+          {:ok, pid} -> {:noreply, add_child(state, pid, child)}
           :ignore -> {:noreply, state}
           {:error, _} -> restart(state, child)
         end
@@ -239,7 +236,7 @@ defmodule DynamicSupervisor.Server do
   end
 
   def terminate(_reason, state) do
-    state.children |> Map.values() |> Enum.reverse() |> Enum.each(&Supervisor.Server.stop_child/1)
+    state.children |> Map.to_list() |> Enum.reverse() |> Enum.each(fn {pid, child} -> stop_child(pid, child) end)
     :ok
   end
 end

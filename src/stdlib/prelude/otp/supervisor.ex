@@ -44,6 +44,8 @@ defmodule Supervisor do
   end
 
   @doc "Turns a module, `{module, arg}` or map into a child spec map, applying overrides."
+  def child_spec(spec, []), do: to_spec(spec)
+
   def child_spec(spec, overrides) do
     Enum.reduce(overrides, to_spec(spec), fn {key, value}, acc ->
       if key in [:id, :start, :restart, :shutdown, :type, :modules, :significant] do

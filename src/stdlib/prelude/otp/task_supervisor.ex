@@ -68,15 +68,13 @@ defmodule Task.Supervisor do
   def terminate_child(supervisor, pid), do: DynamicSupervisor.terminate_child(supervisor, pid)
 
   defp start_task(supervisor, mode, mfa, options) do
-    spec = %{
-      id: Task.Supervised,
-      start: {Task.Supervised, :start_link, [self(), mode, mfa]},
-      restart: Keyword.get(options, :restart, :temporary),
-      shutdown: Keyword.get(options, :shutdown, 5000)
-    }
+    # A child as DynamicSupervisor.start_child/2 hands it over once checked; built
+    # here, so not checked again (Elixir's :start_task call skips the checks too).
+    child =
+      {{Task.Supervised, :start_link, [self(), mode, mfa]}, Keyword.get(options, :restart, :temporary),
+       Keyword.get(options, :shutdown, 5000), :worker, [Task.Supervised]}
 
-    # Built here, so not checked again (Elixir's :start_task call skips the checks too).
-    GenServer.call(supervisor, {:start_child, spec}, :infinity)
+    GenServer.call(supervisor, {:start_child, child}, :infinity)
   end
 
   defp async_task(supervisor, link, mfa, options) do
