@@ -221,3 +221,8 @@ fn guard_sides_joined_by_and_or_by_when_fail_and_fall_through_as_in_elixir() {
 fn large_maps_keep_every_earlier_version_through_puts_and_deletes() {
     matches_recorded_elixir("maps_large_versions", &[]);
 }
+
+#[test]
+fn a_genserver_failing_in_init_answers_its_starter_and_reaches_it_through_the_link_as_on_beam() {
+    matches_recorded_elixir("genserver_start_failures", &[]);
+}

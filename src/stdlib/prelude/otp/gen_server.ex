@@ -28,21 +28,36 @@ defmodule GenServer do
     start_server(:nolink, module, init_arg, options)
   end
 
+  # Waits for init/1's acknowledgement. A linked server that dies before it has
+  # acknowledged reaches the caller through the link, as in OTP 25's
+  # proc_lib:start_link: as an exit if the caller does not trap exits, as an
+  # `{:EXIT, pid, reason}` it takes here if it does. An unlinked one is watched
+  # by a monitor for as long as the wait lasts.
   defp start_server(link, module, init_arg, options) do
     name = validate_name(Keyword.get(options, :name))
     parent = self()
     ack = make_ref()
     body = fn -> init_it(parent, ack, name, module, init_arg) end
-    pid = if link == :link, do: spawn_link(body), else: spawn(body)
-    monitor = Process.monitor(pid)
 
-    receive do
-      {^ack, result} ->
-        Process.demonitor(monitor, [:flush])
-        result
+    if link == :link do
+      pid = spawn_link(body)
 
-      {:DOWN, ^monitor, :process, _, reason} ->
-        {:error, reason}
+      receive do
+        {^ack, result} -> result
+        {:EXIT, ^pid, reason} -> {:error, reason}
+      end
+    else
+      pid = spawn(body)
+      monitor = Process.monitor(pid)
+
+      receive do
+        {^ack, result} ->
+          Process.demonitor(monitor, [:flush])
+          result
+
+        {:DOWN, ^monitor, :process, _, reason} ->
+          {:error, reason}
+      end
     end
   end
 
