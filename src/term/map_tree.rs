@@ -333,20 +333,35 @@ pub struct Iter<'a> {
     remaining: usize,
 }
 
+/// One entry from one end of an iteration: the next (or last) entry of that
+/// end's leaf, moving on to the following leaf when it runs out.
+fn take_from<'a>(
+    leaf: &mut std::slice::Iter<'a, (Term, Term)>,
+    path: &mut Vec<(&'a Branch, usize)>,
+    remaining: &mut usize,
+    side: Side,
+) -> Option<(&'a Term, &'a Term)> {
+    if *remaining == 0 {
+        return None;
+    }
+    loop {
+        let entry = match side {
+            Side::Front => leaf.next(),
+            Side::Back => leaf.next_back(),
+        };
+        if let Some((k, v)) = entry {
+            *remaining -= 1;
+            return Some((k, v));
+        }
+        *leaf = step(path, side)?;
+    }
+}
+
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a Term, &'a Term);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
-        }
-        loop {
-            if let Some((k, v)) = self.front_leaf.next() {
-                self.remaining -= 1;
-                return Some((k, v));
-            }
-            self.front_leaf = step(&mut self.front, Side::Front)?;
-        }
+        take_from(&mut self.front_leaf, &mut self.front, &mut self.remaining, Side::Front)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -356,16 +371,7 @@ impl<'a> Iterator for Iter<'a> {
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
-        }
-        loop {
-            if let Some((k, v)) = self.back_leaf.next_back() {
-                self.remaining -= 1;
-                return Some((k, v));
-            }
-            self.back_leaf = step(&mut self.back, Side::Back)?;
-        }
+        take_from(&mut self.back_leaf, &mut self.back, &mut self.remaining, Side::Back)
     }
 }
 
