@@ -226,3 +226,8 @@ fn large_maps_keep_every_earlier_version_through_puts_and_deletes() {
 fn a_genserver_failing_in_init_answers_its_starter_and_reaches_it_through_the_link_as_on_beam() {
     matches_recorded_elixir("genserver_start_failures", &[]);
 }
+
+#[test]
+fn erlang_garbage_collect_answers_as_beam_does() {
+    matches_recorded_elixir("erlang_garbage_collect", &[]);
+}
