@@ -22,10 +22,10 @@ const PLAIN_ALIGN: usize = 16;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mimalloc;
 
-/// True when a plain block of `layout.size()` bytes is aligned enough for `layout`.
+/// True when a plain block of `size` bytes is aligned enough for `align`.
 #[inline(always)]
-fn plain(layout: &Layout) -> bool {
-    layout.align() <= PLAIN_ALIGN && layout.align() <= layout.size()
+fn plain(align: usize, size: usize) -> bool {
+    align <= PLAIN_ALIGN && align <= size
 }
 
 // SAFETY: every block comes from mimalloc and goes back to it: `mi_malloc`,
@@ -40,7 +40,7 @@ unsafe impl GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: plain C calls with a size (and an alignment that is a power of two).
         unsafe {
-            if plain(&layout) {
+            if plain(layout.align(), layout.size()) {
                 mi_malloc(layout.size()).cast()
             } else {
                 mi_malloc_aligned(layout.size(), layout.align()).cast()
@@ -52,7 +52,7 @@ unsafe impl GlobalAlloc for Mimalloc {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
         unsafe {
-            if plain(&layout) {
+            if plain(layout.align(), layout.size()) {
                 mi_zalloc(layout.size()).cast()
             } else {
                 mi_zalloc_aligned(layout.size(), layout.align()).cast()
@@ -72,7 +72,7 @@ unsafe impl GlobalAlloc for Mimalloc {
         // SAFETY: `ptr` came from this allocator with `layout`; the plain call is
         // used only when a plain block of the new size is aligned enough.
         unsafe {
-            if layout.align() <= PLAIN_ALIGN && layout.align() <= new_size {
+            if plain(layout.align(), new_size) {
                 mi_realloc(ptr.cast::<c_void>(), new_size).cast()
             } else {
                 mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
