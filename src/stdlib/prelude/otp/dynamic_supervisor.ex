@@ -238,7 +238,7 @@ defmodule DynamicSupervisor.Server do
   defp supervisor_count({_, _, _, :supervisor, _}), do: 1
   defp supervisor_count(_child), do: 0
 
-  defp stop_child(pid, {_, _, shutdown, _, _}), do: Supervisor.Server.stop_child(%{pid: pid, shutdown: shutdown})
+  defp stop_child(pid, {_, _, shutdown, _, _}), do: Supervisor.Server.stop_pid(pid, shutdown)
 
   defp restart(state, {start, _, _, _, _} = child) do
     case Supervisor.Server.add_restart(state) do

@@ -241,7 +241,13 @@ defmodule Supervisor.Server do
   @doc false
   # Stops a running child: :shutdown then :kill after its timeout, or :kill
   # at once for :brutal_kill. Consumes the child's EXIT and DOWN.
-  def stop_child(%{pid: pid} = child) when is_pid(pid) do
+  def stop_child(%{pid: pid} = child) when is_pid(pid), do: stop_pid(pid, child.shutdown)
+  def stop_child(_child), do: :ok
+
+  @doc false
+  # Stops the running child `pid` with its `shutdown` (a timeout, :infinity or
+  # :brutal_kill); DynamicSupervisor keeps no child map and calls this directly.
+  def stop_pid(pid, shutdown) do
     monitor = Process.monitor(pid)
     Process.unlink(pid)
 
@@ -251,7 +257,7 @@ defmodule Supervisor.Server do
       0 -> :ok
     end
 
-    case child.shutdown do
+    case shutdown do
       :brutal_kill ->
         Process.exit(pid, :kill)
         await_down(monitor)
@@ -268,8 +274,6 @@ defmodule Supervisor.Server do
         end
     end
   end
-
-  def stop_child(_child), do: :ok
 
   defp await_down(monitor) do
     receive do
