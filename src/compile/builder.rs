@@ -355,7 +355,9 @@ impl FunBuilder {
 ///   whose body is a constant: `def fib(1), do: 1`) becomes `ReturnIfInt`;
 /// - `AddInt`/`SubInt` into a register that is the one argument of the `CallSelf`
 ///   after it (`fib(n - 1)`) becomes `CallSelfInt`;
-/// - `Add` whose result the `Return` after it returns becomes `ReturnAdd`.
+/// - `Add` whose result the `Return` after it returns becomes `ReturnAdd`;
+/// - `AddInt`/`SubInt` then the `Loop` of a back edge (`n - 1` written last into its
+///   parameter) becomes `IntLoop`.
 fn fuse_pairs(code: &mut [Instr]) {
     for i in 1..code.len() {
         let fused = match (&code[i - 1], &code[i]) {
@@ -369,6 +371,10 @@ fn fuse_pairs(code: &mut [Instr]) {
                 i32::try_from(*imm).ok().map(|imm| Instr::CallSelfInt { tmp: *tmp, a: *a, imm, sub, dst: *dst })
             }
             (Instr::Add { dst, a, b }, Instr::Return { src }) if src == dst => Some(Instr::ReturnAdd { dst: *dst, a: *a, b: *b }),
+            (Instr::AddInt { dst, a, imm } | Instr::SubInt { dst, a, imm }, Instr::Loop { to }) => {
+                let sub = matches!(code[i - 1], Instr::SubInt { .. });
+                i32::try_from(if sub { -*imm } else { *imm }).ok().map(|step| Instr::IntLoop { dst: *dst, a: *a, step, sub, to: *to })
+            }
             _ => None,
         };
         if let Some(instr) = fused {

@@ -175,7 +175,7 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
             to(*peek);
             to(*expired);
         }
-        Instr::JumpIfFalsy { to: t, .. } | Instr::JumpUnlessTrue { to: t, .. } => {
+        Instr::JumpIfFalsy { to: t, .. } | Instr::JumpUnlessTrue { to: t, .. } | Instr::IntLoop { to: t, .. } => {
             to(pc as Label + 1);
             to(*t);
         }
@@ -228,6 +228,7 @@ pub(super) fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::AddInt { dst, .. }
         | Instr::SubInt { dst, .. }
         | Instr::CallSelfInt { tmp: dst, .. }
+        | Instr::IntLoop { dst, .. }
         | Instr::ReturnAdd { dst, .. }
         | Instr::Not { dst, .. }
         | Instr::Bang { dst, .. }
@@ -348,7 +349,7 @@ pub(super) fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         }
         Instr::Return { src } => f(*src),
         Instr::ReturnConst { value: _ } => {}
-        Instr::CallSelfInt { tmp: _, a, imm: _, sub: _, dst: _ } => f(*a),
+        Instr::CallSelfInt { tmp: _, a, imm: _, sub: _, dst: _ } | Instr::IntLoop { dst: _, a, step: _, sub: _, to: _ } => f(*a),
         Instr::ReturnAdd { dst: _, a, b } => {
             f(*a);
             f(*b);

@@ -168,6 +168,15 @@ pub enum Instr {
     /// `Move { dst, src }` then `Loop { to }`: the last argument move of a self tail
     /// call fused with its back edge, one dispatch less per pass of a loop.
     MoveLoop { dst: Reg, src: Reg, to: Label },
+    /// `AddInt`/`SubInt` (`dst = a + imm`, or `a - imm` when `sub`) then the `Loop { to }`
+    /// after it, in one dispatch: a loop's counter written last into its parameter
+    /// (`n - 1` in `loop(n - 1, acc + n)`, see `FunBuilder::compute_args_in_place`). A
+    /// small-integer result with a reduction left jumps back at once; anything else
+    /// (not a small integer, the budget spent) does what the `AddInt`/`SubInt` does and
+    /// goes on to the `Loop`, which the builder leaves in place (see `FunBuilder::finish`).
+    /// `step` is what is added (`-imm` for a `SubInt`), so the small-integer path is one
+    /// checked addition either way; `sub` names the operator for the other paths.
+    IntLoop { dst: Reg, a: Reg, step: i32, sub: bool, to: Label },
     /// Jump unless `cond` is truthy.
     JumpIfFalsy { cond: Reg, to: Label },
     /// Jump unless `cond` is exactly `true` (guards).
@@ -293,7 +302,8 @@ impl Instr {
     /// raising at most an ArithmeticError. The compiler moves such an instruction
     /// past others of its kind in a loop's back edge, and the VM recomputes one
     /// aside to find which of them raises first (`FunCode::deferred`): both go by
-    /// this one list.
+    /// this one list. `IntLoop` is in it too, for the VM: it is an `AddInt`/`SubInt`
+    /// fused with the back edge after the compiler has moved what it moves.
     pub fn arithmetic(&self) -> Option<(BinOp, Reg, Operand)> {
         Some(match *self {
             Instr::Op { op, a, b, .. } => (op, a, Operand::Reg(b)),
@@ -302,8 +312,24 @@ impl Instr {
             Instr::Sub { a, b, .. } => (BinOp::Sub, a, Operand::Reg(b)),
             Instr::AddInt { a, imm, .. } => (BinOp::Add, a, Operand::Imm(imm)),
             Instr::SubInt { a, imm, .. } => (BinOp::Sub, a, Operand::Imm(imm)),
+            Instr::IntLoop { a, step, sub, .. } => if sub { (BinOp::Sub, a, Operand::Imm(-i64::from(step))) } else { (BinOp::Add, a, Operand::Imm(i64::from(step))) },
             _ => return None,
         })
+    }
+
+    /// The registers the instruction's small-integer path reads and writes without a
+    /// bounds check (`vm::ops::fast_reg`): [`FunCode::new`] makes the frame larger than
+    /// each of them. Every instruction whose op reaches `fast_reg` is listed here.
+    pub fn fast_registers(&self) -> impl Iterator<Item = Reg> {
+        use Instr::*;
+        let regs: [Option<Reg>; 3] = match *self {
+            Add { dst, a, b } | Sub { dst, a, b } | ReturnAdd { dst, a, b } => [Some(dst), Some(a), Some(b)],
+            AddInt { dst, a, .. } | SubInt { dst, a, .. } | IntLoop { dst, a, .. } => [Some(dst), Some(a), None],
+            CallSelfInt { tmp, a, .. } => [Some(tmp), Some(a), None],
+            TestInt { reg, .. } | ReturnIfInt { reg, .. } => [Some(reg), None, None],
+            _ => [None; 3],
+        };
+        regs.into_iter().flatten()
     }
 
     /// Every jump target of the instruction. The match has no catch-all, so a new
@@ -313,7 +339,7 @@ impl Instr {
     pub fn labels_mut(&mut self) -> impl Iterator<Item = &mut Label> {
         use Instr::*;
         let (first, second) = match self {
-            Jump { to } | Loop { to } | MoveLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => (Some(to), None),
+            Jump { to } | Loop { to } | MoveLoop { to, .. } | IntLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => (Some(to), None),
             TestEq { fail, .. }
             | TestConst { fail, .. }
             | TestInt { fail, .. }
@@ -439,6 +465,12 @@ impl FunCode {
             if !moved.is_empty() {
                 moved.resize(code.len(), 0);
             }
+        }
+        // The invariant of `vm::ops::fast_reg`: the window covers every register an
+        // instruction's unchecked path touches (the compiler allocates them all
+        // below `nregs` already; this makes it so whatever built the parts).
+        if let Some(top) = code.iter().flat_map(Instr::fast_registers).max() {
+            nregs = nregs.max(top.saturating_add(1));
         }
         let bare = lambdas.iter().map(|lam| (lam.ncaptured == 0).then(|| FunCode::closure(lam, Vec::new()))).collect();
         let deferred = deferred.into_boxed_slice();
@@ -566,6 +598,19 @@ mod tests {
         assert!(matches!(f.instrs().last(), Some(Instr::Return { src: 3 })));
         assert_eq!(f.nregs, 4);
         assert_eq!(f.lines.len(), f.instrs().len());
+    }
+
+    #[test]
+    fn the_window_covers_every_register_read_unchecked() {
+        // `Add`'s small-integer path reads and writes without bounds checks: a frame
+        // too small for its operands is widened, whatever built the parts.
+        let f = FunCode::new(parts(vec![Instr::Add { dst: 0, a: 1, b: 7 }, Instr::Return { src: 0 }], 2));
+        assert_eq!(f.nregs, 8);
+        let f = FunCode::new(parts(vec![Instr::IntLoop { dst: 5, a: 0, step: -1, sub: true, to: 0 }, Instr::Return { src: 0 }], 2));
+        assert_eq!(f.nregs, 6);
+        // Other instructions' registers are checked where they are read.
+        let f = FunCode::new(parts(vec![Instr::Move { dst: 0, src: 9 }, Instr::Return { src: 0 }], 2));
+        assert_eq!(f.nregs, 2);
     }
 
     #[test]

@@ -421,6 +421,10 @@ impl Machine {
                             }
                             branch::op_loop(*to)
                         }
+                        Instr::IntLoop { dst, a, step, sub, to } => match operator::op_int_loop(w, *dst, *a, (*step, *sub), *to, reds, after) {
+                            Ok(to) => to,
+                            Err(e) => break 'op arith_fail(st, code, pc, e),
+                        },
                         Instr::Loop { to } => {
                             if !super::ops::take_reduction(reds) {
                                 break 'op st.yield_at(branch::op_loop(*to));
@@ -471,7 +475,7 @@ impl Machine {
                         }
                         Instr::CallSelfInt { tmp, a, imm, sub, dst } => {
                             if let Some(v) = operator::small_imm(w, *a, *imm, *sub) {
-                                data::put_small(&mut w[*tmp as usize], data::Small::Int(v));
+                                data::put_small(super::ops::fast_reg_mut(w, *tmp), data::Small::Int(v));
                                 // The call's own index is `after`: its frame resumes past it.
                                 if st.enter_self_int(running, code, after, v, *dst, reds) {
                                     // SAFETY: `enter_self_int` just entered `code` (`nregs` registers) at `st.base`.
@@ -492,7 +496,7 @@ impl Machine {
                             let Some(v) = operator::small_sum(w, *a, *b) else {
                                 match operator::op_add(w, *dst, *a, *b, after) { Ok(to) => { pc = to; continue 'instr } Err(e) => break 'op st.fail_at(pc, e) }
                             };
-                            data::put_small(&mut w[*dst as usize], data::Small::Int(v));
+                            data::put_small(super::ops::fast_reg_mut(w, *dst), data::Small::Int(v));
                             // No caller: the `Return` after this ends the run.
                             let Some(caller) = st.return_int_to_caller(v) else {
                                 (pc, w) = (after, &mut st.regs[st.base..st.base + nregs]);

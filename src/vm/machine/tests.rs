@@ -219,6 +219,10 @@ fn loop_arguments_computed_in_place_keep_their_values() {
                def tup(k, acc), do: tup(k - 1, {k, acc})\n\
                def same(0, a, b), do: {a, b}\n\
                def same(k, a, _), do: same(k - 1, a + 1, a + 1)\n\
+               def up(n, stop) when n > stop, do: n\n\
+               def up(n, stop), do: up(n + 1, stop)\n\
+               def down(n) when n < 0, do: n\n\
+               def down(n), do: down(n - 1)\n\
                end\n";
     let cases = [
         ("T.sum(100, 0)", "5050"),
@@ -227,6 +231,12 @@ fn loop_arguments_computed_in_place_keep_their_values() {
         ("T.tup(3, nil)", "{1, {2, {3, nil}}}"),
         ("T.same(3, 0, 0)", "{3, 3}"),
         ("T.sum(1, :x)", "raised Error :badarith"),
+        // The counter's `IntLoop` (`n + 1`, `n - 1` fused with the back edge) leaves
+        // the small integers, or never had one: its `AddInt`/`SubInt` path.
+        ("T.up(9_223_372_036_854_775_805, 9_223_372_036_854_775_808)", "9223372036854775809"),
+        ("T.up(-3, 0)", "1"),
+        ("T.down(2.5)", "-0.5"),
+        ("T.down(:n)", "raised Error :badarith"),
     ];
     assert_evals(src, &cases);
 }

@@ -59,6 +59,30 @@ pub(super) enum Next {
     Raise(Raise),
 }
 
+/// Register `r` of `w`, read without a bounds check. Only for the small-integer
+/// paths of the instructions [`Instr::fast_registers`](super::code::Instr::fast_registers)
+/// lists, on the window of the function running them and on their own operands:
+/// `FunCode::new` (the only constructor of a `FunCode`) makes its `nregs` exceed
+/// every such operand, and the dispatch's window is `nregs` registers long. (These
+/// paths run on every pass of an arithmetic loop: the checks were a tenth of its
+/// instructions.)
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(in crate::vm) fn fast_reg(w: &[Term], r: Reg) -> &Term {
+    debug_assert!((r as usize) < w.len(), "register {r} past a window of {}", w.len());
+    // SAFETY: `r < w.len()`, see above.
+    unsafe { w.get_unchecked(r as usize) }
+}
+
+/// [`fast_reg`], to write.
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(in crate::vm) fn fast_reg_mut(w: &mut [Term], r: Reg) -> &mut Term {
+    debug_assert!((r as usize) < w.len(), "register {r} past a window of {}", w.len());
+    // SAFETY: `r < w.len()`, see [`fast_reg`].
+    unsafe { w.get_unchecked_mut(r as usize) }
+}
+
 /// Takes one reduction for a call or a loop's back edge: `false` when the budget
 /// is spent, and the process must yield before the instruction (which then runs
 /// again when it resumes). The only place reductions are counted.

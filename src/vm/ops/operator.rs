@@ -2,9 +2,10 @@
 //! integers, the boolean ones (`Not`, `Bang`, `CheckBool`) and the type tests (`IsType`).
 
 use super::data::{Small, put, put_small};
+use super::{fast_reg, fast_reg_mut};
 use crate::term::{Atom, Term};
 use crate::vm::arith;
-use crate::vm::code::{BinOp, FunCode, Instr, Operand, Reg};
+use crate::vm::code::{BinOp, FunCode, Instr, Label, Operand, Reg};
 use crate::vm::raise::{Raise, exception_struct};
 use crate::vm::type_test::TypeTest;
 
@@ -75,10 +76,29 @@ pub(in crate::vm) fn op_sub_imm(w: &mut [Term], dst: Reg, a: Reg, imm: i64, next
     int_imm_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, imm, next)
 }
 
+/// `IntLoop`: `dst = a + step` (`step` negative for a subtraction), then back to
+/// `to` when the result is a small integer and a reduction is left; otherwise on
+/// to `next`, the `Loop` behind it, which yields (the result written) or counts the
+/// reduction (the general path's result written, or its raise returned).
+#[inline(always)]
+pub(in crate::vm) fn op_int_loop(w: &mut [Term], dst: Reg, a: Reg, (step, sub): (i32, bool), to: Label, reds: &mut i64, next: usize) -> Result<usize, Raise> {
+    if let Term::Int(x) = fast_reg(w, a)
+        && let Some(v) = x.checked_add(i64::from(step))
+    {
+        put_small(fast_reg_mut(w, dst), Small::Int(v));
+        return Ok(if super::take_reduction(reds) { to as usize } else { next });
+    }
+    if sub {
+        int_imm_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, -i64::from(step), next)
+    } else {
+        int_imm_or_general(w, BinOp::Add, i64::checked_add, dst, a, i64::from(step), next)
+    }
+}
+
 /// `a + b` when both are small integers and so is the sum (`ReturnAdd`'s fast path).
 #[inline(always)]
 pub(in crate::vm) fn small_sum(w: &[Term], a: Reg, b: Reg) -> Option<i64> {
-    match (&w[a as usize], &w[b as usize]) {
+    match (fast_reg(w, a), fast_reg(w, b)) {
         (Term::Int(x), Term::Int(y)) => x.checked_add(*y),
         _ => None,
     }
@@ -88,7 +108,7 @@ pub(in crate::vm) fn small_sum(w: &[Term], a: Reg, b: Reg) -> Option<i64> {
 /// result (`CallSelfInt`'s fast path).
 #[inline(always)]
 pub(in crate::vm) fn small_imm(w: &[Term], a: Reg, imm: i32, sub: bool) -> Option<i64> {
-    let Term::Int(x) = &w[a as usize] else { return None };
+    let Term::Int(x) = fast_reg(w, a) else { return None };
     if sub { x.checked_sub(i64::from(imm)) } else { x.checked_add(i64::from(imm)) }
 }
 
@@ -96,10 +116,10 @@ pub(in crate::vm) fn small_imm(w: &[Term], a: Reg, imm: i32, sub: bool) -> Optio
 /// on two small integers (`None` when the result is not one), else the general path.
 #[inline(always)]
 fn int_or_general(w: &mut [Term], op: BinOp, int: fn(i64, i64) -> Option<i64>, dst: Reg, a: Reg, b: Reg, next: usize) -> Result<usize, Raise> {
-    if let (Term::Int(x), Term::Int(y)) = (&w[a as usize], &w[b as usize])
+    if let (Term::Int(x), Term::Int(y)) = (fast_reg(w, a), fast_reg(w, b))
         && let Some(r) = int(*x, *y)
     {
-        put_small(&mut w[dst as usize], Small::Int(r));
+        put_small(fast_reg_mut(w, dst), Small::Int(r));
         return Ok(next);
     }
     binary_general(w, op, dst, a, b).map(|()| next)
@@ -108,10 +128,10 @@ fn int_or_general(w: &mut [Term], op: BinOp, int: fn(i64, i64) -> Option<i64>, d
 /// [`int_or_general`] with an immediate right operand.
 #[inline(always)]
 fn int_imm_or_general(w: &mut [Term], op: BinOp, int: fn(i64, i64) -> Option<i64>, dst: Reg, a: Reg, imm: i64, next: usize) -> Result<usize, Raise> {
-    if let Term::Int(x) = &w[a as usize]
+    if let Term::Int(x) = fast_reg(w, a)
         && let Some(r) = int(*x, imm)
     {
-        put_small(&mut w[dst as usize], Small::Int(r));
+        put_small(fast_reg_mut(w, dst), Small::Int(r));
         return Ok(next);
     }
     binary_imm_general(w, op, dst, a, imm).map(|()| next)

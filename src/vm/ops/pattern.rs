@@ -31,7 +31,7 @@ pub(in crate::vm) fn op_test_int(w: &[Term], reg: Reg, value: i64, fail: Label, 
 /// Whether `reg` holds the integer `value` (the test of `TestInt` and of `ReturnIfInt`).
 #[inline(always)]
 pub(in crate::vm) fn is_int(w: &[Term], reg: Reg, value: i64) -> bool {
-    matches!(w[reg as usize], Term::Int(x) if x == value)
+    matches!(super::fast_reg(w, reg), Term::Int(x) if *x == value)
 }
 
 /// `TestTuple`: a tuple of `arity` items.
