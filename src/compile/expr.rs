@@ -680,7 +680,7 @@ impl<'m> Compiler<'m> {
         let name = match target {
             CallTarget::Local(n) | CallTarget::Remote(_, n) => n,
         };
-        if args.len() == 1 && name.starts_with("is_") {
+        if (args.len() == 1 && name.starts_with("is_")) || (args.len() == 2 && name == "is_function") {
             return self.type_test_call(b, node, target, args);
         }
         if args.len() != 2 || !(name == "rem" || name == "div") {
@@ -694,10 +694,18 @@ impl<'m> Compiler<'m> {
     }
 
     /// `is_atom(x)` and its kin, resolved to Kernel or `:erlang` as any call is
-    /// (a local or imported function of the same name wins): one `IsType`.
+    /// (a local or imported function of the same name wins): one `IsType`. So is
+    /// `is_function(f, 2)` with a literal arity, which cannot raise (Agent and Task
+    /// check every function they are given so); any other arity stays a call.
     fn type_test_call(&mut self, b: &mut FunBuilder, node: &Node, target: &CallTarget, args: &[Node]) -> CResult<Option<Reg>> {
         let Some((cell, argv)) = self.static_call_target(b, node, target, args)? else { return Ok(None) };
-        let Some(test) = TypeTest::named(cell.module.as_str(), cell.name.as_str()) else { return Ok(None) };
+        let Some(mut test) = TypeTest::named(cell.module.as_str(), cell.name.as_str()) else { return Ok(None) };
+        if let [_, arity] = argv.as_slice() {
+            match (test, &arity.kind) {
+                (TypeTest::Function, NodeKind::Int(n)) if let Ok(n) = u8::try_from(*n) => test = TypeTest::FunctionOfArity(n),
+                _ => return Ok(None),
+            }
+        }
         let src = self.expr(b, &argv[0])?;
         let dst = b.reg();
         b.emit(Instr::IsType { dst, src, test });
@@ -1851,6 +1859,7 @@ mod tests {
         let src = "defmodule M do\n\
                    def f(x) when is_atom(x) and is_list(x), do: {is_map(x), :erlang.is_tuple(x), Kernel.is_nil(x)}\n\
                    def g(x), do: {is_function(x, 1), is_struct(x)}\n\
+                   def k(x, n) when is_function(x, n), do: {is_function(x, 256), is_function(x, -1), Kernel.is_function(x, 0)}\n\
                    end";
         let own = "defmodule N do\n\
                    import Kernel, except: [is_map: 1]\n\
@@ -1869,8 +1878,14 @@ mod tests {
         let f = function(src, "f");
         assert_eq!(tests(&f), [TypeTest::Atom, TypeTest::List, TypeTest::Map, TypeTest::Tuple, TypeTest::Nil]);
         assert!(calls(&f).is_empty(), "no native call left: {:?}", calls(&f));
-        // Arity 2 and tests that look inside stay calls.
-        assert!(tests(&function(src, "g")).is_empty());
+        // A literal arity is a test of its own; a computed or out-of-range one, and
+        // tests that look inside, stay calls.
+        let g = function(src, "g");
+        assert_eq!(tests(&g), [TypeTest::FunctionOfArity(1)]);
+        assert_eq!(calls(&g), ["is_struct"]);
+        let k = function(src, "k");
+        assert_eq!(tests(&k), [TypeTest::FunctionOfArity(0)]);
+        assert_eq!(calls(&k), ["is_function", "is_function", "is_function"]);
         // A module's own function of the name is called.
         let h = function(own, "h");
         assert!(tests(&h).is_empty());

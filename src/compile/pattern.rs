@@ -655,9 +655,16 @@ fn guard_may_raise(g: &Node) -> bool {
         // does not).
         NodeKind::UnaryOp { operand, .. } if matches!(operand.kind, NodeKind::Int(_) | NodeKind::Float(_)) => false,
         NodeKind::UnaryOp { op, operand } => matches!(op, UnaryOp::Not | UnaryOp::Neg | UnaryOp::Pos) || guard_may_raise(operand),
-        // The type tests, and `self()` and `node()`, raise on no argument.
+        // The type tests, and `self()` and `node()`, raise on no argument; of the
+        // two-argument `is_` functions, only `is_function` with a literal arity
+        // (`is_map_key(x, k)` raises on a non-map, `is_function(f, n)` on a bad `n`).
         NodeKind::Call { target: CallTarget::Local(name), args, .. } => {
-            let total = name.starts_with("is_") || (args.is_empty() && matches!(name.as_str(), "self" | "node"));
+            let total = match args.as_slice() {
+                [] => matches!(name.as_str(), "self" | "node"),
+                [_] => name.starts_with("is_"),
+                [_, arity] => name == "is_function" && matches!(arity.kind, NodeKind::Int(n) if n >= 0),
+                _ => false,
+            };
             !(total && args.iter().all(|a| !guard_may_raise(a)))
         }
         NodeKind::Call { .. } | NodeKind::Access { .. } => true,

@@ -46,7 +46,7 @@ pub const QUIET: Duration = Duration::from_micros(20);
 /// ping-pong's busy worker (the `lock add` of `ReadyCount::down`, about 7% of its
 /// time). Ping-pong round trips per second by hints per look, on that host:
 /// 16: 1.40-1.42M, 64: 1.56-1.61M, 128: 1.67-1.69M, 256: 1.76-1.77M.
-const LOOK_EVERY: u32 = 256;
+const LOOK_EVERY: u32 = 512;
 
 /// What a spinning worker decides on one look at the ready count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -182,7 +182,9 @@ fn is_function2(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     match (&a[0], &a[1]) {
         (Term::Fun(f), Term::Int(n)) if *n >= 0 => Ok(Term::bool(i64::from(f.arity) == *n)),
         (_, Term::Int(n)) if *n >= 0 => Ok(Term::bool(false)),
-        _ => Err(badarg()),
+        (_, Term::BigInt(n)) if n.sign() != num_bigint::Sign::Minus => Ok(Term::bool(false)),
+        (_, Term::Int(_) | Term::BigInt(_)) => Err(super::argument::arg_error(2, "out of range")),
+        _ => Err(super::argument::arg_error(2, "not an integer")),
     }
 }
 fn is_map_key(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

@@ -18,6 +18,10 @@ pub enum TypeTest {
     Float,
     /// `is_function/1`.
     Function,
+    /// `is_function/2` with a literal arity (a fun of exactly that arity); the
+    /// compiler makes it from a call whose arity is an integer literal up to 255
+    /// (Elixir's largest), which cannot raise.
+    FunctionOfArity(u8),
     /// `is_integer/1`.
     Integer,
     /// `is_list/1`: `[]` or a cell, improper or not.
@@ -70,6 +74,7 @@ impl TypeTest {
             TypeTest::Boolean => t.is_boolean(),
             TypeTest::Float => matches!(t, Term::Float(_)),
             TypeTest::Function => matches!(t, Term::Fun(_)),
+            TypeTest::FunctionOfArity(n) => matches!(t, Term::Fun(f) if f.arity == u32::from(n)),
             TypeTest::Integer => matches!(t, Term::Int(_) | Term::BigInt(_)),
             TypeTest::List => matches!(t, Term::Nil | Term::Cons(_)),
             TypeTest::Map => matches!(t, Term::Map(_)),
