@@ -171,6 +171,13 @@ impl ProcessContext {
     /// trip starts a slice on each side).
     pub(crate) fn begin_slice(&mut self) -> Option<Term> {
         let fatal = self.entry.begin_slice();
+        self.slice_begun(fatal)
+    }
+
+    /// The part of [`ProcessContext::begin_slice`] outside the process's lock, for
+    /// a slice whose start was taken under it (`fatal` being what it answered):
+    /// the sequence journal's running process.
+    pub(crate) fn slice_begun(&mut self, fatal: Option<Term>) -> Option<Term> {
         if fatal.is_none() && self.runtime.journal().sequence_is_on() {
             super::journal::set_running(Some(self.pid));
         }
@@ -180,12 +187,18 @@ impl ProcessContext {
     /// Records what the process does until its next run and the heap bytes its
     /// body (and, while it waits with a deadline, its timer) holds meanwhile.
     pub(crate) fn park(&mut self, status: Status, body_bytes: usize) {
-        // Sends from this thread until the next slice are nobody's (a timer's).
-        super::journal::set_running(None);
-        self.runtime.journal().slice_ended(self.pid, super::meter::take_slice_reductions());
+        self.end_slice();
         let mut st = self.entry.state.lock();
         st.status = status;
         st.body_bytes = body_bytes;
+    }
+
+    /// The part of [`ProcessContext::park`] outside the process's lock, for a wait
+    /// whose status and heap bytes its [`arrival`](ProcessEntry::arrival) records.
+    pub(crate) fn end_slice(&mut self) {
+        // Sends from this thread until the next slice are nobody's (a timer's).
+        super::journal::set_running(None);
+        self.runtime.journal().slice_ended(self.pid, super::meter::take_slice_reductions());
     }
 
     /// Exits the process with `reason`: unregisters it and tells its links and

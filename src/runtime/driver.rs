@@ -4,7 +4,7 @@
 use super::body::{ProcessBody, Step};
 use super::clock::{Clock, pause_after_slice};
 use super::context::ProcessContext;
-use super::process::Status;
+use super::process::{Awake, Status};
 use crate::term::Term;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -26,17 +26,30 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
     let turnstile = cx.runtime().turnstile();
     let pid = cx.pid();
     let mut solo = 0u32;
+    // The deadlock probe's counts (slices run, waits with a deadline) serve the
+    // virtual clock only (see `Runtime::deadlock_probe`): on the real clock each was
+    // one more locked read-modify-write on a word every worker shares, per slice
+    // and per wait.
+    let probed = clock == Clock::Virtual;
     // The real clock's wait timer, kept from one wait to the next (see [`wait`]).
     let mut wait_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    // A slice the last wake already began (`Awake::Begun`), with its answer.
+    let mut begun: Option<Option<Term>> = None;
     let (reason, by_signal) = loop {
         let budget = match &turnstile {
             Some(t) => t.enter(pid).await,
             None => SLICE_REDUCTIONS,
         };
-        if let Some(reason) = cx.begin_slice() {
+        let fatal = match begun.take() {
+            Some(fatal) => cx.slice_begun(fatal),
+            None => cx.begin_slice(),
+        };
+        if let Some(reason) = fatal {
             break (reason, true);
         }
-        cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if probed {
+            cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         // A panicking body is a bug in the VM; contain it to this process so the
         // session (and anyone awaiting the process) sees an exit instead of a hang.
         let step = match catch_unwind(AssertUnwindSafe(|| body.run(&mut cx, budget))) {
@@ -73,20 +86,27 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
             Step::Wait { deadline_ms } => {
                 solo = 0;
                 let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
-                cx.park(Status::Waiting, body.heap_bytes() + timer);
+                // The status and bytes are recorded by the wait's first look for a
+                // message, under the lock it takes (see `ProcessEntry::arrival`).
+                let parked = (Status::Waiting, body.heap_bytes() + timer);
+                cx.end_slice();
                 cx.entry().ready.down();
                 if let Some(t) = &turnstile {
                     t.leave(pid, false);
                 }
-                let timed = &cx.runtime().inner.timed_waits;
-                if deadline_ms.is_some() {
-                    timed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let timed = probed && deadline_ms.is_some();
+                if timed {
+                    cx.runtime().inner.timed_waits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
-                wait(&cx, deadline_ms, &mut wait_timer).await;
-                cx.entry().resumed();
+                // Without a turnstile to pass first, the wake begins the slice.
+                match wait(&cx, deadline_ms, &mut wait_timer, parked, turnstile.is_none()).await {
+                    Some(Awake::Begun(fatal)) => begun = Some(fatal),
+                    Some(Awake::Resumed) => {}
+                    None => cx.entry().resumed(),
+                }
                 // Uncounted only once counted ready again: a deadlock probe never
                 // sees the process as neither timed nor ready.
-                if deadline_ms.is_some() {
+                if timed {
                     cx.runtime().inner.timed_waits.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 }
             }
@@ -107,7 +127,9 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
 /// The boxed timer a wait with a deadline allocates (see [`wait`]).
 const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 
-/// Parks until a message or signal arrives, or `deadline_ms` passes.
+/// Parks until a message or signal arrives (what the arrival did, see
+/// [`super::process::ProcessEntry::arrival`]), or `deadline_ms` passes (`None`:
+/// the caller counts the process ready again).
 ///
 /// On the real clock the timer outlives the wait in `timer` and is moved to each
 /// new deadline: a process that calls a server again and again (a 5 s timeout
@@ -116,7 +138,13 @@ const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 /// stale timer that still fires wakes the process once, and it waits again. The
 /// virtual clock gets a fresh timer per wait, dropped with it: a stale deadline
 /// left registered would be a point virtual time could jump to.
-async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>, timer: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
+async fn wait(
+    cx: &ProcessContext,
+    deadline_ms: Option<u64>,
+    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+    parked: (Status, usize),
+    begin: bool,
+) -> Option<Awake> {
     let timeout = async {
         match deadline_ms {
             Some(d) => {
@@ -139,7 +167,7 @@ async fn wait(cx: &ProcessContext, deadline_ms: Option<u64>, timer: &mut Option<
     };
     tokio::select! {
         biased;
-        () = cx.entry().arrival() => {}
-        () = timeout => {}
+        awake = cx.entry().arrival(parked, begin) => Some(awake),
+        () = timeout => None,
     }
 }

@@ -316,9 +316,16 @@ impl ProcessEntry {
     }
 
     /// A future that completes when a message or signal arrives after the body last
-    /// ran (see [`ProcessState::fresh`]).
-    pub fn arrival(&self) -> Arrival<'_> {
-        Arrival { entry: self }
+    /// ran (see [`ProcessState::fresh`]). Its first poll records `parked` (the status
+    /// and heap bytes the process waits with, see `ProcessContext::park`); when an
+    /// arrival ends the wait, it counts the process ready again (as
+    /// [`ProcessEntry::resumed`]) and, with `begin`, begins its next slice (as
+    /// [`ProcessEntry::begin_slice`]), all under the lock it takes anyway. A message
+    /// round trip parks and wakes a process on each side: these were three more
+    /// lock round trips (each a locked read-modify-write to take it and another to
+    /// release it) per wait.
+    pub fn arrival(&self, parked: (Status, usize), begin: bool) -> Arrival<'_> {
+        Arrival { entry: self, parked: Some(parked), begin }
     }
 
     /// The start of a slice, under one lock: acts on pending exit signals (trapped
@@ -326,14 +333,18 @@ impl ProcessEntry {
     /// with if one is fatal, the process left as it was; otherwise marks it
     /// running, and arrivals from now on wake its next wait.
     pub fn begin_slice(&self) -> Option<Term> {
-        let mut st = self.state.lock();
-        if let Some(reason) = take_fatal_signal_in(&mut st, self.pid) {
-            return Some(reason);
-        }
-        st.fresh = false;
-        st.status = Status::Running;
-        None
+        begin_slice_in(&mut self.state.lock(), self.pid)
     }
+}
+
+/// [`ProcessEntry::begin_slice`] on the locked state of process `pid`.
+fn begin_slice_in(st: &mut ProcessState, pid: Pid) -> Option<Term> {
+    if let Some(reason) = take_fatal_signal_in(st, pid) {
+        return Some(reason);
+    }
+    st.fresh = false;
+    st.status = Status::Running;
+    None
 }
 
 /// Acts on the pending exit signals of process `pid` (its state locked): the
@@ -352,20 +363,49 @@ fn take_fatal_signal_in(st: &mut ProcessState, pid: Pid) -> Option<Term> {
 /// See [`ProcessEntry::arrival`].
 pub(crate) struct Arrival<'a> {
     entry: &'a ProcessEntry,
+    /// What to record at the first poll (taken then).
+    parked: Option<(Status, usize)>,
+    /// Whether the wake begins the next slice too.
+    begin: bool,
+}
+
+/// How an arrival leaves a waiting process: counted ready again, and with
+/// `begin` its next slice begun.
+#[derive(Debug)]
+pub(crate) enum Awake {
+    /// Counted ready; the slice is still to begin.
+    Resumed,
+    /// Counted ready and the slice begun: `Some(reason)` when a pending exit
+    /// signal is fatal (the slice does not run), as `begin_slice` answers.
+    Begun(Option<Term>),
 }
 
 impl Future for Arrival<'_> {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut st = self.entry.state.lock();
-        if st.fresh || !st.signals.is_empty() {
-            return Poll::Ready(());
+    type Output = Awake;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Awake> {
+        let this = self.get_mut();
+        let (awake, counted) = {
+            let mut st = this.entry.state.lock();
+            if let Some((status, body_bytes)) = this.parked.take() {
+                st.status = status;
+                st.body_bytes = body_bytes;
+            }
+            if !st.fresh && st.signals.is_empty() {
+                match &st.waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    _ => st.waker = Some(cx.waker().clone()),
+                }
+                return Poll::Pending;
+            }
+            st.waker = None;
+            let counted = std::mem::take(&mut st.woken);
+            let awake = if this.begin { Awake::Begun(begin_slice_in(&mut st, this.entry.pid)) } else { Awake::Resumed };
+            (awake, counted)
+        };
+        if !counted {
+            this.entry.ready.up();
         }
-        match &st.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => st.waker = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+        Poll::Ready(awake)
     }
 }
 

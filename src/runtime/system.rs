@@ -82,10 +82,11 @@ pub(crate) struct Inner {
     /// What `System.halt/1` calls, when the hosting program gives it.
     halt: RwLock<Option<super::input::HaltHook>>,
     /// Processes waiting with a deadline (a sleep, `receive ... after`): time will
-    /// wake them, so the node is not deadlocked while any does.
+    /// wake them, so the node is not deadlocked while any does. Counted on the
+    /// virtual clock only, the one the probe looks at (see `driver::drive`).
     pub(crate) timed_waits: AtomicU64,
     /// Slices run so far: two deadlock probes that see the same count saw no
-    /// process run in between.
+    /// process run in between. Counted on the virtual clock only, as `timed_waits`.
     pub(crate) slices: AtomicU64,
     /// The value of each REPL entry, by entry number from 1 (`None`: it raised or
     /// did not compile), for `v/1`.
