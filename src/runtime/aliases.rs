@@ -11,7 +11,7 @@
 use super::context::ProcessContext;
 use super::process::ProcessEntry;
 use super::system::Runtime;
-use crate::term::{Ref, Term};
+use crate::term::{Pid, Ref, Term};
 
 /// When an alias stops working by itself (`:erlang.alias/1`, `monitor/3` options).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,12 +30,22 @@ impl Runtime {
     /// Delivers `msg` through the alias `r`; false (message dropped) when the alias
     /// is not active, as BEAM drops a message sent to an inactive alias.
     pub fn send_to_alias(&self, r: Ref, msg: Term) -> bool {
-        let Some(owner) = self.inner.aliases.lock().get(&r).copied() else {
+        let Some(owner) = self.alias_owner(r) else {
             return false;
         };
         let Some(entry) = self.entry(owner) else {
             return false;
         };
+        self.deliver_to_alias(r, (owner, &entry), msg)
+    }
+
+    /// The process alias `r` routes to, while it is active anywhere.
+    pub(crate) fn alias_owner(&self, r: Ref) -> Option<Pid> {
+        self.inner.aliases.lock().get(&r).copied()
+    }
+
+    /// [`Runtime::send_to_alias`] with the owner and its entry found already.
+    pub(crate) fn deliver_to_alias(&self, r: Ref, (owner, entry): (Pid, &ProcessEntry), msg: Term) -> bool {
         if self.inner.journal.sequence_is_on() {
             self.inner.journal.sent(self.now_ms(), owner, &msg, true);
         }
@@ -96,6 +106,16 @@ impl ProcessEntry {
 }
 
 impl ProcessContext {
+    /// `send(alias, msg)` from this process: [`Runtime::send_to_alias`], the owner's
+    /// entry from the ones this process keeps (see `super::peers`).
+    pub fn send_to_alias(&mut self, r: Ref, msg: Term) -> bool {
+        let Some(owner) = self.runtime().alias_owner(r) else {
+            return false;
+        };
+        let (_, entry, runtime) = self.peer(owner);
+        entry.is_some_and(|e| runtime.deliver_to_alias(r, (owner, e), msg))
+    }
+
     /// `:erlang.alias/1`: a new active alias for this process.
     pub fn alias(&mut self, mode: AliasMode) -> Ref {
         let r = self.runtime().make_ref();

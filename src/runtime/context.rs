@@ -19,6 +19,8 @@ pub struct ProcessContext {
     finished: bool,
     crash_report: Option<String>,
     otp_managed: bool,
+    /// The entries of the processes it last sent to, monitored or replied to.
+    peers: super::peers::Peers,
 }
 
 impl ProcessContext {
@@ -38,6 +40,7 @@ impl ProcessContext {
             finished: false,
             crash_report: None,
             otp_managed: false,
+            peers: super::peers::Peers::default(),
         }
     }
 
@@ -182,6 +185,19 @@ impl ProcessContext {
             super::journal::set_running(Some(self.pid));
         }
         fatal
+    }
+
+    /// `send(pid, msg)` from this process: [`Runtime::send`], the destination's
+    /// entry from the ones this process keeps (see `super::peers`).
+    pub fn send(&mut self, to: Pid, msg: Term) -> bool {
+        let entry = self.peers.get(&self.runtime, to);
+        self.runtime.send_to_entry(to, entry.map(|e| &**e), msg)
+    }
+
+    /// This process's entry, the entry of process `pid` (alive or, if kept from
+    /// before, dead: see `super::peers`) and the runtime, borrowed together.
+    pub(crate) fn peer(&mut self, pid: Pid) -> (&ProcessEntry, Option<&ProcessEntry>, &Runtime) {
+        (&self.entry, self.peers.get(&self.runtime, pid).map(|e| &**e), &self.runtime)
     }
 
     /// Records what the process does until its next run and the heap bytes its

@@ -26,6 +26,7 @@
 //! - [`pct`]: the explorer's policies (seeded PCT, random walk, replay).
 //! - [`exploration`]: the explorer's search over seeds and its shrinking.
 //! - `roster`: links, monitors and aliases of one process, hash-indexed when many.
+//! - `peers`: the entries of the processes one process last talked to, kept.
 //! - [`heap_gauge`]: the process's live heap bytes, counted by the global allocator
 //!   (the grader's memory limit sees every term an answer holds).
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
@@ -57,6 +58,7 @@ pub mod meter;
 pub mod names;
 pub mod observer;
 pub mod output;
+pub(crate) mod peers;
 pub mod process;
 pub mod ready;
 pub mod schedule;

@@ -67,16 +67,22 @@ impl Runtime {
     /// `a` starts monitoring `b`; returns the monitor's ref. If `b` is dead, `a` gets
     /// `{:DOWN, ref, :process, b, :noproc}` at once.
     pub(crate) fn monitor_from(&self, a: Pid, b: Pid) -> Ref {
+        self.monitor_entries((a, self.entry(a).as_deref()), (b, self.entry(b).as_deref()))
+    }
+
+    /// [`Runtime::monitor_from`] with the two entries found already (`None`: not in
+    /// the table).
+    pub(crate) fn monitor_entries(&self, (a, ea): (Pid, Option<&ProcessEntry>), (b, eb): (Pid, Option<&ProcessEntry>)) -> Ref {
         let r = self.make_ref();
         // Record on the watcher first, so a concurrent exit of `b` finds and clears it;
         // its mailbox's mark is set under the same lock, before a `:DOWN` holding `r`
         // can be queued (see `Mailbox::mark`).
-        if let Some(ea) = self.entry(a) {
+        if let Some(ea) = ea {
             let mut st = ea.state.lock();
             st.monitors.insert(r, b);
             st.mailbox.mark(r);
         }
-        let watching = match self.entry(b) {
+        let watching = match eb {
             Some(eb) => {
                 let mut st = eb.state.lock();
                 if st.dead {
@@ -88,7 +94,7 @@ impl Runtime {
             }
             None => false,
         };
-        if !watching && let Some(ea) = self.entry(a) {
+        if !watching && let Some(ea) = ea {
             // A fresh monitor has no alias yet; `monitor_with_alias` ties one after.
             ea.monitor_fired(r, down_message(r, b, Term::Atom(ATOMS.noproc)));
         }
@@ -119,21 +125,24 @@ impl Runtime {
     /// own monitors and wake anyone waiting for the exit.
     pub(crate) fn finish_process(&self, entry: &ProcessEntry, reason: Term, report: Option<&str>) {
         let pid = entry.pid;
-        let (links, monitors, watchers, name, aliases, global_names) = {
+        // The messages nobody will receive are dropped after the lock (other
+        // processes may keep the entry itself a while, see `super::peers`).
+        let (unread, (links, monitors, watchers, name, aliases, global_names)) = {
             let mut st = entry.state.lock();
             st.dead = true;
             st.status = Status::Exiting;
             st.waker = None;
             st.signals.clear();
-            (
+            (std::mem::take(&mut st.mailbox), (
                 st.links.take_items(),
                 st.monitors.take_items(),
                 st.watchers.take_items(),
                 st.name.take(),
                 st.aliases.take_items(),
                 std::mem::take(&mut st.global_names),
-            )
+            ))
         };
+        drop(unread);
         self.forget_global_names(pid, global_names);
         self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
@@ -221,7 +230,9 @@ impl ProcessContext {
 
     /// `Process.monitor(pid)`: the ref of a new monitor.
     pub fn monitor(&mut self, other: Pid) -> Ref {
-        self.runtime().monitor_from(self.pid(), other)
+        let me = self.pid();
+        let (own, peer, runtime) = self.peer(other);
+        runtime.monitor_entries((me, Some(own)), (other, peer))
     }
 
     /// `:erlang.monitor(:process, pid, alias: mode)`: a monitor whose reference is
@@ -229,10 +240,18 @@ impl ProcessContext {
     /// queued and the alias is not activated (it would end with the monitor anyway),
     /// unless `mode` keeps it until `unalias`.
     pub fn monitor_with_alias(&mut self, other: Pid, mode: super::aliases::AliasMode) -> Ref {
-        let r = self.runtime().monitor_from(self.pid(), other);
-        let active = self.entry().state.lock().monitors.contains(&r);
-        if active || mode == super::aliases::AliasMode::ExplicitUnalias {
-            self.activate_alias(r, mode);
+        let r = self.monitor(other);
+        // Whether the monitor is still there and the alias taken, under one lock.
+        let activated = {
+            let mut st = self.entry().state.lock();
+            let active = st.monitors.contains(&r) || mode == super::aliases::AliasMode::ExplicitUnalias;
+            if active {
+                st.aliases.insert(r, mode);
+            }
+            active
+        };
+        if activated {
+            self.runtime().inner.aliases.lock().insert(r, self.pid());
         }
         r
     }
@@ -257,7 +276,7 @@ impl ProcessContext {
             target
         };
         if let Some(t) = target
-            && let Some(e) = self.runtime().entry(t)
+            && let (_, Some(e), _) = self.peer(t)
         {
             e.state.lock().drop_watcher(r);
         }

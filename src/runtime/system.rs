@@ -512,9 +512,15 @@ impl Runtime {
     /// Delivers `msg` to `to`. Sending to a dead pid silently drops the message, as
     /// on BEAM; the result says whether it was queued.
     pub fn send(&self, to: Pid, msg: Term) -> bool {
+        self.send_to_entry(to, self.entry(to).as_deref(), msg)
+    }
+
+    /// [`Runtime::send`] with the destination's entry found already (`None`: not in
+    /// the table).
+    pub(crate) fn send_to_entry(&self, to: Pid, entry: Option<&ProcessEntry>, msg: Term) -> bool {
         self.inner.meter.add_message();
         self.note_send(to, &msg);
-        match self.entry(to) {
+        match entry {
             Some(entry) => {
                 if self.inner.journal.sequence_is_on() {
                     self.inner.journal.sent(self.now_ms(), to, &msg, false);

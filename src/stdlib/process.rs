@@ -149,12 +149,12 @@ fn send(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let msg = args[1].clone();
     if let Term::Ref(r) = &args[0] {
         // An alias: delivered while active, silently dropped after.
-        cx.process.runtime().send_to_alias(*r, msg.clone());
+        cx.process.send_to_alias(*r, msg.clone());
         return Ok(msg);
     }
     match destination(cx, &args[0])? {
         Some(pid) => {
-            cx.process.runtime().send(pid, msg.clone());
+            cx.process.send(pid, msg.clone());
             Ok(msg)
         }
         // A dead pid swallows the message; an unknown name is an error.
