@@ -9,8 +9,8 @@
 //! function of its seed. The search itself is `runtime::exploration`.
 
 use crate::runtime::exploration::{self, Exploration, FoundFailure, RunOutcome};
-use crate::runtime::{SchedulePolicy, ScheduleEvent};
-use crate::session::{Clock, Evaluation, OutputSink, Session, SessionConfig};
+use crate::runtime::{Discard, SchedulePolicy, ScheduleEvent};
+use crate::session::{Clock, Evaluation, Session, SessionConfig};
 use crate::term::{Pid, Term};
 use anyhow::Context;
 use std::collections::BTreeMap;
@@ -25,15 +25,6 @@ const MAX_LISTED: usize = 200;
 
 /// The longest message text in a listed event.
 const MAX_MESSAGE: usize = 60;
-
-/// Output of the runs is kept out of the terminal: a thousand runs of a script
-/// that prints would bury the report.
-struct Quiet;
-
-impl OutputSink for Quiet {
-    fn write_stdout(&self, _text: &str) {}
-    fn write_stderr(&self, _text: &str) {}
-}
 
 /// A script that could not run at all (it does not compile): not a schedule's
 /// fault, so the exploration stops with exit 2.
@@ -53,7 +44,9 @@ fn run_once(
     broken: &mut Option<String>,
 ) -> RunOutcome {
     let nothing = RunOutcome { failure: None, events: Vec::new() };
-    let session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv: Vec::new() });
+    // Output of the runs is kept out of the terminal: a thousand runs of a script
+    // that prints would bury the report.
+    let session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Discard), argv: Vec::new() });
     let mut session = match session {
         Ok(s) => s,
         Err(e) => {

@@ -107,7 +107,7 @@ impl ProcessEntry {
 
 impl ProcessContext {
     /// `send(alias, msg)` from this process: [`Runtime::send_to_alias`], the owner's
-    /// entry from the ones this process keeps (see `super::peers`).
+    /// entry kept from this process's last lookup when it is the same (see `super::peers`).
     pub fn send_to_alias(&mut self, r: Ref, msg: Term) -> bool {
         let Some(owner) = self.runtime().alias_owner(r) else {
             return false;

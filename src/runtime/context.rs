@@ -19,7 +19,7 @@ pub struct ProcessContext {
     finished: bool,
     crash_report: Option<String>,
     otp_managed: bool,
-    /// The entries of the processes it last sent to, monitored or replied to.
+    /// The entry of the process it last sent to, monitored or replied to.
     peers: super::peers::Peers,
 }
 
@@ -188,7 +188,7 @@ impl ProcessContext {
     }
 
     /// `send(pid, msg)` from this process: [`Runtime::send`], the destination's
-    /// entry from the ones this process keeps (see `super::peers`).
+    /// entry kept from this process's last lookup when it is the same (see `super::peers`).
     pub fn send(&mut self, to: Pid, msg: Term) -> bool {
         let entry = self.peers.get(&self.runtime, to);
         self.runtime.send_to_entry(to, entry.map(|e| &**e), msg)

@@ -4,10 +4,12 @@
 use super::body::{ProcessBody, Step};
 use super::clock::{Clock, pause_after_slice};
 use super::context::ProcessContext;
-use super::process::{Awake, Status};
+use super::process::{Arrival, Awake, Status};
 use crate::term::Term;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// Reductions per slice before a body must yield (BEAM's `CONTEXT_REDS`).
 pub const SLICE_REDUCTIONS: u32 = 4000;
@@ -26,28 +28,25 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
     let turnstile = cx.runtime().turnstile();
     let pid = cx.pid();
     let mut solo = 0u32;
-    // The deadlock probe's counts (slices run, waits with a deadline) serve the
-    // virtual clock only (see `Runtime::deadlock_probe`): on the real clock each was
-    // one more locked read-modify-write on a word every worker shares, per slice
-    // and per wait.
-    let probed = clock == Clock::Virtual;
     // The real clock's wait timer, kept from one wait to the next (see [`wait`]).
     let mut wait_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
-    // A slice the last wake already began (`Awake::Begun`), with its answer.
-    let mut begun: Option<Option<Term>> = None;
+    // The last wake began the slice (`Awake::Begun`). (What lives across this
+    // loop's awaits is in every process's memory, see `Arrival`.)
+    let mut begun = false;
     let (reason, by_signal) = loop {
         let budget = match &turnstile {
             Some(t) => t.enter(pid).await,
             None => SLICE_REDUCTIONS,
         };
-        let fatal = match begun.take() {
-            Some(fatal) => cx.slice_begun(fatal),
-            None => cx.begin_slice(),
-        };
+        let fatal = if std::mem::take(&mut begun) { cx.slice_begun(None) } else { cx.begin_slice() };
         if let Some(reason) = fatal {
             break (reason, true);
         }
-        if probed {
+        // The deadlock probe's counts (slices run, waits with a deadline) serve the
+        // virtual clock only (see `Runtime::deadlock_probe`): on the real clock each
+        // was one more locked read-modify-write on a word every worker shares, per
+        // slice and per wait.
+        if clock == Clock::Virtual {
             cx.runtime().inner.slices.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         // A panicking body is a bug in the VM; contain it to this process so the
@@ -88,26 +87,31 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
                 let timer = if deadline_ms.is_some() { SLEEP_BYTES } else { 0 };
                 // The status and bytes are recorded by the wait's first look for a
                 // message, under the lock it takes (see `ProcessEntry::arrival`).
-                let parked = (Status::Waiting, body.heap_bytes() + timer);
+                let body_bytes = body.heap_bytes() + timer;
                 cx.end_slice();
                 cx.entry().ready.down();
                 if let Some(t) = &turnstile {
                     t.leave(pid, false);
                 }
-                let timed = probed && deadline_ms.is_some();
+                let timed = clock == Clock::Virtual && deadline_ms.is_some();
                 if timed {
                     cx.runtime().inner.timed_waits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
                 // Without a turnstile to pass first, the wake begins the slice.
-                match wait(&cx, deadline_ms, &mut wait_timer, parked, turnstile.is_none()).await {
-                    Some(Awake::Begun(fatal)) => begun = Some(fatal),
-                    Some(Awake::Resumed) => {}
-                    None => cx.entry().resumed(),
+                let arrival = cx.entry().arrival(body_bytes, turnstile.is_none());
+                let awake = wait(&cx, deadline_ms, &mut wait_timer, arrival).await;
+                if awake.is_none() {
+                    cx.entry().resumed();
                 }
                 // Uncounted only once counted ready again: a deadlock probe never
                 // sees the process as neither timed nor ready.
                 if timed {
                     cx.runtime().inner.timed_waits.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                match awake {
+                    Some(Awake::Begun(Some(reason))) => break (reason, true),
+                    Some(Awake::Begun(None)) => begun = true,
+                    Some(Awake::Resumed) | None => {}
                 }
             }
         }
@@ -127,9 +131,10 @@ pub(crate) async fn drive(mut body: Box<dyn ProcessBody>, mut cx: ProcessContext
 /// The boxed timer a wait with a deadline allocates (see [`wait`]).
 const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 
-/// Parks until a message or signal arrives (what the arrival did, see
-/// [`super::process::ProcessEntry::arrival`]), or `deadline_ms` passes (`None`:
-/// the caller counts the process ready again).
+/// Parks until `arrival` (see [`super::process::ProcessEntry::arrival`]) sees a
+/// message or signal (what it did), or `deadline_ms` passes (`None`: the caller
+/// counts the process ready again). Arrival first: a message that is there when
+/// the deadline has passed too is taken.
 ///
 /// On the real clock the timer outlives the wait in `timer` and is moved to each
 /// new deadline: a process that calls a server again and again (a 5 s timeout
@@ -138,36 +143,67 @@ const SLEEP_BYTES: usize = std::mem::size_of::<tokio::time::Sleep>();
 /// stale timer that still fires wakes the process once, and it waits again. The
 /// virtual clock gets a fresh timer per wait, dropped with it: a stale deadline
 /// left registered would be a point virtual time could jump to.
-async fn wait(
+fn wait<'a>(
     cx: &ProcessContext,
     deadline_ms: Option<u64>,
-    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
-    parked: (Status, usize),
-    begin: bool,
-) -> Option<Awake> {
-    let timeout = async {
-        match deadline_ms {
-            Some(d) => {
-                let clock = &cx.runtime().inner.clock;
-                if clock.now_ms() >= d {
-                    return;
-                }
+    timer: &'a mut Option<Pin<Box<tokio::time::Sleep>>>,
+    arrival: Arrival<'a>,
+) -> Wait<'a> {
+    let deadline = match deadline_ms {
+        None => Deadline::Never,
+        Some(d) => {
+            let clock = &cx.runtime().inner.clock;
+            if clock.now_ms() >= d {
+                Deadline::Passed
+            } else {
                 let at = clock.instant_at(d);
                 if cx.runtime().clock() == Clock::Real {
                     let sleep = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
                     sleep.as_mut().reset(at);
-                    sleep.as_mut().await
+                    Deadline::Kept(sleep.as_mut())
                 } else {
                     // Boxed: only waiting processes with a deadline pay for a timer entry.
-                    Box::pin(tokio::time::sleep_until(at)).await
+                    Deadline::Own(Box::pin(tokio::time::sleep_until(at)))
                 }
             }
-            None => std::future::pending().await,
         }
     };
-    tokio::select! {
-        biased;
-        awake = cx.entry().arrival(parked, begin) => Some(awake),
-        () = timeout => None,
+    Wait { arrival, deadline }
+}
+
+/// The future of [`wait`]. Written out rather than an `async fn` around a
+/// `select!`: the driver holds it across the wait, so its size is in every
+/// waiting process's memory (see `super::process::Arrival`); the generated one
+/// kept the deadline, the timer's instant and the arrival twice over.
+struct Wait<'a> {
+    arrival: Arrival<'a>,
+    deadline: Deadline<'a>,
+}
+
+/// When a wait ends without an arrival.
+enum Deadline<'a> {
+    /// Never (`receive` without `after`).
+    Never,
+    /// At once: the deadline had passed when the wait began.
+    Passed,
+    /// When the process's kept timer (the real clock's) fires.
+    Kept(Pin<&'a mut tokio::time::Sleep>),
+    /// When this wait's own timer (the virtual clock's) fires.
+    Own(Pin<Box<tokio::time::Sleep>>),
+}
+
+impl Future for Wait<'_> {
+    type Output = Option<Awake>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Awake>> {
+        if let Poll::Ready(awake) = Pin::new(&mut self.arrival).poll(cx) {
+            return Poll::Ready(Some(awake));
+        }
+        let fired = match &mut self.deadline {
+            Deadline::Never => return Poll::Pending,
+            Deadline::Passed => Poll::Ready(()),
+            Deadline::Kept(sleep) => sleep.as_mut().poll(cx),
+            Deadline::Own(sleep) => sleep.as_mut().poll(cx),
+        };
+        fired.map(|()| None)
     }
 }

@@ -76,17 +76,11 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::runtime::output::OutputSink;
-
-    struct Quiet;
-    impl OutputSink for Quiet {
-        fn write_stdout(&self, _: &str) {}
-        fn write_stderr(&self, _: &str) {}
-    }
+    use crate::runtime::output::Discard;
 
     #[test]
     fn virtual_time_stands_still_while_held() {
-        let runtime = Runtime::start(Clock::Virtual, Arc::new(Quiet)).expect("runtime");
+        let runtime = Runtime::start(Clock::Virtual, Arc::new(Discard)).expect("runtime");
         // A timer far ahead would let paused time jump to it at once if nothing held it.
         runtime.tokio_handle().spawn(async { tokio::time::sleep(Duration::from_secs(3600)).await });
         let hold = runtime.hold();
@@ -104,7 +98,7 @@ mod tests {
 
     #[test]
     fn a_hold_on_the_real_clock_holds_nothing() {
-        let runtime = Runtime::start(Clock::Real, Arc::new(Quiet)).expect("runtime");
+        let runtime = Runtime::start(Clock::Real, Arc::new(Discard)).expect("runtime");
         assert!(!runtime.hold().is_holding());
     }
 }

@@ -26,7 +26,7 @@
 //! - [`pct`]: the explorer's policies (seeded PCT, random walk, replay).
 //! - [`exploration`]: the explorer's search over seeds and its shrinking.
 //! - `roster`: links, monitors and aliases of one process, hash-indexed when many.
-//! - `peers`: the entries of the processes one process last talked to, kept.
+//! - `peers`: the entry of the process one process last talked to, kept.
 //! - [`heap_gauge`]: the process's live heap bytes, counted by the global allocator
 //!   (the grader's memory limit sees every term an answer holds).
 //! - [`journal`]: [`Journal`], an opt-in record of process lifetimes for timelines.
@@ -84,7 +84,7 @@ pub use input::{HaltHook, InputSource};
 pub use info::{MemoryGauge, MemoryKind, MemoryReport, ProcessInfo};
 pub use logger::LogLevel;
 pub use meter::{Meter, MeterReading};
-pub use output::OutputSink;
+pub use output::{Discard, OutputSink};
 pub use system::{ExitHook, Runtime, SpawnOpts};
 pub use schedule::{Decision, SchedulePolicy, ScheduleEvent};
 pub use timers::TimerDest;

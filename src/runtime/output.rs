@@ -13,3 +13,12 @@ pub trait OutputSink: Send + Sync + 'static {
         None
     }
 }
+
+/// An [`OutputSink`] that drops everything: for runs whose output nobody reads (the
+/// explorer's thousand runs of one script, tests of everything but output).
+pub struct Discard;
+
+impl OutputSink for Discard {
+    fn write_stdout(&self, _text: &str) {}
+    fn write_stderr(&self, _text: &str) {}
+}

@@ -316,16 +316,16 @@ impl ProcessEntry {
     }
 
     /// A future that completes when a message or signal arrives after the body last
-    /// ran (see [`ProcessState::fresh`]). Its first poll records `parked` (the status
-    /// and heap bytes the process waits with, see `ProcessContext::park`); when an
+    /// ran (see [`ProcessState::fresh`]). Its first poll parks the process (status
+    /// waiting, `body_bytes` its heap bytes, see `ProcessContext::park`); when an
     /// arrival ends the wait, it counts the process ready again (as
     /// [`ProcessEntry::resumed`]) and, with `begin`, begins its next slice (as
     /// [`ProcessEntry::begin_slice`]), all under the lock it takes anyway. A message
     /// round trip parks and wakes a process on each side: these were three more
     /// lock round trips (each a locked read-modify-write to take it and another to
     /// release it) per wait.
-    pub fn arrival(&self, parked: (Status, usize), begin: bool) -> Arrival<'_> {
-        Arrival { entry: self, parked: Some(parked), begin }
+    pub fn arrival(&self, body_bytes: usize, begin: bool) -> Arrival<'_> {
+        Arrival { entry: self, body_bytes, parking: true, begin }
     }
 
     /// The start of a slice, under one lock: acts on pending exit signals (trapped
@@ -361,10 +361,17 @@ fn take_fatal_signal_in(st: &mut ProcessState, pid: Pid) -> Option<Term> {
 }
 
 /// See [`ProcessEntry::arrival`].
+///
+/// Its size counts in every process's memory: the driver's future holds it while
+/// the process waits, and the scheduler task around that future is counted in
+/// 128-byte steps (`info::task_cell_bytes`). Hence the status, always `Waiting`,
+/// is not a field, and the flags share a word with nothing larger.
 pub(crate) struct Arrival<'a> {
     entry: &'a ProcessEntry,
-    /// What to record at the first poll (taken then).
-    parked: Option<(Status, usize)>,
+    /// The heap bytes to record at the first poll.
+    body_bytes: usize,
+    /// True until the first poll has parked the process.
+    parking: bool,
     /// Whether the wake begins the next slice too.
     begin: bool,
 }
@@ -386,9 +393,9 @@ impl Future for Arrival<'_> {
         let this = self.get_mut();
         let (awake, counted) = {
             let mut st = this.entry.state.lock();
-            if let Some((status, body_bytes)) = this.parked.take() {
-                st.status = status;
-                st.body_bytes = body_bytes;
+            if std::mem::take(&mut this.parking) {
+                st.status = Status::Waiting;
+                st.body_bytes = this.body_bytes;
             }
             if !st.fresh && st.signals.is_empty() {
                 match &st.waker {

@@ -519,6 +519,11 @@ fn info_reports_queue_links_and_status() {
     assert!(info.memory > b_info.memory, "a's two queued messages cost a mailbox buffer");
     let entry = std::mem::size_of::<super::process::ProcessEntry>();
     assert!(b_info.memory >= super::info::task_cell_bytes(0) + entry);
+    // What the driver holds across a wait (`driver::wait`, `process::Arrival`) is in
+    // every process's memory, in 128-byte steps: an idle process's task cell has been
+    // 512 bytes since the memory figures were first measured (futures up to 400).
+    let task = rt.entry(b).expect("alive").state.lock().task_bytes;
+    assert!(task <= super::info::task_cell_bytes(400), "the driver's task grew to {task} bytes");
     assert!(rt.memory().processes >= info.memory + b_info.memory);
     rt.kill(a);
     assert!(Runtime::wait_blocking(a, rx).expect("exits").is_atom_named("killed"));

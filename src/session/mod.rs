@@ -302,15 +302,11 @@ impl Session {
 mod hold_tests {
     use super::*;
 
-    struct Quiet;
-    impl OutputSink for Quiet {
-        fn write_stdout(&self, _: &str) {}
-        fn write_stderr(&self, _: &str) {}
-    }
+    use crate::runtime::Discard;
 
     #[test]
     fn no_virtual_time_passes_after_an_entry_that_asked_for_a_hold() {
-        let mut session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv: vec![] })
+        let mut session = Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Discard), argv: vec![] })
             .expect("session");
         session
             .eval("spawn(fn -> Enum.each(1..1_000_000, fn _ -> Process.sleep(100) end) end)")
@@ -338,15 +334,11 @@ mod hold_tests {
 mod isolation_tests {
     use super::*;
 
-    struct Quiet;
-    impl OutputSink for Quiet {
-        fn write_stdout(&self, _: &str) {}
-        fn write_stderr(&self, _: &str) {}
-    }
+    use crate::runtime::Discard;
 
     fn session(argv: &[&str]) -> Session {
         let argv = argv.iter().map(|a| a.to_string()).collect();
-        Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Quiet), argv }).expect("session")
+        Session::new(SessionConfig { clock: Clock::Virtual, output: Arc::new(Discard), argv }).expect("session")
     }
 
     fn value(s: &mut Session, source: &str) -> String {

@@ -2,16 +2,10 @@
 //! same calls (conformance cases 055-079 and probe scripts), transcribed as terms.
 
 use super::*;
-use crate::runtime::{OutputSink, ProcessContext, Runtime};
+use crate::runtime::{Discard, ProcessContext, Runtime};
 use crate::term::Ref;
 use std::sync::Arc;
 
-struct Silent;
-
-impl OutputSink for Silent {
-    fn write_stdout(&self, _text: &str) {}
-    fn write_stderr(&self, _text: &str) {}
-}
 
 struct Harness {
     natives: NativeRegistry,
@@ -25,7 +19,7 @@ impl Harness {
     fn new() -> Harness {
         let mut natives = NativeRegistry::new();
         register(&mut natives);
-        Harness { natives, runtime: Runtime::new(Arc::new(Silent)), contexts: Default::default() }
+        Harness { natives, runtime: Runtime::new(Arc::new(Discard)), contexts: Default::default() }
     }
 
     fn call(&self, pid: Pid, name: &str, args: Vec<Term>) -> NativeResult {

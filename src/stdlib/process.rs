@@ -612,18 +612,13 @@ fn memory(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{OutputSink, ProcessContext, Runtime};
+    use crate::runtime::{Discard, ProcessContext, Runtime};
     use crate::vm::Control;
     use std::sync::Arc;
 
-    struct Silent;
-    impl OutputSink for Silent {
-        fn write_stdout(&self, _: &str) {}
-        fn write_stderr(&self, _: &str) {}
-    }
 
     fn process() -> (Runtime, ProcessContext) {
-        let rt = Runtime::new(Arc::new(Silent));
+        let rt = Runtime::new(Arc::new(Discard));
         let pid = rt.new_pid();
         let cx = ProcessContext::new(pid, rt.clone());
         (rt, cx)

@@ -186,20 +186,15 @@ mod tests {
 #[cfg(test)]
 mod native_tests {
     use super::*;
-    use crate::runtime::{OutputSink, ProcessContext, Runtime};
+    use crate::runtime::{Discard, ProcessContext, Runtime};
     use std::sync::Arc;
 
-    struct Silent;
-    impl OutputSink for Silent {
-        fn write_stdout(&self, _: &str) {}
-        fn write_stderr(&self, _: &str) {}
-    }
 
     #[test]
     fn timers_and_sleeps_through_natives() {
         // The real clock: a virtual one would jump to the timer as soon as the
         // runtime's thread is idle, racing this test's thread.
-        let rt = Runtime::start(crate::runtime::Clock::Real, Arc::new(Silent)).expect("runtime starts");
+        let rt = Runtime::start(crate::runtime::Clock::Real, Arc::new(Discard)).expect("runtime starts");
         let mut p = ProcessContext::new(rt.new_pid(), rt.clone());
         let me = Term::Pid(p.pid());
         let mut cx = NativeCtx { process: &mut p, modules: crate::vm::modules::empty_for_tests(), group_leader: &mut None };

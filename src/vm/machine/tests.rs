@@ -3,18 +3,11 @@
 //! under the module `:t` (no standard library: the VM's own behaviour is under test).
 
 use super::*;
-use crate::runtime::OutputSink;
+use crate::runtime::Discard;
 use crate::term::inspect::inspect;
 use crate::vm::native::{Control, NativeCtx, NativeRegistry, NativeResult};
 use crate::vm::raise::Class;
 
-/// Output is not under test.
-struct Discard;
-
-impl OutputSink for Discard {
-    fn write_stdout(&self, _text: &str) {}
-    fn write_stderr(&self, _text: &str) {}
-}
 
 /// `:t.size(tuple)`: the tuple's size (reads a lent argument).
 fn size(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
