@@ -74,6 +74,11 @@ impl Runtime {
         }
     }
 
+    /// Routes alias `r` to `owner` (which has just made it active).
+    pub(crate) fn index_alias(&self, r: Ref, owner: Pid) {
+        self.inner.aliases.lock().insert(r, owner);
+    }
+
     /// Drops alias `r` from the routing index (the owner already dropped it).
     pub(crate) fn forget_alias(&self, r: Ref) {
         self.inner.aliases.lock().remove(&r);
@@ -127,7 +132,7 @@ impl ProcessContext {
     /// Makes `r` (a fresh reference, or a monitor's) an active alias of this process.
     pub(crate) fn activate_alias(&mut self, r: Ref, mode: AliasMode) {
         self.entry().state.lock().aliases.insert(r, mode);
-        self.runtime().inner.aliases.lock().insert(r, self.pid());
+        self.runtime().index_alias(r, self.pid());
     }
 
     /// `:erlang.unalias/1`: deactivates alias `r`; false if it was not active here.

@@ -251,7 +251,7 @@ impl ProcessContext {
             active
         };
         if activated {
-            self.runtime().inner.aliases.lock().insert(r, self.pid());
+            self.runtime().index_alias(r, self.pid());
         }
         r
     }

@@ -301,7 +301,6 @@ impl Session {
 #[cfg(test)]
 mod hold_tests {
     use super::*;
-
     use crate::runtime::Discard;
 
     #[test]
@@ -333,7 +332,6 @@ mod hold_tests {
 #[cfg(test)]
 mod isolation_tests {
     use super::*;
-
     use crate::runtime::Discard;
 
     fn session(argv: &[&str]) -> Session {

@@ -6,7 +6,6 @@ use crate::runtime::{Discard, ProcessContext, Runtime};
 use crate::term::Ref;
 use std::sync::Arc;
 
-
 struct Harness {
     natives: NativeRegistry,
     runtime: Runtime,

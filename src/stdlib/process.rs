@@ -67,9 +67,9 @@ pub fn register(reg: &mut NativeRegistry) {
     reg.add("erlang", "erase", 1, erlang_erase);
     reg.add("erlang", "system_info", 1, system_info);
     reg.add("erlang", "memory", 0, memory);
+    reg.add("erlang", "memory", 1, memory);
     reg.add("erlang", "garbage_collect", 0, garbage_collect);
     reg.add("erlang", "garbage_collect", 1, garbage_collect);
-    reg.add("erlang", "memory", 1, memory);
     reg.add("Elixir.System", "schedulers_online", 0, schedulers_online);
     reg.add("Elixir.System", "schedulers", 0, schedulers_online);
 }
@@ -615,7 +615,6 @@ mod tests {
     use crate::runtime::{Discard, ProcessContext, Runtime};
     use crate::vm::Control;
     use std::sync::Arc;
-
 
     fn process() -> (Runtime, ProcessContext) {
         let rt = Runtime::new(Arc::new(Discard));

@@ -189,7 +189,6 @@ mod native_tests {
     use crate::runtime::{Discard, ProcessContext, Runtime};
     use std::sync::Arc;
 
-
     #[test]
     fn timers_and_sleeps_through_natives() {
         // The real clock: a virtual one would jump to the timer as soon as the

@@ -88,11 +88,7 @@ pub(in crate::vm) fn op_int_loop(w: &mut [Term], dst: Reg, a: Reg, (step, sub): 
         put_small(fast_reg_mut(w, dst), Small::Int(v));
         return Ok(if super::take_reduction(reds) { to as usize } else { next });
     }
-    if sub {
-        int_imm_or_general(w, BinOp::Sub, i64::checked_sub, dst, a, -i64::from(step), next)
-    } else {
-        int_imm_or_general(w, BinOp::Add, i64::checked_add, dst, a, i64::from(step), next)
-    }
+    if sub { op_sub_imm(w, dst, a, -i64::from(step), next) } else { op_add_imm(w, dst, a, i64::from(step), next) }
 }
 
 /// `a + b` when both are small integers and so is the sum (`ReturnAdd`'s fast path).
