@@ -1,11 +1,12 @@
 //! Erlang's `:lists` (first-order functions). Bad arguments raise what Erlang
 //! raises: a FunctionClauseError naming `:lists.f/n`, or `:badarg`.
 
-use super::argument::{badarg, function_clause, index, list, small_int};
+use super::argument::{arg_error, badarg, function_clause, index, list, small_int};
 use super::arith;
 use crate::term::Term;
 use crate::vm::raise::exception_struct;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
+use std::sync::Arc;
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 
@@ -32,16 +33,113 @@ fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     // Walks the cells once, consing onto the tail: no intermediate vector.
     let mut acc = a.get(1).cloned().unwrap_or(Term::Nil);
     let mut cur = &a[0];
+    let mut cells = 0usize;
     loop {
         match cur {
             Term::Cons(c) => {
                 acc = Term::cons(c.head.clone(), acc);
                 cur = &c.tail;
+                cells += 1;
             }
             Term::Nil => return Ok(acc),
-            _ => return Err(badarg()),
+            _ => return Err(not_proper(a.len(), cells)),
         }
     }
+}
+
+/// What OTP raises for a list that ends in `cells` cells and then a non-list.
+/// `lists:reverse/1` is Erlang clauses for `[]`, `[_]`, `[a, b]` and `[a, b | rest]`
+/// that hand `rest` to the `reverse/2` BIF, so fewer than two cells match no clause
+/// and the BIF sees the rest: no list at all, or an improper one.
+fn not_proper(arity: usize, cells: usize) -> Control {
+    let seen_by_bif = if arity == 1 {
+        match cells.checked_sub(2) {
+            None => return clause("reverse", 1),
+            Some(rest) => rest,
+        }
+    } else {
+        cells
+    };
+    arg_error(1, if seen_by_bif == 0 { "not a list" } else { "not a proper list" })
+}
+
+/// `:lists.reverse/1,2` owning its arguments (see `OwningFn`): the cells nobody else
+/// holds (a comprehension's accumulator, moved along) are relinked in place instead
+/// of copied and freed; from the first shared cell on, the rest is copied as the
+/// plain form copies it. An improper list is put back as it was before the raise.
+fn reverse_owned(cx: Cx<'_, '_>, a: &mut [Term]) -> NativeResult {
+    let tail = a.get(1).cloned().unwrap_or(Term::Nil);
+    let list = std::mem::replace(&mut a[0], Term::Nil);
+    match reverse_onto(list, tail) {
+        Ok(reversed) => Ok(reversed),
+        Err(list) => {
+            a[0] = list;
+            reverse(cx, a)
+        }
+    }
+}
+
+/// `list` reversed onto `tail`, relinking its unshared cells, or `list` whole again
+/// when it turns out improper.
+///
+/// Invariant: `acc` is the `relinked` cells taken from the front of `list` (each
+/// held by nobody else, so `Arc::get_mut` succeeds on them again), then the
+/// `copied` new cells, on top of `tail`; the cells not yet reached are untouched.
+fn reverse_onto(list: Term, tail: Term) -> Result<Term, Term> {
+    let mut acc = tail;
+    let mut relinked = 0usize;
+    let mut cur = list;
+    // Phase one: relink while each next cell is ours alone.
+    let shared = loop {
+        match cur {
+            Term::Cons(mut cell) => match Arc::get_mut(&mut cell) {
+                Some(c) => {
+                    cur = std::mem::replace(&mut c.tail, acc);
+                    acc = Term::Cons(cell);
+                    relinked += 1;
+                }
+                None => break cell,
+            },
+            Term::Nil => return Ok(acc),
+            improper => return Err(unlink(acc, 0, relinked, improper)),
+        }
+    };
+    // Phase two: someone else holds the rest, so it is copied.
+    let mut copied = 0usize;
+    let mut rest: &Term = &shared.tail;
+    acc = Term::cons(shared.head.clone(), acc);
+    copied += 1;
+    loop {
+        match rest {
+            Term::Cons(c) => {
+                acc = Term::cons(c.head.clone(), acc);
+                copied += 1;
+                rest = &c.tail;
+            }
+            Term::Nil => return Ok(acc),
+            _ => return Err(unlink(acc, copied, relinked, Term::Cons(shared))),
+        }
+    }
+}
+
+/// Undoes [`reverse_onto`]: drops the `copied` new cells on top of `acc`, then
+/// relinks the `relinked` cells under them back in front of `rest`.
+#[cold]
+fn unlink(mut acc: Term, copied: usize, relinked: usize, mut rest: Term) -> Term {
+    for _ in 0..copied {
+        let Term::Cons(mut cell) = acc else { unreachable!("reverse_onto counted a copied cell") };
+        acc = match Arc::get_mut(&mut cell) {
+            Some(c) => std::mem::replace(&mut c.tail, Term::Nil),
+            None => unreachable!("a copied cell is held only by the reversal"),
+        };
+    }
+    for _ in 0..relinked {
+        let Term::Cons(mut cell) = acc else { unreachable!("reverse_onto counted a relinked cell") };
+        let Some(c) = Arc::get_mut(&mut cell) else { unreachable!("a relinked cell is held only by the reversal") };
+        acc = std::mem::replace(&mut c.tail, rest);
+        rest = Term::Cons(cell);
+    }
+    rest
 }
 
 /// `Enum.sum/1` on a list, as Elixir 1.14 computes it (`:lists.foldl(&+/2, 0, list)`):
@@ -281,6 +379,8 @@ pub fn register(reg: &mut NativeRegistry) {
     let m = "lists";
     reg.add(m, "reverse", 1, reverse);
     reg.add(m, "reverse", 2, reverse);
+    reg.add_owning(m, "reverse", 1, reverse_owned);
+    reg.add_owning(m, "reverse", 2, reverse_owned);
     reg.add("otplab_enum", "sum_list", 1, sum_list);
     reg.add(m, "sort", 1, sort);
     reg.add(m, "usort", 1, usort);
@@ -351,5 +451,53 @@ mod tests {
             call("lists", "reverse", vec![ints(&[1, 2]), ints(&[3])]),
             ints(&[2, 1, 3])
         );
+    }
+
+    /// A list of `xs` ending in `tail`, built from the back (each cell held once).
+    fn improper(xs: &[i64], tail: crate::term::Term) -> crate::term::Term {
+        xs.iter().rev().fold(tail, |acc, x| crate::term::Term::cons(i(*x), acc))
+    }
+
+    #[test]
+    fn an_owned_reversal_relinks_unshared_cells_and_copies_shared_ones() {
+        use super::reverse_onto;
+        use crate::term::Term;
+        // Every cell ours: relinked, onto the given tail.
+        assert_eq!(reverse_onto(ints(&[1, 2, 3]), ints(&[9])).ok(), Some(ints(&[3, 2, 1, 9])));
+        // The last two cells also held by `shared`: they are copied, `shared` unchanged.
+        let shared = ints(&[3, 4]);
+        let list = Term::cons(i(1), Term::cons(i(2), shared.clone()));
+        assert_eq!(reverse_onto(list, Term::Nil).ok(), Some(ints(&[4, 3, 2, 1])));
+        assert_eq!(shared, ints(&[3, 4]));
+    }
+
+    #[test]
+    fn an_improper_list_comes_back_whole_from_an_owned_reversal() {
+        use super::reverse_onto;
+        use crate::term::Term;
+        // Improper in the relinked part.
+        let back = reverse_onto(improper(&[1, 2, 3], a("bad")), ints(&[0])).err();
+        assert_eq!(back, Some(improper(&[1, 2, 3], a("bad"))));
+        // Improper in the copied part, after relinked cells.
+        let shared = improper(&[3, 4], i(5));
+        let list = Term::cons(i(1), Term::cons(i(2), shared.clone()));
+        let back = reverse_onto(list, Term::Nil).err();
+        assert_eq!(back, Some(improper(&[1, 2, 3, 4], i(5))));
+        assert_eq!(shared, improper(&[3, 4], i(5)));
+        // Not a list at all.
+        assert_eq!(reverse_onto(i(7), Term::Nil).err(), Some(i(7)));
+    }
+
+    #[test]
+    fn reverse_raises_what_otp_raises_for_an_improper_list() {
+        use crate::stdlib::test_bench::raised_message;
+        // lists:reverse/1 matches [], [_], [a, b] and [a, b | rest] before the BIF.
+        let r1 = |l| raised_message("lists", "reverse", vec![l]);
+        assert_eq!(r1(improper(&[1], i(2))), "no function clause matching in :lists.reverse/1");
+        assert!(r1(improper(&[1, 2], i(3))).contains("1st argument: not a list"));
+        assert!(r1(improper(&[1, 2, 3], i(3))).contains("1st argument: not a proper list"));
+        let r2 = |l| raised_message("lists", "reverse", vec![l, ints(&[1])]);
+        assert!(r2(a("x")).contains("1st argument: not a list"));
+        assert!(r2(improper(&[1], i(2))).contains("1st argument: not a proper list"));
     }
 }
