@@ -38,14 +38,16 @@ pub const BUSY_HOLD: Duration = Duration::from_micros(10);
 /// before a spin ends: a round trip changes it every microsecond or so.
 pub const QUIET: Duration = Duration::from_micros(20);
 
-/// Spin-loop hints between two looks at the ready count: about 2.4 us on an Intel
-/// Xeon, where a hint takes 9.4 ns, well under [`BUSY_HOLD`] and [`QUIET`]. Each
+/// Spin-loop hints between two looks at the ready count: about 4.8 us on an Intel
+/// Xeon, where a hint takes 9.4 ns, under [`BUSY_HOLD`] and [`QUIET`]. Each
 /// look pulls the count's cache line to this core, and the next change of the
 /// count by the busy worker (four per round trip) must pull it back: looking
 /// every 16 hints, that transfer was the most sampled instruction of a
 /// ping-pong's busy worker (the `lock add` of `ReadyCount::down`, about 7% of its
 /// time). Ping-pong round trips per second by hints per look, on that host:
-/// 16: 1.40-1.42M, 64: 1.56-1.61M, 128: 1.67-1.69M, 256: 1.76-1.77M.
+/// 16: 1.40-1.42M, 64: 1.56-1.61M, 128: 1.67-1.69M, 256: 1.76-1.77M. From 256 to
+/// 512 the round trip no longer moved beyond the noise (Agent.get 618-625k against
+/// 618-620k ops/s); 512 is what every figure since session 20 ran with.
 const LOOK_EVERY: u32 = 512;
 
 /// What a spinning worker decides on one look at the ready count.
