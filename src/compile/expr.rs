@@ -308,6 +308,7 @@ impl<'m> Compiler<'m> {
             NodeKind::Float(f) => self.constant(b, Term::Float(*f)),
             NodeKind::Atom(a) => self.constant(b, Term::atom(a)),
             NodeKind::Str(s) => self.constant(b, Term::string(s.clone())),
+            NodeKind::Bytes(bytes) => self.constant(b, Term::bytes(bytes.clone())),
             NodeKind::Charlist(s) => {
                 self.constant(b, Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))
             }
@@ -441,6 +442,7 @@ impl<'m> Compiler<'m> {
         for p in parts {
             match p {
                 InterpPart::Lit(s) => regs.push(self.constant(b, Term::string(s.clone()))?),
+                InterpPart::Bytes(bytes) => regs.push(self.constant(b, Term::bytes(bytes.clone()))?),
                 InterpPart::Expr(e) => {
                     let v = self.expr(b, e)?;
                     let t = b.reg();
@@ -460,7 +462,8 @@ impl<'m> Compiler<'m> {
             for p in parts {
                 match p {
                     InterpPart::Lit(t) => s.push_str(t),
-                    InterpPart::Expr(_) => return None,
+                    // Not text: the sigil takes its bytes through the interpolation path.
+                    InterpPart::Bytes(_) | InterpPart::Expr(_) => return None,
                 }
             }
             Some(s)

@@ -54,7 +54,7 @@ impl<'m> Compiler<'m> {
             NodeKind::Var(name) => {
                 self.var_pattern(b, name, subject, fails, bound)
             }
-            NodeKind::Int(_) | NodeKind::BigInt(_) | NodeKind::Float(_) | NodeKind::Atom(_) | NodeKind::Str(_) | NodeKind::Charlist(_) => {
+            NodeKind::Int(_) | NodeKind::BigInt(_) | NodeKind::Float(_) | NodeKind::Atom(_) | NodeKind::Str(_) | NodeKind::Bytes(_) | NodeKind::Charlist(_) => {
                 let value = literal_term(p).ok_or_else(|| CompileError::invalid(p.span, "invalid literal in pattern"))?;
                 fails.push(b.emit(Instr::TestConst { reg: subject, value, fail: FunBuilder::PENDING }));
                 Ok(())
@@ -197,15 +197,21 @@ impl<'m> Compiler<'m> {
 
     /// `"literal" <> rest` as a pattern.
     fn prefix_pattern(&mut self, b: &mut FunBuilder, lhs: &Node, rhs: &Node, subject: Reg, fails: &mut Vec<usize>, bound: &mut HashMap<String, Reg>) -> CResult<()> {
+        let literal = |parts: &[InterpPart]| -> Option<Vec<u8>> {
+            let mut bytes = Vec::new();
+            for x in parts {
+                match x {
+                    InterpPart::Lit(s) => bytes.extend_from_slice(s.as_bytes()),
+                    InterpPart::Bytes(b) => bytes.extend_from_slice(b),
+                    InterpPart::Expr(_) => return None,
+                }
+            }
+            Some(bytes)
+        };
         let prefix = match &lhs.kind {
-            NodeKind::Str(s) => s.clone(),
-            NodeKind::Interpolated { parts, charlist: false } if parts.iter().all(|x| matches!(x, InterpPart::Lit(_))) => parts
-                .iter()
-                .map(|x| match x {
-                    InterpPart::Lit(s) => s.as_str(),
-                    InterpPart::Expr(_) => "",
-                })
-                .collect(),
+            NodeKind::Str(s) => s.as_bytes().to_vec(),
+            NodeKind::Bytes(b) => b.clone(),
+            NodeKind::Interpolated { parts, charlist: false } if literal(parts).is_some() => literal(parts).unwrap_or_default(),
             _ => {
                 return Err(CompileError::invalid(
                     lhs.span,
@@ -213,7 +219,7 @@ impl<'m> Compiler<'m> {
                 ));
             }
         };
-        let pr = self.constant(b, Term::string(prefix))?;
+        let pr = self.constant(b, Term::bytes(prefix))?;
         let rest = b.reg();
         fails.push(b.emit(Instr::TestPrefix { reg: subject, prefix: pr, rest, fail: FunBuilder::PENDING }));
         self.pattern(b, rhs, rest, fails, bound)
@@ -617,6 +623,7 @@ pub fn literal_term(n: &Node) -> Option<Term> {
         NodeKind::Float(f) => Term::Float(*f),
         NodeKind::Atom(a) => Term::atom(a),
         NodeKind::Str(s) => Term::string(s.clone()),
+        NodeKind::Bytes(b) => Term::bytes(b.clone()),
         NodeKind::Charlist(s) => Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()),
         NodeKind::Alias(segs) => Term::atom(&format!("Elixir.{}", segs.join("."))),
         NodeKind::UnaryOp { op: UnaryOp::Neg, operand } => match operand.kind {

@@ -530,6 +530,15 @@ fn codepoints(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     ))
 }
 fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    if let Term::Binary(b) = &a[0]
+        && let Err(e) = std::str::from_utf8(b)
+    {
+        // As `:unicode.characters_to_list/1` reports it: the bytes from the first
+        // one that is not UTF-8.
+        let rest = Term::bytes(b[e.valid_up_to()..].to_vec());
+        let message = format!("invalid encoding starting at {}", crate::term::inspect::inspect(&rest));
+        return Err(Control::Raise(crate::vm::Raise::exception("UnicodeConversionError", message)));
+    }
     Ok(charlist(string_arg(&a[0], "to_charlist", 1)?))
 }
 fn valid(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

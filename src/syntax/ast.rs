@@ -50,6 +50,8 @@ pub enum NodeKind {
     Atom(String),
     /// A string without interpolation, escapes already processed.
     Str(String),
+    /// A string without interpolation whose bytes are not UTF-8 (`"\xFF"`).
+    Bytes(Vec<u8>),
     /// A charlist without interpolation (`'abc'`).
     Charlist(String),
     /// A string or charlist with `#{...}` interpolation, heredocs included.
@@ -192,6 +194,8 @@ pub enum CallTarget {
 pub enum InterpPart {
     /// Literal text (escapes processed unless the sigil is upper-case).
     Lit(String),
+    /// Literal bytes that are not UTF-8 (see [`crate::syntax::lexer::Piece::Bytes`]).
+    Bytes(Vec<u8>),
     /// An interpolated expression `#{...}`.
     Expr(Node),
 }

@@ -103,6 +103,10 @@ pub enum Tok {
 pub enum Piece {
     /// Literal text (escapes processed where the construct processes them).
     Lit(String),
+    /// Literal bytes that are not UTF-8 text: `\xHH` writes a byte, not a code
+    /// point, so `"\xFF"` is the one-byte binary `<<255>>`. A string holds them as
+    /// they are; a charlist, an atom or a sigil that needs text rejects them.
+    Bytes(Vec<u8>),
     /// The tokens of a `#{...}` interpolation, ending with [`Tok::Eof`].
     Code(Vec<Token>),
 }
@@ -808,7 +812,7 @@ impl Lexer {
         heredoc: Option<(usize, usize)>,
     ) -> Result<Vec<Piece>, SyntaxError> {
         let mut pieces = Vec::new();
-        let mut text = String::new();
+        let mut text: Vec<u8> = Vec::new();
         let terminator = if heredoc.is_some() {
             "\"\"\"".to_string()
         } else {
@@ -845,9 +849,9 @@ impl Lexer {
                     match mode {
                         Escapes::Raw | Escapes::Regex if e == close => {
                             self.bump();
-                            text.push(e);
+                            push_char(&mut text, e);
                         }
-                        Escapes::Raw | Escapes::Regex => text.push('\\'),
+                        Escapes::Raw | Escapes::Regex => push_char(&mut text, '\\'),
                         Escapes::Process => {
                             let at = self.here();
                             self.bump();
@@ -865,7 +869,7 @@ impl Lexer {
                     self.bump();
                     self.bump();
                     if !text.is_empty() {
-                        pieces.push(Piece::Lit(std::mem::take(&mut text)));
+                        pieces.push(piece(std::mem::take(&mut text)));
                     }
                     let term = if what.starts_with("sigil") {
                         close.to_string()
@@ -888,27 +892,27 @@ impl Lexer {
                 }
                 '\n' => {
                     self.bump();
-                    text.push('\n');
+                    push_char(&mut text, '\n');
                     if let Some((end, indent)) = heredoc {
                         self.strip_indent(indent, end);
                     }
                 }
                 _ => {
                     self.bump();
-                    text.push(c);
+                    push_char(&mut text, c);
                 }
             }
         }
         if !text.is_empty() || pieces.is_empty() {
-            pieces.push(Piece::Lit(text));
+            pieces.push(piece(text));
         }
         Ok(pieces)
     }
 
     /// Processes the escape `\e` (the backslash and `e` already consumed).
-    fn escape(&mut self, e: char, at: Span, text: &mut String) -> Result<(), SyntaxError> {
+    fn escape(&mut self, e: char, at: Span, text: &mut Vec<u8>) -> Result<(), SyntaxError> {
         if let Some(c) = simple_escape(e) {
-            text.push(c);
+            push_char(text, c);
             return Ok(());
         }
         match e {
@@ -918,7 +922,8 @@ impl Lexer {
                 while code.len() < 2 && self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
                     code.push(self.bump().unwrap_or('0'));
                 }
-                let value = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32).ok_or_else(|| {
+                // A byte, not a code point: `"\x80"` is `<<128>>`, as in Elixir.
+                let value = u8::from_str_radix(&code, 16).map_err(|_| {
                     invalid(at, "invalid hex escape character, expected \\xHH where H is a hexadecimal digit. Syntax error after: \\x")
                 })?;
                 text.push(value);
@@ -954,9 +959,9 @@ impl Lexer {
                     .ok_or_else(|| {
                         invalid(at, format!("invalid Unicode code point \\u{{{code}}}"))
                     })?;
-                text.push(value);
+                push_char(text, value);
             }
-            other => text.push(other),
+            other => push_char(text, other),
         }
         Ok(())
     }
@@ -992,12 +997,35 @@ fn simple_escape(e: char) -> Option<char> {
     })
 }
 
+/// Why literal `bytes` (a [`Piece::Bytes`]) cannot be the text of a `what` (a
+/// charlist, an atom): the error names the first byte that is not UTF-8, as
+/// Elixir's `UnicodeConversionError` does.
+pub(crate) fn invalid_encoding(what: &str, bytes: &[u8]) -> String {
+    let from = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+    let rest: Vec<String> = bytes[from..].iter().map(u8::to_string).collect();
+    format!("invalid encoding starting at <<{}>> in a {what}", rest.join(", "))
+}
+
+/// Appends `c` to literal bytes as UTF-8.
+fn push_char(text: &mut Vec<u8>, c: char) {
+    text.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+}
+
+/// A run of literal bytes as a piece: text when it is UTF-8, bytes otherwise.
+fn piece(text: Vec<u8>) -> Piece {
+    match String::from_utf8(text) {
+        Ok(s) => Piece::Lit(s),
+        Err(e) => Piece::Bytes(e.into_bytes()),
+    }
+}
+
 /// The text of a quoted atom or key, which may not interpolate here.
 fn literal_only(pieces: Vec<Piece>, span: Span, what: &str) -> Result<String, SyntaxError> {
     let mut text = String::new();
     for piece in pieces {
         match piece {
             Piece::Lit(s) => text.push_str(&s),
+            Piece::Bytes(bytes) => return Err(invalid(span, invalid_encoding(what, &bytes))),
             Piece::Code(_) => {
                 return Err(invalid(
                     span,

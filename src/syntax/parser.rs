@@ -898,6 +898,13 @@ impl<'t> Parser<'t> {
 
     /// A string's or charlist's pieces as a node.
     fn string(&mut self, pieces: &[Piece], charlist: bool, span: Span) -> Parse<Node> {
+        if charlist && let Some(Piece::Bytes(bytes)) = pieces.iter().find(|p| matches!(p, Piece::Bytes(_))) {
+            // A charlist is its text's code points, and these bytes are no text.
+            return Err(self.error(span, crate::syntax::lexer::invalid_encoding("charlist", bytes)));
+        }
+        if let [Piece::Bytes(bytes)] = pieces {
+            return Ok(node(NodeKind::Bytes(bytes.clone()), span));
+        }
         if let [Piece::Lit(s)] = pieces {
             return Ok(node(
                 if charlist {
@@ -917,6 +924,7 @@ impl<'t> Parser<'t> {
         for piece in pieces {
             match piece {
                 Piece::Lit(s) => parts.push(InterpPart::Lit(s.clone())),
+                Piece::Bytes(bytes) => parts.push(InterpPart::Bytes(bytes.clone())),
                 Piece::Code(tokens) => {
                     let span = tokens.first().map(|t| t.span).unwrap_or_default();
                     let mut inner = Parser {
@@ -1129,8 +1137,9 @@ fn describe(tok: &Tok) -> String {
             let text: String = pieces
                 .iter()
                 .map(|p| match p {
-                    Piece::Lit(s) => s.as_str(),
-                    Piece::Code(_) => "#{...}",
+                    Piece::Lit(s) => s.clone(),
+                    Piece::Bytes(bytes) => bytes.iter().map(|b| format!("\\x{b:02X}")).collect(),
+                    Piece::Code(_) => "#{...}".to_string(),
                 })
                 .collect();
             format!("\"{text}\"")

@@ -12,12 +12,14 @@ pub(super) fn sexp(n: &Node) -> String {
         NodeKind::Float(f) => format!("{f:?}"),
         NodeKind::Atom(a) => format!(":{a}"),
         NodeKind::Str(s) => format!("{s:?}"),
+        NodeKind::Bytes(b) => format!("<<{b:?}>>"),
         NodeKind::Charlist(s) => format!("'{s}'"),
         NodeKind::Interpolated { parts, charlist } => {
             let p: Vec<String> = parts
                 .iter()
                 .map(|p| match p {
                     InterpPart::Lit(s) => format!("{s:?}"),
+                    InterpPart::Bytes(b) => format!("<<{b:?}>>"),
                     InterpPart::Expr(e) => format!("#{{{}}}", sexp(e)),
                 })
                 .collect();
@@ -36,6 +38,7 @@ pub(super) fn sexp(n: &Node) -> String {
                 .iter()
                 .map(|p| match p {
                     InterpPart::Lit(s) => format!("{s:?}"),
+                    InterpPart::Bytes(b) => format!("<<{b:?}>>"),
                     InterpPart::Expr(e) => format!("#{{{}}}", sexp(e)),
                 })
                 .collect();
@@ -159,6 +162,18 @@ fn literals() {
         p(r##""a\n\t\"\\\e\u00e9\u{1F600}""##),
         format!("{:?}", "a\n\t\"\\\u{1b}é😀")
     );
+}
+
+#[test]
+fn a_hex_escape_is_a_byte() {
+    // `\xHH` writes a byte: text while the bytes are UTF-8, bytes when not.
+    assert_eq!(p(r##""\x41\xC3\xA9""##), format!("{:?}", "Aé"));
+    assert_eq!(p(r##""\x80\x80OK""##), "<<[128, 128, 79, 75]>>");
+    assert_eq!(p(r##""\xFF#{x}!""##), r##"(interp <<[255]>> #{x} "!")"##);
+    assert_eq!(p(r##"'\xC3\xA9'"##), "'é'");
+    // A charlist or an atom is text: bytes that are not UTF-8 are an error.
+    assert_eq!(p(r##"'a\x80b'"##), "ERROR Invalid 1:1: invalid encoding starting at <<128, 98>> in a charlist");
+    assert_eq!(p(r##":"\xFF""##), "ERROR Invalid 1:1: invalid encoding starting at <<255>> in a quoted atom");
 }
 
 #[test]

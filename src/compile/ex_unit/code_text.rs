@@ -138,6 +138,7 @@ fn write_node(n: &Node, out: &mut String) {
         NodeKind::Float(f) => out.push_str(&inspect(&Term::Float(*f))),
         NodeKind::Atom(a) => out.push_str(&inspect(&Term::atom(a))),
         NodeKind::Str(s) => out.push_str(&inspect(&Term::string(s.clone()))),
+        NodeKind::Bytes(bytes) => out.push_str(&inspect(&Term::bytes(bytes.clone()))),
         NodeKind::Charlist(s) => {
             let q = inspect(&Term::string(s.clone()));
             out.push('\'');
@@ -348,6 +349,7 @@ fn write_parts(parts: &[InterpPart], out: &mut String) {
                 let q = inspect(&Term::string(s.clone()));
                 out.push_str(&q[1..q.len() - 1]);
             }
+            InterpPart::Bytes(bytes) => bytes.iter().for_each(|b| out.push_str(&format!("\\x{b:02X}"))),
             InterpPart::Expr(e) => {
                 out.push_str("#{");
                 write_node(e, out);
