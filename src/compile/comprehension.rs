@@ -9,7 +9,8 @@ use super::builder::FunBuilder;
 use super::control::{is_keyword_list, kw_get};
 use super::error::{CResult, CompileError};
 use super::expr::Compiler;
-use crate::syntax::ast::{BinaryOp, CallTarget, Clause, Node, NodeKind};
+use crate::syntax::ast::{BinaryOp, BitSegment, CallTarget, Clause, Node, NodeKind};
+use crate::syntax::parser::segment;
 use crate::syntax::Span;
 use crate::vm::code::Reg;
 
@@ -100,13 +101,9 @@ impl<'m> Compiler<'m> {
         match &first.kind {
             NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs, rhs } => {
                 let (pattern, guard) = super::control::split_when(lhs);
-                let (pattern, source) = match &pattern.kind {
-                    // <<c <- binary>>: iterate over the bytes.
-                    NodeKind::Bitstring(segs) if segs.len() == 1 => {
-                        return Err(CompileError::unsupported(segs[0].value.span, "this bitstring generator form"));
-                    }
-                    _ => (pattern.clone(), (**rhs).clone()),
-                };
+                // A list generator; its pattern may be a bitstring (`<<c>> <- ["a", "bc"]`
+                // takes the one-byte strings), which is not a bitstring generator.
+                let (pattern, source) = (pattern.clone(), (**rhs).clone());
                 let elem = self.fresh_name("for_elem");
                 let matched = Clause { args: vec![pattern], guard: guard.cloned(), body: rest_node, span };
                 let skip = clause(vec![var("_", span)], var(acc, span), span);
@@ -124,10 +121,34 @@ impl<'m> Compiler<'m> {
                 let f = Node::new(NodeKind::Fn(vec![clause(vec![var(&elem, span), var(acc, span)], case, span)]), span);
                 Ok(remote(&["Enum"], "reduce", vec![source, var(acc, span), f], span))
             }
-            NodeKind::Bitstring(segs) if segs.len() == 1 && matches!(&segs[0].value.kind, NodeKind::BinaryOp { op: BinaryOp::Arrow, .. }) => {
-                let NodeKind::BinaryOp { lhs, rhs, .. } = &segs[0].value.kind else { unreachable!() };
-                let bytes = remote(&[":erlang"], "binary_to_list", vec![(**rhs).clone()], span);
-                let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: lhs.clone(), rhs: Box::new(bytes) }, span);
+            NodeKind::Bitstring(segs) if matches!(segs.last().map(|s| &s.value.kind), Some(NodeKind::BinaryOp { op: BinaryOp::Arrow, .. })) => {
+                let (last, before) = segs.split_last().unwrap_or_else(|| unreachable!("the guard saw a last segment"));
+                let NodeKind::BinaryOp { lhs, rhs, .. } = &last.value.kind else { unreachable!("the guard saw an arrow") };
+                let source = if before.is_empty() && last.specs.is_empty() && !matches!(lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Type, .. }) {
+                    // `<<c <- binary>>`: one byte at a time, the binary's bytes as a list.
+                    remote(&[":erlang"], "binary_to_list", vec![(**rhs).clone()], span)
+                } else {
+                    // `<<r::8, g::8, b::8 <- pixels>>` and the like: the pieces the pattern
+                    // takes from the binary one after another, each then matched whole.
+                    let mut taking: Vec<BitSegment> = before.to_vec();
+                    taking.push(segment((**lhs).clone()));
+                    let rest = self.fresh_name("for_rest");
+                    let mut with_rest = taking.clone();
+                    with_rest.push(BitSegment { value: var(&rest, span), specs: vec![var("binary", span)] });
+                    let took = Node::new(NodeKind::Tuple(vec![Node::new(NodeKind::Atom("ok".into()), span), var(&rest, span)]), span);
+                    let matcher = Node::new(
+                        NodeKind::Fn(vec![
+                            clause(vec![Node::new(NodeKind::Bitstring(with_rest), span)], took, span),
+                            clause(vec![var("_", span)], Node::new(NodeKind::Atom("done".into()), span), span),
+                        ]),
+                        span,
+                    );
+                    let pattern = Node::new(NodeKind::Bitstring(taking), span);
+                    let chunks = remote(&["Enum"], "__bitstring_chunks__", vec![(**rhs).clone(), matcher], span);
+                    let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: Box::new(pattern), rhs: Box::new(chunks) }, span);
+                    return self.for_steps(&[&generator], rest_node, acc, span);
+                };
+                let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: lhs.clone(), rhs: Box::new(source) }, span);
                 // The rest is already built: wrap it in a list generator over the bytes.
                 self.for_steps(&[&generator], rest_node, acc, span)
             }

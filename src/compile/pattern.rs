@@ -209,15 +209,13 @@ impl<'m> Compiler<'m> {
             Some(bytes)
         };
         let prefix = match &lhs.kind {
-            NodeKind::Str(s) => s.as_bytes().to_vec(),
-            NodeKind::Bytes(b) => b.clone(),
-            NodeKind::Interpolated { parts, charlist: false } if literal(parts).is_some() => literal(parts).unwrap_or_default(),
-            _ => {
-                return Err(CompileError::invalid(
-                    lhs.span,
-                    "the left argument of <> in a pattern must be a literal string",
-                ));
-            }
+            NodeKind::Str(s) => Some(s.as_bytes().to_vec()),
+            NodeKind::Bytes(b) => Some(b.clone()),
+            NodeKind::Interpolated { parts, charlist: false } => literal(parts),
+            _ => None,
+        };
+        let Some(prefix) = prefix else {
+            return Err(CompileError::invalid(lhs.span, "the left argument of <> in a pattern must be a literal string"));
         };
         let pr = self.constant(b, Term::bytes(prefix))?;
         let rest = b.reg();

@@ -105,10 +105,9 @@ fn reverse_onto(list: Term, tail: Term) -> Result<Term, Term> {
         }
     };
     // Phase two: someone else holds the rest, so it is copied.
-    let mut copied = 0usize;
-    let mut rest: &Term = &shared.tail;
     acc = Term::cons(shared.head.clone(), acc);
-    copied += 1;
+    let mut copied = 1usize;
+    let mut rest: &Term = &shared.tail;
     loop {
         match rest {
             Term::Cons(c) => {

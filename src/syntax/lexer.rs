@@ -104,8 +104,8 @@ pub enum Piece {
     /// Literal text (escapes processed where the construct processes them).
     Lit(String),
     /// Literal bytes that are not UTF-8 text: `\xHH` writes a byte, not a code
-    /// point, so `"\xFF"` is the one-byte binary `<<255>>`. A string holds them as
-    /// they are; a charlist, an atom or a sigil that needs text rejects them.
+    /// point, so `"\xFF"` is the one-byte binary `<<255>>`. A string (and `~s`)
+    /// holds them as they are; a charlist or an atom, which are text, rejects them.
     Bytes(Vec<u8>),
     /// The tokens of a `#{...}` interpolation, ending with [`Tok::Eof`].
     Code(Vec<Token>),
@@ -917,6 +917,8 @@ impl Lexer {
         }
         match e {
             '\n' => {}
+            // The deprecated `\x{H*}` is a code point, as `\u{H*}` is.
+            'x' if self.peek() == Some('{') => self.escape('u', at, text)?,
             'x' => {
                 let mut code = String::new();
                 while code.len() < 2 && self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {

@@ -1078,7 +1078,7 @@ impl<'t> Parser<'t> {
 }
 
 /// Splits `value::type-size(8)` into a bitstring segment.
-fn segment(item: Node) -> BitSegment {
+pub(crate) fn segment(item: Node) -> BitSegment {
     match item.kind {
         NodeKind::BinaryOp {
             op: BinaryOp::Type,

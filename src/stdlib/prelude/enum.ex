@@ -25,6 +25,25 @@ defmodule Enum do
     elem(Enumerable.reduce(enumerable, {:cont, acc}, fn x, a -> {:cont, fun.(x, a)} end), 1)
   end
 
+  # `for <<r::8, g::8, b::8 <- pixels>>`: the pieces of `binary` that the generator's
+  # pattern takes one after another, in order; `matcher` answers `{:ok, rest}` for a
+  # binary that starts with the pattern and `:done` otherwise, and the comprehension
+  # matches each piece against the pattern again. As in Elixir, the bytes after the
+  # last match are left over; a pattern that takes nothing ends the walk.
+  @doc false
+  def __bitstring_chunks__(binary, matcher), do: bitstring_chunks(binary, matcher, [])
+
+  defp bitstring_chunks(binary, matcher, acc) do
+    case matcher.(binary) do
+      {:ok, rest} when byte_size(rest) < byte_size(binary) ->
+        taken = byte_size(binary) - byte_size(rest)
+        bitstring_chunks(rest, matcher, [binary_part(binary, 0, taken) | acc])
+
+      _ ->
+        :lists.reverse(acc)
+    end
+  end
+
   defp reduce_list([], acc, _fun), do: acc
   defp reduce_list([head | tail], acc, fun), do: reduce_list(tail, fun.(head, acc), fun)
 
