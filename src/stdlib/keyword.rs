@@ -1,9 +1,9 @@
 //! `Keyword` (first-order functions): lists of `{atom, value}` pairs where the
 //! first occurrence of a key wins on read and writes replace every occurrence.
 
-use super::argument::{function_clause, key_error, list, ok};
+use super::argument::{arg_error, function_clause, key_error, list, ok};
 use crate::term::{Atom, Term};
-use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult};
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 
@@ -31,14 +31,34 @@ fn build(ps: impl IntoIterator<Item = (Term, Term)>) -> Term {
     Term::list(ps.into_iter().map(|(k, v)| Term::pair(k, v)).collect())
 }
 
+/// `Keyword.get/2,3` as Elixir 1.14 writes it, `case :lists.keyfind(key, 1, keywords)`:
+/// the first tuple whose first element is `key` answers (its value if it is a pair,
+/// a CaseClauseError if not); elements that are not such tuples are passed over, not
+/// checked; an improper tail reached before a match is keyfind's ArgumentError.
+/// Walked in place: options lists are read on every `start_child` and `GenServer.start`.
 fn get(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    if !matches!(a[0], Term::Nil | Term::Cons(_)) {
+        return Err(function_clause("Keyword", "get", 3));
+    }
     let key = key_arg(&a[1], "get", 3)?;
-    let ps = pairs(&a[0], "get", 3)?;
-    Ok(ps
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| a.get(2).cloned().unwrap_or_else(Term::nil)))
+    let mut cur = &a[0];
+    loop {
+        match cur {
+            Term::Cons(cell) => {
+                if let Term::Tuple(kv) = &cell.head
+                    && kv.first() == Some(key)
+                {
+                    return match kv.len() {
+                        2 => Ok(kv[1].clone()),
+                        _ => Err(Control::Raise(Raise::error(Term::pair(Term::atom("case_clause"), cell.head.clone())))),
+                    };
+                }
+                cur = &cell.tail;
+            }
+            Term::Nil => return Ok(a.get(2).cloned().unwrap_or_else(Term::nil)),
+            _ => return Err(arg_error(3, "not a proper list")),
+        }
+    }
 }
 fn fetch(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let key = key_arg(&a[1], "fetch", 2)?;
