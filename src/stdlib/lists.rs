@@ -30,9 +30,14 @@ fn items(t: &Term, name: &str, arity: u32) -> Result<Vec<Term>, Control> {
 }
 
 fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    // Walks the cells once, consing onto the tail: no intermediate vector.
-    let mut acc = a.get(1).cloned().unwrap_or(Term::Nil);
-    let mut cur = &a[0];
+    copy_reversed_onto(&a[0], a.get(1).cloned().unwrap_or(Term::Nil)).map_err(|(_, cells)| not_proper(a.len(), cells))
+}
+
+/// `list`'s elements consed onto `acc` in reverse, walking the cells once (no
+/// intermediate vector); for an improper list, the cells consed so far and their
+/// count.
+fn copy_reversed_onto(list: &Term, mut acc: Term) -> Result<Term, (Term, usize)> {
+    let mut cur = list;
     let mut cells = 0usize;
     loop {
         match cur {
@@ -42,7 +47,7 @@ fn reverse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
                 cells += 1;
             }
             Term::Nil => return Ok(acc),
-            _ => return Err(not_proper(a.len(), cells)),
+            _ => return Err((acc, cells)),
         }
     }
 }
@@ -105,20 +110,8 @@ fn reverse_onto(list: Term, tail: Term) -> Result<Term, Term> {
         }
     };
     // Phase two: someone else holds the rest, so it is copied.
-    acc = Term::cons(shared.head.clone(), acc);
-    let mut copied = 1usize;
-    let mut rest: &Term = &shared.tail;
-    loop {
-        match rest {
-            Term::Cons(c) => {
-                acc = Term::cons(c.head.clone(), acc);
-                copied += 1;
-                rest = &c.tail;
-            }
-            Term::Nil => return Ok(acc),
-            _ => return Err(unlink(acc, copied, relinked, Term::Cons(shared))),
-        }
-    }
+    let shared = Term::Cons(shared);
+    copy_reversed_onto(&shared, acc).map_err(|(acc, copied)| unlink(acc, copied, relinked, shared))
 }
 
 /// Undoes [`reverse_onto`]: drops the `copied` new cells on top of `acc`, then
