@@ -77,7 +77,7 @@ impl EtsRegistry {
             Ok(match rows.get(&table.key(key)) {
                 None => Term::Nil,
                 Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
-                Some(Slot::Many(rows)) => Term::list(rows.clone()),
+                Some(Slot::Many(rows)) => Term::list(rows.to_vec()),
             })
         })
     }

@@ -22,7 +22,7 @@
 //! bumped in place keeps its estimate, an integer either way).
 
 use super::footprint::Footprint;
-use super::key::Key;
+use super::key::{ExactKey, Key, LooseKey};
 use super::table::TableType;
 use crate::term::Term;
 use indexmap::IndexMap;
@@ -33,12 +33,15 @@ use std::ops::Bound;
 use std::sync::OnceLock;
 
 /// The rows stored under one key. Invariant: never empty.
+///
+/// A bag's rows are boxed so that a slot is one term wide (16 bytes), as the
+/// tree's and the hash index's entries are what every search and insert moves.
 #[derive(Debug, Clone)]
 pub enum Slot {
     /// set / ordered_set: the key's only row.
     One(Term),
     /// bag / duplicate_bag: the key's rows in insertion order.
-    Many(Vec<Term>),
+    Many(Box<Vec<Term>>),
 }
 
 impl Slot {
@@ -46,20 +49,20 @@ impl Slot {
     pub fn objects(&self) -> &[Term] {
         match self {
             Slot::One(t) => std::slice::from_ref(t),
-            Slot::Many(v) => v,
+            Slot::Many(v) => v.as_slice(),
         }
     }
 }
 
-type Slots = IndexMap<Key, Slot, FxBuildHasher>;
+type Slots = IndexMap<ExactKey, Slot, FxBuildHasher>;
 
 /// Each key of a hashed table mapped to its slot's position, in key order; built on
 /// first use (a traversal holds only a shared borrow, hence the `OnceLock`).
-type Order = OnceLock<BTreeMap<Key, usize>>;
+type Order = OnceLock<BTreeMap<ExactKey, usize>>;
 
 #[derive(Debug)]
 enum Index {
-    Tree(BTreeMap<Key, Slot>),
+    Tree(BTreeMap<LooseKey, Slot>),
     Hashed { slots: Slots, order: Order },
 }
 
@@ -75,24 +78,26 @@ pub struct Rows {
 /// Rows in key order between two bounds, from either end.
 pub enum RowRange<'a> {
     /// An ordered_set's range.
-    Tree(btree_map::Range<'a, Key, Slot>),
+    Tree(btree_map::Range<'a, LooseKey, Slot>),
     /// A hashed table's keys in order, each with its slot's position.
-    Hashed(btree_map::Range<'a, Key, usize>, &'a Slots),
+    Hashed(btree_map::Range<'a, ExactKey, usize>, &'a Slots),
 }
 
 impl<'a> RowRange<'a> {
-    fn slot_at(slots: &'a Slots, at: usize) -> (&'a Key, &'a Slot) {
+    fn slot_at(slots: &'a Slots, at: usize) -> (&'a Term, &'a Slot) {
         // `order` holds each key's position in `slots` (module invariant).
-        slots.get_index(at).expect("ordered key without a slot")
+        let (key, slot) = slots.get_index(at).expect("ordered key without a slot");
+        (&key.0, slot)
     }
 }
 
 impl<'a> Iterator for RowRange<'a> {
-    type Item = (&'a Key, &'a Slot);
+    /// A stored key's term and its slot.
+    type Item = (&'a Term, &'a Slot);
 
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            RowRange::Tree(r) => r.next(),
+            RowRange::Tree(r) => r.next().map(|(k, slot)| (&k.0, slot)),
             RowRange::Hashed(keys, slots) => keys.next().map(|(_, at)| RowRange::slot_at(slots, *at)),
         }
     }
@@ -101,7 +106,7 @@ impl<'a> Iterator for RowRange<'a> {
 impl DoubleEndedIterator for RowRange<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         match self {
-            RowRange::Tree(r) => r.next_back(),
+            RowRange::Tree(r) => r.next_back().map(|(k, slot)| (&k.0, slot)),
             RowRange::Hashed(keys, slots) => keys.next_back().map(|(_, at)| RowRange::slot_at(slots, *at)),
         }
     }
@@ -109,7 +114,7 @@ impl DoubleEndedIterator for RowRange<'_> {
 
 /// The key order of `slots`, built now if no traversal has needed it yet. Slots
 /// inserted in key order are already sorted, which the sort notices (one pass).
-fn key_order<'a>(slots: &Slots, order: &'a Order) -> &'a BTreeMap<Key, usize> {
+fn key_order<'a>(slots: &Slots, order: &'a Order) -> &'a BTreeMap<ExactKey, usize> {
     order.get_or_init(|| slots.keys().enumerate().map(|(at, key)| (key.clone(), at)).collect())
 }
 
@@ -144,25 +149,25 @@ impl Rows {
     /// The slot under `key`.
     pub fn get(&self, key: &Key) -> Option<&Slot> {
         match &self.index {
-            Index::Tree(map) => map.get(key),
-            Index::Hashed { slots, .. } => slots.get(key),
+            Index::Tree(map) => map.get(&*key.loose()),
+            Index::Hashed { slots, .. } => slots.get(&*key.exact()),
         }
     }
 
     /// The stored key equal to `key` and its slot (an ordered_set's stored key may be
     /// `1` when `key` is `1.0`).
-    pub fn get_key_value(&self, key: &Key) -> Option<(&Key, &Slot)> {
+    pub fn get_key_value(&self, key: &Key) -> Option<(&Term, &Slot)> {
         match &self.index {
-            Index::Tree(map) => map.get_key_value(key),
-            Index::Hashed { slots, .. } => slots.get_key_value(key),
+            Index::Tree(map) => map.get_key_value(&*key.loose()).map(|(k, slot)| (&k.0, slot)),
+            Index::Hashed { slots, .. } => slots.get_key_value(&*key.exact()).map(|(k, slot)| (&k.0, slot)),
         }
     }
 
     /// The slot under `key`, to change its rows in place (not to empty it).
     pub fn get_mut(&mut self, key: &Key) -> Option<&mut Slot> {
         match &mut self.index {
-            Index::Tree(map) => map.get_mut(key),
-            Index::Hashed { slots, .. } => slots.get_mut(key),
+            Index::Tree(map) => map.get_mut(&*key.loose()),
+            Index::Hashed { slots, .. } => slots.get_mut(&*key.exact()),
         }
     }
 
@@ -173,9 +178,17 @@ impl Rows {
 
     /// Rows whose keys lie between `lo` and `hi`, in key order.
     pub fn range<'a>(&'a self, lo: Bound<&'a Key>, hi: Bound<&'a Key>) -> RowRange<'a> {
+        // The bounds are only read while the range is set up; the range borrows the map.
         match &self.index {
-            Index::Tree(map) => RowRange::Tree(map.range::<Key, _>((lo, hi))),
-            Index::Hashed { slots, order } => RowRange::Hashed(key_order(slots, order).range::<Key, _>((lo, hi)), slots),
+            Index::Tree(map) => {
+                let (lo, hi) = (lo.map(Key::loose), hi.map(Key::loose));
+                RowRange::Tree(map.range::<LooseKey, _>((lo.as_ref().map(|k| &**k), hi.as_ref().map(|k| &**k))))
+            }
+            Index::Hashed { slots, order } => {
+                let (lo, hi) = (lo.map(Key::exact), hi.map(Key::exact));
+                let keys = key_order(slots, order).range::<ExactKey, _>((lo.as_ref().map(|k| &**k), hi.as_ref().map(|k| &**k)));
+                RowRange::Hashed(keys, slots)
+            }
         }
     }
 
@@ -202,7 +215,8 @@ impl Rows {
             Index::Tree(map) => {
                 // An ordered_set's `1.0` replaces the stored key `1` too, which needs a
                 // re-insert; otherwise the existing entry just takes the new row.
-                let loose_key = key.term.clone();
+                let key = key.into_loose();
+                let loose_key = key.0.clone();
                 match map.entry(key) {
                     Entry::Vacant(e) => {
                         e.insert(Slot::One(object));
@@ -210,9 +224,9 @@ impl Rows {
                         None
                     }
                     Entry::Occupied(mut e) => {
-                        let old = if loose_key != e.key().term {
+                        let old = if loose_key != e.key().0 {
                             let (_, old) = e.remove_entry();
-                            map.insert(Key::new(loose_key, false), Slot::One(object));
+                            map.insert(LooseKey(loose_key), Slot::One(object));
                             old
                         } else {
                             e.insert(Slot::One(object))
@@ -224,14 +238,14 @@ impl Rows {
                     }
                 }
             }
-            Index::Hashed { slots, order } => match slots.entry(key) {
+            Index::Hashed { slots, order } => match slots.entry(key.into_exact()) {
                 SlotEntry::Vacant(e) => {
                     if let Some(order) = order.get_mut() {
                         order.insert(e.key().clone(), e.index());
                     }
                     e.insert(match kind {
                         TableType::Set | TableType::OrderedSet => Slot::One(object),
-                        TableType::Bag | TableType::DuplicateBag => Slot::Many(vec![object]),
+                        TableType::Bag | TableType::DuplicateBag => Slot::Many(Box::new(vec![object])),
                     });
                     self.size += 1;
                     None
@@ -254,12 +268,13 @@ impl Rows {
     /// Removes the slot under `key` entirely.
     fn take_slot(&mut self, key: &Key) -> Option<Slot> {
         match &mut self.index {
-            Index::Tree(map) => map.remove(key),
+            Index::Tree(map) => map.remove(&*key.loose()),
             Index::Hashed { slots, order } => {
                 // The last slot moves into the hole: its position in `order` follows.
-                let (at, _, slot) = slots.swap_remove_full(key)?;
+                let key = key.exact();
+                let (at, _, slot) = slots.swap_remove_full(&*key)?;
                 if let Some(order) = order.get_mut() {
-                    order.remove(key);
+                    order.remove(&*key);
                     if let Some((moved, _)) = slots.get_index(at) {
                         *order.get_mut(moved).expect("every slot is ordered") = at;
                     }
@@ -273,7 +288,7 @@ impl Rows {
     pub fn remove_key(&mut self, key: &Key) -> Vec<Term> {
         let rows = match self.take_slot(key) {
             Some(Slot::One(t)) => vec![t],
-            Some(Slot::Many(v)) => v,
+            Some(Slot::Many(v)) => *v,
             None => return Vec::new(),
         };
         self.size -= rows.len();
@@ -378,7 +393,7 @@ mod tests {
         rows.put(Key::new(Term::Float(10.0), false), float_row.clone());
         assert_eq!(rows.size(), 1);
         assert_eq!(rows.all(), vec![float_row]);
-        assert!(matches!(rows.iter().next().map(|(k, _)| &k.term), Some(Term::Float(_))));
+        assert!(matches!(rows.iter().next().map(|(k, _)| k), Some(Term::Float(_))));
     }
 
     #[test]
@@ -391,9 +406,9 @@ mod tests {
         assert_eq!(rows.size(), 4);
         assert_eq!(rows.all(), vec![row(1, "x"), row(3, "y"), row(5, "x"), row(9, "x")]);
         assert_eq!(rows.remove_key(&exact(5)), vec![row(5, "x")]);
-        let after_3: Vec<_> = rows.range(Bound::Excluded(&exact(3)), Bound::Unbounded).map(|(k, _)| k.term.clone()).collect();
+        let after_3: Vec<_> = rows.range(Bound::Excluded(&exact(3)), Bound::Unbounded).map(|(k, _)| k.clone()).collect();
         assert_eq!(after_3, vec![Term::Int(9)]);
-        let back: Vec<_> = rows.iter().rev().map(|(k, _)| k.term.clone()).collect();
+        let back: Vec<_> = rows.iter().rev().map(|(k, _)| k.clone()).collect();
         assert_eq!(back, vec![Term::Int(9), Term::Int(3), Term::Int(1)]);
     }
 
@@ -409,7 +424,7 @@ mod tests {
     }
 
     fn keys(rows: &Rows) -> Vec<i64> {
-        rows.iter().map(|(k, _)| if let Term::Int(i) = k.term { i } else { panic!("integer keys") }).collect()
+        rows.iter().map(|(k, _)| if let Term::Int(i) = k { *i } else { panic!("integer keys") }).collect()
     }
 
     #[test]
@@ -461,6 +476,12 @@ mod tests {
             rows.clear();
             assert_eq!(rows.footprint(), Footprint::default(), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_tree_or_index_entry_is_two_terms_wide() {
+        assert_eq!(std::mem::size_of::<Slot>(), std::mem::size_of::<Term>());
+        assert_eq!(std::mem::size_of::<(LooseKey, Slot)>(), 2 * std::mem::size_of::<Term>());
     }
 
     #[test]

@@ -62,12 +62,12 @@ fn visit(
     spec: &MatchSpec,
     from: Option<&Position>,
     direction: Direction,
-    mut f: impl FnMut(&Key, usize, &Term) -> ControlFlow<()>,
+    mut f: impl FnMut(&Term, usize, &Term) -> ControlFlow<()>,
 ) {
     let reverse = direction == Direction::Reverse;
-    let mut visit_slot = |key: &Key, objects: &[Term]| -> ControlFlow<()> {
+    let mut visit_slot = |key: &Term, objects: &[Term]| -> ControlFlow<()> {
         let skip = match from {
-            Some(p) if p.key == *key => p.skip,
+            Some(p) if p.key.cmp_term(key).is_eq() => p.skip,
             _ => 0,
         };
         for (i, o) in objects.iter().enumerate().skip(skip) {
@@ -77,10 +77,10 @@ fn visit(
     };
     // Keys not yet visited: at or after the resume key going forward, at or before it
     // going back.
-    let ahead = |key: &Key| match from {
+    let ahead = |key: &Term| match from {
         None => true,
-        Some(p) if reverse => *key <= p.key,
-        Some(p) => *key >= p.key,
+        Some(p) if reverse => p.key.cmp_term(key).is_ge(),
+        Some(p) => p.key.cmp_term(key).is_le(),
     };
     match spec.key_pattern(table.options.keypos) {
         KeyPattern::Bound(k) => {
@@ -97,8 +97,8 @@ fn visit(
             let mut probe = prefix.clone();
             probe.resize(size, Term::Float(f64::NEG_INFINITY));
             let probe = table.key(&Term::tuple(probe));
-            let in_range = |key: &Key| {
-                matches!(&key.term, Term::Tuple(items)
+            let in_range = |key: &Term| {
+                matches!(key, Term::Tuple(items)
                     if items.len() == size && items.iter().zip(&prefix).all(|(a, b)| a.loose_eq(b)))
             };
             let range = rows.range(Bound::Included(&probe), Bound::Unbounded).take_while(|(k, _)| in_range(k));
@@ -231,7 +231,7 @@ impl EtsRegistry {
         let mut resume = None;
         visit(table, &rows, ms, from, direction, |key, i, o| {
             if out.len() == limit {
-                resume = Some(Position { key: key.clone(), skip: i });
+                resume = Some(Position { key: table.key(key), skip: i });
                 return ControlFlow::Break(());
             }
             if let Some(v) = ms.run(o, caller) {
@@ -247,7 +247,7 @@ impl EtsRegistry {
                 Term::atom(direction.tag()),
                 Term::Ref(table.id),
                 spec.clone(),
-                p.key.term,
+                p.key.into_term(),
                 Term::Int(p.skip as i64),
                 Term::Int(limit as i64),
             ]),
@@ -284,7 +284,7 @@ impl EtsRegistry {
         let mut doomed = Vec::new();
         visit(table, &rows, ms, None, Direction::Forward, |key, _, o| {
             if ms.selects_true(o, caller) {
-                doomed.push((key.clone(), o.clone()));
+                doomed.push((table.key(key), o.clone()));
             }
             ControlFlow::Continue(())
         });
@@ -307,7 +307,7 @@ impl EtsRegistry {
         visit(&table, &rows, &ms, None, Direction::Forward, |key, _, o| {
             if let Some(new) = ms.run(o, caller) {
                 match table.key_of(&new) {
-                    Ok(k) if table.key(k) == *key => replacements.push((key.clone(), new)),
+                    Ok(k) if table.key(k).cmp_term(key).is_eq() => replacements.push((table.key(key), new)),
                     _ => {
                         key_changed = true;
                         return ControlFlow::Break(());
