@@ -136,47 +136,34 @@ impl Key {
     }
 }
 
-impl Ord for LooseKey {
-    #[inline]
-    fn cmp(&self, other: &LooseKey) -> Ordering {
-        loose_cmp(&self.0, &other.0)
-    }
+/// `Ord`, and the equality it implies, for a stored key type from its comparison.
+macro_rules! ordered_by {
+    ($key:ident, $cmp:ident) => {
+        impl Ord for $key {
+            #[inline]
+            fn cmp(&self, other: &$key) -> Ordering {
+                $cmp(&self.0, &other.0)
+            }
+        }
+
+        impl PartialOrd for $key {
+            fn partial_cmp(&self, other: &$key) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $key {
+            fn eq(&self, other: &$key) -> bool {
+                self.cmp(other) == Ordering::Equal
+            }
+        }
+
+        impl Eq for $key {}
+    };
 }
 
-impl PartialOrd for LooseKey {
-    fn partial_cmp(&self, other: &LooseKey) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for LooseKey {
-    fn eq(&self, other: &LooseKey) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for LooseKey {}
-
-impl Ord for ExactKey {
-    #[inline]
-    fn cmp(&self, other: &ExactKey) -> Ordering {
-        exact_cmp(&self.0, &other.0)
-    }
-}
-
-impl PartialOrd for ExactKey {
-    fn partial_cmp(&self, other: &ExactKey) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ExactKey {
-    fn eq(&self, other: &ExactKey) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for ExactKey {}
+ordered_by!(LooseKey, loose_cmp);
+ordered_by!(ExactKey, exact_cmp);
 
 impl Hash for ExactKey {
     #[inline]
