@@ -124,9 +124,11 @@ impl<'m> Compiler<'m> {
             NodeKind::Bitstring(segs) if matches!(segs.last().map(|s| &s.value.kind), Some(NodeKind::BinaryOp { op: BinaryOp::Arrow, .. })) => {
                 let (last, before) = segs.split_last().unwrap_or_else(|| unreachable!("the guard saw a last segment"));
                 let NodeKind::BinaryOp { lhs, rhs, .. } = &last.value.kind else { unreachable!("the guard saw an arrow") };
-                let source = if before.is_empty() && last.specs.is_empty() && !matches!(lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Type, .. }) {
+                // Either way a list generator over the binary's pieces, wrapped around the
+                // rest, which is already built.
+                let (pattern, source) = if before.is_empty() && last.specs.is_empty() && !matches!(lhs.kind, NodeKind::BinaryOp { op: BinaryOp::Type, .. }) {
                     // `<<c <- binary>>`: one byte at a time, the binary's bytes as a list.
-                    remote(&[":erlang"], "binary_to_list", vec![(**rhs).clone()], span)
+                    ((**lhs).clone(), remote(&[":erlang"], "binary_to_list", vec![(**rhs).clone()], span))
                 } else {
                     // `<<r::8, g::8, b::8 <- pixels>>` and the like: the pieces the pattern
                     // takes from the binary one after another, each then matched whole.
@@ -143,13 +145,10 @@ impl<'m> Compiler<'m> {
                         ]),
                         span,
                     );
-                    let pattern = Node::new(NodeKind::Bitstring(taking), span);
                     let chunks = remote(&["Enum"], "__bitstring_chunks__", vec![(**rhs).clone(), matcher], span);
-                    let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: Box::new(pattern), rhs: Box::new(chunks) }, span);
-                    return self.for_steps(&[&generator], rest_node, acc, span);
+                    (Node::new(NodeKind::Bitstring(taking), span), chunks)
                 };
-                let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: lhs.clone(), rhs: Box::new(source) }, span);
-                // The rest is already built: wrap it in a list generator over the bytes.
+                let generator = Node::new(NodeKind::BinaryOp { op: BinaryOp::Arrow, lhs: Box::new(pattern), rhs: Box::new(source) }, span);
                 self.for_steps(&[&generator], rest_node, acc, span)
             }
             _ => {

@@ -3,7 +3,8 @@
 
 use super::argument::{arg_error, function_clause, key_error, list, ok};
 use crate::term::{Atom, Term};
-use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
+use crate::vm::code::MatchFailure;
+use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult};
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 
@@ -50,7 +51,8 @@ fn get(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
                 {
                     return match kv.len() {
                         2 => Ok(kv[1].clone()),
-                        _ => Err(Control::Raise(Raise::error(Term::pair(Term::atom("case_clause"), cell.head.clone())))),
+                        // The `case` around keyfind in Elixir's definition.
+                        _ => Err(Control::Raise(MatchFailure::CaseClause.error(cell.head.clone()))),
                     };
                 }
                 cur = &cell.tail;

@@ -104,6 +104,19 @@ pub enum MatchFailure {
     CondClause,
 }
 
+impl MatchFailure {
+    /// The error raised when `value` matched no clause of the construct.
+    pub fn error(self, value: Term) -> super::raise::Raise {
+        super::raise::Raise::error(match self {
+            MatchFailure::BadMatch => Term::pair(Term::Atom(crate::term::ATOMS.badmatch), value),
+            MatchFailure::CaseClause => Term::pair(Term::atom("case_clause"), value),
+            MatchFailure::WithClause => Term::pair(Term::atom("with_clause"), value),
+            MatchFailure::TryClause => Term::pair(Term::atom("try_clause"), value),
+            MatchFailure::CondClause => Term::atom("cond_clause"),
+        })
+    }
+}
+
 /// The function name and argument registers of an [`Instr::CallDynamic`].
 #[derive(Debug)]
 pub struct DynamicCall {

@@ -216,7 +216,7 @@ impl Rows {
                 // An ordered_set's `1.0` replaces the stored key `1` too, which needs a
                 // re-insert; otherwise the existing entry just takes the new row.
                 let key = key.into_loose();
-                let loose_key = key.0.clone();
+                let incoming = key.0.clone();
                 match map.entry(key) {
                     Entry::Vacant(e) => {
                         e.insert(Slot::One(object));
@@ -224,9 +224,9 @@ impl Rows {
                         None
                     }
                     Entry::Occupied(mut e) => {
-                        let old = if loose_key != e.key().0 {
+                        let old = if incoming != e.key().0 {
                             let (_, old) = e.remove_entry();
-                            map.insert(LooseKey(loose_key), Slot::One(object));
+                            map.insert(LooseKey(incoming), Slot::One(object));
                             old
                         } else {
                             e.insert(Slot::One(object))

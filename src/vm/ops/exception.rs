@@ -29,14 +29,7 @@ pub(in crate::vm) fn op_try_end(handlers: &mut Vec<Handler>, next: usize) -> usi
 /// `MatchFail`: the error of a failed `=`, `case`, `with`, `try ... else` or `cond`.
 #[cold]
 pub(in crate::vm) fn op_match_fail(w: &[Term], kind: MatchFailure, value: Reg) -> Raise {
-    let v = w[value as usize].clone();
-    Raise::error(match kind {
-        MatchFailure::BadMatch => Term::pair(Term::Atom(ATOMS.badmatch), v),
-        MatchFailure::CaseClause => Term::pair(Term::atom("case_clause"), v),
-        MatchFailure::WithClause => Term::pair(Term::atom("with_clause"), v),
-        MatchFailure::TryClause => Term::pair(Term::atom("try_clause"), v),
-        MatchFailure::CondClause => Term::atom("cond_clause"),
-    })
+    kind.error(w[value as usize].clone())
 }
 
 /// `FunctionClause`: no clause of the running function took its arguments.
