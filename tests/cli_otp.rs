@@ -32,6 +32,12 @@ fn via_and_global_names_work_wherever_a_name_is_accepted() {
 }
 
 #[test]
+fn every_server_reference_a_call_accepts_and_every_way_it_fails_match_elixir() {
+    matches_recorded_elixir("call_targets", &[]);
+    matches_recorded_elixir("call_targets", &["--clock", "virtual"]);
+}
+
+#[test]
 fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
     matches_recorded_elixir("external_term", &[]);
 }

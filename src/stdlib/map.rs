@@ -106,6 +106,14 @@ fn to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn merge(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let (x, y) = (map_arg(&a[0])?, map_arg(&a[1])?);
+    // Merging an empty map is the other one, shared (as `use GenServer`'s
+    // child_spec/1 merges its empty overrides on every start_child).
+    if y.is_empty() {
+        return Ok(a[0].clone());
+    }
+    if x.is_empty() {
+        return Ok(a[1].clone());
+    }
     Ok(Term::Map(Arc::new(y.clone().union(x.clone()))))
 }
 fn has_key(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {

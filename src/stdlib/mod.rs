@@ -62,6 +62,7 @@ pub mod binary;
 pub mod queue;
 pub mod erlang_string;
 pub mod function;
+pub mod gen_call;
 pub mod string;
 pub mod process;
 pub mod timer;
@@ -92,6 +93,7 @@ pub fn natives() -> NativeRegistry {
     external_term::register(&mut reg);
     file::register(&mut reg);
     float::register(&mut reg);
+    gen_call::register(&mut reg);
     global::register(&mut reg);
     integer::register(&mut reg);
     io::register(&mut reg);

@@ -94,6 +94,8 @@ pub struct CommonAtoms {
     pub process: Atom,
     /// `noproc`
     pub noproc: Atom,
+    /// `alias` (the head of a call's reply tag, `[:alias | ref]`)
+    pub alias: Atom,
     /// `throw`
     pub throw: Atom,
     /// `exit`
@@ -139,6 +141,7 @@ pub static ATOMS: LazyLock<CommonAtoms> = LazyLock::new(|| CommonAtoms {
     down: Atom::new("DOWN"),
     process: Atom::new("process"),
     noproc: Atom::new("noproc"),
+    alias: Atom::new("alias"),
     throw: Atom::new("throw"),
     exit: Atom::new("exit"),
     infinity: Atom::new("infinity"),

@@ -287,6 +287,8 @@ impl Term {
         match (self, other) {
             (Term::Int(a), Term::Int(b)) => a == b,
             (Term::Atom(a), Term::Atom(b)) => a == b,
+            (Term::Pid(a), Term::Pid(b)) => a == b,
+            (Term::Ref(a), Term::Ref(b)) => a == b,
             _ => compare(self, other, false) == Ordering::Equal,
         }
     }

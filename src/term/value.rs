@@ -257,9 +257,14 @@ impl Term {
         Term::Tuple(TupleArc::new(TupleItems::from_vec(items)))
     }
 
-    /// `{a, b}`.
+    /// `{a, b}` (built in place: no list of items to allocate and free first).
     pub fn pair(a: Term, b: Term) -> Term {
-        Term::tuple(vec![a, b])
+        Term::Tuple(TupleArc::new(TupleItems(smallvec::smallvec![a, b])))
+    }
+
+    /// `{a, b, c}`, built in place as [`Term::pair`] is.
+    pub fn triple(a: Term, b: Term, c: Term) -> Term {
+        Term::Tuple(TupleArc::new(TupleItems(smallvec::smallvec![a, b, c])))
     }
 
     /// `[head | tail]`.

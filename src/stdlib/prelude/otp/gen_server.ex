@@ -80,7 +80,7 @@ defmodule GenServer do
     if register(name) do
       server = %{parent: parent, name: name, module: module}
 
-      case run_callback(module, :init, [init_arg]) do
+      case init_it(module, init_arg) do
         {:ok, {:ok, state}} ->
           send(parent, {ack, {:ok, self()}})
           loop(server, state, :infinity)
@@ -140,6 +140,17 @@ defmodule GenServer do
   def run_callback(module, fun, args) do
     try do
       {:ok, apply(module, fun, args)}
+    catch
+      kind, reason -> classify(kind, reason, __STACKTRACE__)
+    end
+  end
+
+  # init/1, called as try_handle_call/4 calls handle_call/3 (no argument list
+  # for apply/3); named as OTP's wrapper is, so a crash's stacktrace shows
+  # `GenServer.init_it/2` where Elixir shows `:gen_server.init_it/2`.
+  defp init_it(module, init_arg) do
+    try do
+      {:ok, module.init(init_arg)}
     catch
       kind, reason -> classify(kind, reason, __STACKTRACE__)
     end
@@ -410,20 +421,16 @@ defmodule GenServer do
   @doc false
   # The call protocol shared with :sys: monitor, send {label, from, request},
   # wait for {tag, reply} or :DOWN. Returns {:ok, reply} | {:error, reason}.
+  #
+  # :otplab_gen.send_request/3 does the steps before the wait in one native
+  # (see src/stdlib/gen_call.rs): it monitors the server with an alias, the
+  # monitor's reference, and sends `{label, {self(), [:alias | tag]}, request}`.
+  # Once the demonitor below ends the alias, a late reply is dropped (OTP 25's
+  # gen:call). A {:global, _}, {:via, _, _} or {name, node} server comes back
+  # :unresolved and is looked up here.
   def request(server, label, request, timeout) do
-    case whereis(server) do
-      nil ->
-        {:error, :noproc}
-
-      pid when pid == self() ->
-        {:error, :calling_self}
-
-      pid ->
-        # The monitor's reference is also an alias the reply goes to: once the
-        # demonitor below ends it, a late reply is dropped (OTP 25's gen:call).
-        tag = :erlang.monitor(:process, pid, alias: :demonitor)
-        send(pid, {label, {self(), [:alias | tag]}, request})
-
+    case :otplab_gen.send_request(server, label, request) do
+      tag when is_reference(tag) ->
         receive do
           {[:alias | ^tag], reply} ->
             Process.demonitor(tag, [:flush])
@@ -436,6 +443,15 @@ defmodule GenServer do
             Process.demonitor(tag, [:flush])
             {:error, :timeout}
         end
+
+      :unresolved ->
+        case whereis(server) do
+          nil -> {:error, :noproc}
+          pid -> request(pid, label, request, timeout)
+        end
+
+      reason ->
+        {:error, reason}
     end
   end
 

@@ -225,7 +225,7 @@ defmodule Supervisor.Server do
   def start_mfa({module, fun, args}) do
     try do
       case apply(module, fun, args) do
-        {:ok, pid} when is_pid(pid) -> {:ok, pid}
+        {:ok, pid} = started when is_pid(pid) -> started
         {:ok, pid, _info} when is_pid(pid) -> {:ok, pid}
         :ignore -> :ignore
         {:error, reason} -> {:error, reason}
