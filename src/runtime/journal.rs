@@ -228,6 +228,12 @@ impl Journal {
         self.sequence_on.load(Ordering::Relaxed)
     }
 
+    /// Whether a spawn or an exit is recorded at all (the life record or the
+    /// sequence is on): the hooks' callers read the clock only then.
+    pub fn records_lives(&self) -> bool {
+        self.is_on() || self.sequence_is_on()
+    }
+
     /// Hook: `message` was queued for `to`; the sender is the running process.
     pub(crate) fn sent(&self, at_ms: u64, to: Pid, message: &Term, via_alias: bool) {
         if self.sequence_is_on() {

@@ -55,7 +55,7 @@ impl Runtime {
             }
             None => false,
         };
-        if linked {
+        if linked && self.inner.journal.sequence_is_on() {
             self.inner.journal.linked(self.now_ms(), a, b);
         }
         if !linked && let Some(ea) = self.entry(a) {
@@ -146,7 +146,9 @@ impl Runtime {
         self.forget_global_names(pid, global_names);
         self.forget_aliases(&aliases);
         self.inner.table.write().remove(&pid);
-        self.inner.journal.exited(pid, self.now_ms(), &reason, name);
+        if self.inner.journal.records_lives() {
+            self.inner.journal.exited(pid, self.now_ms(), &reason, name);
+        }
         self.note_exit(pid, &reason);
         if let Some(name) = name {
             let mut names = self.inner.names.lock();

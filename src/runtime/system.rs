@@ -472,8 +472,10 @@ impl Runtime {
     fn prepare(&self, opts: SpawnOpts) -> (ProcessContext, Option<Ref>) {
         let pid = self.new_pid();
         let entry = self.register_entry(pid);
-        let parent = opts.link_to.or(opts.monitor_by).or_else(super::journal::running);
-        self.inner.journal.spawned(pid, self.now_ms(), parent);
+        if self.inner.journal.records_lives() {
+            let parent = opts.link_to.or(opts.monitor_by).or_else(super::journal::running);
+            self.inner.journal.spawned(pid, self.now_ms(), parent);
+        }
         self.note_spawn(pid);
         if let Some(parent) = opts.link_to {
             self.link_newborn(pid, parent);

@@ -70,7 +70,11 @@ defmodule Agent.Server do
 
   def init(fun), do: {:ok, start(fun)}
 
+  # The clauses are tried in order and match disjoint requests: the two that
+  # come most often (get, update) first.
   def handle_call({:get, fun}, _from, state), do: {:reply, run(fun, state), state}
+
+  def handle_call({:update, fun}, _from, state), do: {:reply, :ok, run(fun, state)}
 
   def handle_call({:get_and_update, fun}, _from, state) do
     case run(fun, state) do
@@ -78,8 +82,6 @@ defmodule Agent.Server do
       other -> {:stop, {:bad_return_value, other}, state}
     end
   end
-
-  def handle_call({:update, fun}, _from, state), do: {:reply, :ok, run(fun, state)}
 
   def handle_cast({:cast, fun}, state), do: {:noreply, run(fun, state)}
 

@@ -54,6 +54,15 @@ defmodule DynamicSupervisor do
     end
   end
 
+  # The spec `use GenServer` (or Agent, Task, Supervisor) builds with no
+  # overrides, `%{id: _, start: {m, f, args}}`: every default applies and every
+  # check below passes, so it is accepted as the general clause would accept it,
+  # without reading the four defaults one by one.
+  defp validate_child(%{id: _, start: {module, fun, args} = start} = child)
+       when map_size(child) == 2 and is_atom(module) and is_atom(fun) and is_list(args) do
+    {:ok, {start, :permanent, 5000, :worker, [module]}}
+  end
+
   # The checks Elixir makes in the caller before a child reaches the supervisor,
   # in its order; the first that fails is the error. A valid child travels as
   # Elixir's `{start, restart, shutdown, type, modules}`, which the supervisor

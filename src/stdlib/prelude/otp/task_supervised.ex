@@ -47,7 +47,12 @@ defmodule Task.Supervised do
   @doc false
   def invoke_mfa(owner, {module, fun, args} = mfa) do
     try do
-      apply(module, fun, args)
+      case args do
+        # A task of a function (Task.Supervisor.start_child/2, Task.async/1):
+        # called directly, as `:erlang.apply/2` would, without two applies.
+        [f, []] when module == :erlang and fun == :apply and is_function(f, 0) -> f.()
+        _ -> apply(module, fun, args)
+      end
     catch
       :exit, reason ->
         Logger.Translator.task_terminating(owner, mfa, reason)
