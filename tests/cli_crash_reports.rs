@@ -56,6 +56,14 @@ fn crash_reports_match_elixir() {
 }
 
 #[test]
+fn a_reason_that_is_no_exception_is_reported_as_a_stop_at_the_raising_line() {
+    let out = run("stop_reasons.exs", &[]);
+    let expected = std::fs::read_to_string(fixtures().join("stop_reasons.stdout")).expect("fixture");
+    assert_eq!(comparable(&String::from_utf8_lossy(&out.stdout)), comparable(&expected));
+    assert!(out.status.success());
+}
+
+#[test]
 fn an_uncaught_error_prints_elixirs_stack_lines_in_order() {
     let out = run("nested_raise.exs", &[]);
     assert_eq!(out.status.code(), Some(1));

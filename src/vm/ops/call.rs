@@ -389,6 +389,13 @@ impl State {
                 let w = &mut self.regs[self.base..self.base + code.nregs as usize];
                 let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
                 if let Err(c) = call_native_in_window(w, &mut ncx, &mut self.native_args, u32::MAX, (*f, *owning), target, ret_reg, args) {
+                    if let Control::Raise(r) = c {
+                        // Raised by this instruction: the stacktrace names its line
+                        // (the one before `pc`), not the final `Return`'s, which
+                        // belongs to the last clause.
+                        self.pc = pc + 1;
+                        return Err(r);
+                    }
                     self.resume_at_return(code);
                     return self.native_control(cx, code, c, ret_reg, reds);
                 }

@@ -143,6 +143,9 @@ pub(in crate::vm) fn blame_lent(control: Control, who: (Atom, Atom), window: &[T
 #[cold]
 pub(in crate::vm) fn blame_native(r: Raise, who: Option<(Atom, Atom)>, args: &[Term]) -> Raise {
     match who {
+        // `:erlang.error/1,2` raise what they are given, from their caller: BEAM
+        // puts no frame of theirs on the stacktrace.
+        Some((m, n)) if m.as_str() == "erlang" && n.as_str() == "error" => r,
         // Kernel's arithmetic functions are Erlang BIFs: blame them as such.
         Some((m, n)) if m.as_str() == "Elixir.Kernel" => r.blaming(Atom::new("erlang"), n, args),
         Some((m, n)) => r.blaming(m, n, args),

@@ -128,7 +128,7 @@ defmodule Logger.Translator do
   @doc "The `** (...)` lines describing an exit reason, stacktrace included."
   def format_reason({error, stack} = reason) when is_list(stack) do
     if stacktrace?(stack) and (exception?(error) or stack != []) do
-      banner = Exception.format_banner(:error, error, stack)
+      banner = stop_banner(error, stack)
 
       case Exception.format_stacktrace(stack) do
         "" -> banner
@@ -140,6 +140,18 @@ defmodule Logger.Translator do
   end
 
   def format_reason(reason), do: "** (stop) " <> Exception.format_exit(reason)
+
+  # As Elixir's translator words a crash's first line: an error Elixir knows
+  # (`:badarg`, an exception) by its exception's banner; any other term raised
+  # with :erlang.error/1 or thrown, which would only become an ErlangError, as
+  # the `(stop)` it is: `** (stop) {:nocatch, :up}`.
+  defp stop_banner(error, stack) do
+    if not exception?(error) and match?(%ErlangError{}, Exception.normalize(:error, error, stack)) do
+      "** (stop) " <> Exception.format_exit(error)
+    else
+      Exception.format_banner(:error, error, stack)
+    end
+  end
 
   @doc "Logs the report of a GenServer that stops with an abnormal reason."
   def genserver_terminating(name, reason, last, state, client) do
