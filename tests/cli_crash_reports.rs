@@ -47,20 +47,23 @@ fn comparable(text: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn crash_reports_match_elixir() {
-    let out = run("spawn_reports.exs", &[]);
-    let expected = std::fs::read_to_string(fixtures().join("spawn_reports.stdout")).expect("fixture");
+/// Runs `NAME.exs` and compares its stdout with `NAME.stdout` (as [`comparable`]
+/// masks them); the script must end normally.
+fn matches_recorded_elixir(name: &str) {
+    let out = run(&format!("{name}.exs"), &[]);
+    let expected = std::fs::read_to_string(fixtures().join(format!("{name}.stdout"))).expect("fixture");
     assert_eq!(comparable(&String::from_utf8_lossy(&out.stdout)), comparable(&expected));
     assert!(out.status.success());
 }
 
 #[test]
+fn crash_reports_match_elixir() {
+    matches_recorded_elixir("spawn_reports");
+}
+
+#[test]
 fn a_reason_that_is_no_exception_is_reported_as_a_stop_at_the_raising_line() {
-    let out = run("stop_reasons.exs", &[]);
-    let expected = std::fs::read_to_string(fixtures().join("stop_reasons.stdout")).expect("fixture");
-    assert_eq!(comparable(&String::from_utf8_lossy(&out.stdout)), comparable(&expected));
-    assert!(out.status.success());
+    matches_recorded_elixir("stop_reasons");
 }
 
 #[test]
