@@ -36,6 +36,10 @@ fn throw(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     Err(Control::Raise(Raise::throw(args[0].clone())))
 }
 
+fn fail(_cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
+    Err(Control::Raise(Raise::error(args[0].clone())))
+}
+
 /// A module table with the VM's built-ins and the test natives.
 fn modules() -> Arc<Modules> {
     let mut reg = NativeRegistry::new();
@@ -44,6 +48,7 @@ fn modules() -> Arc<Modules> {
     reg.add("t", "same", 2, same);
     reg.add("t", "note", 1, note);
     reg.add("erlang", "throw", 1, throw);
+    reg.add("t", "fail", 1, fail);
     Arc::new(Modules::new(reg))
 }
 
@@ -433,6 +438,27 @@ defmodule E do
 end
 ";
     for (call, line) in [("E.sub(:a)", 5), ("E.pick(:b)", 9)] {
+        let (mut m, mut cx) = machine(&format!("{src}\n{call}"));
+        let Step::Exited(reason) = m.run(&mut cx, 1_000) else { panic!("{}", result(&m)) };
+        let text = inspect(&reason);
+        assert!(text.contains(&format!("line: {line}]}}")), "{call}: {text}");
+    }
+}
+
+#[test]
+fn a_raise_in_a_tail_call_names_the_line_of_its_clause() {
+    // The frame of a tail call that could not replace it (a native, an undefined
+    // function) resumes at the function's final `Return`, in its last clause; a
+    // raise there is the call's, at the call's line.
+    let src = "
+defmodule T do
+  def f(:a), do: :t.fail(:x)
+  def f(:b), do: :ok
+  def g(:a), do: Nowhere.g(1)
+  def g(:b), do: :ok
+end
+";
+    for (call, line) in [("T.f(:a)", 3), ("T.g(:a)", 5)] {
         let (mut m, mut cx) = machine(&format!("{src}\n{call}"));
         let Step::Exited(reason) = m.run(&mut cx, 1_000) else { panic!("{}", result(&m)) };
         let text = inspect(&reason);

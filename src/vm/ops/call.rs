@@ -380,7 +380,7 @@ impl State {
             return Ok(Next::Replace(CodeRef::named(callee)));
         }
         let ret_reg = code.nregs.saturating_sub(1);
-        match target.get() {
+        let entered = match target.get() {
             Some(Export { callable: Callable::Native(f), owning, .. }) => {
                 // As for `Call`, then the function's final `Return` of its last register.
                 // The frame ends here, so every argument is dead: an owning form
@@ -388,18 +388,13 @@ impl State {
                 self.pc = pc;
                 let w = &mut self.regs[self.base..self.base + code.nregs as usize];
                 let mut ncx = NativeCtx { process: cx, modules: &self.modules, group_leader: &mut self.group_leader };
-                if let Err(c) = call_native_in_window(w, &mut ncx, &mut self.native_args, u32::MAX, (*f, *owning), target, ret_reg, args) {
-                    if let Control::Raise(r) = c {
-                        // Raised by this instruction: the stacktrace names its line
-                        // (the one before `pc`), not the final `Return`'s, which
-                        // belongs to the last clause.
-                        self.pc = pc + 1;
-                        return Err(r);
+                match call_native_in_window(w, &mut ncx, &mut self.native_args, u32::MAX, (*f, *owning), target, ret_reg, args) {
+                    Ok(()) => Ok(Next::At(code.instrs().len() - 1)),
+                    Err(c) => {
+                        self.resume_at_return(code);
+                        self.native_control(cx, code, c, ret_reg, reds)
                     }
-                    self.resume_at_return(code);
-                    return self.native_control(cx, code, c, ret_reg, reds);
                 }
-                Ok(Next::At(code.instrs().len() - 1))
             }
             _ => {
                 // Private and undefined functions: an ordinary call (which raises).
@@ -408,7 +403,11 @@ impl State {
                 self.resume_at_return(code);
                 self.call_cell(cx, code, target, argv, ret_reg, reds)
             }
-        }
+        };
+        // A raise here is this instruction's (the native's, or the call's it asked
+        // for): its frame names this line, not the final `Return`'s, which belongs
+        // to the function's last clause.
+        entered.or_else(|r| Ok(self.fail_at(pc, r)))
     }
 
     /// `CallDynamic`: `dst = module.name(args)` with the module in a register.
