@@ -57,6 +57,20 @@ fn matches_recorded_elixir(name: &str) {
 }
 
 #[test]
+fn a_scripts_uncaught_error_reaches_none_of_its_linked_processes() {
+    // Elixir prints the error and halts: the trapping supervisors linked to the
+    // script log no termination of their own, on either clock.
+    for clock in ["real", "virtual"] {
+        let out = run("script_error_links.exs", &["--clock", clock]);
+        let expected = std::fs::read_to_string(fixtures().join("script_error_links.stdout")).expect("fixture");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "on the {clock} clock");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("** (RuntimeError) boom\n    script_error_links.exs:14: (file)"), "{stderr}");
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
 fn crash_reports_match_elixir() {
     matches_recorded_elixir("spawn_reports");
 }

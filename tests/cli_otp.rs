@@ -38,6 +38,12 @@ fn every_server_reference_a_call_accepts_and_every_way_it_fails_match_elixir() {
 }
 
 #[test]
+fn every_dynamic_supervisor_start_and_exit_path_matches_elixir() {
+    matches_recorded_elixir("dynamic_supervisor_paths", &[]);
+    matches_recorded_elixir("dynamic_supervisor_paths", &["--clock", "virtual"]);
+}
+
+#[test]
 fn external_term_format_and_phash2_match_erlang_byte_for_byte() {
     matches_recorded_elixir("external_term", &[]);
 }

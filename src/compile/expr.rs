@@ -330,7 +330,7 @@ impl<'m> Compiler<'m> {
                 self.constant(b, Term::Atom(a))
             }
             NodeKind::List { .. } | NodeKind::Tuple(_) | NodeKind::Map { base: None, .. }
-                if let Some(value) = literal_collection(node) =>
+                if let Some(value) = literal_collection(&self.module, node) =>
             {
                 self.constant(b, value)
             }
@@ -1534,21 +1534,32 @@ pub fn parse_date(s: &str) -> Option<Term> {
 }
 
 /// The value of a list, tuple or map written with literals only (`{2, 1}`,
-/// `[:set, :public]`), built once at compile time: the code then shares it
-/// instead of allocating it anew on every run, as BEAM does with literals. `None`
-/// when any part is not a literal, or is an alias (which names a module only once
-/// the module's aliases are applied).
-fn literal_collection(n: &Node) -> Option<Term> {
-    fn alias_free(n: &Node) -> bool {
-        match &n.kind {
-            NodeKind::Alias(_) => false,
-            NodeKind::List { items, tail } => items.iter().all(alias_free) && tail.as_deref().is_none_or(alias_free),
-            NodeKind::Tuple(items) => items.iter().all(alias_free),
-            NodeKind::Map { pairs, .. } => pairs.iter().all(|(k, v)| alias_free(k) && alias_free(v)),
-            _ => true,
+/// `[:set, :public]`, `[Task.Supervised]`), built once at compile time: the code
+/// then shares it instead of allocating it anew on every run, as BEAM does with
+/// literals. An alias inside names the module the unit's aliases make it, as it
+/// does when compiled on its own. `None` when any part is not a literal.
+fn literal_collection(ctx: &ModuleCtx, n: &Node) -> Option<Term> {
+    let all = |items: &[Node]| items.iter().map(|i| literal_collection(ctx, i)).collect::<Option<Vec<_>>>();
+    match &n.kind {
+        NodeKind::Alias(segs) => Some(Term::Atom(alias_atom(ctx, segs))),
+        NodeKind::List { items, tail } => {
+            let tail = match tail {
+                Some(t) => literal_collection(ctx, t)?,
+                None => Term::Nil,
+            };
+            Some(Term::list_with_tail(all(items)?, tail))
         }
+        NodeKind::Tuple(items) => Some(Term::tuple(all(items)?)),
+        NodeKind::Map { base: None, pairs } => {
+            let mut out = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                out.push((literal_collection(ctx, k)?, literal_collection(ctx, v)?));
+            }
+            Some(Term::map(out))
+        }
+        NodeKind::Map { .. } => None,
+        _ => super::pattern::literal_term(n),
     }
-    if alias_free(n) { super::pattern::literal_term(n) } else { None }
 }
 
 /// The VM operator for a call resolved to `cell`, when it is an arithmetic BIF that
@@ -1800,16 +1811,27 @@ mod tests {
     }
 
     #[test]
-    fn literal_collections_are_constants_and_aliases_are_not() {
+    fn literal_collections_are_constants_with_their_aliases_resolved() {
         let src = "defmodule M do\n\
                    alias Foo.Bar\n\
-                   def f(x), do: {{2, 1}, [:set, :public], %{a: [1]}, {Bar, 1}, {x, 0}}\n\
+                   def f(x), do: {{2, 1}, [:set, :public], %{a: [1]}, {Bar, 1}, [Baz], {x, 0}}\n\
                    end";
         let f = function(src, "f");
-        let consts = f.instrs().iter().filter(|i| matches!(i, Instr::Const { value: crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_), .. })).count();
+        let consts: Vec<String> = f
+            .instrs()
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Const { value: v @ (crate::term::Term::Tuple(_) | crate::term::Term::Cons(_) | crate::term::Term::Map(_)), .. } => {
+                    Some(crate::term::inspect::inspect(v))
+                }
+                _ => None,
+            })
+            .collect();
         let built = f.instrs().iter().filter(|i| matches!(i, Instr::MakeTuple { .. })).count();
-        // The three literals are constants; `{Bar, 1}`, `{x, 0}` and the outer tuple are built.
-        assert_eq!((consts, built), (3, 3));
+        // The five literals are constants, `Bar` as the alias names it; `{x, 0}`
+        // and the outer tuple are built.
+        assert_eq!(consts, ["{2, 1}", "[:set, :public]", "%{a: [1]}", "{Foo.Bar, 1}", "[Baz]"]);
+        assert_eq!(built, 2);
     }
 
     #[test]

@@ -222,6 +222,19 @@ impl ProcessContext {
         Ok(())
     }
 
+    /// Removes every link of this process on both sides, telling nobody: what a
+    /// script's uncaught error does to its links under `elixir`, which catches the
+    /// error in the script's process, prints it and halts the node (no linked
+    /// process gets an exit signal, so no supervisor logs its own termination).
+    pub fn unlink_all(&mut self) {
+        let links = self.entry().state.lock().links.take_items();
+        for (other, ()) in links {
+            if let Some(e) = self.runtime().entry(other) {
+                e.state.lock().drop_link(self.pid());
+            }
+        }
+    }
+
     /// `Process.unlink(pid)`: removes the link on both sides (no-op if none).
     pub fn unlink(&mut self, other: Pid) {
         self.entry().state.lock().drop_link(other);

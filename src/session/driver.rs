@@ -15,9 +15,19 @@ pub fn run_to_end(runtime: &Runtime, machine: Machine) -> Outcome {
 /// Like [`run_to_end`], also giving the process's exit reason (for an error, the
 /// exception and its stacktrace).
 pub fn run_to_end_with_reason(runtime: &Runtime, machine: Machine) -> (Outcome, Term) {
+    run_body_to_end(runtime, machine, VmProcess::with_finish)
+}
+
+/// [`run_to_end_with_reason`] for a script's top level: an uncaught error ends it
+/// without exit signals to its links, as under `elixir` (see [`VmProcess::script`]).
+pub fn run_script_to_end(runtime: &Runtime, machine: Machine) -> (Outcome, Term) {
+    run_body_to_end(runtime, machine, VmProcess::script)
+}
+
+fn run_body_to_end(runtime: &Runtime, machine: Machine, body: fn(Machine, crate::vm::process::OnFinish) -> VmProcess) -> (Outcome, Term) {
     let slot: Arc<Mutex<Option<Outcome>>> = Arc::new(Mutex::new(None));
     let out = slot.clone();
-    let body = VmProcess::with_finish(
+    let body = body(
         machine,
         Box::new(move |o| {
             if let Ok(mut s) = out.lock() {

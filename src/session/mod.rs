@@ -195,7 +195,7 @@ impl Session {
         let nodes = crate::syntax::parse(source)?;
         let program = compile_program(&nodes, &self.modules, &[], false)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, vec![]);
-        let (outcome, reason) = driver::run_to_end_with_reason(&self.runtime, machine);
+        let (outcome, reason) = driver::run_script_to_end(&self.runtime, machine);
         self.last_trace = match reason {
             Term::Tuple(t) if t.len() == 2 => t[1].clone(),
             _ => Term::Nil,

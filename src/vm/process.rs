@@ -25,17 +25,27 @@ pub fn set_crash_format(format: CrashFormat) {
 pub struct VmProcess {
     machine: Machine,
     on_finish: Option<OnFinish>,
+    /// A script's top level (see [`VmProcess::script`]).
+    halts_on_raise: bool,
 }
 
 impl VmProcess {
     /// A process body running `machine`.
     pub fn new(machine: Machine) -> VmProcess {
-        VmProcess { machine, on_finish: None }
+        VmProcess { machine, on_finish: None, halts_on_raise: false }
     }
 
     /// A process body that reports its outcome to `on_finish`.
     pub fn with_finish(machine: Machine, on_finish: OnFinish) -> VmProcess {
-        VmProcess { machine, on_finish: Some(on_finish) }
+        VmProcess { machine, on_finish: Some(on_finish), halts_on_raise: false }
+    }
+
+    /// A script's top level, as `elixir FILE` runs it: its outcome goes to
+    /// `on_finish`, and an uncaught error or exit ends it without an exit signal
+    /// to its links (`elixir` catches the error in the script's process, prints it
+    /// and halts, so a linked supervisor never learns of it and logs nothing).
+    pub fn script(machine: Machine, on_finish: OnFinish) -> VmProcess {
+        VmProcess { machine, on_finish: Some(on_finish), halts_on_raise: true }
     }
 }
 
@@ -44,7 +54,12 @@ impl ProcessBody for VmProcess {
         let step = self.machine.run(cx, budget);
         if let Step::Exited(reason) = &step {
             match (self.on_finish.take(), self.machine.outcome()) {
-                (Some(f), Some(o)) => f(o.clone()),
+                (Some(f), Some(o)) => {
+                    if self.halts_on_raise && matches!(o, Outcome::Raised(_)) {
+                        cx.unlink_all();
+                    }
+                    f(o.clone())
+                }
                 // A spawned process that raised or threw (not one that exited) is
                 // reported as Elixir's logger does; the runtime decides whether to
                 // print it (level, OTP-managed processes, deaths by signal).

@@ -185,15 +185,30 @@ defmodule DynamicSupervisor.Server do
     end
   end
 
-  def handle_call({:start_child, {{m, f, args}, restart, shutdown, type, modules}}, _from, state) do
-    if state.max_children != :infinity and map_size(state.children) >= state.max_children do
+  # Every start goes through this one process, so its steps are spelled out
+  # here rather than in helpers: a supervisor with no extra arguments starts
+  # `{m, f, args}` as the caller sent it, and the child is recorded in the same
+  # clause (`add_child/3` is the restart path's).
+  def handle_call({:start_child, {{m, f, args} = start, restart, shutdown, type, modules}}, _from, state) do
+    %{max_children: max, extra_arguments: extra, children: children} = state
+
+    if max != :infinity and map_size(children) >= max do
       {:reply, {:error, :max_children}, state}
     else
-      start = {m, f, state.extra_arguments ++ args}
+      start = if extra == [], do: start, else: {m, f, extra ++ args}
 
       case Supervisor.Server.start_mfa(start) do
-        {:ok, pid} = reply -> {:reply, reply, add_child(state, pid, {start, restart, shutdown, type, modules})}
-        other -> {:reply, other, state}
+        {:ok, pid} = reply ->
+          child = {start, restart, shutdown, type, modules}
+
+          if type == :supervisor do
+            {:reply, reply, %{state | children: Map.put(children, pid, child), supervisors: state.supervisors + 1}}
+          else
+            {:reply, reply, %{state | children: Map.put(children, pid, child)}}
+          end
+
+        other ->
+          {:reply, other, state}
       end
     end
   end
@@ -218,10 +233,15 @@ defmodule DynamicSupervisor.Server do
     {:reply, %{specs: specs, active: specs, supervisors: state.supervisors, workers: specs - state.supervisors}, state}
   end
 
-  def handle_info({:EXIT, pid, reason}, state) do
-    case Map.fetch(state.children, pid) do
+  def handle_info({:EXIT, pid, reason}, %{children: children} = state) do
+    case Map.fetch(children, pid) do
       :error ->
         {:noreply, state}
+
+      # A temporary worker (every task) is forgotten, whatever its reason:
+      # the commonest exit, in one clause.
+      {:ok, {_, :temporary, _, :worker, _}} ->
+        {:noreply, %{state | children: Map.delete(children, pid)}}
 
       {:ok, {_, restart, _, _, _} = child} ->
         state = drop_child(state, pid, child)

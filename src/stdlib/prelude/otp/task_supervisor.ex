@@ -16,7 +16,7 @@ defmodule Task.Supervisor do
 
   @doc "Starts a task that does not reply: `{:ok, pid}`."
   def start_child(supervisor, fun, options \\ []) when is_function(fun, 0) do
-    start_child(supervisor, :erlang, :apply, [fun, []], options)
+    start_task(supervisor, :noreply, {:erlang, :apply, [fun, []]}, options)
   end
 
   def start_child(supervisor, module, fun, args, options \\ []) do
@@ -66,6 +66,13 @@ defmodule Task.Supervisor do
 
   @doc "Stops the task with this pid."
   def terminate_child(supervisor, pid), do: DynamicSupervisor.terminate_child(supervisor, pid)
+
+  # With no options (Task.Supervisor.start_child/2, async/2): the defaults,
+  # without two Keyword.get/3 calls on an empty list.
+  defp start_task(supervisor, mode, mfa, []) do
+    child = {{Task.Supervised, :start_link, [self(), mode, mfa]}, :temporary, 5000, :worker, [Task.Supervised]}
+    GenServer.call(supervisor, {:start_child, child}, :infinity)
+  end
 
   defp start_task(supervisor, mode, mfa, options) do
     # A child as DynamicSupervisor.start_child/2 hands it over once checked; built
