@@ -329,6 +329,7 @@ impl FunBuilder {
         self.emit(Instr::Return { src: scratch });
         let moved = super::liveness::moved_args(&self.code, self.next_reg, self.arity + self.captured.len() as u32);
         fuse_pairs(&mut self.code);
+        fuse_loop_tests(&mut self.code);
         FunCode::new(FunParts {
             moved,
             module: self.module,
@@ -379,6 +380,23 @@ fn fuse_pairs(code: &mut [Instr]) {
         };
         if let Some(instr) = fused {
             code[i - 1] = instr;
+        }
+    }
+}
+
+/// Folds into an `IntLoop` the `TestInt` its back edge lands on, when that test
+/// reads the counter the loop just wrote (`def loop(0, acc), do: acc` before
+/// `def loop(n, acc), do: loop(n - 1, acc + n)`): `IntLoopTest`, one dispatch a
+/// pass fewer. As in [`fuse_pairs`], nothing moves: the `TestInt` stays for the
+/// function's entry and the `Loop` after the `IntLoop` stays for its slow path.
+fn fuse_loop_tests(code: &mut [Instr]) {
+    for i in 0..code.len() {
+        if let Instr::IntLoop { dst, a, step, sub, to } = code[i]
+            && let Some(Instr::TestInt { reg, value, fail }) = code.get(to as usize)
+            && *reg == dst
+            && let Ok(test) = i32::try_from(*value)
+        {
+            code[i] = Instr::IntLoopTest { dst, a, step, sub, test, to, fail: *fail };
         }
     }
 }

@@ -1791,11 +1791,17 @@ mod tests {
         // `n` before, is computed after it, into `n`'s: no move at the back edge.
         // The sum's failure checks the subtraction first (the written order).
         let instrs = code.instrs();
-        // The subtraction and the back edge are one `IntLoop`; the `Loop` stays
-        // behind it for the paths that do not jump at once.
+        // The subtraction and the back edge are one `IntLoop`, which also does the
+        // first clause's `0` test it lands on (`IntLoopTest`: past the test, or to
+        // the second clause at its `fail`); the `Loop` stays behind it for the paths
+        // that do not jump at once, and the `TestInt` for the function's entry.
         let back = instrs.iter().position(|i| matches!(i, Instr::Loop { to: 0 })).expect("a back edge with no move");
         assert!(matches!(instrs[back - 2], Instr::Add { dst: 1, a: 1, b: 0 }), "{instrs:?}");
-        assert!(matches!(instrs[back - 1], Instr::IntLoop { dst: 0, a: 0, step: -1, sub: true, to: 0 }), "{instrs:?}");
+        let Instr::TestInt { reg: 0, value: 0, fail } = instrs[0] else { panic!("{instrs:?}") };
+        assert!(
+            matches!(instrs[back - 1], Instr::IntLoopTest { dst: 0, a: 0, step: -1, sub: true, test: 0, to: 0, fail: f } if f == fail),
+            "{instrs:?}"
+        );
         assert_eq!(*code.deferred, [((back - 2) as u32, (back - 1) as u32)]);
         assert!(!instrs.iter().any(|i| matches!(i, Instr::Move { .. } | Instr::MoveLoop { .. })));
         // A list cell is not arithmetic: the counter is not moved past it, and keeps

@@ -175,7 +175,9 @@ fn successors(instr: &Instr, pc: usize, mut f: impl FnMut(usize)) {
             to(*peek);
             to(*expired);
         }
-        Instr::JumpIfFalsy { to: t, .. } | Instr::JumpUnlessTrue { to: t, .. } | Instr::IntLoop { to: t, .. } => {
+        // (`IntLoopTest` goes on past the test at `to` or to its `fail`, both
+        // successors of `to`, whose live registers include theirs.)
+        Instr::JumpIfFalsy { to: t, .. } | Instr::JumpUnlessTrue { to: t, .. } | Instr::IntLoop { to: t, .. } | Instr::IntLoopTest { to: t, .. } => {
             to(pc as Label + 1);
             to(*t);
         }
@@ -229,6 +231,7 @@ pub(super) fn writes(instr: &Instr) -> Option<Reg> {
         | Instr::SubInt { dst, .. }
         | Instr::CallSelfInt { tmp: dst, .. }
         | Instr::IntLoop { dst, .. }
+        | Instr::IntLoopTest { dst, .. }
         | Instr::ReturnAdd { dst, .. }
         | Instr::Not { dst, .. }
         | Instr::Bang { dst, .. }
@@ -349,7 +352,9 @@ pub(super) fn reads(instr: &Instr, arity: u32, f: &mut impl FnMut(Reg)) {
         }
         Instr::Return { src } => f(*src),
         Instr::ReturnConst { value: _ } => {}
-        Instr::CallSelfInt { tmp: _, a, imm: _, sub: _, dst: _ } | Instr::IntLoop { dst: _, a, step: _, sub: _, to: _ } => f(*a),
+        Instr::CallSelfInt { tmp: _, a, imm: _, sub: _, dst: _ }
+        | Instr::IntLoop { dst: _, a, step: _, sub: _, to: _ }
+        | Instr::IntLoopTest { dst: _, a, step: _, sub: _, test: _, to: _, fail: _ } => f(*a),
         Instr::ReturnAdd { dst: _, a, b } => {
             f(*a);
             f(*b);

@@ -190,6 +190,13 @@ pub enum Instr {
     /// `step` is what is added (`-imm` for a `SubInt`), so the small-integer path is one
     /// checked addition either way; `sub` names the operator for the other paths.
     IntLoop { dst: Reg, a: Reg, step: i32, sub: bool, to: Label },
+    /// [`Instr::IntLoop`] whose back edge lands on the `TestInt { reg: dst, value:
+    /// test, fail }` at `to` (the first clause's `loop(0, acc)` of a countdown), with
+    /// that test done in the same dispatch: a small-integer result with a reduction
+    /// left goes on past the test (`to + 1`) when it equals `test`, else to `fail`.
+    /// Anything else does what `IntLoop` does; the `TestInt` stays at `to` for the
+    /// function's entry and for the `Loop` after this instruction.
+    IntLoopTest { dst: Reg, a: Reg, step: i32, sub: bool, test: i32, to: Label, fail: Label },
     /// Jump unless `cond` is truthy.
     JumpIfFalsy { cond: Reg, to: Label },
     /// Jump unless `cond` is exactly `true` (guards).
@@ -325,7 +332,7 @@ impl Instr {
             Instr::Sub { a, b, .. } => (BinOp::Sub, a, Operand::Reg(b)),
             Instr::AddInt { a, imm, .. } => (BinOp::Add, a, Operand::Imm(imm)),
             Instr::SubInt { a, imm, .. } => (BinOp::Sub, a, Operand::Imm(imm)),
-            Instr::IntLoop { a, step, sub, .. } => if sub { (BinOp::Sub, a, Operand::Imm(-i64::from(step))) } else { (BinOp::Add, a, Operand::Imm(i64::from(step))) },
+            Instr::IntLoop { a, step, sub, .. } | Instr::IntLoopTest { a, step, sub, .. } => if sub { (BinOp::Sub, a, Operand::Imm(-i64::from(step))) } else { (BinOp::Add, a, Operand::Imm(i64::from(step))) },
             _ => return None,
         })
     }
@@ -337,7 +344,7 @@ impl Instr {
         use Instr::*;
         let regs: [Option<Reg>; 3] = match *self {
             Add { dst, a, b } | Sub { dst, a, b } | ReturnAdd { dst, a, b } => [Some(dst), Some(a), Some(b)],
-            AddInt { dst, a, .. } | SubInt { dst, a, .. } | IntLoop { dst, a, .. } => [Some(dst), Some(a), None],
+            AddInt { dst, a, .. } | SubInt { dst, a, .. } | IntLoop { dst, a, .. } | IntLoopTest { dst, a, .. } => [Some(dst), Some(a), None],
             CallSelfInt { tmp, a, .. } => [Some(tmp), Some(a), None],
             TestInt { reg, .. } | ReturnIfInt { reg, .. } => [Some(reg), None, None],
             _ => [None; 3],
@@ -353,6 +360,7 @@ impl Instr {
         use Instr::*;
         let (first, second) = match self {
             Jump { to } | Loop { to } | MoveLoop { to, .. } | IntLoop { to, .. } | JumpIfFalsy { to, .. } | JumpUnlessTrue { to, .. } => (Some(to), None),
+            IntLoopTest { to, fail, .. } => (Some(to), Some(fail)),
             TestEq { fail, .. }
             | TestConst { fail, .. }
             | TestInt { fail, .. }

@@ -425,6 +425,12 @@ impl Machine {
                             Ok(to) => to,
                             Err(e) => break 'op arith_fail(st, code, pc, e),
                         },
+                        Instr::IntLoopTest { dst, a, step, sub, test, to, fail } => {
+                            match operator::op_int_loop_test(w, (*dst, *a), (*step, *sub), (*test, *to, *fail), reds, after) {
+                                Ok(to) => to,
+                                Err(e) => break 'op arith_fail(st, code, pc, e),
+                            }
+                        }
                         Instr::Loop { to } => {
                             if !super::ops::take_reduction(reds) {
                                 break 'op st.yield_at(branch::op_loop(*to));

@@ -240,6 +240,47 @@ fn loop_arguments_computed_in_place_keep_their_values() {
 }
 
 #[test]
+fn a_countdown_whose_back_edge_lands_on_its_base_case_test_is_one_dispatch_a_pass_and_exact() {
+    // `IntLoopTest`: the back edge does the first clause's integer test itself.
+    let src = "defmodule C do\n\
+               def down(0, acc), do: acc\n\
+               def down(n, acc), do: down(n - 1, acc + n)\n\
+               def up(10, acc), do: {:top, acc}\n\
+               def up(n, acc), do: up(n + 1, acc + n)\n\
+               def neg(-3, acc), do: acc\n\
+               def neg(n, acc), do: neg(n - 1, acc + 1)\n\
+               end\n";
+    // (The instruction the compiler makes is checked where it is made, in
+    // `compile::expr`'s tests; here, that the loops it runs are exact.)
+    let cases = [
+        ("C.down(100, 0)", "5050"),
+        ("C.down(0, :start)", ":start"),
+        ("C.up(7, 0)", "{:top, 24}"),
+        ("C.up(10, 0)", "{:top, 0}"),
+        ("C.neg(2, 0)", "5"),
+        // A float counter never equals the integer 0: it runs past it, as on BEAM,
+        // until this test stops it (the counter at 0.5 is not 0).
+        ("C.down(2.5, 0)", "running"),
+        // From past the small integers into them: the general path, then the
+        // fused one (a long way from 0, so only the slices are run).
+        ("C.down(9_223_372_036_854_775_809, 0)", "running"),
+    ];
+    for (call, want) in cases {
+        let (mut m, mut cx) = machine(&format!("{src}\n{call}"));
+        if want == "running" {
+            // A budget's worth of slices, and still looping.
+            for _ in 0..20 {
+                assert!(matches!(m.run(&mut cx, 500), Step::Yielded), "{call}: {}", result(&m));
+            }
+            continue;
+        }
+        let yields = finish(&mut m, &mut cx, 37, |_| {});
+        assert_eq!(result(&m), want, "{call}");
+        assert!(call != "C.down(100, 0)" || yields > 1, "the back edge counts reductions");
+    }
+}
+
+#[test]
 fn a_self_tail_call_loops_in_one_frame() {
     let (mut m, mut cx) = machine(&format!("{LOOPS}\nL.count(100_000)"));
     let mut deepest = 0;
