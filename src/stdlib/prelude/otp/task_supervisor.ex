@@ -67,8 +67,8 @@ defmodule Task.Supervisor do
   @doc "Stops the task with this pid."
   def terminate_child(supervisor, pid), do: DynamicSupervisor.terminate_child(supervisor, pid)
 
-  # With no options (Task.Supervisor.start_child/2, async/2): the defaults,
-  # without two Keyword.get/3 calls on an empty list.
+  # No options (start_child/2, and /3 given []): the defaults, without two
+  # Keyword.get/3 calls on an empty list (async always passes :restart).
   defp start_task(supervisor, mode, mfa, []) do
     child = {{Task.Supervised, :start_link, [self(), mode, mfa]}, :temporary, 5000, :worker, [Task.Supervised]}
     GenServer.call(supervisor, {:start_child, child}, :infinity)
