@@ -214,6 +214,16 @@ fn unusable_input_exits_2() {
     let out = otplab("unusable").args(["check", "tasks-awaited"]).arg(&raising).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("** (RuntimeError) boom"));
+    // An answer that dies loading takes what it started linked with it: a printing
+    // loop it left behind does not go on writing into the report (or forge a pass).
+    let flooding = data_dir("unusable").join("flooding.exs");
+    let source = "spawn_link(fn ->\n  loop = fn f -> IO.puts(\"5/5 checks passed\"); Process.sleep(1); f.(f) end\n  loop.(loop)\nend)\nProcess.sleep(20)\nraise \"give up\"\n";
+    std::fs::write(&flooding, source).expect("write");
+    let out = otplab("unusable").args(["check", "tasks-awaited"]).arg(&flooding).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("** (RuntimeError) give up"), "{report}");
+    assert!(report.matches("5/5 checks passed").count() <= 25, "the loop outlived the answer:\n{report}");
 }
 
 #[test]

@@ -142,10 +142,11 @@ impl Sandbox {
         self.handle.journal()
     }
 
-    /// Runs a script in the session under `guard`.
+    /// Runs a script in the session under `guard` (an answer: see
+    /// [`Session::run_script_linked`]).
     pub fn run(&mut self, source: &str, guard: Guard) -> Finish {
         let source = source.to_string();
-        self.work(guard, move |session| session.run_script(&source))
+        self.work(guard, move |session| session.run_script_linked(&source))
     }
 
     /// Runs one check in the session under `guard` (see [`Session::run_check`]).

@@ -190,12 +190,25 @@ impl Session {
         crate::stdlib::uncaught(raise, &self.last_trace)
     }
 
-    /// Runs a whole script as `elixir FILE` would.
+    /// Runs a whole script as `elixir FILE` would: an uncaught error ends it without
+    /// an exit signal to the processes linked to it (`elixir` prints and halts).
     pub fn run_script(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        self.run_script_as(source, driver::run_script_to_end)
+    }
+
+    /// Runs a whole script whose uncaught error reaches its links as any process's
+    /// death does. The grader loads answers so: nothing halts after an answer that
+    /// fails to load, and what it started linked must die with it rather than go on
+    /// printing into the report.
+    pub fn run_script_linked(&mut self, source: &str) -> Result<Evaluation, SessionError> {
+        self.run_script_as(source, driver::run_to_end_with_reason)
+    }
+
+    fn run_script_as(&mut self, source: &str, run: fn(&Runtime, Machine) -> (Outcome, Term)) -> Result<Evaluation, SessionError> {
         let nodes = crate::syntax::parse(source)?;
         let program = compile_program(&nodes, &self.modules, &[], false)?;
         let machine = Machine::for_code(self.modules.clone(), program.code, vec![]);
-        let (outcome, reason) = driver::run_script_to_end(&self.runtime, machine);
+        let (outcome, reason) = run(&self.runtime, machine);
         self.last_trace = match reason {
             Term::Tuple(t) if t.len() == 2 => t[1].clone(),
             _ => Term::Nil,
