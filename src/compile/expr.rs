@@ -1539,27 +1539,7 @@ pub fn parse_date(s: &str) -> Option<Term> {
 /// literals. An alias inside names the module the unit's aliases make it, as it
 /// does when compiled on its own. `None` when any part is not a literal.
 fn literal_collection(ctx: &ModuleCtx, n: &Node) -> Option<Term> {
-    let all = |items: &[Node]| items.iter().map(|i| literal_collection(ctx, i)).collect::<Option<Vec<_>>>();
-    match &n.kind {
-        NodeKind::Alias(segs) => Some(Term::Atom(alias_atom(ctx, segs))),
-        NodeKind::List { items, tail } => {
-            let tail = match tail {
-                Some(t) => literal_collection(ctx, t)?,
-                None => Term::Nil,
-            };
-            Some(Term::list_with_tail(all(items)?, tail))
-        }
-        NodeKind::Tuple(items) => Some(Term::tuple(all(items)?)),
-        NodeKind::Map { base: None, pairs } => {
-            let mut out = Vec::with_capacity(pairs.len());
-            for (k, v) in pairs {
-                out.push((literal_collection(ctx, k)?, literal_collection(ctx, v)?));
-            }
-            Some(Term::map(out))
-        }
-        NodeKind::Map { .. } => None,
-        _ => super::pattern::literal_term(n),
-    }
+    super::pattern::literal_term_in(n, &|segs| Term::Atom(alias_atom(ctx, segs)))
 }
 
 /// The VM operator for a call resolved to `cell`, when it is an arithmetic BIF that

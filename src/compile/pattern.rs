@@ -613,8 +613,16 @@ fn is_wildcard(n: &Node) -> bool {
 }
 
 /// The term a literal node stands for (numbers, atoms, strings, and lists/tuples/maps
-/// of literals), or `None` if it is not a literal.
+/// of literals), or `None` if it is not a literal. An alias is taken as written
+/// (`Foo.Bar` is `Elixir.Foo.Bar`); see [`literal_term_in`] to resolve it.
 pub fn literal_term(n: &Node) -> Option<Term> {
+    literal_term_in(n, &|segs| Term::atom(&format!("Elixir.{}", segs.join("."))))
+}
+
+/// [`literal_term`] with each alias's module given by `alias` (the compiler passes
+/// the unit's aliases, so `[Bar]` after `alias Foo.Bar` is `[Foo.Bar]`).
+pub fn literal_term_in(n: &Node, alias: &dyn Fn(&[String]) -> Term) -> Option<Term> {
+    let all = |items: &[Node]| items.iter().map(|i| literal_term_in(i, alias)).collect::<Option<Vec<_>>>();
     Some(match &n.kind {
         NodeKind::Int(i) => Term::Int(*i),
         NodeKind::BigInt(b) => Term::from_bigint(b.clone()),
@@ -623,25 +631,24 @@ pub fn literal_term(n: &Node) -> Option<Term> {
         NodeKind::Str(s) => Term::string(s.clone()),
         NodeKind::Bytes(b) => Term::bytes(b.clone()),
         NodeKind::Charlist(s) => Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()),
-        NodeKind::Alias(segs) => Term::atom(&format!("Elixir.{}", segs.join("."))),
+        NodeKind::Alias(segs) => alias(segs),
         NodeKind::UnaryOp { op: UnaryOp::Neg, operand } => match operand.kind {
             NodeKind::Int(i) => Term::Int(-i),
             NodeKind::Float(f) => Term::Float(-f),
             _ => return None,
         },
         NodeKind::List { items, tail } => {
-            let items: Option<Vec<Term>> = items.iter().map(literal_term).collect();
             let tail = match tail {
-                Some(t) => literal_term(t)?,
+                Some(t) => literal_term_in(t, alias)?,
                 None => Term::Nil,
             };
-            Term::list_with_tail(items?, tail)
+            Term::list_with_tail(all(items)?, tail)
         }
-        NodeKind::Tuple(items) => Term::tuple(items.iter().map(literal_term).collect::<Option<Vec<_>>>()?),
+        NodeKind::Tuple(items) => Term::tuple(all(items)?),
         NodeKind::Map { base: None, pairs } => {
             let mut out = Vec::new();
             for (k, v) in pairs {
-                out.push((literal_term(k)?, literal_term(v)?));
+                out.push((literal_term_in(k, alias)?, literal_term_in(v, alias)?));
             }
             Term::map(out)
         }

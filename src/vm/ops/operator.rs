@@ -91,20 +91,17 @@ pub(in crate::vm) fn op_int_loop(w: &mut [Term], dst: Reg, a: Reg, (step, sub): 
     if sub { op_sub_imm(w, dst, a, -i64::from(step), next) } else { op_add_imm(w, dst, a, i64::from(step), next) }
 }
 
-/// `IntLoopTest`: [`op_int_loop`] with the `TestInt` its back edge lands on done
-/// here: past the test (`to + 1`) when the new counter is `test`, else to `fail`.
+/// `IntLoopTest`: [`op_int_loop`], then, when it jumps back (the counter a small
+/// integer, a reduction left), the `TestInt` at `to` done here: past it (`to + 1`)
+/// when the counter is `test`, else to `fail`. (`next` is never `to`: the back edge
+/// lands before the instruction.)
 #[inline(always)]
-pub(in crate::vm) fn op_int_loop_test(w: &mut [Term], (dst, a): (Reg, Reg), (step, sub): (i32, bool), (test, to, fail): (i32, Label, Label), reds: &mut i64, next: usize) -> Result<usize, Raise> {
-    if let Term::Int(x) = fast_reg(w, a)
-        && let Some(v) = x.checked_add(i64::from(step))
-    {
-        put_small(fast_reg_mut(w, dst), Small::Int(v));
-        if !super::take_reduction(reds) {
-            return Ok(next);
-        }
-        return Ok(if v == i64::from(test) { to as usize + 1 } else { fail as usize });
+pub(in crate::vm) fn op_int_loop_test(w: &mut [Term], (dst, a): (Reg, Reg), step: (i32, bool), (test, to, fail): (i32, Label, Label), reds: &mut i64, next: usize) -> Result<usize, Raise> {
+    let at = op_int_loop(w, dst, a, step, to, reds, next)?;
+    if at != to as usize {
+        return Ok(at);
     }
-    if sub { op_sub_imm(w, dst, a, -i64::from(step), next) } else { op_add_imm(w, dst, a, i64::from(step), next) }
+    Ok(if super::pattern::is_int(w, dst, i64::from(test)) { at + 1 } else { fail as usize })
 }
 
 /// `a + b` when both are small integers and so is the sum (`ReturnAdd`'s fast path).
