@@ -141,6 +141,16 @@ fn dynamic_calls_reach_compiled_native_and_missing_functions_as_on_beam() {
 }
 
 #[test]
+fn captured_functions_are_called_as_on_beam_before_and_after_a_redefinition() {
+    matches_recorded_elixir("capture_calls");
+}
+
+#[test]
+fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
+    matches_recorded_elixir("native_captures");
+}
+
+#[test]
 fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
     matches_recorded_elixir("receive_after_a_fresh_reference");
 }

@@ -46,7 +46,7 @@ use super::code_ref::CodeRef;
 use super::modules::Modules;
 use super::modules::{Callable, Export};
 use super::native::NativeCtx;
-use super::ops::call::{Resolved, call_native_in_window};
+use super::ops::call::{Resolved, call_native_in_window, export_cell};
 use super::ops::{Next, branch, data, exception, operator, pattern, receive};
 use super::raise::Raise;
 use crate::runtime::{ProcessContext, Step};
@@ -214,6 +214,8 @@ pub(super) struct State {
     pub(super) native_args: Vec<Term>,
     /// Where `IO.puts` goes: `None` is standard output, else a device process.
     pub(super) group_leader: Option<crate::term::Pid>,
+    /// The export cells of this process's recent dynamic calls.
+    pub(super) cells: super::cell_cache::CellCache,
 }
 
 impl Machine {
@@ -254,6 +256,7 @@ impl Machine {
             + heap_chunk(self.st.frames.capacity() * size_of::<Frame>())
             + heap_chunk(self.st.handlers.capacity() * size_of::<Handler>())
             + heap_chunk(self.st.scratch.capacity() * size_of::<Term>())
+            + self.st.cells.heap_bytes()
     }
 
     fn empty(modules: Arc<Modules>) -> Machine {
@@ -272,6 +275,7 @@ impl Machine {
                 scratch: Vec::new(),
                 native_args: Vec::new(),
                 group_leader: None,
+                cells: Default::default(),
             },
         }
     }
@@ -571,6 +575,30 @@ impl Machine {
                             if let Some(callee) = st.enter_closure(running, code, pc, *dst, *fun, args, reds) {
                                 self.code = Some(callee);
                                 continue 'frame;
+                            }
+                            // A `&Mod.fun/arity` value runs as the named call would: a
+                            // native on this window, compiled code entered in place.
+                            // (`enter_closure` declined, so the window is as it was.)
+                            w = &mut st.regs[st.base..st.base + nregs];
+                            if let Some(cell) = export_cell(&mut st.cells, &st.modules, &w[*fun as usize], args.len()) {
+                                if let Some(Export { callable: Callable::Native(f), owning, public: true }) = cell.get()
+                                    && super::ops::take_reduction(reds)
+                                {
+                                    st.pc = after;
+                                    let mut ncx = NativeCtx { process: cx, modules: &st.modules, group_leader: &mut st.group_leader };
+                                    let done = call_native_in_window(w, &mut ncx, &mut st.native_args, code.moved_at(pc), (*f, *owning), &cell, *dst, args);
+                                    st.cells.keep(cell);
+                                    match done {
+                                        Ok(()) => { pc = after; continue 'instr; }
+                                        Err(c) => break 'op st.native_control(cx, code, c, *dst, reds).unwrap_or_else(Next::Raise),
+                                    }
+                                }
+                                let entered = st.enter_export(running, code, pc, *dst, &cell, args, reds);
+                                st.cells.keep(cell);
+                                if let Some(callee) = entered {
+                                    self.code = Some(callee);
+                                    continue 'frame;
+                                }
                             }
                             break 'op st.op_call_fun(cx, code, pc, *dst, *fun, args, reds).unwrap_or_else(Next::Raise);
                         }

@@ -4,6 +4,7 @@
 //! - [`code`]: the instruction set and compiled functions ([`code::FunCode`]).
 //! - `code_ref`: how frames hold code without a reference count per call.
 //! - [`modules`]: the shared table of modules and the export cells calls go through.
+//! - `cell_cache`: the cells of a process's recent dynamic calls, kept past the table's lock.
 //! - [`machine`]: [`machine::Machine`], the interpreter loop over an explicit frame stack.
 //! - `ops`: one small function per instruction, grouped by concept (the loop dispatches to them).
 //! - [`arith`]: arithmetic and comparison with Erlang's rules.
@@ -19,6 +20,7 @@
 pub mod arith;
 pub mod bits;
 pub mod builtins;
+mod cell_cache;
 pub mod code;
 pub(crate) mod code_ref;
 pub mod machine;

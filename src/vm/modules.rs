@@ -206,11 +206,18 @@ impl Modules {
     /// `&:erlang.is_atom/1` handed to `Enum.all?/2` is looked up per element); an
     /// undefined function gets none, so calls of made-up names add nothing.
     pub fn lookup(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
+        self.defined_cell(module, name, arity)?.get_arc()
+    }
+
+    /// The cell [`Modules::lookup`] reads: an existing one, or a native's (created
+    /// here on first use); `None` when `module.name/arity` is neither. Its
+    /// [`ExportCell::get`] reads the definition without the lock `get_arc` takes.
+    pub fn defined_cell(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<ExportCell>> {
         if let Some(c) = self.cells.read().get(&(module, name, arity)) {
-            return c.get_arc();
+            return Some(c.clone());
         }
         self.natives.get(module, name, arity)?;
-        self.cell(module, name, arity).get_arc()
+        Some(self.cell(module, name, arity))
     }
 
     /// Installs a module: its functions replace earlier definitions; functions of an

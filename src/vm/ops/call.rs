@@ -18,7 +18,8 @@ use crate::term::{Atom, FunKind, Term};
 use crate::vm::code::{FunCode, Reg, moves_in_place};
 use crate::vm::code_ref::CodeRef;
 use crate::vm::machine::{Frame, State, push_frame, room_for_frame};
-use crate::vm::modules::{Callable, Export, ExportCell};
+use crate::vm::cell_cache::CellCache;
+use crate::vm::modules::{Callable, Export, ExportCell, Modules};
 use crate::vm::native::{Control, NativeCtx, NativeFn, OwningFn};
 use crate::vm::raise::Raise;
 use std::sync::Arc;
@@ -56,11 +57,26 @@ fn move_in_place(w: &mut [Term], args: &[Reg]) {
     }
 }
 
+/// The export cell of `value` when it is a `&Mod.fun/arity` taking `arity`
+/// arguments, from the process's `cells` (hand it back with
+/// [`CellCache::keep`]); `None` for anything else, which the general path serves.
+#[inline(always)]
+pub(in crate::vm) fn export_cell(cells: &mut CellCache, modules: &Modules, value: &Term, arity: usize) -> Option<Arc<ExportCell>> {
+    let Term::Fun(f) = value else { return None };
+    let FunKind::Export { module, name } = f.kind else { return None };
+    if f.arity as usize != arity {
+        return None;
+    }
+    cells.take_defined(modules, module, name, f.arity)
+}
+
 /// A function value resolved for a call.
 pub(in crate::vm) enum Resolved {
     /// Compiled code and its full argument list (a closure's captured values first).
     Code(Arc<FunCode>, Vec<Term>),
-    Native(NativeFn, Vec<Term>),
+    /// A native, its arguments, and its module and name (a raise is blamed on them,
+    /// as on a direct call of it).
+    Native(NativeFn, Vec<Term>, (Atom, Atom)),
 }
 
 /// `Call` to a native on the running function's window `w`: the arguments are lent
@@ -268,8 +284,35 @@ impl State {
         reds: &mut i64,
     ) -> Option<CodeRef> {
         let Term::Atom(m) = self.regs[self.base + module as usize] else { return None };
-        let cell = self.modules.cell(m, name, args.len() as u32);
-        self.enter_compiled(running, code, pc, &cell, dst, args, reds).map(CodeRef::named)
+        let cell = self.cells.take(&self.modules, m, name, args.len() as u32);
+        let entered = self.enter_compiled(running, code, pc, &cell, dst, args, reds).map(CodeRef::named);
+        self.cells.keep(cell);
+        entered
+    }
+
+    /// `CallFun` to a `&Mod.fun/arity` value whose cell is `cell` (see [`export_cell`])
+    /// naming a public compiled function, carried out in place as a named call is
+    /// ([`State::enter_compiled`]). `None` (nothing done) leaves the call to
+    /// [`State::op_call_fun`]: a native (the dispatch runs those on its window), an
+    /// undefined or private function, the frame limit.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::vm) fn enter_export(
+        &mut self,
+        running: &CodeRef,
+        code: &FunCode,
+        pc: usize,
+        dst: Reg,
+        cell: &ExportCell,
+        args: &[Reg],
+        reds: &mut i64,
+    ) -> Option<CodeRef> {
+        // Only a public function is callable through a capture, even from its own
+        // module (`resolve_fun`'s rule).
+        if !cell.get()?.public {
+            return None;
+        }
+        self.enter_compiled(running, code, pc, cell, dst, args, reds).map(CodeRef::named)
     }
 
     /// The general path of `Call` to compiled code, reached only when the fast path
@@ -536,10 +579,10 @@ impl State {
                 self.scratch = full;
                 Ok(Next::Replace(CodeRef::owned(callee)))
             }
-            Resolved::Native(n, argv) => {
+            Resolved::Native(n, argv, who) => {
                 let ret_reg = code.nregs.saturating_sub(1);
                 self.resume_at_return(code);
-                self.call_native(cx, code, n, &argv, ret_reg, reds, None)
+                self.call_native(cx, code, n, &argv, ret_reg, reds, Some(who))
             }
         }
     }
@@ -642,7 +685,7 @@ impl State {
     pub(in crate::vm) fn call_value(&mut self, cx: &mut ProcessContext, code: &FunCode, fun: &Term, args: Vec<Term>, dst: Reg, reds: &mut i64) -> Result<Next, Raise> {
         match self.resolve_fun(fun, args)? {
             Resolved::Code(callee, full) => self.call_staged(code, CodeRef::owned(callee), full, dst),
-            Resolved::Native(f, args) => self.call_native(cx, code, f, &args, dst, reds, None),
+            Resolved::Native(f, args, who) => self.call_native(cx, code, f, &args, dst, reds, Some(who)),
         }
     }
 
@@ -690,8 +733,10 @@ impl State {
             Control::Raise(r) => Err(r),
             Control::Call { fun, args } => self.call_value(cx, code, &fun, args, dst, reds),
             Control::CallMfa { module, name, args } => {
-                let target = self.modules.cell(module, name, args.len() as u32);
-                self.call_cell(cx, code, &target, args, dst, reds)
+                let target = self.cells.take(&self.modules, module, name, args.len() as u32);
+                let next = self.call_cell(cx, code, &target, args, dst, reds);
+                self.cells.keep(target);
+                next
             }
             Control::SleepUntil { deadline_ms, value } => {
                 self.regs[self.base + dst as usize] = value;
@@ -736,13 +781,18 @@ impl State {
                 full.extend(args);
                 Ok(Resolved::Code(code, full))
             }
-            FunKind::Export { module, name } => match self.modules.lookup(*module, *name, f.arity) {
-                Some(e) if e.public => match &e.callable {
-                    Callable::Compiled(c) => Ok(Resolved::Code(c.clone(), args)),
-                    Callable::Native(n) => Ok(Resolved::Native(*n, args)),
-                },
-                _ => Err(undefined(&self.modules, *module, *name, f.arity)),
-            },
+            // The cell's current definition, read without the lock `lookup` takes
+            // to hand out an owned definition (spawning `{m, f, args}` comes here).
+            FunKind::Export { module, name } => {
+                let cell = self.modules.defined_cell(*module, *name, f.arity);
+                match cell.as_deref().and_then(ExportCell::get) {
+                    Some(e) if e.public => match &e.callable {
+                        Callable::Compiled(c) => Ok(Resolved::Code(c.clone(), args)),
+                        Callable::Native(n) => Ok(Resolved::Native(*n, args, (*module, *name))),
+                    },
+                    _ => Err(undefined(&self.modules, *module, *name, f.arity)),
+                }
+            }
         }
     }
 }
