@@ -151,6 +151,11 @@ fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
 }
 
 #[test]
+fn ascending_and_descending_sorts_keep_ties_in_order_as_on_beam() {
+    matches_recorded_elixir("sort_orders");
+}
+
+#[test]
 fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
     matches_recorded_elixir("receive_after_a_fresh_reference");
 }

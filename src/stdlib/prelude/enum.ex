@@ -379,15 +379,52 @@ defmodule Enum do
 
   @doc "Sorts with `fun.(a, b)` (true when `a` goes first), `:asc`, `:desc` or a module with `compare/2`. Stable."
   def sort(enumerable, :asc), do: sort(enumerable)
-  def sort(enumerable, sorter), do: merge_sort(to_list(enumerable), sort_fun(sorter, :asc))
+  # Descending with ties in their first order, as a merge by `>=` leaves them: the
+  # stable ascending sort of the reversed list, reversed (all three native).
+  def sort(enumerable, :desc), do: sorted(to_list(enumerable), :desc)
+  def sort(enumerable, sorter), do: sorted(to_list(enumerable), native_order(sorter))
 
   @doc "Sorts by `mapper.(element)` with `sorter` (default ascending). Stable."
-  def sort_by(enumerable, mapper, sorter \\ :asc) do
-    first_wins? = sort_fun(sorter, :asc)
+  def sort_by(enumerable, mapper, sorter \\ :asc)
+
+  # By term order of the keys, natively (`:lists.keysort/2` is stable); the
+  # mapper sees the elements in order. Descending as `sort/2` does it.
+  def sort_by(enumerable, mapper, :asc) do
     pairs = map(enumerable, fn x -> {mapper.(x), x} end)
-    sorted = merge_sort(pairs, fn {a, _}, {b, _} -> first_wins?.(a, b) end)
-    map_list(sorted, fn {_, x} -> x end, [])
+    map_list(:lists.keysort(1, pairs), fn {_, x} -> x end, [])
   end
+
+  def sort_by(enumerable, mapper, :desc) do
+    reversed = reduce(enumerable, [], fn x, acc -> [{mapper.(x), x} | acc] end)
+    reduce(:lists.keysort(1, reversed), [], fn {_, x}, acc -> [x | acc] end)
+  end
+
+  def sort_by(enumerable, mapper, sorter) do
+    case native_order(sorter) do
+      order when order in [:asc, :desc] ->
+        sort_by(enumerable, mapper, order)
+
+      _ ->
+        first_wins? = sort_fun(sorter, :asc)
+        pairs = map(enumerable, fn x -> {mapper.(x), x} end)
+        sorted = merge_sort(pairs, fn {a, _}, {b, _} -> first_wins?.(a, b) end)
+        map_list(sorted, fn {_, x} -> x end, [])
+    end
+  end
+
+  # `&<=/2` and `&>=/2` order as `:asc` and `:desc` do (a stable merge by them is
+  # what those are), so they get the native sort too.
+  defp native_order(sorter) do
+    cond do
+      sorter == (&<=/2) -> :asc
+      sorter == (&>=/2) -> :desc
+      true -> sorter
+    end
+  end
+
+  defp sorted(list, :asc), do: :lists.sort(list)
+  defp sorted(list, :desc), do: :lists.reverse(:lists.sort(:lists.reverse(list)))
+  defp sorted(list, sorter), do: merge_sort(list, sort_fun(sorter, :asc))
 
   # Turns a sorter (nil, :asc, :desc, {:asc | :desc, module}, module or fun/2) into a
   # fun/2 that returns true when its first argument should come first.
@@ -424,7 +461,7 @@ defmodule Enum do
   @doc "Shuffles the elements randomly (`:rand.uniform/1`)."
   def shuffle(enumerable) do
     keyed = map(enumerable, fn x -> {:rand.uniform(4_294_967_296), x} end)
-    map_list(merge_sort(keyed, fn {a, _}, {b, _} -> a <= b end), fn {_, x} -> x end, [])
+    map_list(:lists.keysort(1, keyed), fn {_, x} -> x end, [])
   end
 
   @doc "A random element; raises `Enum.EmptyError` when empty."
