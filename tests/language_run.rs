@@ -156,6 +156,11 @@ fn ascending_and_descending_sorts_keep_ties_in_order_as_on_beam() {
 }
 
 #[test]
+fn the_rest_of_a_matched_binary_is_a_binary_like_any_other() {
+    matches_recorded_elixir("binary_rests");
+}
+
+#[test]
 fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
     matches_recorded_elixir("receive_after_a_fresh_reference");
 }

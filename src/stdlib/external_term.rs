@@ -127,7 +127,7 @@ fn invalid() -> Raise {
 }
 
 fn binary(bytes: Vec<u8>) -> Term {
-    Term::Binary(Arc::new(bytes))
+    Term::bytes(bytes)
 }
 
 // ---- encoding --------------------------------------------------------------------
@@ -415,7 +415,7 @@ impl Reader<'_> {
             }
             BINARY => {
                 let n = self.u32()? as usize;
-                Term::Binary(Arc::new(self.take(n)?.to_vec()))
+                Term::bytes(self.take(n)?.to_vec())
             }
             BIT_BINARY => return None,
             SMALL_TUPLE | LARGE_TUPLE => {

@@ -357,7 +357,7 @@ mod tests {
             (Term::string("a"), 1589197455),
             (Term::string("abc"), 1306188027),
             (Term::string("hello world, this is long"), 86224811),
-            (Term::Binary(std::sync::Arc::new(vec![255, 0, 1])), 293341855),
+            (Term::bytes(vec![255, 0, 1]), 293341855),
             (Term::tuple(vec![]), 221703996),
             (Term::tuple(vec![Term::Int(1)]), 1318488075),
             (Term::tuple(vec![Term::atom("a"), Term::atom("b")]), 1980325998),

@@ -385,10 +385,10 @@ mod tests {
     #[test]
     fn a_small_map_stays_sorted_and_finds_every_kind_of_key() {
         let mut m = TermMap::new();
-        for k in [atom("b"), Term::Int(2), atom("a"), Term::Float(2.0), Term::Binary(Arc::new(b"x".to_vec()))] {
+        for k in [atom("b"), Term::Int(2), atom("a"), Term::Float(2.0), Term::bytes(b"x".to_vec())] {
             assert_eq!(m.insert(k.clone(), k), None);
         }
-        assert_eq!(keys(&m), vec![Term::Int(2), Term::Float(2.0), atom("a"), atom("b"), Term::Binary(Arc::new(b"x".to_vec()))]);
+        assert_eq!(keys(&m), vec![Term::Int(2), Term::Float(2.0), atom("a"), atom("b"), Term::bytes(b"x".to_vec())]);
         assert_eq!(m.get(&Term::Float(2.0)), Some(&Term::Float(2.0)));
         assert_eq!(m.get(&Term::Int(3)), None);
         assert_eq!(m.insert(atom("a"), Term::Int(1)), Some(atom("a")));

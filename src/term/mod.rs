@@ -2,6 +2,7 @@
 //!
 //! - [`atom`]: interned [`Atom`]s and the [`atom::ATOMS`] the runtime uses constantly.
 //! - [`value`]: [`Term`] itself, list cells, maps, pids, refs and function values.
+//! - [`binary`]: [`binary::Bin`], a binary's bytes: its own, or a window on another's.
 //! - [`map`]: [`TermMap`], a map's entries: flat while small, a persistent tree when large.
 //! - [`map_tree`]: [`map_tree::MapTree`], that persistent tree: a B+tree copied along one path per change.
 //! - [`order`]: Erlang term order, `==` versus `===`.
@@ -17,6 +18,7 @@
 
 pub mod atom;
 pub mod atom_syntax;
+pub mod binary;
 pub mod builtin_structs;
 pub mod calendar;
 pub mod date;
@@ -32,5 +34,6 @@ pub mod text;
 pub mod value;
 
 pub use atom::{ATOMS, Atom};
+pub use binary::Bin;
 pub use map::TermMap;
 pub use value::{Cons, Fun, FunKind, ListIter, Pid, Ref, Term};

@@ -1,6 +1,7 @@
 //! [`Term`]: one Elixir value. 16 bytes, cheap to clone (every compound is behind an `Arc`).
 
 use super::atom::{ATOMS, Atom};
+use super::binary::Bin;
 use super::map::TermMap;
 use num_bigint::BigInt;
 use std::any::Any;
@@ -32,7 +33,7 @@ pub enum Term {
     /// A tuple.
     Tuple(TupleArc),
     /// A binary (an Elixir string when it is valid UTF-8).
-    Binary(Arc<Vec<u8>>),
+    Binary(Arc<Bin>),
     /// A map (structs are maps with a `__struct__` key).
     Map(Arc<TermMap>),
     /// A process identifier.
@@ -244,12 +245,12 @@ impl Term {
 
     /// A binary holding `s`'s UTF-8 bytes.
     pub fn string(s: impl Into<String>) -> Term {
-        Term::Binary(Arc::new(s.into().into_bytes()))
+        Term::Binary(Arc::new(Bin::from(s.into().into_bytes())))
     }
 
     /// A binary holding `bytes`.
     pub fn bytes(bytes: Vec<u8>) -> Term {
-        Term::Binary(Arc::new(bytes))
+        Term::Binary(Arc::new(Bin::from(bytes)))
     }
 
     /// A tuple of `items`.

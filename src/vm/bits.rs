@@ -10,7 +10,8 @@
 
 use super::code::Reg;
 use super::raise::Raise;
-use crate::term::Term;
+use crate::term::{Bin, Term};
+use std::sync::Arc;
 use num_bigint::{BigInt, Sign};
 
 /// A segment's type.
@@ -73,7 +74,10 @@ pub enum BitSeg {
 
 /// Matches `bytes` against `segs`: the registers to bind, or `None` when it does
 /// not match. `read` gives the value of a register bound before the pattern.
-pub fn match_bits(bytes: &[u8], segs: &[BitSeg], read: &dyn Fn(Reg) -> Term) -> Option<Vec<(Reg, Term)>> {
+/// A byte-aligned binary segment (`rest::binary`) is a part of `bin` that shares
+/// its bytes ([`Bin::part`]): walking a binary a byte at a time copies nothing.
+pub fn match_bits(bin: &Arc<Bin>, segs: &[BitSeg], read: &dyn Fn(Reg) -> Term) -> Option<Vec<(Reg, Term)>> {
+    let bytes: &[u8] = bin;
     let total = bytes.len() * 8;
     let mut pos = 0usize;
     let mut out: Vec<(Reg, Term)> = Vec::new();
@@ -130,7 +134,11 @@ pub fn match_bits(bytes: &[u8], segs: &[BitSeg], read: &dyn Fn(Reg) -> Term) -> 
                 if pos + n > total || n % 8 != 0 {
                     return None;
                 }
-                let v = Term::bytes(read_bytes(bytes, pos, n)?);
+                let v = if pos.is_multiple_of(8) {
+                    Term::Binary(Bin::part(bin, pos / 8, n / 8))
+                } else {
+                    Term::bytes(read_bytes(bytes, pos, n)?)
+                };
                 pos += n;
                 v
             }
@@ -414,7 +422,7 @@ mod tests {
             BitSeg::Value { dst: 1, spec: spec(BitType::Integer, BitSize::Const(4)) },
             BitSeg::Value { dst: 2, spec: BitSpec { signed: true, little: true, ..spec(BitType::Integer, BitSize::Const(16)) } },
         ];
-        let got = match_bits(&[0x12, 0xFE, 0xFF], &pattern, &|_| Term::nil()).expect("matches");
+        let got = match_bits(&Arc::new(Bin::from(vec![0x12, 0xFE, 0xFF])), &pattern, &|_| Term::nil()).expect("matches");
         assert_eq!(got, vec![(0, Term::Int(1)), (1, Term::Int(2)), (2, Term::Int(-2))]);
     }
 
@@ -426,7 +434,7 @@ mod tests {
             BitSeg::Value { dst: 1, spec: spec(BitType::Binary, BitSize::Reg(0)) },
             BitSeg::Value { dst: 2, spec: spec(BitType::Binary, BitSize::Default) },
         ];
-        let got = match_bits(&[2, b'a', b'b', b'c'], &pattern, &|_| Term::nil()).expect("matches");
+        let got = match_bits(&Arc::new(Bin::from(vec![2, b'a', b'b', b'c'])), &pattern, &|_| Term::nil()).expect("matches");
         assert_eq!(got[1], (1, Term::string("ab")));
         assert_eq!(got[2], (2, Term::string("c")));
     }

@@ -106,7 +106,8 @@ pub(in crate::vm) fn op_map_get(w: &mut [Term], dst: Reg, map: Reg, key: Reg, fa
 #[inline]
 pub(in crate::vm) fn op_test_prefix(w: &mut [Term], reg: Reg, prefix: Reg, rest: Reg, fail: Label, next: usize) -> usize {
     let r = match (&w[reg as usize], &w[prefix as usize]) {
-        (Term::Binary(b), Term::Binary(p)) if b.starts_with(p) => Some(Term::bytes(b[p.len()..].to_vec())),
+        // The rest shares the binary's bytes (see `Bin::part`).
+        (Term::Binary(b), Term::Binary(p)) if b.starts_with(p) => Some(Term::Binary(crate::term::Bin::part(b, p.len(), b.len() - p.len()))),
         _ => None,
     };
     match r {
