@@ -72,8 +72,8 @@ pub enum BitSeg {
     Bytes(Vec<u8>),
 }
 
-/// Matches `bytes` against `segs`: the registers to bind, or `None` when it does
-/// not match. `read` gives the value of a register bound before the pattern.
+/// Matches the bytes of `bin` against `segs`: the registers to bind, or `None` when
+/// it does not match. `read` gives the value of a register bound before the pattern.
 /// A byte-aligned binary segment (`rest::binary`) is a part of `bin` that shares
 /// its bytes ([`Bin::part`]): walking a binary a byte at a time copies nothing.
 pub fn match_bits(bin: &Arc<Bin>, segs: &[BitSeg], read: &dyn Fn(Reg) -> Term) -> Option<Vec<(Reg, Term)>> {
