@@ -161,6 +161,11 @@ fn the_rest_of_a_matched_binary_is_a_binary_like_any_other() {
 }
 
 #[test]
+fn a_first_byte_and_the_rest_bind_as_on_beam_whatever_the_segment_shape() {
+    matches_recorded_elixir("binary_first_byte");
+}
+
+#[test]
 fn a_receive_pinning_a_fresh_reference_still_sees_every_message_it_must() {
     matches_recorded_elixir("receive_after_a_fresh_reference");
 }

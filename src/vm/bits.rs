@@ -43,6 +43,18 @@ pub enum BitSize {
     Reg(Reg),
 }
 
+impl BitSpec {
+    /// An unsigned whole byte: `c` or `c::8` in `<<c, ...>>`.
+    pub fn is_unsigned_byte(&self) -> bool {
+        self.ty == BitType::Integer && !self.signed && matches!((self.size, self.unit), (BitSize::Default, 1) | (BitSize::Const(8), 1) | (BitSize::Const(1), 8))
+    }
+
+    /// Whatever bytes are left: `rest::binary` (unit 8, no size).
+    pub fn is_rest_of_bytes(&self) -> bool {
+        self.ty == BitType::Binary && self.size == BitSize::Default && self.unit == 8
+    }
+}
+
 /// Everything after `::` in one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BitSpec {

@@ -122,6 +122,20 @@ pub(in crate::vm) fn op_test_prefix(w: &mut [Term], reg: Reg, prefix: Reg, rest:
 /// `TestBits`: a bitstring matching `segs`, each segment's value bound.
 #[inline(never)]
 pub(in crate::vm) fn op_test_bits(w: &mut [Term], reg: Reg, segs: &[BitSeg], fail: Label, next: usize) -> usize {
+    // `<<c, rest::binary>>`, the walk over a binary a byte at a time: bound as the
+    // general matcher would bind it, without its list of bindings.
+    if let [BitSeg::Value { dst: byte, spec: first }, BitSeg::Value { dst: rest, spec: second }] = segs
+        && first.is_unsigned_byte()
+        && second.is_rest_of_bytes()
+    {
+        let (c, tail) = match &w[reg as usize] {
+            Term::Binary(b) if !b.is_empty() => (b[0], crate::term::Bin::part(b, 1, b.len() - 1)),
+            _ => return fail as usize,
+        };
+        w[*byte as usize] = Term::Int(i64::from(c));
+        w[*rest as usize] = Term::Binary(tail);
+        return next;
+    }
     let bytes = match &w[reg as usize] {
         Term::Binary(b) => b.clone(),
         _ => return fail as usize,
