@@ -12,8 +12,8 @@
 //! current definition through it.
 //!
 //! What it is for, measured (`T.loop(n, g)` calling `g.(n)` 1M times; BEAM 9 ns
-//! for each kind): a `&T.id/1` value went through `Modules::lookup`, which took a
-//! cell's mutex to hand out its definition, and cost 120 ns a call where a
+//! for each kind): a `&T.id/1` value went through a lookup that took the cell's
+//! mutex to hand out its definition (removed), and cost 120 ns a call where a
 //! closure costs 22; entered in place as a named call it costs 26 ns from this
 //! cache, 45 from the table. A native's capture (`&is_integer/1`) 87 -> 24 ns. For
 //! `module.fun(args)` (`CallDynamic`) the cache kept the instruction count of a

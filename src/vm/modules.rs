@@ -91,13 +91,6 @@ impl ExportCell {
         }
     }
 
-    /// The current definition as an owned handle (slower than [`ExportCell::get`]).
-    pub fn get_arc(&self) -> Option<Arc<Export>> {
-        let p = self.current.load(Ordering::Acquire);
-        let versions = self.versions.lock();
-        versions.iter().rev().find(|e| std::ptr::eq(Arc::as_ptr(e), p)).cloned()
-    }
-
     /// Makes `export` the current definition (`None`: undefined).
     fn store(&self, export: Option<Arc<Export>>) {
         let mut versions = self.versions.lock();
@@ -200,18 +193,12 @@ impl Modules {
         self.cells.read().get(&(cell.module, cell.name, cell.arity)).is_some_and(|c| std::ptr::eq(Arc::as_ptr(c), cell))
     }
 
-    /// Looks up a definition for a dynamic call (`apply/3`, a `&Mod.fun/arity`
-    /// value). A native seen here for the first time gets its cell, so the next
-    /// call reads it from there instead of building its export again (a
-    /// `&:erlang.is_atom/1` handed to `Enum.all?/2` is looked up per element); an
-    /// undefined function gets none, so calls of made-up names add nothing.
-    pub fn lookup(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<Export>> {
-        self.defined_cell(module, name, arity)?.get_arc()
-    }
-
-    /// The cell [`Modules::lookup`] reads: an existing one, or a native's (created
-    /// here on first use); `None` when `module.name/arity` is neither. Its
-    /// [`ExportCell::get`] reads the definition without the lock `get_arc` takes.
+    /// The cell of `module.name/arity` for a function value or a `function_exported?`
+    /// question: an existing cell, or a native's, created here the first time one is
+    /// asked for (so the next call reads it from there instead of building its export
+    /// again: a `&:erlang.is_atom/1` handed to `Enum.all?/2` is called per element);
+    /// `None` for a function neither defined nor native, so calls of made-up names add
+    /// nothing to the table. Read it with [`ExportCell::get`].
     pub fn defined_cell(&self, module: Atom, name: Atom, arity: u32) -> Option<Arc<ExportCell>> {
         if let Some(c) = self.cells.read().get(&(module, name, arity)) {
             return Some(c.clone());
@@ -349,7 +336,7 @@ impl Modules {
 
     /// True if `module.name/arity` is public (`function_exported?/3`).
     pub fn is_exported(&self, module: Atom, name: Atom, arity: u32) -> bool {
-        self.lookup(module, name, arity).is_some_and(|e| e.public)
+        self.defined_cell(module, name, arity).is_some_and(|c| c.get().is_some_and(|e| e.public))
     }
 
     /// Names of every module defined in Elixir, sorted.

@@ -378,38 +378,14 @@ defmodule Enum do
   def sort(enumerable), do: :lists.sort(to_list(enumerable))
 
   @doc "Sorts with `fun.(a, b)` (true when `a` goes first), `:asc`, `:desc` or a module with `compare/2`. Stable."
-  def sort(enumerable, :asc), do: sort(enumerable)
-  # Descending with ties in their first order, as a merge by `>=` leaves them: the
-  # stable ascending sort of the reversed list, reversed (all three native).
-  def sort(enumerable, :desc), do: sorted(to_list(enumerable), :desc)
   def sort(enumerable, sorter), do: sorted(to_list(enumerable), native_order(sorter))
 
   @doc "Sorts by `mapper.(element)` with `sorter` (default ascending). Stable."
-  def sort_by(enumerable, mapper, sorter \\ :asc)
-
-  # By term order of the keys, natively (`:lists.keysort/2` is stable); the
-  # mapper sees the elements in order. Descending as `sort/2` does it.
-  def sort_by(enumerable, mapper, :asc) do
+  def sort_by(enumerable, mapper, sorter \\ :asc) do
+    # The sorter is checked before the mapper runs; the mapper sees the elements in order.
+    sort_pairs = pair_sort(native_order(sorter))
     pairs = map(enumerable, fn x -> {mapper.(x), x} end)
-    map_list(:lists.keysort(1, pairs), fn {_, x} -> x end, [])
-  end
-
-  def sort_by(enumerable, mapper, :desc) do
-    reversed = reduce(enumerable, [], fn x, acc -> [{mapper.(x), x} | acc] end)
-    reduce(:lists.keysort(1, reversed), [], fn {_, x}, acc -> [x | acc] end)
-  end
-
-  def sort_by(enumerable, mapper, sorter) do
-    case native_order(sorter) do
-      order when order in [:asc, :desc] ->
-        sort_by(enumerable, mapper, order)
-
-      _ ->
-        first_wins? = sort_fun(sorter, :asc)
-        pairs = map(enumerable, fn x -> {mapper.(x), x} end)
-        sorted = merge_sort(pairs, fn {a, _}, {b, _} -> first_wins?.(a, b) end)
-        map_list(sorted, fn {_, x} -> x end, [])
-    end
+    map_list(sort_pairs.(pairs), fn {_, x} -> x end, [])
   end
 
   # `&<=/2` and `&>=/2` order as `:asc` and `:desc` do (a stable merge by them is
@@ -423,8 +399,22 @@ defmodule Enum do
   end
 
   defp sorted(list, :asc), do: :lists.sort(list)
-  defp sorted(list, :desc), do: :lists.reverse(:lists.sort(:lists.reverse(list)))
+  defp sorted(list, :desc), do: descending(list, &:lists.sort/1)
   defp sorted(list, sorter), do: merge_sort(list, sort_fun(sorter, :asc))
+
+  # How `sort_by` orders its `{key, element}` pairs: by the keys, natively
+  # (`:lists.keysort/2` is stable), or merged by the sorter's function.
+  defp pair_sort(:asc), do: fn pairs -> :lists.keysort(1, pairs) end
+  defp pair_sort(:desc), do: fn pairs -> descending(pairs, &:lists.keysort(1, &1)) end
+
+  defp pair_sort(sorter) do
+    first_wins? = sort_fun(sorter, :asc)
+    fn pairs -> merge_sort(pairs, fn {a, _}, {b, _} -> first_wins?.(a, b) end) end
+  end
+
+  # A stable ascending `sort` made descending with ties in their first order, as a
+  # merge by `>=` leaves them: the ascending sort of the reversed list, reversed.
+  defp descending(list, sort), do: :lists.reverse(sort.(:lists.reverse(list)))
 
   # Turns a sorter (nil, :asc, :desc, {:asc | :desc, module}, module or fun/2) into a
   # fun/2 that returns true when its first argument should come first.

@@ -781,8 +781,7 @@ impl State {
                 full.extend(args);
                 Ok(Resolved::Code(code, full))
             }
-            // The cell's current definition, read without the lock `lookup` takes
-            // to hand out an owned definition (spawning `{m, f, args}` comes here).
+            // The cell's current definition (spawning `{m, f, args}` comes here too).
             FunKind::Export { module, name } => {
                 let cell = self.modules.defined_cell(*module, *name, f.arity);
                 match cell.as_deref().and_then(ExportCell::get) {
