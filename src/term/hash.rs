@@ -27,76 +27,94 @@ const CONS: u8 = 9;
 const BINARY: u8 = 10;
 
 impl Hash for Term {
+    /// Small integers and atoms, nearly every ETS key, are hashed here, inline in
+    /// the index's lookup; everything else in [`hash_term`].
+    #[inline]
     fn hash<H: Hasher>(&self, h: &mut H) {
-        // Lists are walked iteratively (a long list must not recurse per cell).
-        let mut t = self;
-        while let Term::Cons(cell) = t {
-            h.write_u8(CONS);
-            cell.head.hash(h);
-            t = &cell.tail;
-        }
-        match t {
+        match self {
             Term::Int(i) => {
                 h.write_u8(INT);
                 h.write_i64(*i);
-            }
-            Term::BigInt(b) => {
-                h.write_u8(INT);
-                // A bignum within i64 (not normally built) equals the small integer.
-                match b.to_i64() {
-                    Some(i) => h.write_i64(i),
-                    None => b.hash(h),
-                }
-            }
-            Term::Float(f) => {
-                h.write_u8(FLOAT);
-                let f = if *f == 0.0 { 0.0 } else { *f };
-                h.write_u64(f.to_bits());
             }
             Term::Atom(a) => {
                 h.write_u8(ATOM);
                 a.hash(h);
             }
-            Term::Ref(r) => {
-                h.write_u8(REF);
-                r.hash(h);
-            }
-            Term::Pid(p) => {
-                h.write_u8(PID);
-                p.hash(h);
-            }
-            Term::Fun(f) => {
-                h.write_u8(FUN);
-                if let FunKind::Export { module, name } = &f.kind {
-                    module.hash(h);
-                    name.hash(h);
-                    h.write_u32(f.arity);
-                }
-            }
-            Term::Tuple(items) => {
-                h.write_u8(TUPLE);
-                h.write_usize(items.len());
-                for item in items.iter() {
-                    item.hash(h);
-                }
-            }
-            Term::Map(m) => {
-                h.write_u8(MAP);
-                h.write_usize(m.len());
-                // Keys iterate in exact term order, so equal maps feed the same sequence.
-                for (k, v) in m.iter() {
-                    k.hash(h);
-                    v.hash(h);
-                }
-            }
-            Term::Nil => h.write_u8(NIL),
-            Term::Binary(bytes) => {
-                h.write_u8(BINARY);
-                h.write(bytes);
-            }
-            // The loop above consumed every list cell.
-            Term::Cons(_) => {}
+            _ => hash_term(self, h),
         }
+    }
+}
+
+/// [`Term`]'s hash, every case (`Hash::hash` takes the two commonest first).
+fn hash_term<H: Hasher>(term: &Term, h: &mut H) {
+    // Lists are walked iteratively (a long list must not recurse per cell).
+    let mut t = term;
+    while let Term::Cons(cell) = t {
+        h.write_u8(CONS);
+        cell.head.hash(h);
+        t = &cell.tail;
+    }
+    match t {
+        Term::Int(i) => {
+            h.write_u8(INT);
+            h.write_i64(*i);
+        }
+        Term::BigInt(b) => {
+            h.write_u8(INT);
+            // A bignum within i64 (not normally built) equals the small integer.
+            match b.to_i64() {
+                Some(i) => h.write_i64(i),
+                None => b.hash(h),
+            }
+        }
+        Term::Float(f) => {
+            h.write_u8(FLOAT);
+            let f = if *f == 0.0 { 0.0 } else { *f };
+            h.write_u64(f.to_bits());
+        }
+        Term::Atom(a) => {
+            h.write_u8(ATOM);
+            a.hash(h);
+        }
+        Term::Ref(r) => {
+            h.write_u8(REF);
+            r.hash(h);
+        }
+        Term::Pid(p) => {
+            h.write_u8(PID);
+            p.hash(h);
+        }
+        Term::Fun(f) => {
+            h.write_u8(FUN);
+            if let FunKind::Export { module, name } = &f.kind {
+                module.hash(h);
+                name.hash(h);
+                h.write_u32(f.arity);
+            }
+        }
+        Term::Tuple(items) => {
+            h.write_u8(TUPLE);
+            h.write_usize(items.len());
+            for item in items.iter() {
+                item.hash(h);
+            }
+        }
+        Term::Map(m) => {
+            h.write_u8(MAP);
+            h.write_usize(m.len());
+            // Keys iterate in exact term order, so equal maps feed the same sequence.
+            for (k, v) in m.iter() {
+                k.hash(h);
+                v.hash(h);
+            }
+        }
+        Term::Nil => h.write_u8(NIL),
+        Term::Binary(bytes) => {
+            h.write_u8(BINARY);
+            h.write(bytes);
+        }
+        // The loop above consumed every list cell.
+        Term::Cons(_) => {}
     }
 }
 

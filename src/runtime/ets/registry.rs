@@ -94,8 +94,13 @@ struct Recents {
 
 impl Recents {
     /// The remembered table `tab` names in `registry` at `epoch`, if any.
+    /// Newest first: a process working on one table finds it in the first look, and
+    /// tables deleted since (a stale epoch) are passed over after it, not before.
     fn find(&self, registry: &EtsRegistry, tab: &Term, epoch: u64) -> Option<&Recent> {
-        self.slots.iter().flatten().find(|r| registry.remembers(r, tab, epoch))
+        let newest = self.next + REMEMBERED - 1;
+        (0..REMEMBERED)
+            .filter_map(|back| self.slots[(newest - back) % REMEMBERED].as_ref())
+            .find(|r| registry.remembers(r, tab, epoch))
     }
 
     /// Remembers `recent` in place of the oldest.
