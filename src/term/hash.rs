@@ -45,7 +45,8 @@ impl Hash for Term {
     }
 }
 
-/// [`Term`]'s hash, every case (`Hash::hash` takes the two commonest first).
+/// [`Term`]'s hash for every term but the two commonest, which `Hash::hash` takes
+/// first (and hashes for this when they end an improper list).
 fn hash_term<H: Hasher>(term: &Term, h: &mut H) {
     // Lists are walked iteratively (a long list must not recurse per cell).
     let mut t = term;
@@ -55,10 +56,8 @@ fn hash_term<H: Hasher>(term: &Term, h: &mut H) {
         t = &cell.tail;
     }
     match t {
-        Term::Int(i) => {
-            h.write_u8(INT);
-            h.write_i64(*i);
-        }
+        // An improper list's tail: `Hash::hash` hashes these itself.
+        Term::Int(_) | Term::Atom(_) => t.hash(h),
         Term::BigInt(b) => {
             h.write_u8(INT);
             // A bignum within i64 (not normally built) equals the small integer.
@@ -71,10 +70,6 @@ fn hash_term<H: Hasher>(term: &Term, h: &mut H) {
             h.write_u8(FLOAT);
             let f = if *f == 0.0 { 0.0 } else { *f };
             h.write_u64(f.to_bits());
-        }
-        Term::Atom(a) => {
-            h.write_u8(ATOM);
-            a.hash(h);
         }
         Term::Ref(r) => {
             h.write_u8(REF);
@@ -141,11 +136,22 @@ mod tests {
                 Term::list(vec![Term::Int(1), Term::atom("a")]),
             ),
             (Term::pair(Term::string("k"), Term::Nil), Term::pair(Term::string("k"), Term::Nil)),
+            // Improper lists end in a term `Hash::hash` takes itself.
+            (Term::cons(Term::Int(1), Term::Int(2)), Term::cons(Term::Int(1), Term::Int(2))),
+            (Term::cons(Term::Int(1), Term::atom("t")), Term::cons(Term::Int(1), Term::atom("t"))),
         ];
         for (a, b) in pairs {
             assert_eq!(a, b);
             assert_eq!(hash_of(&a), hash_of(&b), "{a:?} and {b:?}");
         }
+    }
+
+    #[test]
+    fn an_improper_tail_counts() {
+        let with_tail = |t| Term::cons(Term::Int(1), t);
+        assert_ne!(hash_of(&with_tail(Term::Int(2))), hash_of(&with_tail(Term::Int(3))));
+        assert_ne!(hash_of(&with_tail(Term::atom("a"))), hash_of(&with_tail(Term::atom("b"))));
+        assert_ne!(hash_of(&with_tail(Term::Int(2))), hash_of(&Term::list(vec![Term::Int(1), Term::Int(2)])));
     }
 
     #[test]
