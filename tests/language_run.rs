@@ -151,6 +151,11 @@ fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
 }
 
 #[test]
+fn a_list_of_rows_goes_into_each_ets_table_type_in_otps_order() {
+    matches_recorded_elixir("ets_list_inserts");
+}
+
+#[test]
 fn ascending_and_descending_sorts_keep_ties_in_order_as_on_beam() {
     matches_recorded_elixir("sort_orders");
 }

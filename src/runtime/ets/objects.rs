@@ -10,6 +10,17 @@ use super::table::{Access, Table, TableType};
 use crate::term::{Pid, Term};
 use std::ops::Bound;
 
+/// The order in which a list's rows go into `table`: OTP 25 adds a list's rows to a
+/// `bag` last first (`insert(t, [{1, :a}, {1, :b}])` looks up as `[{1, :b}, {1,
+/// :a}]`, and of equal rows the last is the one kept), and every other type's in list
+/// order (in a set the last row of a key wins; a duplicate_bag keeps the list's order).
+fn in_insertion_order(table: &Table, mut objects: Vec<Term>) -> Vec<Term> {
+    if table.options.kind == TableType::Bag {
+        objects.reverse();
+    }
+    objects
+}
+
 /// The rows given to `insert/2`: one non-empty tuple or a proper list of them.
 fn objects_of(table: &Table, arg: &Term) -> EtsResult<Vec<Term>> {
     let objects = match arg {
@@ -35,20 +46,25 @@ impl EtsRegistry {
     /// `:ets.insert(tab, row_or_rows)`: stores the rows atomically. Returns `true`.
     pub fn insert(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
         self.with_open(caller, tab, Access::Write, |table| {
-            // One row (the common case) needs no list of rows.
+            // One row (the common case) needs no list of rows. The write lock is
+            // held for the put alone: the key and the row's reference are taken
+            // before it, and the row replaced is freed after it (the guard is a
+            // temporary of the statement), so a process inserting beside another
+            // keeps it for less.
             if let Term::Tuple(items) = objects
                 && !items.is_empty()
             {
-                let key = table.key(table.key_of(objects)?);
-                table.rows.write().put(key, objects.clone());
+                let (key, row) = (table.key(table.key_of(objects)?), objects.clone());
+                let replaced = table.rows.write().put(key, row);
+                drop(replaced);
                 return Ok(Term::bool(true));
             }
-            let objects = objects_of(table, objects)?;
+            let objects = in_insertion_order(table, objects_of(table, objects)?);
+            let keyed = objects.into_iter().map(|o| Ok((table.key(table.key_of(&o)?), o))).collect::<EtsResult<Vec<_>>>()?;
             let mut rows = table.rows.write();
-            for o in objects {
-                let key = table.key(table.key_of(&o)?);
-                rows.put(key, o);
-            }
+            let replaced: Vec<Term> = keyed.into_iter().filter_map(|(key, o)| rows.put(key, o)).collect();
+            drop(rows);
+            drop(replaced);
             Ok(Term::bool(true))
         })
     }
@@ -57,7 +73,7 @@ impl EtsRegistry {
     /// (all or nothing). Returns `true` or `false`.
     pub fn insert_new(&self, caller: Pid, tab: &Term, objects: &Term) -> EtsResult<Term> {
         self.with_open(caller, tab, Access::Write, |table| {
-            let objects = objects_of(table, objects)?;
+            let objects = in_insertion_order(table, objects_of(table, objects)?);
             let mut rows = table.rows.write();
             let keys = objects.iter().map(|o| table.key_of(o).map(|k| table.key(k))).collect::<EtsResult<Vec<_>>>()?;
             if keys.iter().any(|k| rows.contains(k)) {
@@ -73,11 +89,17 @@ impl EtsRegistry {
     /// `:ets.lookup(tab, key)`: the key's rows (insertion order in bags), `[]` if none.
     pub fn lookup(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         self.with_open(caller, tab, Access::Read, |table| {
-            let rows = table.rows.read();
-            Ok(match rows.get(&table.key(key)) {
-                None => Term::Nil,
-                Some(Slot::One(row)) => Term::cons(row.clone(), Term::Nil),
-                Some(Slot::Many(rows)) => Term::list(rows.to_vec()),
+            // Under the read lock only the references are taken; the list is built
+            // after it.
+            let key = table.key(key);
+            let found = match table.rows.read().get(&key) {
+                None => return Ok(Term::Nil),
+                Some(Slot::One(row)) => Ok(row.clone()),
+                Some(Slot::Many(rows)) => Err(rows.to_vec()),
+            };
+            Ok(match found {
+                Ok(row) => Term::cons(row, Term::Nil),
+                Err(rows) => Term::list(rows),
             })
         })
     }
@@ -119,7 +141,10 @@ impl EtsRegistry {
     /// `:ets.delete(tab, key)`: removes the key's rows. Returns `true`.
     pub fn delete_key(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         self.with_open(caller, tab, Access::Write, |table| {
-            table.rows.write().remove_key(&table.key(key));
+            // The removed rows are freed after the lock is released (as `insert`).
+            let key = table.key(key);
+            let removed = table.rows.write().remove_key(&key);
+            drop(removed);
             Ok(Term::bool(true))
         })
     }
@@ -146,7 +171,10 @@ impl EtsRegistry {
     /// `:ets.take(tab, key)`: removes and returns the key's rows.
     pub fn take(&self, caller: Pid, tab: &Term, key: &Term) -> EtsResult<Term> {
         self.with_open(caller, tab, Access::Write, |table| {
-            Ok(Term::list(table.rows.write().remove_key(&table.key(key))))
+            // The list is built after the lock is released (as `insert`).
+            let key = table.key(key);
+            let removed = table.rows.write().remove_key(&key);
+            Ok(Term::list(removed))
         })
     }
 

@@ -197,15 +197,18 @@ impl Rows {
         self.range(Bound::Unbounded, Bound::Unbounded)
     }
 
-    /// Stores `object` under `key` with the table type's rules.
-    pub fn put(&mut self, key: Key, object: Term) {
+    /// Stores `object` under `key` with the table type's rules. Returns the row it
+    /// replaced (or a bag's duplicate), for the caller to drop once its lock is
+    /// released.
+    pub fn put(&mut self, key: Key, object: Term) -> Option<Term> {
         let kind = self.kind;
         let added = Footprint::of(&object);
         let replaced = self.put_row(kind, key, object);
         self.footprint.add(added);
-        if let Some(replaced) = replaced {
-            self.footprint.sub(Footprint::of(&replaced));
+        if let Some(replaced) = &replaced {
+            self.footprint.sub(Footprint::of(replaced));
         }
+        replaced
     }
 
     /// Stores `object`; returns the row it replaced, or the object itself when a bag
