@@ -151,6 +151,11 @@ fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
 }
 
 #[test]
+fn a_struct_is_usable_where_elixirs_expansion_finds_it_defined() {
+    matches_recorded_elixir("struct_expansion");
+}
+
+#[test]
 fn a_list_of_rows_goes_into_each_ets_table_type_in_otps_order() {
     matches_recorded_elixir("ets_list_inserts");
 }

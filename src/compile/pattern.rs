@@ -189,6 +189,8 @@ impl<'m> Compiler<'m> {
             }
             _ => {
                 let m = self.struct_module(name)?;
+                let fields = self.struct_fields(m, name.span, StructUse::Pattern)?;
+                check_struct_keys(m, &fields, pairs)?;
                 fails.push(b.emit(Instr::TestConst { reg: v, value: Term::Atom(m), fail: FunBuilder::PENDING }));
             }
         }
@@ -451,6 +453,43 @@ impl<'m> Compiler<'m> {
         found
     }
 
+    /// The fields (with defaults) of struct `module`, named at `span` as `used`, or
+    /// the error Elixir's expansion of `%module{}` gives there.
+    ///
+    /// Elixir expands a file (or a shell input) whole before it runs any of it, so
+    /// code outside every module (the file's own lines, and functions written
+    /// there) cannot use a struct that a `defmodule` of the same file defines: that
+    /// module does not exist yet when the code is expanded. Inside a module the
+    /// struct is usable once its `defmodule` came earlier in the file, as its body
+    /// has run by then.
+    fn struct_fields(&self, module: Atom, span: Span, used: StructUse) -> CResult<Vec<(Atom, Term)>> {
+        let loaded = || self.modules.info(module).and_then(|i| i.struct_fields).or_else(|| builtin_struct_fields(module));
+        let this_unit = self.structs.get(&module);
+        if this_unit.is_some() && self.module.name.is_none() && loaded().is_none() {
+            return Err(CompileError::invalid(
+                span,
+                format!(
+                    "cannot access struct {}, the struct was not yet defined or the struct is being accessed in the same context that defines it",
+                    inspect_atom(module)
+                ),
+            ));
+        }
+        this_unit.cloned().or_else(loaded).ok_or_else(|| {
+            let name = inspect_atom(module);
+            let arity = match used {
+                StructUse::Value => 1,
+                StructUse::Pattern => 0,
+            };
+            CompileError::invalid(
+                span,
+                format!(
+                    "{name}.__struct__/{arity} is undefined, cannot expand struct {name}. Make sure the struct name is correct. \
+                     If the struct name exists and is correct but it still cannot be found, you likely have cyclic module usage in your code"
+                ),
+            )
+        })
+    }
+
     /// The module a struct name refers to.
     pub fn struct_module(&self, name: &Node) -> CResult<Atom> {
         match &name.kind {
@@ -467,34 +506,8 @@ impl<'m> Compiler<'m> {
     /// `%Mod{k: v}` or `%Mod{base | k: v}` as a value.
     pub fn struct_literal(&mut self, b: &mut FunBuilder, span: Span, name: &Node, base: Option<&Node>, pairs: &[(Node, Node)]) -> CResult<Reg> {
         let module = self.struct_module(name)?;
-        let fields = self
-            .structs
-            .get(&module)
-            .cloned()
-            .or_else(|| self.modules.info(module).and_then(|i| i.struct_fields))
-            .or_else(|| builtin_struct_fields(module));
-        let Some(fields) = fields else {
-            return Err(CompileError::invalid(
-                span,
-                format!("{} is not loaded and could not be found", crate::term::inspect::inspect(&Term::Atom(module))),
-            ));
-        };
-        for (k, _) in pairs {
-            let Some(key) = literal_term(k).and_then(|t| t.as_atom()) else {
-                return Err(CompileError::invalid(k.span, "struct fields must be atoms"));
-            };
-            if !fields.iter().any(|(f, _)| *f == key) {
-                return Err(CompileError::new(
-                    super::error::CompileErrorKind::Invalid,
-                    k.span,
-                    format!(
-                        "unknown key {} for struct {}",
-                        crate::term::inspect::inspect(&Term::Atom(key)),
-                        crate::term::inspect::inspect(&Term::Atom(module))
-                    ),
-                ));
-            }
-        }
+        let fields = self.struct_fields(module, span, StructUse::Value)?;
+        check_struct_keys(module, &fields, pairs)?;
         if base.is_none() {
             let enforced = self
                 .enforce_keys
@@ -539,6 +552,36 @@ impl<'m> Compiler<'m> {
         }
         Ok(dst)
     }
+}
+
+/// Where a struct is named: Elixir expands `%M{}` as a value through
+/// `M.__struct__/1` and as a pattern through `M.__struct__/0`, and names the one it
+/// could not find.
+#[derive(Clone, Copy)]
+enum StructUse {
+    Value,
+    Pattern,
+}
+
+/// A module's name as Elixir prints it (`M`, `Foo.Bar`, `:erlang_mod`).
+fn inspect_atom(module: Atom) -> String {
+    crate::term::inspect::inspect(&Term::Atom(module))
+}
+
+/// Every key of `%module{pairs}` is an atom naming one of `fields`.
+fn check_struct_keys(module: Atom, fields: &[(Atom, Term)], pairs: &[(Node, Node)]) -> CResult<()> {
+    for (k, _) in pairs {
+        let Some(key) = literal_term(k).and_then(|t| t.as_atom()) else {
+            return Err(CompileError::invalid(k.span, "struct fields must be atoms"));
+        };
+        if !fields.iter().any(|(f, _)| *f == key) {
+            return Err(CompileError::invalid(
+                k.span,
+                format!("unknown key {} for struct {}", inspect_atom(key), inspect_atom(module)),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The spec of a segment and its `size(...)` expression when that is not a literal.

@@ -60,10 +60,18 @@ macro_rules! nil_fields {
     ($($f:literal),*) => { &[$(($f, Nil)),*] };
 }
 
-/// Every built-in struct, exceptions after `Range` and `Date`.
+/// Every built-in struct, exceptions after the plain ones.
 pub static BUILTIN_STRUCTS: &[BuiltinStruct] = &[
     plain("Elixir.Range", nil_fields!("first", "last", "step")),
     plain("Elixir.Date", nil_fields!("calendar", "day", "month", "year")),
+    // Built by `File.stream!/1` (see `stdlib::file`); known here because patterns
+    // name it (the prelude's Enumerable), and a pattern on a struct the compiler
+    // does not know is a CompileError, as in Elixir. Fields in Elixir's order
+    // (inspect prints them so); their defaults are nil here, as nothing but the
+    // native builds one.
+    plain("Elixir.File.Stream", nil_fields!("path", "modes", "line_or_bytes", "raw")),
+    // Built by `Date.range/2,3` (see `stdlib::date`), for the same reason.
+    plain("Elixir.Date.Range", nil_fields!("first", "last", "first_in_iso_days", "last_in_iso_days", "step")),
     exception("Elixir.RuntimeError", &[("message", Text("runtime error"))]),
     exception("Elixir.ArgumentError", &[("message", Text("argument error"))]),
     exception("Elixir.ArithmeticError", &[("message", Text("bad argument in arithmetic expression"))]),
