@@ -151,6 +151,11 @@ fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
 }
 
 #[test]
+fn structs_false_shows_every_struct_as_the_map_it_is() {
+    matches_recorded_elixir("inspect_structs_false");
+}
+
+#[test]
 fn a_struct_is_usable_where_elixirs_expansion_finds_it_defined() {
     matches_recorded_elixir("struct_expansion");
 }

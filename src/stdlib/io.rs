@@ -66,6 +66,7 @@ pub fn inspect_opts(opts: &Term, base: InspectOpts) -> Result<InspectOpts, Contr
             Some("limit") => out.limit = count(&kv[1]).unwrap_or(out.limit),
             Some("width") => out.width = count(&kv[1]).unwrap_or(out.width),
             Some("pretty") => out.pretty = kv[1].is_truthy(),
+            Some("structs") => out.structs = kv[1].is_truthy(),
             _ => {}
         }
     }

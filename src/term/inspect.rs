@@ -69,6 +69,9 @@ pub struct InspectOpts {
     pub base: u32,
     /// How binaries are shown (`binaries:`).
     pub binaries: Binaries,
+    /// Structs print as structs (`structs: true`, the default), or as the maps
+    /// they are (`structs: false`: every key, `__struct__` included, in map order).
+    pub structs: bool,
 }
 
 /// How binaries are shown (Elixir's `:binaries` option).
@@ -93,6 +96,7 @@ impl Default for InspectOpts {
             struct_fields: Some(std::sync::Arc::new(DefinedStructs)),
             base: 10,
             binaries: Binaries::Infer,
+            structs: true,
         }
     }
 }
@@ -190,6 +194,7 @@ impl std::fmt::Debug for InspectOpts {
             .field("printable_limit", &self.printable_limit)
             .field("charlists", &self.charlists)
             .field("struct_fields", &self.struct_fields.is_some())
+            .field("structs", &self.structs)
             .finish()
     }
 }
@@ -469,7 +474,7 @@ fn expand<'a>(t: &'a Term, ctx: Ctx, opts: &InspectOpts) -> Expanded<'a> {
             }
             slots.frame("{".into(), "}", BreakMode::Flex)
         }
-        Term::Map(map) => match t.struct_name() {
+        Term::Map(map) => match t.struct_name().filter(|_| opts.structs) {
             Some(name) => structure(t, map, name, ctx, opts),
             None => map_container(map, "%{".into(), ctx, false),
         },

@@ -102,15 +102,22 @@ fn user_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
 /// term holds a learner's struct with an `Inspect` implementation (then the prelude's
 /// `Inspect.Algebra.__inspect__/2` renders it through the protocol).
 fn protocol_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
-    let module = if holds_user_inspect(cx.modules, &args[0]) { "Elixir.Inspect.Algebra" } else { "Elixir.Kernel" };
+    let module = if uses_struct_inspect(args) && holds_user_inspect(cx.modules, &args[0]) { "Elixir.Inspect.Algebra" } else { "Elixir.Kernel" };
     let name = if module == "Elixir.Kernel" { "inspect" } else { "__inspect__" };
     Err(Control::CallMfa { module: Atom::new(module), name: Atom::new(name), args: args.to_vec() })
+}
+
+/// False when the options (`args[1]`, if any) say `structs: false`: then no
+/// struct is shown through its `Inspect` implementation, only as a map.
+fn uses_struct_inspect(args: &[Term]) -> bool {
+    let structs_false = |p: &Term| matches!(p, Term::Tuple(kv) if kv.len() == 2 && kv[0].is_atom_named("structs") && kv[1].is_atom_named("false"));
+    !args.get(1).is_some_and(|opts| opts.list_iter().any(|p| structs_false(&p)))
 }
 
 /// What `IO.inspect(term, opts)` compiles to, as [`protocol_inspect`].
 fn protocol_io_inspect(cx: &mut NativeCtx<'_>, args: &[Term]) -> NativeResult {
     let (module, name) =
-        if holds_user_inspect(cx.modules, &args[0]) { ("Elixir.Inspect.Algebra", "__io_inspect__") } else { ("Elixir.IO", "inspect") };
+        if uses_struct_inspect(args) && holds_user_inspect(cx.modules, &args[0]) { ("Elixir.Inspect.Algebra", "__io_inspect__") } else { ("Elixir.IO", "inspect") };
     Err(Control::CallMfa { module: Atom::new(module), name: Atom::new(name), args: args.to_vec() })
 }
 
