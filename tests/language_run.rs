@@ -151,6 +151,11 @@ fn captured_natives_return_and_raise_as_direct_calls_of_them_do() {
 }
 
 #[test]
+fn functions_elixir_inlines_as_erlang_bifs_raise_the_bifs_errors() {
+    matches_recorded_elixir("bif_argument_errors");
+}
+
+#[test]
 fn structs_false_shows_every_struct_as_the_map_it_is() {
     matches_recorded_elixir("inspect_structs_false");
 }

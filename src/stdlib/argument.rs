@@ -36,6 +36,24 @@ pub fn arg_error(position: usize, why: &str) -> Control {
     Control::Raise(Raise::argument_error(arg_error_message(position, why)))
 }
 
+/// [`arg_error`] raised by the Erlang function an Elixir one delegates to (Elixir
+/// inlines `Atom.to_string/1` as `:erlang.atom_to_binary/1`, `elem/2` as
+/// `:erlang.element/2`...): blamed on `:module.function(args)` as BEAM blames it.
+pub fn bif_arg_error(module: &str, function: &str, args: &[Term], position: usize, why: &str) -> Control {
+    bif_arg_errors(module, function, args, &[(position, why)])
+}
+
+/// [`bif_arg_error`] for a call with several bad arguments: BEAM's error info
+/// names each, in argument order.
+pub fn bif_arg_errors(module: &str, function: &str, args: &[Term], bad: &[(usize, &str)]) -> Control {
+    let lines: String = bad.iter().map(|(position, why)| format!("  * {} argument: {why}\n", ordinal(*position))).collect();
+    Control::Raise(Raise::argument_error(format!("errors were found at the given arguments:\n\n{lines}")).blaming(
+        crate::term::Atom::new(module),
+        crate::term::Atom::new(function),
+        args,
+    ))
+}
+
 /// The text of [`arg_error`]'s message.
 pub fn arg_error_message(position: usize, why: &str) -> String {
     format!(

@@ -1,19 +1,20 @@
 //! `Atom`: to_string and to_charlist.
 
-use super::argument::function_clause;
+use super::argument::bif_arg_error;
 use super::erlang::charlist;
 use crate::term::Term;
 use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
 
+// Elixir inlines both as the Erlang BIFs, which raise and are blamed.
 fn to_string(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     a[0].as_atom()
         .map(|x| Term::string(x.as_str()))
-        .ok_or_else(|| function_clause("Atom", "to_string", 1))
+        .ok_or_else(|| bif_arg_error("erlang", "atom_to_binary", a, 1, "not an atom"))
 }
 fn to_charlist(_: &mut NativeCtx<'_>, a: &[Term]) -> NativeResult {
     a[0].as_atom()
         .map(|x| charlist(x.as_str()))
-        .ok_or_else(|| function_clause("Atom", "to_charlist", 1))
+        .ok_or_else(|| bif_arg_error("erlang", "atom_to_list", a, 1, "not an atom"))
 }
 
 /// Registers `Atom`.

@@ -1,10 +1,10 @@
 //! `Integer`: to_string/parse in any base, pow, floor_div, mod, digits, gcd, parity.
 
-use super::argument::{bigint, function_clause, small_int, text};
+use super::argument::{bif_arg_errors, bigint, function_clause, small_int, text};
 use super::arith;
 use super::erlang::{charlist, integer_text, parse_integer};
 use crate::term::Term;
-use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
+use crate::vm::{NativeCtx, NativeRegistry, NativeResult, Raise};
 use num_integer::Integer as _;
 
 type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
@@ -19,23 +19,47 @@ fn base_of(a: &[Term], name: &str) -> Result<u32, crate::vm::Control> {
     }
 }
 
-fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let base = base_of(a, "to_string")?;
-    integer_text(&a[0], base)
-        .map(Term::string)
-        .ok_or_else(|| function_clause("Integer", "to_string", a.len() as u32))
-}
-fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let base = base_of(a, "to_charlist")?;
-    integer_text(&a[0], base)
-        .map(|s| charlist(&s))
-        .ok_or_else(|| function_clause("Integer", "to_charlist", a.len() as u32))
+/// The text of `:erlang.integer_to_binary/1,2` or `integer_to_list/1,2` (`bif`),
+/// which `Integer.to_string` and `to_charlist` delegate to: the BIF checks the
+/// integer, then the base, and is blamed for either.
+fn bif_integer_text(a: &[Term], bif: &str) -> Result<String, crate::vm::Control> {
+    let base = match a.get(1).map(small_int) {
+        None => Some(10),
+        Some(Some(b @ 2..=36)) => Some(b as u32),
+        Some(_) => None,
+    };
+    let mut bad = Vec::new();
+    if !matches!(a[0], Term::Int(_) | Term::BigInt(_)) {
+        bad.push((1, "not an integer"));
+    }
+    if base.is_none() {
+        bad.push((2, "not an integer in the range 2 through 36"));
+    }
+    match base.and_then(|base| integer_text(&a[0], base)) {
+        Some(text) if bad.is_empty() => Ok(text),
+        _ => Err(bif_arg_errors("erlang", bif, a, &bad)),
+    }
 }
 
-/// `Integer.parse/2`: the longest integer prefix and the rest, or `:error`.
+fn to_string(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    bif_integer_text(a, "integer_to_binary").map(Term::string)
+}
+fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
+    bif_integer_text(a, "integer_to_list").map(|s| charlist(&s))
+}
+
+/// `Integer.parse/2`: the longest integer prefix and the rest, or `:error`. As in
+/// Elixir, a bad base is an ArgumentError before the subject is looked at, and a
+/// subject that is not a binary fails `parse/2`'s clauses (parse/1 is parse/2).
 fn parse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let base = base_of(a, "parse")?;
-    let s = text(&a[0]).ok_or_else(|| function_clause("Integer", "parse", a.len() as u32))?;
+    let base = match a.get(1) {
+        None => 10,
+        Some(b) => match small_int(b) {
+            Some(b @ 2..=36) => b as u32,
+            _ => return Err(Raise::argument_error(format!("invalid base {}", crate::term::inspect::inspect(b))).into()),
+        },
+    };
+    let s = text(&a[0]).ok_or_else(|| function_clause("Integer", "parse", 2))?;
     let signed = s.starts_with(['+', '-']);
     let body = if signed { &s[1..] } else { s };
     let digits = body.chars().take_while(|c| c.is_digit(base)).count();

@@ -2,11 +2,11 @@
 //! and `Kernel.+` etc. for captures like `&Kernel.+/2`. The operator and guard
 //! functions share their implementation with the `:erlang` BIFs.
 
-use super::argument::{badarg, index};
+use super::argument::{badarg, bif_arg_errors, index};
 use super::erlang;
 use super::float::float_to_text;
 use super::io::inspect_opts;
-use crate::term::Term;
+use crate::term::{Atom, Term};
 use crate::term::inspect::{InspectOpts, inspect_with};
 use crate::vm::raise::exception_struct;
 use crate::vm::{Control, NativeCtx, NativeRegistry, NativeResult, Raise};
@@ -138,23 +138,56 @@ fn render_options(o: &Term, opts: &mut InspectOpts) {
     }
 }
 
-/// `elem(tuple, index0)`.
+/// `elem(tuple, index0)`, which Elixir inlines as `:erlang.element(index0 + 1,
+/// tuple)`: its errors are that addition's and that BIF's.
 fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    match (&a[0], index(&a[1])) {
-        (Term::Tuple(t), Some(i)) if i < t.len() => Ok(t[i].clone()),
+    let i = element_index(&a[0], &a[1], "element", &[])?;
+    match &a[0] {
+        Term::Tuple(items) => Ok(items[i].clone()),
         _ => Err(badarg()),
     }
 }
-/// `put_elem(tuple, index0, value)`.
+/// `put_elem(tuple, index0, value)`: `:erlang.setelement(index0 + 1, tuple, value)`.
 fn put_elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    match (&a[0], index(&a[1])) {
-        (Term::Tuple(t), Some(i)) if i < t.len() => {
-            let mut items = t.to_vec();
-            items[i] = a[2].clone();
-            Ok(Term::tuple(items))
+    let i = element_index(&a[0], &a[1], "setelement", &a[2..])?;
+    let Term::Tuple(items) = &a[0] else { return Err(badarg()) };
+    let mut items = items.to_vec();
+    items[i] = a[2].clone();
+    Ok(Term::tuple(items))
+}
+
+/// The 0-based index of `tuple`'s element `index0`, or what `:erlang.bif(index0 + 1,
+/// tuple, rest...)` raises: an ArithmeticError from the `+ 1` for a non-number, else
+/// the BIF's ArgumentError naming each bad argument, as BEAM's error info does.
+fn element_index(tuple: &Term, index0: &Term, bif: &str, rest: &[Term]) -> Result<usize, Control> {
+    let position = match index0 {
+        Term::Int(i) => Term::Int(i.saturating_add(1)),
+        Term::Float(f) => Term::Float(f + 1.0),
+        Term::BigInt(_) => index0.clone(),
+        _ => {
+            return Err(Raise::badarith().blaming(Atom::new("erlang"), Atom::new("+"), &[index0.clone(), Term::Int(1)]).into());
         }
-        _ => Err(badarg()),
+    };
+    let in_range = match (&position, tuple) {
+        (Term::Int(p), Term::Tuple(items)) => (1..=items.len() as i64).contains(p).then(|| (*p - 1) as usize),
+        _ => None,
+    };
+    if let Some(i) = in_range {
+        return Ok(i);
     }
+    let mut bad = Vec::new();
+    match (&position, tuple) {
+        // Below 1 is out of range for any second argument; above the size only for a tuple.
+        (Term::Int(p), _) if *p < 1 => bad.push((1, "out of range")),
+        (Term::Int(_) | Term::BigInt(_), Term::Tuple(_)) => bad.push((1, "out of range")),
+        (Term::Int(_) | Term::BigInt(_), _) => {}
+        _ => bad.push((1, "not an integer")),
+    }
+    if !matches!(tuple, Term::Tuple(_)) {
+        bad.push((2, "not a tuple"));
+    }
+    let args: Vec<Term> = [position, tuple.clone()].into_iter().chain(rest.iter().cloned()).collect();
+    Err(bif_arg_errors("erlang", bif, &args, &bad))
 }
 fn is_nil(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     Ok(Term::bool(crate::vm::type_test::TypeTest::Nil.holds(&a[0])))
@@ -358,7 +391,7 @@ pub fn register(reg: &mut NativeRegistry) {
 
 #[cfg(test)]
 mod tests {
-    use crate::stdlib::test_bench::{a, call, i, l, raised, raised_message, s, t};
+    use crate::stdlib::test_bench::{a, call, i, l, raised_message, s, t};
     use crate::term::Term;
 
     #[test]
@@ -405,9 +438,10 @@ mod tests {
             call("Elixir.Kernel", "elem", vec![t(vec![a("a"), a("b")]), i(1)]),
             a("b")
         );
+        // elem({1}, 5) is :erlang.element(6, {1}), out of range.
         assert_eq!(
-            raised("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]),
-            a("badarg")
+            raised_message("Elixir.Kernel", "elem", vec![t(vec![i(1)]), i(5)]),
+            "errors were found at the given arguments:\n\n  * 1st argument: out of range\n"
         );
         assert_eq!(
             call("Elixir.Kernel", "put_elem", vec![t(vec![i(1)]), i(0), i(2)]),

@@ -1,6 +1,6 @@
 //! `List` (first-order functions; `foldl`, `update_at`... live in the prelude).
 
-use super::argument::{function_clause, index, list, small_int};
+use super::argument::{bif_arg_error, function_clause, index, list, small_int};
 use super::erlang::iolist_bytes;
 use super::kernel::chardata_text;
 use crate::term::Term;
@@ -128,8 +128,10 @@ fn pop_at(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
         )),
     }
 }
+/// Elixir's `List.to_tuple/1` is `:erlang.list_to_tuple/1`, blamed for a bad list.
 fn to_tuple(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::tuple(items(&a[0], "to_tuple", 1)?))
+    let items = list(&a[0]).ok_or_else(|| bif_arg_error("erlang", "list_to_tuple", a, 1, "not a list"))?;
+    Ok(Term::tuple(items))
 }
 
 /// The element of a tuple at a 0-based `pos`, for the key functions.

@@ -59,8 +59,13 @@ fn option<'t>(opts: Option<&'t Term>, key: &str) -> Option<&'t Term> {
     })
 }
 
+/// Elixir's `String.split/1` hands its subject to `:binary.split/3`, whose
+/// ArgumentError a non-binary meets.
 fn split1(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let s = string_arg(&a[0], "split", 1)?;
+    let s = match &a[0] {
+        Term::Binary(_) => string_arg(&a[0], "split", 1)?,
+        _ => return Err(super::argument::arg_error(1, "not a binary")),
+    };
     Ok(Term::list(
         // Unicode whitespace except the non-breaking spaces, as Elixir's split/1.
         s.split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))

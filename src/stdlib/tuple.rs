@@ -1,6 +1,6 @@
 //! `Tuple`: to_list, append, insert_at, delete_at, duplicate, sum, product.
 
-use super::argument::{arg_error, function_clause, index, tuple};
+use super::argument::{arg_error, bif_arg_error, function_clause, index, tuple};
 use super::arith;
 use crate::term::Term;
 use crate::vm::{NativeCtx, NativeRegistry, NativeResult};
@@ -13,8 +13,10 @@ fn items(t: &Term) -> Result<Vec<Term>, crate::vm::Control> {
         .ok_or_else(|| arg_error(1, "not a tuple"))
 }
 
+/// Elixir's `Tuple.to_list/1` is `:erlang.tuple_to_list/1`, blamed for a non-tuple.
 fn to_list(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    Ok(Term::list(items(&a[0])?))
+    let items = tuple(&a[0]).ok_or_else(|| bif_arg_error("erlang", "tuple_to_list", a, 1, "not a tuple"))?;
+    Ok(Term::list(items.to_vec()))
 }
 fn append(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let mut xs = items(&a[0])?;
