@@ -46,8 +46,7 @@ pub fn bif_arg_error(module: &str, function: &str, args: &[Term], position: usiz
 /// [`bif_arg_error`] for a call with several bad arguments: BEAM's error info
 /// names each, in argument order.
 pub fn bif_arg_errors(module: &str, function: &str, args: &[Term], bad: &[(usize, &str)]) -> Control {
-    let lines: String = bad.iter().map(|(position, why)| format!("  * {} argument: {why}\n", ordinal(*position))).collect();
-    Control::Raise(Raise::argument_error(format!("errors were found at the given arguments:\n\n{lines}")).blaming(
+    Control::Raise(Raise::argument_error(arg_errors_message(bad)).blaming(
         crate::term::Atom::new(module),
         crate::term::Atom::new(function),
         args,
@@ -56,10 +55,13 @@ pub fn bif_arg_errors(module: &str, function: &str, args: &[Term], bad: &[(usize
 
 /// The text of [`arg_error`]'s message.
 pub fn arg_error_message(position: usize, why: &str) -> String {
-    format!(
-        "errors were found at the given arguments:\n\n  * {} argument: {why}\n",
-        ordinal(position)
-    )
+    arg_errors_message(&[(position, why)])
+}
+
+/// The message naming each of several bad arguments (1-based position, why), in order.
+fn arg_errors_message(bad: &[(usize, &str)]) -> String {
+    let lines: String = bad.iter().map(|(position, why)| format!("  * {} argument: {why}\n", ordinal(*position))).collect();
+    format!("errors were found at the given arguments:\n\n{lines}")
 }
 
 /// `%FunctionClauseError{module: M, function: f, arity: n}` for an Elixir function
@@ -106,6 +108,11 @@ pub fn small_int(t: &Term) -> Option<i64> {
         Term::Int(i) => Some(*i),
         _ => None,
     }
+}
+
+/// An integer base Erlang accepts (2 to 36), if `t` is one.
+pub fn radix(t: &Term) -> Option<u32> {
+    small_int(t).filter(|b| (2..=36).contains(b)).map(|b| b as u32)
 }
 
 /// A non-negative integer argument that fits in `usize`.

@@ -268,10 +268,7 @@ pub fn parse_integer(s: &str, base: u32) -> Option<Term> {
 }
 
 fn base_arg(t: &Term) -> Result<u32, Control> {
-    small_int(t)
-        .filter(|b| (2..=36).contains(b))
-        .map(|b| b as u32)
-        .ok_or_else(badarg)
+    super::argument::radix(t).ok_or_else(badarg)
 }
 fn integer_to_binary(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = if a.len() > 1 { base_arg(&a[1])? } else { 10 };

@@ -1,6 +1,6 @@
 //! `Integer`: to_string/parse in any base, pow, floor_div, mod, digits, gcd, parity.
 
-use super::argument::{bif_arg_errors, bigint, function_clause, small_int, text};
+use super::argument::{bif_arg_errors, bigint, function_clause, radix, small_int, text};
 use super::arith;
 use super::erlang::{charlist, integer_text, parse_integer};
 use crate::term::Term;
@@ -12,10 +12,7 @@ type Cx<'a, 'b> = &'a mut NativeCtx<'b>;
 fn base_of(a: &[Term], name: &str) -> Result<u32, crate::vm::Control> {
     match a.get(1) {
         None => Ok(10),
-        Some(b) => match small_int(b) {
-            Some(b @ 2..=36) => Ok(b as u32),
-            _ => Err(function_clause("Integer", name, a.len() as u32)),
-        },
+        Some(b) => radix(b).ok_or_else(|| function_clause("Integer", name, a.len() as u32)),
     }
 }
 
@@ -23,11 +20,7 @@ fn base_of(a: &[Term], name: &str) -> Result<u32, crate::vm::Control> {
 /// which `Integer.to_string` and `to_charlist` delegate to: the BIF checks the
 /// integer, then the base, and is blamed for either.
 fn bif_integer_text(a: &[Term], bif: &str) -> Result<String, crate::vm::Control> {
-    let base = match a.get(1).map(small_int) {
-        None => Some(10),
-        Some(Some(b @ 2..=36)) => Some(b as u32),
-        Some(_) => None,
-    };
+    let base = a.get(1).map_or(Some(10), radix);
     let mut bad = Vec::new();
     if !matches!(a[0], Term::Int(_) | Term::BigInt(_)) {
         bad.push((1, "not an integer"));
@@ -54,10 +47,7 @@ fn to_charlist(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 fn parse(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = match a.get(1) {
         None => 10,
-        Some(b) => match small_int(b) {
-            Some(b @ 2..=36) => b as u32,
-            _ => return Err(Raise::argument_error(format!("invalid base {}", crate::term::inspect::inspect(b))).into()),
-        },
+        Some(b) => radix(b).ok_or_else(|| Raise::argument_error(format!("invalid base {}", crate::term::inspect::inspect(b))))?,
     };
     let s = text(&a[0]).ok_or_else(|| function_clause("Integer", "parse", 2))?;
     let signed = s.starts_with(['+', '-']);

@@ -141,25 +141,21 @@ fn render_options(o: &Term, opts: &mut InspectOpts) {
 /// `elem(tuple, index0)`, which Elixir inlines as `:erlang.element(index0 + 1,
 /// tuple)`: its errors are that addition's and that BIF's.
 fn elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let i = element_index(&a[0], &a[1], "element", &[])?;
-    match &a[0] {
-        Term::Tuple(items) => Ok(items[i].clone()),
-        _ => Err(badarg()),
-    }
+    let (items, i) = element_index(&a[0], &a[1], "element", &[])?;
+    Ok(items[i].clone())
 }
 /// `put_elem(tuple, index0, value)`: `:erlang.setelement(index0 + 1, tuple, value)`.
 fn put_elem(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
-    let i = element_index(&a[0], &a[1], "setelement", &a[2..])?;
-    let Term::Tuple(items) = &a[0] else { return Err(badarg()) };
+    let (items, i) = element_index(&a[0], &a[1], "setelement", &a[2..])?;
     let mut items = items.to_vec();
     items[i] = a[2].clone();
     Ok(Term::tuple(items))
 }
 
-/// The 0-based index of `tuple`'s element `index0`, or what `:erlang.bif(index0 + 1,
+/// `tuple`'s elements and the 0-based index of its element `index0`, or what `:erlang.bif(index0 + 1,
 /// tuple, rest...)` raises: an ArithmeticError from the `+ 1` for a non-number, else
 /// the BIF's ArgumentError naming each bad argument, as BEAM's error info does.
-fn element_index(tuple: &Term, index0: &Term, bif: &str, rest: &[Term]) -> Result<usize, Control> {
+fn element_index<'t>(tuple: &'t Term, index0: &Term, bif: &str, rest: &[Term]) -> Result<(&'t [Term], usize), Control> {
     let position = match index0 {
         Term::Int(i) => Term::Int(i.saturating_add(1)),
         Term::Float(f) => Term::Float(f + 1.0),
@@ -168,12 +164,10 @@ fn element_index(tuple: &Term, index0: &Term, bif: &str, rest: &[Term]) -> Resul
             return Err(Raise::badarith().blaming(Atom::new("erlang"), Atom::new("+"), &[index0.clone(), Term::Int(1)]).into());
         }
     };
-    let in_range = match (&position, tuple) {
-        (Term::Int(p), Term::Tuple(items)) => (1..=items.len() as i64).contains(p).then(|| (*p - 1) as usize),
-        _ => None,
-    };
-    if let Some(i) = in_range {
-        return Ok(i);
+    if let (Term::Int(p), Term::Tuple(items)) = (&position, tuple)
+        && (1..=items.len() as i64).contains(p)
+    {
+        return Ok((&items[..], (*p - 1) as usize));
     }
     let mut bad = Vec::new();
     match (&position, tuple) {

@@ -308,9 +308,7 @@ fn to_atom(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
 }
 fn to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let base = match a.get(1) {
-        Some(b) => small_int(b)
-            .filter(|b| (2..=36).contains(b))
-            .ok_or_else(super::argument::badarg)? as u32,
+        Some(b) => super::argument::radix(b).ok_or_else(super::argument::badarg)?,
         None => 10,
     };
     super::erlang::charlist_text(&a[0])

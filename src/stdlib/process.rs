@@ -76,15 +76,7 @@ pub fn register(reg: &mut NativeRegistry) {
 
 /// `ArgumentError` as Elixir words a BIF's `badarg` (1-based argument `position`).
 pub(crate) fn bad_argument(position: usize, what: &str) -> Raise {
-    let ordinal = match position {
-        1 => "1st".to_string(),
-        2 => "2nd".to_string(),
-        3 => "3rd".to_string(),
-        n => format!("{n}th"),
-    };
-    Raise::argument_error(format!(
-        "errors were found at the given arguments:\n\n  * {ordinal} argument: {what}\n"
-    ))
+    Raise::argument_error(super::argument::arg_error_message(position, what))
 }
 
 /// The pid in `args[i]`, or the `not a pid` error.

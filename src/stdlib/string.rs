@@ -490,10 +490,7 @@ fn to_integer(_: Cx<'_, '_>, a: &[Term]) -> NativeResult {
     let s = text(&a[0]).ok_or_else(|| arg_error(1, "not a binary"))?;
     let base = match a.get(1) {
         None => 10,
-        Some(b) => match small_int(b) {
-            Some(b @ 2..=36) => b as u32,
-            _ => return Err(arg_error(2, "not a valid base")),
-        },
+        Some(b) => super::argument::radix(b).ok_or_else(|| arg_error(2, "not a valid base"))?,
     };
     parse_integer(s, base).ok_or_else(|| arg_error(1, "not a textual representation of an integer"))
 }
